@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "siyu-cli.h"
+
+static const SiyuCliCommand commands[] = {
+  { "create",   N_("Create a new, empty shop file"), siyu_cli_create },
+  { "info",     N_("Show a shop’s settings and figures"), siyu_cli_info },
+  { "settings", N_("Change a shop’s name, currency, time zone or phone region"), siyu_cli_settings },
+  { "demo",     N_("Build a demo shop with made-up customers and orders"), siyu_cli_demo },
+  { "bench",    N_("Measure how fast Siyu works on this machine"), siyu_cli_bench },
+};
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: siyu-cli COMMAND [OPTION…]"));
+  fprintf (out, "%s\n\n", _("Siyu keeps a shop’s customers, groups, orders and members and turns them into daily decisions."));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Run “siyu-cli COMMAND --help” for a command’s options."));
+  fprintf (out, "%s\n", _("Exit status: 0 done, 1 bad data or refused, 2 wrong command line."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("siyu-cli");
+
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return SIYU_CLI_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      print_help (stdout);
+      return SIYU_CLI_OK;
+    }
+
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("siyu-cli %s\n", PACKAGE_VERSION);
+      return SIYU_CLI_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_printerr (_("siyu-cli: “%s” is not a command.\n"), argv[1]);
+  print_help (stderr);
+
+  return SIYU_CLI_USAGE;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "siyu-shop.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes every command keeps to. */
+#define SIYU_CLI_OK          0
+#define SIYU_CLI_REFUSED     1 /* bad data, or an operation that was refused */
+#define SIYU_CLI_USAGE       2 /* the command line itself is wrong */
+
+typedef int (*SiyuCliCommandFunc) (int    argc,
+                                   char **argv);
+
+typedef struct {
+  const char         *name;
+  const char         *summary;
+  SiyuCliCommandFunc  run;
+} SiyuCliCommand;
+
+int        siyu_cli_create        (int argc, char **argv);
+int        siyu_cli_demo          (int argc, char **argv);
+int        siyu_cli_info          (int argc, char **argv);
+int        siyu_cli_settings      (int argc, char **argv);
+int        siyu_cli_bench         (int argc, char **argv);
+
+GOptionContext *siyu_cli_option_context (const char   *command,
+                                         const char   *parameter,
+                                         const char   *summary);
+int        siyu_cli_parse         (GOptionContext  *context,
+                                   int             *argc,
+                                   char          ***argv);
+int        siyu_cli_usage_error   (const char      *command,
+                                   const char      *format,
+                                   ...) G_GNUC_PRINTF (2, 3);
+int        siyu_cli_fail          (const GError    *error);
+SiyuShop  *siyu_cli_open_shop     (const char      *command,
+                                   const char      *path,
+                                   int             *exit_code);
+void       siyu_cli_print_json    (JsonNode        *node);
+void       siyu_cli_progress      (double           fraction,
+                                   gpointer         user_data);
+void       siyu_cli_progress_done (void);
+
+G_END_DECLS

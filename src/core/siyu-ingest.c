@@ -1,0 +1,1095 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-ingest"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "siyu-ingest.h"
+#include "siyu-money.h"
+#include "siyu-phone.h"
+#include "siyu-time.h"
+
+/* The one path by which contacts, orders, groups and events enter a shop:
+ * file import, platform sync and the demo shop all write through here, so
+ * identity resolution and idempotency are the same for every source.  The
+ * caller owns the transaction. */
+
+struct _SiyuIngest
+{
+  GObject           parent_instance;
+
+  SiyuShop         *shop;
+  SiyuDb           *db;
+  GHashTable       *product_ids;   /* sku → id */
+  SiyuIngestCounts  counts;
+};
+
+G_DEFINE_FINAL_TYPE (SiyuIngest, siyu_ingest, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (siyu-ingest-error-quark, siyu_ingest_error)
+
+static const char * const order_statuses[] = {
+  "unpaid", "paid", "partially_refunded", "refunded", "cancelled", NULL
+};
+
+static const char * const event_kinds[] = {
+  "visit", "view", "cart", "favourite", "inquiry", "review", "share", "referral",
+  "group_message", NULL
+};
+
+static const char * const channel_kinds[] = {
+  "online_shop", "offline_store", "mini_program", "marketplace", "group", "other", NULL
+};
+
+static const char * const group_kinds[] = { "wecom", "wechat", "club", "other", NULL };
+
+static const char * const group_roles[] = { "owner", "admin", "member", NULL };
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static gboolean
+is_blank (const char *s)
+{
+  if (s == NULL)
+    return TRUE;
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           column,
+                   const char   *text)
+{
+  if (is_blank (text))
+    sqlite3_bind_null (stmt, column);
+  else
+    sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_time_or_null (sqlite3_stmt *stmt,
+                   int           column,
+                   gint64        time)
+{
+  if (time <= 0)
+    sqlite3_bind_null (stmt, column);
+  else
+    sqlite3_bind_int64 (stmt, column, time);
+}
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, SIYU_INGEST_ERROR, SIYU_INGEST_ERROR_INVALID, message);
+
+  return FALSE;
+}
+
+static gboolean
+check_amount (gint64       amount,
+              const char  *field,
+              GError     **error)
+{
+  if (amount < 0)
+    return invalid (error, _("The %s cannot be negative."), field);
+  if (amount > SIYU_INGEST_MAX_AMOUNT)
+    return invalid (error, _("The %s is too large to be real."), field);
+  return TRUE;
+}
+
+/* Returns the contact an identity points to, 0 if none, -1 on error. */
+static gint64
+lookup_identity (SiyuIngest  *self,
+                 const char  *kind,
+                 const char  *value,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 contact_id = 0;
+  int rc;
+
+  stmt = siyu_db_prepare (self->db,
+                          "SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ?",
+                          error);
+  if (stmt == NULL)
+    return -1;
+
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  rc = siyu_db_step (self->db, stmt, error);
+  if (rc < 0)
+    return -1;
+  if (rc == SQLITE_ROW)
+    contact_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return contact_id;
+}
+
+static gboolean
+add_identity (SiyuIngest  *self,
+              gint64       contact_id,
+              const char  *kind,
+              const char  *value,
+              GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT OR IGNORE INTO contact_identities (kind, value, contact_id, created_at) "
+                          "VALUES (?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, contact_id);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+
+  return siyu_db_step_done (self->db, stmt, error);
+}
+
+static void
+siyu_ingest_finalize (GObject *object)
+{
+  SiyuIngest *self = (SiyuIngest *)object;
+
+  g_clear_pointer (&self->product_ids, g_hash_table_unref);
+  g_clear_object (&self->shop);
+
+  G_OBJECT_CLASS (siyu_ingest_parent_class)->finalize (object);
+}
+
+static void
+siyu_ingest_class_init (SiyuIngestClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = siyu_ingest_finalize;
+}
+
+static void
+siyu_ingest_init (SiyuIngest *self)
+{
+  self->product_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+SiyuIngest *
+siyu_ingest_new (SiyuShop *shop)
+{
+  SiyuIngest *self;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  self = g_object_new (SIYU_TYPE_INGEST, NULL);
+  self->shop = g_object_ref (shop);
+  self->db = siyu_shop_get_db (shop);
+
+  return self;
+}
+
+const SiyuIngestCounts *
+siyu_ingest_get_counts (SiyuIngest *self)
+{
+  g_return_val_if_fail (SIYU_IS_INGEST (self), NULL);
+
+  return &self->counts;
+}
+
+/* Product ids are cached across a batch: forget them when the batch was
+ * rolled back. */
+void
+siyu_ingest_reset_counts (SiyuIngest *self)
+{
+  g_return_if_fail (SIYU_IS_INGEST (self));
+
+  memset (&self->counts, 0, sizeof self->counts);
+  g_hash_table_remove_all (self->product_ids);
+}
+
+gboolean
+siyu_order_status_is_valid (const char *status)
+{
+  return status != NULL && g_strv_contains (order_statuses, status);
+}
+
+gboolean
+siyu_event_kind_is_valid (const char *kind)
+{
+  return kind != NULL && g_strv_contains (event_kinds, kind);
+}
+
+/**
+ * siyu_email_normalize:
+ *
+ * Returns: (nullable): the address trimmed and in lower case, or %NULL when
+ *   it is not an e-mail address.
+ */
+char *
+siyu_email_normalize (const char *text)
+{
+  g_autofree char *trimmed = NULL;
+  const char *at;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  trimmed = g_strstrip (g_utf8_strdown (text, -1));
+  at = strchr (trimmed, '@');
+  if (at == NULL || at == trimmed || strchr (at + 1, '@') != NULL ||
+      strchr (at + 1, '.') == NULL || g_str_has_suffix (trimmed, ".") ||
+      strpbrk (trimmed, " \t,;<>\"") != NULL)
+    return NULL;
+
+  return g_steal_pointer (&trimmed);
+}
+
+gint64
+siyu_ingest_channel (SiyuIngest  *self,
+                     const char  *kind,
+                     const char  *name,
+                     const char  *platform,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
+
+  if (kind == NULL || !g_strv_contains (channel_kinds, kind))
+    {
+      invalid (error, _("“%s” is not a kind of channel."), kind != NULL ? kind : "");
+      return -1;
+    }
+  if (is_blank (name))
+    {
+      invalid (error, _("A channel needs a name."));
+      return -1;
+    }
+
+  stmt = siyu_db_prepare (self->db, "SELECT id FROM channels WHERE name = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = siyu_db_step (self->db, stmt, error);
+  if (rc < 0)
+    return -1;
+  if (rc == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      return id;
+    }
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT INTO channels (kind, name, platform, created_at) VALUES (?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 3, platform);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return -1;
+
+  return siyu_db_last_insert_id (self->db);
+}
+
+typedef struct {
+  const char *kind;
+  char       *value;
+} Identity;
+
+static gboolean
+collect_identities (SiyuIngest              *self,
+                    const SiyuContactRecord *record,
+                    Identity                *ids,
+                    guint                   *n_ids,
+                    char                   **phone_out,
+                    char                   **email_out,
+                    GError                 **error)
+{
+  guint n = 0;
+
+  if (!is_blank (record->platform_id))
+    {
+      if (is_blank (record->platform))
+        return invalid (error, _("A platform customer id needs the name of its platform."));
+      ids[n].kind = record->platform;
+      ids[n++].value = g_strstrip (g_strdup (record->platform_id));
+    }
+
+  if (!is_blank (record->phone))
+    {
+      GError *local_error = NULL;
+      char *phone = siyu_phone_normalize (record->phone, siyu_shop_get_phone_region (self->shop),
+                                          &local_error);
+      if (phone == NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      ids[n].kind = "phone";
+      ids[n++].value = phone;
+      *phone_out = g_strdup (phone);
+    }
+
+  if (!is_blank (record->email))
+    {
+      char *email = siyu_email_normalize (record->email);
+
+      if (email == NULL)
+        return invalid (error, _("“%s” is not an e-mail address."), record->email);
+      ids[n].kind = "email";
+      ids[n++].value = email;
+      *email_out = g_strdup (email);
+    }
+
+  if (!is_blank (record->wechat_id))
+    {
+      ids[n].kind = "wechat";
+      ids[n++].value = g_strstrip (g_strdup (record->wechat_id));
+    }
+
+  *n_ids = n;
+
+  if (n == 0)
+    return invalid (error, _("A customer needs a phone number, e-mail, WeChat id or platform id to be told apart from others."));
+
+  return TRUE;
+}
+
+static gboolean
+validate_contact (const SiyuContactRecord  *record,
+                  GError                  **error)
+{
+  SiyuDay day;
+
+  if (record->seen_at <= 0)
+    return invalid (error, _("The time the customer was first seen is missing."));
+
+  if (record->birthday != NULL && !siyu_day_parse (record->birthday, &day))
+    return invalid (error, _("“%s” is not a date (write it as YYYY-MM-DD)."), record->birthday);
+
+  if (record->name != NULL && !g_utf8_validate (record->name, -1, NULL))
+    return invalid (error, _("The name is not valid text."));
+
+  if (record->member_since < 0)
+    return invalid (error, _("The membership date is not valid."));
+
+  return TRUE;
+}
+
+static gint64
+insert_contact (SiyuIngest              *self,
+                const SiyuContactRecord *record,
+                const char              *phone,
+                const char              *email,
+                GError                 **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 now = now_seconds ();
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT INTO contacts (name, phone, email, wechat_id, city, birthday, "
+                          "  first_seen_at, first_channel_id, marketing_consent, consent_at, "
+                          "  consent_source, do_not_contact, member_since, created_at, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return -1;
+
+  bind_text_or_null (stmt, 1, record->name);
+  bind_text_or_null (stmt, 2, phone);
+  bind_text_or_null (stmt, 3, email);
+  bind_text_or_null (stmt, 4, record->wechat_id);
+  bind_text_or_null (stmt, 5, record->city);
+  bind_text_or_null (stmt, 6, record->birthday);
+  sqlite3_bind_int64 (stmt, 7, record->seen_at);
+  bind_time_or_null (stmt, 8, record->channel_id);
+  sqlite3_bind_int (stmt, 9, record->consent == 1);
+  bind_time_or_null (stmt, 10, record->consent >= 0 ? record->consent_at : 0);
+  bind_text_or_null (stmt, 11, record->consent >= 0 ? record->consent_source : NULL);
+  sqlite3_bind_int (stmt, 12, record->do_not_contact == 1);
+  bind_time_or_null (stmt, 13, record->member_since);
+  sqlite3_bind_int64 (stmt, 14, now);
+  sqlite3_bind_int64 (stmt, 15, now);
+
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return -1;
+
+  return siyu_db_last_insert_id (self->db);
+}
+
+/* What a later source knows fills what an earlier one left empty; times
+ * keep the earliest; consent and do-not-contact take the newest word. */
+static gboolean
+update_contact (SiyuIngest              *self,
+                gint64                   contact_id,
+                const SiyuContactRecord *record,
+                const char              *phone,
+                const char              *email,
+                GError                 **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = siyu_db_prepare (self->db,
+                          "UPDATE contacts SET "
+                          "  name = coalesce (name, ?2), "
+                          "  phone = coalesce (phone, ?3), "
+                          "  email = coalesce (email, ?4), "
+                          "  wechat_id = coalesce (wechat_id, ?5), "
+                          "  city = coalesce (city, ?6), "
+                          "  birthday = coalesce (birthday, ?7), "
+                          "  first_channel_id = CASE WHEN ?8 < first_seen_at AND ?9 IS NOT NULL "
+                          "                          THEN ?9 ELSE first_channel_id END, "
+                          "  first_seen_at = min (first_seen_at, ?8), "
+                          "  marketing_consent = CASE WHEN ?10 IS NOT NULL AND "
+                          "      coalesce (?11, 0) >= coalesce (consent_at, 0) THEN ?10 "
+                          "      ELSE marketing_consent END, "
+                          "  consent_source = CASE WHEN ?10 IS NOT NULL AND "
+                          "      coalesce (?11, 0) >= coalesce (consent_at, 0) THEN ?12 "
+                          "      ELSE consent_source END, "
+                          "  consent_at = CASE WHEN ?10 IS NOT NULL AND "
+                          "      coalesce (?11, 0) >= coalesce (consent_at, 0) THEN ?11 "
+                          "      ELSE consent_at END, "
+                          "  do_not_contact = coalesce (?13, do_not_contact), "
+                          "  member_since = CASE WHEN ?14 IS NULL THEN member_since "
+                          "      WHEN member_since IS NULL THEN ?14 "
+                          "      ELSE min (member_since, ?14) END, "
+                          "  updated_at = ?15 "
+                          "WHERE id = ?1 AND erased_at IS NULL",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  bind_text_or_null (stmt, 2, record->name);
+  bind_text_or_null (stmt, 3, phone);
+  bind_text_or_null (stmt, 4, email);
+  bind_text_or_null (stmt, 5, record->wechat_id);
+  bind_text_or_null (stmt, 6, record->city);
+  bind_text_or_null (stmt, 7, record->birthday);
+  sqlite3_bind_int64 (stmt, 8, record->seen_at);
+  bind_time_or_null (stmt, 9, record->channel_id);
+  if (record->consent >= 0)
+    {
+      sqlite3_bind_int (stmt, 10, record->consent);
+      bind_time_or_null (stmt, 11, record->consent_at);
+      bind_text_or_null (stmt, 12, record->consent_source);
+    }
+  if (record->do_not_contact >= 0)
+    sqlite3_bind_int (stmt, 13, record->do_not_contact);
+  bind_time_or_null (stmt, 14, record->member_since);
+  sqlite3_bind_int64 (stmt, 15, now_seconds ());
+
+  return siyu_db_step_done (self->db, stmt, error);
+}
+
+/**
+ * siyu_ingest_contact:
+ * @record: what the source knows of the person
+ * @outcome: (out) (optional): %SIYU_OUTCOME_CREATED or %SIYU_OUTCOME_MATCHED
+ *
+ * Finds the contact that any of the record's identities (platform id, phone,
+ * e-mail, WeChat id) already belongs to, or creates one.  When the
+ * identities point to two different contacts nothing is written and
+ * %SIYU_INGEST_ERROR_CONFLICT is returned: merging is the owner's decision.
+ *
+ * Returns: the contact id, or -1 with @error set.
+ */
+gint64
+siyu_ingest_contact (SiyuIngest              *self,
+                     const SiyuContactRecord *record,
+                     SiyuOutcome             *outcome,
+                     GError                 **error)
+{
+  Identity ids[4] = { { NULL, NULL } };
+  g_autofree char *phone = NULL;
+  g_autofree char *email = NULL;
+  gint64 contact_id = 0;
+  guint n_ids = 0;
+  gint64 result = -1;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
+  g_return_val_if_fail (record != NULL, -1);
+
+  if (!validate_contact (record, error) ||
+      !collect_identities (self, record, ids, &n_ids, &phone, &email, error))
+    goto out;
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      gint64 found = lookup_identity (self, ids[i].kind, ids[i].value, error);
+
+      if (found < 0)
+        goto out;
+      if (found == 0)
+        continue;
+      if (contact_id != 0 && found != contact_id)
+        {
+          g_set_error (error, SIYU_INGEST_ERROR, SIYU_INGEST_ERROR_CONFLICT,
+                       _("The %s “%s” belongs to another customer than the rest of this row; the two were not merged."),
+                       g_str_equal (ids[i].kind, "phone") ? _("phone number") :
+                       g_str_equal (ids[i].kind, "email") ? _("e-mail address") :
+                       g_str_equal (ids[i].kind, "wechat") ? _("WeChat id") : _("customer id"),
+                       ids[i].value);
+          goto out;
+        }
+      contact_id = found;
+    }
+
+  if (contact_id == 0)
+    {
+      contact_id = insert_contact (self, record, phone, email, error);
+      if (contact_id < 0)
+        goto out;
+      self->counts.contacts_created++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_CREATED;
+    }
+  else
+    {
+      if (!update_contact (self, contact_id, record, phone, email, error))
+        goto out;
+      self->counts.contacts_matched++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_MATCHED;
+    }
+
+  for (guint i = 0; i < n_ids; i++)
+    if (!add_identity (self, contact_id, ids[i].kind, ids[i].value, error))
+      goto out;
+
+  result = contact_id;
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i].value);
+
+  return result;
+}
+
+gint64
+siyu_ingest_product (SiyuIngest  *self,
+                     const char  *sku,
+                     const char  *name,
+                     const char  *category,
+                     gint64       unit_price,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gpointer cached;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
+
+  if (is_blank (sku))
+    {
+      invalid (error, _("A product needs a SKU."));
+      return -1;
+    }
+
+  if (g_hash_table_lookup_extended (self->product_ids, sku, NULL, &cached))
+    return GPOINTER_TO_SIZE (cached);
+
+  stmt = siyu_db_prepare (self->db, "SELECT id FROM products WHERE sku = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_STATIC);
+  rc = siyu_db_step (self->db, stmt, error);
+  if (rc < 0)
+    return -1;
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (id == 0)
+    {
+      if (unit_price >= 0 && !check_amount (unit_price, _("unit price"), error))
+        return -1;
+
+      stmt = siyu_db_prepare (self->db,
+                              "INSERT INTO products (sku, name, category, unit_price, currency, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              error);
+      if (stmt == NULL)
+        return -1;
+      sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, is_blank (name) ? sku : name, -1, SQLITE_STATIC);
+      bind_text_or_null (stmt, 3, category);
+      if (unit_price >= 0)
+        sqlite3_bind_int64 (stmt, 4, unit_price);
+      sqlite3_bind_text (stmt, 5, siyu_shop_get_currency (self->shop), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 6, now_seconds ());
+      if (!siyu_db_step_done (self->db, stmt, error))
+        return -1;
+      id = siyu_db_last_insert_id (self->db);
+    }
+
+  g_hash_table_insert (self->product_ids, g_strdup (sku), GSIZE_TO_POINTER ((gsize) id));
+
+  return id;
+}
+
+static gboolean
+validate_order (const SiyuOrderRecord  *record,
+                GError                **error)
+{
+  if (is_blank (record->external_ref))
+    return invalid (error, _("The order has no order number."));
+  if (record->channel_id <= 0)
+    return invalid (error, _("The order has no channel."));
+  if (!siyu_order_status_is_valid (record->status))
+    return invalid (error, _("“%s” is not an order status."), record->status != NULL ? record->status : "");
+  if (record->created_at <= 0)
+    return invalid (error, _("The order has no time."));
+  if (!siyu_currency_is_known (record->currency))
+    return invalid (error, _("“%s” is not a currency Siyu knows."), record->currency != NULL ? record->currency : "");
+  if (!check_amount (record->total_amount, _("order total"), error) ||
+      !check_amount (record->refunded_amount, _("refunded amount"), error))
+    return FALSE;
+  if (record->refunded_amount > record->total_amount)
+    return invalid (error, _("The refunded amount is larger than the order total."));
+
+  for (guint i = 0; i < record->n_items; i++)
+    {
+      const SiyuOrderItemRecord *item = &record->items[i];
+
+      if (is_blank (item->name) && is_blank (item->sku))
+        return invalid (error, _("Line %u of the order has neither a product name nor a SKU."), i + 1);
+      if (item->quantity <= 0)
+        return invalid (error, _("Line %u of the order has a quantity below one."), i + 1);
+      if (item->quantity > SIYU_INGEST_MAX_QUANTITY)
+        return invalid (error, _("Line %u of the order has a quantity too large to be real."), i + 1);
+      if (!check_amount (item->unit_price, _("unit price"), error) ||
+          !check_amount (item->line_total, _("line total"), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+insert_items (SiyuIngest             *self,
+              gint64                  order_id,
+              const SiyuOrderRecord  *record,
+              GError                **error)
+{
+  for (guint i = 0; i < record->n_items; i++)
+    {
+      const SiyuOrderItemRecord *item = &record->items[i];
+      sqlite3_stmt *stmt;
+      gint64 product_id = 0;
+
+      if (!is_blank (item->sku))
+        {
+          product_id = siyu_ingest_product (self, item->sku, item->name, NULL, item->unit_price, error);
+          if (product_id < 0)
+            return FALSE;
+        }
+
+      stmt = siyu_db_prepare (self->db,
+                              "INSERT INTO order_items (order_id, product_id, sku, name, quantity, "
+                              "  unit_price, line_total) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, order_id);
+      bind_time_or_null (stmt, 2, product_id);
+      bind_text_or_null (stmt, 3, item->sku);
+      sqlite3_bind_text (stmt, 4, is_blank (item->name) ? item->sku : item->name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 5, item->quantity);
+      sqlite3_bind_int64 (stmt, 6, item->unit_price);
+      sqlite3_bind_int64 (stmt, 7, item->line_total);
+      if (!siyu_db_step_done (self->db, stmt, error))
+        return FALSE;
+      self->counts.items_created++;
+    }
+
+  return TRUE;
+}
+
+/**
+ * siyu_ingest_order:
+ * @outcome: (out) (optional): created, updated (a later status, a refund,
+ *   a customer now known) or unchanged
+ *
+ * Stores an order once per channel and order number: giving the same order
+ * again changes nothing, giving it with a later status updates it.  Lines are
+ * stored when the order is first seen.
+ *
+ * Returns: the order id, or -1 with @error set.
+ */
+gint64
+siyu_ingest_order (SiyuIngest             *self,
+                   const SiyuOrderRecord  *record,
+                   SiyuOutcome            *outcome,
+                   GError                **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 order_id = 0;
+  gboolean changed = FALSE;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
+  g_return_val_if_fail (record != NULL, -1);
+
+  if (!validate_order (record, error))
+    return -1;
+
+  stmt = siyu_db_prepare (self->db,
+                          "SELECT id, status = ?3 AND total_amount = ?4 AND refunded_amount = ?5 "
+                          "  AND (contact_id IS ?6 OR ?6 IS NULL) AND created_at = ?7 AND currency = ?8 "
+                          "FROM orders WHERE channel_id = ?1 AND external_ref = ?2",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, record->channel_id);
+  sqlite3_bind_text (stmt, 2, record->external_ref, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, record->status, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, record->total_amount);
+  sqlite3_bind_int64 (stmt, 5, record->refunded_amount);
+  bind_time_or_null (stmt, 6, record->contact_id);
+  sqlite3_bind_int64 (stmt, 7, record->created_at);
+  sqlite3_bind_text (stmt, 8, record->currency, -1, SQLITE_STATIC);
+  rc = siyu_db_step (self->db, stmt, error);
+  if (rc < 0)
+    return -1;
+  if (rc == SQLITE_ROW)
+    {
+      order_id = sqlite3_column_int64 (stmt, 0);
+      changed = sqlite3_column_int (stmt, 1) == 0;
+    }
+  sqlite3_reset (stmt);
+
+  if (order_id != 0 && !changed)
+    {
+      self->counts.orders_unchanged++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_UNCHANGED;
+      return order_id;
+    }
+
+  if (order_id != 0)
+    {
+      stmt = siyu_db_prepare (self->db,
+                              "UPDATE orders SET status = ?2, total_amount = ?3, refunded_amount = ?4, "
+                              "  contact_id = coalesce (?5, contact_id), created_at = ?6, currency = ?7, "
+                              "  updated_at = ?8 "
+                              "WHERE id = ?1",
+                              error);
+      if (stmt == NULL)
+        return -1;
+      sqlite3_bind_int64 (stmt, 1, order_id);
+      sqlite3_bind_text (stmt, 2, record->status, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, record->total_amount);
+      sqlite3_bind_int64 (stmt, 4, record->refunded_amount);
+      bind_time_or_null (stmt, 5, record->contact_id);
+      sqlite3_bind_int64 (stmt, 6, record->created_at);
+      sqlite3_bind_text (stmt, 7, record->currency, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 8, now_seconds ());
+      if (!siyu_db_step_done (self->db, stmt, error))
+        return -1;
+
+      self->counts.orders_updated++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_UPDATED;
+      return order_id;
+    }
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, "
+                          "  currency, total_amount, refunded_amount, item_count, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, record->channel_id);
+  sqlite3_bind_text (stmt, 2, record->external_ref, -1, SQLITE_STATIC);
+  bind_time_or_null (stmt, 3, record->contact_id);
+  sqlite3_bind_text (stmt, 4, record->status, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, record->created_at);
+  sqlite3_bind_text (stmt, 6, record->currency, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, record->total_amount);
+  sqlite3_bind_int64 (stmt, 8, record->refunded_amount);
+  sqlite3_bind_int64 (stmt, 9, record->n_items);
+  sqlite3_bind_int64 (stmt, 10, now_seconds ());
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return -1;
+  order_id = siyu_db_last_insert_id (self->db);
+
+  if (!insert_items (self, order_id, record, error))
+    return -1;
+
+  self->counts.orders_created++;
+  if (outcome != NULL)
+    *outcome = SIYU_OUTCOME_CREATED;
+
+  return order_id;
+}
+
+/**
+ * siyu_ingest_refund:
+ * @external_ref: the source's refund id; the same id is stored once
+ *
+ * Records one refund of an order.  The order's refunded amount becomes at
+ * least the sum of its refunds, never more than its total.
+ */
+gboolean
+siyu_ingest_refund (SiyuIngest  *self,
+                    gint64       order_id,
+                    const char  *external_ref,
+                    gint64       amount,
+                    gint64       created_at,
+                    const char  *reason,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), FALSE);
+
+  if (amount <= 0)
+    return invalid (error, _("A refund must be larger than zero."));
+  if (!check_amount (amount, _("refund"), error))
+    return FALSE;
+  if (created_at <= 0)
+    return invalid (error, _("The refund has no time."));
+  if (is_blank (external_ref))
+    return invalid (error, _("The refund has no reference."));
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT OR IGNORE INTO refunds (order_id, external_ref, amount, created_at, reason) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, order_id);
+  sqlite3_bind_text (stmt, 2, external_ref, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, amount);
+  sqlite3_bind_int64 (stmt, 4, created_at);
+  bind_text_or_null (stmt, 5, reason);
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (siyu_db_get_handle (self->db)) == 0)
+    return TRUE;
+  self->counts.refunds_created++;
+
+  stmt = siyu_db_prepare (self->db,
+                          "UPDATE orders SET refunded_amount = min (total_amount, max (refunded_amount, "
+                          "  (SELECT sum (amount) FROM refunds WHERE order_id = ?1))) "
+                          "WHERE id = ?1",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, order_id);
+
+  return siyu_db_step_done (self->db, stmt, error);
+}
+
+gint64
+siyu_ingest_group (SiyuIngest  *self,
+                   const char  *name,
+                   const char  *kind,
+                   gint64       created_at,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
+
+  if (is_blank (name))
+    {
+      invalid (error, _("A group needs a name."));
+      return -1;
+    }
+  if (kind == NULL || !g_strv_contains (group_kinds, kind))
+    {
+      invalid (error, _("“%s” is not a kind of group."), kind != NULL ? kind : "");
+      return -1;
+    }
+
+  stmt = siyu_db_prepare (self->db, "SELECT id FROM community_groups WHERE name = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = siyu_db_step (self->db, stmt, error);
+  if (rc < 0)
+    return -1;
+  if (rc == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      return id;
+    }
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT INTO community_groups (name, kind, created_at) VALUES (?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, created_at > 0 ? created_at : now_seconds ());
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return -1;
+
+  return siyu_db_last_insert_id (self->db);
+}
+
+/**
+ * siyu_ingest_group_member:
+ * @left_at: when they left, or 0 while they are in the group
+ *
+ * Records one stay of a contact in a group, once per join time; giving it
+ * again with a leave time records the leave.
+ */
+gboolean
+siyu_ingest_group_member (SiyuIngest  *self,
+                          gint64       group_id,
+                          gint64       contact_id,
+                          const char  *role,
+                          gint64       joined_at,
+                          gint64       left_at,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), FALSE);
+
+  if (role == NULL)
+    role = "member";
+  if (!g_strv_contains (group_roles, role))
+    return invalid (error, _("“%s” is not a role in a group."), role);
+  if (joined_at <= 0)
+    return invalid (error, _("The time of joining the group is missing."));
+  if (left_at != 0 && left_at < joined_at)
+    return invalid (error, _("The time of leaving the group is before the time of joining it."));
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT INTO group_members (group_id, contact_id, role, joined_at, left_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5) "
+                          "ON CONFLICT (group_id, contact_id, joined_at) DO UPDATE SET "
+                          "  left_at = coalesce (excluded.left_at, left_at), role = excluded.role",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, group_id);
+  sqlite3_bind_int64 (stmt, 2, contact_id);
+  sqlite3_bind_text (stmt, 3, role, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, joined_at);
+  bind_time_or_null (stmt, 5, left_at);
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return FALSE;
+  self->counts.members_created++;
+
+  return TRUE;
+}
+
+gboolean
+siyu_ingest_event (SiyuIngest  *self,
+                   gint64       contact_id,
+                   const char  *kind,
+                   gint64       occurred_at,
+                   gint64       channel_id,
+                   const char  *detail,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), FALSE);
+
+  if (!siyu_event_kind_is_valid (kind))
+    return invalid (error, _("“%s” is not a kind of event."), kind != NULL ? kind : "");
+  if (occurred_at <= 0)
+    return invalid (error, _("The event has no time."));
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT OR IGNORE INTO events (contact_id, kind, occurred_at, channel_id, detail) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, occurred_at);
+  bind_time_or_null (stmt, 4, channel_id);
+  bind_text_or_null (stmt, 5, detail);
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (siyu_db_get_handle (self->db)) > 0)
+    self->counts.events_created++;
+  else
+    self->counts.events_unchanged++;
+
+  return TRUE;
+}
+
+gboolean
+siyu_ingest_tag (SiyuIngest  *self,
+                 gint64       contact_id,
+                 const char  *tag,
+                 const char  *source,
+                 gint64       at,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), FALSE);
+
+  if (is_blank (tag) || !g_utf8_validate (tag, -1, NULL))
+    return invalid (error, _("A tag needs a name."));
+
+  name = g_strstrip (g_strdup (tag));
+  if (at <= 0)
+    at = now_seconds ();
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at);
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return FALSE;
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, source, created_at) "
+                          "SELECT ?, id, ?, ? FROM tags WHERE name = ?",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  sqlite3_bind_text (stmt, 2, source != NULL ? source : "manual", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, at);
+  sqlite3_bind_text (stmt, 4, name, -1, SQLITE_STATIC);
+
+  return siyu_db_step_done (self->db, stmt, error);
+}
