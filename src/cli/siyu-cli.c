@@ -33,8 +33,11 @@ int
 main (int    argc,
       char **argv)
 {
+  const char *localedir = g_getenv ("SIYU_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* SIYU_LOCALEDIR lets tests and the uninstalled build find translations. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("siyu-cli");

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+
+#include "siyu-test-util.h"
+
+/* A fresh directory for one test, removed by nobody: it lives under the
+ * test's own temporary directory, which the harness throws away. */
+char *
+siyu_test_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("siyu-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+
+  return dir;
+}
+
+char *
+siyu_test_read_file (const char *path,
+                     gsize      *length)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
+
+  return contents;
+}
+
+gboolean
+siyu_test_files_equal (const char *a,
+                       const char *b)
+{
+  gsize len_a, len_b;
+  g_autofree char *ca = siyu_test_read_file (a, &len_a);
+  g_autofree char *cb = siyu_test_read_file (b, &len_b);
+
+  return len_a == len_b && memcmp (ca, cb, len_a) == 0;
+}
+
+SiyuShop *
+siyu_test_new_shop (const char *dir,
+                    const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "shop.siyu", NULL);
+  SiyuShop *shop;
+
+  shop = siyu_shop_create (path, name != NULL ? name : "Test shop", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (shop);
+
+  return shop;
+}
+
+/* "2025-03-01 23:59:59" in the shop's time zone, as UTC seconds. */
+gint64
+siyu_test_time (SiyuShop   *shop,
+                const char *local)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  int y, mo, d, h, mi, s;
+
+  g_assert_cmpint (sscanf (local, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s), ==, 6);
+  dt = g_date_time_new (siyu_shop_get_time_zone (shop), y, mo, d, h, mi, s);
+  g_assert_nonnull (dt);
+
+  return g_date_time_to_unix (dt);
+}
+
+/* ../shared beside the checkout, or NULL when it is not there (a user's
+ * clone): tests that need its data sets skip then. */
+const char *
+siyu_test_shared_dir (void)
+{
+  const char *dir = g_getenv ("SIYU_SHARED_DIR");
+
+  if (dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return dir;
+
+  return NULL;
+}
+
+/* Runs the built siyu-cli with the given arguments; returns its exit code. */
+int
+siyu_test_run_cli (char       **out,
+                   char       **err,
+                   const char  *first_arg,
+                   ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("SIYU_CLI");
+  int status = 0;
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                out, err, &status, &error);
+  g_assert_no_error (error);
+
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+
+  return -1;
+}

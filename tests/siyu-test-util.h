@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "siyu-shop.h"
+
+G_BEGIN_DECLS
+
+char     *siyu_test_tmpdir        (void);
+char     *siyu_test_read_file     (const char  *path,
+                                   gsize       *length);
+gboolean  siyu_test_files_equal   (const char  *a,
+                                   const char  *b);
+SiyuShop *siyu_test_new_shop      (const char  *dir,
+                                   const char  *name);
+gint64    siyu_test_time          (SiyuShop    *shop,
+                                   const char  *local);
+const char *siyu_test_shared_dir  (void);
+int       siyu_test_run_cli       (char       **out,
+                                   char       **err,
+                                   const char  *first_arg,
+                                   ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
