@@ -2,20 +2,64 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
 #include "siyu-test-util.h"
 
-/* A fresh directory for one test, removed by nobody: it lives under the
- * test's own temporary directory, which the harness throws away. */
+static char *tmp_root;
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_chmod (path, 0700);
+      dir = g_dir_open (path, 0, NULL);
+      if (dir != NULL)
+        {
+          const char *name;
+
+          while ((name = g_dir_read_name (dir)) != NULL)
+            {
+              g_autofree char *child = g_build_filename (path, name, NULL);
+              remove_tree (child);
+            }
+          g_dir_close (dir);
+        }
+    }
+
+  g_remove (path);
+}
+
+static void
+remove_tmp_root (void)
+{
+  if (tmp_root != NULL && g_getenv ("SIYU_TEST_KEEP") == NULL)
+    remove_tree (tmp_root);
+  g_clear_pointer (&tmp_root, g_free);
+}
+
+/* A fresh directory for one test, under one root per test program that is
+ * removed when the program exits (set SIYU_TEST_KEEP to keep it). */
 char *
 siyu_test_tmpdir (void)
 {
   g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("siyu-test-XXXXXX", &error);
+  char *dir;
 
-  g_assert_no_error (error);
+  if (tmp_root == NULL)
+    {
+      tmp_root = g_dir_make_tmp ("siyu-test-XXXXXX", &error);
+      g_assert_no_error (error);
+      atexit (remove_tmp_root);
+    }
+
+  dir = g_build_filename (tmp_root, "XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (dir));
 
   return dir;
 }

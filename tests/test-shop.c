@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "siyu-ingest.h"
+#include "siyu-shop.h"
+#include "siyu-test-util.h"
+#include "siyu-time.h"
+
+static void
+test_defaults (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "  小王的咖啡店  ");
+
+  g_assert_cmpstr (siyu_shop_get_name (shop), ==, "小王的咖啡店");
+  g_assert_cmpstr (siyu_shop_get_currency (shop), ==, "CNY");
+  g_assert_cmpstr (siyu_shop_get_time_zone_id (shop), ==, "Asia/Shanghai");
+  g_assert_cmpstr (siyu_shop_get_phone_region (shop), ==, "CN");
+  g_assert_cmpint (siyu_shop_get_data_end (shop), ==, SIYU_DAY_INVALID);
+  g_assert_false (siyu_shop_has_orders (shop));
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_settings_persist (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "Shop");
+  g_autofree char *path = g_strdup (siyu_shop_get_path (shop));
+  g_autoptr(GError) error = NULL;
+  guint changed = 0;
+
+  g_signal_connect_swapped (shop, "settings-changed", G_CALLBACK (count_cb), &changed);
+
+  g_assert_true (siyu_shop_set_name (shop, "Harbour Tea", &error));
+  g_assert_true (siyu_shop_set_currency (shop, "HKD", &error));
+  g_assert_true (siyu_shop_set_time_zone (shop, "Asia/Hong_Kong", &error));
+  g_assert_true (siyu_shop_set_phone_region (shop, "HK", &error));
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 1, 31), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 5);
+  g_clear_object (&shop);
+
+  shop = siyu_shop_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (siyu_shop_get_name (shop), ==, "Harbour Tea");
+  g_assert_cmpstr (siyu_shop_get_currency (shop), ==, "HKD");
+  g_assert_cmpstr (siyu_shop_get_time_zone_id (shop), ==, "Asia/Hong_Kong");
+  g_assert_cmpstr (siyu_shop_get_phone_region (shop), ==, "HK");
+  g_assert_cmpint (siyu_shop_get_today (shop), ==, siyu_day_from_ymd (2026, 1, 31));
+
+  g_assert_true (siyu_shop_set_data_end (shop, SIYU_DAY_INVALID, &error));
+  g_assert_cmpint (siyu_shop_get_data_end (shop), ==, SIYU_DAY_INVALID);
+  g_assert_cmpint (siyu_shop_get_today (shop), ==,
+                   siyu_day_of_time (siyu_shop_get_time_zone (shop), g_get_real_time () / G_USEC_PER_SEC));
+}
+
+static void
+test_invalid_settings (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "Shop");
+  g_autofree char *long_name = NULL;
+  GError *error = NULL;
+  GString *name = g_string_new (NULL);
+
+  for (int i = 0; i < 101; i++)
+    g_string_append (name, "店");
+  long_name = g_string_free (name, FALSE);
+
+  g_assert_false (siyu_shop_set_name (shop, "   ", &error));
+  g_assert_error (error, SIYU_SHOP_ERROR, SIYU_SHOP_ERROR_INVALID_SETTING);
+  g_clear_error (&error);
+  g_assert_false (siyu_shop_set_name (shop, long_name, &error));
+  g_assert_error (error, SIYU_SHOP_ERROR, SIYU_SHOP_ERROR_INVALID_SETTING);
+  g_clear_error (&error);
+  g_assert_false (siyu_shop_set_currency (shop, "RMB", &error));
+  g_assert_nonnull (strstr (error->message, "“RMB”"));
+  g_clear_error (&error);
+  g_assert_false (siyu_shop_set_time_zone (shop, "Asia/Beijing", &error));
+  g_assert_nonnull (strstr (error->message, "“Asia/Beijing” is not a time zone"));
+  g_clear_error (&error);
+  g_assert_false (siyu_shop_set_phone_region (shop, "JP", &error));
+  g_assert_error (error, SIYU_SHOP_ERROR, SIYU_SHOP_ERROR_INVALID_SETTING);
+  g_clear_error (&error);
+
+  g_assert_cmpstr (siyu_shop_get_name (shop), ==, "Shop");
+  g_assert_cmpstr (siyu_shop_get_currency (shop), ==, "CNY");
+  g_assert_cmpstr (siyu_shop_get_time_zone_id (shop), ==, "Asia/Shanghai");
+  g_assert_cmpstr (siyu_shop_get_phone_region (shop), ==, "CN");
+}
+
+static void
+test_create_invalid (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "x.siyu", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+
+  shop = siyu_shop_create (path, "Shop", "CNY", "Nowhere/Town", &error);
+  g_assert_null (shop);
+  g_assert_error (error, SIYU_SHOP_ERROR, SIYU_SHOP_ERROR_INVALID_SETTING);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  shop = siyu_shop_create (path, "", NULL, NULL, &error);
+  g_assert_null (shop);
+  g_assert_error (error, SIYU_SHOP_ERROR, SIYU_SHOP_ERROR_INVALID_SETTING);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* Amounts are minor units of the shop's currency: it cannot change under them. */
+static void
+test_currency_locked_by_orders (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "Shop");
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  g_autoptr(GError) error = NULL;
+  gint64 channel;
+  SiyuOrderRecord order = {
+    .external_ref = "A1", .status = "paid", .created_at = 1750000000, .currency = "CNY",
+    .total_amount = 1000,
+  };
+
+  channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  g_assert_no_error (error);
+  order.channel_id = channel;
+  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
+  g_assert_true (siyu_shop_has_orders (shop));
+
+  g_assert_true (siyu_shop_set_currency (shop, "CNY", &error));
+  g_assert_false (siyu_shop_set_currency (shop, "USD", &error));
+  g_assert_error (error, SIYU_SHOP_ERROR, SIYU_SHOP_ERROR_INVALID_SETTING);
+  g_assert_cmpstr (siyu_shop_get_currency (shop), ==, "CNY");
+}
+
+static void
+test_audit (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "Shop");
+  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (siyu_shop_audit (shop, "export", "segment", 7, "{\"count\":12}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM audit_log WHERE action = 'export' "
+                                          "AND object_id = 7 AND detail ->> '$.count' = 12", NULL), ==, 1);
+
+  g_assert_false (siyu_shop_audit (shop, "export", NULL, 0, "{not json", &error));
+  g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CONSTRAINT);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/siyu/shop/defaults", test_defaults);
+  g_test_add_func ("/siyu/shop/settings-persist", test_settings_persist);
+  g_test_add_func ("/siyu/shop/invalid-settings", test_invalid_settings);
+  g_test_add_func ("/siyu/shop/create-invalid", test_create_invalid);
+  g_test_add_func ("/siyu/shop/currency-locked-by-orders", test_currency_locked_by_orders);
+  g_test_add_func ("/siyu/shop/audit", test_audit);
+
+  return g_test_run ();
+}
