@@ -403,6 +403,16 @@ validate_contact (const SiyuContactRecord  *record,
   return TRUE;
 }
 
+/* Whoever joined the membership programme was seen by then. */
+static gint64
+effective_seen_at (const SiyuContactRecord *record)
+{
+  if (record->member_since > 0)
+    return MIN (record->seen_at, record->member_since);
+
+  return record->seen_at;
+}
+
 static gint64
 insert_contact (SiyuIngest              *self,
                 const SiyuContactRecord *record,
@@ -428,7 +438,7 @@ insert_contact (SiyuIngest              *self,
   bind_text_or_null (stmt, 4, record->wechat_id);
   bind_text_or_null (stmt, 5, record->city);
   bind_text_or_null (stmt, 6, record->birthday);
-  sqlite3_bind_int64 (stmt, 7, record->seen_at);
+  sqlite3_bind_int64 (stmt, 7, effective_seen_at (record));
   bind_time_or_null (stmt, 8, record->channel_id);
   sqlite3_bind_int (stmt, 9, record->consent == 1);
   bind_time_or_null (stmt, 10, record->consent >= 0 ? record->consent_at : 0);
@@ -493,7 +503,7 @@ update_contact (SiyuIngest              *self,
   bind_text_or_null (stmt, 5, record->wechat_id);
   bind_text_or_null (stmt, 6, record->city);
   bind_text_or_null (stmt, 7, record->birthday);
-  sqlite3_bind_int64 (stmt, 8, record->seen_at);
+  sqlite3_bind_int64 (stmt, 8, effective_seen_at (record));
   bind_time_or_null (stmt, 9, record->channel_id);
   if (record->consent >= 0)
     {

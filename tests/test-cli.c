@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "siyu-ingest.h"
+#include "siyu-test-util.h"
+#include "siyu-time.h"
+
+static void
+test_version (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "--version", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "siyu-cli " PACKAGE_VERSION "\n");
+}
+
+static void
+test_usage (void)
+{
+  const char *commands[] = { "create", "info", "settings", "demo", "bench" };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, NULL, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "Usage: siyu-cli COMMAND"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "launch", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "“launch” is not a command"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "--help", NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_assert_nonnull (strstr (out, commands[i]));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "--db"));
+  g_assert_nonnull (strstr (out, "--json"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--bogus", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--bogus"));
+}
+
+static void
+test_create (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "茶铺.siyu", NULL);
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "create", "--db", path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--name NAME is required"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "create", "--db", path, "--name", "茶铺",
+                                      "--currency", "HKD", "--time-zone", "Asia/Hong_Kong", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "create", "--db", path, "--name", "again", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "already exists"));
+  g_free (out);
+  g_free (err);
+
+  shop = siyu_shop_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (siyu_shop_get_name (shop), ==, "茶铺");
+  g_assert_cmpstr (siyu_shop_get_currency (shop), ==, "HKD");
+  g_assert_cmpstr (siyu_shop_get_time_zone_id (shop), ==, "Asia/Hong_Kong");
+}
+
+static void
+test_info_refused (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *missing = g_build_filename (dir, "none.siyu", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.siyu", NULL);
+  char *out = NULL;
+  char *err = NULL;
+
+  g_assert_true (g_file_set_contents (text, "hello", -1, NULL));
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--db FILE is required"));
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--db", missing, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "none.siyu” does not exist"));
+  g_assert_cmpstr (out, ==, "");
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--db", text, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "notes.siyu” is not a Siyu shop file"));
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--db", text, "--as-of", "2025-02-30", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "“2025-02-30” is not a date"));
+  g_free (out);
+  g_free (err);
+}
+
+static char *
+small_shop (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "小王的店");
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  g_autoptr(GError) error = NULL;
+  SiyuContactRecord a = { .phone = "13800000001", .consent = -1, .do_not_contact = -1 };
+  SiyuContactRecord b = { .phone = "13800000002", .consent = -1, .do_not_contact = -1 };
+  SiyuOrderRecord o1 = { .external_ref = "1", .status = "paid", .currency = "CNY", .total_amount = 12345 };
+  SiyuOrderRecord o2 = { .external_ref = "2", .status = "paid", .currency = "CNY", .total_amount = 100 };
+  gint64 channel;
+
+  a.seen_at = siyu_test_time (shop, "2026-01-01 10:00:00");
+  a.member_since = siyu_test_time (shop, "2026-02-20 10:00:00");
+  b.seen_at = siyu_test_time (shop, "2026-03-20 10:00:00");
+  channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  o1.channel_id = o2.channel_id = channel;
+  o1.contact_id = siyu_ingest_contact (ingest, &a, NULL, &error);
+  o2.contact_id = siyu_ingest_contact (ingest, &b, NULL, &error);
+  o1.created_at = siyu_test_time (shop, "2026-03-25 10:00:00");
+  o2.created_at = siyu_test_time (shop, "2026-02-25 10:00:00");
+  siyu_ingest_order (ingest, &o1, NULL, &error);
+  siyu_ingest_order (ingest, &o2, NULL, &error);
+  siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 3, 31), &error);
+  g_assert_no_error (error);
+
+  return g_strdup (siyu_shop_get_path (shop));
+}
+
+static gint64
+member_int (JsonObject *root,
+            const char *name,
+            const char *field)
+{
+  JsonObject *pair = json_object_get_object_member (root, name);
+
+  g_assert_nonnull (pair);
+  return json_object_get_int_member (pair, field);
+}
+
+static void
+test_info_json (void)
+{
+  g_autofree char *path = small_shop ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--db", path, "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  g_assert_cmpstr (json_object_get_string_member (root, "name"), ==, "小王的店");
+  g_assert_cmpstr (json_object_get_string_member (root, "currency"), ==, "CNY");
+  g_assert_cmpstr (json_object_get_string_member (root, "time_zone"), ==, "Asia/Shanghai");
+  g_assert_cmpstr (json_object_get_string_member (root, "as_of"), ==, "2026-03-31");
+  g_assert_cmpint (json_object_get_int_member (root, "orders_stored"), ==, 2);
+  g_assert_cmpint (member_int (root, "contacts", "value"), ==, 2);
+  g_assert_cmpint (member_int (root, "contacts", "before"), ==, 1);
+  g_assert_cmpint (member_int (root, "members", "value"), ==, 1);
+  g_assert_cmpint (member_int (root, "members", "before"), ==, 1);
+  g_assert_cmpint (member_int (root, "buyers_30d", "value"), ==, 1);
+  g_assert_cmpint (member_int (root, "buyers_30d", "before"), ==, 1);
+  g_assert_cmpint (member_int (root, "net_sales_30d", "value"), ==, 12345);
+  g_assert_cmpint (member_int (root, "net_sales_30d", "before"), ==, 100);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* --as-of moves the windows. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--db", path, "--json",
+                                      "--as-of", "2026-02-28", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (member_int (root, "contacts", "value"), ==, 1);
+  g_assert_cmpint (member_int (root, "net_sales_30d", "value"), ==, 100);
+  g_assert_cmpint (member_int (root, "net_sales_30d", "before"), ==, 0);
+}
+
+static void
+test_info_text (void)
+{
+  g_autofree char *path = small_shop ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--db", path, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "小王的店\n"));
+  g_assert_nonnull (strstr (out, "Net sales, 30 days:    ¥123.45  (30 days earlier: ¥1.00)"));
+  g_assert_nonnull (strstr (out, "As of:                 2026-03-31"));
+}
+
+/* Settings change together or not at all. */
+static void
+test_settings (void)
+{
+  g_autofree char *path = small_shop ();
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "settings", "--db", path, NULL), ==, 2);
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "settings", "--db", path, "--name", "新名字",
+                                      "--time-zone", "Asia/Nowhere", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "“Asia/Nowhere” is not a time zone"));
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "settings", "--db", path, "--currency", "USD", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "currency cannot change"));
+  g_free (out);
+  g_free (err);
+
+  shop = siyu_shop_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (siyu_shop_get_name (shop), ==, "小王的店");
+  g_clear_object (&shop);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "settings", "--db", path, "--name", "新名字",
+                                      "--time-zone", "Asia/Taipei", "--phone-region", "TW", NULL), ==, 0);
+  g_free (out);
+  g_free (err);
+
+  shop = siyu_shop_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (siyu_shop_get_name (shop), ==, "新名字");
+  g_assert_cmpstr (siyu_shop_get_time_zone_id (shop), ==, "Asia/Taipei");
+  g_assert_cmpstr (siyu_shop_get_phone_region (shop), ==, "TW");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/siyu/cli/version", test_version);
+  g_test_add_func ("/siyu/cli/usage", test_usage);
+  g_test_add_func ("/siyu/cli/create", test_create);
+  g_test_add_func ("/siyu/cli/info-refused", test_info_refused);
+  g_test_add_func ("/siyu/cli/info-json", test_info_json);
+  g_test_add_func ("/siyu/cli/info-text", test_info_text);
+  g_test_add_func ("/siyu/cli/settings", test_settings);
+
+  return g_test_run ();
+}
