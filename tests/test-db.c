@@ -10,8 +10,8 @@
 #include "siyu-test-util.h"
 
 static const char * const tables[] = {
-  "audit_log", "campaign_phases", "campaigns", "channels", "community_groups", "contact_identities",
-  "contact_tags", "contacts", "events", "group_members", "lifecycle_models", "order_items",
+  "analytics_runs", "audit_log", "campaign_phases", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
+  "contact_metrics", "contact_tags", "contacts", "events", "group_members", "lifecycle_models", "order_items",
   "orders", "products", "refunds", "segments", "settings", "stage_snapshots", "sync_accounts",
   "sync_cursors", "tags", "tier_history", "tiers", "touch_members", "touches", NULL
 };
@@ -296,6 +296,30 @@ test_reopen (void)
   g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM lifecycle_models", NULL), ==, 1);
 }
 
+/* A shop saved by the first release is brought up to date in place. */
+static void
+test_migrate_from_1 (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.siyu", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuDb) db = siyu_db_create (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (siyu_db_exec (db,
+                               "DROP TABLE contact_metrics; DROP TABLE analytics_runs; DROP TABLE cohort_cells;"
+                               "DROP INDEX orders_contact_paid; PRAGMA user_version = 1;"
+                               "INSERT INTO tags (name, created_at) VALUES ('老客', 1);",
+                               NULL));
+  g_clear_object (&db);
+
+  db = siyu_db_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_db_get_schema_version (db), ==, 2);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM contact_metrics", NULL), ==, 0);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM tags WHERE name = '老客'", NULL), ==, 1);
+}
+
 static void
 test_statement_cache (void)
 {
@@ -411,6 +435,7 @@ main (int    argc,
   g_test_add_func ("/siyu/db/open-newer", test_open_newer);
   g_test_add_func ("/siyu/db/open-folder", test_open_folder);
   g_test_add_func ("/siyu/db/reopen", test_reopen);
+  g_test_add_func ("/siyu/db/migrate-from-1", test_migrate_from_1);
   g_test_add_func ("/siyu/db/statement-cache", test_statement_cache);
   g_test_add_func ("/siyu/db/constraints", test_constraints);
   g_test_add_func ("/siyu/db/disk-full", test_disk_full);

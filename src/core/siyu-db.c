@@ -27,6 +27,7 @@ G_DEFINE_FINAL_TYPE (SiyuDb, siyu_db, G_TYPE_OBJECT)
 /* Append-only: a released migration is never edited, a new one is added. */
 static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0001-data-model.sql",
+  "/io/github/siyu/core/migrations/0002-analytics.sql",
 };
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)
