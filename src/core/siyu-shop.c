@@ -384,6 +384,17 @@ siyu_shop_get_phone_region (SiyuShop *self)
   return self->phone_region;
 }
 
+/* Returns: (nullable): the stored value of a shop setting, %NULL when unset. */
+char *
+siyu_shop_dup_setting (SiyuShop   *self,
+                       const char *key)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return read_setting (self, key);
+}
+
 gboolean
 siyu_shop_has_orders (SiyuShop *self)
 {

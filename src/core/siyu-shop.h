@@ -38,6 +38,8 @@ const char  *siyu_shop_get_time_zone_id (SiyuShop    *self);
 GTimeZone   *siyu_shop_get_time_zone    (SiyuShop    *self);
 const char  *siyu_shop_get_phone_region (SiyuShop    *self);
 gboolean     siyu_shop_has_orders       (SiyuShop    *self);
+char        *siyu_shop_dup_setting      (SiyuShop    *self,
+                                         const char  *key);
 gboolean     siyu_shop_set_name         (SiyuShop    *self,
                                          const char  *name,
                                          GError     **error);
