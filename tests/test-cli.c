@@ -20,7 +20,7 @@ test_version (void)
 static void
 test_usage (void)
 {
-  const char *commands[] = { "create", "info", "settings", "demo", "bench" };
+  const char *commands[] = { "create", "info", "settings", "analytics", "contacts", "cohorts", "demo", "bench" };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
@@ -255,6 +255,108 @@ test_settings (void)
   g_assert_cmpstr (siyu_shop_get_phone_region (shop), ==, "TW");
 }
 
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuShop) shop = siyu_shop_open (path, &error);
+
+  g_assert_no_error (error);
+  return siyu_db_query_int (siyu_shop_get_db (shop), sql, NULL);
+}
+
+static void
+test_analytics (void)
+{
+  g_autofree char *path = small_shop ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "analytics", "--db", path, "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "as_of"), ==, "2026-03-31");
+  g_assert_cmpint (member_int (root, "stages", "new"), ==, 1);
+  g_assert_cmpint (member_int (root, "stages", "dormant"), ==, 1);
+  g_assert_cmpint (member_int (root, "suggested_thresholds", "gaps"), ==, 0);
+  /* As of the shop's own day: stored for views and segments. */
+  g_assert_cmpint (count_rows (path, "SELECT count (*) FROM contact_metrics"), ==, 2);
+  g_assert_cmpint (count_rows (path, "SELECT count (*) FROM analytics_runs"), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Another day is shown, not stored. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "analytics", "--db", path, "--as-of", "2026-03-15", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "As of 2026-03-15"));
+  g_assert_nonnull (strstr (out, "Suggested thresholds: none yet"));
+  g_assert_nonnull (strstr (out, "  About to sleep           0\n"));
+  g_assert_nonnull (strstr (out, "  Prospect                 1\n"));
+  g_assert_cmpint (count_rows (path, "SELECT count (*) FROM analytics_runs"), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "analytics", "--db", path, "--as-of", "15/03/2026", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "“15/03/2026” is not a date"));
+}
+
+static void
+test_contacts (void)
+{
+  g_autofree char *path = small_shop ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contacts", "--db", path, "--fields",
+                                      "id,phone,stage,rfm_segment,tier,tier_gap,pyramid,aipl,net_spend,first_order",
+                                      NULL), ==, 0);
+  g_assert_cmpstr (out, ==,
+                   "id,phone,stage,rfm_segment,tier,tier_gap,pyramid,aipl,net_spend,first_order\n"
+                   "1,+8613800000001,new,about_to_sleep,Regular,37655,co_builder,purchase,12345,2026-03-25\n"
+                   "2,+8613800000002,dormant,lost,,,silent,purchase,100,2026-02-25\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contacts", "--db", path, "--format", "json",
+                                      "--fields", "id,rfm_r,rfm_f,rfm_m,rfm_r_score,rfm_m_score,email", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"rfm_r\" : 6,"));
+  g_assert_nonnull (strstr (out, "\"rfm_r_score\" : 3,"));
+  g_assert_nonnull (strstr (out, "\"rfm_m\" : 100,"));
+  g_assert_nonnull (strstr (out, "\"email\" : null"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contacts", "--db", path, "--fields", "id,password", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "“password” is not a field"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contacts", "--db", path, "--format", "xml", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "“xml” is not a format"));
+}
+
+static void
+test_cohorts (void)
+{
+  g_autofree char *path = small_shop ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "cohorts", "--db", path, "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"cohort\" : \"2026-02\""));
+  g_assert_true (strstr (out, "2026-02") < strstr (out, "2026-03"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "cohorts", "--db", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "2026-02        1  100.0   0.0\n"));
+  g_assert_nonnull (strstr (out, "2026-03        1  100.0\n"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -268,6 +370,9 @@ main (int    argc,
   g_test_add_func ("/siyu/cli/info-json", test_info_json);
   g_test_add_func ("/siyu/cli/info-text", test_info_text);
   g_test_add_func ("/siyu/cli/settings", test_settings);
+  g_test_add_func ("/siyu/cli/analytics", test_analytics);
+  g_test_add_func ("/siyu/cli/contacts", test_contacts);
+  g_test_add_func ("/siyu/cli/cohorts", test_cohorts);
 
   return g_test_run ();
 }

@@ -103,6 +103,23 @@ siyu_cli_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
+/* Pads @label with spaces to @columns terminal columns; Chinese characters
+ * take two. */
+char *
+siyu_cli_pad (const char *label,
+              int         columns)
+{
+  GString *out = g_string_new (label);
+  int width = 0;
+
+  for (const char *p = label; *p != '\0'; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  for (; width < columns; width++)
+    g_string_append_c (out, ' ');
+
+  return g_string_free (out, FALSE);
+}
+
 static int last_percent = -1;
 
 /* Draws a percentage on a terminal; stays quiet when stderr is a file or a

@@ -13,6 +13,9 @@ static const SiyuCliCommand commands[] = {
   { "create",   N_("Create a new, empty shop file"), siyu_cli_create },
   { "info",     N_("Show a shop’s settings and figures"), siyu_cli_info },
   { "settings", N_("Change a shop’s name, currency, time zone or phone region"), siyu_cli_settings },
+  { "analytics", N_("Recompute and show lifecycle, RFM, tiers, pyramid, AIPL and FAST"), siyu_cli_analytics },
+  { "contacts", N_("List contacts with their stage, scores, tier and other figures"), siyu_cli_contacts },
+  { "cohorts",  N_("Show cohort retention by month of first purchase"), siyu_cli_cohorts },
   { "demo",     N_("Build a demo shop with made-up customers and orders"), siyu_cli_demo },
   { "bench",    N_("Measure how fast Siyu works on this machine"), siyu_cli_bench },
 };
@@ -24,7 +27,7 @@ print_help (FILE *out)
   fprintf (out, "%s\n\n", _("Siyu keeps a shop’s customers, groups, orders and members and turns them into daily decisions."));
   fprintf (out, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-11s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Run “siyu-cli COMMAND --help” for a command’s options."));
   fprintf (out, "%s\n", _("Exit status: 0 done, 1 bad data or refused, 2 wrong command line."));
 }

@@ -21,6 +21,9 @@ typedef struct {
   SiyuCliCommandFunc  run;
 } SiyuCliCommand;
 
+int        siyu_cli_analytics     (int argc, char **argv);
+int        siyu_cli_cohorts       (int argc, char **argv);
+int        siyu_cli_contacts      (int argc, char **argv);
 int        siyu_cli_create        (int argc, char **argv);
 int        siyu_cli_demo          (int argc, char **argv);
 int        siyu_cli_info          (int argc, char **argv);
@@ -41,6 +44,8 @@ SiyuShop  *siyu_cli_open_shop     (const char      *command,
                                    const char      *path,
                                    int             *exit_code);
 void       siyu_cli_print_json    (JsonNode        *node);
+char      *siyu_cli_pad           (const char      *label,
+                                   int              columns);
 void       siyu_cli_progress      (double           fraction,
                                    gpointer         user_data);
 void       siyu_cli_progress_done (void);

@@ -121,6 +121,79 @@ static const char * const aipl_names[] = {
   NULL, "awareness", "interest", "purchase", "loyalty",
 };
 
+/* The names a person reads, with the zh_CN of ANALYTICS.md in the
+ * translation. */
+static const char * const stage_labels[] = {
+  NC_("lifecycle stage", "Prospect"),
+  NC_("lifecycle stage", "New"),
+  NC_("lifecycle stage", "Growing"),
+  NC_("lifecycle stage", "Mature"),
+  NC_("lifecycle stage", "Dormant"),
+  NC_("lifecycle stage", "Lost"),
+};
+
+static const char * const rfm_labels[] = {
+  NULL,
+  NC_("RFM segment", "Champions"),
+  NC_("RFM segment", "Loyal"),
+  NC_("RFM segment", "Potential loyalist"),
+  NC_("RFM segment", "Recent"),
+  NC_("RFM segment", "Promising"),
+  NC_("RFM segment", "Need attention"),
+  NC_("RFM segment", "About to sleep"),
+  NC_("RFM segment", "At risk"),
+  NC_("RFM segment", "Can’t lose them"),
+  NC_("RFM segment", "Hibernating"),
+  NC_("RFM segment", "Lost"),
+};
+
+static const char * const pyramid_labels[] = {
+  NULL,
+  NC_("pyramid level", "Co-builder"),
+  NC_("pyramid level", "Communicator"),
+  NC_("pyramid level", "Silent"),
+};
+
+static const char * const aipl_labels[] = {
+  NULL,
+  NC_("AIPL stage", "Awareness"),
+  NC_("AIPL stage", "Interest"),
+  NC_("AIPL stage", "Purchase"),
+  NC_("AIPL stage", "Loyalty"),
+};
+
+const char *
+siyu_stage_get_label (SiyuStage stage)
+{
+  g_return_val_if_fail (stage < SIYU_N_STAGES, NULL);
+
+  return g_dpgettext2 (GETTEXT_PACKAGE, "lifecycle stage", stage_labels[stage]);
+}
+
+const char *
+siyu_rfm_segment_get_label (SiyuRfmSegment segment)
+{
+  g_return_val_if_fail (segment < SIYU_N_RFM_SEGMENTS, NULL);
+
+  return segment == SIYU_RFM_NONE ? NULL : g_dpgettext2 (GETTEXT_PACKAGE, "RFM segment", rfm_labels[segment]);
+}
+
+const char *
+siyu_pyramid_level_get_label (SiyuPyramidLevel level)
+{
+  g_return_val_if_fail (level < SIYU_N_PYRAMID_LEVELS, NULL);
+
+  return level == SIYU_PYRAMID_NONE ? NULL : g_dpgettext2 (GETTEXT_PACKAGE, "pyramid level", pyramid_labels[level]);
+}
+
+const char *
+siyu_aipl_stage_get_label (SiyuAiplStage stage)
+{
+  g_return_val_if_fail (stage < SIYU_N_AIPL_STAGES, NULL);
+
+  return stage == SIYU_AIPL_NONE ? NULL : g_dpgettext2 (GETTEXT_PACKAGE, "AIPL stage", aipl_labels[stage]);
+}
+
 const char *
 siyu_stage_to_string (SiyuStage stage)
 {

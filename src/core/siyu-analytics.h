@@ -132,6 +132,10 @@ const char    *siyu_stage_to_string          (SiyuStage           stage);
 const char    *siyu_rfm_segment_to_string    (SiyuRfmSegment      segment);
 const char    *siyu_pyramid_level_to_string  (SiyuPyramidLevel    level);
 const char    *siyu_aipl_stage_to_string     (SiyuAiplStage       stage);
+const char    *siyu_stage_get_label          (SiyuStage           stage);
+const char    *siyu_rfm_segment_get_label    (SiyuRfmSegment      segment);
+const char    *siyu_pyramid_level_get_label  (SiyuPyramidLevel    level);
+const char    *siyu_aipl_stage_get_label     (SiyuAiplStage       stage);
 SiyuRfmSegment siyu_rfm_segment_for_scores   (int                 r_score,
                                               int                 f_score);
 
