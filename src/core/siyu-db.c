@@ -116,12 +116,27 @@ close_handle (sqlite3 *handle)
     sqlite3_close_v2 (handle);
 }
 
-/* Checks that @path names a Siyu shop this version understands, without
- * writing anything to it.  Returns its schema version. */
+/* Reading a shop in WAL mode makes SQLite create its -wal and -shm files
+ * even for a read-only connection; a refused file gets none left beside it. */
+static void
+remove_new_side_files (const char *path,
+                       gboolean    had_wal,
+                       gboolean    had_shm)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  GStatBuf st;
+
+  if (!had_wal && g_stat (wal, &st) == 0 && st.st_size == 0)
+    g_unlink (wal);
+  if (!had_shm && !g_file_test (wal, G_FILE_TEST_EXISTS))
+    g_unlink (shm);
+}
+
 static int
-probe_shop (const char  *path,
-            const char  *display_name,
-            GError     **error)
+probe_shop_connection (const char  *path,
+                       const char  *display_name,
+                       GError     **error)
 {
   sqlite3 *handle = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -180,6 +195,25 @@ fail:
     set_error_for_rc (error, display_name, rc, detail);
     return -1;
   }
+}
+
+/* Checks that @path names a Siyu shop this version understands, without
+ * writing anything to it.  Returns its schema version. */
+static int
+probe_shop (const char  *path,
+            const char  *display_name,
+            GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+  gboolean had_shm = g_file_test (shm, G_FILE_TEST_EXISTS);
+  int version = probe_shop_connection (path, display_name, error);
+
+  if (version < 0)
+    remove_new_side_files (path, had_wal, had_shm);
+
+  return version;
 }
 
 static gboolean
