@@ -1516,6 +1516,7 @@ siyu_analytics_compute (SiyuShop          *shop,
                         GError           **error)
 {
   g_autoptr(SiyuAnalytics) self = g_new0 (SiyuAnalytics, 1);
+  gint64 started;
   gint64 end;
 
   g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
@@ -1540,18 +1541,22 @@ siyu_analytics_compute (SiyuShop          *shop,
     return NULL;
   siyu_pyramid_weights_load (shop, &self->weights);
 
+  started = g_get_monotonic_time ();
   if (!load_people (self, shop, end, error) || check_cancelled (cancellable, error))
     return NULL;
+  g_debug ("Read %u contacts in %.3f s", self->people->len, (g_get_monotonic_time () - started) / 1e6);
   if (progress != NULL)
     progress (0.1, progress_data);
 
   if (!load_orders (self, shop, end, cancellable, error))
     return NULL;
+  g_debug ("Read %u paid orders by %.3f s", self->order_days->len, (g_get_monotonic_time () - started) / 1e6);
   if (progress != NULL)
     progress (0.6, progress_data);
 
   if (!load_signals (self, shop, siyu_shop_day_start (shop, as_of - 364), end, cancellable, error))
     return NULL;
+  g_debug ("Read %u interactions by %.3f s", self->signals->len, (g_get_monotonic_time () - started) / 1e6);
   if (progress != NULL)
     progress (0.75, progress_data);
 
@@ -1562,6 +1567,7 @@ siyu_analytics_compute (SiyuShop          *shop,
   if (check_cancelled (cancellable, error) || !build_summary (self, shop, error))
     return NULL;
   compute_cohorts (self);
+  g_debug ("Computed everything by %.3f s", (g_get_monotonic_time () - started) / 1e6);
   if (progress != NULL)
     progress (0.9, progress_data);
 
@@ -1642,6 +1648,79 @@ store_metrics (SiyuAnalytics  *self,
   return TRUE;
 }
 
+static int
+stage_from_string (const char *text)
+{
+  for (guint i = 0; i < SIYU_N_STAGES; i++)
+    if (g_strcmp0 (stage_names[i], text) == 0)
+      return i;
+
+  return -1;
+}
+
+/* Writes the snapshot of one month end, touching only rows whose stage
+ * changed: after the first recompute of a month almost none do. */
+static gboolean
+store_snapshot (SiyuAnalytics  *self,
+                SiyuDb         *db,
+                SiyuDay         month_end,
+                GError        **error)
+{
+  g_autofree char *month = month_text (month_index (month_end));
+  g_autofree int *stored = g_new (int, self->people->len);
+  sqlite3_stmt *stmt;
+  guint cursor = 0;
+  int rc;
+
+  for (guint i = 0; i < self->people->len; i++)
+    stored[i] = -1;
+
+  stmt = siyu_db_prepare (db,
+                          "SELECT contact_id, stage FROM stage_snapshots WHERE model_id = ? AND month = ? "
+                          "ORDER BY contact_id",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->model_id);
+  sqlite3_bind_text (stmt, 2, month, -1, SQLITE_STATIC);
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    if (advance_to (self, &cursor, sqlite3_column_int64 (stmt, 0)) != NULL)
+      stored[cursor] = stage_from_string ((const char *) sqlite3_column_text (stmt, 1));
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return FALSE;
+
+  stmt = siyu_db_prepare (db,
+                          "INSERT OR REPLACE INTO stage_snapshots (model_id, month, contact_id, stage) "
+                          "VALUES (?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->people->len; i++)
+    {
+      const Person *person = &g_array_index (self->people, Person, i);
+      SiyuStage stage;
+
+      if (person->seen > month_end)
+        continue;
+      stage = stage_at (self, person, month_end);
+      if (stored[i] == (int) stage)
+        continue;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, self->model_id);
+      sqlite3_bind_text (stmt, 2, month, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, person->id);
+      sqlite3_bind_text (stmt, 4, stage_names[stage], -1, SQLITE_STATIC);
+      if (siyu_db_step (db, stmt, error) < 0)
+        return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
 /* The stage of every contact on the last day of the last complete month
  * and the month before it: the monthly snapshots that transitions are
  * counted from. */
@@ -1651,41 +1730,12 @@ store_snapshots (SiyuAnalytics  *self,
                  GError        **error)
 {
   SiyuDay month_end = month_start (self->as_of + 1) == self->as_of + 1 ? self->as_of : self->period_start_eve;
-  SiyuDay ends[2] = { month_start (month_end) - 1, month_end };
-  sqlite3_stmt *stmt;
 
   if (self->model_id == 0)
     return TRUE;
 
-  stmt = siyu_db_prepare (db,
-                          "INSERT OR REPLACE INTO stage_snapshots (model_id, month, contact_id, stage) "
-                          "VALUES (?, ?, ?, ?)",
-                          error);
-  if (stmt == NULL)
-    return FALSE;
-
-  for (guint e = 0; e < G_N_ELEMENTS (ends); e++)
-    {
-      g_autofree char *month = month_text (month_index (ends[e]));
-
-      for (guint i = 0; i < self->people->len; i++)
-        {
-          const Person *person = &g_array_index (self->people, Person, i);
-
-          if (person->seen > ends[e])
-            continue;
-          sqlite3_reset (stmt);
-          sqlite3_bind_int64 (stmt, 1, self->model_id);
-          sqlite3_bind_text (stmt, 2, month, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 3, person->id);
-          sqlite3_bind_text (stmt, 4, stage_names[stage_at (self, person, ends[e])], -1, SQLITE_STATIC);
-          if (siyu_db_step (db, stmt, error) < 0)
-            return FALSE;
-        }
-    }
-  sqlite3_reset (stmt);
-
-  return TRUE;
+  return store_snapshot (self, db, month_start (month_end) - 1, error) &&
+         store_snapshot (self, db, month_end, error);
 }
 
 /* Tier history moves forward only: a recompute for an earlier day than the
@@ -1837,11 +1887,13 @@ siyu_analytics_store (SiyuAnalytics  *self,
                       GError        **error)
 {
   SiyuDb *db;
+  gint64 started;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
 
   db = siyu_shop_get_db (shop);
+  started = g_get_monotonic_time ();
   if (!siyu_db_begin (db, error))
     return FALSE;
 
@@ -1855,6 +1907,7 @@ siyu_analytics_store (SiyuAnalytics  *self,
       siyu_db_rollback (db);
       return FALSE;
     }
+  g_debug ("Stored the results in %.3f s", (g_get_monotonic_time () - started) / 1e6);
 
   return TRUE;
 }
