@@ -1,0 +1,673 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-predict"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <glib/gi18n-lib.h>
+
+#include "siyu-predict.h"
+#include "siyu-time.h"
+
+/* BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way")
+ * and the Gamma-Gamma spend model (Fader & Hardie 2013), fitted by maximum
+ * likelihood.  Parameters are optimised on their logarithms, so they stay
+ * positive, with Nelder-Mead from several starting points; the best end
+ * point is polished by restarting the simplex there until it stops moving. */
+
+G_DEFINE_QUARK (siyu-predict-error-quark, siyu_predict_error)
+
+#define NM_MAX_ITERATIONS 20000
+#define NM_TOLERANCE 1e-10
+
+typedef double (*Objective) (const double *params,
+                             gpointer      data);
+
+typedef struct {
+  const SiyuBuyerHistory *buyers;
+  gsize                   n;
+} Sample;
+
+/* log (exp (a) + exp (b)) without overflow. */
+static double
+log_add_exp (double a,
+             double b)
+{
+  double hi = MAX (a, b), lo = MIN (a, b);
+
+  if (isinf (hi) && hi < 0)
+    return hi;
+
+  return hi + log1p (exp (lo - hi));
+}
+
+static gboolean
+nelder_mead_run (Objective  f,
+                 gpointer   data,
+                 double    *x,
+                 int        n,
+                 double     step,
+                 double    *f_min)
+{
+  double simplex[5][4], values[5], centroid[4], trial[4], trial2[4];
+  int iteration;
+
+  g_assert (n <= 4);
+
+  for (int i = 0; i <= n; i++)
+    {
+      for (int j = 0; j < n; j++)
+        simplex[i][j] = x[j] + (i == j + 1 ? step : 0.0);
+      values[i] = f (simplex[i], data);
+    }
+
+  for (iteration = 0; iteration < NM_MAX_ITERATIONS; iteration++)
+    {
+      int best = 0, worst = 0, second = 0;
+      double f_r, f_e, f_c;
+
+      for (int i = 1; i <= n; i++)
+        {
+          if (values[i] < values[best])
+            best = i;
+          if (values[i] > values[worst])
+            worst = i;
+        }
+      second = best;
+      for (int i = 0; i <= n; i++)
+        if (i != worst && values[i] > values[second])
+          second = i;
+
+      if (fabs (values[worst] - values[best]) <= NM_TOLERANCE * (fabs (values[best]) + NM_TOLERANCE))
+        {
+          double size = 0.0;
+
+          for (int i = 0; i <= n; i++)
+            for (int j = 0; j < n; j++)
+              size = MAX (size, fabs (simplex[i][j] - simplex[best][j]));
+          if (size < 1e-8)
+            break;
+        }
+
+      for (int j = 0; j < n; j++)
+        {
+          centroid[j] = 0.0;
+          for (int i = 0; i <= n; i++)
+            if (i != worst)
+              centroid[j] += simplex[i][j] / n;
+        }
+
+      for (int j = 0; j < n; j++)
+        trial[j] = centroid[j] + (centroid[j] - simplex[worst][j]);
+      f_r = f (trial, data);
+
+      if (f_r < values[best])
+        {
+          for (int j = 0; j < n; j++)
+            trial2[j] = centroid[j] + 2.0 * (centroid[j] - simplex[worst][j]);
+          f_e = f (trial2, data);
+          if (f_e < f_r)
+            {
+              memcpy (simplex[worst], trial2, sizeof (double) * n);
+              values[worst] = f_e;
+            }
+          else
+            {
+              memcpy (simplex[worst], trial, sizeof (double) * n);
+              values[worst] = f_r;
+            }
+          continue;
+        }
+
+      if (f_r < values[second])
+        {
+          memcpy (simplex[worst], trial, sizeof (double) * n);
+          values[worst] = f_r;
+          continue;
+        }
+
+      /* Contract towards the better of the worst point and its reflection. */
+      for (int j = 0; j < n; j++)
+        trial2[j] = f_r < values[worst] ? centroid[j] + 0.5 * (trial[j] - centroid[j])
+                                        : centroid[j] + 0.5 * (simplex[worst][j] - centroid[j]);
+      f_c = f (trial2, data);
+      if (f_c < MIN (f_r, values[worst]))
+        {
+          memcpy (simplex[worst], trial2, sizeof (double) * n);
+          values[worst] = f_c;
+          continue;
+        }
+
+      for (int i = 0; i <= n; i++)
+        {
+          if (i == best)
+            continue;
+          for (int j = 0; j < n; j++)
+            simplex[i][j] = simplex[best][j] + 0.5 * (simplex[i][j] - simplex[best][j]);
+          values[i] = f (simplex[i], data);
+        }
+    }
+
+  {
+    int best = 0;
+
+    for (int i = 1; i <= n; i++)
+      if (values[i] < values[best])
+        best = i;
+    memcpy (x, simplex[best], sizeof (double) * n);
+    *f_min = values[best];
+  }
+
+  return iteration < NM_MAX_ITERATIONS && isfinite (*f_min);
+}
+
+/* Minimises @f from each of @starts (n_starts × n values), then restarts
+ * from the best point until the minimum stops improving. */
+static gboolean
+minimise (Objective     f,
+          gpointer      data,
+          const double *starts,
+          int           n_starts,
+          int           n,
+          double       *best_x,
+          double       *best_f)
+{
+  gboolean converged = FALSE;
+
+  *best_f = INFINITY;
+
+  for (int s = 0; s < n_starts; s++)
+    {
+      double x[4], fx;
+      gboolean ok;
+
+      memcpy (x, starts + s * n, sizeof (double) * n);
+      ok = nelder_mead_run (f, data, x, n, 0.5, &fx);
+      if (ok && fx < *best_f)
+        {
+          memcpy (best_x, x, sizeof (double) * n);
+          *best_f = fx;
+          converged = TRUE;
+        }
+    }
+
+  if (!converged)
+    return FALSE;
+
+  for (int round = 0; round < 20; round++)
+    {
+      double x[4], fx;
+
+      memcpy (x, best_x, sizeof (double) * n);
+      if (!nelder_mead_run (f, data, x, n, 0.05, &fx))
+        return FALSE;
+      if (fx >= *best_f - 1e-9)
+        break;
+      memcpy (best_x, x, sizeof (double) * n);
+      *best_f = fx;
+    }
+
+  return isfinite (*best_f);
+}
+
+static double
+bgnbd_buyer_log_likelihood (const SiyuBgNbd        *m,
+                            const SiyuBuyerHistory *h)
+{
+  double a1 = lgamma (m->r + h->x) - lgamma (m->r) + m->r * log (m->alpha);
+  double a2 = lgamma (m->a + m->b) + lgamma (m->b + h->x) - lgamma (m->b) - lgamma (m->a + m->b + h->x);
+  double a3 = -(m->r + h->x) * log (m->alpha + h->T);
+  double a4 = -INFINITY;
+
+  if (h->x > 0)
+    a4 = log (m->a) - log (m->b + h->x - 1) - (m->r + h->x) * log (m->alpha + h->t_x);
+
+  return a1 + a2 + log_add_exp (a3, a4);
+}
+
+double
+siyu_bgnbd_log_likelihood (const SiyuBgNbd        *model,
+                           const SiyuBuyerHistory *buyers,
+                           gsize                   n)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    sum += bgnbd_buyer_log_likelihood (model, &buyers[i]);
+
+  return sum;
+}
+
+static double
+bgnbd_objective (const double *params,
+                 gpointer      data)
+{
+  const Sample *sample = data;
+  SiyuBgNbd model = { exp (params[0]), exp (params[1]), exp (params[2]), exp (params[3]), 0 };
+  double ll;
+
+  for (int i = 0; i < 4; i++)
+    if (fabs (params[i]) > 30.0)
+      return INFINITY;
+
+  ll = siyu_bgnbd_log_likelihood (&model, sample->buyers, sample->n);
+
+  return isfinite (ll) ? -ll : INFINITY;
+}
+
+static gboolean
+check_histories (const SiyuBuyerHistory  *buyers,
+                 gsize                    n,
+                 GError                 **error)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      const SiyuBuyerHistory *h = &buyers[i];
+
+      if (!isfinite (h->x) || !isfinite (h->t_x) || !isfinite (h->T) || !isfinite (h->m) ||
+          h->x < 0 || h->t_x < 0 || h->T < h->t_x || h->m < 0)
+        {
+          g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_INVALID_DATA,
+                       _("A buyer’s purchase history is not consistent (buyer %" G_GSIZE_FORMAT ")."), i + 1);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * siyu_bgnbd_fit:
+ *
+ * Fits BG/NBD by maximum likelihood.  Fails with
+ * %SIYU_PREDICT_ERROR_TOO_LITTLE_DATA when fewer than
+ * %SIYU_PREDICT_MIN_REPEATERS buyers came back, and with
+ * %SIYU_PREDICT_ERROR_NOT_CONVERGED when no start reached a minimum.
+ */
+gboolean
+siyu_bgnbd_fit (const SiyuBuyerHistory *buyers,
+                gsize                   n,
+                SiyuBgNbd              *model,
+                GError                **error)
+{
+  static const double starts[] = {
+    0.0, 0.0, 0.0, 0.0,
+    -1.0, 1.5, -0.5, 1.0,
+    0.5, 2.5, 0.5, 0.5,
+    -2.0, 0.0, 1.0, 2.0,
+  };
+  Sample sample = { buyers, n };
+  gsize repeaters = 0;
+  double best[4], f;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (!check_histories (buyers, n, error))
+    return FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    if (buyers[i].x > 0)
+      repeaters++;
+
+  if (repeaters < SIYU_PREDICT_MIN_REPEATERS)
+    {
+      g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_TOO_LITTLE_DATA,
+                   _("Too few customers bought again to predict: %" G_GSIZE_FORMAT " of the %d needed."),
+                   repeaters, SIYU_PREDICT_MIN_REPEATERS);
+      return FALSE;
+    }
+
+  if (!minimise (bgnbd_objective, &sample, starts, G_N_ELEMENTS (starts) / 4, 4, best, &f))
+    {
+      g_set_error_literal (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_NOT_CONVERGED,
+                           _("The purchase model did not settle on an answer for this shop’s data."));
+      return FALSE;
+    }
+
+  model->r = exp (best[0]);
+  model->alpha = exp (best[1]);
+  model->a = exp (best[2]);
+  model->b = exp (best[3]);
+  model->log_likelihood = -f;
+
+  return TRUE;
+}
+
+/* The odds that a customer with this history has already dropped out,
+ * as a logarithm: log (a / (b + x − 1)) + (r + x) log ((α + T) / (α + t_x)). */
+static double
+log_dropout_odds (const SiyuBgNbd        *m,
+                  const SiyuBuyerHistory *h)
+{
+  if (h->x <= 0)
+    return -INFINITY;
+
+  return log (m->a) - log (m->b + h->x - 1) +
+         (m->r + h->x) * (log (m->alpha + h->T) - log (m->alpha + h->t_x));
+}
+
+/* P(alive | x, t_x, T) = 1 / (1 + odds). */
+double
+siyu_bgnbd_p_alive (const SiyuBgNbd        *model,
+                    const SiyuBuyerHistory *buyer)
+{
+  double z = log_dropout_odds (model, buyer);
+
+  if (isinf (z))
+    return 1.0;
+
+  return z > 0 ? exp (-z) / (1.0 + exp (-z)) : 1.0 / (1.0 + exp (z));
+}
+
+/* Gauss's hypergeometric function by its series; converges for |z| < 1,
+ * which is all BG/NBD needs (z = t / (α + T + t)). */
+double
+siyu_hyp2f1 (double a,
+             double b,
+             double c,
+             double z)
+{
+  double term = 1.0, sum = 1.0;
+
+  g_return_val_if_fail (fabs (z) < 1.0, NAN);
+
+  for (int k = 0; k < 1000000; k++)
+    {
+      term *= (a + k) * (b + k) / ((c + k) * (k + 1)) * z;
+      sum += term;
+      if (fabs (term) <= 1e-16 * fabs (sum))
+        return sum;
+    }
+
+  return NAN;
+}
+
+/**
+ * siyu_bgnbd_expected_purchases:
+ * @weeks: the length of the coming period
+ *
+ * E[Y(t) | x, t_x, T] of Fader, Hardie & Lee (2005), equation 10: the
+ * purchases expected in the next @weeks weeks.
+ */
+double
+siyu_bgnbd_expected_purchases (const SiyuBgNbd        *model,
+                               const SiyuBuyerHistory *buyer,
+                               double                  weeks)
+{
+  const SiyuBgNbd *m = model;
+  const SiyuBuyerHistory *h = buyer;
+  double z = weeks / (m->alpha + h->T + weeks);
+  double hyp = siyu_hyp2f1 (m->r + h->x, m->b + h->x, m->a + m->b + h->x - 1, z);
+  double outside = pow ((m->alpha + h->T) / (m->alpha + h->T + weeks), m->r + h->x);
+  double numerator = (m->a + m->b + h->x - 1) / (m->a - 1) * (1.0 - outside * hyp);
+
+  return numerator * siyu_bgnbd_p_alive (m, h);
+}
+
+static double
+gamma_gamma_buyer_log_likelihood (const SiyuGammaGamma   *m,
+                                  const SiyuBuyerHistory *h)
+{
+  double px = m->p * h->x;
+
+  return lgamma (px + m->q) - lgamma (px) - lgamma (m->q) + m->q * log (m->v) +
+         (px - 1) * log (h->m) + px * log (h->x) - (px + m->q) * log (h->x * h->m + m->v);
+}
+
+/* Over the buyers with at least one repeat purchase of positive value. */
+double
+siyu_gamma_gamma_log_likelihood (const SiyuGammaGamma   *model,
+                                 const SiyuBuyerHistory *buyers,
+                                 gsize                   n)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    if (buyers[i].x >= 1 && buyers[i].m > 0)
+      sum += gamma_gamma_buyer_log_likelihood (model, &buyers[i]);
+
+  return sum;
+}
+
+static double
+gamma_gamma_objective (const double *params,
+                       gpointer      data)
+{
+  const Sample *sample = data;
+  SiyuGammaGamma model = { exp (params[0]), exp (params[1]), exp (params[2]), 0 };
+  double ll;
+
+  for (int i = 0; i < 3; i++)
+    if (fabs (params[i]) > 30.0)
+      return INFINITY;
+
+  ll = siyu_gamma_gamma_log_likelihood (&model, sample->buyers, sample->n);
+
+  return isfinite (ll) ? -ll : INFINITY;
+}
+
+gboolean
+siyu_gamma_gamma_fit (const SiyuBuyerHistory *buyers,
+                      gsize                   n,
+                      SiyuGammaGamma         *model,
+                      GError                **error)
+{
+  static const double starts[] = {
+    0.0, 0.0, 0.0,
+    1.0, 1.0, 2.0,
+    2.0, 1.5, 3.0,
+  };
+  Sample sample = { buyers, n };
+  gsize repeaters = 0;
+  double best[3], f;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (!check_histories (buyers, n, error))
+    return FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    if (buyers[i].x >= 1 && buyers[i].m > 0)
+      repeaters++;
+
+  if (repeaters < SIYU_PREDICT_MIN_REPEATERS)
+    {
+      g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_TOO_LITTLE_DATA,
+                   _("Too few customers bought again to predict: %" G_GSIZE_FORMAT " of the %d needed."),
+                   repeaters, SIYU_PREDICT_MIN_REPEATERS);
+      return FALSE;
+    }
+
+  if (!minimise (gamma_gamma_objective, &sample, starts, G_N_ELEMENTS (starts) / 3, 3, best, &f) ||
+      exp (best[1]) <= 1.0)
+    {
+      g_set_error_literal (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_NOT_CONVERGED,
+                           _("The spend model did not settle on an answer for this shop’s data."));
+      return FALSE;
+    }
+
+  model->p = exp (best[0]);
+  model->q = exp (best[1]);
+  model->v = exp (best[2]);
+  model->log_likelihood = -f;
+
+  return TRUE;
+}
+
+/* E(M | p, q, v, x, m): the buyer's mean spend, shrunk towards the
+ * population's p v / (q − 1) the fewer purchases it rests on. */
+double
+siyu_gamma_gamma_expected_value (const SiyuGammaGamma   *model,
+                                 const SiyuBuyerHistory *buyer)
+{
+  const SiyuGammaGamma *m = model;
+
+  return m->p * (m->v + buyer->x * buyer->m) / (m->p * buyer->x + m->q - 1);
+}
+
+typedef struct {
+  char    *customer;
+  SiyuDay  day;
+  double   amount;
+} Purchase;
+
+static void
+purchase_clear (gpointer data)
+{
+  g_free (((Purchase *) data)->customer);
+}
+
+static int
+compare_purchases (gconstpointer a,
+                   gconstpointer b)
+{
+  const Purchase *x = a, *y = b;
+  int c = strcmp (x->customer, y->customer);
+
+  if (c != 0)
+    return c;
+  return (x->day > y->day) - (x->day < y->day);
+}
+
+static gboolean
+parse_cdnow_line (char      *line,
+                  Purchase  *purchase,
+                  gboolean  *skip)
+{
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  const char *customer, *date, *amount;
+  char *end;
+
+  g_strstrip (line);
+  *skip = *line == '\0';
+  if (*skip)
+    return TRUE;
+
+  fields = strchr (line, ',') != NULL ? g_strsplit (line, ",", -1) : g_strsplit_set (line, " \t", -1);
+  for (guint i = 0; fields[i] != NULL; i++)
+    if (*fields[i] != '\0')
+      g_ptr_array_add (parts, fields[i]);
+
+  /* master: id date cds value; sample: master-id sample-id date cds value;
+   * BTYD's elog: masterid,sampleid,date,cds,sales. */
+  if (parts->len == 4)
+    {
+      customer = parts->pdata[0];
+      date = parts->pdata[1];
+      amount = parts->pdata[3];
+    }
+  else if (parts->len == 5)
+    {
+      customer = parts->pdata[1];
+      date = parts->pdata[2];
+      amount = parts->pdata[4];
+    }
+  else
+    return FALSE;
+
+  if (!g_ascii_isdigit (*customer))
+    {
+      *skip = TRUE;
+      return TRUE;
+    }
+
+  if (strlen (date) != 8)
+    return FALSE;
+  {
+    char text[11] = { date[0], date[1], date[2], date[3], '-', date[4], date[5], '-', date[6], date[7], 0 };
+
+    if (!siyu_day_parse (text, &purchase->day))
+      return FALSE;
+  }
+
+  purchase->amount = g_ascii_strtod (amount, &end);
+  if (*end != '\0' || !isfinite (purchase->amount) || purchase->amount < 0)
+    return FALSE;
+
+  purchase->customer = g_strdup (customer);
+
+  return TRUE;
+}
+
+/**
+ * siyu_cdnow_read:
+ * @path: a CDNOW file: Hardie's master or sample layout, or BTYD's elog CSV
+ * @calibration_end: the last day seen; later purchases are left out
+ *
+ * Reads CDNOW purchases into one #SiyuBuyerHistory per customer, in weeks,
+ * with purchases on one day counted as one purchase of their summed value.
+ *
+ * Returns: (transfer full) (element-type SiyuBuyerHistory): the histories,
+ *   in customer order.
+ */
+GArray *
+siyu_cdnow_read (const char  *path,
+                 SiyuDay      calibration_end,
+                 GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GArray) purchases = g_array_new (FALSE, FALSE, sizeof (Purchase));
+  g_autoptr(GArray) buyers = g_array_new (FALSE, FALSE, sizeof (SiyuBuyerHistory));
+  g_auto(GStrv) lines = NULL;
+  guint i = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+
+  g_array_set_clear_func (purchases, purchase_clear);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint n = 0; lines[n] != NULL; n++)
+    {
+      Purchase purchase = { 0 };
+      gboolean skip;
+
+      if (!parse_cdnow_line (lines[n], &purchase, &skip))
+        {
+          g_autofree char *name = g_filename_display_name (path);
+
+          g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_INVALID_DATA,
+                       _("“%s”, line %u: not a CDNOW purchase (customer, date YYYYMMDD, CDs, value)."),
+                       name, n + 1);
+          return NULL;
+        }
+      if (!skip && purchase.day <= calibration_end)
+        g_array_append_val (purchases, purchase);
+      else
+        g_free (purchase.customer);
+    }
+
+  g_array_sort (purchases, compare_purchases);
+
+  while (i < purchases->len)
+    {
+      const Purchase *first = &g_array_index (purchases, Purchase, i);
+      SiyuBuyerHistory h = { 0 };
+      SiyuDay last = first->day;
+      double repeat_value = 0.0;
+      guint j = i + 1;
+
+      for (; j < purchases->len; j++)
+        {
+          const Purchase *p = &g_array_index (purchases, Purchase, j);
+
+          if (strcmp (p->customer, first->customer) != 0)
+            break;
+          if (p->day == first->day)
+            continue;
+          if (p->day != last)
+            h.x++;
+          repeat_value += p->amount;
+          last = p->day;
+        }
+
+      h.t_x = (last - first->day) / 7.0;
+      h.T = (calibration_end - first->day) / 7.0;
+      h.m = h.x > 0 ? repeat_value / h.x : 0.0;
+      g_array_append_val (buyers, h);
+      i = j;
+    }
+
+  return g_steal_pointer (&buyers);
+}
