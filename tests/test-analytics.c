@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "siyu-analytics.h"
+#include "siyu-recompute.h"
 #include "siyu-ingest.h"
 #include "siyu-test-util.h"
 #include "siyu-time.h"
@@ -451,21 +452,21 @@ test_tier_history (Fixture       *f,
 
   order (f, member, days_ago (f, 10), 60000);
 
-  g_assert_true (siyu_analytics_recompute (f->shop, as_of (), NULL, NULL, NULL, &error));
+  g_assert_true (siyu_recompute (f->shop, as_of (), NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM tier_history WHERE from_tier_id IS NULL "
                                              "AND to_tier_id = 2 AND changed_on = '2026-03-31'", NULL), ==, 1);
 
-  g_assert_true (siyu_analytics_recompute (f->shop, as_of (), NULL, NULL, NULL, &error));
+  g_assert_true (siyu_recompute (f->shop, as_of (), NULL, NULL, NULL, NULL, &error));
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM tier_history", NULL), ==, 1);
 
   g_assert_true (siyu_db_exec (f->db, "UPDATE tiers SET threshold = 70000 WHERE name = 'Silver'", NULL));
-  g_assert_true (siyu_analytics_recompute (f->shop, as_of (), NULL, NULL, NULL, &error));
+  g_assert_true (siyu_recompute (f->shop, as_of (), NULL, NULL, NULL, NULL, &error));
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM tier_history WHERE from_tier_id = 2 "
                                              "AND to_tier_id = 1", NULL), ==, 1);
 
   /* Looking back does not rewrite history. */
-  g_assert_true (siyu_analytics_recompute (f->shop, as_of () - 100, NULL, NULL, NULL, &error));
+  g_assert_true (siyu_recompute (f->shop, as_of () - 100, NULL, NULL, NULL, NULL, &error));
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM tier_history", NULL), ==, 2);
 }
 
@@ -749,7 +750,7 @@ test_store (Fixture       *f,
   order (f, c, days_ago (f, 3), 60000);
   order (f, c, days_ago (f, 40), 100);
 
-  g_assert_true (siyu_analytics_recompute (f->shop, as_of (), NULL, NULL, NULL, &error));
+  g_assert_true (siyu_recompute (f->shop, as_of (), NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
   /* One buyer scores 1 on everything (rank 1 of 1): Lost in RFM, yet a co-builder. */
@@ -773,7 +774,7 @@ test_store (Fixture       *f,
                                              "AND summary ->> '$.stages.growing' = 1", NULL), ==, 1);
 
   /* Mid-month, the last complete month is February. */
-  g_assert_true (siyu_analytics_recompute (f->shop, as_of () - 15, NULL, NULL, NULL, &error));
+  g_assert_true (siyu_recompute (f->shop, as_of () - 15, NULL, NULL, NULL, NULL, &error));
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM stage_snapshots WHERE month = '2026-01'", NULL), ==, 2);
 }
 
@@ -794,7 +795,7 @@ test_cancel (Fixture       *f,
 
   order (f, c, days_ago (f, 3), 100);
 
-  g_assert_false (siyu_analytics_recompute (f->shop, as_of (), cancel_cb, cancellable, cancellable, &error));
+  g_assert_false (siyu_recompute (f->shop, as_of (), cancel_cb, cancellable, cancellable, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_metrics", NULL), ==, 0);
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM analytics_runs", NULL), ==, 0);

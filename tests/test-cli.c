@@ -357,6 +357,62 @@ test_cohorts (void)
   g_assert_nonnull (strstr (out, "2026-03        1  100.0\n"));
 }
 
+static void
+test_predict (void)
+{
+  g_autofree char *path = small_shop ();
+  g_autofree char *cdnow = NULL;
+  char *out = NULL;
+  char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "predict", "--db", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Buyers: 2, of whom 0 bought again\n"));
+  g_assert_nonnull (strstr (out, "Purchases (BG/NBD): Too few customers bought again to predict: 0 of the 200 needed.\n"));
+  g_free (out);
+  g_free (err);
+
+  /* No prediction is an empty field, never a number. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contacts", "--db", path, "--fields",
+                                      "id,p_alive,exp_orders_90d,exp_order_value,value_12m,next_due", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "id,p_alive,exp_orders_90d,exp_order_value,value_12m,next_due\n1,,,,,\n2,,,,,\n");
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "replenish", "--db", path, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Nobody is due in the next 7 days.\n");
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "replenish", "--db", path, "--within", "-3", NULL), ==, 2);
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "predict", "--db", path, "--cdnow", path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "either --db or --cdnow"));
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "predict", "--cdnow", path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not a CDNOW purchase"));
+  g_free (out);
+  g_free (err);
+
+  if (siyu_test_shared_dir () == NULL)
+    {
+      g_test_skip ("../shared/data/cdnow is not beside this checkout");
+      return;
+    }
+
+  cdnow = g_build_filename (siyu_test_shared_dir (), "data", "cdnow", "cdnowElog.csv", NULL);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "predict", "--cdnow", cdnow, NULL), ==, 0);
+  g_assert_cmpstr (out, ==,
+                   "Customers: 2357\n"
+                   "BG/NBD: r = 0.2426, α = 4.4136, a = 0.7929, b = 2.4259 (LL -9582.43)\n"
+                   "Gamma-Gamma: p = 6.2496, q = 3.7442, v = 15.4435 (LL -4055.92)\n");
+  g_free (out);
+  g_free (err);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -373,6 +429,7 @@ main (int    argc,
   g_test_add_func ("/siyu/cli/analytics", test_analytics);
   g_test_add_func ("/siyu/cli/contacts", test_contacts);
   g_test_add_func ("/siyu/cli/cohorts", test_cohorts);
+  g_test_add_func ("/siyu/cli/predict", test_predict);
 
   return g_test_run ();
 }

@@ -11,8 +11,8 @@
 
 static const char * const tables[] = {
   "analytics_runs", "audit_log", "campaign_phases", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
-  "contact_metrics", "contact_tags", "contacts", "events", "group_members", "lifecycle_models", "order_items",
-  "orders", "products", "refunds", "segments", "settings", "stage_snapshots", "sync_accounts",
+  "contact_metrics", "contact_predictions", "contact_tags", "contacts", "events", "group_members", "lifecycle_models", "order_items",
+  "orders", "products", "refunds", "replenishments", "segments", "settings", "stage_snapshots", "sync_accounts",
   "sync_cursors", "tags", "tier_history", "tiers", "touch_members", "touches", NULL
 };
 
@@ -307,14 +307,15 @@ test_migrate_from_1 (void)
   g_assert_no_error (error);
   g_assert_true (siyu_db_exec (db,
                                "DROP TABLE contact_metrics; DROP TABLE analytics_runs; DROP TABLE cohort_cells;"
-                               "DROP INDEX orders_contact_paid; PRAGMA user_version = 1;"
+                               "DROP INDEX orders_contact_paid; DROP TABLE contact_predictions; DROP TABLE replenishments;"
+                               "PRAGMA user_version = 1;"
                                "INSERT INTO tags (name, created_at) VALUES ('老客', 1);",
                                NULL));
   g_clear_object (&db);
 
   db = siyu_db_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (siyu_db_get_schema_version (db), ==, 2);
+  g_assert_cmpint (siyu_db_get_schema_version (db), ==, siyu_db_get_latest_schema_version ());
   g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM contact_metrics", NULL), ==, 0);
   g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM tags WHERE name = '老客'", NULL), ==, 1);
 }

@@ -91,6 +91,9 @@ test_cdnow_fit (void)
   assert_within_percent (bg.a, 0.7930, 1);
   assert_within_percent (bg.b, 2.4262, 1);
   g_assert_cmpfloat_with_epsilon (bg.log_likelihood, -9582.43, 0.01);
+  /* The fit's grouped likelihood agrees with the plain sum over buyers. */
+  g_assert_cmpfloat_with_epsilon (siyu_bgnbd_log_likelihood (&bg, (SiyuBuyerHistory *) buyers->data, buyers->len),
+                                  bg.log_likelihood, 1e-6);
 
   g_assert_true (siyu_gamma_gamma_fit ((SiyuBuyerHistory *) buyers->data, buyers->len, &gg, &error));
   g_assert_no_error (error);
@@ -98,6 +101,8 @@ test_cdnow_fit (void)
   assert_within_percent (gg.q, 3.7442, 1);
   assert_within_percent (gg.v, 15.4435, 1);
   g_assert_cmpfloat_with_epsilon (gg.log_likelihood, -4055.92, 0.01);
+  g_assert_cmpfloat_with_epsilon (siyu_gamma_gamma_log_likelihood (&gg, (SiyuBuyerHistory *) buyers->data, buyers->len),
+                                  gg.log_likelihood, 1e-6);
 }
 
 /* The published model, for the checks that follow. */

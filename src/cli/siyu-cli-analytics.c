@@ -3,11 +3,14 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n.h>
 
 #include "siyu-analytics.h"
 #include "siyu-cli.h"
 #include "siyu-money.h"
+#include "siyu-prediction.h"
+#include "siyu-recompute.h"
 #include "siyu-time.h"
 
 /* Opens the shop of @command, parses --as-of and computes every analytic. */
@@ -200,6 +203,7 @@ siyu_cli_analytics (int    argc,
   g_autofree char *db = NULL;
   g_autofree char *as_of = NULL;
   gboolean json = FALSE;
+  SiyuDay day;
   int rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
@@ -222,14 +226,23 @@ siyu_cli_analytics (int    argc,
   if (shop == NULL)
     return rc;
 
-  analytics = compute_for ("analytics", shop, as_of, &rc);
-  if (analytics == NULL)
-    return rc;
+  /* What is stored is what views and segments show: the shop as of its
+   * own day.  Other days are computed and shown only. */
+  if (as_of == NULL || siyu_day_parse (as_of, &day) == FALSE || day == siyu_shop_get_today (shop))
+    {
+      gboolean done = siyu_recompute (shop, siyu_shop_get_today (shop), siyu_cli_progress,
+                                      (gpointer) _("Computing"), NULL, &analytics, &error);
 
-  /* What is stored is what views and segments show: the shop as of today. */
-  if (siyu_analytics_get_as_of (analytics) == siyu_shop_get_today (shop) &&
-      !siyu_analytics_store (analytics, shop, &error))
-    return siyu_cli_fail (error);
+      siyu_cli_progress_done ();
+      if (!done)
+        return siyu_cli_fail (error);
+    }
+  else
+    {
+      analytics = compute_for ("analytics", shop, as_of, &rc);
+      if (analytics == NULL)
+        return rc;
+    }
 
   if (json)
     siyu_cli_print_json (siyu_analytics_get_summary (analytics));
@@ -244,33 +257,40 @@ typedef enum {
   FIELD_ID, FIELD_NAME, FIELD_PHONE, FIELD_EMAIL, FIELD_STAGE, FIELD_RFM_R, FIELD_RFM_F, FIELD_RFM_M,
   FIELD_RFM_R_SCORE, FIELD_RFM_F_SCORE, FIELD_RFM_M_SCORE, FIELD_RFM_SEGMENT, FIELD_TIER, FIELD_TIER_GAP,
   FIELD_PYRAMID, FIELD_AIPL, FIELD_ORDERS, FIELD_NET_SPEND, FIELD_FIRST_ORDER, FIELD_LAST_ORDER,
+  FIELD_P_ALIVE, FIELD_EXP_ORDERS_90D, FIELD_EXP_ORDER_VALUE, FIELD_VALUE_12M, FIELD_NEXT_DUE,
   N_FIELDS
 } Field;
 
 static const char * const field_names[] = {
   "id", "name", "phone", "email", "stage", "rfm_r", "rfm_f", "rfm_m", "rfm_r_score", "rfm_f_score",
   "rfm_m_score", "rfm_segment", "tier", "tier_gap", "pyramid", "aipl", "orders", "net_spend",
-  "first_order", "last_order", NULL
+  "first_order", "last_order", "p_alive", "exp_orders_90d", "exp_order_value", "value_12m", "next_due", NULL
 };
 
 typedef struct {
   gboolean  is_int;
+  gboolean  is_real;
   gint64    number;
-  char     *text;     /* NULL with !is_int: no value */
+  double    real;
+  char     *text;     /* NULL with neither number: no value */
 } Value;
 
 static void
-value_for (SiyuAnalytics            *analytics,
-           const SiyuContactMetrics *m,
-           sqlite3_stmt             *row,
-           Field                     field,
-           Value                    *value)
+value_for (SiyuAnalytics               *analytics,
+           const SiyuContactMetrics    *m,
+           const SiyuContactPrediction *p,
+           sqlite3_stmt                *row,
+           Field                        field,
+           Value                       *value)
 {
   value->is_int = FALSE;
+  value->is_real = FALSE;
   value->text = NULL;
 
 #define INT(x) G_STMT_START { value->is_int = TRUE; value->number = (x); } G_STMT_END
 #define TEXT(x) G_STMT_START { const char *t_ = (x); value->text = t_ != NULL ? g_strdup (t_) : NULL; } G_STMT_END
+#define REAL(x) G_STMT_START { double r_ = (x); if (p != NULL && !isnan (r_)) { value->is_real = TRUE; value->real = r_; } } G_STMT_END
+#define MONEY(x) G_STMT_START { double r_ = (x); if (p != NULL && !isnan (r_)) INT (llround (r_)); } G_STMT_END
 
   switch (field)
     {
@@ -294,6 +314,11 @@ value_for (SiyuAnalytics            *analytics,
     case FIELD_NET_SPEND: INT (m->net_spend); break;
     case FIELD_FIRST_ORDER: if (m->first_order != SIYU_DAY_INVALID) value->text = siyu_day_format (m->first_order); break;
     case FIELD_LAST_ORDER: if (m->last_order != SIYU_DAY_INVALID) value->text = siyu_day_format (m->last_order); break;
+    case FIELD_P_ALIVE: REAL (p != NULL ? p->p_alive : NAN); break;
+    case FIELD_EXP_ORDERS_90D: REAL (p != NULL ? p->exp_orders_90d : NAN); break;
+    case FIELD_EXP_ORDER_VALUE: MONEY (p != NULL ? p->exp_order_value : NAN); break;
+    case FIELD_VALUE_12M: MONEY (p != NULL ? p->value_12m : NAN); break;
+    case FIELD_NEXT_DUE: if (p != NULL && p->next_due != SIYU_DAY_INVALID) value->text = siyu_day_format (p->next_due); break;
     case N_FIELDS:
     default:
       g_assert_not_reached ();
@@ -301,6 +326,8 @@ value_for (SiyuAnalytics            *analytics,
 
 #undef INT
 #undef TEXT
+#undef REAL
+#undef MONEY
 }
 
 /* RFC 4180: quote a field holding a comma, a quote or a line break. */
@@ -358,6 +385,7 @@ siyu_cli_contacts (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SiyuShop) shop = NULL;
   g_autoptr(SiyuAnalytics) analytics = NULL;
+  g_autoptr(SiyuPrediction) prediction = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (int));
   g_autoptr(JsonBuilder) builder = NULL;
@@ -382,7 +410,8 @@ siyu_cli_contacts (int    argc,
 
   summary = g_strdup_printf (_("Print one row per contact with the chosen figures. Fields: %s. Amounts are in minor units (fen, cents)."),
                              "id, name, phone, email, stage, rfm_r, rfm_f, rfm_m, rfm_r_score, rfm_f_score, rfm_m_score, "
-                             "rfm_segment, tier, tier_gap, pyramid, aipl, orders, net_spend, first_order, last_order");
+                             "rfm_segment, tier, tier_gap, pyramid, aipl, orders, net_spend, first_order, last_order, "
+                             "p_alive, exp_orders_90d, exp_order_value, value_12m, next_due");
   context = siyu_cli_option_context ("contacts", NULL, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
@@ -404,6 +433,14 @@ siyu_cli_contacts (int    argc,
   analytics = compute_for ("contacts", shop, as_of, &rc);
   if (analytics == NULL)
     return rc;
+
+  for (guint f = 0; f < fields->len && prediction == NULL; f++)
+    if (g_array_index (fields, int, f) >= FIELD_P_ALIVE)
+      {
+        prediction = siyu_prediction_compute (shop, analytics, NULL, &error);
+        if (prediction == NULL)
+          return siyu_cli_fail (error);
+      }
 
   store = siyu_shop_get_db (shop);
   row = siyu_db_prepare (store, "SELECT id, name, phone, email FROM contacts WHERE erased_at IS NULL ORDER BY id",
@@ -439,12 +476,15 @@ siyu_cli_contacts (int    argc,
           Field field = g_array_index (fields, int, f);
           Value value;
 
-          value_for (analytics, m, row, field, &value);
+          value_for (analytics, m, prediction != NULL ? siyu_prediction_lookup (prediction, m->contact_id) : NULL,
+                     row, field, &value);
           if (json)
             {
               json_builder_set_member_name (builder, field_names[field]);
               if (value.is_int)
                 json_builder_add_int_value (builder, value.number);
+              else if (value.is_real)
+                json_builder_add_double_value (builder, value.real);
               else if (value.text != NULL)
                 json_builder_add_string_value (builder, value.text);
               else
@@ -456,6 +496,11 @@ siyu_cli_contacts (int    argc,
                 g_string_append_c (line, ',');
               if (value.is_int)
                 g_string_append_printf (line, "%" G_GINT64_FORMAT, value.number);
+              else if (value.is_real)
+                {
+                  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+                  g_string_append (line, g_ascii_formatd (buffer, sizeof buffer, "%.6f", value.real));
+                }
               else if (value.text != NULL)
                 append_csv (line, value.text);
             }

@@ -16,6 +16,8 @@ static const SiyuCliCommand commands[] = {
   { "analytics", N_("Recompute and show lifecycle, RFM, tiers, pyramid, AIPL and FAST"), siyu_cli_analytics },
   { "contacts", N_("List contacts with their stage, scores, tier and other figures"), siyu_cli_contacts },
   { "cohorts",  N_("Show cohort retention by month of first purchase"), siyu_cli_cohorts },
+  { "predict",  N_("Fit the purchase and spend models and show how well they fit"), siyu_cli_predict },
+  { "replenish", N_("List buyers due to run out of a product they buy again and again"), siyu_cli_replenish },
   { "demo",     N_("Build a demo shop with made-up customers and orders"), siyu_cli_demo },
   { "bench",    N_("Measure how fast Siyu works on this machine"), siyu_cli_bench },
 };

@@ -26,6 +26,8 @@ int        siyu_cli_cohorts       (int argc, char **argv);
 int        siyu_cli_contacts      (int argc, char **argv);
 int        siyu_cli_create        (int argc, char **argv);
 int        siyu_cli_demo          (int argc, char **argv);
+int        siyu_cli_predict       (int argc, char **argv);
+int        siyu_cli_replenish     (int argc, char **argv);
 int        siyu_cli_info          (int argc, char **argv);
 int        siyu_cli_settings      (int argc, char **argv);
 int        siyu_cli_bench         (int argc, char **argv);

@@ -1877,9 +1877,10 @@ store_run (SiyuAnalytics  *self,
 /**
  * siyu_analytics_store:
  *
- * Writes the results into the shop in one transaction: per-contact metrics,
- * the two latest monthly stage snapshots, tier changes, cohort cells and
- * the shop-level summary.  Views and segments read them from there.
+ * Writes the results into the shop, inside the caller's transaction if one
+ * is open, else in one of its own: per-contact metrics, the two latest
+ * month-end stage snapshots, tier changes, cohort cells and the shop-level
+ * summary.  Views and segments read them from there.
  */
 gboolean
 siyu_analytics_store (SiyuAnalytics  *self,
@@ -1887,6 +1888,7 @@ siyu_analytics_store (SiyuAnalytics  *self,
                       GError        **error)
 {
   SiyuDb *db;
+  gboolean own_transaction;
   gint64 started;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -1894,7 +1896,8 @@ siyu_analytics_store (SiyuAnalytics  *self,
 
   db = siyu_shop_get_db (shop);
   started = g_get_monotonic_time ();
-  if (!siyu_db_begin (db, error))
+  own_transaction = !siyu_db_in_transaction (db);
+  if (own_transaction && !siyu_db_begin (db, error))
     return FALSE;
 
   if (!store_metrics (self, db, error) ||
@@ -1902,41 +1905,13 @@ siyu_analytics_store (SiyuAnalytics  *self,
       !store_tier_history (self, db, error) ||
       !store_cohorts (self, db, error) ||
       !store_run (self, db, error) ||
-      !siyu_db_commit (db, error))
+      (own_transaction && !siyu_db_commit (db, error)))
     {
-      siyu_db_rollback (db);
+      if (own_transaction)
+        siyu_db_rollback (db);
       return FALSE;
     }
   g_debug ("Stored the results in %.3f s", (g_get_monotonic_time () - started) / 1e6);
-
-  return TRUE;
-}
-
-/**
- * siyu_analytics_recompute:
- *
- * Computes and stores every analytic as of @as_of; what an import, a sync
- * or the owner's "Recompute" runs.
- */
-gboolean
-siyu_analytics_recompute (SiyuShop          *shop,
-                          SiyuDay            as_of,
-                          SiyuProgressFunc   progress,
-                          gpointer           progress_data,
-                          GCancellable      *cancellable,
-                          GError           **error)
-{
-  g_autoptr(SiyuAnalytics) analytics = NULL;
-
-  analytics = siyu_analytics_compute (shop, as_of, progress, progress_data, cancellable, error);
-  if (analytics == NULL)
-    return FALSE;
-
-  if (check_cancelled (cancellable, error) || !siyu_analytics_store (analytics, shop, error))
-    return FALSE;
-
-  if (progress != NULL)
-    progress (1.0, progress_data);
 
   return TRUE;
 }
@@ -1996,6 +1971,30 @@ siyu_analytics_lookup (SiyuAnalytics *self,
     }
 
   return NULL;
+}
+
+/**
+ * siyu_analytics_get_purchases:
+ * @index: a contact, as for siyu_analytics_get_contact()
+ *
+ * The contact's paid orders up to the as-of day, in time order: their local
+ * days and net amounts.
+ */
+void
+siyu_analytics_get_purchases (SiyuAnalytics  *self,
+                              guint           index,
+                              const SiyuDay **days,
+                              const gint64  **nets,
+                              guint          *n)
+{
+  const Person *person;
+
+  g_return_if_fail (index < self->people->len);
+
+  person = &g_array_index (self->people, Person, index);
+  *n = person->n_orders;
+  *days = person->n_orders > 0 ? &g_array_index (self->order_days, SiyuDay, person->order_start) : NULL;
+  *nets = person->n_orders > 0 ? &g_array_index (self->order_nets, gint64, person->order_start) : NULL;
 }
 
 const char *

@@ -104,12 +104,6 @@ SiyuAnalytics *siyu_analytics_compute        (SiyuShop           *shop,
 gboolean       siyu_analytics_store          (SiyuAnalytics      *self,
                                               SiyuShop           *shop,
                                               GError            **error);
-gboolean       siyu_analytics_recompute      (SiyuShop           *shop,
-                                              SiyuDay             as_of,
-                                              SiyuProgressFunc    progress,
-                                              gpointer            progress_data,
-                                              GCancellable       *cancellable,
-                                              GError            **error);
 void           siyu_analytics_free           (SiyuAnalytics      *self);
 SiyuDay        siyu_analytics_get_as_of      (SiyuAnalytics      *self);
 JsonNode      *siyu_analytics_get_summary    (SiyuAnalytics      *self);
@@ -119,6 +113,11 @@ const SiyuContactMetrics *siyu_analytics_get_contact (SiyuAnalytics *self,
                                                       guint          index);
 const SiyuContactMetrics *siyu_analytics_lookup      (SiyuAnalytics *self,
                                                       gint64         contact_id);
+void           siyu_analytics_get_purchases  (SiyuAnalytics      *self,
+                                              guint               index,
+                                              const SiyuDay     **days,
+                                              const gint64      **nets,
+                                              guint              *n);
 const char    *siyu_analytics_tier_name      (SiyuAnalytics      *self,
                                               gint64              tier_id);
 

@@ -28,6 +28,7 @@ G_DEFINE_FINAL_TYPE (SiyuDb, siyu_db, G_TYPE_OBJECT)
 static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0001-data-model.sql",
   "/io/github/siyu/core/migrations/0002-analytics.sql",
+  "/io/github/siyu/core/migrations/0003-predictions.sql",
 };
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)

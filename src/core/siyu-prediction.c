@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-prediction"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <glib/gi18n-lib.h>
+
+#include "siyu-money.h"
+#include "siyu-prediction.h"
+#include "siyu-time.h"
+
+/* Predicted value of each buyer from the shop's own orders: the purchase
+ * histories of ANALYTICS.md "Predictive" (purchase days, weeks), BG/NBD for
+ * how many more purchases, Gamma-Gamma for how much each is worth.  A model
+ * that cannot be fitted leaves its fields empty and says why in the
+ * summary.  Replenishment: for a product bought again and again, when each
+ * buyer should run out.  Its next due date is the earliest one on or after
+ * the as-of day. */
+
+struct _SiyuPrediction
+{
+  SiyuDay                as_of;
+  GArray                *contacts;       /* SiyuContactPrediction, by contact id */
+  GArray                *replenishments; /* SiyuReplenishment, by product then contact */
+  JsonNode              *summary;
+};
+
+#define WEEK 7.0
+
+void
+siyu_prediction_free (SiyuPrediction *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->contacts, g_array_unref);
+  g_clear_pointer (&self->replenishments, g_array_unref);
+  g_clear_pointer (&self->summary, json_node_unref);
+  g_free (self);
+}
+
+/* Purchase days: orders on one local day are one purchase of their summed
+ * value. */
+static gboolean
+history_of (SiyuAnalytics    *analytics,
+            guint             index,
+            SiyuDay           as_of,
+            double            scale,
+            SiyuBuyerHistory *history)
+{
+  const SiyuDay *days;
+  const gint64 *nets;
+  double repeat_value = 0;
+  guint n;
+
+  siyu_analytics_get_purchases (analytics, index, &days, &nets, &n);
+  if (n == 0)
+    return FALSE;
+
+  *history = (SiyuBuyerHistory) { 0 };
+  for (guint k = 1; k < n; k++)
+    {
+      if (days[k] == days[0])
+        continue;
+      if (days[k] != days[k - 1])
+        history->x++;
+      repeat_value += nets[k];
+    }
+
+  history->t_x = (days[n - 1] - days[0]) / WEEK;
+  history->T = (as_of - days[0]) / WEEK;
+  history->m = history->x > 0 ? repeat_value / history->x / scale : 0.0;
+
+  return TRUE;
+}
+
+static void
+add_status (JsonBuilder  *builder,
+            const char   *member,
+            const GError *error)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  if (error == NULL)
+    json_builder_add_string_value (builder, "ok");
+  else
+    {
+      json_builder_add_string_value (builder,
+                                     error->code == SIYU_PREDICT_ERROR_TOO_LITTLE_DATA ? "too_little_data" :
+                                     error->code == SIYU_PREDICT_ERROR_NOT_CONVERGED ? "not_converged" :
+                                     "invalid_data");
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, error->message);
+    }
+}
+
+static void
+add_double (JsonBuilder *builder,
+            const char  *member,
+            double       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_double_value (builder, value);
+}
+
+static int
+compare_int (gconstpointer a,
+             gconstpointer b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+/* The middle gap; with an even count, the mean of the middle two rounded
+ * half up to a whole day. */
+static int
+median_days (GArray *gaps)
+{
+  guint n = gaps->len;
+
+  g_array_sort (gaps, compare_int);
+  if (n % 2 == 1)
+    return g_array_index (gaps, int, n / 2);
+
+  return (g_array_index (gaps, int, n / 2 - 1) + g_array_index (gaps, int, n / 2) + 1) / 2;
+}
+
+typedef struct {
+  gint64  contact_id;
+  SiyuDay last;
+} LastPurchase;
+
+static void
+close_product (SiyuPrediction *self,
+               gint64          product_id,
+               GArray         *gaps,
+               GArray         *buyers,
+               guint          *products_with_interval)
+{
+  int interval;
+
+  if (gaps->len >= SIYU_REPLENISH_MIN_GAPS)
+    {
+      interval = median_days (gaps);
+      (*products_with_interval)++;
+
+      for (guint i = 0; i < buyers->len; i++)
+        {
+          const LastPurchase *lp = &g_array_index (buyers, LastPurchase, i);
+          SiyuReplenishment r = { lp->contact_id, product_id, lp->last, interval, lp->last + interval };
+
+          g_array_append_val (self->replenishments, r);
+        }
+    }
+
+  g_array_set_size (gaps, 0);
+  g_array_set_size (buyers, 0);
+}
+
+static gboolean
+compute_replenishments (SiyuPrediction  *self,
+                        SiyuShop        *shop,
+                        GCancellable    *cancellable,
+                        guint           *products_with_interval,
+                        GError         **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  GTimeZone *tz = siyu_shop_get_time_zone (shop);
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) buyers = g_array_new (FALSE, FALSE, sizeof (LastPurchase));
+  gint64 product = 0;
+  sqlite3_stmt *stmt;
+  guint rows = 0;
+  int rc;
+
+  stmt = siyu_db_prepare (db,
+                          "SELECT i.product_id, o.contact_id, o.created_at "
+                          "FROM order_items i JOIN orders o ON o.id = i.order_id "
+                          "WHERE o.status IN ('paid', 'partially_refunded') AND o.contact_id IS NOT NULL "
+                          "  AND o.created_at < ? AND i.product_id IS NOT NULL "
+                          "ORDER BY i.product_id, o.contact_id, o.created_at",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, siyu_shop_day_start (shop, self->as_of + 1));
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 p = sqlite3_column_int64 (stmt, 0);
+      gint64 contact = sqlite3_column_int64 (stmt, 1);
+      SiyuDay day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 2));
+      LastPurchase *last;
+
+      if ((++rows & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+
+      if (p != product)
+        {
+          close_product (self, product, gaps, buyers, products_with_interval);
+          product = p;
+        }
+
+      last = buyers->len > 0 ? &g_array_index (buyers, LastPurchase, buyers->len - 1) : NULL;
+      if (last != NULL && last->contact_id == contact)
+        {
+          if (day != last->last)
+            {
+              int gap = day - last->last;
+              g_array_append_val (gaps, gap);
+              last->last = day;
+            }
+        }
+      else
+        {
+          LastPurchase lp = { contact, day };
+          g_array_append_val (buyers, lp);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return FALSE;
+
+  close_product (self, product, gaps, buyers, products_with_interval);
+
+  return TRUE;
+}
+
+static SiyuContactPrediction *
+find_contact (SiyuPrediction *self,
+              gint64          contact_id)
+{
+  guint lo = 0, hi = self->contacts->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      SiyuContactPrediction *p = &g_array_index (self->contacts, SiyuContactPrediction, mid);
+
+      if (p->contact_id == contact_id)
+        return p;
+      if (p->contact_id < contact_id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return NULL;
+}
+
+/**
+ * siyu_prediction_compute:
+ * @analytics: the shop's analytics, whose paid orders are the histories
+ *
+ * Fits and scores both models and the replenishment intervals as of the
+ * analytics' day.  Too little data or a fit that does not converge is not
+ * an error: the summary says so and the fields stay empty.
+ *
+ * Returns: (transfer full): the predictions, or %NULL with @error set when
+ *   the shop could not be read or @cancellable was cancelled.
+ */
+SiyuPrediction *
+siyu_prediction_compute (SiyuShop       *shop,
+                         SiyuAnalytics  *analytics,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  g_autoptr(SiyuPrediction) self = g_new0 (SiyuPrediction, 1);
+  g_autoptr(GArray) histories = g_array_new (FALSE, FALSE, sizeof (SiyuBuyerHistory));
+  g_autoptr(GArray) owners = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GError) bg_error = NULL;
+  g_autoptr(GError) gg_error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  double scale = pow (10, siyu_currency_digits (siyu_shop_get_currency (shop)));
+  guint n = siyu_analytics_get_n_contacts (analytics);
+  guint repeaters = 0, products_with_interval = 0;
+  SiyuBgNbd bg = { 0 };
+  SiyuGammaGamma gg = { 0 };
+  gboolean bg_ok, gg_ok;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+  g_return_val_if_fail (analytics != NULL, NULL);
+
+  self->as_of = siyu_analytics_get_as_of (analytics);
+  self->contacts = g_array_new (FALSE, FALSE, sizeof (SiyuContactPrediction));
+  self->replenishments = g_array_new (FALSE, FALSE, sizeof (SiyuReplenishment));
+
+  for (guint i = 0; i < n; i++)
+    {
+      SiyuBuyerHistory h;
+
+      if (!history_of (analytics, i, self->as_of, scale, &h))
+        continue;
+      g_array_append_val (histories, h);
+      g_array_append_val (owners, i);
+      repeaters += h.x > 0;
+    }
+
+  bg_ok = siyu_bgnbd_fit ((SiyuBuyerHistory *) histories->data, histories->len, &bg, &bg_error);
+  gg_ok = siyu_gamma_gamma_fit ((SiyuBuyerHistory *) histories->data, histories->len, &gg, &gg_error);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  for (guint k = 0; k < histories->len; k++)
+    {
+      const SiyuBuyerHistory *h = &g_array_index (histories, SiyuBuyerHistory, k);
+      SiyuContactPrediction p = {
+        .contact_id = siyu_analytics_get_contact (analytics, g_array_index (owners, guint, k))->contact_id,
+        .p_alive = NAN, .exp_orders_90d = NAN, .exp_order_value = NAN, .value_12m = NAN,
+        .next_due = SIYU_DAY_INVALID,
+      };
+
+      if (bg_ok)
+        {
+          p.p_alive = siyu_bgnbd_p_alive (&bg, h);
+          p.exp_orders_90d = siyu_bgnbd_expected_purchases (&bg, h, 90 / WEEK);
+        }
+      if (gg_ok)
+        p.exp_order_value = siyu_gamma_gamma_expected_value (&gg, h) * scale;
+      if (bg_ok && gg_ok)
+        p.value_12m = siyu_bgnbd_expected_purchases (&bg, h, 52) * p.exp_order_value;
+
+      /* Never a made-up number: anything the arithmetic could not give stays empty. */
+      if (!isfinite (p.p_alive) || p.p_alive < 0 || p.p_alive > 1)
+        p.p_alive = NAN;
+      if (!isfinite (p.exp_orders_90d) || p.exp_orders_90d < 0)
+        p.exp_orders_90d = NAN;
+      if (!isfinite (p.exp_order_value) || p.exp_order_value < 0)
+        p.exp_order_value = NAN;
+      if (!isfinite (p.value_12m) || p.value_12m < 0)
+        p.value_12m = NAN;
+
+      g_array_append_val (self->contacts, p);
+    }
+
+  if (!compute_replenishments (self, shop, cancellable, &products_with_interval, error))
+    return NULL;
+
+  for (guint i = 0; i < self->replenishments->len; i++)
+    {
+      const SiyuReplenishment *r = &g_array_index (self->replenishments, SiyuReplenishment, i);
+      SiyuContactPrediction *p = find_contact (self, r->contact_id);
+
+      if (p != NULL && r->due >= self->as_of && (p->next_due == SIYU_DAY_INVALID || r->due < p->next_due))
+        {
+          p->next_due = r->due;
+          p->next_due_product_id = r->product_id;
+        }
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "buyers");
+  json_builder_add_int_value (builder, histories->len);
+  json_builder_set_member_name (builder, "repeat_buyers");
+  json_builder_add_int_value (builder, repeaters);
+  add_status (builder, "bgnbd", bg_error);
+  if (bg_ok)
+    {
+      add_double (builder, "r", bg.r);
+      add_double (builder, "alpha", bg.alpha);
+      add_double (builder, "a", bg.a);
+      add_double (builder, "b", bg.b);
+      add_double (builder, "log_likelihood", bg.log_likelihood);
+    }
+  json_builder_end_object (builder);
+  add_status (builder, "gamma_gamma", gg_error);
+  if (gg_ok)
+    {
+      add_double (builder, "p", gg.p);
+      add_double (builder, "q", gg.q);
+      add_double (builder, "v", gg.v);
+      add_double (builder, "log_likelihood", gg.log_likelihood);
+    }
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "replenishment");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "products");
+  json_builder_add_int_value (builder, products_with_interval);
+  json_builder_set_member_name (builder, "buyers_due");
+  json_builder_add_int_value (builder, self->replenishments->len);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  self->summary = json_builder_get_root (builder);
+
+  return g_steal_pointer (&self);
+}
+
+static void
+bind_day (sqlite3_stmt *stmt,
+          int           column,
+          SiyuDay       day)
+{
+  g_autofree char *text = NULL;
+
+  if (day == SIYU_DAY_INVALID)
+    return;
+
+  text = siyu_day_format (day);
+  sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_real (sqlite3_stmt *stmt,
+           int           column,
+           double        value)
+{
+  if (!isnan (value))
+    sqlite3_bind_double (stmt, column, value);
+}
+
+static void
+bind_money (sqlite3_stmt *stmt,
+            int           column,
+            double        value)
+{
+  if (!isnan (value))
+    sqlite3_bind_int64 (stmt, column, (gint64) llround (value));
+}
+
+/**
+ * siyu_prediction_store:
+ *
+ * Replaces the stored predictions and replenishments with these, inside
+ * the caller's transaction.
+ */
+gboolean
+siyu_prediction_store (SiyuPrediction  *self,
+                       SiyuShop        *shop,
+                       GError         **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (siyu_db_in_transaction (db), FALSE);
+
+  if (!siyu_db_exec (db, "DELETE FROM contact_predictions; DELETE FROM replenishments", error))
+    return FALSE;
+
+  stmt = siyu_db_prepare (db,
+                          "INSERT INTO contact_predictions (contact_id, p_alive, exp_orders_90d, "
+                          "  exp_order_value, value_12m, next_due, next_due_product_id) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->contacts->len; i++)
+    {
+      const SiyuContactPrediction *p = &g_array_index (self->contacts, SiyuContactPrediction, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      sqlite3_bind_int64 (stmt, 1, p->contact_id);
+      bind_real (stmt, 2, p->p_alive);
+      bind_real (stmt, 3, p->exp_orders_90d);
+      bind_money (stmt, 4, p->exp_order_value);
+      bind_money (stmt, 5, p->value_12m);
+      bind_day (stmt, 6, p->next_due);
+      if (p->next_due != SIYU_DAY_INVALID)
+        sqlite3_bind_int64 (stmt, 7, p->next_due_product_id);
+      if (siyu_db_step (db, stmt, error) < 0)
+        return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  stmt = siyu_db_prepare (db,
+                          "INSERT INTO replenishments (contact_id, product_id, last_purchase, interval_days, due) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->replenishments->len; i++)
+    {
+      const SiyuReplenishment *r = &g_array_index (self->replenishments, SiyuReplenishment, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, r->contact_id);
+      sqlite3_bind_int64 (stmt, 2, r->product_id);
+      bind_day (stmt, 3, r->last_purchase);
+      sqlite3_bind_int (stmt, 4, r->interval_days);
+      bind_day (stmt, 5, r->due);
+      if (siyu_db_step (db, stmt, error) < 0)
+        return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
+/* Returns: (transfer none): parameters, fit quality and buyers used. */
+JsonNode *
+siyu_prediction_get_summary (SiyuPrediction *self)
+{
+  return self->summary;
+}
+
+/* Returns: (nullable): the buyer's prediction; %NULL for a contact who never bought. */
+const SiyuContactPrediction *
+siyu_prediction_lookup (SiyuPrediction *self,
+                        gint64          contact_id)
+{
+  return find_contact (self, contact_id);
+}
+
+static int
+compare_due (gconstpointer a,
+             gconstpointer b)
+{
+  const SiyuReplenishment *x = a, *y = b;
+
+  if (x->due != y->due)
+    return x->due < y->due ? -1 : 1;
+  if (x->contact_id != y->contact_id)
+    return x->contact_id < y->contact_id ? -1 : 1;
+  return (x->product_id > y->product_id) - (x->product_id < y->product_id);
+}
+
+/**
+ * siyu_prediction_due_between:
+ *
+ * Returns: (transfer full) (element-type SiyuReplenishment): the buyers due
+ *   to run out of a product between @first and @last, soonest first.
+ */
+GArray *
+siyu_prediction_due_between (SiyuPrediction *self,
+                             SiyuDay         first,
+                             SiyuDay         last)
+{
+  GArray *due = g_array_new (FALSE, FALSE, sizeof (SiyuReplenishment));
+
+  for (guint i = 0; i < self->replenishments->len; i++)
+    {
+      const SiyuReplenishment *r = &g_array_index (self->replenishments, SiyuReplenishment, i);
+
+      if (r->due >= first && r->due <= last)
+        g_array_append_val (due, *r);
+    }
+
+  g_array_sort (due, compare_due);
+
+  return due;
+}
