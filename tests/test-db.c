@@ -11,7 +11,8 @@
 
 static const char * const tables[] = {
   "analytics_runs", "audit_log", "campaign_phases", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
-  "contact_metrics", "contact_predictions", "contact_tags", "contacts", "events", "group_members", "lifecycle_models", "order_items",
+  "contact_metrics", "contact_predictions", "contact_tags", "contacts", "contacts_fts",
+  "contacts_fts_config", "contacts_fts_data", "contacts_fts_docsize", "contacts_fts_idx", "events", "group_members", "lifecycle_models", "order_items",
   "orders", "products", "refunds", "replenishments", "segments", "settings", "stage_snapshots", "sync_accounts",
   "sync_cursors", "tags", "tier_history", "tiers", "touch_members", "touches", NULL
 };
@@ -308,6 +309,8 @@ test_migrate_from_1 (void)
   g_assert_true (siyu_db_exec (db,
                                "DROP TABLE contact_metrics; DROP TABLE analytics_runs; DROP TABLE cohort_cells;"
                                "DROP INDEX orders_contact_paid; DROP TABLE contact_predictions; DROP TABLE replenishments;"
+                               "DROP TABLE contacts_fts; DROP TRIGGER contacts_fts_insert;"
+                               "DROP TRIGGER contacts_fts_delete; DROP TRIGGER contacts_fts_update;"
                                "PRAGMA user_version = 1;"
                                "INSERT INTO tags (name, created_at) VALUES ('老客', 1);",
                                NULL));

@@ -1,0 +1,1055 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-contacts"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "siyu-contacts.h"
+#include "siyu-ingest.h"
+#include "siyu-phone.h"
+#include "siyu-time.h"
+
+/* Finding, editing, merging and erasing contacts: the owner's own hand on
+ * the data, as opposed to imports and syncs.  Every act that touches
+ * personal data is written to the audit log, without the data itself. */
+
+G_DEFINE_QUARK (siyu-contacts-error-quark, siyu_contacts_error)
+
+static const char * const field_names[] = {
+  "name", "phone", "email", "wechat_id", "city", "birthday", "notes", "marketing_consent", "do_not_contact",
+};
+
+gboolean
+siyu_contact_field_from_string (const char       *text,
+                                SiyuContactField *field)
+{
+  for (guint i = 0; i < SIYU_N_CONTACT_FIELDS; i++)
+    if (g_strcmp0 (field_names[i], text) == 0)
+      {
+        *field = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+const char *
+siyu_contact_field_to_string (SiyuContactField field)
+{
+  g_return_val_if_fail (field < SIYU_N_CONTACT_FIELDS, NULL);
+
+  return field_names[field];
+}
+
+static gboolean
+contact_exists (SiyuDb   *db,
+                gint64    contact_id,
+                GError  **error)
+{
+  sqlite3_stmt *stmt = siyu_db_prepare (db, "SELECT count (*) FROM contacts WHERE id = ? AND erased_at IS NULL",
+                                        error);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (siyu_db_step (db, stmt, error) < 0)
+    return FALSE;
+  found = sqlite3_column_int64 (stmt, 0) > 0;
+  sqlite3_reset (stmt);
+
+  if (!found)
+    g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_NOT_FOUND,
+                 _("There is no contact %" G_GINT64_FORMAT "."), contact_id);
+
+  return found;
+}
+
+static gboolean
+audit (SiyuShop    *shop,
+       const char  *action,
+       gint64       contact_id,
+       JsonBuilder *detail,
+       GError     **error)
+{
+  g_autoptr(JsonNode) root = detail != NULL ? json_builder_get_root (detail) : NULL;
+  g_autofree char *text = root != NULL ? json_to_string (root, FALSE) : NULL;
+
+  return siyu_shop_audit (shop, action, "contact", contact_id, text, error);
+}
+
+static void
+append_ids (SiyuDb       *db,
+            sqlite3_stmt *stmt,
+            GArray       *ids)
+{
+  while (siyu_db_step (db, stmt, NULL) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+}
+
+/* Full-text queries get the text as one quoted phrase, so that characters
+ * FTS5 reads as syntax (" * ( ) NEAR AND …) are searched for as written. */
+static char *
+fts_phrase (const char *text)
+{
+  GString *phrase = g_string_new ("\"");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (phrase, '"');
+      g_string_append_c (phrase, *p);
+    }
+  g_string_append_c (phrase, '"');
+
+  return g_string_free (phrase, FALSE);
+}
+
+/* A query of digits, spaces, dashes and a plus is a phone number: people
+ * type it with the separators they see.  Returns the digits, or %NULL. */
+static char *
+phone_digits (const char *text)
+{
+  GString *digits = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        g_string_append_c (digits, *p);
+      else if (*p != ' ' && *p != '-' && *p != '+' && *p != '(' && *p != ')')
+        {
+          g_string_free (digits, TRUE);
+          return NULL;
+        }
+    }
+
+  if (digits->len == 0)
+    {
+      g_string_free (digits, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (digits, FALSE);
+}
+
+/**
+ * siyu_contacts_search:
+ * @text: any part of a name (Chinese too), phone digits, e-mail or WeChat id
+ * @limit: the most ids to return
+ *
+ * Returns: (transfer full) (element-type gint64): matching contacts, lowest
+ *   id first; erased contacts are never found.
+ */
+GArray *
+siyu_contacts_search (SiyuShop    *shop,
+                      const char  *text,
+                      guint        limit,
+                      GError     **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *trimmed = NULL;
+  g_autofree char *digits = NULL;
+  const char *needle;
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  db = siyu_shop_get_db (shop);
+  trimmed = g_strstrip (g_strdup (text));
+  if (*trimmed == '\0' || !g_utf8_validate (trimmed, -1, NULL))
+    return g_steal_pointer (&ids);
+
+  digits = phone_digits (trimmed);
+  needle = digits != NULL ? digits : trimmed;
+
+  /* Trigrams need three characters; shorter text (a two-character Chinese
+   * name) is looked for row by row, stopping at the limit. */
+  if (g_utf8_strlen (needle, -1) >= 3)
+    {
+      g_autofree char *phrase = fts_phrase (needle);
+
+      stmt = siyu_db_prepare (db,
+                              "SELECT c.id FROM contacts_fts f JOIN contacts c ON c.id = f.rowid "
+                              "WHERE contacts_fts MATCH ? AND c.erased_at IS NULL ORDER BY c.id LIMIT ?",
+                              error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, phrase, -1, SQLITE_TRANSIENT);
+    }
+  else
+    {
+      stmt = siyu_db_prepare (db,
+                              "SELECT id FROM contacts WHERE erased_at IS NULL AND ("
+                              "  instr (name, ?1) > 0 OR instr (phone, ?1) > 0 OR instr (email, ?1) > 0 "
+                              "  OR instr (wechat_id, ?1) > 0) "
+                              "ORDER BY id LIMIT ?2",
+                              error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, needle, -1, SQLITE_TRANSIENT);
+    }
+
+  sqlite3_bind_int64 (stmt, 2, limit);
+  append_ids (db, stmt, ids);
+
+  return g_steal_pointer (&ids);
+}
+
+static char *
+column_text (SiyuDb      *db,
+             gint64       contact_id,
+             const char  *sql)
+{
+  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, NULL);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (siyu_db_step (db, stmt, NULL) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return value;
+}
+
+/* Makes @value the contact's phone or e-mail identity in place of @old. */
+static gboolean
+replace_identity (SiyuShop    *shop,
+                  gint64       contact_id,
+                  const char  *kind,
+                  const char  *old,
+                  const char  *value,
+                  GError     **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (value != NULL)
+    {
+      stmt = siyu_db_prepare (db, "SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+      rc = siyu_db_step (db, stmt, error);
+      if (rc < 0)
+        return FALSE;
+      if (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) != contact_id)
+        {
+          gint64 other = sqlite3_column_int64 (stmt, 0);
+
+          sqlite3_reset (stmt);
+          g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_TAKEN,
+                       _("“%s” already belongs to contact %" G_GINT64_FORMAT ". Merge the two contacts instead."),
+                       value, other);
+          return FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+
+  if (old != NULL)
+    {
+      stmt = siyu_db_prepare (db, "DELETE FROM contact_identities WHERE kind = ? AND value = ? AND contact_id = ?",
+                              error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, old, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, contact_id);
+      if (!siyu_db_step_done (db, stmt, error))
+        return FALSE;
+    }
+
+  if (value != NULL)
+    {
+      stmt = siyu_db_prepare (db,
+                              "INSERT OR IGNORE INTO contact_identities (kind, value, contact_id, created_at) "
+                              "VALUES (?, ?, ?, ?)",
+                              error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, contact_id);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      if (!siyu_db_step_done (db, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_yes_no (const char  *value,
+              int         *flag,
+              GError     **error)
+{
+  if (g_strcmp0 (value, "yes") == 0 || g_strcmp0 (value, "1") == 0 || g_strcmp0 (value, "true") == 0)
+    *flag = 1;
+  else if (g_strcmp0 (value, "no") == 0 || g_strcmp0 (value, "0") == 0 || g_strcmp0 (value, "false") == 0)
+    *flag = 0;
+  else
+    {
+      g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID,
+                   _("“%s” is neither yes nor no."), value != NULL ? value : "");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Brings @value to the form it is stored in, or says why it cannot be. */
+static gboolean
+normalise_value (SiyuShop          *shop,
+                 SiyuContactField   field,
+                 const char        *value,
+                 char             **stored,
+                 GError           **error)
+{
+  g_autofree char *trimmed = value != NULL ? g_strstrip (g_strdup (value)) : NULL;
+  SiyuDay day;
+  int flag;
+
+  if (trimmed != NULL && !g_utf8_validate (trimmed, -1, NULL))
+    {
+      g_set_error_literal (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID, _("The text is not valid."));
+      return FALSE;
+    }
+  if (trimmed != NULL && *trimmed == '\0')
+    g_clear_pointer (&trimmed, g_free);
+
+  switch (field)
+    {
+    case SIYU_CONTACT_PHONE:
+      if (trimmed == NULL)
+        break;
+      *stored = siyu_phone_normalize (trimmed, siyu_shop_get_phone_region (shop), error);
+      return *stored != NULL;
+
+    case SIYU_CONTACT_EMAIL:
+      if (trimmed == NULL)
+        break;
+      *stored = siyu_email_normalize (trimmed);
+      if (*stored == NULL)
+        g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID,
+                     _("“%s” is not an e-mail address."), trimmed);
+      return *stored != NULL;
+
+    case SIYU_CONTACT_BIRTHDAY:
+      if (trimmed == NULL)
+        break;
+      if (!siyu_day_parse (trimmed, &day))
+        {
+          g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID,
+                       _("“%s” is not a date (write it as YYYY-MM-DD)."), trimmed);
+          return FALSE;
+        }
+      if (day > siyu_day_of_time (siyu_shop_get_time_zone (shop), g_get_real_time () / G_USEC_PER_SEC))
+        {
+          g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID,
+                       _("A birthday cannot be in the future (%s)."), trimmed);
+          return FALSE;
+        }
+      break;
+
+    case SIYU_CONTACT_MARKETING_CONSENT:
+    case SIYU_CONTACT_DO_NOT_CONTACT:
+      if (!parse_yes_no (trimmed, &flag, error))
+        return FALSE;
+      *stored = g_strdup (flag ? "1" : "0");
+      return TRUE;
+
+    case SIYU_CONTACT_NAME:
+    case SIYU_CONTACT_WECHAT_ID:
+    case SIYU_CONTACT_CITY:
+    case SIYU_CONTACT_NOTES:
+    case SIYU_N_CONTACT_FIELDS:
+    default:
+      if (trimmed != NULL && g_utf8_strlen (trimmed, -1) > (field == SIYU_CONTACT_NOTES ? 10000 : 200))
+        {
+          g_set_error_literal (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID, _("The text is too long."));
+          return FALSE;
+        }
+      break;
+    }
+
+  *stored = g_steal_pointer (&trimmed);
+
+  return TRUE;
+}
+
+static const char *
+update_sql (SiyuContactField field)
+{
+  switch (field)
+    {
+    case SIYU_CONTACT_NAME:
+      return "UPDATE contacts SET name = ?2, updated_at = ?3 WHERE id = ?1";
+    case SIYU_CONTACT_PHONE:
+      return "UPDATE contacts SET phone = ?2, updated_at = ?3 WHERE id = ?1";
+    case SIYU_CONTACT_EMAIL:
+      return "UPDATE contacts SET email = ?2, updated_at = ?3 WHERE id = ?1";
+    case SIYU_CONTACT_WECHAT_ID:
+      return "UPDATE contacts SET wechat_id = ?2, updated_at = ?3 WHERE id = ?1";
+    case SIYU_CONTACT_CITY:
+      return "UPDATE contacts SET city = ?2, updated_at = ?3 WHERE id = ?1";
+    case SIYU_CONTACT_BIRTHDAY:
+      return "UPDATE contacts SET birthday = ?2, updated_at = ?3 WHERE id = ?1";
+    case SIYU_CONTACT_NOTES:
+      return "UPDATE contacts SET notes = ?2, updated_at = ?3 WHERE id = ?1";
+    case SIYU_CONTACT_MARKETING_CONSENT:
+      return "UPDATE contacts SET marketing_consent = ?2, consent_at = ?3, consent_source = 'manual', "
+             "updated_at = ?3 WHERE id = ?1";
+    case SIYU_CONTACT_DO_NOT_CONTACT:
+      return "UPDATE contacts SET do_not_contact = ?2, updated_at = ?3 WHERE id = ?1";
+    case SIYU_N_CONTACT_FIELDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static const char *
+select_sql (SiyuContactField field)
+{
+  static const char * const sql[] = {
+    "SELECT name FROM contacts WHERE id = ?",
+    "SELECT phone FROM contacts WHERE id = ?",
+    "SELECT email FROM contacts WHERE id = ?",
+    "SELECT wechat_id FROM contacts WHERE id = ?",
+    "SELECT city FROM contacts WHERE id = ?",
+    "SELECT birthday FROM contacts WHERE id = ?",
+    "SELECT notes FROM contacts WHERE id = ?",
+    "SELECT marketing_consent FROM contacts WHERE id = ?",
+    "SELECT do_not_contact FROM contacts WHERE id = ?",
+  };
+
+  return sql[field];
+}
+
+/**
+ * siyu_contact_set:
+ * @value: (nullable): the new value as the owner typed it; %NULL or blank
+ *   clears the field; yes/no for consent and do-not-contact
+ * @previous: (out) (optional) (nullable): the value before, to undo with
+ *
+ * Changes one field of a contact after checking it: a phone must be a phone
+ * number and an e-mail an address, neither already another contact's
+ * (%SIYU_CONTACTS_ERROR_TAKEN: merge instead); a birthday is not in the
+ * future.  The change is written to the audit log (field name only).
+ */
+gboolean
+siyu_contact_set (SiyuShop          *shop,
+                  gint64             contact_id,
+                  SiyuContactField   field,
+                  const char        *value,
+                  char             **previous,
+                  GError           **error)
+{
+  g_autofree char *stored = NULL;
+  g_autofree char *old = NULL;
+  g_autoptr(JsonBuilder) detail = json_builder_new ();
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (field < SIYU_N_CONTACT_FIELDS, FALSE);
+
+  db = siyu_shop_get_db (shop);
+  if (!normalise_value (shop, field, value, &stored, error))
+    return FALSE;
+
+  if (!siyu_db_begin (db, error))
+    return FALSE;
+
+  if (!contact_exists (db, contact_id, error))
+    goto fail;
+
+  old = column_text (db, contact_id, select_sql (field));
+
+  if ((field == SIYU_CONTACT_PHONE && !replace_identity (shop, contact_id, "phone", old, stored, error)) ||
+      (field == SIYU_CONTACT_EMAIL && !replace_identity (shop, contact_id, "email", old, stored, error)))
+    goto fail;
+
+  stmt = siyu_db_prepare (db, update_sql (field), error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (stored != NULL)
+    sqlite3_bind_text (stmt, 2, stored, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
+  json_builder_begin_object (detail);
+  json_builder_set_member_name (detail, "field");
+  json_builder_add_string_value (detail, field_names[field]);
+  json_builder_end_object (detail);
+  if (!audit (shop, "edit", contact_id, detail, error) || !siyu_db_commit (db, error))
+    goto fail;
+
+  if (previous != NULL)
+    *previous = g_steal_pointer (&old);
+
+  return TRUE;
+
+fail:
+  siyu_db_rollback (db);
+  return FALSE;
+}
+
+/**
+ * siyu_contact_erase:
+ *
+ * Erases a person from the shop (PIPL): name, phone numbers, e-mails, WeChat
+ * and platform ids, city, birthday, notes, tags and events are removed for
+ * good.  Their orders stay, anonymous, so the shop's figures do not change.
+ * The audit log records the erasure without any of the erased data.
+ */
+gboolean
+siyu_contact_erase (SiyuShop  *shop,
+                    gint64     contact_id,
+                    GError   **error)
+{
+  g_autoptr(JsonBuilder) detail = json_builder_new ();
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+  gint64 orders;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+
+  db = siyu_shop_get_db (shop);
+  if (!siyu_db_begin (db, error))
+    return FALSE;
+
+  if (!contact_exists (db, contact_id, error))
+    goto fail;
+
+  stmt = siyu_db_prepare (db, "SELECT count (*) FROM orders WHERE contact_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (siyu_db_step (db, stmt, error) < 0)
+    goto fail;
+  orders = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  stmt = siyu_db_prepare (db,
+                          "UPDATE contacts SET name = NULL, phone = NULL, email = NULL, wechat_id = NULL, "
+                          "  city = NULL, birthday = NULL, notes = NULL, consent_source = NULL, "
+                          "  marketing_consent = 0, do_not_contact = 1, erased_at = ?2, updated_at = ?2 "
+                          "WHERE id = ?1",
+                          error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
+  stmt = siyu_db_prepare (db,
+                          "DELETE FROM contact_identities WHERE contact_id = ?",
+                          error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
+  stmt = siyu_db_prepare (db, "DELETE FROM contact_tags WHERE contact_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
+  stmt = siyu_db_prepare (db, "DELETE FROM events WHERE contact_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
+  json_builder_begin_object (detail);
+  json_builder_set_member_name (detail, "orders_kept");
+  json_builder_add_int_value (detail, orders);
+  json_builder_end_object (detail);
+  if (!audit (shop, "erase", contact_id, detail, error) || !siyu_db_commit (db, error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  siyu_db_rollback (db);
+  return FALSE;
+}
+
+/* Runs a query whose one row and column is a JSON text built by SQLite and
+ * returns it parsed. */
+static JsonNode *
+query_json (SiyuDb      *db,
+            const char  *sql,
+            gint64       contact_id,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  rc = siyu_db_step (db, stmt, error);
+  if (rc < 0)
+    return NULL;
+  if (rc != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    {
+      sqlite3_reset (stmt);
+      return json_node_new (JSON_NODE_NULL);
+    }
+
+  if (!json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 0), -1, error))
+    {
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+#define CONTACT_COLUMNS_JSON \
+  "json_object ('id', id, 'name', name, 'phone', phone, 'email', email, 'wechat_id', wechat_id, " \
+  "  'city', city, 'birthday', birthday, 'first_seen_at', first_seen_at, " \
+  "  'first_channel_id', first_channel_id, 'marketing_consent', marketing_consent, " \
+  "  'consent_at', consent_at, 'consent_source', consent_source, 'do_not_contact', do_not_contact, " \
+  "  'member_since', member_since, 'notes', notes, 'created_at', created_at, 'updated_at', updated_at)"
+
+/**
+ * siyu_contact_describe:
+ *
+ * Returns: (transfer full): everything Siyu keeps about a contact, for
+ *   `siyu-cli contact show` and the contact page: fields, identities, tags,
+ *   groups, figures and the 50 latest orders.
+ */
+JsonNode *
+siyu_contact_describe (SiyuShop  *shop,
+                       gint64     contact_id,
+                       GError   **error)
+{
+  static const struct {
+    const char *member;
+    const char *sql;
+  } parts[] = {
+    { "contact", "SELECT " CONTACT_COLUMNS_JSON " FROM contacts WHERE id = ?" },
+    { "identities", "SELECT json_group_array (json_object ('kind', kind, 'value', value)) "
+                    "FROM (SELECT kind, value FROM contact_identities WHERE contact_id = ? ORDER BY kind, value)" },
+    { "tags", "SELECT json_group_array (name) FROM (SELECT t.name FROM contact_tags ct "
+              "JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ? ORDER BY t.name)" },
+    { "groups", "SELECT json_group_array (json_object ('group', g.name, 'role', m.role, 'joined_at', m.joined_at, "
+                "  'left_at', m.left_at)) FROM (SELECT * FROM group_members WHERE contact_id = ? "
+                "  ORDER BY joined_at) m JOIN community_groups g ON g.id = m.group_id" },
+    { "metrics", "SELECT json_object ('stage', stage, 'orders', orders, 'net_spend', net_spend, "
+                 "  'rfm_segment', rfm_segment, 'tier_id', tier_id, 'tier_gap', tier_gap, 'aipl', aipl, "
+                 "  'pyramid', pyramid) FROM contact_metrics WHERE contact_id = ?" },
+    { "orders", "SELECT json_group_array (json_object ('id', o.id, 'reference', o.external_ref, 'channel', c.name, "
+                "  'created_at', o.created_at, 'status', o.status, 'currency', o.currency, "
+                "  'total', o.total_amount, 'refunded', o.refunded_amount)) "
+                "FROM (SELECT * FROM orders WHERE contact_id = ? ORDER BY created_at DESC LIMIT 50) o "
+                "JOIN channels c ON c.id = o.channel_id" },
+  };
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonNode *root;
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  db = siyu_shop_get_db (shop);
+  if (!contact_exists (db, contact_id, error))
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      JsonNode *node = query_json (db, parts[i].sql, contact_id, error);
+
+      if (node == NULL)
+        return NULL;
+      json_object_set_member (object, parts[i].member, node);
+    }
+
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (root, object);
+
+  return root;
+}
+
+static gboolean
+exec_with_ids (SiyuDb      *db,
+               const char  *sql,
+               gint64       first,
+               gint64       second,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, second);
+
+  return siyu_db_step_done (db, stmt, error);
+}
+
+static gboolean
+exec_with_id (SiyuDb      *db,
+              const char  *sql,
+              gint64       id,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+
+  return siyu_db_step_done (db, stmt, error);
+}
+
+static gboolean
+exec_with_json (SiyuDb      *db,
+                const char  *sql,
+                gint64       id,
+                JsonNode    *node,
+                GError     **error)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+
+  return siyu_db_step_done (db, stmt, error);
+}
+
+/* The rows a merge moves from the other contact to the kept one, as SQL
+ * that lists their ids and SQL that moves them back. */
+static const struct {
+  const char *member;
+  const char *list;
+  const char *move;
+  const char *back;
+} moved_tables[] = {
+  { "identities",
+    "SELECT json_group_array (id) FROM contact_identities WHERE contact_id = ?",
+    "UPDATE contact_identities SET contact_id = ?1 WHERE contact_id = ?2",
+    "UPDATE contact_identities SET contact_id = ?1 WHERE id IN (SELECT value FROM json_each (?2))" },
+  { "orders",
+    "SELECT json_group_array (id) FROM orders WHERE contact_id = ?",
+    "UPDATE orders SET contact_id = ?1 WHERE contact_id = ?2",
+    "UPDATE orders SET contact_id = ?1 WHERE id IN (SELECT value FROM json_each (?2))" },
+  { "tier_history",
+    "SELECT json_group_array (id) FROM tier_history WHERE contact_id = ?",
+    "UPDATE tier_history SET contact_id = ?1 WHERE contact_id = ?2",
+    "UPDATE tier_history SET contact_id = ?1 WHERE id IN (SELECT value FROM json_each (?2))" },
+};
+
+/* Rows that can collide with the kept contact's own (the same event at the
+ * same time, the same stay in a group, the same tag or touch) are copied
+ * where they do not collide, and the other contact's originals are kept
+ * whole in the undo record.  The copies are found again for the undo by
+ * their keys: ids above the largest before the merge, or keys the kept
+ * contact did not have. */
+static const struct {
+  const char *member;
+  const char *save;       /* the other contact's rows, as JSON */
+  const char *mark;       /* before copying: the largest id, or the kept contact's keys */
+  const char *copy;
+  const char *uncopy;     /* ?1 kept contact, ?2 the mark */
+  const char *restore;    /* ?1 other contact, ?2 the saved rows */
+} copied_tables[] = {
+  { "events",
+    "SELECT json_group_array (json_array (id, kind, occurred_at, channel_id, detail)) FROM events WHERE contact_id = ?",
+    "SELECT json_array (coalesce (max (id), 0)) FROM events",
+    "INSERT OR IGNORE INTO events (contact_id, kind, occurred_at, channel_id, detail) "
+    "  SELECT ?1, kind, occurred_at, channel_id, detail FROM events WHERE contact_id = ?2",
+    "DELETE FROM events WHERE contact_id = ?1 AND id > (?2 ->> 0)",
+    "INSERT INTO events (id, contact_id, kind, occurred_at, channel_id, detail) "
+    "  SELECT e.value ->> 0, ?1, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4 FROM json_each (?2) e" },
+  { "group_members",
+    "SELECT json_group_array (json_array (id, group_id, role, joined_at, left_at)) FROM group_members WHERE contact_id = ?",
+    "SELECT json_array (coalesce (max (id), 0)) FROM group_members",
+    "INSERT OR IGNORE INTO group_members (group_id, contact_id, role, joined_at, left_at) "
+    "  SELECT group_id, ?1, role, joined_at, left_at FROM group_members WHERE contact_id = ?2",
+    "DELETE FROM group_members WHERE contact_id = ?1 AND id > (?2 ->> 0)",
+    "INSERT INTO group_members (id, group_id, contact_id, role, joined_at, left_at) "
+    "  SELECT e.value ->> 0, e.value ->> 1, ?1, e.value ->> 2, e.value ->> 3, e.value ->> 4 FROM json_each (?2) e" },
+  { "tags",
+    "SELECT json_group_array (json_array (tag_id, source, created_at)) FROM contact_tags WHERE contact_id = ?",
+    "SELECT json_group_array (tag_id) FROM contact_tags WHERE contact_id = ?",
+    "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, source, created_at) "
+    "  SELECT ?1, tag_id, source, created_at FROM contact_tags WHERE contact_id = ?2",
+    "DELETE FROM contact_tags WHERE contact_id = ?1 AND tag_id NOT IN (SELECT value FROM json_each (?2))",
+    "INSERT INTO contact_tags (contact_id, tag_id, source, created_at) "
+    "  SELECT ?1, e.value ->> 0, e.value ->> 1, e.value ->> 2 FROM json_each (?2) e" },
+  { "touches",
+    "SELECT json_group_array (json_array (touch_id, holdout)) FROM touch_members WHERE contact_id = ?",
+    "SELECT json_group_array (touch_id) FROM touch_members WHERE contact_id = ?",
+    "INSERT OR IGNORE INTO touch_members (touch_id, contact_id, holdout) "
+    "  SELECT touch_id, ?1, holdout FROM touch_members WHERE contact_id = ?2",
+    "DELETE FROM touch_members WHERE contact_id = ?1 AND touch_id NOT IN (SELECT value FROM json_each (?2))",
+    "INSERT INTO touch_members (touch_id, contact_id, holdout) "
+    "  SELECT e.value ->> 0, ?1, e.value ->> 1 FROM json_each (?2) e" },
+};
+
+#define CONTACT_VALUES_FROM_JSON \
+  "j ->> '$.name', j ->> '$.phone', j ->> '$.email', j ->> '$.wechat_id', j ->> '$.city', " \
+  "j ->> '$.birthday', j ->> '$.first_seen_at', j ->> '$.first_channel_id', j ->> '$.marketing_consent', " \
+  "j ->> '$.consent_at', j ->> '$.consent_source', j ->> '$.do_not_contact', j ->> '$.member_since', " \
+  "j ->> '$.notes', j ->> '$.created_at', j ->> '$.updated_at'"
+
+#define CONTACT_COLUMN_LIST \
+  "name, phone, email, wechat_id, city, birthday, first_seen_at, first_channel_id, marketing_consent, " \
+  "consent_at, consent_source, do_not_contact, member_since, notes, created_at, updated_at"
+
+/* Never REPLACE: deleting the kept contact, even for an instant, would
+ * cascade to its orders and identities. */
+#define REINSERT_CONTACT_SQL \
+  "INSERT INTO contacts (id, " CONTACT_COLUMN_LIST ") SELECT ?1, " CONTACT_VALUES_FROM_JSON " FROM (SELECT ?2 AS j)"
+#define RESTORE_CONTACT_SQL \
+  "UPDATE contacts SET (" CONTACT_COLUMN_LIST ") = (SELECT " CONTACT_VALUES_FROM_JSON " FROM (SELECT ?2 AS j)) " \
+  "WHERE id = ?1"
+
+/**
+ * siyu_contact_merge:
+ * @keep_id: the contact that stays
+ * @other_id: the contact merged into it and removed
+ * @take: (array length=n_take): fields whose value comes from @other_id
+ *   when both have one; otherwise the kept contact's value wins and empty
+ *   fields are filled from the other
+ *
+ * Merges two records of one person: identities, orders, events, groups,
+ * tags, touches and tier history move to @keep_id; the earlier first
+ * sighting and membership, the newer consent and any do-not-contact are
+ * kept.  Written to the audit log.
+ *
+ * Returns: (transfer full): what siyu_contact_unmerge() needs to undo it.
+ */
+JsonNode *
+siyu_contact_merge (SiyuShop               *shop,
+                    gint64                  keep_id,
+                    gint64                  other_id,
+                    const SiyuContactField *take,
+                    guint                   n_take,
+                    GError                **error)
+{
+  g_autoptr(JsonBuilder) detail = json_builder_new ();
+  g_autoptr(JsonObject) undo = json_object_new ();
+  g_autoptr(JsonObject) moved = json_object_new ();
+  gboolean taken[SIYU_N_CONTACT_FIELDS] = { FALSE };
+  JsonNode *keep_before, *other, *root;
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  if (keep_id == other_id)
+    {
+      g_set_error_literal (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_SAME,
+                           _("A contact cannot be merged with itself."));
+      return NULL;
+    }
+
+  for (guint i = 0; i < n_take; i++)
+    {
+      if (take[i] >= SIYU_CONTACT_MARKETING_CONSENT)
+        {
+          g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID,
+                       _("“%s” is not chosen in a merge: consent takes the newer answer and do-not-contact is always kept."),
+                       field_names[take[i]]);
+          return NULL;
+        }
+      taken[take[i]] = TRUE;
+    }
+
+  db = siyu_shop_get_db (shop);
+  if (!siyu_db_begin (db, error))
+    return NULL;
+
+  if (!contact_exists (db, keep_id, error) || !contact_exists (db, other_id, error))
+    goto fail;
+
+  keep_before = query_json (db, "SELECT " CONTACT_COLUMNS_JSON " FROM contacts WHERE id = ?", keep_id, error);
+  if (keep_before == NULL)
+    goto fail;
+  json_object_set_member (undo, "keep", keep_before);
+  other = query_json (db, "SELECT " CONTACT_COLUMNS_JSON " FROM contacts WHERE id = ?", other_id, error);
+  if (other == NULL)
+    goto fail;
+  json_object_set_member (undo, "other", other);
+
+  for (guint i = 0; i < G_N_ELEMENTS (moved_tables); i++)
+    {
+      JsonNode *ids = query_json (db, moved_tables[i].list, other_id, error);
+
+      if (ids == NULL)
+        goto fail;
+      json_object_set_member (moved, moved_tables[i].member, ids);
+      if (!exec_with_ids (db, moved_tables[i].move, keep_id, other_id, error))
+        goto fail;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (copied_tables); i++)
+    {
+      g_autofree char *mark_member = g_strconcat (copied_tables[i].member, "_mark", NULL);
+      JsonNode *rows = query_json (db, copied_tables[i].save, other_id, error);
+      JsonNode *mark;
+
+      if (rows == NULL)
+        goto fail;
+      json_object_set_member (moved, copied_tables[i].member, rows);
+      mark = query_json (db, copied_tables[i].mark, keep_id, error);
+      if (mark == NULL)
+        goto fail;
+      json_object_set_member (moved, mark_member, mark);
+      if (!exec_with_ids (db, copied_tables[i].copy, keep_id, other_id, error))
+        goto fail;
+    }
+  json_object_set_object_member (undo, "moved", json_object_ref (moved));
+
+  /* Phone and e-mail identities have moved already; the columns follow. */
+  stmt = siyu_db_prepare (db,
+                          "UPDATE contacts AS k SET "
+                          "  name = CASE WHEN ?3 THEN coalesce (o.name, k.name) ELSE coalesce (k.name, o.name) END, "
+                          "  phone = CASE WHEN ?4 THEN coalesce (o.phone, k.phone) ELSE coalesce (k.phone, o.phone) END, "
+                          "  email = CASE WHEN ?5 THEN coalesce (o.email, k.email) ELSE coalesce (k.email, o.email) END, "
+                          "  wechat_id = CASE WHEN ?6 THEN coalesce (o.wechat_id, k.wechat_id) ELSE coalesce (k.wechat_id, o.wechat_id) END, "
+                          "  city = CASE WHEN ?7 THEN coalesce (o.city, k.city) ELSE coalesce (k.city, o.city) END, "
+                          "  birthday = CASE WHEN ?8 THEN coalesce (o.birthday, k.birthday) ELSE coalesce (k.birthday, o.birthday) END, "
+                          "  notes = CASE WHEN ?9 THEN coalesce (o.notes, k.notes) ELSE coalesce (k.notes, o.notes) END, "
+                          "  first_channel_id = CASE WHEN o.first_seen_at < k.first_seen_at THEN o.first_channel_id "
+                          "                          ELSE k.first_channel_id END, "
+                          "  first_seen_at = min (k.first_seen_at, o.first_seen_at), "
+                          "  member_since = CASE WHEN k.member_since IS NULL THEN o.member_since "
+                          "                      WHEN o.member_since IS NULL THEN k.member_since "
+                          "                      ELSE min (k.member_since, o.member_since) END, "
+                          "  marketing_consent = CASE WHEN coalesce (o.consent_at, 0) > coalesce (k.consent_at, 0) "
+                          "                           THEN o.marketing_consent ELSE k.marketing_consent END, "
+                          "  consent_source = CASE WHEN coalesce (o.consent_at, 0) > coalesce (k.consent_at, 0) "
+                          "                        THEN o.consent_source ELSE k.consent_source END, "
+                          "  consent_at = max (coalesce (k.consent_at, 0), coalesce (o.consent_at, 0)), "
+                          "  do_not_contact = max (k.do_not_contact, o.do_not_contact), "
+                          "  created_at = min (k.created_at, o.created_at), "
+                          "  updated_at = ?10 "
+                          "FROM contacts AS o WHERE k.id = ?1 AND o.id = ?2",
+                          error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, keep_id);
+  sqlite3_bind_int64 (stmt, 2, other_id);
+  for (int f = SIYU_CONTACT_NAME; f <= SIYU_CONTACT_NOTES; f++)
+    sqlite3_bind_int (stmt, 3 + f, taken[f]);
+  sqlite3_bind_int64 (stmt, 10, g_get_real_time () / G_USEC_PER_SEC);
+  if (!siyu_db_step_done (db, stmt, error) ||
+      !exec_with_id (db, "UPDATE contacts SET consent_at = NULLIF (consent_at, 0) WHERE id = ?", keep_id, error) ||
+      !exec_with_id (db, "DELETE FROM contacts WHERE id = ?", other_id, error))
+    goto fail;
+
+  json_object_set_int_member (undo, "keep_id", keep_id);
+  json_object_set_int_member (undo, "other_id", other_id);
+
+  json_builder_begin_object (detail);
+  json_builder_set_member_name (detail, "merged_contact_id");
+  json_builder_add_int_value (detail, other_id);
+  json_builder_set_member_name (detail, "orders_moved");
+  json_builder_add_int_value (detail, json_array_get_length (json_object_get_array_member (moved, "orders")));
+  json_builder_end_object (detail);
+  if (!audit (shop, "merge", keep_id, detail, error) || !siyu_db_commit (db, error))
+    goto fail;
+
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (root, undo);
+
+  return root;
+
+fail:
+  siyu_db_rollback (db);
+  return NULL;
+}
+
+/**
+ * siyu_contact_unmerge:
+ * @undo: what siyu_contact_merge() returned
+ *
+ * Puts both contacts back as they were before the merge.  Figures of both
+ * are recomputed by the next recompute.
+ */
+gboolean
+siyu_contact_unmerge (SiyuShop  *shop,
+                      JsonNode  *undo,
+                      GError   **error)
+{
+  g_autoptr(JsonBuilder) detail = json_builder_new ();
+  JsonObject *object, *moved;
+  gint64 keep_id, other_id;
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (undo != NULL && JSON_NODE_HOLDS_OBJECT (undo), FALSE);
+
+  object = json_node_get_object (undo);
+  moved = json_object_get_object_member (object, "moved");
+  keep_id = json_object_get_int_member (object, "keep_id");
+  other_id = json_object_get_int_member (object, "other_id");
+
+  db = siyu_shop_get_db (shop);
+  if (!siyu_db_begin (db, error))
+    return FALSE;
+
+  if (!exec_with_json (db, REINSERT_CONTACT_SQL, other_id, json_object_get_member (object, "other"), error) ||
+      !exec_with_json (db, RESTORE_CONTACT_SQL, keep_id, json_object_get_member (object, "keep"), error))
+    goto fail;
+
+  for (guint i = 0; i < G_N_ELEMENTS (moved_tables); i++)
+    if (!exec_with_json (db, moved_tables[i].back, other_id,
+                         json_object_get_member (moved, moved_tables[i].member), error))
+      goto fail;
+
+  for (guint i = 0; i < G_N_ELEMENTS (copied_tables); i++)
+    {
+      g_autofree char *mark_member = g_strconcat (copied_tables[i].member, "_mark", NULL);
+
+      if (!exec_with_json (db, copied_tables[i].uncopy, keep_id,
+                           json_object_get_member (moved, mark_member), error) ||
+          !exec_with_json (db, copied_tables[i].restore, other_id,
+                           json_object_get_member (moved, copied_tables[i].member), error))
+        goto fail;
+    }
+
+  json_builder_begin_object (detail);
+  json_builder_set_member_name (detail, "restored_contact_id");
+  json_builder_add_int_value (detail, other_id);
+  json_builder_end_object (detail);
+  if (!audit (shop, "unmerge", keep_id, detail, error) || !siyu_db_commit (db, error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  siyu_db_rollback (db);
+  return FALSE;
+}

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "siyu-contacts.h"
+#include "siyu-ingest.h"
+#include "siyu-overview.h"
+#include "siyu-test-util.h"
+#include "siyu-time.h"
+
+typedef struct {
+  char       *dir;
+  SiyuShop   *shop;
+  SiyuDb     *db;
+  SiyuIngest *ingest;
+  gint64      channel;
+  gint64      wang;    /* 王芳, +8613800138000, wang.fang@example.com */
+  gint64      li;      /* 李雷雷, +8613912345678 */
+  gint64      other;   /* 王芳 again, another phone, same city */
+} Fixture;
+
+static gint64
+add_contact (Fixture    *f,
+             const char *name,
+             const char *phone,
+             const char *email,
+             const char *city)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuContactRecord record = {
+    .name = name, .phone = phone, .email = email, .city = city, .seen_at = 1735689600,
+    .consent = -1, .do_not_contact = -1,
+  };
+  gint64 id = siyu_ingest_contact (f->ingest, &record, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+add_order (Fixture    *f,
+           gint64      contact,
+           const char *ref,
+           gint64      total)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuOrderRecord record = {
+    .channel_id = f->channel, .external_ref = ref, .contact_id = contact, .status = "paid",
+    .created_at = 1740000000, .currency = "CNY", .total_amount = total,
+  };
+
+  g_assert_cmpint (siyu_ingest_order (f->ingest, &record, NULL, &error), >, 0);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 group;
+
+  f->dir = siyu_test_tmpdir ();
+  f->shop = siyu_test_new_shop (f->dir, NULL);
+  f->db = siyu_shop_get_db (f->shop);
+  f->ingest = siyu_ingest_new (f->shop);
+  f->channel = siyu_ingest_channel (f->ingest, "online_shop", "微店", NULL, &error);
+  f->wang = add_contact (f, "王芳", "138 0013 8000", "wang.fang@example.com", "上海");
+  f->li = add_contact (f, "李雷雷", "13912345678", NULL, "杭州");
+  f->other = add_contact (f, "王芳", "13700001111", NULL, "上海");
+
+  add_order (f, f->wang, "A1", 10000);
+  add_order (f, f->other, "A2", 2500);
+  g_assert_true (siyu_ingest_tag (f->ingest, f->wang, "VIP", "manual", 1, &error));
+  g_assert_true (siyu_ingest_tag (f->ingest, f->other, "VIP", "manual", 2, &error));
+  g_assert_true (siyu_ingest_tag (f->ingest, f->other, "咖啡", "manual", 3, &error));
+  g_assert_true (siyu_ingest_event (f->ingest, f->wang, "share", 1740000000, 0, NULL, &error));
+  g_assert_true (siyu_ingest_event (f->ingest, f->other, "share", 1740000000, 0, NULL, &error));
+  g_assert_true (siyu_ingest_event (f->ingest, f->other, "review", 1740001000, 0, "好喝", &error));
+  group = siyu_ingest_group (f->ingest, "VIP 1群", "wecom", 1, &error);
+  g_assert_true (siyu_ingest_group_member (f->ingest, group, f->other, NULL, 1730000000, 0, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->ingest);
+  g_clear_object (&f->shop);
+  g_clear_pointer (&f->dir, g_free);
+}
+
+static char *
+ids_text (GArray *ids)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", g_array_index (ids, gint64, i));
+
+  return g_string_free (text, FALSE);
+}
+
+static char *
+search (Fixture    *f,
+        const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = siyu_contacts_search (f->shop, text, 50, &error);
+
+  g_assert_no_error (error);
+  return ids_text (ids);
+}
+
+static void
+assert_search (Fixture    *f,
+               const char *text,
+               const char *expected)
+{
+  g_autofree char *found = search (f, text);
+
+  g_test_message ("search “%s”", text);
+  g_assert_cmpstr (found, ==, expected);
+}
+
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  assert_search (f, "8000", "1");
+  assert_search (f, "138 0013 8000", "1");
+  assert_search (f, "+86 138-0013-8000", "1");
+  assert_search (f, "王芳", "1,3");
+  assert_search (f, "李雷雷", "2");
+  assert_search (f, "雷雷", "2");
+  assert_search (f, "Fang@Example", "1");
+  assert_search (f, "fang@ex", "1");
+  assert_search (f, "  ", "");
+  assert_search (f, "赵", "");
+  /* FTS and SQL syntax is searched for as text, never run. */
+  assert_search (f, "\" * ( ) NEAR AND", "");
+  assert_search (f, "王芳\" OR \"李", "");
+  assert_search (f, "'; DROP TABLE contacts; --", "");
+  assert_search (f, "%_%", "");
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contacts", NULL), ==, 3);
+
+  /* A name with the characters in it is found by them. */
+  g_assert_true (siyu_contact_set (f->shop, f->li, SIYU_CONTACT_NAME, "李 \"雷\" (NEAR)", NULL, &error));
+  assert_search (f, "\"雷\" (NEAR", "2");
+  assert_search (f, "雷雷", "");
+}
+
+static void
+test_set_and_undo (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *previous = NULL;
+  g_autofree char *back = NULL;
+
+  g_assert_true (siyu_contact_set (f->shop, f->wang, SIYU_CONTACT_PHONE, "+86 135 0000 1234", &previous, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (previous, ==, "+8613800138000");
+  assert_search (f, "8000", "");
+  assert_search (f, "1234", "1,2");
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_identities WHERE contact_id = 1 "
+                                             "AND kind = 'phone' AND value = '+8613500001234'", NULL), ==, 1);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_identities "
+                                             "WHERE value = '+8613800138000'", NULL), ==, 0);
+
+  /* Undo is setting the previous value again. */
+  g_assert_true (siyu_contact_set (f->shop, f->wang, SIYU_CONTACT_PHONE, previous, &back, &error));
+  g_assert_cmpstr (back, ==, "+8613500001234");
+  assert_search (f, "8000", "1");
+
+  g_assert_true (siyu_contact_set (f->shop, f->wang, SIYU_CONTACT_DO_NOT_CONTACT, "yes", NULL, &error));
+  g_assert_true (siyu_contact_set (f->shop, f->wang, SIYU_CONTACT_MARKETING_CONSENT, "no", NULL, &error));
+  g_assert_true (siyu_contact_set (f->shop, f->wang, SIYU_CONTACT_CITY, "  ", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contacts WHERE id = 1 AND do_not_contact = 1 "
+                                             "AND marketing_consent = 0 AND consent_source = 'manual' "
+                                             "AND consent_at > 0 AND city IS NULL", NULL), ==, 1);
+
+  /* The audit log names the field, never the value. */
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE action = 'edit' "
+                                             "AND object_id = 1", NULL), ==, 5);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE detail LIKE '%1350000%'", NULL), ==, 0);
+}
+
+static void
+test_set_refused (Fixture       *f,
+                  gconstpointer  data)
+{
+  struct {
+    SiyuContactField field;
+    const char *value;
+    int code;
+    const char *message;
+  } cases[] = {
+    { SIYU_CONTACT_PHONE, "12345", -1, "is not a phone number" },
+    { SIYU_CONTACT_PHONE, "139 1234 5678", SIYU_CONTACTS_ERROR_TAKEN, "already belongs to contact 2. Merge" },
+    { SIYU_CONTACT_EMAIL, "wang.example.com", SIYU_CONTACTS_ERROR_INVALID, "is not an e-mail address" },
+    { SIYU_CONTACT_BIRTHDAY, "2999-01-01", SIYU_CONTACTS_ERROR_INVALID, "cannot be in the future" },
+    { SIYU_CONTACT_BIRTHDAY, "1990-02-30", SIYU_CONTACTS_ERROR_INVALID, "is not a date" },
+    { SIYU_CONTACT_DO_NOT_CONTACT, "maybe", SIYU_CONTACTS_ERROR_INVALID, "neither yes nor no" },
+  };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  before = siyu_test_read_file (siyu_shop_get_path (f->shop), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (siyu_contact_set (f->shop, f->wang, cases[i].field, cases[i].value, NULL, &error));
+      g_assert_nonnull (error);
+      if (cases[i].code >= 0)
+        g_assert_error (error, SIYU_CONTACTS_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (siyu_contact_set (f->shop, 99, SIYU_CONTACT_NAME, "x", NULL, &error));
+    g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_NOT_FOUND);
+  }
+
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contacts WHERE id = 1 AND phone = '+8613800138000' "
+                                             "AND email = 'wang.fang@example.com' AND birthday IS NULL "
+                                             "AND do_not_contact = 0", NULL), ==, 1);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log", NULL), ==, 0);
+}
+
+static void
+test_erase (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuOverview before, after;
+  SiyuDay day = siyu_day_from_ymd (2025, 3, 1);
+
+  g_assert_true (siyu_overview_compute (f->shop, day, &before, &error));
+  g_assert_true (siyu_contact_erase (f->shop, f->wang, &error));
+  g_assert_no_error (error);
+  g_assert_true (siyu_overview_compute (f->shop, day, &after, &error));
+
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contacts WHERE id = 1 AND name IS NULL "
+                                             "AND phone IS NULL AND email IS NULL AND city IS NULL "
+                                             "AND erased_at IS NOT NULL AND do_not_contact = 1", NULL), ==, 1);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_identities WHERE contact_id = 1", NULL), ==, 0);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_tags WHERE contact_id = 1", NULL), ==, 0);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM events WHERE contact_id = 1", NULL), ==, 0);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM orders WHERE contact_id = 1", NULL), ==, 1);
+  g_assert_cmpint (after.net_sales, ==, before.net_sales);
+  g_assert_cmpint (after.buyers, ==, before.buyers);
+  assert_search (f, "8000", "");
+  assert_search (f, "王芳", "3");
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE action = 'erase' AND object_id = 1 "
+                                             "AND detail = '{\"orders_kept\":1}'", NULL), ==, 1);
+
+  /* The person is gone: the same phone later is somebody new. */
+  g_assert_cmpint (add_contact (f, NULL, "13800138000", NULL, NULL), ==, 4);
+
+  g_assert_false (siyu_contact_erase (f->shop, f->wang, &error));
+  g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_NOT_FOUND);
+}
+
+/* Everything of both contacts that a merge touches, in one text. */
+static char *
+dump (Fixture *f)
+{
+  static const char * const queries[] = {
+    "SELECT id, name, phone, email, city, first_seen_at, member_since, marketing_consent, consent_at, "
+    "  do_not_contact FROM contacts ORDER BY id",
+    "SELECT id, kind, value, contact_id FROM contact_identities ORDER BY id",
+    "SELECT id, contact_id FROM orders ORDER BY id",
+    "SELECT id, contact_id, kind, occurred_at, detail FROM events ORDER BY id",
+    "SELECT id, group_id, contact_id, joined_at FROM group_members ORDER BY id",
+    "SELECT contact_id, tag_id, source, created_at FROM contact_tags ORDER BY contact_id, tag_id",
+  };
+  GString *text = g_string_new (NULL);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      sqlite3_stmt *stmt = siyu_db_prepare (f->db, queries[q], NULL);
+
+      while (siyu_db_step (f->db, stmt, NULL) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            g_string_append_printf (text, "%s|", sqlite3_column_type (stmt, c) == SQLITE_NULL ? "∅" :
+                                    (const char *) sqlite3_column_text (stmt, c));
+          g_string_append_c (text, '\n');
+        }
+      sqlite3_reset (stmt);
+      g_string_append (text, "--\n");
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_merge_and_undo (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) undo = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  SiyuContactField take[] = { SIYU_CONTACT_PHONE };
+
+  g_assert_true (siyu_contact_set (f->shop, f->other, SIYU_CONTACT_DO_NOT_CONTACT, "yes", NULL, &error));
+  before = dump (f);
+
+  undo = siyu_contact_merge (f->shop, f->wang, f->other, take, G_N_ELEMENTS (take), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (undo);
+
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contacts", NULL), ==, 2);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contacts WHERE id = 1 AND name = '王芳' "
+                                             "AND phone = '+8613700001111' AND email = 'wang.fang@example.com' "
+                                             "AND do_not_contact = 1", NULL), ==, 1);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM orders WHERE contact_id = 1", NULL), ==, 2);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_identities WHERE contact_id = 1", NULL), ==, 3);
+  /* The same share on the same second is one event; tags are a set. */
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM events WHERE contact_id = 1", NULL), ==, 2);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_tags WHERE contact_id = 1", NULL), ==, 2);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM group_members WHERE contact_id = 1", NULL), ==, 1);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE action = 'merge' AND object_id = 1 "
+                                             "AND detail = '{\"merged_contact_id\":3,\"orders_moved\":1}'", NULL), ==, 1);
+  assert_search (f, "1111", "1");
+
+  g_assert_true (siyu_contact_unmerge (f->shop, undo, &error));
+  g_assert_no_error (error);
+  after = dump (f);
+  g_assert_cmpstr (after, ==, before);
+  assert_search (f, "1111", "3");
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE action = 'unmerge'", NULL), ==, 1);
+}
+
+static void
+test_merge_refused (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) undo = NULL;
+  SiyuContactField take[] = { SIYU_CONTACT_DO_NOT_CONTACT };
+
+  undo = siyu_contact_merge (f->shop, f->wang, f->wang, NULL, 0, &error);
+  g_assert_null (undo);
+  g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_SAME);
+  g_clear_error (&error);
+
+  undo = siyu_contact_merge (f->shop, f->wang, 99, NULL, 0, &error);
+  g_assert_null (undo);
+  g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  undo = siyu_contact_merge (f->shop, f->wang, f->li, take, 1, &error);
+  g_assert_null (undo);
+  g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contacts", NULL), ==, 3);
+}
+
+static void
+test_describe (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = siyu_contact_describe (f->shop, f->other, &error);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  JsonObject *object;
+
+  g_assert_no_error (error);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "contact"), "name"), ==, "王芳");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "identities")), ==, 1);
+  json_generator_set_root (generator, json_object_get_member (object, "tags"));
+  text = json_generator_to_data (generator, NULL);
+  g_assert_cmpstr (text, ==, "[\"VIP\",\"咖啡\"]");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (object, "groups"), 0), "group"), ==, "VIP 1群");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                     json_object_get_array_member (object, "orders"), 0), "total"), ==, 2500);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (object, "metrics")));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/siyu/contacts/search", test_search);
+  ADD ("/siyu/contacts/set-and-undo", test_set_and_undo);
+  ADD ("/siyu/contacts/set-refused", test_set_refused);
+  ADD ("/siyu/contacts/erase", test_erase);
+  ADD ("/siyu/contacts/merge-and-undo", test_merge_and_undo);
+  ADD ("/siyu/contacts/merge-refused", test_merge_refused);
+  ADD ("/siyu/contacts/describe", test_describe);
+
+#undef ADD
+
+  return g_test_run ();
+}
