@@ -413,6 +413,68 @@ test_predict (void)
   g_free (err);
 }
 
+static void
+test_contact (void)
+{
+  g_autofree char *path = small_shop ();
+  char *out = NULL;
+  char *err = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "search", "--db", path, "0002", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "2\t—\t138****0002\n");
+  g_free (out);
+  g_free (err);
+
+  /* Edits land together or not at all. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "edit", "1", "--db", path, "--set", "name=周敏",
+                                      "--set", "email=not-an-address", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "“not-an-address” is not an e-mail address"));
+  g_free (out);
+  g_free (err);
+  g_assert_cmpint (count_rows (path, "SELECT count (*) FROM contacts WHERE name IS NULL"), ==, 2);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "edit", "1", "--db", path, "--set", "name=周敏",
+                                      "--set", "do_not_contact=yes", NULL), ==, 0);
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "edit", "1", "--db", path, "--set", "age=3", NULL), ==, 2);
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "show", "1", "--db", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Name:            周敏\n"));
+  g_assert_nonnull (strstr (out, "Do not contact: yes\n"));
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "merge", "1", "1", "--db", path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot be merged with itself"));
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "merge", "1", "2", "--db", path, NULL), ==, 0);
+  g_free (out);
+  g_free (err);
+  g_assert_cmpint (count_rows (path, "SELECT count (*) FROM orders WHERE contact_id = 1"), ==, 2);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "delete", "1", "--db", path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "add --yes"));
+  g_free (out);
+  g_free (err);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "delete", "1", "--db", path, "--yes", NULL), ==, 0);
+  g_free (out);
+  g_free (err);
+  g_assert_cmpint (count_rows (path, "SELECT count (*) FROM contacts WHERE erased_at IS NOT NULL AND name IS NULL"), ==, 1);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "audit", "--db", path, "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"action\" : \"erase\""));
+  g_assert_nonnull (strstr (out, "\"action\" : \"merge\""));
+  g_assert_null (strstr (out, "周敏"));
+  g_free (out);
+  g_free (err);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -430,6 +492,7 @@ main (int    argc,
   g_test_add_func ("/siyu/cli/contacts", test_contacts);
   g_test_add_func ("/siyu/cli/cohorts", test_cohorts);
   g_test_add_func ("/siyu/cli/predict", test_predict);
+  g_test_add_func ("/siyu/cli/contact", test_contact);
 
   return g_test_run ();
 }

@@ -15,6 +15,8 @@ static const SiyuCliCommand commands[] = {
   { "settings", N_("Change a shop’s name, currency, time zone or phone region"), siyu_cli_settings },
   { "analytics", N_("Recompute and show lifecycle, RFM, tiers, pyramid, AIPL and FAST"), siyu_cli_analytics },
   { "contacts", N_("List contacts with their stage, scores, tier and other figures"), siyu_cli_contacts },
+  { "contact",  N_("Show, find, edit, merge or erase one contact"), siyu_cli_contact },
+  { "audit",    N_("Show the audit log of exports, merges, edits and erasures"), siyu_cli_audit },
   { "cohorts",  N_("Show cohort retention by month of first purchase"), siyu_cli_cohorts },
   { "predict",  N_("Fit the purchase and spend models and show how well they fit"), siyu_cli_predict },
   { "replenish", N_("List buyers due to run out of a product they buy again and again"), siyu_cli_replenish },

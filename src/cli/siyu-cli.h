@@ -22,7 +22,9 @@ typedef struct {
 } SiyuCliCommand;
 
 int        siyu_cli_analytics     (int argc, char **argv);
+int        siyu_cli_audit         (int argc, char **argv);
 int        siyu_cli_cohorts       (int argc, char **argv);
+int        siyu_cli_contact       (int argc, char **argv);
 int        siyu_cli_contacts      (int argc, char **argv);
 int        siyu_cli_create        (int argc, char **argv);
 int        siyu_cli_demo          (int argc, char **argv);

@@ -446,7 +446,8 @@ select_sql (SiyuContactField field)
  * Changes one field of a contact after checking it: a phone must be a phone
  * number and an e-mail an address, neither already another contact's
  * (%SIYU_CONTACTS_ERROR_TAKEN: merge instead); a birthday is not in the
- * future.  The change is written to the audit log (field name only).
+ * future.  The change is written to the audit log (field name only), inside
+ * the caller's transaction if one is open.
  */
 gboolean
 siyu_contact_set (SiyuShop          *shop,
@@ -459,6 +460,7 @@ siyu_contact_set (SiyuShop          *shop,
   g_autofree char *stored = NULL;
   g_autofree char *old = NULL;
   g_autoptr(JsonBuilder) detail = json_builder_new ();
+  gboolean own_transaction;
   SiyuDb *db;
   sqlite3_stmt *stmt;
 
@@ -469,7 +471,8 @@ siyu_contact_set (SiyuShop          *shop,
   if (!normalise_value (shop, field, value, &stored, error))
     return FALSE;
 
-  if (!siyu_db_begin (db, error))
+  own_transaction = !siyu_db_in_transaction (db);
+  if (own_transaction && !siyu_db_begin (db, error))
     return FALSE;
 
   if (!contact_exists (db, contact_id, error))
@@ -495,7 +498,7 @@ siyu_contact_set (SiyuShop          *shop,
   json_builder_set_member_name (detail, "field");
   json_builder_add_string_value (detail, field_names[field]);
   json_builder_end_object (detail);
-  if (!audit (shop, "edit", contact_id, detail, error) || !siyu_db_commit (db, error))
+  if (!audit (shop, "edit", contact_id, detail, error) || (own_transaction && !siyu_db_commit (db, error)))
     goto fail;
 
   if (previous != NULL)
@@ -504,7 +507,8 @@ siyu_contact_set (SiyuShop          *shop,
   return TRUE;
 
 fail:
-  siyu_db_rollback (db);
+  if (own_transaction)
+    siyu_db_rollback (db);
   return FALSE;
 }
 

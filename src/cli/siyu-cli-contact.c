@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "siyu-cli.h"
+#include "siyu-contacts.h"
+#include "siyu-phone.h"
+
+static gboolean
+parse_id (const char *text,
+          gint64     *id)
+{
+  guint64 value;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
+
+  *id = (gint64) value;
+  return TRUE;
+}
+
+static void
+print_value (const char *label,
+             JsonObject *object,
+             const char *member)
+{
+  g_autofree char *padded = siyu_cli_pad (label, 16);
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return;
+
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    g_print ("  %s %s\n", padded, json_node_get_string (node));
+  else
+    g_print ("  %s %" G_GINT64_FORMAT "\n", padded, json_node_get_int (node));
+}
+
+static int
+contact_show (SiyuShop *shop,
+              gint64    id,
+              gboolean  json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = siyu_contact_describe (shop, id, &error);
+  JsonObject *object, *contact;
+  JsonArray *array;
+
+  if (node == NULL)
+    return siyu_cli_fail (error);
+
+  if (json)
+    {
+      siyu_cli_print_json (node);
+      return SIYU_CLI_OK;
+    }
+
+  object = json_node_get_object (node);
+  contact = json_object_get_object_member (object, "contact");
+  g_print ("%s %" G_GINT64_FORMAT "\n", _("Contact"), id);
+  print_value (_("Name:"), contact, "name");
+  print_value (_("Phone:"), contact, "phone");
+  print_value (_("E-mail:"), contact, "email");
+  print_value (_("WeChat id:"), contact, "wechat_id");
+  print_value (_("City:"), contact, "city");
+  print_value (_("Birthday:"), contact, "birthday");
+  print_value (_("Notes:"), contact, "notes");
+  g_print ("  %s %s\n", _("Consent:"), json_object_get_int_member (contact, "marketing_consent") ? _("yes") : _("no"));
+  g_print ("  %s %s\n", _("Do not contact:"), json_object_get_int_member (contact, "do_not_contact") ? _("yes") : _("no"));
+
+  array = json_object_get_array_member (object, "identities");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *identity = json_array_get_object_element (array, i);
+
+      g_print ("  %s %s %s\n", _("Identity:"), json_object_get_string_member (identity, "kind"),
+               json_object_get_string_member (identity, "value"));
+    }
+
+  array = json_object_get_array_member (object, "tags");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_print ("  %s %s\n", _("Tag:"), json_array_get_string_element (array, i));
+
+  array = json_object_get_array_member (object, "groups");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_print ("  %s %s\n", _("Group:"), json_object_get_string_member (json_array_get_object_element (array, i), "group"));
+
+  array = json_object_get_array_member (object, "orders");
+  g_print ("  %s %u\n", _("Latest orders:"), json_array_get_length (array));
+
+  return SIYU_CLI_OK;
+}
+
+/* All the changes are made together, or none is. */
+static int
+contact_edit (SiyuShop  *shop,
+              gint64     id,
+              char     **assignments)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuDb *db = siyu_shop_get_db (shop);
+
+  if (assignments == NULL)
+    return siyu_cli_usage_error ("contact", _("nothing to change: give --set FIELD=VALUE"));
+
+  for (guint i = 0; assignments[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (assignments[i], "=", 2);
+      SiyuContactField field;
+
+      if (parts[1] == NULL || !siyu_contact_field_from_string (parts[0], &field))
+        return siyu_cli_usage_error ("contact", _("“%s” is not FIELD=VALUE with a field of name, phone, email, wechat_id, city, birthday, notes, marketing_consent or do_not_contact"),
+                                     assignments[i]);
+    }
+
+  if (!siyu_db_begin (db, &error))
+    return siyu_cli_fail (error);
+
+  for (guint i = 0; assignments[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (assignments[i], "=", 2);
+      SiyuContactField field;
+
+      siyu_contact_field_from_string (parts[0], &field);
+      if (!siyu_contact_set (shop, id, field, parts[1], NULL, &error))
+        {
+          siyu_db_rollback (db);
+          return siyu_cli_fail (error);
+        }
+    }
+
+  if (!siyu_db_commit (db, &error))
+    {
+      siyu_db_rollback (db);
+      return siyu_cli_fail (error);
+    }
+
+  return SIYU_CLI_OK;
+}
+
+static int
+contact_search (SiyuShop   *shop,
+                const char *text,
+                gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = siyu_contacts_search (shop, text, 200, &error);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  SiyuDb *db = siyu_shop_get_db (shop);
+  sqlite3_stmt *stmt;
+
+  if (ids == NULL)
+    return siyu_cli_fail (error);
+
+  stmt = siyu_db_prepare (db, "SELECT name, phone FROM contacts WHERE id = ?", &error);
+  if (stmt == NULL)
+    return siyu_cli_fail (error);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autofree char *masked = NULL;
+      const char *name;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (siyu_db_step (db, stmt, &error) != SQLITE_ROW)
+        continue;
+
+      name = (const char *) sqlite3_column_text (stmt, 0);
+      masked = siyu_phone_mask ((const char *) sqlite3_column_text (stmt, 1));
+      if (json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, id);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, name);
+          json_builder_set_member_name (builder, "phone");
+          json_builder_add_string_value (builder, masked);
+          json_builder_end_object (builder);
+        }
+      else
+        g_print ("%" G_GINT64_FORMAT "\t%s\t%s\n", id, name != NULL ? name : "—", masked != NULL ? masked : "—");
+    }
+  sqlite3_reset (stmt);
+  json_builder_end_array (builder);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      siyu_cli_print_json (root);
+    }
+
+  return SIYU_CLI_OK;
+}
+
+int
+siyu_cli_contact (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_auto(GStrv) assignments = NULL;
+  g_auto(GStrv) take = NULL;
+  gboolean json = FALSE;
+  gboolean yes = FALSE;
+  const char *verb;
+  gint64 id = 0, other = 0;
+  int rc;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &assignments, N_("With edit: a field and its new value; repeat for several"), N_("FIELD=VALUE") },
+    { "take", 0, 0, G_OPTION_ARG_STRING_ARRAY, &take, N_("With merge: a field whose value comes from the merged contact"), N_("FIELD") },
+    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("With delete: really erase the person"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  context = siyu_cli_option_context ("contact", N_("show|edit|merge|delete|search …"),
+                                     _("Look a contact up and change them:\n"
+                                       "  contact show ID            everything Siyu keeps about them\n"
+                                       "  contact search TEXT        find by name, phone digits, e-mail or WeChat id\n"
+                                       "  contact edit ID --set phone=13800138000 --set do_not_contact=yes\n"
+                                       "  contact merge KEEP OTHER [--take name]   one person recorded twice\n"
+                                       "  contact delete ID --yes    erase the person; their orders stay, anonymous"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
+    return rc;
+  if (argc < 3)
+    return siyu_cli_usage_error ("contact", _("say what to do: show, search, edit, merge or delete"));
+
+  verb = argv[1];
+  if (g_str_equal (verb, "search"))
+    {
+      if (argc != 3)
+        return siyu_cli_usage_error ("contact", _("search takes one text; quote it if it has spaces"));
+    }
+  else if (!parse_id (argv[2], &id))
+    return siyu_cli_usage_error ("contact", _("“%s” is not a contact id"), argv[2]);
+  else if (g_str_equal (verb, "merge") && (argc != 4 || !parse_id (argv[3], &other)))
+    return siyu_cli_usage_error ("contact", _("merge takes two contact ids: the one to keep, then the other"));
+  else if (!g_str_equal (verb, "merge") && argc != 3)
+    return siyu_cli_usage_error ("contact", _("unexpected argument “%s”"), argv[3]);
+
+  if (g_str_equal (verb, "delete") && !yes)
+    return siyu_cli_usage_error ("contact", _("erasing a person cannot be undone: add --yes to do it"));
+
+  if (!g_str_equal (verb, "show") && !g_str_equal (verb, "search") && !g_str_equal (verb, "edit") &&
+      !g_str_equal (verb, "merge") && !g_str_equal (verb, "delete"))
+    return siyu_cli_usage_error ("contact", _("“%s” is not one of show, search, edit, merge or delete"), verb);
+
+  shop = siyu_cli_open_shop ("contact", db, &rc);
+  if (shop == NULL)
+    return rc;
+
+  if (g_str_equal (verb, "show"))
+    return contact_show (shop, id, json);
+  if (g_str_equal (verb, "search"))
+    return contact_search (shop, argv[2], json);
+  if (g_str_equal (verb, "edit"))
+    return contact_edit (shop, id, assignments);
+
+  if (g_str_equal (verb, "merge"))
+    {
+      g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (SiyuContactField));
+      g_autoptr(JsonNode) undo = NULL;
+
+      for (guint i = 0; take != NULL && take[i] != NULL; i++)
+        {
+          SiyuContactField field;
+
+          if (!siyu_contact_field_from_string (take[i], &field))
+            return siyu_cli_usage_error ("contact", _("“%s” is not a field"), take[i]);
+          g_array_append_val (fields, field);
+        }
+
+      undo = siyu_contact_merge (shop, id, other, (SiyuContactField *) fields->data, fields->len, &error);
+      if (undo == NULL)
+        return siyu_cli_fail (error);
+      return SIYU_CLI_OK;
+    }
+
+  if (!siyu_contact_erase (shop, id, &error))
+    return siyu_cli_fail (error);
+
+  return SIYU_CLI_OK;
+}
+
+int
+siyu_cli_audit (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  gboolean json = FALSE;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  SiyuDb *store;
+  sqlite3_stmt *stmt;
+  int rc;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  context = siyu_cli_option_context ("audit", NULL,
+                                     _("Print the audit log: every export, merge, edit and erasure of personal data, newest first, without the data itself."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
+    return rc;
+  if (argc > 1)
+    return siyu_cli_usage_error ("audit", _("unexpected argument “%s”"), argv[1]);
+
+  shop = siyu_cli_open_shop ("audit", db, &rc);
+  if (shop == NULL)
+    return rc;
+
+  store = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (store,
+                          "SELECT datetime (at, 'unixepoch'), actor, action, object_kind, object_id, detail "
+                          "FROM audit_log ORDER BY id DESC",
+                          &error);
+  if (stmt == NULL)
+    return siyu_cli_fail (error);
+
+  json_builder_begin_array (builder);
+  while ((rc = siyu_db_step (store, stmt, &error)) == SQLITE_ROW)
+    {
+      const char *at = (const char *) sqlite3_column_text (stmt, 0);
+      const char *actor = (const char *) sqlite3_column_text (stmt, 1);
+      const char *action = (const char *) sqlite3_column_text (stmt, 2);
+      const char *kind = (const char *) sqlite3_column_text (stmt, 3);
+      const char *detail = (const char *) sqlite3_column_text (stmt, 5);
+
+      if (json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "at");
+          json_builder_add_string_value (builder, at);
+          json_builder_set_member_name (builder, "actor");
+          json_builder_add_string_value (builder, actor);
+          json_builder_set_member_name (builder, "action");
+          json_builder_add_string_value (builder, action);
+          json_builder_set_member_name (builder, "object");
+          json_builder_add_string_value (builder, kind);
+          json_builder_set_member_name (builder, "object_id");
+          json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 4));
+          json_builder_set_member_name (builder, "detail");
+          json_builder_add_string_value (builder, detail);
+          json_builder_end_object (builder);
+        }
+      else
+        g_print ("%s UTC  %s  %s %s %" G_GINT64_FORMAT "  %s\n", at, actor, action, kind != NULL ? kind : "",
+                 (gint64) sqlite3_column_int64 (stmt, 4), detail != NULL ? detail : "");
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return siyu_cli_fail (error);
+  json_builder_end_array (builder);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      siyu_cli_print_json (root);
+    }
+
+  return SIYU_CLI_OK;
+}
