@@ -109,6 +109,7 @@ typedef struct {
   guint         refund_serial;
   guint         phone_serial;
   double        rate;          /* how often buyers buy, against the small shop */
+  double        fickleness;    /* how readily repeat buyers drop out */
 } Demo;
 
 gboolean
@@ -499,7 +500,7 @@ write_person (Demo     *demo,
           purchases++;
 
           /* Half of first-time buyers never come back. */
-          if ((purchases == 1 && uniform (demo) < 0.5) || uniform (demo) < dropout * 0.5)
+          if ((purchases == 1 && uniform (demo) < 0.5) || uniform (demo) < dropout * demo->fickleness)
             break;
 
           if (restocker && favourite >= 0)
@@ -699,9 +700,10 @@ siyu_demo_create (const char             *path,
                   : siyu_day_from_ymd (SIYU_DEMO_DEFAULT_END_YEAR, SIYU_DEMO_DEFAULT_END_MONTH,
                                        SIYU_DEMO_DEFAULT_END_DAY);
   demo.first_day = demo.last_day - 729;
-  /* The large shop is an older, busier business: ten orders a contact
-   * rather than six. */
-  demo.rate = options->size == SIYU_DEMO_LARGE ? 2.3 : 1.0;
+  /* The large shop is an older, busier business with more loyal buyers:
+   * ten orders a contact rather than six. */
+  demo.rate = options->size == SIYU_DEMO_LARGE ? 3.0 : 1.0;
+  demo.fickleness = options->size == SIYU_DEMO_LARGE ? 0.3 : 0.5;
 
   ok = generate (&demo, options, progress, progress_data, cancellable, error);
   g_rand_free (demo.rand);
