@@ -702,7 +702,7 @@ siyu_demo_create (const char             *path,
   demo.first_day = demo.last_day - 729;
   /* The large shop is an older, busier business with more loyal buyers:
    * ten orders a contact rather than six. */
-  demo.rate = options->size == SIYU_DEMO_LARGE ? 3.0 : 1.0;
+  demo.rate = options->size == SIYU_DEMO_LARGE ? 3.6 : 1.0;
   demo.fickleness = options->size == SIYU_DEMO_LARGE ? 0.3 : 0.5;
 
   ok = generate (&demo, options, progress, progress_data, cancellable, error);

@@ -16,6 +16,7 @@ struct _SiyuShop
   GObject    parent_instance;
 
   SiyuDb    *db;
+  GMutex     mutex;
   char      *name;
   char      *currency;
   char      *time_zone_id;
@@ -140,6 +141,7 @@ siyu_shop_finalize (GObject *object)
   g_clear_pointer (&self->time_zone_id, g_free);
   g_clear_pointer (&self->time_zone, g_time_zone_unref);
   g_clear_pointer (&self->phone_region, g_free);
+  g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (siyu_shop_parent_class)->finalize (object);
 }
@@ -168,6 +170,7 @@ siyu_shop_class_init (SiyuShopClass *klass)
 static void
 siyu_shop_init (SiyuShop *self)
 {
+  g_mutex_init (&self->mutex);
   self->data_end = SIYU_DAY_INVALID;
 }
 
@@ -334,6 +337,28 @@ siyu_shop_get_db (SiyuShop *self)
   g_return_val_if_fail (SIYU_IS_SHOP (self), NULL);
 
   return self->db;
+}
+
+/**
+ * siyu_shop_lock:
+ *
+ * A shop is used by one thread at a time: the GUI takes this lock around
+ * every piece of work it hands to a worker thread.
+ */
+void
+siyu_shop_lock (SiyuShop *self)
+{
+  g_return_if_fail (SIYU_IS_SHOP (self));
+
+  g_mutex_lock (&self->mutex);
+}
+
+void
+siyu_shop_unlock (SiyuShop *self)
+{
+  g_return_if_fail (SIYU_IS_SHOP (self));
+
+  g_mutex_unlock (&self->mutex);
 }
 
 const char *

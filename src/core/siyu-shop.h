@@ -31,6 +31,8 @@ SiyuShop    *siyu_shop_create           (const char  *path,
 SiyuShop    *siyu_shop_open             (const char  *path,
                                          GError     **error);
 SiyuDb      *siyu_shop_get_db           (SiyuShop    *self);
+void         siyu_shop_lock             (SiyuShop    *self);
+void         siyu_shop_unlock           (SiyuShop    *self);
 const char  *siyu_shop_get_path         (SiyuShop    *self);
 const char  *siyu_shop_get_name         (SiyuShop    *self);
 const char  *siyu_shop_get_currency     (SiyuShop    *self);

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Packaging checks, one per meson test:
+#   check-packaging.sh desktop FILE | metainfo FILE | schemas DIR | translations SRCDIR
+# A missing tool skips (exit 77) on a developer's machine and fails in CI.
+set -euo pipefail
+
+need () {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "$1 is not installed"
+    [ "${CI:-}" = true ] && exit 1
+    exit 77
+  fi
+}
+
+case "$1" in
+  desktop)
+    need desktop-file-validate
+    desktop-file-validate "$2"
+    ;;
+  metainfo)
+    need appstreamcli
+    appstreamcli validate --no-net --explain "$2"
+    ;;
+  schemas)
+    need glib-compile-schemas
+    glib-compile-schemas --strict --dry-run "$2"
+    ;;
+  translations)
+    need xgettext; need msgmerge; need msgattrib; need msgfmt
+    src=$2
+    cd "$src"
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+
+    # Every file with translatable text is listed for translation.
+    listed=$(grep -v '^#' po/POTFILES.in | sed '/^$/d' | sort)
+    found=$(git ls-files 2>/dev/null | grep -E '\.(c|ui|in|xml)$' | grep -v '^tests/' |
+            xargs grep -lE '(^|[^A-Za-z_])(N?C?_|g_dpgettext2) ?\(|translatable="yes"|<(summary|description|name)>' 2>/dev/null |
+            grep -vE 'gresource\.xml$|mime\.xml$' | sort || true)
+    missing=$(comm -13 <(echo "$listed") <(echo "$found"))
+    if [ -n "$missing" ]; then
+      echo "Files with translatable text missing from po/POTFILES.in:"; echo "$missing"; exit 1
+    fi
+
+    xgettext --from-code=UTF-8 --add-comments --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+      --keyword=g_dpgettext2:2c,3 --keyword=g_dngettext:2,3 --flag=g_strdup_printf:1:c-format \
+      --flag=g_set_error:4:c-format --flag=g_print:1:c-format --flag=g_printerr:1:c-format \
+      --files-from=po/POTFILES.in --directory="$src" --output="$tmp/siyu.pot" 2>&1 | grep -v "^$" || true
+    for lang in $(cat po/LINGUAS); do
+      msgmerge --quiet --no-fuzzy-matching "po/$lang.po" "$tmp/siyu.pot" -o "$tmp/$lang.po"
+      untranslated=$(msgattrib --untranslated --no-obsolete "$tmp/$lang.po" | grep -c '^msgid' || true)
+      fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$tmp/$lang.po" | grep -c '^msgid' || true)
+      msgfmt --check --statistics -o /dev/null "$tmp/$lang.po"
+      if [ "$untranslated" -gt 0 ] || [ "$fuzzy" -gt 0 ]; then
+        echo "$lang: untranslated or fuzzy messages:"
+        msgattrib --untranslated --no-obsolete "$tmp/$lang.po" | grep -A1 '^msgid' | head -60
+        msgattrib --only-fuzzy --no-obsolete "$tmp/$lang.po" | grep -A1 '^msgid' | head -20
+        exit 1
+      fi
+    done
+    echo "translations complete"
+    ;;
+  *)
+    echo "usage: $0 desktop|metainfo|schemas|translations ARG" >&2
+    exit 2
+    ;;
+esac
