@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define SIYU_TYPE_APPLICATION (siyu_application_get_type ())
+G_DECLARE_FINAL_TYPE (SiyuApplication, siyu_application, SIYU, APPLICATION, AdwApplication)
+
+SiyuApplication *siyu_application_new          (void);
+GSettings       *siyu_application_get_settings (SiyuApplication *self);
+void             siyu_application_open_path    (SiyuApplication *self,
+                                                const char      *path,
+                                                GtkWindow       *parent);
+void             siyu_application_show_error   (GtkWindow       *parent,
+                                                const char      *heading,
+                                                const GError    *error);
+
+G_END_DECLS

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "siyu-overview-page.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SIYU_FIGURE_CONTACTS,
+  SIYU_FIGURE_MEMBERS,
+  SIYU_FIGURE_BUYERS,
+  SIYU_FIGURE_NET_SALES,
+  SIYU_N_FIGURES
+} SiyuFigure;
+
+const char *_siyu_overview_page_get_state     (SiyuOverviewPage *self);
+const char *_siyu_overview_page_get_as_of     (SiyuOverviewPage *self);
+const char *_siyu_overview_page_get_value     (SiyuOverviewPage *self,
+                                               SiyuFigure        figure);
+const char *_siyu_overview_page_get_change    (SiyuOverviewPage *self,
+                                               SiyuFigure        figure);
+const char *_siyu_overview_page_get_before    (SiyuOverviewPage *self,
+                                               SiyuFigure        figure);
+
+G_END_DECLS

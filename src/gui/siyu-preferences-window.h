@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "siyu-window.h"
+
+G_BEGIN_DECLS
+
+#define SIYU_TYPE_PREFERENCES_WINDOW (siyu_preferences_window_get_type ())
+G_DECLARE_FINAL_TYPE (SiyuPreferencesWindow, siyu_preferences_window, SIYU, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+SiyuPreferencesWindow *siyu_preferences_window_new (SiyuWindow *window);
+
+G_END_DECLS
