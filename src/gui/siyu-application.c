@@ -69,6 +69,22 @@ open_shop_thread (GTask        *task,
     g_task_return_pointer (task, shop, g_object_unref);
 }
 
+static GtkWindow *
+show_welcome (SiyuApplication *self)
+{
+  GtkWindow *window = NULL;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SIYU_IS_WELCOME_WINDOW (l->data))
+      window = l->data;
+
+  if (window == NULL)
+    window = GTK_WINDOW (siyu_welcome_window_new (self));
+  gtk_window_present (window);
+
+  return window;
+}
+
 static void
 shop_opened_cb (GObject      *object,
                 GAsyncResult *result,
@@ -83,9 +99,9 @@ shop_opened_cb (GObject      *object,
   shop = g_task_propagate_pointer (G_TASK (result), &error);
   if (shop == NULL)
     {
-      siyu_application_show_error (parent, _("Could not open the shop"), error);
-      if (parent == NULL)
-        g_action_group_activate_action (G_ACTION_GROUP (self), "show-welcome", NULL);
+      /* Opened from the command line: the error is shown over the welcome window. */
+      siyu_application_show_error (parent != NULL ? parent : show_welcome (self),
+                                   _("Could not open the shop"), error);
       g_application_release (G_APPLICATION (self));
       return;
     }
@@ -143,19 +159,6 @@ siyu_application_show_error (GtkWindow    *parent,
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-show_welcome (SiyuApplication *self)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (SIYU_IS_WELCOME_WINDOW (l->data))
-      {
-        gtk_window_present (l->data);
-        return;
-      }
-
-  gtk_window_present (GTK_WINDOW (siyu_welcome_window_new (self)));
 }
 
 static void
