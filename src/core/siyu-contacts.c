@@ -62,7 +62,7 @@ contact_exists (SiyuDb   *db,
 
   if (!found)
     g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_NOT_FOUND,
-                 _("There is no contact %" G_GINT64_FORMAT "."), contact_id);
+                 _("There is no contact %lld."), (long long) contact_id);
 
   return found;
 }
@@ -251,8 +251,8 @@ replace_identity (SiyuShop    *shop,
 
           sqlite3_reset (stmt);
           g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_TAKEN,
-                       _("“%s” already belongs to contact %" G_GINT64_FORMAT ". Merge the two contacts instead."),
-                       value, other);
+                       _("“%s” already belongs to contact %lld. Merge the two contacts instead."),
+                       value, (long long) other);
           return FALSE;
         }
       sqlite3_reset (stmt);

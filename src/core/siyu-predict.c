@@ -365,7 +365,7 @@ check_histories (const SiyuBuyerHistory  *buyers,
           h->x < 0 || h->t_x < 0 || h->T < h->t_x || h->m < 0)
         {
           g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_INVALID_DATA,
-                       _("A buyer’s purchase history is not consistent (buyer %" G_GSIZE_FORMAT ")."), i + 1);
+                       _("A buyer’s purchase history is not consistent (buyer %zu)."), (size_t) i + 1);
           return FALSE;
         }
     }
@@ -410,8 +410,8 @@ siyu_bgnbd_fit (const SiyuBuyerHistory *buyers,
   if (repeaters < SIYU_PREDICT_MIN_REPEATERS)
     {
       g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_TOO_LITTLE_DATA,
-                   _("Too few customers bought again to predict: %" G_GSIZE_FORMAT " of the %d needed."),
-                   repeaters, SIYU_PREDICT_MIN_REPEATERS);
+                   _("Too few customers bought again to predict: %zu of the %d needed."),
+                   (size_t) repeaters, SIYU_PREDICT_MIN_REPEATERS);
       return FALSE;
     }
 
@@ -589,8 +589,8 @@ siyu_gamma_gamma_fit (const SiyuBuyerHistory *buyers,
   if (repeaters < SIYU_PREDICT_MIN_REPEATERS)
     {
       g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_TOO_LITTLE_DATA,
-                   _("Too few customers bought again to predict: %" G_GSIZE_FORMAT " of the %d needed."),
-                   repeaters, SIYU_PREDICT_MIN_REPEATERS);
+                   _("Too few customers bought again to predict: %zu of the %d needed."),
+                   (size_t) repeaters, SIYU_PREDICT_MIN_REPEATERS);
       return FALSE;
     }
 
