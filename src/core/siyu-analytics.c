@@ -757,9 +757,9 @@ compute_rfm (SiyuAnalytics *self,
              guint         *scored_out)
 {
   guint n_people = self->people->len;
-  g_autofree gint64 *r = g_new (gint64, n_people);
-  g_autofree gint64 *f = g_new (gint64, n_people);
-  g_autofree gint64 *m = g_new (gint64, n_people);
+  g_autofree gint64 *r = g_new (gint64, MAX (n_people, 1));
+  g_autofree gint64 *f = g_new (gint64, MAX (n_people, 1));
+  g_autofree gint64 *m = g_new (gint64, MAX (n_people, 1));
   guint n = 0;
 
   for (guint i = 0; i < n_people; i++)
