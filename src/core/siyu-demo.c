@@ -703,7 +703,7 @@ siyu_demo_create (const char             *path,
   /* The large shop is an older, busier business with more loyal buyers:
    * ten orders a contact rather than six. */
   demo.rate = options->size == SIYU_DEMO_LARGE ? 3.6 : 1.0;
-  demo.fickleness = options->size == SIYU_DEMO_LARGE ? 0.3 : 0.5;
+  demo.fickleness = options->size == SIYU_DEMO_LARGE ? 0.2 : 0.5;
 
   ok = generate (&demo, options, progress, progress_data, cancellable, error);
   g_rand_free (demo.rand);
