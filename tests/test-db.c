@@ -311,6 +311,8 @@ test_migrate_from_1 (void)
                                "DROP INDEX orders_contact_paid; DROP TABLE contact_predictions; DROP TABLE replenishments;"
                                "DROP TABLE contacts_fts; DROP TRIGGER contacts_fts_insert;"
                                "DROP TRIGGER contacts_fts_delete; DROP TRIGGER contacts_fts_update;"
+                               "DROP INDEX contacts_first_seen_live; DROP INDEX contacts_member_since_live;"
+                               "DROP INDEX orders_created_paid;"
                                "PRAGMA user_version = 1;"
                                "INSERT INTO tags (name, created_at) VALUES ('老客', 1);",
                                NULL));

@@ -30,6 +30,7 @@ static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0002-analytics.sql",
   "/io/github/siyu/core/migrations/0003-predictions.sql",
   "/io/github/siyu/core/migrations/0004-search.sql",
+  "/io/github/siyu/core/migrations/0005-overview-indexes.sql",
 };
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)
