@@ -281,6 +281,7 @@ siyu_prediction_compute (SiyuShop       *shop,
   SiyuBgNbd bg = { 0 };
   SiyuGammaGamma gg = { 0 };
   gboolean bg_ok, gg_ok;
+  gint64 started;
 
   g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
   g_return_val_if_fail (analytics != NULL, NULL);
@@ -300,8 +301,11 @@ siyu_prediction_compute (SiyuShop       *shop,
       repeaters += h.x > 0;
     }
 
+  started = g_get_monotonic_time ();
   bg_ok = siyu_bgnbd_fit ((SiyuBuyerHistory *) histories->data, histories->len, &bg, &bg_error);
+  g_debug ("Fitted BG/NBD to %u buyers in %.3f s", histories->len, (g_get_monotonic_time () - started) / 1e6);
   gg_ok = siyu_gamma_gamma_fit ((SiyuBuyerHistory *) histories->data, histories->len, &gg, &gg_error);
+  g_debug ("Fitted Gamma-Gamma by %.3f s", (g_get_monotonic_time () - started) / 1e6);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
@@ -339,6 +343,7 @@ siyu_prediction_compute (SiyuShop       *shop,
 
   if (!compute_replenishments (self, shop, cancellable, &products_with_interval, error))
     return NULL;
+  g_debug ("Scored and timed replenishment by %.3f s", (g_get_monotonic_time () - started) / 1e6);
 
   for (guint i = 0; i < self->replenishments->len; i++)
     {
