@@ -352,11 +352,16 @@ bgnbd_objective (const double *params,
   return isfinite (ll) ? -ll : INFINITY;
 }
 
+/* Refuses inconsistent histories, and samples with too few buyers who
+ * came back (with a spend, for @spend) to fit on. */
 static gboolean
 check_histories (const SiyuBuyerHistory  *buyers,
                  gsize                    n,
+                 gboolean                 spend,
                  GError                 **error)
 {
+  gsize repeaters = 0;
+
   for (gsize i = 0; i < n; i++)
     {
       const SiyuBuyerHistory *h = &buyers[i];
@@ -368,6 +373,16 @@ check_histories (const SiyuBuyerHistory  *buyers,
                        _("A buyer’s purchase history is not consistent (buyer %zu)."), (size_t) i + 1);
           return FALSE;
         }
+      if (h->x >= 1 && (!spend || h->m > 0))
+        repeaters++;
+    }
+
+  if (repeaters < SIYU_PREDICT_MIN_REPEATERS)
+    {
+      g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_TOO_LITTLE_DATA,
+                   _("Too few customers bought again to predict: %zu of the %d needed."),
+                   (size_t) repeaters, SIYU_PREDICT_MIN_REPEATERS);
+      return FALSE;
     }
 
   return TRUE;
@@ -394,26 +409,13 @@ siyu_bgnbd_fit (const SiyuBuyerHistory *buyers,
     -2.0, 0.0, 1.0, 2.0,
   };
   Rows rows;
-  gsize repeaters = 0;
   double best[4], f;
   gboolean ok;
 
   g_return_val_if_fail (model != NULL, FALSE);
 
-  if (!check_histories (buyers, n, error))
+  if (!check_histories (buyers, n, FALSE, error))
     return FALSE;
-
-  for (gsize i = 0; i < n; i++)
-    if (buyers[i].x > 0)
-      repeaters++;
-
-  if (repeaters < SIYU_PREDICT_MIN_REPEATERS)
-    {
-      g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_TOO_LITTLE_DATA,
-                   _("Too few customers bought again to predict: %zu of the %d needed."),
-                   (size_t) repeaters, SIYU_PREDICT_MIN_REPEATERS);
-      return FALSE;
-    }
 
   rows = compress (buyers, n, FALSE, FALSE);
   ok = minimise (bgnbd_objective, &rows, starts, G_N_ELEMENTS (starts) / 4, 4, best, &f);
@@ -573,26 +575,13 @@ siyu_gamma_gamma_fit (const SiyuBuyerHistory *buyers,
     2.0, 1.5, 3.0,
   };
   Rows rows;
-  gsize repeaters = 0;
   double best[3], f;
   gboolean ok;
 
   g_return_val_if_fail (model != NULL, FALSE);
 
-  if (!check_histories (buyers, n, error))
+  if (!check_histories (buyers, n, TRUE, error))
     return FALSE;
-
-  for (gsize i = 0; i < n; i++)
-    if (buyers[i].x >= 1 && buyers[i].m > 0)
-      repeaters++;
-
-  if (repeaters < SIYU_PREDICT_MIN_REPEATERS)
-    {
-      g_set_error (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_TOO_LITTLE_DATA,
-                   _("Too few customers bought again to predict: %zu of the %d needed."),
-                   (size_t) repeaters, SIYU_PREDICT_MIN_REPEATERS);
-      return FALSE;
-    }
 
   rows = compress (buyers, n, TRUE, TRUE);
   ok = minimise (gamma_gamma_objective, &rows, starts, G_N_ELEMENTS (starts) / 3, 3, best, &f);
