@@ -246,12 +246,78 @@ typedef struct {
   double log_m;
   double log_x;
   double weight;
+  guint  t_x_index;   /* into Rows.times */
+  guint  T_index;
 } Row;
 
+/* The distinct values of t_x and T are few (whole days over two or three
+ * years), so log (α + t) is computed once per value and evaluation. */
 typedef struct {
-  Row   *rows;
-  gsize  n;
+  Row    *rows;
+  gsize   n;
+  double *times;
+  gsize   n_times;
 } Rows;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static guint
+time_index (const Rows *rows,
+            double      t)
+{
+  gsize lo = 0, hi = rows->n_times;
+
+  while (lo < hi)
+    {
+      gsize mid = (lo + hi) / 2;
+
+      if (rows->times[mid] < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return (guint) lo;
+}
+
+static void
+index_times (Rows *rows)
+{
+  gsize n = 0;
+
+  rows->times = g_new (double, 2 * MAX (rows->n, 1));
+  for (gsize i = 0; i < rows->n; i++)
+    {
+      rows->times[n++] = rows->rows[i].t_x;
+      rows->times[n++] = rows->rows[i].T;
+    }
+  qsort (rows->times, n, sizeof (double), compare_doubles);
+
+  rows->n_times = 0;
+  for (gsize i = 0; i < n; i++)
+    if (rows->n_times == 0 || rows->times[rows->n_times - 1] != rows->times[i])
+      rows->times[rows->n_times++] = rows->times[i];
+
+  for (gsize i = 0; i < rows->n; i++)
+    {
+      rows->rows[i].t_x_index = time_index (rows, rows->rows[i].t_x);
+      rows->rows[i].T_index = time_index (rows, rows->rows[i].T);
+    }
+}
+
+static void
+rows_clear (Rows *rows)
+{
+  g_clear_pointer (&rows->rows, g_free);
+  g_clear_pointer (&rows->times, g_free);
+}
 
 static int
 compare_rows (gconstpointer a,
@@ -274,7 +340,7 @@ compress (const SiyuBuyerHistory *buyers,
           gboolean                repeaters_only,
           gboolean                keep_m)
 {
-  Rows rows = { g_new (Row, MAX (n, 1)), 0 };
+  Rows rows = { g_new (Row, MAX (n, 1)), 0, NULL, 0 };
   gsize kept = 0;
 
   for (gsize i = 0; i < n; i++)
@@ -302,6 +368,7 @@ compress (const SiyuBuyerHistory *buyers,
       rows.rows[i].log_m = rows.rows[i].m > 0 ? log (rows.rows[i].m) : 0;
       rows.rows[i].log_x = rows.rows[i].x > 0 ? log (rows.rows[i].x) : 0;
     }
+  index_times (&rows);
 
   return rows;
 }
@@ -313,6 +380,10 @@ bgnbd_rows_log_likelihood (const SiyuBgNbd *m,
   double sum = 0.0, by_x = 0.0, dropout = 0.0, x = -1;
   double log_alpha = log (m->alpha);
   double shared = lgamma (m->a + m->b) - lgamma (m->b) - lgamma (m->r) + m->r * log_alpha;
+  g_autofree double *log_times = g_new (double, MAX (rows->n_times, 1));
+
+  for (gsize k = 0; k < rows->n_times; k++)
+    log_times[k] = log (m->alpha + rows->times[k]);
 
   for (gsize i = 0; i < rows->n; i++)
     {
@@ -326,9 +397,9 @@ bgnbd_rows_log_likelihood (const SiyuBgNbd *m,
           dropout = x > 0 ? log (m->a) - log (m->b + x - 1) : -INFINITY;
         }
 
-      a3 = -(m->r + x) * log (m->alpha + row->T);
+      a3 = -(m->r + x) * log_times[row->T_index];
       if (x > 0)
-        a4 = dropout - (m->r + x) * log (m->alpha + row->t_x);
+        a4 = dropout - (m->r + x) * log_times[row->t_x_index];
       sum += row->weight * (by_x + log_add_exp (a3, a4));
     }
 
@@ -419,7 +490,7 @@ siyu_bgnbd_fit (const SiyuBuyerHistory *buyers,
 
   rows = compress (buyers, n, FALSE, FALSE);
   ok = minimise (bgnbd_objective, &rows, starts, G_N_ELEMENTS (starts) / 4, 4, best, &f);
-  g_free (rows.rows);
+  rows_clear (&rows);
   if (!ok)
     {
       g_set_error_literal (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_NOT_CONVERGED,
@@ -585,7 +656,7 @@ siyu_gamma_gamma_fit (const SiyuBuyerHistory *buyers,
 
   rows = compress (buyers, n, TRUE, TRUE);
   ok = minimise (gamma_gamma_objective, &rows, starts, G_N_ELEMENTS (starts) / 3, 3, best, &f);
-  g_free (rows.rows);
+  rows_clear (&rows);
   if (!ok || exp (best[1]) <= 1.0)
     {
       g_set_error_literal (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_NOT_CONVERGED,
