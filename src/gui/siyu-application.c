@@ -6,8 +6,10 @@
 #include <glib/gi18n.h>
 
 #include "siyu-application.h"
+#include "siyu-demo.h"
 #include "siyu-gui-resources.h"
-#include "siyu-shop.h"
+#include "siyu-new-shop-dialog.h"
+#include "siyu-shop-chooser.h"
 #include "siyu-welcome-window.h"
 #include "siyu-window.h"
 
@@ -22,6 +24,7 @@ struct _SiyuApplication
 
 G_DEFINE_FINAL_TYPE (SiyuApplication, siyu_application, ADW_TYPE_APPLICATION)
 
+/* Newest first, each shop once. */
 static void
 remember (SiyuApplication *self,
           const char      *path)
@@ -43,15 +46,63 @@ remember (SiyuApplication *self,
   g_settings_set_strv (self->settings, "recent-shops", (const char * const *) updated);
 }
 
+static SiyuWelcomeWindow *
+find_welcome (SiyuApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SIYU_IS_WELCOME_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static SiyuWelcomeWindow *
+show_welcome (SiyuApplication *self)
+{
+  SiyuWelcomeWindow *welcome = find_welcome (self);
+
+  if (welcome == NULL)
+    welcome = siyu_welcome_window_new (self);
+  gtk_window_present (GTK_WINDOW (welcome));
+
+  return welcome;
+}
+
 static void
 close_welcome_windows (SiyuApplication *self)
 {
-  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  SiyuWelcomeWindow *welcome;
 
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (SIYU_IS_WELCOME_WINDOW (l->data))
-      gtk_window_destroy (l->data);
-  g_list_free (windows);
+  while ((welcome = find_welcome (self)) != NULL)
+    gtk_window_destroy (GTK_WINDOW (welcome));
+}
+
+/* Where a dialog started from the application, not from a window, goes. */
+static GtkWindow *
+parent_window (SiyuApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return window != NULL ? window : GTK_WINDOW (show_welcome (self));
+}
+
+static SiyuWindow *
+find_shop_window (SiyuApplication *self,
+                  const char      *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SIYU_IS_WINDOW (l->data))
+      {
+        SiyuShopRunner *runner = siyu_window_get_runner (l->data);
+        g_autoptr(GFile) open = g_file_new_for_path (siyu_shop_runner_get_path (runner));
+
+        if (g_file_equal (open, file))
+          return l->data;
+      }
+
+  return NULL;
 }
 
 static void
@@ -69,22 +120,6 @@ open_shop_thread (GTask        *task,
     g_task_return_pointer (task, shop, g_object_unref);
 }
 
-static GtkWindow *
-show_welcome (SiyuApplication *self)
-{
-  GtkWindow *window = NULL;
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (SIYU_IS_WELCOME_WINDOW (l->data))
-      window = l->data;
-
-  if (window == NULL)
-    window = GTK_WINDOW (siyu_welcome_window_new (self));
-  gtk_window_present (window);
-
-  return window;
-}
-
 static void
 shop_opened_cb (GObject      *object,
                 GAsyncResult *result,
@@ -94,31 +129,35 @@ shop_opened_cb (GObject      *object,
   g_autoptr(GtkWindow) parent = user_data;
   g_autoptr(SiyuShop) shop = NULL;
   g_autoptr(GError) error = NULL;
+  const char *path = g_task_get_task_data (G_TASK (result));
   SiyuWindow *window;
 
   shop = g_task_propagate_pointer (G_TASK (result), &error);
   if (shop == NULL)
     {
-      /* Opened from the command line: the error is shown over the welcome window. */
-      siyu_application_show_error (parent != NULL ? parent : show_welcome (self),
-                                   _("Could not open the shop"), error);
-      g_application_release (G_APPLICATION (self));
-      return;
+      /* A window closed meanwhile, or a file from the command line: the
+       * welcome window carries the message. */
+      if (parent == NULL || gtk_window_get_application (parent) == NULL)
+        g_set_object (&parent, GTK_WINDOW (show_welcome (self)));
+      siyu_application_show_error (parent, _("Could Not Open the Shop"), error);
     }
+  else if ((window = find_shop_window (self, path)) != NULL)
+    /* Asked for twice while it opened. */
+    gtk_window_present (GTK_WINDOW (window));
+  else
+    siyu_application_add_shop (self, shop);
 
-  remember (self, siyu_shop_get_path (shop));
-  window = siyu_window_new (self, shop);
-  gtk_window_present (GTK_WINDOW (window));
-  close_welcome_windows (self);
   g_application_release (G_APPLICATION (self));
 }
 
 /**
  * siyu_application_open_path:
- * @parent: (nullable): where to show an error
+ * @parent: (nullable): the window to show an error over
  *
- * Opens a shop in a worker thread and then its window; a shop that is
- * already open comes to the front instead.
+ * Opens a shop in a worker thread, then shows it in a window of its own.
+ * A shop that is already open comes to the front instead.  The file is
+ * only read: a file that is not a shop, or one from a newer Siyu, is
+ * refused as it is.
  */
 void
 siyu_application_open_path (SiyuApplication *self,
@@ -126,47 +165,114 @@ siyu_application_open_path (SiyuApplication *self,
                             GtkWindow       *parent)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) file = NULL;
+  SiyuWindow *window;
 
   g_return_if_fail (SIYU_IS_APPLICATION (self));
+  g_return_if_fail (path != NULL);
 
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (SIYU_IS_WINDOW (l->data))
-      {
-        g_autoptr(GFile) open = g_file_new_for_path (siyu_shop_get_path (siyu_window_get_shop (l->data)));
+  if ((window = find_shop_window (self, path)) != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
 
-        if (g_file_equal (open, file))
-          {
-            gtk_window_present (l->data);
-            return;
-          }
-      }
-
+  /* Keeps the application running while no window is open yet. */
   g_application_hold (G_APPLICATION (self));
+  file = g_file_new_for_path (path);
   task = g_task_new (self, NULL, shop_opened_cb, parent != NULL ? g_object_ref (parent) : NULL);
   g_task_set_source_tag (task, siyu_application_open_path);
   g_task_set_task_data (task, g_file_get_path (file), g_free);
   g_task_run_in_thread (task, open_shop_thread);
 }
 
-/* Errors from the core are already sentences for a person. */
+/**
+ * siyu_application_add_shop:
+ * @shop: an open shop that no other thread uses
+ *
+ * Shows @shop in a new window, adds it to the recent shops, and closes the
+ * welcome window.
+ *
+ * Returns: (transfer none): the shop's window
+ */
+GtkWindow *
+siyu_application_add_shop (SiyuApplication *self,
+                           SiyuShop        *shop)
+{
+  SiyuWindow *window;
+
+  g_return_val_if_fail (SIYU_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  remember (self, siyu_shop_get_path (shop));
+  window = siyu_window_new (self, shop);
+  gtk_window_present (GTK_WINDOW (window));
+  close_welcome_windows (self);
+
+  return GTK_WINDOW (window);
+}
+
+/* Errors from the core are already sentences for the owner. */
 void
 siyu_application_show_error (GtkWindow    *parent,
                              const char   *heading,
                              const GError *error)
 {
-  GtkWidget *dialog = adw_message_dialog_new (parent, heading, error->message);
+  GtkWidget *dialog;
 
+  g_return_if_fail (GTK_IS_WINDOW (parent));
+  g_return_if_fail (error != NULL);
+
+  dialog = adw_message_dialog_new (parent, heading, error->message);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-show_welcome_action (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
+new_shop_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
 {
-  show_welcome (user_data);
+  SiyuApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (siyu_new_shop_dialog_new (parent_window (self))));
+}
+
+static void
+open_shop_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  SiyuApplication *self = user_data;
+
+  siyu_shop_chooser_open (parent_window (self));
+}
+
+/* The demo shop is built the first time, on the welcome window that shows
+ * how far it has come. */
+static void
+open_demo_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  SiyuApplication *self = user_data;
+  g_autofree char *path = siyu_demo_default_path ();
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    siyu_application_open_path (self, path, parent_window (self));
+  else
+    siyu_welcome_window_build_demo (show_welcome (self));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (SIYU_IS_WINDOW (window))
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
 }
 
 static void
@@ -178,16 +284,17 @@ about_action (GSimpleAction *action,
   const char *developers[] = { _("The Siyu developers"), NULL };
 
   adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         /* Translators: the application's name; 私域 in Chinese. */
                          "application-name", _("Siyu"),
-                         "application-icon", APP_ID,
+                         "application-icon", SIYU_ICON_NAME,
                          "version", PACKAGE_VERSION,
                          "developer-name", _("The Siyu developers"),
                          "developers", developers,
-                         "copyright", "© 2026 The Siyu developers",
+                         "copyright", _("© 2026 The Siyu developers"),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          /* Translators: put your names here, one per line. */
                          "translator-credits", _("translator-credits"),
-                         "comments", _("Customers, members and groups of a shop that runs its own private domain, kept on your computer."),
+                         "comments", _("Private-domain customer operations for small shops. Your customers, members and orders stay on your own computer."),
                          NULL);
 }
 
@@ -198,24 +305,40 @@ quit_action (GSimpleAction *action,
 {
   GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
 
+  /* Closing, not destroying: each window saves its size. */
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (l->data);
   g_list_free (windows);
 }
 
 static const GActionEntry app_actions[] = {
-  { "show-welcome", show_welcome_action },
+  { "new-shop", new_shop_action },
+  { "open-shop", open_shop_action },
+  { "open-demo", open_demo_action },
+  { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
 };
 
+/* Preferences belong to a shop: only while a shop's window is in front. */
+static void
+active_window_changed_cb (SiyuApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GAction *preferences = g_action_map_lookup_action (G_ACTION_MAP (self), "preferences");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (preferences), SIYU_IS_WINDOW (window));
+}
+
 static void
 siyu_application_activate (GApplication *application)
 {
-  if (gtk_application_get_active_window (GTK_APPLICATION (application)) == NULL)
-    show_welcome (SIYU_APPLICATION (application));
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window != NULL)
+    gtk_window_present (window);
   else
-    gtk_window_present (gtk_application_get_active_window (GTK_APPLICATION (application)));
+    show_welcome (SIYU_APPLICATION (application));
 }
 
 static void
@@ -224,12 +347,23 @@ siyu_application_open (GApplication  *application,
                        int            n_files,
                        const char    *hint)
 {
+  SiyuApplication *self = SIYU_APPLICATION (application);
+
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *path = g_file_get_path (files[i]);
 
       if (path != NULL)
-        siyu_application_open_path (SIYU_APPLICATION (application), path, NULL);
+        siyu_application_open_path (self, path, NULL);
+      else
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+          g_autoptr(GError) error = NULL;
+
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("“%s” is not a file on this computer. Copy the shop here first."), uri);
+          siyu_application_show_error (GTK_WINDOW (show_welcome (self)), _("Could Not Open the Shop"), error);
+        }
     }
 }
 
@@ -237,26 +371,35 @@ static void
 siyu_application_startup (GApplication *application)
 {
   SiyuApplication *self = SIYU_APPLICATION (application);
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *new_accels[] = { "<Control>n", NULL };
-  static const char *open_accels[] = { "<Control>o", NULL };
-  static const char *close_accels[] = { "<Control>w", NULL };
-  static const char *preferences_accels[] = { "<Control>comma", NULL };
-  static const char *reload_accels[] = { "F5", "<Control>r", NULL };
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } shortcuts[] = {
+    { "app.new-shop", { "<Control>n", NULL } },
+    { "app.open-shop", { "<Control>o", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.quit", { "<Control>q", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.reload", { "F5", "<Control>r", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+  };
 
+  /* A static library's resource constructor may be dropped by the linker:
+   * register the resources before the parent class looks for its style
+   * sheet, icons and shortcuts window in them. */
   g_resources_register (siyu_gui_get_resource ());
 
   G_APPLICATION_CLASS (siyu_application_parent_class)->startup (application);
 
+  gtk_window_set_default_icon_name (SIYU_ICON_NAME);
   self->settings = g_settings_new ("io.github.siyu.Siyu");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-shop", new_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-shop", open_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.preferences", preferences_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.reload", reload_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), shortcuts[i].action, shortcuts[i].accels);
+
+  g_signal_connect (self, "notify::active-window", G_CALLBACK (active_window_changed_cb), NULL);
+  active_window_changed_cb (self);
 }
 
 static void
@@ -292,6 +435,7 @@ siyu_application_new (void)
   return g_object_new (SIYU_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,
+                       /* The same in the development profile, whose id differs. */
                        "resource-base-path", "/io/github/siyu/Siyu",
                        NULL);
 }

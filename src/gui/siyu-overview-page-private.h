@@ -13,6 +13,7 @@ typedef enum {
   SIYU_N_FIGURES
 } SiyuFigure;
 
+/* "loading", "empty", "error" or "figures". */
 const char *_siyu_overview_page_get_state     (SiyuOverviewPage *self);
 const char *_siyu_overview_page_get_as_of     (SiyuOverviewPage *self);
 const char *_siyu_overview_page_get_value     (SiyuOverviewPage *self,
@@ -21,5 +22,7 @@ const char *_siyu_overview_page_get_change    (SiyuOverviewPage *self,
                                                SiyuFigure        figure);
 const char *_siyu_overview_page_get_before    (SiyuOverviewPage *self,
                                                SiyuFigure        figure);
+GtkWidget  *_siyu_overview_page_get_value_label (SiyuOverviewPage *self,
+                                                 SiyuFigure        figure);
 
 G_END_DECLS

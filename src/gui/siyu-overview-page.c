@@ -5,44 +5,43 @@
 
 #include <glib/gi18n.h>
 
+#include "siyu-figure-card.h"
 #include "siyu-money.h"
 #include "siyu-overview.h"
 #include "siyu-overview-page-private.h"
 #include "siyu-time.h"
 
-typedef struct {
-  GtkWidget *card;
-  GtkLabel  *value;
-  GtkLabel  *change;
-  GtkLabel  *before;
-} Card;
-
 struct _SiyuOverviewPage
 {
-  GtkWidget     parent_instance;
+  GtkWidget       parent_instance;
 
-  GtkStack     *stack;
-  GtkLabel     *as_of_label;
-  GtkFlowBox   *figures;
-  AdwStatusPage *error_page;
+  GtkStack       *stack;
+  GtkLabel       *as_of_label;
+  AdwStatusPage  *error_page;
+  SiyuFigureCard *cards[SIYU_N_FIGURES];
 
-  Card          cards[SIYU_N_FIGURES];
-  SiyuShop     *shop;
-  GCancellable *cancellable;
+  SiyuShopRunner *runner;
+  gulong          changed_id;
+  GCancellable   *cancellable;
+  guint           spinner_source;
+  gboolean        loading;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuOverviewPage, siyu_overview_page, GTK_TYPE_WIDGET)
 
-static const char * const titles[] = {
-  N_("Contacts"),
-  N_("Members"),
-  N_("Buyers, last 30 days"),
-  N_("Net sales, last 30 days"),
+enum {
+  PROP_0,
+  PROP_RUNNER,
+  N_PROPS
 };
 
+static GParamSpec *properties[N_PROPS];
+
+/* What the worker hands back: the figures, and whether the shop has
+ * anything at all yet. */
 typedef struct {
   SiyuOverview overview;
-  gint64       orders;
+  gboolean     empty;
   char        *currency;
 } Figures;
 
@@ -55,24 +54,34 @@ figures_free (gpointer data)
   g_free (figures);
 }
 
+/* Whole numbers as the owner writes them: 4,963 and −3. */
 static char *
 format_count (gint64 n)
 {
-  g_autofree char *plain = g_strdup_printf ("%" G_GINT64_FORMAT, n < 0 ? -n : n);
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n < 0 ? -(guint64) n : (guint64) n);
   GString *out = g_string_new (n < 0 ? "−" : NULL);
-  gsize len = strlen (plain);
+  gsize len = strlen (digits);
 
   for (gsize i = 0; i < len; i++)
     {
       if (i > 0 && (len - i) % 3 == 0)
         g_string_append_c (out, ',');
-      g_string_append_c (out, plain[i]);
+      g_string_append_c (out, digits[i]);
     }
 
   return g_string_free (out, FALSE);
 }
 
-/* Contacts and members grow: say by how much. */
+/* Whole percent from 10 % up, one decimal below that. */
+static char *
+format_percent (double percent)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, percent >= 9.95 ? "%.0f" : "%.1f", percent));
+}
+
+/* Contacts and members are counts that grow: say by how much. */
 static char *
 describe_growth (gint64 now,
                  gint64 before)
@@ -83,139 +92,136 @@ describe_growth (gint64 now,
     return g_strdup (_("No change in 30 days"));
 
   delta = format_count (now - before);
-  /* Translators: %s is a signed number, such as +142 or −3. */
+  /* Translators: %s%s is a signed number, such as +142 or −3: the sign, then the number. */
   return g_strdup_printf (_("%s%s in 30 days"), now > before ? "+" : "", delta);
 }
 
-/* Buyers and sales are compared with the 30 days before, in percent. */
+/* Buyers and sales are counted over 30 days: compare them with the 30 days
+ * before, in percent. */
 static char *
 describe_change (gint64 now,
                  gint64 before)
 {
-  double percent;
+  g_autofree char *percent = NULL;
 
   if (before == 0)
     return g_strdup (now == 0 ? _("None in either period") : _("None in the 30 days before"));
   if (now == before)
     return g_strdup (_("Same as the 30 days before"));
 
-  percent = 100.0 * (double) (now - before) / (double) before;
+  percent = format_percent (100.0 * (double) ABS (now - before) / (double) before);
   if (now > before)
-    /* Translators: a rise against the 30 days before, e.g. “↑ 12.5 % on the 30 days before”. */
-    return g_strdup_printf (_("↑ %.1f %% on the 30 days before"), percent);
+    /* Translators: a rise compared with the 30 days before, e.g. “↑ 12 % vs. the 30 days before”. */
+    return g_strdup_printf (_("↑ %s %% vs. the 30 days before"), percent);
 
-  return g_strdup_printf (_("↓ %.1f %% on the 30 days before"), -percent);
+  /* Translators: a fall compared with the 30 days before, e.g. “↓ 4.5 % vs. the 30 days before”. */
+  return g_strdup_printf (_("↓ %s %% vs. the 30 days before"), percent);
 }
 
-static void
-set_card (Card       *card,
-          const char *title,
-          const char *value,
-          const char *change,
-          const char *before)
+static char *
+format_as_of (SiyuDay day)
 {
-  g_autofree char *description = g_strdup_printf ("%s: %s. %s. %s.", title, value, change, before);
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *text = NULL;
+  int y, m, d;
 
-  gtk_label_set_label (card->value, value);
-  gtk_label_set_label (card->change, change);
-  gtk_label_set_label (card->before, before);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (card->card),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
-                                  -1);
+  siyu_day_to_ymd (day, &y, &m, &d);
+  date = g_date_time_new_utc (y, m, d, 0, 0, 0);
+  /* Translators: the day the figures are counted up to, as a strftime format, e.g. “%Y年%-m月%-d日”. */
+  text = g_date_time_format (date, _("%-d %B %Y"));
+
+  /* Translators: %s is a date, e.g. “As of 15 November 2026”. */
+  return g_strdup_printf (_("As of %s"), text);
 }
 
 static void
 show_figures (SiyuOverviewPage *self,
-              Figures          *figures)
+              const Figures    *figures)
 {
   const SiyuOverview *o = &figures->overview;
-  g_autofree char *day = siyu_day_format (o->as_of);
-  g_autoptr(GDateTime) date = NULL;
-  g_autofree char *date_text = NULL;
   g_autofree char *as_of = NULL;
-  struct {
-    char *value;
-    char *change;
-    char *before;
-  } texts[SIYU_N_FIGURES];
-  int y, m, d;
+  g_autofree char *contacts = format_count (o->contacts);
+  g_autofree char *contacts_change = describe_growth (o->contacts, o->contacts_before);
+  g_autofree char *contacts_before = format_count (o->contacts_before);
+  g_autofree char *contacts_then = NULL;
+  g_autofree char *members = format_count (o->members);
+  g_autofree char *members_change = describe_growth (o->members, o->members_before);
+  g_autofree char *members_before = format_count (o->members_before);
+  g_autofree char *members_then = NULL;
+  g_autofree char *buyers = format_count (o->buyers);
+  g_autofree char *buyers_change = describe_change (o->buyers, o->buyers_before);
+  g_autofree char *buyers_before = format_count (o->buyers_before);
+  g_autofree char *buyers_then = NULL;
+  g_autofree char *sales = siyu_money_format (o->net_sales, figures->currency);
+  g_autofree char *sales_change = describe_change (o->net_sales, o->net_sales_before);
+  g_autofree char *sales_before = siyu_money_format (o->net_sales_before, figures->currency);
+  g_autofree char *sales_then = NULL;
 
-  if (o->contacts == 0 && figures->orders == 0)
+  if (figures->empty)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
-  siyu_day_to_ymd (o->as_of, &y, &m, &d);
-  date = g_date_time_new_utc (y, m, d, 0, 0, 0);
-  /* Translators: the day the figures are counted up to, strftime format; e.g. “%Y年%-m月%-d日”. */
-  date_text = g_date_time_format (date, _("%-d %B %Y"));
-  /* Translators: %s is a date. */
-  as_of = g_strdup_printf (_("As of %s"), date_text);
+  as_of = format_as_of (o->as_of);
   gtk_label_set_label (self->as_of_label, as_of);
 
-  texts[SIYU_FIGURE_CONTACTS].value = format_count (o->contacts);
-  texts[SIYU_FIGURE_CONTACTS].change = describe_growth (o->contacts, o->contacts_before);
-  texts[SIYU_FIGURE_MEMBERS].value = format_count (o->members);
-  texts[SIYU_FIGURE_MEMBERS].change = describe_growth (o->members, o->members_before);
-  texts[SIYU_FIGURE_BUYERS].value = format_count (o->buyers);
-  texts[SIYU_FIGURE_BUYERS].change = describe_change (o->buyers, o->buyers_before);
-  texts[SIYU_FIGURE_NET_SALES].value = siyu_money_format (o->net_sales, figures->currency);
-  texts[SIYU_FIGURE_NET_SALES].change = describe_change (o->net_sales, o->net_sales_before);
+  /* Translators: %s is a count on the day 30 days before the as-of date. */
+  contacts_then = g_strdup_printf (_("30 days earlier: %s"), contacts_before);
+  members_then = g_strdup_printf (_("30 days earlier: %s"), members_before);
+  /* Translators: %s is a count or an amount over the 30 days before the last 30 days. */
+  buyers_then = g_strdup_printf (_("The 30 days before: %s"), buyers_before);
+  sales_then = g_strdup_printf (_("The 30 days before: %s"), sales_before);
 
-  {
-    g_autofree char *c = format_count (o->contacts_before);
-    g_autofree char *mb = format_count (o->members_before);
-    g_autofree char *b = format_count (o->buyers_before);
-    g_autofree char *s = siyu_money_format (o->net_sales_before, figures->currency);
-
-    /* Translators: %s is the figure 30 days ago. */
-    texts[SIYU_FIGURE_CONTACTS].before = g_strdup_printf (_("30 days earlier: %s"), c);
-    texts[SIYU_FIGURE_MEMBERS].before = g_strdup_printf (_("30 days earlier: %s"), mb);
-    /* Translators: %s is the figure of the 30 days before the last 30. */
-    texts[SIYU_FIGURE_BUYERS].before = g_strdup_printf (_("The 30 days before: %s"), b);
-    texts[SIYU_FIGURE_NET_SALES].before = g_strdup_printf (_("The 30 days before: %s"), s);
-  }
-
-  for (guint i = 0; i < SIYU_N_FIGURES; i++)
-    {
-      set_card (&self->cards[i], _(titles[i]), texts[i].value, texts[i].change, texts[i].before);
-      g_free (texts[i].value);
-      g_free (texts[i].change);
-      g_free (texts[i].before);
-    }
+  siyu_figure_card_set_figure (self->cards[SIYU_FIGURE_CONTACTS], contacts, contacts_change, contacts_then);
+  siyu_figure_card_set_figure (self->cards[SIYU_FIGURE_MEMBERS], members, members_change, members_then);
+  siyu_figure_card_set_figure (self->cards[SIYU_FIGURE_BUYERS], buyers, buyers_change, buyers_then);
+  siyu_figure_card_set_figure (self->cards[SIYU_FIGURE_NET_SALES], sales, sales_change, sales_then);
 
   gtk_stack_set_visible_child_name (self->stack, "figures");
 }
 
 static void
-compute_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+compute_job (GTask        *task,
+             SiyuShop     *shop,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
-  SiyuShop *shop = task_data;
+  SiyuDb *db = siyu_shop_get_db (shop);
   Figures *figures = g_new0 (Figures, 1);
   GError *error = NULL;
-  gboolean ok;
+  gint64 anything;
 
-  siyu_shop_lock (shop);
   figures->currency = g_strdup (siyu_shop_get_currency (shop));
-  ok = siyu_overview_compute (shop, siyu_shop_get_today (shop), &figures->overview, &error);
-  if (ok)
-    {
-      figures->orders = siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM orders", &error);
-      ok = figures->orders >= 0;
-    }
-  siyu_shop_unlock (shop);
-
-  if (!ok)
+  anything = siyu_db_query_int (db, "SELECT EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM orders)", &error);
+  if (anything < 0 ||
+      !siyu_overview_compute (shop, siyu_shop_get_today (shop), &figures->overview, &error))
     {
       figures_free (figures);
       g_task_return_error (task, error);
+      return;
     }
-  else
-    g_task_return_pointer (task, figures, figures_free);
+
+  figures->empty = anything == 0;
+  g_task_return_pointer (task, figures, figures_free);
+}
+
+static void
+loaded (SiyuOverviewPage *self)
+{
+  self->loading = FALSE;
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
+}
+
+static gboolean
+show_spinner_cb (gpointer user_data)
+{
+  SiyuOverviewPage *self = user_data;
+
+  self->spinner_source = 0;
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -227,12 +233,15 @@ computed_cb (GObject      *object,
   Figures *figures = g_task_propagate_pointer (G_TASK (result), &error);
   SiyuOverviewPage *self;
 
+  /* Also when the page went away meanwhile: it cancels on dispose. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self = SIYU_OVERVIEW_PAGE (object);
+  loaded (self);
   if (figures == NULL)
     {
+      g_warning ("Could not count the Overview figures: %s", error->message);
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
@@ -242,80 +251,31 @@ computed_cb (GObject      *object,
   figures_free (figures);
 }
 
-/**
- * siyu_overview_page_reload:
- *
- * Counts the figures again in a worker thread; the page shows a spinner
- * meanwhile.
- */
-void
-siyu_overview_page_reload (SiyuOverviewPage *self)
+static void
+runner_settings_changed_cb (SiyuOverviewPage *self)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SIYU_IS_OVERVIEW_PAGE (self));
-
-  if (self->shop == NULL)
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-
-  task = g_task_new (self, self->cancellable, computed_cb, NULL);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_set_task_data (task, g_object_ref (self->shop), g_object_unref);
-  g_task_run_in_thread (task, compute_thread);
-}
-
-void
-siyu_overview_page_set_shop (SiyuOverviewPage *self,
-                             SiyuShop         *shop)
-{
-  g_return_if_fail (SIYU_IS_OVERVIEW_PAGE (self));
-
-  if (g_set_object (&self->shop, shop))
-    siyu_overview_page_reload (self);
+  siyu_overview_page_reload (self);
 }
 
 static void
-build_cards (SiyuOverviewPage *self)
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  for (guint i = 0; i < SIYU_N_FIGURES; i++)
-    {
-      Card *card = &self->cards[i];
-      GtkWidget *title = gtk_label_new (_(titles[i]));
+  siyu_overview_page_reload (SIYU_OVERVIEW_PAGE (widget));
+}
 
-      card->card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      gtk_widget_add_css_class (card->card, "card");
-      gtk_widget_add_css_class (card->card, "figure");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (card->card), GTK_ACCESSIBLE_PROPERTY_LABEL, _(titles[i]), -1);
+static void
+siyu_overview_page_constructed (GObject *object)
+{
+  SiyuOverviewPage *self = SIYU_OVERVIEW_PAGE (object);
 
-      gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_widget_add_css_class (title, "caption-heading");
-      gtk_widget_add_css_class (title, "dim-label");
-      card->value = GTK_LABEL (gtk_label_new (NULL));
-      gtk_label_set_xalign (card->value, 0);
-      gtk_label_set_selectable (card->value, TRUE);
-      gtk_widget_add_css_class (GTK_WIDGET (card->value), "title-1");
-      gtk_widget_add_css_class (GTK_WIDGET (card->value), "numeric");
-      card->change = GTK_LABEL (gtk_label_new (NULL));
-      gtk_label_set_xalign (card->change, 0);
-      gtk_label_set_wrap (card->change, TRUE);
-      card->before = GTK_LABEL (gtk_label_new (NULL));
-      gtk_label_set_xalign (card->before, 0);
-      gtk_label_set_wrap (card->before, TRUE);
-      gtk_widget_add_css_class (GTK_WIDGET (card->before), "dim-label");
-      gtk_widget_add_css_class (GTK_WIDGET (card->before), "caption");
+  G_OBJECT_CLASS (siyu_overview_page_parent_class)->constructed (object);
 
-      gtk_box_append (GTK_BOX (card->card), title);
-      gtk_box_append (GTK_BOX (card->card), GTK_WIDGET (card->value));
-      gtk_box_append (GTK_BOX (card->card), GTK_WIDGET (card->change));
-      gtk_box_append (GTK_BOX (card->card), GTK_WIDGET (card->before));
-      gtk_flow_box_append (self->figures, card->card);
-    }
+  g_assert (self->runner != NULL);
+  self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
+                                               G_CALLBACK (runner_settings_changed_cb), self);
+  siyu_overview_page_reload (self);
 }
 
 static void
@@ -324,6 +284,9 @@ siyu_overview_page_dispose (GObject *object)
   SiyuOverviewPage *self = (SiyuOverviewPage *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
+  if (self->runner != NULL)
+    g_clear_signal_handler (&self->changed_id, self->runner);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIYU_TYPE_OVERVIEW_PAGE);
 
   G_OBJECT_CLASS (siyu_overview_page_parent_class)->dispose (object);
@@ -335,9 +298,45 @@ siyu_overview_page_finalize (GObject *object)
   SiyuOverviewPage *self = (SiyuOverviewPage *)object;
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->shop);
+  g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (siyu_overview_page_parent_class)->finalize (object);
+}
+
+static void
+siyu_overview_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  SiyuOverviewPage *self = SIYU_OVERVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNER:
+      g_value_set_object (value, self->runner);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+siyu_overview_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  SiyuOverviewPage *self = SIYU_OVERVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNER:
+      self->runner = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -346,33 +345,88 @@ siyu_overview_page_class_init (SiyuOverviewPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = siyu_overview_page_constructed;
   object_class->dispose = siyu_overview_page_dispose;
   object_class->finalize = siyu_overview_page_finalize;
+  object_class->get_property = siyu_overview_page_get_property;
+  object_class->set_property = siyu_overview_page_set_property;
+
+  /* Every page of a shop's window is made with its shop's runner. */
+  properties[PROP_RUNNER] =
+    g_param_spec_object ("runner", NULL, NULL,
+                         SIYU_TYPE_SHOP_RUNNER,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SIYU_TYPE_FIGURE_CARD);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/siyu/Siyu/siyu-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, as_of_label);
-  gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, figures);
   gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, error_page);
+  gtk_widget_class_bind_template_child_full (widget_class, "contacts_card", FALSE,
+                                             G_STRUCT_OFFSET (SiyuOverviewPage, cards[SIYU_FIGURE_CONTACTS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "members_card", FALSE,
+                                             G_STRUCT_OFFSET (SiyuOverviewPage, cards[SIYU_FIGURE_MEMBERS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "buyers_card", FALSE,
+                                             G_STRUCT_OFFSET (SiyuOverviewPage, cards[SIYU_FIGURE_BUYERS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "sales_card", FALSE,
+                                             G_STRUCT_OFFSET (SiyuOverviewPage, cards[SIYU_FIGURE_NET_SALES]));
+
+  gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
 }
 
 static void
 siyu_overview_page_init (SiyuOverviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  build_cards (self);
 }
 
 SiyuOverviewPage *
-siyu_overview_page_new (void)
+siyu_overview_page_new (SiyuShopRunner *runner)
 {
-  return g_object_new (SIYU_TYPE_OVERVIEW_PAGE, NULL);
+  g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (runner), NULL);
+
+  return g_object_new (SIYU_TYPE_OVERVIEW_PAGE, "runner", runner, NULL);
+}
+
+/**
+ * siyu_overview_page_reload:
+ *
+ * Counts the figures again in the shop's worker.  The page shows a
+ * spinner meanwhile, unless it already shows figures and the new ones come
+ * quickly: then they just replace the old ones.
+ */
+void
+siyu_overview_page_reload (SiyuOverviewPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SIYU_IS_OVERVIEW_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  self->loading = TRUE;
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "figures"))
+    self->spinner_source = g_timeout_add (300, show_spinner_cb, self);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  task = g_task_new (self, self->cancellable, computed_cb, NULL);
+  g_task_set_source_tag (task, siyu_overview_page_reload);
+  siyu_shop_runner_run (self->runner, task, compute_job);
 }
 
 const char *
 _siyu_overview_page_get_state (SiyuOverviewPage *self)
 {
+  if (self->loading)
+    return "loading";
+
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
@@ -386,19 +440,26 @@ const char *
 _siyu_overview_page_get_value (SiyuOverviewPage *self,
                                SiyuFigure        figure)
 {
-  return gtk_label_get_label (self->cards[figure].value);
+  return siyu_figure_card_get_value (self->cards[figure]);
 }
 
 const char *
 _siyu_overview_page_get_change (SiyuOverviewPage *self,
                                 SiyuFigure        figure)
 {
-  return gtk_label_get_label (self->cards[figure].change);
+  return siyu_figure_card_get_change (self->cards[figure]);
 }
 
 const char *
 _siyu_overview_page_get_before (SiyuOverviewPage *self,
                                 SiyuFigure        figure)
 {
-  return gtk_label_get_label (self->cards[figure].before);
+  return siyu_figure_card_get_before (self->cards[figure]);
+}
+
+GtkWidget *
+_siyu_overview_page_get_value_label (SiyuOverviewPage *self,
+                                     SiyuFigure        figure)
+{
+  return siyu_figure_card_get_value_label (self->cards[figure]);
 }

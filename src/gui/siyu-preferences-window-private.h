@@ -5,7 +5,9 @@
 
 G_BEGIN_DECLS
 
-void _siyu_preferences_window_set_name (SiyuPreferencesWindow *self,
-                                        const char            *name);
+AdwEntryRow *_siyu_preferences_window_get_name_row      (SiyuPreferencesWindow *self);
+AdwComboRow *_siyu_preferences_window_get_currency_row  (SiyuPreferencesWindow *self);
+AdwComboRow *_siyu_preferences_window_get_time_zone_row (SiyuPreferencesWindow *self);
+gboolean     _siyu_preferences_window_is_busy           (SiyuPreferencesWindow *self);
 
 G_END_DECLS

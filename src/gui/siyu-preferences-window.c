@@ -5,16 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "siyu-money.h"
-#include "siyu-phone.h"
+#include "siyu-choices.h"
 #include "siyu-preferences-window-private.h"
-
-/* Time zones offered; a shop elsewhere sets its own with siyu-cli settings. */
-static const char * const time_zones[] = {
-  "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "Asia/Singapore", "Asia/Kuala_Lumpur",
-  "Asia/Tokyo", "Asia/Seoul", "Australia/Sydney", "Europe/London", "Europe/Paris", "America/New_York",
-  "America/Los_Angeles", "America/Vancouver", "UTC", NULL
-};
 
 struct _SiyuPreferencesWindow
 {
@@ -25,8 +17,10 @@ struct _SiyuPreferencesWindow
   AdwComboRow          *time_zone_row;
   AdwComboRow          *region_row;
 
-  SiyuWindow           *window;
+  SiyuShopRunner       *runner;
+  gulong                changed_id;
   gboolean              filling;
+  guint                 pending;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuPreferencesWindow, siyu_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -39,9 +33,8 @@ typedef enum {
 } Setting;
 
 typedef struct {
-  SiyuShop *shop;
-  Setting   setting;
-  char     *value;
+  Setting  setting;
+  char    *value;
 } Change;
 
 static void
@@ -49,40 +42,49 @@ change_free (gpointer data)
 {
   Change *change = data;
 
-  g_object_unref (change->shop);
   g_free (change->value);
   g_free (change);
 }
 
+/* Shows the settings the shop has now. */
 static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+fill (SiyuPreferencesWindow *self)
+{
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), siyu_shop_runner_get_name (self->runner));
+  siyu_choices_fill_currency (self->currency_row, siyu_shop_runner_get_currency (self->runner));
+  siyu_choices_fill_time_zone (self->time_zone_row, siyu_shop_runner_get_time_zone_id (self->runner));
+  siyu_choices_fill_phone_region (self->region_row, siyu_shop_runner_get_phone_region (self->runner));
+  self->filling = FALSE;
+}
+
+static void
+save_job (GTask        *task,
+          SiyuShop     *shop,
+          gpointer      task_data,
+          GCancellable *cancellable)
 {
   Change *change = task_data;
   GError *error = NULL;
   gboolean ok = FALSE;
 
-  siyu_shop_lock (change->shop);
   switch (change->setting)
     {
     case SETTING_NAME:
-      ok = siyu_shop_set_name (change->shop, change->value, &error);
+      ok = siyu_shop_set_name (shop, change->value, &error);
       break;
     case SETTING_CURRENCY:
-      ok = siyu_shop_set_currency (change->shop, change->value, &error);
+      ok = siyu_shop_set_currency (shop, change->value, &error);
       break;
     case SETTING_TIME_ZONE:
-      ok = siyu_shop_set_time_zone (change->shop, change->value, &error);
+      ok = siyu_shop_set_time_zone (shop, change->value, &error);
       break;
     case SETTING_PHONE_REGION:
-      ok = siyu_shop_set_phone_region (change->shop, change->value, &error);
+      ok = siyu_shop_set_phone_region (shop, change->value, &error);
       break;
     default:
       g_assert_not_reached ();
     }
-  siyu_shop_unlock (change->shop);
 
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -98,10 +100,14 @@ saved_cb (GObject      *object,
   SiyuPreferencesWindow *self = SIYU_PREFERENCES_WINDOW (object);
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+  self->pending--;
 
-  siyu_window_shop_changed (self->window);
+  /* The core's messages are written for the owner. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && self->name_row != NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      fill (self);
+    }
 }
 
 static void
@@ -112,25 +118,18 @@ save (SiyuPreferencesWindow *self,
   g_autoptr(GTask) task = NULL;
   Change *change;
 
-  if (self->filling)
+  if (self->filling || value == NULL)
     return;
 
   change = g_new0 (Change, 1);
-  change->shop = g_object_ref (siyu_window_get_shop (self->window));
   change->setting = setting;
   change->value = g_strdup (value);
 
+  self->pending++;
   task = g_task_new (self, NULL, saved_cb, NULL);
+  g_task_set_source_tag (task, save);
   g_task_set_task_data (task, change, change_free);
-  g_task_run_in_thread (task, save_thread);
-}
-
-static const char *
-selected (AdwComboRow *row)
-{
-  GtkStringObject *item = adw_combo_row_get_selected_item (row);
-
-  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+  siyu_shop_runner_run (self->runner, task, save_job);
 }
 
 static void
@@ -145,7 +144,8 @@ currency_selected_cb (AdwComboRow           *row,
                       GParamSpec            *pspec,
                       SiyuPreferencesWindow *self)
 {
-  save (self, SETTING_CURRENCY, selected (row));
+  if (g_strcmp0 (siyu_choices_get_selected (row), siyu_shop_runner_get_currency (self->runner)) != 0)
+    save (self, SETTING_CURRENCY, siyu_choices_get_selected (row));
 }
 
 static void
@@ -153,7 +153,8 @@ time_zone_selected_cb (AdwComboRow           *row,
                        GParamSpec            *pspec,
                        SiyuPreferencesWindow *self)
 {
-  save (self, SETTING_TIME_ZONE, selected (row));
+  if (g_strcmp0 (siyu_choices_get_selected (row), siyu_shop_runner_get_time_zone_id (self->runner)) != 0)
+    save (self, SETTING_TIME_ZONE, siyu_choices_get_selected (row));
 }
 
 static void
@@ -161,47 +162,21 @@ region_selected_cb (AdwComboRow           *row,
                     GParamSpec            *pspec,
                     SiyuPreferencesWindow *self)
 {
-  save (self, SETTING_PHONE_REGION, selected (row));
-}
-
-/* Offers @values in @row and selects @current, adding it if it is not one of them. */
-static void
-fill_combo (AdwComboRow        *row,
-            const char * const *values,
-            const char         *current)
-{
-  g_autoptr(GtkStringList) list = gtk_string_list_new ((const char * const *) values);
-  guint n, position = 0;
-
-  if (!g_strv_contains (values, current))
-    gtk_string_list_append (list, current);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (list));
-  for (guint i = 0; i < n; i++)
-    if (g_str_equal (gtk_string_list_get_string (list, i), current))
-      position = i;
-
-  adw_combo_row_set_model (row, G_LIST_MODEL (list));
-  adw_combo_row_set_selected (row, position);
+  if (g_strcmp0 (siyu_choices_get_selected (row), siyu_shop_runner_get_phone_region (self->runner)) != 0)
+    save (self, SETTING_PHONE_REGION, siyu_choices_get_selected (row));
 }
 
 static void
-has_orders_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+has_orders_job (GTask        *task,
+                SiyuShop     *shop,
+                gpointer      task_data,
+                GCancellable *cancellable)
 {
-  SiyuShop *shop = task_data;
-  gboolean has_orders;
-
-  siyu_shop_lock (shop);
-  has_orders = siyu_shop_has_orders (shop);
-  siyu_shop_unlock (shop);
-
-  g_task_return_boolean (task, has_orders);
+  g_task_return_boolean (task, siyu_shop_has_orders (shop));
 }
 
-/* The currency can change only while the shop has no orders. */
+/* Amounts are kept in the shop's currency, so it is fixed once there are
+ * orders. */
 static void
 has_orders_cb (GObject      *object,
                GAsyncResult *result,
@@ -210,29 +185,21 @@ has_orders_cb (GObject      *object,
   SiyuPreferencesWindow *self = SIYU_PREFERENCES_WINDOW (object);
   gboolean has_orders = g_task_propagate_boolean (G_TASK (result), NULL);
 
+  self->pending--;
+  if (self->currency_row == NULL)
+    return;
+
   gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), !has_orders);
-  if (has_orders)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->currency_row),
-                                 _("Fixed once the shop has orders: their amounts are kept in this currency"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->currency_row),
+                               has_orders
+                               ? _("The shop has orders, so its currency can no longer change")
+                               : _("Amounts are kept in this currency. It cannot change once the shop has orders."));
 }
 
 static void
-fill (SiyuPreferencesWindow *self)
+runner_settings_changed_cb (SiyuPreferencesWindow *self)
 {
-  SiyuShop *shop = siyu_window_get_shop (self->window);
-  g_autoptr(GTask) task = NULL;
-
-  self->filling = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), siyu_shop_get_name (shop));
-  fill_combo (self->currency_row, siyu_currency_list (), siyu_shop_get_currency (shop));
-  fill_combo (self->time_zone_row, time_zones, siyu_shop_get_time_zone_id (shop));
-  fill_combo (self->region_row, siyu_phone_region_list (), siyu_shop_get_phone_region (shop));
-  self->filling = FALSE;
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), FALSE);
-  task = g_task_new (self, NULL, has_orders_cb, NULL);
-  g_task_set_task_data (task, g_object_ref (shop), g_object_unref);
-  g_task_run_in_thread (task, has_orders_thread);
+  fill (self);
 }
 
 static void
@@ -240,9 +207,21 @@ siyu_preferences_window_dispose (GObject *object)
 {
   SiyuPreferencesWindow *self = (SiyuPreferencesWindow *)object;
 
-  g_clear_weak_pointer (&self->window);
+  if (self->runner != NULL)
+    g_clear_signal_handler (&self->changed_id, self->runner);
+  gtk_widget_dispose_template (GTK_WIDGET (object), SIYU_TYPE_PREFERENCES_WINDOW);
 
   G_OBJECT_CLASS (siyu_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+siyu_preferences_window_finalize (GObject *object)
+{
+  SiyuPreferencesWindow *self = (SiyuPreferencesWindow *)object;
+
+  g_clear_object (&self->runner);
+
+  G_OBJECT_CLASS (siyu_preferences_window_parent_class)->finalize (object);
 }
 
 static void
@@ -252,6 +231,7 @@ siyu_preferences_window_class_init (SiyuPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = siyu_preferences_window_dispose;
+  object_class->finalize = siyu_preferences_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/siyu/Siyu/siyu-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SiyuPreferencesWindow, name_row);
@@ -270,9 +250,16 @@ siyu_preferences_window_init (SiyuPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/**
+ * siyu_preferences_window_new:
+ * @window: the window of the shop whose settings to show
+ *
+ * Each change is saved as soon as it is made: the name on Enter.
+ */
 SiyuPreferencesWindow *
 siyu_preferences_window_new (SiyuWindow *window)
 {
+  g_autoptr(GTask) task = NULL;
   SiyuPreferencesWindow *self;
 
   g_return_val_if_fail (SIYU_IS_WINDOW (window), NULL);
@@ -281,16 +268,42 @@ siyu_preferences_window_new (SiyuWindow *window)
                        "transient-for", window,
                        "application", gtk_window_get_application (GTK_WINDOW (window)),
                        NULL);
-  g_set_weak_pointer (&self->window, window);
+  self->runner = g_object_ref (siyu_window_get_runner (window));
+  self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
+                                               G_CALLBACK (runner_settings_changed_cb), self);
   fill (self);
+
+  /* Until the shop says whether it has orders. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), FALSE);
+  self->pending++;
+  task = g_task_new (self, NULL, has_orders_cb, NULL);
+  g_task_set_source_tag (task, siyu_preferences_window_new);
+  siyu_shop_runner_run (self->runner, task, has_orders_job);
 
   return self;
 }
 
-void
-_siyu_preferences_window_set_name (SiyuPreferencesWindow *self,
-                                   const char            *name)
+AdwEntryRow *
+_siyu_preferences_window_get_name_row (SiyuPreferencesWindow *self)
 {
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
-  g_signal_emit_by_name (self->name_row, "apply");
+  return self->name_row;
+}
+
+AdwComboRow *
+_siyu_preferences_window_get_currency_row (SiyuPreferencesWindow *self)
+{
+  return self->currency_row;
+}
+
+AdwComboRow *
+_siyu_preferences_window_get_time_zone_row (SiyuPreferencesWindow *self)
+{
+  return self->time_zone_row;
+}
+
+/* Whether a setting is still being saved or read. */
+gboolean
+_siyu_preferences_window_is_busy (SiyuPreferencesWindow *self)
+{
+  return self->pending > 0;
 }

@@ -5,7 +5,6 @@
 
 G_BEGIN_DECLS
 
-void siyu_shop_chooser_open   (GtkWindow *parent);
-void siyu_shop_chooser_create (GtkWindow *parent);
+void siyu_shop_chooser_open (GtkWindow *parent);
 
 G_END_DECLS

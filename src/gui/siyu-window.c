@@ -7,17 +7,19 @@
 
 #include "siyu-overview-page.h"
 #include "siyu-preferences-window.h"
-#include "siyu-shop-chooser.h"
 #include "siyu-window-private.h"
 
-/* One window per open shop: a sidebar of places, each a page.  Only places
- * that work are listed; a new place is one line in this table. */
+/* The places of a shop, in the order of the sidebar.  Only places that work
+ * are listed; a new place is one line here.  Each page is a widget with a
+ * construct-only "runner" property, made when the window opens; a page
+ * that can count its figures again has a "page.reload" action. */
 static const struct {
   const char *name;
   const char *title;
   const char *icon;
   GType     (*get_type) (void);
 } places[] = {
+  /* Translators: a place in the sidebar of a shop's window. */
   { "overview", N_("Overview"), "view-grid-symbolic", siyu_overview_page_get_type },
 };
 
@@ -33,15 +35,15 @@ struct _SiyuWindow
   GtkStack             *stack;
   AdwWindowTitle       *window_title;
 
-  SiyuShop             *shop;
-  SiyuOverviewPage     *overview;
+  SiyuShopRunner       *runner;
+  gulong                changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuWindow, siyu_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
-  PROP_SHOP,
+  PROP_RUNNER,
   N_PROPS
 };
 
@@ -57,7 +59,7 @@ static void
 update_titles (SiyuWindow *self)
 {
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->place_list);
-  const char *name = siyu_shop_get_name (self->shop);
+  const char *name = siyu_shop_runner_get_name (self->runner);
 
   gtk_window_set_title (GTK_WINDOW (self), name);
   adw_window_title_set_title (self->window_title, name);
@@ -66,13 +68,45 @@ update_titles (SiyuWindow *self)
 }
 
 static void
+show_place (SiyuWindow *self,
+            guint       index)
+{
+  gtk_stack_set_visible_child_name (self->stack, places[index].name);
+  update_titles (self);
+}
+
+static void
 place_activated_cb (GtkListBox    *list,
                     GtkListBoxRow *row,
                     SiyuWindow    *self)
 {
-  gtk_stack_set_visible_child_name (self->stack, places[gtk_list_box_row_get_index (row)].name);
-  update_titles (self);
+  show_place (self, gtk_list_box_row_get_index (row));
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+runner_settings_changed_cb (SiyuWindow *self)
+{
+  update_titles (self);
+}
+
+static GtkWidget *
+place_row_new (guint index)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (_(places[index].title));
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (places[index].icon));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
+                                  -1);
+
+  return row;
 }
 
 static void
@@ -80,24 +114,14 @@ build_places (SiyuWindow *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
     {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *label = gtk_label_new (_(places[i].title));
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *page = g_object_new (places[i].get_type (), NULL);
+      GtkWidget *page = g_object_new (places[i].get_type (), "runner", self->runner, NULL);
 
-      gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (places[i].icon));
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_box_append (GTK_BOX (box), label);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, _(places[i].title), -1);
-      gtk_list_box_append (self->place_list, row);
-
+      gtk_list_box_append (self->place_list, place_row_new (i));
       gtk_stack_add_named (self->stack, page, places[i].name);
-      if (SIYU_IS_OVERVIEW_PAGE (page))
-        self->overview = SIYU_OVERVIEW_PAGE (page);
     }
 
   gtk_list_box_select_row (self->place_list, gtk_list_box_get_row_at_index (self->place_list, 0));
+  show_place (self, 0);
 }
 
 static void
@@ -113,7 +137,11 @@ reload_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  siyu_overview_page_reload (SIYU_WINDOW (widget)->overview);
+  SiyuWindow *self = SIYU_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+
+  if (page != NULL)
+    gtk_widget_activate_action (page, "page.reload", NULL);
 }
 
 static void
@@ -126,22 +154,6 @@ preferences_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (siyu_preferences_window_new (self)));
 }
 
-static void
-new_shop_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  siyu_shop_chooser_create (GTK_WINDOW (widget));
-}
-
-static void
-open_shop_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  siyu_shop_chooser_open (GTK_WINDOW (widget));
-}
-
 static gboolean
 siyu_window_close_request (GtkWindow *window)
 {
@@ -149,25 +161,15 @@ siyu_window_close_request (GtkWindow *window)
   GSettings *settings = settings_of (self);
   int width, height;
 
+  /* The size the window has when not maximized. */
   gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (settings);
   g_settings_set_int (settings, "window-width", width);
   g_settings_set_int (settings, "window-height", height);
   g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (settings);
 
   return GTK_WINDOW_CLASS (siyu_window_parent_class)->close_request (window);
-}
-
-/* Needs the application, which is set only after construction. */
-static void
-restore_size (SiyuWindow *self)
-{
-  GSettings *settings = settings_of (self);
-
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (settings, "window-width"),
-                               g_settings_get_int (settings, "window-height"));
-  if (g_settings_get_boolean (settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
 }
 
 static void
@@ -178,13 +180,19 @@ siyu_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (siyu_window_parent_class)->constructed (object);
 
+  g_assert (self->runner != NULL);
+
   separator = adw_leaflet_insert_child_after (self->leaflet, gtk_separator_new (GTK_ORIENTATION_VERTICAL),
                                               self->sidebar);
   adw_leaflet_page_set_navigatable (separator, FALSE);
 
   build_places (self);
-  siyu_overview_page_set_shop (self->overview, self->shop);
-  update_titles (self);
+  /* Folded, the window opens on the first place; the sidebar is one step
+   * back. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+
+  self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
+                                               G_CALLBACK (runner_settings_changed_cb), self);
 }
 
 static void
@@ -197,8 +205,8 @@ siyu_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SHOP:
-      g_value_set_object (value, self->shop);
+    case PROP_RUNNER:
+      g_value_set_object (value, self->runner);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -215,8 +223,8 @@ siyu_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SHOP:
-      self->shop = g_value_dup_object (value);
+    case PROP_RUNNER:
+      self->runner = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -226,6 +234,10 @@ siyu_window_set_property (GObject      *object,
 static void
 siyu_window_dispose (GObject *object)
 {
+  SiyuWindow *self = (SiyuWindow *)object;
+
+  if (self->runner != NULL)
+    g_clear_signal_handler (&self->changed_id, self->runner);
   gtk_widget_dispose_template (GTK_WIDGET (object), SIYU_TYPE_WINDOW);
 
   G_OBJECT_CLASS (siyu_window_parent_class)->dispose (object);
@@ -236,7 +248,7 @@ siyu_window_finalize (GObject *object)
 {
   SiyuWindow *self = (SiyuWindow *)object;
 
-  g_clear_object (&self->shop);
+  g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (siyu_window_parent_class)->finalize (object);
 }
@@ -255,9 +267,9 @@ siyu_window_class_init (SiyuWindowClass *klass)
   object_class->set_property = siyu_window_set_property;
   window_class->close_request = siyu_window_close_request;
 
-  properties[PROP_SHOP] =
-    g_param_spec_object ("shop", NULL, NULL,
-                         SIYU_TYPE_SHOP,
+  properties[PROP_RUNNER] =
+    g_param_spec_object ("runner", NULL, NULL,
+                         SIYU_TYPE_SHOP_RUNNER,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -274,8 +286,6 @@ siyu_window_class_init (SiyuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
-  gtk_widget_class_install_action (widget_class, "win.new-shop", NULL, new_shop_action);
-  gtk_widget_class_install_action (widget_class, "win.open-shop", NULL, open_shop_action);
 }
 
 static void
@@ -284,37 +294,42 @@ siyu_window_init (SiyuWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/**
+ * siyu_window_new:
+ * @shop: a shop that no other thread uses; the window takes it over
+ *
+ * Restores the size the last window had.
+ */
 SiyuWindow *
 siyu_window_new (SiyuApplication *application,
                  SiyuShop        *shop)
 {
+  g_autoptr(SiyuShopRunner) runner = NULL;
   SiyuWindow *self;
+  GSettings *settings;
 
   g_return_val_if_fail (SIYU_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
 
-  self = g_object_new (SIYU_TYPE_WINDOW, "application", application, "shop", shop, NULL);
-  restore_size (self);
+  runner = siyu_shop_runner_new (shop);
+  settings = siyu_application_get_settings (application);
+  self = g_object_new (SIYU_TYPE_WINDOW,
+                       "application", application,
+                       "runner", runner,
+                       "default-width", g_settings_get_int (settings, "window-width"),
+                       "default-height", g_settings_get_int (settings, "window-height"),
+                       "maximized", g_settings_get_boolean (settings, "window-maximized"),
+                       NULL);
 
   return self;
 }
 
-SiyuShop *
-siyu_window_get_shop (SiyuWindow *self)
+SiyuShopRunner *
+siyu_window_get_runner (SiyuWindow *self)
 {
   g_return_val_if_fail (SIYU_IS_WINDOW (self), NULL);
 
-  return self->shop;
-}
-
-/* After a setting of the shop changed: titles and figures follow. */
-void
-siyu_window_shop_changed (SiyuWindow *self)
-{
-  g_return_if_fail (SIYU_IS_WINDOW (self));
-
-  update_titles (self);
-  siyu_overview_page_reload (self->overview);
+  return self->runner;
 }
 
 void
@@ -329,11 +344,17 @@ siyu_window_add_toast (SiyuWindow *self,
 SiyuOverviewPage *
 _siyu_window_get_overview (SiyuWindow *self)
 {
-  return self->overview;
+  return SIYU_OVERVIEW_PAGE (gtk_stack_get_child_by_name (self->stack, "overview"));
 }
 
 const char *
 _siyu_window_get_title (SiyuWindow *self)
 {
   return adw_window_title_get_title (self->window_title);
+}
+
+gboolean
+_siyu_window_get_folded (SiyuWindow *self)
+{
+  return adw_leaflet_get_folded (self->leaflet);
 }

@@ -4,18 +4,17 @@
 #include <adwaita.h>
 
 #include "siyu-application.h"
-#include "siyu-shop.h"
+#include "siyu-shop-runner.h"
 
 G_BEGIN_DECLS
 
 #define SIYU_TYPE_WINDOW (siyu_window_get_type ())
 G_DECLARE_FINAL_TYPE (SiyuWindow, siyu_window, SIYU, WINDOW, AdwApplicationWindow)
 
-SiyuWindow *siyu_window_new           (SiyuApplication *application,
-                                       SiyuShop        *shop);
-SiyuShop   *siyu_window_get_shop      (SiyuWindow      *self);
-void        siyu_window_shop_changed  (SiyuWindow      *self);
-void        siyu_window_add_toast     (SiyuWindow      *self,
-                                       const char      *text);
+SiyuWindow     *siyu_window_new        (SiyuApplication *application,
+                                        SiyuShop        *shop);
+SiyuShopRunner *siyu_window_get_runner (SiyuWindow      *self);
+void            siyu_window_add_toast  (SiyuWindow      *self,
+                                        const char      *text);
 
 G_END_DECLS
