@@ -191,9 +191,7 @@ has_orders_cb (GObject      *object,
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), !has_orders);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->currency_row),
-                               has_orders
-                               ? _("The shop has orders, so its currency can no longer change")
-                               : _("Amounts are kept in this currency. It cannot change once the shop has orders."));
+                               has_orders ? _("Fixed: the shop has orders in it") : _("Fixed once the shop has orders"));
 }
 
 static void

@@ -15,6 +15,7 @@ struct _SiyuWelcomeWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  GtkWidget            *status_page;
   GtkListBox           *recent_list;
   GtkWidget            *recent_group;
   GtkRevealer          *demo_revealer;
@@ -104,6 +105,11 @@ fill_recent (SiyuWelcomeWindow *self)
       }
 
   gtk_widget_set_visible (self->recent_group, shown > 0);
+  /* Less welcome, more room for the shops. */
+  if (shown > 0)
+    gtk_widget_add_css_class (self->status_page, "compact");
+  else
+    gtk_widget_remove_css_class (self->status_page, "compact");
 }
 
 static void
@@ -166,6 +172,7 @@ demo_finished (SiyuWelcomeWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-demo", FALSE);
   gtk_revealer_set_reveal_child (self->demo_revealer, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_revealer), FALSE);
   gtk_widget_set_sensitive (self->buttons, TRUE);
 }
 
@@ -241,6 +248,7 @@ siyu_welcome_window_class_init (SiyuWelcomeWindowClass *klass)
   object_class->finalize = siyu_welcome_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/siyu/Siyu/siyu-welcome-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SiyuWelcomeWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, SiyuWelcomeWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, SiyuWelcomeWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, SiyuWelcomeWindow, demo_revealer);
@@ -294,6 +302,7 @@ siyu_welcome_window_build_demo (SiyuWelcomeWindow *self)
   self->demo_cancellable = g_cancellable_new ();
   self->progress = 0;
   gtk_progress_bar_set_fraction (self->demo_progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->demo_revealer, TRUE);
   gtk_widget_set_sensitive (self->buttons, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-demo", TRUE);
