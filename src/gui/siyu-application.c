@@ -391,6 +391,8 @@ siyu_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (siyu_application_parent_class)->startup (application);
 
+  /* Translators: the application's name; 私域 in Chinese. */
+  g_set_application_name (_("Siyu"));
   gtk_window_set_default_icon_name (SIYU_ICON_NAME);
   self->settings = g_settings_new ("io.github.siyu.Siyu");
 
@@ -398,7 +400,7 @@ siyu_application_startup (GApplication *application)
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), shortcuts[i].action, shortcuts[i].accels);
 
-  g_signal_connect (self, "notify::active-window", G_CALLBACK (active_window_changed_cb), NULL);
+  g_signal_connect_swapped (self, "notify::active-window", G_CALLBACK (active_window_changed_cb), self);
   active_window_changed_cb (self);
 }
 
