@@ -432,6 +432,59 @@ test_preferences_settings (void)
   destroy_window (empty_window);
 }
 
+static SiyuPreferencesWindow *
+find_preferences (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SIYU_IS_PREFERENCES_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+/* One Preferences window per shop; a file refused while a shop is open is
+ * explained over the shop's window. */
+static void
+test_preferences_once (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *bad = g_build_filename (dir, "empty.siyu", NULL);
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "Corner Tea");
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuPreferencesWindow *preferences;
+  g_autofree char *contents = NULL;
+  guint n_windows = 0;
+  gsize length;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (figures_ready, _siyu_window_get_overview (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
+  preferences = find_preferences ();
+  g_assert_nonnull (preferences);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    n_windows += SIYU_IS_PREFERENCES_WINDOW (l->data);
+  g_assert_cmpuint (n_windows, ==, 1);
+  wait_for (preferences_idle, preferences);
+  destroy_window (preferences);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
+  g_assert_nonnull (find_preferences ());
+  wait_for (preferences_idle, find_preferences ());
+
+  g_assert_true (g_file_set_contents (bad, "", 0, NULL));
+  siyu_application_open_path (app, bad, NULL);
+  wait_for (dialog_shown, NULL);
+  g_assert_null (find_welcome_window ());
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (find_dialog ())) == GTK_WINDOW (find_preferences ()) ||
+                 gtk_window_get_transient_for (GTK_WINDOW (find_dialog ())) == GTK_WINDOW (window));
+  contents = siyu_test_read_file (bad, &length);
+  g_assert_cmpuint (length, ==, 0);
+
+  close_all ();
+}
+
 /* A file that is not a shop is refused with the core's words, and is left
  * exactly as it was. */
 static void
@@ -743,6 +796,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/empty-shop", test_empty_shop);
   g_test_add_func ("/siyu/ui/preferences-rename", test_preferences_rename);
   g_test_add_func ("/siyu/ui/preferences-settings", test_preferences_settings);
+  g_test_add_func ("/siyu/ui/preferences-once", test_preferences_once);
   g_test_add_func ("/siyu/ui/open-refused", test_open_refused);
   g_test_add_func ("/siyu/ui/open-remembers", test_open_remembers);
   g_test_add_func ("/siyu/ui/welcome-recent", test_welcome_recent);

@@ -136,9 +136,9 @@ shop_opened_cb (GObject      *object,
   if (shop == NULL)
     {
       /* A window closed meanwhile, or a file from the command line: the
-       * welcome window carries the message. */
+       * window in front carries the message, or else the welcome window. */
       if (parent == NULL || gtk_window_get_application (parent) == NULL)
-        g_set_object (&parent, GTK_WINDOW (show_welcome (self)));
+        g_set_object (&parent, parent_window (self));
       siyu_application_show_error (parent, _("Could Not Open the Shop"), error);
     }
   else if ((window = find_shop_window (self, path)) != NULL)
@@ -234,6 +234,13 @@ new_shop_action (GSimpleAction *action,
                  gpointer       user_data)
 {
   SiyuApplication *self = user_data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SIYU_IS_NEW_SHOP_DIALOG (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
 
   gtk_window_present (GTK_WINDOW (siyu_new_shop_dialog_new (parent_window (self))));
 }

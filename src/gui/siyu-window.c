@@ -37,6 +37,7 @@ struct _SiyuWindow
 
   SiyuShopRunner       *runner;
   gulong                changed_id;
+  GtkWindow            *preferences;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuWindow, siyu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -145,13 +146,26 @@ reload_action (GtkWidget  *widget,
 }
 
 static void
+preferences_destroyed_cb (SiyuWindow *self)
+{
+  self->preferences = NULL;
+}
+
+/* One Preferences window per shop. */
+static void
 preferences_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   SiyuWindow *self = SIYU_WINDOW (widget);
 
-  gtk_window_present (GTK_WINDOW (siyu_preferences_window_new (self)));
+  if (self->preferences == NULL)
+    {
+      self->preferences = GTK_WINDOW (siyu_preferences_window_new (self));
+      g_signal_connect_object (self->preferences, "destroy", G_CALLBACK (preferences_destroyed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (self->preferences);
 }
 
 static gboolean
