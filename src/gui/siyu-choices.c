@@ -18,61 +18,69 @@ typedef struct {
   const char *name;
 } Choice;
 
+/* Hong Kong is a time zone and a phone region, and may be called
+ * differently as each: their names have contexts, the same as in the
+ * tables below. */
+#define CURRENCY_CONTEXT     "currency"
+#define TIME_ZONE_CONTEXT    "time zone"
+#define PHONE_REGION_CONTEXT "phone region"
+
 static const Choice currencies[] = {
   /* Translators: currency names; the ISO code is shown beside them. */
-  { "CNY", N_("Chinese yuan") },
-  { "HKD", N_("Hong Kong dollar") },
-  { "MOP", N_("Macao pataca") },
-  { "TWD", N_("New Taiwan dollar") },
-  { "SGD", N_("Singapore dollar") },
-  { "MYR", N_("Malaysian ringgit") },
-  { "JPY", N_("Japanese yen") },
-  { "KRW", N_("South Korean won") },
-  { "USD", N_("US dollar") },
-  { "CAD", N_("Canadian dollar") },
-  { "AUD", N_("Australian dollar") },
-  { "EUR", N_("Euro") },
-  { "GBP", N_("Pound sterling") },
+  { "CNY", NC_("currency", "Chinese yuan") },
+  { "HKD", NC_("currency", "Hong Kong dollar") },
+  { "MOP", NC_("currency", "Macao pataca") },
+  { "TWD", NC_("currency", "New Taiwan dollar") },
+  { "SGD", NC_("currency", "Singapore dollar") },
+  { "MYR", NC_("currency", "Malaysian ringgit") },
+  { "JPY", NC_("currency", "Japanese yen") },
+  { "KRW", NC_("currency", "South Korean won") },
+  { "USD", NC_("currency", "US dollar") },
+  { "CAD", NC_("currency", "Canadian dollar") },
+  { "AUD", NC_("currency", "Australian dollar") },
+  { "EUR", NC_("currency", "Euro") },
+  { "GBP", NC_("currency", "Pound sterling") },
 };
 
 /* The zones most shops are in; a shop elsewhere keeps the zone it was given
  * with siyu-cli. */
 static const Choice time_zones[] = {
   /* Translators: the time zone Asia/Shanghai, the standard time of all of China. */
-  { "Asia/Shanghai", N_("Beijing Time") },
+  { "Asia/Shanghai", NC_("time zone", "Beijing Time") },
   /* Translators: time zones, named after their main city. */
-  { "Asia/Hong_Kong", N_("Hong Kong") },
-  { "Asia/Macau", N_("Macao") },
-  { "Asia/Taipei", N_("Taipei") },
-  { "Asia/Singapore", N_("Singapore") },
-  { "Asia/Kuala_Lumpur", N_("Kuala Lumpur") },
-  { "Asia/Tokyo", N_("Tokyo") },
-  { "America/Los_Angeles", N_("Los Angeles") },
-  { "America/New_York", N_("New York") },
-  { "Europe/London", N_("London") },
+  { "Asia/Hong_Kong", NC_("time zone", "Hong Kong") },
+  { "Asia/Macau", NC_("time zone", "Macao") },
+  { "Asia/Taipei", NC_("time zone", "Taipei") },
+  { "Asia/Singapore", NC_("time zone", "Singapore") },
+  { "Asia/Kuala_Lumpur", NC_("time zone", "Kuala Lumpur") },
+  { "Asia/Tokyo", NC_("time zone", "Tokyo") },
+  { "America/Los_Angeles", NC_("time zone", "Los Angeles") },
+  { "America/New_York", NC_("time zone", "New York") },
+  { "Europe/London", NC_("time zone", "London") },
   /* Translators: Coordinated Universal Time. */
-  { "UTC", N_("UTC") },
+  { "UTC", NC_("time zone", "UTC") },
 };
 
 static const Choice phone_regions[] = {
   /* Translators: where phone numbers written without a country code are from; the country code is shown beside. */
-  { "CN", N_("Chinese mainland") },
-  { "HK", N_("Hong Kong") },
-  { "MO", N_("Macao") },
-  { "TW", N_("Taiwan") },
-  { "SG", N_("Singapore") },
-  { "US", N_("United States") },
-  { "CA", N_("Canada") },
+  { "CN", NC_("phone region", "Chinese mainland") },
+  { "HK", NC_("phone region", "Hong Kong") },
+  { "MO", NC_("phone region", "Macao") },
+  { "TW", NC_("phone region", "Taiwan") },
+  { "SG", NC_("phone region", "Singapore") },
+  { "US", NC_("phone region", "United States") },
+  { "CA", NC_("phone region", "Canada") },
 };
 
 static const char *
 find_name (const Choice *choices,
            guint         n_choices,
+           const char   *context,
            const char   *id)
 {
   for (guint i = 0; i < n_choices; i++)
     if (g_strcmp0 (choices[i].id, id) == 0)
-      return _(choices[i].name);
+      return g_dpgettext2 (GETTEXT_PACKAGE, context, choices[i].name);
 
   return NULL;
 }
@@ -80,7 +88,7 @@ find_name (const Choice *choices,
 static char *
 describe_currency (const char *code)
 {
-  const char *name = find_name (currencies, G_N_ELEMENTS (currencies), code);
+  const char *name = find_name (currencies, G_N_ELEMENTS (currencies), CURRENCY_CONTEXT, code);
 
   if (name == NULL)
     return g_strdup (code);
@@ -93,7 +101,7 @@ describe_currency (const char *code)
 static char *
 describe_time_zone (const char *id)
 {
-  const char *name = find_name (time_zones, G_N_ELEMENTS (time_zones), id);
+  const char *name = find_name (time_zones, G_N_ELEMENTS (time_zones), TIME_ZONE_CONTEXT, id);
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (id);
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *offset = NULL;
@@ -123,7 +131,7 @@ describe_phone_region (const char *region)
     { "CN", "+86" }, { "HK", "+852" }, { "MO", "+853" }, { "TW", "+886" },
     { "SG", "+65" }, { "US", "+1" }, { "CA", "+1" },
   };
-  const char *name = find_name (phone_regions, G_N_ELEMENTS (phone_regions), region);
+  const char *name = find_name (phone_regions, G_N_ELEMENTS (phone_regions), PHONE_REGION_CONTEXT, region);
 
   if (name == NULL)
     return g_strdup (region);
