@@ -79,6 +79,7 @@ static void
 test_parse_time (void)
 {
   g_autoptr(GTimeZone) tz = siyu_time_zone_new ("Asia/Shanghai");
+  g_autoptr(GTimeZone) ny = siyu_time_zone_new ("America/New_York");
 
   assert_time (tz, "2025-03-01 14:05:09", SIYU_PARSE_OK, 1740809109);
   assert_time (tz, "2025/3/1 14:05", SIYU_PARSE_OK, 1740809100);
@@ -89,6 +90,7 @@ test_parse_time (void)
   assert_time (tz, "2025\xe5\xb9\xb4" "3\xe6\x9c\x88" "1\xe6\x97\xa5 14:05", SIYU_PARSE_OK, 1740809100);
   assert_time (tz, "2025\xe5\xb9\xb4" "3\xe6\x9c\x88" "1\xe6\x97\xa5", SIYU_PARSE_OK, 1740758400);
   assert_time (tz, "2025-03-01", SIYU_PARSE_OK, 1740758400);
+  assert_time (ny, "2024-03-10 12:00", SIYU_PARSE_OK, 1710086400);
 
   assert_time (tz, "", SIYU_PARSE_EMPTY, 0);
   assert_time (tz, "2025-02-30", SIYU_PARSE_IMPOSSIBLE_DATE, 0);
@@ -117,6 +119,8 @@ test_parse_excel_serial (void)
   g_assert_cmpint (utc, ==, G_GINT64_CONSTANT (-2208988800));
   g_assert_cmpint (siyu_parse_excel_serial ("61", utc_tz, &utc), ==, SIYU_PARSE_OK);
   g_assert_cmpint (utc, ==, G_GINT64_CONSTANT (-2203891200));
+  g_assert_cmpint (siyu_parse_excel_serial ("45716.999999999", tz, &utc), ==, SIYU_PARSE_OK);
+  g_assert_cmpint (utc, ==, 1740758400);
 
   g_assert_cmpint (siyu_parse_excel_serial ("60", utc_tz, &utc), ==, SIYU_PARSE_IMPOSSIBLE_DATE);
   g_assert_cmpint (siyu_parse_excel_serial ("0", utc_tz, &utc), ==, SIYU_PARSE_IMPOSSIBLE_DATE);

@@ -240,10 +240,13 @@ local_time (GTimeZone *tz,
 {
   g_autoptr(GDateTime) dt = NULL;
 
-  dt = g_date_time_new (tz, year, month, day, 0, 0, 0);
+  /* The wall-clock time, not midnight plus seconds: a day with a daylight
+   * saving change is not 86400 seconds long. */
+  dt = g_date_time_new (tz, year, month, day,
+                        seconds / 3600, seconds / 60 % 60, seconds % 60);
   if (dt == NULL)
     return SIYU_PARSE_IMPOSSIBLE_DATE;
-  *utc = g_date_time_to_unix (dt) + seconds;
+  *utc = g_date_time_to_unix (dt);
   return SIYU_PARSE_OK;
 }
 
@@ -409,6 +412,12 @@ siyu_parse_excel_serial (const char *text,
 
   seconds = (fraction * 86400 + scale / 2) / scale;
   day = siyu_day_from_ymd (1899, 12, serial < 60 ? 31 : 30) + (SiyuDay) serial;
+  /* A fraction that rounds up to midnight belongs to the next day. */
+  if (seconds == 86400)
+    {
+      seconds = 0;
+      day++;
+    }
   siyu_day_to_ymd (day, &year, &month, &mday);
   return local_time (tz, year, month, mday, (int) seconds, utc);
 }
