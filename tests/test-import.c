@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
+#include "siyu-csv-reader.h"
 #include "siyu-parse.h"
 #include "siyu-time.h"
 
@@ -129,6 +132,133 @@ test_parse_excel_serial (void)
   g_assert_cmpint (siyu_parse_excel_serial ("", utc_tz, &utc), ==, SIYU_PARSE_EMPTY);
 }
 
+static SiyuCsvReader *
+reader_for (const char *data,
+            gssize      len,
+            const char *encoding)
+{
+  g_autoptr(GInputStream) stream = NULL;
+
+  if (len < 0)
+    len = (gssize) strlen (data);
+  stream = g_memory_input_stream_new_from_data (g_memdup2 (data, (gsize) len), len, g_free);
+  return siyu_csv_reader_new (stream, encoding);
+}
+
+static void
+assert_row (SiyuCsvReader      *reader,
+            guint               row,
+            const char *const  *expected)
+{
+  g_autoptr(GError) error = NULL;
+  const char *const *fields;
+
+  g_assert_cmpint (siyu_csv_reader_next (reader, NULL, &error), ==, SIYU_CSV_ROW);
+  g_assert_no_error (error);
+  g_assert_cmpuint (siyu_csv_reader_get_row (reader), ==, row);
+  fields = siyu_csv_reader_get_fields (reader, NULL);
+  g_assert_cmpstrv (fields, expected);
+}
+
+static void
+test_csv_utf8 (void)
+{
+  g_autoptr(SiyuCsvReader) reader = NULL;
+
+  reader = reader_for ("\xef\xbb\xbf" "name,note\r\n"
+                       "\xe5\xbc\xa0\xe4\xb8\x89,\"two\r\nlines, \"\"quoted\"\"\"\r\n"
+                       "  Li Si  ,\r\n", -1, NULL);
+  assert_row (reader, 1, (const char *const[]) { "name", "note", NULL });
+  assert_row (reader, 2, (const char *const[]) { "\xe5\xbc\xa0\xe4\xb8\x89", "two\r\nlines, \"quoted\"", NULL });
+  assert_row (reader, 3, (const char *const[]) { "Li Si", "", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (reader, NULL, NULL), ==, SIYU_CSV_END);
+  g_assert_cmpstr (siyu_csv_reader_get_encoding (reader), ==, "UTF-8");
+  g_assert_cmpint (siyu_csv_reader_get_delimiter (reader), ==, ',');
+}
+
+static void
+test_csv_gb18030 (void)
+{
+  const char *text = "\xe5\xa7\x93\xe5\x90\x8d;\xe6\x89\x8b\xe6\x9c\xba\n"   /* 姓名;手机 */
+                     "\xe5\xbc\xa0\xe4\xb8\x89;13800138000\n";               /* 张三 */
+  g_autofree char *gb = NULL;
+  gsize len = 0;
+  g_autoptr(SiyuCsvReader) reader = NULL;
+  g_autoptr(SiyuCsvReader) as_utf8 = NULL;
+
+  gb = g_convert (text, -1, "GB18030", "UTF-8", NULL, &len, NULL);
+  g_assert_nonnull (gb);
+
+  reader = reader_for (gb, (gssize) len, NULL);
+  assert_row (reader, 1, (const char *const[]) { "\xe5\xa7\x93\xe5\x90\x8d", "\xe6\x89\x8b\xe6\x9c\xba", NULL });
+  assert_row (reader, 2, (const char *const[]) { "\xe5\xbc\xa0\xe4\xb8\x89", "13800138000", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (reader, NULL, NULL), ==, SIYU_CSV_END);
+  g_assert_cmpstr (siyu_csv_reader_get_encoding (reader), ==, "GB18030");
+  g_assert_cmpint (siyu_csv_reader_get_delimiter (reader), ==, ';');
+
+  /* Read as UTF-8, the first field that is not names its row and column. */
+  as_utf8 = reader_for (gb, (gssize) len, "UTF-8");
+  g_assert_cmpint (siyu_csv_reader_next (as_utf8, NULL, NULL), ==, SIYU_CSV_BAD_ENCODING);
+  g_assert_cmpuint (siyu_csv_reader_get_row (as_utf8), ==, 1);
+  g_assert_cmpuint (siyu_csv_reader_get_column (as_utf8), ==, 1);
+}
+
+static void
+test_csv_tab (void)
+{
+  g_autoptr(SiyuCsvReader) reader = reader_for ("a\tb c\n1\t 2 \n", -1, NULL);
+
+  assert_row (reader, 1, (const char *const[]) { "a", "b c", NULL });
+  assert_row (reader, 2, (const char *const[]) { "1", "2", NULL });
+  g_assert_cmpint (siyu_csv_reader_get_delimiter (reader), ==, '\t');
+}
+
+static void
+test_csv_bad_quotes (void)
+{
+  g_autoptr(SiyuCsvReader) unterminated = reader_for ("a,b\n1,2\n3,\"x\n4,5\n", -1, NULL);
+  g_autoptr(SiyuCsvReader) stray = reader_for ("a,b\n1,x\"y\n", -1, NULL);
+  g_autoptr(SiyuCsvReader) empty = reader_for ("", 0, NULL);
+
+  assert_row (unterminated, 1, (const char *const[]) { "a", "b", NULL });
+  assert_row (unterminated, 2, (const char *const[]) { "1", "2", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (unterminated, NULL, NULL), ==, SIYU_CSV_UNTERMINATED_QUOTE);
+  g_assert_cmpuint (siyu_csv_reader_get_row (unterminated), ==, 3);
+
+  assert_row (stray, 1, (const char *const[]) { "a", "b", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (stray, NULL, NULL), ==, SIYU_CSV_BAD_QUOTE);
+  g_assert_cmpuint (siyu_csv_reader_get_row (stray), ==, 2);
+
+  g_assert_cmpint (siyu_csv_reader_next (empty, NULL, NULL), ==, SIYU_CSV_END);
+  g_assert_cmpuint (siyu_csv_reader_get_row (empty), ==, 0);
+}
+
+static void
+test_csv_blocks (void)
+{
+  g_autoptr(GString) text = g_string_new ("order_ref,phone\n");
+  g_autoptr(SiyuCsvReader) reader = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  guint rows = 0;
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (text, "T%u,\"1380013%04u\"\n", i, i % 10000);
+
+  reader = reader_for (text->str, (gssize) text->len, NULL);
+  while (siyu_csv_reader_next (reader, NULL, NULL) == SIYU_CSV_ROW)
+    rows++;
+  g_assert_cmpuint (rows, ==, 20001);
+  g_assert_cmpuint (siyu_csv_reader_get_offset (reader), ==, text->len);
+  g_clear_pointer (&reader, siyu_csv_reader_free);
+
+  reader = reader_for (text->str, (gssize) text->len, NULL);
+  g_assert_cmpint (siyu_csv_reader_next (reader, cancellable, &error), ==, SIYU_CSV_ROW);
+  while (siyu_csv_reader_next (reader, cancellable, &error) == SIYU_CSV_ROW)
+    g_cancellable_cancel (cancellable);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -138,6 +268,11 @@ main (int   argc,
   g_test_add_func ("/siyu/import/parse-amount", test_parse_amount);
   g_test_add_func ("/siyu/import/parse-time", test_parse_time);
   g_test_add_func ("/siyu/import/parse-excel-serial", test_parse_excel_serial);
+  g_test_add_func ("/siyu/import/csv-utf8", test_csv_utf8);
+  g_test_add_func ("/siyu/import/csv-gb18030", test_csv_gb18030);
+  g_test_add_func ("/siyu/import/csv-tab", test_csv_tab);
+  g_test_add_func ("/siyu/import/csv-bad-quotes", test_csv_bad_quotes);
+  g_test_add_func ("/siyu/import/csv-blocks", test_csv_blocks);
 
   return g_test_run ();
 }

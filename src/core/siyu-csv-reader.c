@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-csv-reader"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <csv.h>
+
+#include "siyu-csv-reader.h"
+
+/* Reads a CSV file a block at a time with libcsv, so that memory stays
+ * flat however long the file is.  Fields are split on the raw bytes and
+ * converted afterwards: in GB18030 no byte of a multi-byte character is
+ * a quote, a delimiter or a line end, so splitting before converting is
+ * safe, and a field that does not convert can be named by row and column. */
+
+#define BLOCK_SIZE (64 * 1024)
+
+struct _SiyuCsvReader
+{
+  GInputStream *stream;
+  char *encoding;
+  char delimiter;
+  struct csv_parser parser;
+  gboolean started;
+  gboolean finished;
+  SiyuCsvStatus pending;
+  guchar *block;
+  GPtrArray *building;
+  GQueue rows;
+  GPtrArray *fields;
+  guint row;
+  guint column;
+  guint64 offset;
+};
+
+static gboolean
+is_utf8_prefix (const guchar *data,
+                gsize         len)
+{
+  const char *end;
+
+  if (g_utf8_validate ((const char *) data, (gssize) len, &end))
+    return TRUE;
+  /* A block may end inside a character: that is not an encoding error. */
+  return len - (gsize) (end - (const char *) data) < 4 &&
+         g_utf8_get_char_validated (end, (gssize) (len - (gsize) (end - (const char *) data))) == (gunichar) -2;
+}
+
+/* The delimiter is the most frequent of comma, semicolon and tab in the
+ * header line, outside quotes; a header with none of them is one column. */
+static char
+detect_delimiter (const guchar *data,
+                  gsize         len)
+{
+  static const char candidates[] = { ',', ';', '\t' };
+  guint counts[G_N_ELEMENTS (candidates)] = { 0, };
+  gboolean quoted = FALSE;
+  guint best = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (data[i] == '"')
+        quoted = !quoted;
+      else if (!quoted && (data[i] == '\n' || data[i] == '\r'))
+        break;
+      else if (!quoted)
+        for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
+          if (data[i] == (guchar) candidates[c])
+            counts[c]++;
+    }
+  for (guint c = 1; c < G_N_ELEMENTS (candidates); c++)
+    if (counts[c] > counts[best])
+      best = c;
+  return candidates[best];
+}
+
+static int
+is_space (unsigned char c)
+{
+  return c == ' ';
+}
+
+static void
+field_cb (void   *data,
+          size_t  len,
+          void   *user_data)
+{
+  SiyuCsvReader *self = user_data;
+
+  g_ptr_array_add (self->building, g_strndup (data != NULL ? data : "", len));
+}
+
+static void
+row_cb (int   c,
+        void *user_data)
+{
+  SiyuCsvReader *self = user_data;
+
+  g_queue_push_tail (&self->rows, self->building);
+  self->building = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+start (SiyuCsvReader *self,
+       const guchar **data,
+       gsize         *len)
+{
+  gboolean bom = *len >= 3 && memcmp (*data, "\xef\xbb\xbf", 3) == 0;
+
+  if (bom)
+    {
+      *data += 3;
+      *len -= 3;
+    }
+  if (self->encoding == NULL)
+    self->encoding = g_strdup (bom || is_utf8_prefix (*data, *len) ? "UTF-8" : "GB18030");
+  self->delimiter = detect_delimiter (*data, *len);
+
+  csv_init (&self->parser, CSV_STRICT | CSV_STRICT_FINI);
+  csv_set_delim (&self->parser, (unsigned char) self->delimiter);
+  /* Only spaces are trimmed around unquoted fields: a tab may be the delimiter. */
+  csv_set_space_func (&self->parser, is_space);
+  self->started = TRUE;
+}
+
+static SiyuCsvStatus
+take_row (SiyuCsvReader *self)
+{
+  g_autoptr(GPtrArray) raw = g_queue_pop_head (&self->rows);
+  gboolean utf8 = g_ascii_strcasecmp (self->encoding, "UTF-8") == 0;
+
+  self->row++;
+  g_ptr_array_set_size (self->fields, 0);
+  for (guint i = 0; i < raw->len; i++)
+    {
+      char *field = g_ptr_array_index (raw, i);
+      char *text;
+
+      if (utf8)
+        text = g_utf8_validate (field, -1, NULL) ? g_strdup (field) : NULL;
+      else
+        text = g_convert (field, -1, "UTF-8", self->encoding, NULL, NULL, NULL);
+      if (text == NULL)
+        {
+          self->column = i + 1;
+          return SIYU_CSV_BAD_ENCODING;
+        }
+      g_ptr_array_add (self->fields, text);
+    }
+  self->column = 0;
+  g_ptr_array_add (self->fields, NULL);
+  return SIYU_CSV_ROW;
+}
+
+/**
+ * siyu_csv_reader_new:
+ * @stream: the file's contents
+ * @encoding: (nullable): "UTF-8", "GB18030" or another iconv name, or
+ *   %NULL to tell UTF-8 (with or without a byte order mark) from GB18030
+ *   by the first block
+ *
+ * Returns: (transfer full): a reader; nothing is read until the first
+ *   siyu_csv_reader_next().
+ */
+SiyuCsvReader *
+siyu_csv_reader_new (GInputStream *stream,
+                     const char   *encoding)
+{
+  SiyuCsvReader *self;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  self = g_new0 (SiyuCsvReader, 1);
+  self->stream = g_object_ref (stream);
+  self->encoding = g_strdup (encoding);
+  self->delimiter = ',';
+  self->pending = SIYU_CSV_ROW;
+  self->block = g_malloc (BLOCK_SIZE);
+  self->building = g_ptr_array_new_with_free_func (g_free);
+  g_queue_init (&self->rows);
+  self->fields = g_ptr_array_new_with_free_func (g_free);
+  return self;
+}
+
+void
+siyu_csv_reader_free (SiyuCsvReader *self)
+{
+  if (self == NULL)
+    return;
+  if (self->started)
+    csv_free (&self->parser);
+  g_queue_clear_full (&self->rows, (GDestroyNotify) g_ptr_array_unref);
+  g_ptr_array_unref (self->building);
+  g_ptr_array_unref (self->fields);
+  g_free (self->block);
+  g_free (self->encoding);
+  g_object_unref (self->stream);
+  g_free (self);
+}
+
+/**
+ * siyu_csv_reader_next:
+ *
+ * Moves to the next row.  Rows are counted from 1, the header included,
+ * as a spreadsheet shows them; a quoted field may span lines and still
+ * be one row.  After %SIYU_CSV_BAD_QUOTE, %SIYU_CSV_UNTERMINATED_QUOTE or
+ * %SIYU_CSV_BAD_ENCODING, siyu_csv_reader_get_row() and
+ * siyu_csv_reader_get_column() (0 when unknown) say where.  @error is set
+ * only with %SIYU_CSV_IO_ERROR, which is also how a cancel through
+ * @cancellable ends the reading.
+ */
+SiyuCsvStatus
+siyu_csv_reader_next (SiyuCsvReader  *self,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_return_val_if_fail (self != NULL, SIYU_CSV_IO_ERROR);
+  g_return_val_if_fail (error == NULL || *error == NULL, SIYU_CSV_IO_ERROR);
+
+  for (;;)
+    {
+      const guchar *data;
+      gssize n;
+      gsize len;
+
+      /* Checked per row, not per block, so that a cancel is prompt. */
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return SIYU_CSV_IO_ERROR;
+      if (!g_queue_is_empty (&self->rows))
+        return take_row (self);
+      if (self->pending != SIYU_CSV_ROW)
+        {
+          self->row++;
+          self->column = 0;
+          return self->pending;
+        }
+      if (self->finished)
+        return SIYU_CSV_END;
+
+      n = g_input_stream_read (self->stream, self->block, BLOCK_SIZE, cancellable, error);
+      if (n < 0)
+        return SIYU_CSV_IO_ERROR;
+      data = self->block;
+      len = (gsize) n;
+      if (!self->started)
+        start (self, &data, &len);
+      self->offset += (guint64) n;
+
+      if (n == 0)
+        {
+          self->finished = TRUE;
+          if (csv_fini (&self->parser, field_cb, row_cb, self) != 0)
+            self->pending = SIYU_CSV_UNTERMINATED_QUOTE;
+        }
+      else if (csv_parse (&self->parser, data, len, field_cb, row_cb, self) != len)
+        {
+          self->finished = TRUE;
+          self->pending = SIYU_CSV_BAD_QUOTE;
+        }
+    }
+}
+
+/* The fields of the current row, in UTF-8, %NULL-terminated. */
+const char *const *
+siyu_csv_reader_get_fields (SiyuCsvReader *self,
+                            guint         *n_fields)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (n_fields != NULL)
+    *n_fields = self->fields->len > 0 ? self->fields->len - 1 : 0;
+  return (const char *const *) self->fields->pdata;
+}
+
+guint
+siyu_csv_reader_get_row (SiyuCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->row;
+}
+
+guint
+siyu_csv_reader_get_column (SiyuCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->column;
+}
+
+/* The encoding in use, once the first row has been read. */
+const char *
+siyu_csv_reader_get_encoding (SiyuCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->encoding;
+}
+
+char
+siyu_csv_reader_get_delimiter (SiyuCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, '\0');
+  return self->delimiter;
+}
+
+/* How many bytes have been read, for progress. */
+guint64
+siyu_csv_reader_get_offset (SiyuCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->offset;
+}
