@@ -3,9 +3,14 @@
 
 #include <string.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+#include <glib/gstdio.h>
+
 #include "siyu-csv-reader.h"
 #include "siyu-parse.h"
 #include "siyu-time.h"
+#include "siyu-xlsx-reader.h"
 
 static void
 assert_amount (const char     *text,
@@ -259,6 +264,148 @@ test_csv_blocks (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* XLSX fixtures are zipped here, with libarchive, from XML parts written
+ * in the test, so that no binary file or tool is needed. */
+static char *
+write_zip (const char *const *parts)
+{
+  g_autofree char *dir = g_dir_make_tmp ("siyu-import-XXXXXX", NULL);
+  char *path = g_build_filename (dir, "book.xlsx", NULL);
+  struct archive *zip = archive_write_new ();
+
+  archive_write_set_format_zip (zip);
+  g_assert_cmpint (archive_write_open_filename (zip, path), ==, ARCHIVE_OK);
+  for (guint i = 0; parts[i] != NULL; i += 2)
+    {
+      struct archive_entry *entry = archive_entry_new ();
+      gsize len = strlen (parts[i + 1]);
+
+      archive_entry_set_pathname (entry, parts[i]);
+      archive_entry_set_filetype (entry, AE_IFREG);
+      archive_entry_set_perm (entry, 0644);
+      archive_entry_set_size (entry, (la_int64_t) len);
+      g_assert_cmpint (archive_write_header (zip, entry), ==, ARCHIVE_OK);
+      g_assert_cmpint (archive_write_data (zip, parts[i + 1], len), ==, (la_ssize_t) len);
+      archive_entry_free (entry);
+    }
+  g_assert_cmpint (archive_write_close (zip), ==, ARCHIVE_OK);
+  archive_write_free (zip);
+  return path;
+}
+
+static void
+remove_fixture (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+#define WORKBOOK \
+  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" \
+  "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"" \
+  " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" \
+  "<sheets><sheet name=\"Orders\" sheetId=\"1\" r:id=\"rId3\"/></sheets></workbook>"
+#define RELATIONS \
+  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" \
+  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" \
+  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>" \
+  "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>" \
+  "</Relationships>"
+#define SHARED_STRINGS \
+  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" \
+  "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"3\" uniqueCount=\"3\">" \
+  "<si><t>order_ref</t></si>" \
+  "<si><t>created_at</t></si>" \
+  "<si><r><t>\xe5\xbc\xa0</t></r><r><t xml:space=\"preserve\">\xe4\xb8\x89 </t></r>" \
+  "<rPh sb=\"0\" eb=\"1\"><t>zhang</t></rPh></si>" \
+  "</sst>"
+#define SHEET_START \
+  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" \
+  "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>" \
+  "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>" \
+  "<c r=\"C1\" t=\"inlineStr\"><is><t>name</t></is></c></row>" \
+  "<row r=\"2\"><c r=\"A2\"><v>1001</v></c><c r=\"B2\" s=\"1\"><v>45717.5868055556</v></c>" \
+  "<c r=\"C2\" t=\"s\"><v>2</v></c></row>" \
+  "<row r=\"4\"><c r=\"C4\" t=\"str\"><v>x</v></c></row>" \
+  "</sheetData>"
+
+static void
+test_xlsx_first_sheet (void)
+{
+  const char *parts[] = {
+    "[Content_Types].xml", "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
+    "xl/workbook.xml", WORKBOOK,
+    "xl/_rels/workbook.xml.rels", RELATIONS,
+    "xl/sharedStrings.xml", SHARED_STRINGS,
+    "xl/worksheets/sheet1.xml", SHEET_START "</worksheet>",
+    NULL,
+  };
+  g_autofree char *path = write_zip (parts);
+  g_autoptr(SiyuXlsxReader) reader = NULL;
+
+  g_assert_cmpint (siyu_xlsx_reader_open (path, &reader), ==, SIYU_XLSX_ROW);
+  g_assert_cmpint (siyu_xlsx_reader_next (reader), ==, SIYU_XLSX_ROW);
+  g_assert_cmpuint (siyu_xlsx_reader_get_row (reader), ==, 1);
+  g_assert_cmpstrv (siyu_xlsx_reader_get_fields (reader, NULL),
+                    ((const char *const[]) { "order_ref", "created_at", "name", NULL }));
+  g_assert_cmpint (siyu_xlsx_reader_next (reader), ==, SIYU_XLSX_ROW);
+  g_assert_cmpuint (siyu_xlsx_reader_get_row (reader), ==, 2);
+  g_assert_cmpstrv (siyu_xlsx_reader_get_fields (reader, NULL),
+                    ((const char *const[]) { "1001", "45717.5868055556", "\xe5\xbc\xa0\xe4\xb8\x89 ", NULL }));
+  g_assert_true (siyu_xlsx_reader_is_number (reader, 1));
+  g_assert_false (siyu_xlsx_reader_is_number (reader, 2));
+  g_assert_cmpint (siyu_xlsx_reader_next (reader), ==, SIYU_XLSX_ROW);
+  g_assert_cmpuint (siyu_xlsx_reader_get_row (reader), ==, 4);
+  g_assert_cmpstrv (siyu_xlsx_reader_get_fields (reader, NULL),
+                    ((const char *const[]) { "", "", "x", NULL }));
+  g_assert_cmpint (siyu_xlsx_reader_next (reader), ==, SIYU_XLSX_END);
+  remove_fixture (path);
+}
+
+static void
+test_xlsx_refused (void)
+{
+  const char *merged_parts[] = {
+    "xl/workbook.xml", WORKBOOK,
+    "xl/_rels/workbook.xml.rels", RELATIONS,
+    "xl/sharedStrings.xml", SHARED_STRINGS,
+    "xl/worksheets/sheet1.xml",
+    SHEET_START "<mergeCells count=\"1\"><mergeCell ref=\"A4:B4\"/></mergeCells></worksheet>",
+    NULL,
+  };
+  const char *other_parts[] = { "readme.txt", "not a workbook", NULL };
+  g_autofree char *merged = write_zip (merged_parts);
+  g_autofree char *other = write_zip (other_parts);
+  g_autofree char *dir = g_dir_make_tmp ("siyu-import-XXXXXX", NULL);
+  g_autofree char *text = g_build_filename (dir, "orders.xlsx", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.xlsx", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.xlsx", NULL);
+  SiyuXlsxReader *reader = NULL;
+  SiyuXlsxStatus status;
+
+  g_assert_cmpint (siyu_xlsx_reader_open (merged, &reader), ==, SIYU_XLSX_ROW);
+  while ((status = siyu_xlsx_reader_next (reader)) == SIYU_XLSX_ROW)
+    ;
+  g_assert_cmpint (status, ==, SIYU_XLSX_MERGED_CELLS);
+  g_clear_pointer (&reader, siyu_xlsx_reader_free);
+
+  g_assert_true (g_file_set_contents (text, "order_ref,phone\n1,2\n", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_cmpint (siyu_xlsx_reader_open (other, &reader), ==, SIYU_XLSX_NOT_XLSX);
+  g_assert_cmpint (siyu_xlsx_reader_open (text, &reader), ==, SIYU_XLSX_NOT_ZIP);
+  g_assert_cmpint (siyu_xlsx_reader_open (empty, &reader), ==, SIYU_XLSX_NOT_ZIP);
+  g_assert_cmpint (siyu_xlsx_reader_open (missing, &reader), ==, SIYU_XLSX_NOT_ZIP);
+  g_assert_null (reader);
+
+  remove_fixture (merged);
+  remove_fixture (other);
+  g_unlink (text);
+  g_unlink (empty);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,6 +420,8 @@ main (int   argc,
   g_test_add_func ("/siyu/import/csv-tab", test_csv_tab);
   g_test_add_func ("/siyu/import/csv-bad-quotes", test_csv_bad_quotes);
   g_test_add_func ("/siyu/import/csv-blocks", test_csv_blocks);
+  g_test_add_func ("/siyu/import/xlsx-first-sheet", test_xlsx_first_sheet);
+  g_test_add_func ("/siyu/import/xlsx-refused", test_xlsx_refused);
 
   return g_test_run ();
 }
