@@ -13,6 +13,7 @@ static const SiyuCliCommand commands[] = {
   { "create",   N_("Create a new, empty shop file"), siyu_cli_create },
   { "info",     N_("Show a shop’s settings and figures"), siyu_cli_info },
   { "settings", N_("Change a shop’s name, currency, time zone or phone region"), siyu_cli_settings },
+  { "import",   N_("Import a CSV or XLSX export of orders, customers, groups or events"), siyu_cli_import },
   { "analytics", N_("Recompute and show lifecycle, RFM, tiers, pyramid, AIPL and FAST"), siyu_cli_analytics },
   { "contacts", N_("List contacts with their stage, scores, tier and other figures"), siyu_cli_contacts },
   { "contact",  N_("Show, find, edit, merge or erase one contact"), siyu_cli_contact },

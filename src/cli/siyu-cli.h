@@ -30,6 +30,7 @@ int        siyu_cli_create        (int argc, char **argv);
 int        siyu_cli_demo          (int argc, char **argv);
 int        siyu_cli_predict       (int argc, char **argv);
 int        siyu_cli_replenish     (int argc, char **argv);
+int        siyu_cli_import        (int argc, char **argv);
 int        siyu_cli_info          (int argc, char **argv);
 int        siyu_cli_settings      (int argc, char **argv);
 int        siyu_cli_bench         (int argc, char **argv);
