@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <glib/gi18n.h>
@@ -10,6 +12,7 @@
 
 #include "siyu-cli.h"
 #include "siyu-demo.h"
+#include "siyu-import.h"
 #include "siyu-recompute.h"
 
 /* Benchmarks print figures; they assert nothing.  Peak memory is the
@@ -210,22 +213,180 @@ bench_recompute (int    argc,
   return SIYU_CLI_OK;
 }
 
+/* A canonical orders CSV of @lines order lines: orders of one to six lines
+ * (3.3 on average), bought by one of @lines / 10 phones, over five years
+ * in the order of time, as the platforms export them. */
+static gboolean
+write_orders_csv (const char  *path,
+                  guint        lines,
+                  guint       *n_orders,
+                  GError     **error)
+{
+  static const char * const statuses[] = { "paid", "paid", "paid", "paid", "paid", "paid", "paid", "refunded", "cancelled", "unpaid" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
+  guint phones = MAX (lines / 10, 1);
+  guint written = 0, order = 0;
+  FILE *out = g_fopen (path, "wb");
+
+  if (out == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  fputs ("order_ref,created_at,status,phone,name,sku,product_name,quantity,unit_price,line_total\n", out);
+  while (written < lines)
+    {
+      guint n = (guint) g_rand_int_range (rand, 1, 6) + (g_rand_int_range (rand, 0, 3) == 0 ? 1 : 0);
+      guint customer = (guint) g_rand_int_range (rand, 0, (gint32) phones);
+      gint64 when = G_GINT64_CONSTANT (1577836800) +
+                    (gint64) written * (5 * 365 * 86400) / lines + g_rand_int_range (rand, 0, 60);
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (when);
+      g_autofree char *stamp = g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+      const char *status = statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))];
+      guint first = (guint) g_rand_int_range (rand, 0, 500);
+
+      order++;
+      for (guint i = 0; i < n && written < lines; i++, written++)
+        {
+          guint product = (first + i * 7) % 500;
+          guint quantity = (guint) g_rand_int_range (rand, 1, 4);
+          guint price = 500 + product * 37 % 20000;
+
+          fprintf (out, "B%07u,%s,%s,139%08u,Customer %u,SKU-%03u,Product %u,%u,%u.%02u,%u.%02u\n",
+                   order, stamp, status, customer, customer, product, product, quantity,
+                   price / 100, price % 100, price * quantity / 100, price * quantity % 100);
+        }
+    }
+  *n_orders = order;
+
+  if (fclose (out) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+bench_import (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(SiyuImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *shop_path = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *sqlite3 = NULL;
+  gint64 lines = 1000000;
+  guint n_orders = 0;
+  double siyu_wall, siyu_cpu, sqlite_wall = -1;
+  gint64 started;
+  double cpu_started;
+  GStatBuf st;
+  int rc;
+  GOptionEntry entries[] = {
+    { "lines", 0, 0, G_OPTION_ARG_INT64, &lines, N_("Order lines in the generated file (default 1000000)"), N_("N") },
+    { NULL }
+  };
+
+  context = siyu_cli_option_context ("bench import", NULL,
+                                     _("Generate a canonical orders CSV, import it into a new shop, and time the sqlite3 shell’s .import of the same file into a plain table for comparison."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
+    return rc;
+  if (lines < 1 || lines > 100000000)
+    return siyu_cli_usage_error ("bench", _("--lines takes a number from 1 to 100000000"));
+
+  dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
+  if (dir == NULL)
+    return siyu_cli_fail (error);
+  csv = g_build_filename (dir, "orders.csv", NULL);
+  shop_path = g_build_filename (dir, "bench.siyu", NULL);
+  plain = g_build_filename (dir, "plain.db", NULL);
+
+  if (!write_orders_csv (csv, (guint) lines, &n_orders, &error))
+    return siyu_cli_fail (error);
+  g_stat (csv, &st);
+
+  /* The sqlite3 shell first, so that both read the file from the page cache. */
+  sqlite3 = g_find_program_in_path ("sqlite3");
+  if (sqlite3 != NULL)
+    {
+      g_autofree char *command = g_strdup_printf (".import --csv %s lines", csv);
+      const char *args[] = { sqlite3, plain, command, NULL };
+      int status;
+
+      started = g_get_monotonic_time ();
+      if (!g_spawn_sync (NULL, (char **) args, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                         NULL, NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        return siyu_cli_fail (error);
+      sqlite_wall = (g_get_monotonic_time () - started) / 1e6;
+      g_unlink (plain);
+    }
+
+  shop = siyu_shop_create (shop_path, "Bench", "CNY", "Asia/Shanghai", &error);
+  if (shop == NULL)
+    return siyu_cli_fail (error);
+  import = siyu_import_new (shop, csv, SIYU_IMPORT_ORDERS);
+
+  started = g_get_monotonic_time ();
+  cpu_started = cpu_seconds ();
+  if (!siyu_import_run (import, SIYU_IMPORT_ALL_OR_NOTHING, NULL, siyu_cli_progress,
+                        (gpointer) _("Importing"), NULL, &error))
+    return siyu_cli_fail (error);
+  siyu_cli_progress_done ();
+  siyu_wall = (g_get_monotonic_time () - started) / 1e6;
+  siyu_cpu = cpu_seconds () - cpu_started;
+
+  g_print ("import of %" G_GINT64_FORMAT " order lines (%u orders, %u contacts, %.0f MB): "
+           "%.2f s wall, %.2f s CPU, peak RSS %" G_GINT64_FORMAT " MiB\n",
+           lines, siyu_import_get_counts (import)->orders_created,
+           siyu_import_get_counts (import)->contacts_created, st.st_size / 1e6,
+           siyu_wall, siyu_cpu, peak_rss_kib () / 1024);
+  if (sqlite_wall >= 0)
+    g_print ("sqlite3 .import of the same file: %.2f s wall; ratio %.2f\n",
+             sqlite_wall, siyu_wall / sqlite_wall);
+  else
+    g_print ("sqlite3 shell not found: no comparison (install the sqlite3 package)\n");
+
+  g_clear_object (&import);
+  remove_shop (shop_path);
+  g_clear_object (&shop);
+  g_unlink (csv);
+  g_rmdir (dir);
+
+  return SIYU_CLI_OK;
+}
+
 int
 siyu_cli_bench (int    argc,
                 char **argv)
 {
-  if (argc < 2 || (!g_str_equal (argv[1], "demo") && !g_str_equal (argv[1], "recompute")))
+  if (argc < 2 || (!g_str_equal (argv[1], "demo") && !g_str_equal (argv[1], "recompute") &&
+                   !g_str_equal (argv[1], "import")))
     {
       if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
         {
-          g_print ("%s\n", _("Usage: siyu-cli bench demo|recompute [OPTION…]"));
+          g_print ("%s\n", _("Usage: siyu-cli bench demo|recompute|import [OPTION…]"));
           return SIYU_CLI_OK;
         }
-      return siyu_cli_usage_error ("bench", _("say what to measure: demo or recompute"));
+      return siyu_cli_usage_error ("bench", _("say what to measure: demo, recompute or import"));
     }
 
   if (g_str_equal (argv[1], "demo"))
     return bench_demo (argc - 1, argv + 1);
+
+  if (g_str_equal (argv[1], "import"))
+    return bench_import (argc - 1, argv + 1);
 
   return bench_recompute (argc - 1, argv + 1);
 }

@@ -454,6 +454,60 @@ insert_contact (SiyuIngest              *self,
   return siyu_db_last_insert_id (self->db);
 }
 
+/* Whether the record would change the contact at all: most records of a
+ * known customer bring nothing new, and an UPDATE, even one that changes
+ * nothing, costs a statement journal for the search index's trigger. */
+static int
+contact_would_change (SiyuIngest              *self,
+                      gint64                   contact_id,
+                      const SiyuContactRecord *record,
+                      const char              *phone,
+                      const char              *email,
+                      GError                 **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = siyu_db_prepare (self->db,
+                          "SELECT 1 FROM contacts WHERE id = ?1 AND erased_at IS NULL AND ("
+                          "  (name IS NULL AND ?2 IS NOT NULL) OR (phone IS NULL AND ?3 IS NOT NULL) OR "
+                          "  (email IS NULL AND ?4 IS NOT NULL) OR (wechat_id IS NULL AND ?5 IS NOT NULL) OR "
+                          "  (city IS NULL AND ?6 IS NOT NULL) OR (birthday IS NULL AND ?7 IS NOT NULL) OR "
+                          "  ?8 < first_seen_at OR "
+                          "  (?10 IS NOT NULL AND coalesce (?11, 0) >= coalesce (consent_at, 0) AND "
+                          "   (marketing_consent IS NOT ?10 OR consent_at IS NOT ?11 OR consent_source IS NOT ?12)) OR "
+                          "  (?13 IS NOT NULL AND do_not_contact IS NOT ?13) OR "
+                          "  (?14 IS NOT NULL AND (member_since IS NULL OR ?14 < member_since)))",
+                          error);
+  if (stmt == NULL)
+    return -1;
+
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  bind_text_or_null (stmt, 2, record->name);
+  bind_text_or_null (stmt, 3, phone);
+  bind_text_or_null (stmt, 4, email);
+  bind_text_or_null (stmt, 5, record->wechat_id);
+  bind_text_or_null (stmt, 6, record->city);
+  bind_text_or_null (stmt, 7, record->birthday);
+  sqlite3_bind_int64 (stmt, 8, effective_seen_at (record));
+  if (record->consent >= 0)
+    {
+      sqlite3_bind_int (stmt, 10, record->consent);
+      bind_time_or_null (stmt, 11, record->consent_at);
+      bind_text_or_null (stmt, 12, record->consent_source);
+    }
+  if (record->do_not_contact >= 0)
+    sqlite3_bind_int (stmt, 13, record->do_not_contact);
+  bind_time_or_null (stmt, 14, record->member_since);
+
+  rc = siyu_db_step (self->db, stmt, error);
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return -1;
+
+  return rc == SQLITE_ROW;
+}
+
 /* What a later source knows fills what an earlier one left empty; times
  * keep the earliest; consent and do-not-contact take the newest word. */
 static gboolean
@@ -465,6 +519,11 @@ update_contact (SiyuIngest              *self,
                 GError                 **error)
 {
   sqlite3_stmt *stmt;
+  int changes;
+
+  changes = contact_would_change (self, contact_id, record, phone, email, error);
+  if (changes <= 0)
+    return changes == 0;
 
   stmt = siyu_db_prepare (self->db,
                           "UPDATE contacts SET "
@@ -538,6 +597,7 @@ siyu_ingest_contact (SiyuIngest              *self,
                      GError                 **error)
 {
   Identity ids[4] = { { NULL, NULL } };
+  gboolean known[4] = { FALSE, };
   g_autofree char *phone = NULL;
   g_autofree char *email = NULL;
   gint64 contact_id = 0;
@@ -559,6 +619,7 @@ siyu_ingest_contact (SiyuIngest              *self,
         goto out;
       if (found == 0)
         continue;
+      known[i] = TRUE;
       if (contact_id != 0 && found != contact_id)
         {
           g_set_error (error, SIYU_INGEST_ERROR, SIYU_INGEST_ERROR_CONFLICT,
@@ -591,7 +652,7 @@ siyu_ingest_contact (SiyuIngest              *self,
     }
 
   for (guint i = 0; i < n_ids; i++)
-    if (!add_identity (self, contact_id, ids[i].kind, ids[i].value, error))
+    if (!known[i] && !add_identity (self, contact_id, ids[i].kind, ids[i].value, error))
       goto out;
 
   result = contact_id;
