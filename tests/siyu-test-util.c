@@ -3,7 +3,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <archive.h>
+#include <archive_entry.h>
 #include <glib/gstdio.h>
 
 #include "siyu-test-util.h"
@@ -160,4 +163,31 @@ siyu_test_run_cli (char       **out,
     return WEXITSTATUS (status);
 
   return -1;
+}
+
+/* Zips @parts (name, contents, name, contents, …, %NULL) into @path with
+ * libarchive, so that XLSX fixtures are written by the tests themselves. */
+void
+siyu_test_write_zip (const char        *path,
+                     const char *const *parts)
+{
+  struct archive *zip = archive_write_new ();
+
+  archive_write_set_format_zip (zip);
+  g_assert_cmpint (archive_write_open_filename (zip, path), ==, ARCHIVE_OK);
+  for (guint i = 0; parts[i] != NULL; i += 2)
+    {
+      struct archive_entry *entry = archive_entry_new ();
+      gsize len = strlen (parts[i + 1]);
+
+      archive_entry_set_pathname (entry, parts[i]);
+      archive_entry_set_filetype (entry, AE_IFREG);
+      archive_entry_set_perm (entry, 0644);
+      archive_entry_set_size (entry, (la_int64_t) len);
+      g_assert_cmpint (archive_write_header (zip, entry), ==, ARCHIVE_OK);
+      g_assert_cmpint (archive_write_data (zip, parts[i + 1], len), ==, (la_ssize_t) len);
+      archive_entry_free (entry);
+    }
+  g_assert_cmpint (archive_write_close (zip), ==, ARCHIVE_OK);
+  archive_write_free (zip);
 }

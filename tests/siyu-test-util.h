@@ -22,4 +22,7 @@ int       siyu_test_run_cli       (char       **out,
                                    const char  *first_arg,
                                    ...) G_GNUC_NULL_TERMINATED;
 
+void      siyu_test_write_zip     (const char         *path,
+                                   const char * const *parts);
+
 G_END_DECLS

@@ -3,12 +3,11 @@
 
 #include <string.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <glib/gstdio.h>
 
 #include "siyu-csv-reader.h"
 #include "siyu-parse.h"
+#include "siyu-test-util.h"
 #include "siyu-time.h"
 #include "siyu-xlsx-reader.h"
 
@@ -264,32 +263,13 @@ test_csv_blocks (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-/* XLSX fixtures are zipped here, with libarchive, from XML parts written
- * in the test, so that no binary file or tool is needed. */
 static char *
 write_zip (const char *const *parts)
 {
   g_autofree char *dir = g_dir_make_tmp ("siyu-import-XXXXXX", NULL);
   char *path = g_build_filename (dir, "book.xlsx", NULL);
-  struct archive *zip = archive_write_new ();
 
-  archive_write_set_format_zip (zip);
-  g_assert_cmpint (archive_write_open_filename (zip, path), ==, ARCHIVE_OK);
-  for (guint i = 0; parts[i] != NULL; i += 2)
-    {
-      struct archive_entry *entry = archive_entry_new ();
-      gsize len = strlen (parts[i + 1]);
-
-      archive_entry_set_pathname (entry, parts[i]);
-      archive_entry_set_filetype (entry, AE_IFREG);
-      archive_entry_set_perm (entry, 0644);
-      archive_entry_set_size (entry, (la_int64_t) len);
-      g_assert_cmpint (archive_write_header (zip, entry), ==, ARCHIVE_OK);
-      g_assert_cmpint (archive_write_data (zip, parts[i + 1], len), ==, (la_ssize_t) len);
-      archive_entry_free (entry);
-    }
-  g_assert_cmpint (archive_write_close (zip), ==, ARCHIVE_OK);
-  archive_write_free (zip);
+  siyu_test_write_zip (path, parts);
   return path;
 }
 

@@ -163,6 +163,7 @@ struct _SiyuImport
   char             *encoding_choice;
   char             *preset;
   gboolean          preset_chosen;
+  gboolean          remembered;     /* the mapping is one remembered for these headers */
   GHashTable       *overrides;      /* field name → column name, "" for none */
 
   gboolean          opened;
@@ -1010,14 +1011,16 @@ build_mapping (SiyuImport  *self,
   mapping_clear (self->mapping);
   take_preset_source (self, defaults);
 
+  self->remembered = FALSE;
   if (!self->preset_chosen)
     {
       g_clear_pointer (&self->preset, g_free);
-      if (!apply_remembered (self))
+      self->remembered = apply_remembered (self);
+      if (!self->remembered)
         detect_preset (self);
     }
 
-  if (self->preset != NULL && (self->preset_chosen || !apply_remembered (self)))
+  if (self->preset != NULL && !self->remembered)
     {
       g_autoptr(JsonObject) preset = load_preset (self->preset);
 
@@ -1086,7 +1089,7 @@ siyu_import_check_mapping (SiyuImport  *self,
   if (!build_mapping (self, error))
     return FALSE;
 
-  if (self->preset == NULL && g_hash_table_size (self->overrides) == 0)
+  if (self->preset == NULL && !self->remembered && g_hash_table_size (self->overrides) == 0)
     {
       g_autofree char *list = g_strjoinv (", ", self->headers);
 
@@ -2166,7 +2169,9 @@ import_event (SiyuImport         *self,
   if (!read_person (self, cells, n_cells, &person, t))
     goto out;
 
-  channel = channel_id (self, cell (self, cells, n_cells, F_CHANNEL), error);
+  /* An event without a channel has none, rather than the import's. */
+  value = cell (self, cells, n_cells, F_CHANNEL);
+  channel = is_blank (value) ? 0 : channel_id (self, value, error);
   if (channel < 0)
     goto out;
 
