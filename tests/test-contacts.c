@@ -151,6 +151,100 @@ test_search (Fixture       *f,
   assert_search (f, "雷雷", "");
 }
 
+static char *
+list (Fixture                 *f,
+      const SiyuContactFilter *filter)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = siyu_contacts_list (f->shop, filter, &error);
+
+  g_assert_no_error (error);
+  return ids_text (ids);
+}
+
+static void
+assert_list (Fixture                 *f,
+             const SiyuContactFilter *filter,
+             const char              *expected)
+{
+  g_autofree char *found = list (f, filter);
+
+  g_assert_cmpstr (found, ==, expected);
+}
+
+static void
+test_list (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GArray) everyone = NULL;
+  SiyuContactSummary *row;
+  gint64 group;
+  gint64 ids[] = { 3, 99, 1 };
+
+  assert_list (f, NULL, "3,2,1");
+  assert_list (f, &(SiyuContactFilter) { .search = "王芳" }, "3,1");
+  assert_list (f, &(SiyuContactFilter) { .search = "138-0013-8000" }, "1");
+  assert_list (f, &(SiyuContactFilter) { .search = "雷" }, "2");
+  assert_list (f, &(SiyuContactFilter) { .search = "\" * ( ) NEAR AND" }, "");
+  assert_list (f, &(SiyuContactFilter) { .tag = "VIP" }, "3,1");
+  assert_list (f, &(SiyuContactFilter) { .tag = "VIP", .search = "1111" }, "3");
+  group = siyu_db_query_int (f->db, "SELECT id FROM community_groups", &error);
+  assert_list (f, &(SiyuContactFilter) { .group_id = group }, "3");
+  assert_list (f, &(SiyuContactFilter) { .sort = SIYU_CONTACT_SORT_NAME }, "2,1,3");
+
+  /* Stages, segments and spend come from the last recompute. */
+  g_assert_true (siyu_db_exec (f->db,
+                               "INSERT INTO contact_metrics (contact_id, orders, net_spend, last_order, stage, "
+                               "  rfm_segment, spend_365, points, tier_id) VALUES "
+                               "(1, 1, 10000, '2025-02-20', 'new', 'recent', 10000, 100, "
+                               "  (SELECT id FROM tiers WHERE position = 1)), "
+                               "(3, 1, 2500, '2025-02-21', 'new', 'promising', 2500, 25, NULL), "
+                               "(2, 0, 0, NULL, 'prospect', NULL, 0, 0, NULL)", &error));
+  g_assert_no_error (error);
+  assert_list (f, &(SiyuContactFilter) { .stage = "new" }, "3,1");
+  assert_list (f, &(SiyuContactFilter) { .segment = "recent" }, "1");
+  assert_list (f, &(SiyuContactFilter) { .sort = SIYU_CONTACT_SORT_NET_SPEND }, "1,3,2");
+  assert_list (f, &(SiyuContactFilter) { .sort = SIYU_CONTACT_SORT_LAST_ORDER }, "3,1,2");
+  assert_list (f, &(SiyuContactFilter) { .tier_id = siyu_db_query_int (f->db, "SELECT id FROM tiers WHERE position = 1", NULL) }, "1");
+
+  /* Consent: only who agreed and may be contacted. */
+  g_assert_true (siyu_contact_set (f->shop, 2, SIYU_CONTACT_MARKETING_CONSENT, "1", NULL, &error));
+  g_assert_true (siyu_contact_set (f->shop, 3, SIYU_CONTACT_MARKETING_CONSENT, "1", NULL, &error));
+  g_assert_true (siyu_contact_set (f->shop, 3, SIYU_CONTACT_DO_NOT_CONTACT, "1", NULL, &error));
+  assert_list (f, &(SiyuContactFilter) { .consent_only = TRUE }, "2");
+
+  /* Rows in the order asked, a gone contact as a hole. */
+  rows = siyu_contacts_summarize (f->shop, ids, G_N_ELEMENTS (ids), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 3);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpint (row->id, ==, 3);
+  g_assert_cmpstr (row->name, ==, "王芳");
+  g_assert_cmpstr (row->phone, ==, "+8613700001111");
+  g_assert_cmpstr (row->tags, ==, "VIP, 咖啡");
+  g_assert_cmpstr (row->groups, ==, "VIP 1群");
+  g_assert_cmpstr (row->segment, ==, "promising");
+  g_assert_null (row->tier);
+  g_assert_true (row->do_not_contact);
+  g_assert_null (g_ptr_array_index (rows, 1));
+  row = g_ptr_array_index (rows, 2);
+  g_assert_cmpstr (row->stage, ==, "new");
+  g_assert_cmpstr (row->tier, ==, "Silver");
+  g_assert_cmpstr (row->tier_zh, ==, "银卡");
+  g_assert_cmpstr (row->last_order, ==, "2025-02-20");
+  g_assert_cmpint (row->net_spend, ==, 10000);
+  g_assert_cmpstr (row->email, ==, "wang.fang@example.com");
+
+  /* Erased contacts are neither listed nor summarized. */
+  g_assert_true (siyu_contact_erase (f->shop, 3, &error));
+  assert_list (f, NULL, "2,1");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = siyu_contacts_summarize (f->shop, ids, G_N_ELEMENTS (ids), &error);
+  g_assert_null (g_ptr_array_index (rows, 0));
+}
+
 static void
 test_set_and_undo (Fixture       *f,
                    gconstpointer  data)
@@ -396,6 +490,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/siyu/contacts/search", test_search);
+  ADD ("/siyu/contacts/list", test_list);
   ADD ("/siyu/contacts/set-and-undo", test_set_and_undo);
   ADD ("/siyu/contacts/set-refused", test_set_refused);
   ADD ("/siyu/contacts/erase", test_erase);

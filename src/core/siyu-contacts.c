@@ -138,6 +138,264 @@ phone_digits (const char *text)
   return g_string_free (digits, FALSE);
 }
 
+/* The search part of a list query: an FTS5 match for three characters or
+ * more, a scan for fewer.  Returns the SQL condition on c and the text to
+ * bind, or %NULL for no search. */
+static const char *
+search_condition (const char  *text,
+                  char       **bind)
+{
+  g_autofree char *trimmed = NULL;
+  g_autofree char *digits = NULL;
+  const char *needle;
+
+  *bind = NULL;
+  if (text == NULL)
+    return NULL;
+  trimmed = g_strstrip (g_strdup (text));
+  if (*trimmed == '\0' || !g_utf8_validate (trimmed, -1, NULL))
+    return NULL;
+
+  digits = phone_digits (trimmed);
+  needle = digits != NULL ? digits : trimmed;
+  if (g_utf8_strlen (needle, -1) >= 3)
+    {
+      *bind = fts_phrase (needle);
+      return "c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :search)";
+    }
+
+  *bind = g_strdup (needle);
+  return "(instr (c.name, :search) > 0 OR instr (c.phone, :search) > 0 OR "
+         "instr (c.email, :search) > 0 OR instr (c.wechat_id, :search) > 0)";
+}
+
+/**
+ * siyu_contacts_list:
+ *
+ * The ids of the contacts @filter lets through, in its order: what the
+ * contacts list shows.  A million ids are 8 MB; their rows are read a
+ * screen at a time with siyu_contacts_summarize().  Erased contacts are
+ * never listed.
+ *
+ * Returns: (transfer full) (element-type gint64): the ids
+ */
+GArray *
+siyu_contacts_list (SiyuShop                *shop,
+                    const SiyuContactFilter *filter,
+                    GError                 **error)
+{
+  static const SiyuContactFilter everyone = { NULL, };
+  g_autoptr(GString) sql = g_string_new ("SELECT c.id FROM contacts c ");
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *search = NULL;
+  const char *condition;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *handle;
+  SiyuDb *db;
+  gboolean metrics;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  if (filter == NULL)
+    filter = &everyone;
+  db = siyu_shop_get_db (shop);
+  handle = siyu_db_get_handle (db);
+
+  metrics = filter->stage != NULL || filter->segment != NULL || filter->tier_id != 0 ||
+            filter->sort == SIYU_CONTACT_SORT_LAST_ORDER || filter->sort == SIYU_CONTACT_SORT_NET_SPEND;
+  if (metrics)
+    g_string_append (sql, "LEFT JOIN contact_metrics m ON m.contact_id = c.id ");
+  g_string_append (sql, "WHERE c.erased_at IS NULL ");
+
+  condition = search_condition (filter->search, &search);
+  if (condition != NULL)
+    g_string_append_printf (sql, "AND %s ", condition);
+  if (filter->stage != NULL)
+    g_string_append (sql, "AND m.stage = :stage ");
+  if (filter->segment != NULL)
+    g_string_append (sql, "AND m.rfm_segment = :segment ");
+  if (filter->tier_id != 0)
+    g_string_append (sql, "AND m.tier_id = :tier ");
+  if (filter->tag != NULL)
+    g_string_append (sql, "AND c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
+                          "WHERE t.name = :tag) ");
+  if (filter->group_id != 0)
+    g_string_append (sql, "AND c.id IN (SELECT contact_id FROM group_members WHERE group_id = :group "
+                          "AND left_at IS NULL) ");
+  if (filter->consent_only)
+    g_string_append (sql, "AND c.marketing_consent = 1 AND c.do_not_contact = 0 ");
+
+  switch (filter->sort)
+    {
+    case SIYU_CONTACT_SORT_NAME:
+      g_string_append (sql, "ORDER BY c.name IS NULL, c.name, c.id");
+      break;
+    case SIYU_CONTACT_SORT_LAST_ORDER:
+      g_string_append (sql, "ORDER BY m.last_order IS NULL, m.last_order DESC, c.id DESC");
+      break;
+    case SIYU_CONTACT_SORT_NET_SPEND:
+      g_string_append (sql, "ORDER BY coalesce (m.net_spend, 0) DESC, c.id DESC");
+      break;
+    case SIYU_CONTACT_SORT_NEWEST:
+    default:
+      g_string_append (sql, "ORDER BY c.id DESC");
+      break;
+    }
+
+  /* Built for this filter, so prepared here rather than cached. */
+  rc = sqlite3_prepare_v2 (handle, sql->str, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      siyu_db_set_error (db, rc, error);
+      return NULL;
+    }
+#define BIND_TEXT(name, value) \
+  if ((value) != NULL) sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, name), value, -1, SQLITE_STATIC)
+  BIND_TEXT (":search", search);
+  BIND_TEXT (":stage", filter->stage);
+  BIND_TEXT (":segment", filter->segment);
+  BIND_TEXT (":tag", filter->tag);
+#undef BIND_TEXT
+  if (filter->tier_id != 0)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":tier"), filter->tier_id);
+  if (filter->group_id != 0)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":group"), filter->group_id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      siyu_db_set_error (db, rc, error);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  sqlite3_finalize (stmt);
+
+  return g_steal_pointer (&ids);
+}
+
+void
+siyu_contact_summary_free (SiyuContactSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_free (summary->name);
+  g_free (summary->phone);
+  g_free (summary->email);
+  g_free (summary->wechat_id);
+  g_free (summary->stage);
+  g_free (summary->segment);
+  g_free (summary->tier);
+  g_free (summary->tier_zh);
+  g_free (summary->last_order);
+  g_free (summary->tags);
+  g_free (summary->groups);
+  g_free (summary);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/**
+ * siyu_contacts_summarize:
+ * @ids: (array length=n_ids): contacts, as siyu_contacts_list() gave them
+ *
+ * Returns: (transfer full) (element-type SiyuContactSummary): one summary
+ *   per id, in the order of @ids; %NULL where a contact is gone.
+ */
+GPtrArray *
+siyu_contacts_summarize (SiyuShop      *shop,
+                         const gint64  *ids,
+                         guint          n_ids,
+                         GError       **error)
+{
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  db = siyu_shop_get_db (shop);
+  summaries = g_ptr_array_new_full (n_ids, (GDestroyNotify) siyu_contact_summary_free);
+  g_ptr_array_set_size (summaries, n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    g_hash_table_insert (index, (gpointer) &ids[i], GUINT_TO_POINTER (i + 1));
+
+  /* One statement for a screen of rows: the ids go in as a JSON array. */
+  stmt = siyu_db_prepare (db,
+                          "SELECT c.id, c.name, c.phone, c.email, c.wechat_id, m.stage, m.rfm_segment, "
+                          "  t.name, t.name_zh, m.last_order, coalesce (m.orders, 0), coalesce (m.net_spend, 0), "
+                          "  (SELECT group_concat (name, ', ') FROM (SELECT tg.name FROM contact_tags ct "
+                          "     JOIN tags tg ON tg.id = ct.tag_id WHERE ct.contact_id = c.id ORDER BY tg.name)), "
+                          "  (SELECT group_concat (name, ', ') FROM (SELECT g.name FROM group_members gm "
+                          "     JOIN community_groups g ON g.id = gm.group_id "
+                          "     WHERE gm.contact_id = c.id AND gm.left_at IS NULL ORDER BY g.name)), "
+                          "  c.marketing_consent, c.do_not_contact "
+                          "FROM json_each (?) j JOIN contacts c ON c.id = j.value "
+                          "LEFT JOIN contact_metrics m ON m.contact_id = c.id "
+                          "LEFT JOIN tiers t ON t.id = m.tier_id "
+                          "WHERE c.erased_at IS NULL",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+
+  {
+    g_autoptr(GString) list = g_string_new ("[");
+
+    for (guint i = 0; i < n_ids; i++)
+      g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+    g_string_append_c (list, ']');
+    sqlite3_bind_text (stmt, 1, list->str, (int) list->len, SQLITE_TRANSIENT);
+  }
+
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SiyuContactSummary *summary = g_new0 (SiyuContactSummary, 1);
+      guint position;
+
+      summary->id = sqlite3_column_int64 (stmt, 0);
+      summary->name = column_dup (stmt, 1);
+      summary->phone = column_dup (stmt, 2);
+      summary->email = column_dup (stmt, 3);
+      summary->wechat_id = column_dup (stmt, 4);
+      summary->stage = column_dup (stmt, 5);
+      summary->segment = column_dup (stmt, 6);
+      summary->tier = column_dup (stmt, 7);
+      summary->tier_zh = column_dup (stmt, 8);
+      summary->last_order = column_dup (stmt, 9);
+      summary->orders = sqlite3_column_int64 (stmt, 10);
+      summary->net_spend = sqlite3_column_int64 (stmt, 11);
+      summary->tags = column_dup (stmt, 12);
+      summary->groups = column_dup (stmt, 13);
+      summary->marketing_consent = sqlite3_column_int (stmt, 14);
+      summary->do_not_contact = sqlite3_column_int (stmt, 15);
+
+      position = GPOINTER_TO_UINT (g_hash_table_lookup (index, &summary->id));
+      if (position == 0 || g_ptr_array_index (summaries, position - 1) != NULL)
+        {
+          siyu_contact_summary_free (summary);
+          continue;
+        }
+      g_ptr_array_index (summaries, position - 1) = summary;
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return NULL;
+
+  return g_steal_pointer (&summaries);
+}
+
 /**
  * siyu_contacts_search:
  * @text: any part of a name (Chinese too), phone digits, e-mail or WeChat id

@@ -30,7 +30,56 @@ typedef enum {
   SIYU_N_CONTACT_FIELDS
 } SiyuContactField;
 
+/* The order of the contacts list. */
+typedef enum {
+  SIYU_CONTACT_SORT_NEWEST,      /* last added first */
+  SIYU_CONTACT_SORT_NAME,
+  SIYU_CONTACT_SORT_LAST_ORDER,  /* most recent buyer first */
+  SIYU_CONTACT_SORT_NET_SPEND,   /* biggest spender first */
+} SiyuContactSort;
+
+/* Which contacts the list shows; every member narrows it. */
+typedef struct {
+  const char      *search;       /* any part of a name, phone, e-mail or WeChat id */
+  const char      *stage;        /* "dormant", …: contact_metrics.stage */
+  const char      *segment;      /* "champions", …: contact_metrics.rfm_segment */
+  gint64           tier_id;      /* 0: any */
+  const char      *tag;
+  gint64           group_id;     /* 0: any; members still in the group */
+  gboolean         consent_only; /* only those who agreed to marketing and may be contacted */
+  SiyuContactSort  sort;
+} SiyuContactFilter;
+
+/* One row of the contacts list. */
+typedef struct {
+  gint64    id;
+  char     *name;
+  char     *phone;
+  char     *email;
+  char     *wechat_id;
+  char     *stage;
+  char     *segment;
+  char     *tier;
+  char     *tier_zh;
+  char     *last_order;          /* YYYY-MM-DD */
+  gint64    orders;
+  gint64    net_spend;
+  char     *tags;                /* comma-separated */
+  char     *groups;              /* comma-separated */
+  gboolean  marketing_consent;
+  gboolean  do_not_contact;
+} SiyuContactSummary;
+
 GQuark      siyu_contacts_error_quark     (void);
+
+GArray     *siyu_contacts_list            (SiyuShop                *shop,
+                                           const SiyuContactFilter *filter,
+                                           GError                 **error);
+GPtrArray  *siyu_contacts_summarize       (SiyuShop                *shop,
+                                           const gint64            *ids,
+                                           guint                    n_ids,
+                                           GError                 **error);
+void        siyu_contact_summary_free     (SiyuContactSummary      *summary);
 
 gboolean    siyu_contact_field_from_string (const char       *text,
                                             SiyuContactField *field);
