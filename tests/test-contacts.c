@@ -237,6 +237,28 @@ test_list (Fixture       *f,
   g_assert_cmpint (row->net_spend, ==, 10000);
   g_assert_cmpstr (row->email, ==, "wang.fang@example.com");
 
+  /* Tags by hand, and their undoing. */
+  {
+    gboolean changed = FALSE;
+
+    g_assert_true (siyu_contact_tag (f->shop, 2, " 老客 ", &changed, &error));
+    g_assert_true (changed);
+    g_assert_true (siyu_contact_tag (f->shop, 2, "老客", &changed, &error));
+    g_assert_false (changed);
+    assert_list (f, &(SiyuContactFilter) { .tag = "老客" }, "2");
+    g_assert_true (siyu_contact_untag (f->shop, 2, "老客", &changed, &error));
+    g_assert_true (changed);
+    g_assert_true (siyu_contact_untag (f->shop, 2, "老客", &changed, &error));
+    g_assert_false (changed);
+    assert_list (f, &(SiyuContactFilter) { .tag = "老客" }, "");
+    g_assert_false (siyu_contact_tag (f->shop, 2, "  ", NULL, &error));
+    g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (siyu_contact_tag (f->shop, 77, "VIP", NULL, &error));
+    g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
   /* Erased contacts are neither listed nor summarized. */
   g_assert_true (siyu_contact_erase (f->shop, 3, &error));
   assert_list (f, NULL, "2,1");

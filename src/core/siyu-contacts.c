@@ -397,6 +397,88 @@ siyu_contacts_summarize (SiyuShop      *shop,
 }
 
 /**
+ * siyu_contact_tag:
+ * @added: (out) (optional): whether the contact did not have the tag yet,
+ *   so that undoing it removes it again
+ *
+ * Gives a contact a tag by hand, making the tag if it is new.
+ */
+gboolean
+siyu_contact_tag (SiyuShop    *shop,
+                  gint64       contact_id,
+                  const char  *tag,
+                  gboolean    *added,
+                  GError     **error)
+{
+  g_autoptr(SiyuIngest) ingest = NULL;
+  g_autofree char *name = NULL;
+  SiyuDb *db;
+  gint64 before, after;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+
+  db = siyu_shop_get_db (shop);
+  if (!contact_exists (db, contact_id, error))
+    return FALSE;
+  name = g_strstrip (g_strdup (tag != NULL ? tag : ""));
+  if (*name == '\0' || !g_utf8_validate (name, -1, NULL) || g_utf8_strlen (name, -1) > 40)
+    {
+      g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID,
+                   _("A tag is a name of one to forty characters."));
+      return FALSE;
+    }
+
+  ingest = siyu_ingest_new (shop);
+  before = siyu_db_query_int (db, "SELECT count (*) FROM contact_tags", error);
+  if (before < 0 ||
+      !siyu_ingest_tag (ingest, contact_id, name, "manual", g_get_real_time () / G_USEC_PER_SEC, error))
+    return FALSE;
+  after = siyu_db_query_int (db, "SELECT count (*) FROM contact_tags", error);
+  if (after < 0)
+    return FALSE;
+  if (added != NULL)
+    *added = after > before;
+
+  return TRUE;
+}
+
+/**
+ * siyu_contact_untag:
+ * @removed: (out) (optional): whether the contact had the tag
+ */
+gboolean
+siyu_contact_untag (SiyuShop    *shop,
+                    gint64       contact_id,
+                    const char  *tag,
+                    gboolean    *removed,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (tag != NULL, FALSE);
+
+  db = siyu_shop_get_db (shop);
+  if (!contact_exists (db, contact_id, error))
+    return FALSE;
+  stmt = siyu_db_prepare (db,
+                          "DELETE FROM contact_tags WHERE contact_id = ? AND "
+                          "tag_id = (SELECT id FROM tags WHERE name = ?)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  sqlite3_bind_text (stmt, 2, tag, -1, SQLITE_TRANSIENT);
+  if (!siyu_db_step_done (db, stmt, error))
+    return FALSE;
+  if (removed != NULL)
+    *removed = sqlite3_changes (siyu_db_get_handle (db)) > 0;
+
+  return TRUE;
+}
+
+/**
  * siyu_contacts_search:
  * @text: any part of a name (Chinese too), phone digits, e-mail or WeChat id
  * @limit: the most ids to return

@@ -95,6 +95,16 @@ gboolean    siyu_contact_set              (SiyuShop          *shop,
                                            const char        *value,
                                            char             **previous,
                                            GError           **error);
+gboolean    siyu_contact_tag              (SiyuShop          *shop,
+                                           gint64             contact_id,
+                                           const char        *tag,
+                                           gboolean          *added,
+                                           GError           **error);
+gboolean    siyu_contact_untag            (SiyuShop          *shop,
+                                           gint64             contact_id,
+                                           const char        *tag,
+                                           gboolean          *removed,
+                                           GError           **error);
 gboolean    siyu_contact_erase            (SiyuShop          *shop,
                                            gint64             contact_id,
                                            GError           **error);

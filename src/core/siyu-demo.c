@@ -10,6 +10,7 @@
 
 #include "siyu-demo.h"
 #include "siyu-ingest.h"
+#include "siyu-recompute.h"
 #include "siyu-time.h"
 
 /* A made-up specialty coffee and tea shop in the Yangtze delta, two years
@@ -645,6 +646,22 @@ remove_shop_files (const char *path)
  *
  * Returns: (transfer full): the demo shop, open.
  */
+typedef struct {
+  SiyuProgressFunc progress;
+  gpointer         data;
+  double           start;
+  double           span;
+} ScaledProgress;
+
+static void
+scaled_progress (double   fraction,
+                 gpointer user_data)
+{
+  ScaledProgress *scaled = user_data;
+
+  scaled->progress (scaled->start + scaled->span * CLAMP (fraction, 0.0, 1.0), scaled->data);
+}
+
 SiyuShop *
 siyu_demo_create (const char             *path,
                   const SiyuDemoOptions  *options,
@@ -659,6 +676,7 @@ siyu_demo_create (const char             *path,
   g_autoptr(SiyuShop) shop = NULL;
   g_autoptr(SiyuIngest) ingest = NULL;
   Demo demo = { 0 };
+  ScaledProgress scaled;
   gboolean ok;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -705,7 +723,20 @@ siyu_demo_create (const char             *path,
   demo.rate = options->size == SIYU_DEMO_LARGE ? 3.6 : 1.0;
   demo.fickleness = options->size == SIYU_DEMO_LARGE ? 0.2 : 0.5;
 
-  ok = generate (&demo, options, progress, progress_data, cancellable, error);
+  scaled.progress = progress;
+  scaled.data = progress_data;
+  scaled.start = 0.0;
+  scaled.span = 0.85;
+  ok = generate (&demo, options, progress != NULL ? scaled_progress : NULL, &scaled, cancellable, error);
+  /* A demo shows every figure from the start, as a shop does after its
+   * first import. */
+  if (ok)
+    {
+      scaled.start = 0.85;
+      scaled.span = 0.15;
+      ok = siyu_recompute (shop, demo.last_day, progress != NULL ? scaled_progress : NULL, &scaled,
+                           cancellable, NULL, error);
+    }
   g_rand_free (demo.rand);
   g_clear_object (&ingest);
   g_clear_object (&shop);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "siyu-contacts-page.h"
 #include "siyu-overview-page.h"
 #include "siyu-preferences-window.h"
 #include "siyu-window-private.h"
@@ -21,6 +22,8 @@ static const struct {
 } places[] = {
   /* Translators: a place in the sidebar of a shop's window. */
   { "overview", N_("Overview"), "view-grid-symbolic", siyu_overview_page_get_type },
+  /* Translators: a place in the sidebar of a shop's window. */
+  { "contacts", N_("Contacts"), "system-users-symbolic", siyu_contacts_page_get_type },
 };
 
 struct _SiyuWindow
@@ -123,6 +126,50 @@ build_places (SiyuWindow *self)
 
   gtk_list_box_select_row (self->place_list, gtk_list_box_get_row_at_index (self->place_list, 0));
   show_place (self, 0);
+}
+
+static void
+show_place_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  siyu_window_show_place (SIYU_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/**
+ * siyu_window_show_place:
+ * @name: a place of the sidebar: "overview", "contacts", …
+ *
+ * Returns: (transfer none) (nullable): the place's page, now shown
+ */
+GtkWidget *
+siyu_window_show_place (SiyuWindow *self,
+                        const char *name)
+{
+  g_return_val_if_fail (SIYU_IS_WINDOW (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    if (g_strcmp0 (places[i].name, name) == 0)
+      {
+        gtk_list_box_select_row (self->place_list, gtk_list_box_get_row_at_index (self->place_list, (int) i));
+        show_place (self, i);
+        adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+        return gtk_stack_get_child_by_name (self->stack, name);
+      }
+
+  return NULL;
+}
+
+/* Ctrl+F from anywhere in the window: find a contact. */
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  GtkWidget *page = siyu_window_show_place (SIYU_WINDOW (widget), "contacts");
+
+  if (page != NULL)
+    gtk_widget_activate_action (page, "page.search", NULL);
 }
 
 static void
@@ -298,6 +345,13 @@ siyu_window_class_init (SiyuWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, place_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.show-place", "s", show_place_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  /* Alt+1, Alt+2, …: the places in the order of the sidebar. */
+  for (guint i = 0; i < G_N_ELEMENTS (places) && i < 9; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                         "win.show-place", "s", places[i].name);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 }

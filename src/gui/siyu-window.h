@@ -17,4 +17,7 @@ SiyuShopRunner *siyu_window_get_runner (SiyuWindow      *self);
 void            siyu_window_add_toast  (SiyuWindow      *self,
                                         const char      *text);
 
+GtkWidget      *siyu_window_show_place (SiyuWindow      *self,
+                                        const char      *name);
+
 G_END_DECLS

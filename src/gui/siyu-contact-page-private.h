@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "siyu-contact-page.h"
+
+G_BEGIN_DECLS
+
+/* For the tests, which drive the page as a click would. */
+gboolean    _siyu_contact_page_is_busy            (SiyuContactPage *self);
+void        _siyu_contact_page_add_tag            (SiyuContactPage *self,
+                                                   const char      *tag);
+void        _siyu_contact_page_remove_tag         (SiyuContactPage *self,
+                                                   const char      *tag);
+void        _siyu_contact_page_set_do_not_contact (SiyuContactPage *self,
+                                                   gboolean         value);
+gboolean    _siyu_contact_page_undo               (SiyuContactPage *self);
+void        _siyu_contact_page_ask_erase          (SiyuContactPage *self);
+const char *_siyu_contact_page_get_title          (SiyuContactPage *self);
+
+G_END_DECLS

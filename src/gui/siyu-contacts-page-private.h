@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "siyu-contact-page.h"
+#include "siyu-contacts-page.h"
+
+G_BEGIN_DECLS
+
+/* For the tests. */
+const char      *_siyu_contacts_page_get_state        (SiyuContactsPage *self);
+const char      *_siyu_contacts_page_get_count_text   (SiyuContactsPage *self);
+void             _siyu_contacts_page_search           (SiyuContactsPage *self,
+                                                       const char       *text,
+                                                       gboolean          enter);
+void             _siyu_contacts_page_set_stage        (SiyuContactsPage *self,
+                                                       guint             position);
+void             _siyu_contacts_page_set_reveal       (SiyuContactsPage *self,
+                                                       gboolean          reveal);
+SiyuContactPage *_siyu_contacts_page_get_contact_page (SiyuContactsPage *self);
+char            *_siyu_contacts_page_get_cell         (SiyuContactsPage *self,
+                                                       guint             position,
+                                                       guint             column);
+
+G_END_DECLS

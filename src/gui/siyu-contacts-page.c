@@ -1,0 +1,642 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-contacts-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "siyu-analytics.h"
+#include "siyu-contact-page.h"
+#include "siyu-contacts-page-private.h"
+#include "siyu-money.h"
+#include "siyu-phone.h"
+
+/* The Contacts place: everyone the shop knows, found by any part of their
+ * name, phone, e-mail or WeChat id, a lifecycle stage at a time.  Phone
+ * numbers are masked (138****8000) until the owner asks to see them.
+ * Activating a row opens the contact's page in place. */
+
+typedef enum {
+  COLUMN_NAME,
+  COLUMN_PHONE,
+  COLUMN_STAGE,
+  COLUMN_SEGMENT,
+  COLUMN_TIER,
+  COLUMN_LAST_ORDER,
+  COLUMN_NET_SPEND,
+  COLUMN_TAGS,
+  N_COLUMNS
+} Column;
+
+static const char * const column_titles[N_COLUMNS] = {
+  NC_("contacts column", "Name"),
+  NC_("contacts column", "Phone"),
+  NC_("contacts column", "Stage"),
+  NC_("contacts column", "RFM Segment"),
+  NC_("contacts column", "Tier"),
+  NC_("contacts column", "Last Order"),
+  NC_("contacts column", "Net Spend"),
+  NC_("contacts column", "Tags"),
+};
+
+static const SiyuContactSort sorts[] = {
+  SIYU_CONTACT_SORT_NEWEST,
+  SIYU_CONTACT_SORT_NAME,
+  SIYU_CONTACT_SORT_LAST_ORDER,
+  SIYU_CONTACT_SORT_NET_SPEND,
+};
+
+struct _SiyuContactsPage
+{
+  GtkWidget         parent_instance;
+
+  GtkStack         *stack;
+  GtkStack         *list_stack;
+  GtkSearchEntry   *search_entry;
+  GtkDropDown      *stage_dropdown;
+  GtkDropDown      *sort_dropdown;
+  GtkToggleButton  *reveal_button;
+  GtkColumnView    *column_view;
+  GtkLabel         *count_label;
+  AdwBin           *contact_bin;
+
+  SiyuShopRunner   *runner;
+  SiyuContactModel *model;
+  GtkSingleSelection *selection;
+  gulong            changed_id;
+  gboolean          reveal;
+  gboolean          open_first;   /* Enter was pressed before the list was read */
+  GHashTable       *bound;        /* list items showing a row now */
+};
+
+G_DEFINE_FINAL_TYPE (SiyuContactsPage, siyu_contacts_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_RUNNER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *
+stage_label (const char *stage)
+{
+  for (SiyuStage s = 0; s < SIYU_N_STAGES; s++)
+    if (g_strcmp0 (stage, siyu_stage_to_string (s)) == 0)
+      return siyu_stage_get_label (s);
+  return "";
+}
+
+static const char *
+segment_label (const char *segment)
+{
+  for (SiyuRfmSegment s = SIYU_RFM_CHAMPIONS; s < SIYU_N_RFM_SEGMENTS; s++)
+    if (g_strcmp0 (segment, siyu_rfm_segment_to_string (s)) == 0)
+      return siyu_rfm_segment_get_label (s);
+  return "";
+}
+
+/* The tier's name in the owner's language. */
+static const char *
+tier_label (const SiyuContactSummary *summary)
+{
+  const char * const *languages = g_get_language_names ();
+
+  if (summary->tier == NULL)
+    return "";
+  if (summary->tier_zh != NULL && g_str_has_prefix (languages[0], "zh"))
+    return summary->tier_zh;
+  return summary->tier;
+}
+
+static char *
+cell_text (SiyuContactsPage         *self,
+           Column                    column,
+           const SiyuContactSummary *summary)
+{
+  switch (column)
+    {
+    case COLUMN_NAME:
+      if (summary->name != NULL)
+        return g_strdup (summary->name);
+      /* Translators: a contact known only by their phone, e-mail or WeChat id. */
+      return g_strdup (summary->wechat_id != NULL ? summary->wechat_id :
+                       summary->email != NULL ? summary->email : _("No name"));
+    case COLUMN_PHONE:
+      if (summary->phone == NULL)
+        return g_strdup ("");
+      return self->reveal ? g_strdup (summary->phone) : siyu_phone_mask (summary->phone);
+    case COLUMN_STAGE:
+      return g_strdup (stage_label (summary->stage));
+    case COLUMN_SEGMENT:
+      return g_strdup (segment_label (summary->segment));
+    case COLUMN_TIER:
+      return g_strdup (tier_label (summary));
+    case COLUMN_LAST_ORDER:
+      return g_strdup (summary->last_order != NULL ? summary->last_order : "");
+    case COLUMN_NET_SPEND:
+      return summary->orders > 0
+             ? siyu_money_format (summary->net_spend, siyu_shop_runner_get_currency (self->runner))
+             : g_strdup ("");
+    case COLUMN_TAGS:
+      return g_strdup (summary->tags != NULL ? summary->tags : "");
+    case N_COLUMNS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+update_cell (GtkListItem *list_item)
+{
+  SiyuContactsPage *self = g_object_get_data (G_OBJECT (list_item), "page");
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "column"));
+  SiyuContactItem *item = gtk_list_item_get_item (list_item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  const SiyuContactSummary *summary;
+  g_autofree char *text = NULL;
+
+  if (item == NULL || (summary = siyu_contact_item_get_summary (item)) == NULL)
+    {
+      /* Read in a moment; a dash keeps the row's height. */
+      gtk_label_set_label (label, "…");
+      return;
+    }
+
+  text = cell_text (self, column, summary);
+  gtk_label_set_label (label, text);
+}
+
+static void
+loaded_cb (SiyuContactItem *item,
+           GParamSpec      *pspec,
+           GtkListItem     *list_item)
+{
+  update_cell (list_item);
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               SiyuContactsPage         *self)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_NET_SPEND ? 1.0 : 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column == COLUMN_NET_SPEND || column == COLUMN_PHONE)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (list_item, label);
+  g_object_set_data (G_OBJECT (list_item), "page", self);
+  g_object_set_data (G_OBJECT (list_item), "column", GUINT_TO_POINTER (column));
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              SiyuContactsPage         *self)
+{
+  SiyuContactItem *item = gtk_list_item_get_item (list_item);
+
+  g_signal_connect (item, "notify::loaded", G_CALLBACK (loaded_cb), list_item);
+  g_hash_table_add (self->bound, list_item);
+  update_cell (list_item);
+}
+
+static void
+unbind_cell_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                SiyuContactsPage         *self)
+{
+  SiyuContactItem *item = gtk_list_item_get_item (list_item);
+
+  if (item != NULL)
+    g_signal_handlers_disconnect_by_func (item, loaded_cb, list_item);
+  g_hash_table_remove (self->bound, list_item);
+}
+
+static void
+add_columns (SiyuContactsPage *self)
+{
+  for (Column c = 0; c < N_COLUMNS; c++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkColumnViewColumn *column;
+
+      g_object_set_data (G_OBJECT (factory), "column", GUINT_TO_POINTER (c));
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), self);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), self);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), self);
+      column = gtk_column_view_column_new (g_dpgettext2 (NULL, "contacts column", column_titles[c]), factory);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      if (c == COLUMN_NAME || c == COLUMN_TAGS)
+        gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_append_column (self->column_view, column);
+      g_object_unref (column);
+    }
+}
+
+static void row_activated_cb (SiyuContactsPage *self,
+                              guint             position);
+
+static void
+update_count (SiyuContactsPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  g_autofree char *text = NULL;
+  gboolean filtered = gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0' ||
+                      gtk_drop_down_get_selected (self->stage_dropdown) > 0;
+
+  if (siyu_contact_model_is_loading (self->model))
+    return;
+
+  /* Translators: how many contacts the list shows. */
+  text = g_strdup_printf (g_dngettext (NULL, "%'u contact", "%'u contacts", n), n);
+  gtk_label_set_label (self->count_label, text);
+
+  if (n > 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "contacts");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, filtered ? "none-found" : "empty");
+}
+
+static void
+model_changed_cb (SiyuContactsPage *self)
+{
+  update_count (self);
+  if (self->open_first && !siyu_contact_model_is_loading (self->model))
+    {
+      self->open_first = FALSE;
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+        row_activated_cb (self, 0);
+    }
+}
+
+static void
+apply_filter (SiyuContactsPage *self)
+{
+  guint stage = gtk_drop_down_get_selected (self->stage_dropdown);
+  guint sort = gtk_drop_down_get_selected (self->sort_dropdown);
+  SiyuContactFilter filter = { NULL, };
+
+  filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  if (stage != GTK_INVALID_LIST_POSITION && stage > 0)
+    filter.stage = siyu_stage_to_string ((SiyuStage) (stage - 1));
+  filter.sort = sort < G_N_ELEMENTS (sorts) ? sorts[sort] : SIYU_CONTACT_SORT_NEWEST;
+  siyu_contact_model_set_filter (self->model, &filter);
+}
+
+static void
+search_changed_cb (SiyuContactsPage *self)
+{
+  self->open_first = FALSE;
+  apply_filter (self);
+}
+
+/* Enter in the search opens the first contact found: at the counter, the
+ * last digits of a phone and Enter. */
+static void
+search_activate_cb (SiyuContactsPage *self)
+{
+  if (siyu_contact_model_is_loading (self->model))
+    {
+      self->open_first = TRUE;
+      return;
+    }
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    row_activated_cb (self, 0);
+}
+
+static void
+filter_changed_cb (SiyuContactsPage *self)
+{
+  if (self->model != NULL)
+    apply_filter (self);
+}
+
+static void
+reveal_toggled_cb (SiyuContactsPage *self)
+{
+  GHashTableIter iter;
+  gpointer list_item;
+
+  self->reveal = gtk_toggle_button_get_active (self->reveal_button);
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+    update_cell (list_item);
+}
+
+static void
+contact_closed_cb (SiyuContactsPage *self,
+                   gboolean          changed)
+{
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  adw_bin_set_child (self->contact_bin, NULL);
+  if (changed)
+    siyu_contact_model_reload (self->model);
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+/* Opens a contact's page in place of the list. */
+void
+siyu_contacts_page_open (SiyuContactsPage *self,
+                         gint64            contact_id)
+{
+  SiyuContactPage *page;
+
+  g_return_if_fail (SIYU_IS_CONTACTS_PAGE (self));
+
+  page = siyu_contact_page_new (self->runner, contact_id);
+  g_signal_connect_swapped (page, "closed", G_CALLBACK (contact_closed_cb), self);
+  adw_bin_set_child (self->contact_bin, GTK_WIDGET (page));
+  gtk_stack_set_visible_child_name (self->stack, "contact");
+}
+
+static void
+row_activated_cb (SiyuContactsPage *self,
+                  guint             position)
+{
+  g_autoptr(SiyuContactItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (item != NULL)
+    siyu_contacts_page_open (self, siyu_contact_item_get_id (item));
+}
+
+static void
+runner_settings_changed_cb (SiyuContactsPage *self)
+{
+  siyu_contacts_page_reload (self);
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  siyu_contacts_page_reload (SIYU_CONTACTS_PAGE (widget));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (widget);
+
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static GListModel *
+stage_choices (void)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  /* Translators: the stage filter of the contacts list, showing everyone. */
+  gtk_string_list_append (list, C_("stage filter", "All Stages"));
+  for (SiyuStage s = 0; s < SIYU_N_STAGES; s++)
+    gtk_string_list_append (list, siyu_stage_get_label (s));
+
+  return G_LIST_MODEL (list);
+}
+
+static GListModel *
+sort_choices (void)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (list, C_("sort", "Newest First"));
+  gtk_string_list_append (list, C_("sort", "By Name"));
+  gtk_string_list_append (list, C_("sort", "Last Order First"));
+  gtk_string_list_append (list, C_("sort", "Biggest Spenders First"));
+
+  return G_LIST_MODEL (list);
+}
+
+static void
+siyu_contacts_page_constructed (GObject *object)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
+  g_autoptr(GListModel) stages = stage_choices ();
+  g_autoptr(GListModel) order = sort_choices ();
+
+  G_OBJECT_CLASS (siyu_contacts_page_parent_class)->constructed (object);
+
+  g_assert (self->runner != NULL);
+  self->model = siyu_contact_model_new (self->runner);
+  g_signal_connect_swapped (self->model, "notify::n-items", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (model_changed_cb), self);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  add_columns (self);
+
+  gtk_drop_down_set_model (self->stage_dropdown, stages);
+  gtk_drop_down_set_model (self->sort_dropdown, order);
+
+  self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
+                                               G_CALLBACK (runner_settings_changed_cb), self);
+  apply_filter (self);
+}
+
+static void
+siyu_contacts_page_dispose (GObject *object)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
+
+  if (self->runner != NULL)
+    g_clear_signal_handler (&self->changed_id, self->runner);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SIYU_TYPE_CONTACTS_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+
+  G_OBJECT_CLASS (siyu_contacts_page_parent_class)->dispose (object);
+}
+
+static void
+siyu_contacts_page_finalize (GObject *object)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
+
+  g_clear_object (&self->runner);
+  g_hash_table_unref (self->bound);
+
+  G_OBJECT_CLASS (siyu_contacts_page_parent_class)->finalize (object);
+}
+
+static void
+siyu_contacts_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNER:
+      g_value_set_object (value, self->runner);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+siyu_contacts_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNER:
+      self->runner = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = siyu_contacts_page_constructed;
+  object_class->dispose = siyu_contacts_page_dispose;
+  object_class->finalize = siyu_contacts_page_finalize;
+  object_class->get_property = siyu_contacts_page_get_property;
+  object_class->set_property = siyu_contacts_page_set_property;
+
+  properties[PROP_RUNNER] =
+    g_param_spec_object ("runner", NULL, NULL,
+                         SIYU_TYPE_SHOP_RUNNER,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/siyu/Siyu/siyu-contacts-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, stage_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, reveal_button);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, contact_bin);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reveal_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
+}
+
+static void
+siyu_contacts_page_init (SiyuContactsPage *self)
+{
+  self->bound = g_hash_table_new (NULL, NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+SiyuContactsPage *
+siyu_contacts_page_new (SiyuShopRunner *runner)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (runner), NULL);
+
+  return g_object_new (SIYU_TYPE_CONTACTS_PAGE, "runner", runner, NULL);
+}
+
+/* Reads the list again, keeping the search and the filter. */
+void
+siyu_contacts_page_reload (SiyuContactsPage *self)
+{
+  g_return_if_fail (SIYU_IS_CONTACTS_PAGE (self));
+
+  siyu_contact_model_reload (self->model);
+}
+
+SiyuContactModel *
+siyu_contacts_page_get_model (SiyuContactsPage *self)
+{
+  g_return_val_if_fail (SIYU_IS_CONTACTS_PAGE (self), NULL);
+
+  return self->model;
+}
+
+/* For tests. */
+const char *
+_siyu_contacts_page_get_state (SiyuContactsPage *self)
+{
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "contact"))
+    return "contact";
+  if (siyu_contact_model_is_loading (self->model))
+    return "loading";
+  return gtk_stack_get_visible_child_name (self->list_stack);
+}
+
+const char *
+_siyu_contacts_page_get_count_text (SiyuContactsPage *self)
+{
+  return gtk_label_get_label (self->count_label);
+}
+
+void
+_siyu_contacts_page_search (SiyuContactsPage *self,
+                            const char       *text,
+                            gboolean          enter)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  /* The entry waits a moment before it says the text changed. */
+  apply_filter (self);
+  if (enter)
+    g_signal_emit_by_name (self->search_entry, "activate");
+}
+
+void
+_siyu_contacts_page_set_stage (SiyuContactsPage *self,
+                               guint             position)
+{
+  gtk_drop_down_set_selected (self->stage_dropdown, position);
+}
+
+SiyuContactPage *
+_siyu_contacts_page_get_contact_page (SiyuContactsPage *self)
+{
+  GtkWidget *child = adw_bin_get_child (self->contact_bin);
+
+  return child != NULL ? SIYU_CONTACT_PAGE (child) : NULL;
+}
+
+void
+_siyu_contacts_page_set_reveal (SiyuContactsPage *self,
+                                gboolean          reveal)
+{
+  gtk_toggle_button_set_active (self->reveal_button, reveal);
+}
+
+/* The text a visible cell shows, by row and column; %NULL if the row is not
+ * bound to a widget now. */
+char *
+_siyu_contacts_page_get_cell (SiyuContactsPage *self,
+                              guint             position,
+                              guint             column)
+{
+  g_autoptr(SiyuContactItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  const SiyuContactSummary *summary;
+
+  if (item == NULL || (summary = siyu_contact_item_get_summary (item)) == NULL)
+    return NULL;
+  return cell_text (self, column, summary);
+}

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "siyu-application.h"
+#include "siyu-contact-page-private.h"
+#include "siyu-contacts-page-private.h"
+#include "siyu-demo.h"
+#include "siyu-ingest.h"
+#include "siyu-recompute.h"
+#include "siyu-test-util.h"
+#include "siyu-window.h"
+
+/* The Contacts place: list, search, a contact's page, its edits and their
+ * undoing, and erasing, on a shop made for the test. */
+
+static SiyuApplication *app;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting after 60 s");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+drain (void)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+static void
+destroy_window (gpointer window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+list_ready (gpointer data)
+{
+  return !g_str_equal (_siyu_contacts_page_get_state (data), "loading");
+}
+
+static gboolean
+contact_shown (gpointer data)
+{
+  SiyuContactPage *page = _siyu_contacts_page_get_contact_page (data);
+
+  return page != NULL && !_siyu_contact_page_is_busy (page);
+}
+
+static gboolean
+back_in_list (gpointer data)
+{
+  const char *state = _siyu_contacts_page_get_state (data);
+
+  return !g_str_equal (state, "contact") && !g_str_equal (state, "loading");
+}
+
+static gboolean
+contact_idle (gpointer data)
+{
+  return !_siyu_contact_page_is_busy (data);
+}
+
+static gboolean
+row_loaded (gpointer data)
+{
+  g_autofree char *name = _siyu_contacts_page_get_cell (data, 0, 0);
+
+  return name != NULL;
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static gint64
+add_contact (SiyuIngest *ingest,
+             const char *name,
+             const char *phone,
+             gint64      seen,
+             gboolean    member)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuContactRecord record = {
+    .name = name, .phone = phone, .seen_at = seen, .consent = -1, .do_not_contact = -1,
+    .member_since = member ? seen : 0,
+  };
+  gint64 id = siyu_ingest_contact (ingest, &record, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+/* Three people, two of whom bought; figures recomputed as of 2026-03-31. */
+static SiyuShop *
+small_shop (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuShop *shop = siyu_test_new_shop (dir, "小王的咖啡店");
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  gint64 wang = add_contact (ingest, "王芳", "13800138000", siyu_test_time (shop, "2026-01-05 10:00:00"), TRUE);
+  gint64 li = add_contact (ingest, "李雷", "13912345678", siyu_test_time (shop, "2026-02-01 10:00:00"), FALSE);
+  SiyuOrderItemRecord item = { "LJ-250", "龙井", 1, 128800, 128800 };
+  SiyuOrderRecord order = {
+    .channel_id = channel, .external_ref = "A1", .contact_id = wang, .status = "paid",
+    .created_at = siyu_test_time (shop, "2026-03-20 12:00:00"), .currency = "CNY",
+    .total_amount = 128800, .items = &item, .n_items = 1,
+  };
+
+  add_contact (ingest, "赵敏", "13600136000", siyu_test_time (shop, "2026-03-01 10:00:00"), FALSE);
+  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
+  order.external_ref = "A2";
+  order.contact_id = li;
+  order.total_amount = item.line_total = item.unit_price = 3000;
+  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
+  g_assert_true (siyu_ingest_tag (ingest, li, "学生", "manual", 1, &error));
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")), &error));
+  g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  return shop;
+}
+
+static char *
+cell (SiyuContactsPage *page,
+      guint             row,
+      guint             column)
+{
+  wait_for (row_loaded, page);
+  return _siyu_contacts_page_get_cell (page, row, column);
+}
+
+static void
+assert_cell (SiyuContactsPage *page,
+             guint             row,
+             guint             column,
+             const char       *expected)
+{
+  g_autofree char *text = cell (page, row, column);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static char *
+query (const char *path,
+       const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuShop) shop = siyu_shop_open (path, &error);
+  sqlite3_stmt *stmt;
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (siyu_db_get_handle (siyu_shop_get_db (shop)), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (out, "%s\n", (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_query (const char *path,
+              const char *sql,
+              const char *expected)
+{
+  g_autofree char *found = query (path, sql);
+
+  g_assert_cmpstr (found, ==, expected);
+}
+
+static void
+test_list_and_search (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuContactsPage *page;
+
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  g_assert_nonnull (page);
+  wait_for (list_ready, page);
+
+  g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "contacts");
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "3 contacts");
+  /* Newest first; phones masked until asked. */
+  assert_cell (page, 0, 0, "赵敏");
+  assert_cell (page, 0, 1, "136****6000");
+  assert_cell (page, 0, 2, "Prospect");
+  assert_cell (page, 2, 0, "王芳");
+  assert_cell (page, 2, 2, "New");
+  assert_cell (page, 2, 4, "Silver");
+  assert_cell (page, 2, 5, "2026-03-20");
+  assert_cell (page, 2, 6, "¥1,288.00");
+  assert_cell (page, 1, 7, "学生");
+  _siyu_contacts_page_set_reveal (page, TRUE);
+  assert_cell (page, 0, 1, "+8613600136000");
+  _siyu_contacts_page_set_reveal (page, FALSE);
+
+  /* By the last digits of a phone, a part of a name, a stage. */
+  _siyu_contacts_page_search (page, "8000", FALSE);
+  wait_for (list_ready, page);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "1 contact");
+  assert_cell (page, 0, 0, "王芳");
+  _siyu_contacts_page_search (page, "雷", FALSE);
+  wait_for (list_ready, page);
+  assert_cell (page, 0, 0, "李雷");
+  _siyu_contacts_page_search (page, "\" * ( ) NEAR AND", FALSE);
+  wait_for (list_ready, page);
+  g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "none-found");
+  _siyu_contacts_page_search (page, "", FALSE);
+  _siyu_contacts_page_set_stage (page, 1 + 1);   /* All, Prospect, New */
+  wait_for (list_ready, page);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "2 contacts");
+
+  destroy_window (window);
+}
+
+static void
+test_contact_edits (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  g_autofree char *path = g_strdup (siyu_shop_get_path (shop));
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuContactsPage *page;
+  SiyuContactPage *contact;
+  AdwMessageDialog *dialog;
+
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  wait_for (list_ready, page);
+
+  /* At the counter: the last four digits and Enter. */
+  _siyu_contacts_page_search (page, "8000", FALSE);
+  wait_for (list_ready, page);
+  _siyu_contacts_page_search (page, "8000", TRUE);
+  wait_for (contact_shown, page);
+  g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "contact");
+  contact = _siyu_contacts_page_get_contact_page (page);
+  g_assert_cmpstr (_siyu_contact_page_get_title (contact), ==, "王芳");
+
+  _siyu_contact_page_add_tag (contact, "老客");
+  wait_for (contact_idle, contact);
+  assert_query (path, "SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = 1",
+                "老客\n");
+  g_assert_true (_siyu_contact_page_undo (contact));
+  wait_for (contact_idle, contact);
+  assert_query (path, "SELECT count (*) FROM contact_tags WHERE contact_id = 1", "0\n");
+  g_assert_false (_siyu_contact_page_undo (contact));
+
+  _siyu_contact_page_set_do_not_contact (contact, TRUE);
+  wait_for (contact_idle, contact);
+  assert_query (path, "SELECT do_not_contact FROM contacts WHERE id = 1", "1\n");
+  g_assert_true (_siyu_contact_page_undo (contact));
+  wait_for (contact_idle, contact);
+  assert_query (path, "SELECT do_not_contact FROM contacts WHERE id = 1", "0\n");
+  assert_query (path, "SELECT action FROM audit_log ORDER BY id", "edit\nedit\n");
+
+  /* Erasing asks first; cancel keeps everything. */
+  _siyu_contact_page_ask_erase (contact);
+  wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Erase 王芳?");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  drain ();
+  assert_query (path, "SELECT name FROM contacts WHERE id = 1", "王芳\n");
+
+  _siyu_contact_page_ask_erase (contact);
+  wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  adw_message_dialog_response (dialog, "erase");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_for (back_in_list, page);
+  _siyu_contacts_page_search (page, "", FALSE);
+  wait_for (list_ready, page);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "2 contacts");
+  assert_query (path, "SELECT coalesce (name, '-') || '|' || (erased_at IS NOT NULL) FROM contacts WHERE id = 1", "-|1\n");
+  assert_query (path, "SELECT count (*) FROM orders WHERE external_ref = 'A1'", "1\n");
+
+  destroy_window (window);
+}
+
+static void
+test_empty (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuContactsPage *page;
+
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  wait_for (list_ready, page);
+  g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "empty");
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "0 contacts");
+
+  destroy_window (window);
+}
+
+/* Reading every row of the small demo shop keeps a bounded number of
+ * blocks of rows. */
+static void
+test_flat_memory (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "demo.siyu", NULL);
+  g_autoptr(GError) error = NULL;
+  SiyuDemoOptions options = { SIYU_DEMO_SMALL, 1, SIYU_DAY_INVALID };
+  g_autoptr(SiyuShop) shop = siyu_demo_create (path, &options, NULL, NULL, NULL, &error);
+  SiyuWindow *window;
+  SiyuContactsPage *page;
+  SiyuContactModel *model;
+  guint n;
+
+  g_assert_no_error (error);
+  window = siyu_window_new (app, shop);
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  wait_for (list_ready, page);
+  model = siyu_contacts_page_get_model (page);
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpuint (n, ==, 4965);
+
+  for (guint i = 0; i < n; i += 7)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      g_assert_nonnull (item);
+      if (i % 700 == 0)
+        drain ();
+    }
+  g_assert_cmpuint (siyu_contact_model_get_n_cached_blocks (model), <=, 24);
+
+  destroy_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = NULL;
+  int status;
+
+  data_home = siyu_test_tmpdir ();
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = siyu_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/siyu/ui/contacts/list-and-search", test_list_and_search);
+  g_test_add_func ("/siyu/ui/contacts/edits", test_contact_edits);
+  g_test_add_func ("/siyu/ui/contacts/empty", test_empty);
+  g_test_add_func ("/siyu/ui/contacts/flat-memory", test_flat_memory);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  return status;
+}
