@@ -144,11 +144,28 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 typedef struct {
-  SiyuContactModel *model;   /* weak: the model cancels on dispose */
-  guint             block;
   GArray           *ids;
   GPtrArray        *items;
 } BlockRequest;
+
+/* A block of items, and the read that fills it: a block that leaves the
+ * cache before it was read is not read at all, so that a fast scroll does
+ * not queue reads of rows long gone by. */
+typedef struct {
+  GPtrArray        *items;
+  GCancellable     *cancellable;
+} Block;
+
+static void
+block_free (gpointer data)
+{
+  Block *block = data;
+
+  g_cancellable_cancel (block->cancellable);
+  g_object_unref (block->cancellable);
+  g_ptr_array_unref (block->items);
+  g_free (block);
+}
 
 static void
 block_request_free (gpointer data)
@@ -209,47 +226,49 @@ block_read_cb (GObject      *source,
 
 static GPtrArray *
 get_block (SiyuContactModel *self,
-           guint             block)
+           guint             index)
 {
-  GPtrArray *items = g_hash_table_lookup (self->blocks, GUINT_TO_POINTER (block));
+  Block *block = g_hash_table_lookup (self->blocks, GUINT_TO_POINTER (index));
   BlockRequest *request;
   GTask *task;
-  guint start = block * BLOCK_SIZE;
+  guint start = index * BLOCK_SIZE;
   guint end = MIN (start + BLOCK_SIZE, self->ids->len);
 
-  if (items != NULL)
+  if (block != NULL)
     {
       /* Most recent first. */
-      g_queue_remove (&self->recent, GUINT_TO_POINTER (block));
-      g_queue_push_head (&self->recent, GUINT_TO_POINTER (block));
-      return items;
+      g_queue_remove (&self->recent, GUINT_TO_POINTER (index));
+      g_queue_push_head (&self->recent, GUINT_TO_POINTER (index));
+      return block->items;
     }
 
-  items = g_ptr_array_new_full (end - start, g_object_unref);
+  block = g_new0 (Block, 1);
+  block->items = g_ptr_array_new_full (end - start, g_object_unref);
+  block->cancellable = g_cancellable_new ();
   for (guint i = start; i < end; i++)
     {
       SiyuContactItem *item = g_object_new (SIYU_TYPE_CONTACT_ITEM, NULL);
 
       item->id = g_array_index (self->ids, gint64, i);
-      g_ptr_array_add (items, item);
+      g_ptr_array_add (block->items, item);
     }
-  g_hash_table_insert (self->blocks, GUINT_TO_POINTER (block), items);
-  g_queue_push_head (&self->recent, GUINT_TO_POINTER (block));
-  while (g_queue_get_length (&self->recent) > MAX_BLOCKS)
-    g_hash_table_remove (self->blocks, g_queue_pop_tail (&self->recent));
+  g_hash_table_insert (self->blocks, GUINT_TO_POINTER (index), block);
+  g_queue_push_head (&self->recent, GUINT_TO_POINTER (index));
 
   request = g_new0 (BlockRequest, 1);
-  request->model = self;
-  request->block = block;
   request->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), end - start);
   g_array_append_vals (request->ids, &g_array_index (self->ids, gint64, start), end - start);
-  request->items = g_ptr_array_ref (items);
-  task = g_task_new (self, self->cancellable, block_read_cb, NULL);
+  request->items = g_ptr_array_ref (block->items);
+  task = g_task_new (self, block->cancellable, block_read_cb, NULL);
   g_task_set_task_data (task, request, block_request_free);
   siyu_shop_runner_run (self->runner, task, read_block_job);
   g_object_unref (task);
 
-  return items;
+  /* The items stay alive while the view shows them. */
+  while (g_queue_get_length (&self->recent) > MAX_BLOCKS)
+    g_hash_table_remove (self->blocks, g_queue_pop_tail (&self->recent));
+
+  return block->items;
 }
 
 static GType
@@ -357,7 +376,7 @@ static void
 siyu_contact_model_init (SiyuContactModel *self)
 {
   self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->blocks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->blocks = g_hash_table_new_full (NULL, NULL, NULL, block_free);
   g_queue_init (&self->recent);
   self->cancellable = g_cancellable_new ();
 }
