@@ -1,6 +1,7 @@
 #!/bin/bash
-# Takes the Overview screenshots of the demo shop, in English and Chinese,
-# under Xvfb.  Run from the source tree after building into _build:
+# Takes the screenshots of the demo shop in the README, in English and
+# Chinese, under Xvfb: the Overview, the contacts list and a contact's page
+# (reached with the keyboard through python3-dogtail's raw input).  Run from the source tree after building into _build:
 #
 #   docs/screenshots/take-screenshots.sh [BUILD_DIR]
 #
@@ -19,14 +20,33 @@ mkdir -p "$tmp/locale"
 localedef -i en_US -f UTF-8 "$tmp/locale/en_US.UTF-8" 2>/dev/null || true
 localedef -i zh_CN -f UTF-8 "$tmp/locale/zh_CN.UTF-8" 2>/dev/null || true
 
+cat > "$tmp/keys.py" <<'PY'
+import sys, time
+from dogtail.config import config
+config.checkForA11y = False
+from dogtail.rawinput import keyCombo, pressKey, typeText
+for step in sys.argv[1:]:
+    if step.startswith('type:'):
+        typeText(step[5:])
+    elif step.startswith('<'):
+        keyCombo(step)
+    else:
+        pressKey(step)
+    time.sleep(1)
+PY
+
+# shoot LANG LANGUAGE PNG [KEY…]: opens the demo, presses the keys, shoots.
 shoot () {
-  local lang=$1 language=$2 png=$3
+  local lang=$1 language=$2 png=$3 keys
+  shift 3
+  keys=$(printf ' %q' "$@")
 
   env LOCPATH="$tmp/locale" LANG="$lang" LANGUAGE="$language" \
       GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" SIYU_LOCALEDIR="$build/po" \
       xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
         '$build/src/siyu' '$tmp/demo.siyu' & pid=\$!
         sleep 5
+        /usr/bin/python3 '$tmp/keys.py' $keys && sleep 2
         import -window root '$tmp/root.png'
         kill \$pid" >/dev/null 2>&1
   # The window is 1100×720 at the top left: the schema's default size.
@@ -35,3 +55,5 @@ shoot () {
 
 shoot en_US.UTF-8 en overview-en.png
 shoot zh_CN.UTF-8 zh_CN overview-zh.png
+shoot en_US.UTF-8 en contacts-en.png '<Alt>2'
+shoot zh_CN.UTF-8 zh_CN contact-zh.png '<Control>f' type:8000 Return
