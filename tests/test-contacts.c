@@ -259,6 +259,20 @@ test_list (Fixture       *f,
     g_clear_error (&error);
   }
 
+  /* 王芳 twice in 上海: maybe one person; 李雷雷 has nobody. */
+  {
+    g_autoptr(GArray) same = siyu_contact_find_duplicates (f->shop, 1, &error);
+    g_autoptr(GArray) alone = siyu_contact_find_duplicates (f->shop, 2, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (same->len, ==, 1);
+    g_assert_cmpint (g_array_index (same, gint64, 0), ==, 3);
+    g_assert_cmpuint (alone->len, ==, 0);
+    g_assert_null (siyu_contact_find_duplicates (f->shop, 99, &error));
+    g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
   /* Erased contacts are neither listed nor summarized. */
   g_assert_true (siyu_contact_erase (f->shop, 3, &error));
   assert_list (f, NULL, "2,1");

@@ -323,6 +323,55 @@ test_contact_edits (void)
   destroy_window (window);
 }
 
+/* A second 王芳 is offered as the same person; merging and undoing. */
+static void
+test_merge (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  g_autofree char *path = g_strdup (siyu_shop_get_path (shop));
+  SiyuWindow *window;
+  SiyuContactsPage *page;
+  SiyuContactPage *contact;
+  AdwMessageDialog *dialog;
+
+  {
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+
+    g_assert_cmpint (add_contact (ingest, "王芳", "13700001111", siyu_test_time (shop, "2026-03-02 10:00:00"), FALSE),
+                     ==, 4);
+  }
+  window = siyu_window_new (app, shop);
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  wait_for (list_ready, page);
+  _siyu_contacts_page_search (page, "8000", TRUE);
+  wait_for (contact_shown, page);
+  contact = _siyu_contacts_page_get_contact_page (page);
+  g_assert_cmpuint (_siyu_contact_page_get_n_duplicates (contact), ==, 1);
+
+  _siyu_contact_page_ask_merge (contact, 0);
+  wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Merge 王芳 Into This Contact?");
+  adw_message_dialog_response (dialog, "merge");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  drain ();
+  wait_for (contact_idle, contact);
+  g_assert_cmpuint (_siyu_contact_page_get_n_duplicates (contact), ==, 0);
+  assert_query (path, "SELECT count (*) FROM contacts WHERE id = 4", "0\n");
+  assert_query (path, "SELECT value FROM contact_identities WHERE contact_id = 1 ORDER BY value",
+                "+8613700001111\n+8613800138000\n");
+  assert_query (path, "SELECT action FROM audit_log ORDER BY id DESC LIMIT 1", "merge\n");
+
+  g_assert_true (_siyu_contact_page_undo (contact));
+  wait_for (contact_idle, contact);
+  g_assert_cmpuint (_siyu_contact_page_get_n_duplicates (contact), ==, 1);
+  assert_query (path, "SELECT value FROM contact_identities WHERE contact_id = 4", "+8613700001111\n");
+
+  destroy_window (window);
+}
+
 static void
 test_empty (void)
 {
@@ -397,6 +446,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/ui/contacts/list-and-search", test_list_and_search);
   g_test_add_func ("/siyu/ui/contacts/edits", test_contact_edits);
+  g_test_add_func ("/siyu/ui/contacts/merge", test_merge);
   g_test_add_func ("/siyu/ui/contacts/empty", test_empty);
   g_test_add_func ("/siyu/ui/contacts/flat-memory", test_flat_memory);
 

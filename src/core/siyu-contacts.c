@@ -397,6 +397,45 @@ siyu_contacts_summarize (SiyuShop      *shop,
 }
 
 /**
+ * siyu_contact_find_duplicates:
+ *
+ * Other records that may be the same person: the same phone or e-mail
+ * written on them, or the same name in the same city (or with no city on
+ * one of them).  Identities are unique, so these are records the sources
+ * could not tie together; merging them is the owner's decision.
+ *
+ * Returns: (transfer full) (element-type gint64): up to ten ids
+ */
+GArray *
+siyu_contact_find_duplicates (SiyuShop  *shop,
+                              gint64     contact_id,
+                              GError   **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  db = siyu_shop_get_db (shop);
+  if (!contact_exists (db, contact_id, error))
+    return NULL;
+  stmt = siyu_db_prepare (db,
+                          "SELECT o.id FROM contacts c, contacts o "
+                          "WHERE c.id = ?1 AND o.id != c.id AND o.erased_at IS NULL AND ("
+                          "  o.phone = c.phone OR o.email = c.email OR "
+                          "  (o.name = c.name AND (o.city = c.city OR o.city IS NULL OR c.city IS NULL))) "
+                          "ORDER BY o.id LIMIT 10",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  append_ids (db, stmt, ids);
+
+  return g_steal_pointer (&ids);
+}
+
+/**
  * siyu_contact_tag:
  * @added: (out) (optional): whether the contact did not have the tag yet,
  *   so that undoing it removes it again

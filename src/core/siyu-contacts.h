@@ -80,6 +80,9 @@ GPtrArray  *siyu_contacts_summarize       (SiyuShop                *shop,
                                            guint                    n_ids,
                                            GError                 **error);
 void        siyu_contact_summary_free     (SiyuContactSummary      *summary);
+GArray     *siyu_contact_find_duplicates  (SiyuShop                *shop,
+                                           gint64                   contact_id,
+                                           GError                 **error);
 
 gboolean    siyu_contact_field_from_string (const char       *text,
                                             SiyuContactField *field);

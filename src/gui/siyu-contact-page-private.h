@@ -16,5 +16,8 @@ void        _siyu_contact_page_set_do_not_contact (SiyuContactPage *self,
 gboolean    _siyu_contact_page_undo               (SiyuContactPage *self);
 void        _siyu_contact_page_ask_erase          (SiyuContactPage *self);
 const char *_siyu_contact_page_get_title          (SiyuContactPage *self);
+guint       _siyu_contact_page_get_n_duplicates   (SiyuContactPage *self);
+void        _siyu_contact_page_ask_merge          (SiyuContactPage *self,
+                                                   guint            index);
 
 G_END_DECLS

@@ -22,6 +22,8 @@ typedef enum {
   EDIT_TAG,
   EDIT_UNTAG,
   EDIT_ERASE,
+  EDIT_MERGE,
+  EDIT_UNMERGE,
 } EditKind;
 
 struct _SiyuContactPage
@@ -45,6 +47,8 @@ struct _SiyuContactPage
   guint           pending;       /* jobs asked for and not yet back */
   EditKind        undo_kind;     /* what the last toast's Undo does */
   char           *undo_value;
+  JsonNode       *undo_node;
+  GPtrArray      *duplicates;    /* SiyuContactSummary */
   gboolean        can_undo;
 };
 
@@ -63,6 +67,7 @@ typedef struct {
   EditKind  kind;
   gint64    contact_id;
   char     *value;
+  JsonNode *node;      /* in for an unmerge, out of a merge */
   gboolean  changed;   /* out: whether the edit changed anything */
   char     *previous;  /* out: for do-not-contact */
 } Edit;
@@ -74,12 +79,14 @@ edit_free (gpointer data)
 
   g_free (edit->value);
   g_free (edit->previous);
+  g_clear_pointer (&edit->node, json_node_unref);
   g_free (edit);
 }
 
 typedef struct {
-  JsonNode *described;
-  char     *tier;
+  JsonNode  *described;
+  char      *tier;
+  GPtrArray *duplicates;
 } Loaded;
 
 static void
@@ -88,6 +95,7 @@ loaded_free (gpointer data)
   Loaded *loaded = data;
 
   g_clear_pointer (&loaded->described, json_node_unref);
+  g_clear_pointer (&loaded->duplicates, g_ptr_array_unref);
   g_free (loaded->tier);
   g_free (loaded);
 }
@@ -111,6 +119,13 @@ load_job (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+
+  {
+    g_autoptr(GArray) same = siyu_contact_find_duplicates (shop, contact_id, NULL);
+
+    if (same != NULL && same->len > 0)
+      loaded->duplicates = siyu_contacts_summarize (shop, (const gint64 *) same->data, same->len, NULL);
+  }
 
   metrics = json_object_get_object_member (json_node_get_object (loaded->described), "metrics");
   if (metrics != NULL && !json_object_get_null_member (metrics, "tier_id"))
@@ -209,6 +224,7 @@ typedef struct {
   SiyuContactPage *page;
   EditKind         kind;
   char            *value;
+  JsonNode        *node;
 } Undo;
 
 static void
@@ -219,22 +235,30 @@ undo_free (gpointer data,
 
   g_object_unref (undo->page);
   g_free (undo->value);
+  g_clear_pointer (&undo->node, json_node_unref);
   g_free (undo);
 }
+
+static void run_edit_full (SiyuContactPage *self,
+                           EditKind         kind,
+                           const char      *value,
+                           JsonNode        *node,
+                           gboolean         undoing);
 
 static void
 undo_clicked_cb (AdwToast *toast,
                  Undo     *undo)
 {
   undo->page->can_undo = FALSE;
-  run_edit (undo->page, undo->kind, undo->value, TRUE);
+  run_edit_full (undo->page, undo->kind, undo->value, undo->node, TRUE);
 }
 
 static void
 offer_undo (SiyuContactPage *self,
             const char      *message,
             EditKind         kind,
-            const char      *value)
+            const char      *value,
+            JsonNode        *node)
 {
   AdwToastOverlay *overlay = toast_overlay (self);
   AdwToast *toast;
@@ -243,16 +267,22 @@ offer_undo (SiyuContactPage *self,
   self->undo_kind = kind;
   g_free (self->undo_value);
   self->undo_value = g_strdup (value);
+  g_clear_pointer (&self->undo_node, json_node_unref);
+  self->undo_node = node != NULL ? json_node_ref (node) : NULL;
   self->can_undo = TRUE;
 
   if (overlay == NULL)
     return;
   toast = adw_toast_new (message);
   adw_toast_set_button_label (toast, _("_Undo"));
+  /* A merge can be undone until the toast is dismissed. */
+  if (kind == EDIT_UNMERGE)
+    adw_toast_set_timeout (toast, 0);
   undo = g_new0 (Undo, 1);
   undo->page = g_object_ref (self);
   undo->kind = kind;
   undo->value = g_strdup (value);
+  undo->node = node != NULL ? json_node_ref (node) : NULL;
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), undo, undo_free, 0);
   adw_toast_overlay_add_toast (overlay, toast);
 }
@@ -295,6 +325,14 @@ edit_job (GTask        *task,
     case EDIT_ERASE:
       ok = siyu_contact_erase (shop, edit->contact_id, &error);
       edit->changed = ok;
+      break;
+    case EDIT_MERGE:
+      edit->node = siyu_contact_merge (shop, edit->contact_id, g_ascii_strtoll (edit->value, NULL, 10),
+                                       NULL, 0, &error);
+      ok = edit->changed = edit->node != NULL;
+      break;
+    case EDIT_UNMERGE:
+      ok = edit->changed = siyu_contact_unmerge (shop, edit->node, &error);
       break;
     default:
       g_assert_not_reached ();
@@ -339,18 +377,22 @@ edited_cb (GObject      *source,
       case EDIT_DO_NOT_CONTACT:
         offer_undo (self, g_str_equal (edit->value, "1") ? _("Marked as do not contact")
                                                          : _("May be contacted again"),
-                    EDIT_DO_NOT_CONTACT, edit->previous);
+                    EDIT_DO_NOT_CONTACT, edit->previous, NULL);
         break;
       case EDIT_TAG:
         /* Translators: %s is a tag. */
         message = g_strdup_printf (_("Tagged “%s”"), edit->value);
-        offer_undo (self, message, EDIT_UNTAG, edit->value);
+        offer_undo (self, message, EDIT_UNTAG, edit->value, NULL);
         break;
       case EDIT_UNTAG:
         /* Translators: %s is a tag. */
         message = g_strdup_printf (_("Tag “%s” removed"), edit->value);
-        offer_undo (self, message, EDIT_TAG, edit->value);
+        offer_undo (self, message, EDIT_TAG, edit->value, NULL);
         break;
+      case EDIT_MERGE:
+        offer_undo (self, _("Merged into this contact"), EDIT_UNMERGE, NULL, edit->node);
+        break;
+      case EDIT_UNMERGE:
       case EDIT_ERASE:
       default:
         break;
@@ -360,10 +402,11 @@ edited_cb (GObject      *source,
 }
 
 static void
-run_edit (SiyuContactPage *self,
-          EditKind         kind,
-          const char      *value,
-          gboolean         undoing)
+run_edit_full (SiyuContactPage *self,
+               EditKind         kind,
+               const char      *value,
+               JsonNode        *node,
+               gboolean         undoing)
 {
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, edited_cb, GINT_TO_POINTER (undoing));
   Edit *edit = g_new0 (Edit, 1);
@@ -371,9 +414,69 @@ run_edit (SiyuContactPage *self,
   edit->kind = kind;
   edit->contact_id = self->contact_id;
   edit->value = g_strdup (value);
+  edit->node = node != NULL ? json_node_ref (node) : NULL;
   g_task_set_task_data (task, edit, edit_free);
   self->pending++;
   siyu_shop_runner_run (self->runner, task, edit_job);
+}
+
+static void
+run_edit (SiyuContactPage *self,
+          EditKind         kind,
+          const char      *value,
+          gboolean         undoing)
+{
+  run_edit_full (self, kind, value, NULL, undoing);
+}
+
+static void
+merge_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   SiyuContactPage  *self)
+{
+  if (g_str_equal (response, "merge"))
+    run_edit (self, EDIT_MERGE, g_object_get_data (G_OBJECT (dialog), "other"), FALSE);
+}
+
+static void
+ask_merge (SiyuContactPage          *self,
+           const SiyuContactSummary *other)
+{
+  JsonObject *contact = json_object_get_object_member (json_node_get_object (self->described), "contact");
+  const char *name = member_string (contact, "name");
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  /* Translators: %s is a contact's name. */
+  heading = g_strdup_printf (_("Merge %s Into This Contact?"), other->name != NULL ? other->name : _("No name"));
+  /* Translators: the first %s is the other record's phone or e-mail, the second this contact's name. */
+  body = g_strdup_printf (_("The record with %s is removed and everything about it — identities, orders, events, "
+                            "groups and tags — moves to %s. Where both have a value, this contact’s stays; what it "
+                            "lacks is taken from the other. You can undo this from the message that follows."),
+                          other->phone != NULL ? other->phone : other->email != NULL ? other->email : "—",
+                          name != NULL ? name : _("this contact"));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "merge", _("_Merge"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "other", g_strdup_printf ("%" G_GINT64_FORMAT, other->id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (merge_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+merge_clicked_cb (GtkButton       *button,
+                  SiyuContactPage *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
+
+  if (self->duplicates != NULL && index < self->duplicates->len)
+    ask_merge (self, g_ptr_array_index (self->duplicates, index));
 }
 
 static gboolean
@@ -626,6 +729,35 @@ show (SiyuContactPage *self)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), tag_box);
   }
 
+  if (self->duplicates != NULL && self->duplicates->len > 0)
+    {
+      group = new_group (self, _("Maybe the Same Person"));
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             _("Other records with the same name and city, phone or e-mail"));
+      for (guint i = 0; i < self->duplicates->len; i++)
+        {
+          const SiyuContactSummary *other = g_ptr_array_index (self->duplicates, i);
+          GtkWidget *button;
+          g_autofree char *label = NULL;
+
+          if (other == NULL)
+            continue;
+          row = adw_action_row_new ();
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), other->name != NULL ? other->name : _("No name"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                       other->phone != NULL ? other->phone : other->email != NULL ? other->email : "");
+          button = gtk_button_new_with_mnemonic (_("_Merge…"));
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          /* Translators: the accessible name of a merge button; %s is the other record's name. */
+          label = g_strdup_printf (_("Merge %s into this contact"), other->name != NULL ? other->name : "");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          g_object_set_data (G_OBJECT (button), "index", GUINT_TO_POINTER (i));
+          g_signal_connect (button, "clicked", G_CALLBACK (merge_clicked_cb), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+        }
+    }
+
   if (json_array_get_length (groups) > 0)
     {
       group = new_group (self, _("Community Groups"));
@@ -687,6 +819,8 @@ loaded_cb (GObject      *source,
   g_free (self->tier);
   self->described = g_steal_pointer (&loaded->described);
   self->tier = g_steal_pointer (&loaded->tier);
+  g_clear_pointer (&self->duplicates, g_ptr_array_unref);
+  self->duplicates = g_steal_pointer (&loaded->duplicates);
   loaded_free (loaded);
   self->loaded = FALSE;
   show (self);
@@ -725,6 +859,8 @@ siyu_contact_page_finalize (GObject *object)
   g_clear_pointer (&self->described, json_node_unref);
   g_free (self->tier);
   g_free (self->undo_value);
+  g_clear_pointer (&self->undo_node, json_node_unref);
+  g_clear_pointer (&self->duplicates, g_ptr_array_unref);
 
   G_OBJECT_CLASS (siyu_contact_page_parent_class)->finalize (object);
 }
@@ -875,8 +1011,21 @@ _siyu_contact_page_undo (SiyuContactPage *self)
   if (!self->can_undo)
     return FALSE;
   self->can_undo = FALSE;
-  run_edit (self, self->undo_kind, self->undo_value, TRUE);
+  run_edit_full (self, self->undo_kind, self->undo_value, self->undo_node, TRUE);
   return TRUE;
+}
+
+guint
+_siyu_contact_page_get_n_duplicates (SiyuContactPage *self)
+{
+  return self->duplicates != NULL ? self->duplicates->len : 0;
+}
+
+void
+_siyu_contact_page_ask_merge (SiyuContactPage *self,
+                              guint            index)
+{
+  ask_merge (self, g_ptr_array_index (self->duplicates, index));
 }
 
 void
