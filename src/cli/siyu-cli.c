@@ -17,6 +17,8 @@ static const SiyuCliCommand commands[] = {
   { "analytics", N_("Recompute and show lifecycle, RFM, tiers, pyramid, AIPL and FAST"), siyu_cli_analytics },
   { "contacts", N_("List contacts with their stage, scores, tier and other figures"), siyu_cli_contacts },
   { "contact",  N_("Show, find, edit, merge or erase one contact"), siyu_cli_contact },
+  { "orders",   N_("List orders, a contact's or those matching a number or product"), siyu_cli_orders },
+  { "group",    N_("List community groups, show their members, add or remove members"), siyu_cli_group },
   { "audit",    N_("Show the audit log of exports, merges, edits and erasures"), siyu_cli_audit },
   { "cohorts",  N_("Show cohort retention by month of first purchase"), siyu_cli_cohorts },
   { "predict",  N_("Fit the purchase and spend models and show how well they fit"), siyu_cli_predict },
