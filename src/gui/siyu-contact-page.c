@@ -874,6 +874,17 @@ back_action (GtkWidget  *widget,
 }
 
 static void
+add_tag_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SiyuContactPage *self = SIYU_CONTACT_PAGE (widget);
+
+  if (self->tag_entry != NULL)
+    gtk_widget_grab_focus (self->tag_entry);
+}
+
+static void
 siyu_contact_page_class_init (SiyuContactPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -893,6 +904,8 @@ siyu_contact_page_class_init (SiyuContactPageClass *klass)
   gtk_widget_class_install_action (widget_class, "contact.back", NULL, back_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "contact.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "contact.back", NULL);
+  gtk_widget_class_install_action (widget_class, "contact.add-tag", NULL, add_tag_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "contact.add-tag", NULL);
 }
 
 static void

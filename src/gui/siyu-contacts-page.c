@@ -66,6 +66,7 @@ struct _SiyuContactsPage
   gulong            changed_id;
   gboolean          reveal;
   gboolean          open_first;   /* Enter was pressed before the list was read */
+  char             *applied_search;
   GHashTable       *bound;        /* list items showing a row now */
 };
 
@@ -282,6 +283,8 @@ apply_filter (SiyuContactsPage *self)
   SiyuContactFilter filter = { NULL, };
 
   filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_free (self->applied_search);
+  self->applied_search = g_strdup (filter.search);
   if (stage != GTK_INVALID_LIST_POSITION && stage > 0)
     filter.stage = siyu_stage_to_string ((SiyuStage) (stage - 1));
   filter.sort = sort < G_N_ELEMENTS (sorts) ? sorts[sort] : SIYU_CONTACT_SORT_NEWEST;
@@ -300,6 +303,9 @@ search_changed_cb (SiyuContactsPage *self)
 static void
 search_activate_cb (SiyuContactsPage *self)
 {
+  /* Enter can come before the entry says its text changed. */
+  if (g_strcmp0 (self->applied_search, gtk_editable_get_text (GTK_EDITABLE (self->search_entry))) != 0)
+    apply_filter (self);
   if (siyu_contact_model_is_loading (self->model))
     {
       self->open_first = TRUE;
@@ -464,6 +470,7 @@ siyu_contacts_page_finalize (GObject *object)
 
   g_clear_object (&self->runner);
   g_hash_table_unref (self->bound);
+  g_free (self->applied_search);
 
   G_OBJECT_CLASS (siyu_contacts_page_parent_class)->finalize (object);
 }
