@@ -32,7 +32,7 @@ packages=(
   # run
   tzdata fonts-noto-cjk
   # test
-  desktop-file-utils appstream xvfb xauth dbus at-spi2-core sqlite3 python3
+  desktop-file-utils appstream xvfb xauth dbus at-spi2-core sqlite3 python3 python3-dogtail
 )
 
 install_packages () {

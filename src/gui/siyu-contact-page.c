@@ -50,6 +50,7 @@ struct _SiyuContactPage
   JsonNode       *undo_node;
   GPtrArray      *duplicates;    /* SiyuContactSummary */
   gboolean        can_undo;
+  AdwToast       *undo_toast;    /* not owned; the toast offering it */
 };
 
 G_DEFINE_FINAL_TYPE (SiyuContactPage, siyu_contact_page, GTK_TYPE_WIDGET)
@@ -220,37 +221,21 @@ static void run_edit (SiyuContactPage *self,
                       const char      *value,
                       gboolean         undoing);
 
-typedef struct {
-  SiyuContactPage *page;
-  EditKind         kind;
-  char            *value;
-  JsonNode        *node;
-} Undo;
-
 static void
-undo_free (gpointer data,
-           GClosure *closure)
+undo_toast_dismissed_cb (AdwToast        *toast,
+                         SiyuContactPage *self)
 {
-  Undo *undo = data;
-
-  g_object_unref (undo->page);
-  g_free (undo->value);
-  g_clear_pointer (&undo->node, json_node_unref);
-  g_free (undo);
+  if (self->undo_toast == toast)
+    self->undo_toast = NULL;
 }
 
-static void run_edit_full (SiyuContactPage *self,
-                           EditKind         kind,
-                           const char      *value,
-                           JsonNode        *node,
-                           gboolean         undoing);
-
 static void
-undo_clicked_cb (AdwToast *toast,
-                 Undo     *undo)
+undo_clicked_cb (AdwToast        *toast,
+                 SiyuContactPage *self)
 {
-  undo->page->can_undo = FALSE;
-  run_edit_full (undo->page, undo->kind, undo->value, undo->node, TRUE);
+  /* Only the newest change can be taken back. */
+  if (self->undo_toast == toast)
+    _siyu_contact_page_undo (self);
 }
 
 static void
@@ -262,7 +247,6 @@ offer_undo (SiyuContactPage *self,
 {
   AdwToastOverlay *overlay = toast_overlay (self);
   AdwToast *toast;
-  Undo *undo;
 
   self->undo_kind = kind;
   g_free (self->undo_value);
@@ -278,12 +262,11 @@ offer_undo (SiyuContactPage *self,
   /* A merge can be undone until the toast is dismissed. */
   if (kind == EDIT_UNMERGE)
     adw_toast_set_timeout (toast, 0);
-  undo = g_new0 (Undo, 1);
-  undo->page = g_object_ref (self);
-  undo->kind = kind;
-  undo->value = g_strdup (value);
-  undo->node = node != NULL ? json_node_ref (node) : NULL;
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), undo, undo_free, 0);
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  self->undo_toast = toast;
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, 0);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (overlay, toast);
 }
 
@@ -885,6 +868,14 @@ add_tag_action (GtkWidget  *widget,
 }
 
 static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _siyu_contact_page_undo (SIYU_CONTACT_PAGE (widget));
+}
+
+static void
 siyu_contact_page_class_init (SiyuContactPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -905,6 +896,8 @@ siyu_contact_page_class_init (SiyuContactPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "contact.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "contact.back", NULL);
   gtk_widget_class_install_action (widget_class, "contact.add-tag", NULL, add_tag_action);
+  gtk_widget_class_install_action (widget_class, "contact.undo", NULL, undo_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "contact.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "contact.add-tag", NULL);
 }
 
@@ -1024,6 +1017,12 @@ _siyu_contact_page_undo (SiyuContactPage *self)
   if (!self->can_undo)
     return FALSE;
   self->can_undo = FALSE;
+  if (self->undo_toast != NULL)
+    {
+      AdwToast *toast = g_steal_pointer (&self->undo_toast);
+
+      adw_toast_dismiss (toast);
+    }
   run_edit_full (self, self->undo_kind, self->undo_value, self->undo_node, TRUE);
   return TRUE;
 }
