@@ -23,6 +23,8 @@ try:
     config.checkForA11y = False
     config.searchCutoffCount = 20
     config.defaultDelay = 0.2
+    config.logDebugToStdOut = False
+    config.logDebugToFile = False
     from dogtail import tree
     from dogtail.rawinput import keyCombo, pressKey, typeText
 except ImportError:
@@ -37,7 +39,7 @@ def ok(n, text):
     print('ok %d %s' % (n, text), flush=True)
 
 
-def wait(condition, what, seconds=30):
+def wait(condition, what, seconds=60):
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -140,10 +142,13 @@ with tempfile.TemporaryDirectory() as tmp:
         ok(4, 'merged their namesake into them')
 
         find(app, 'push button', 'Back to Contacts').doActionNamed('click')
+        wait(lambda: find(app, 'push button', 'Back to Contacts') is None, 'the list')
         time.sleep(1)
         keyCombo('<Control>f')
+        time.sleep(0.5)
         keyCombo('<Control>a')
         typeText(other_phone[-4:])
+        time.sleep(1)
         pressKey('Return')
         wait(lambda: find(app, 'push button', 'Erase') is not None and
              find(app, 'push button', 'Back to Contacts') is not None, 'the other contact')

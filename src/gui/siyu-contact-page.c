@@ -50,7 +50,7 @@ struct _SiyuContactPage
   JsonNode       *undo_node;
   GPtrArray      *duplicates;    /* SiyuContactSummary */
   gboolean        can_undo;
-  AdwToast       *undo_toast;    /* not owned; the toast offering it */
+  AdwToast       *undo_toast;    /* weak; the toast offering it */
 };
 
 G_DEFINE_FINAL_TYPE (SiyuContactPage, siyu_contact_page, GTK_TYPE_WIDGET)
@@ -226,7 +226,7 @@ undo_toast_dismissed_cb (AdwToast        *toast,
                          SiyuContactPage *self)
 {
   if (self->undo_toast == toast)
-    self->undo_toast = NULL;
+    g_clear_weak_pointer (&self->undo_toast);
 }
 
 static void
@@ -262,9 +262,8 @@ offer_undo (SiyuContactPage *self,
   /* A merge can be undone until the toast is dismissed. */
   if (kind == EDIT_UNMERGE)
     adw_toast_set_timeout (toast, 0);
-  if (self->undo_toast != NULL)
-    adw_toast_dismiss (self->undo_toast);
-  self->undo_toast = toast;
+  /* The overlay puts the new toast in place of the one it shows. */
+  g_set_weak_pointer (&self->undo_toast, toast);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, 0);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (overlay, toast);
@@ -827,6 +826,7 @@ siyu_contact_page_dispose (GObject *object)
   SiyuContactPage *self = SIYU_CONTACT_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->undo_toast);
   g_clear_pointer (&self->outer, gtk_widget_unparent);
 
   G_OBJECT_CLASS (siyu_contact_page_parent_class)->dispose (object);
@@ -1019,8 +1019,9 @@ _siyu_contact_page_undo (SiyuContactPage *self)
   self->can_undo = FALSE;
   if (self->undo_toast != NULL)
     {
-      AdwToast *toast = g_steal_pointer (&self->undo_toast);
+      AdwToast *toast = self->undo_toast;
 
+      g_clear_weak_pointer (&self->undo_toast);
       adw_toast_dismiss (toast);
     }
   run_edit_full (self, self->undo_kind, self->undo_value, self->undo_node, TRUE);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-contacts-page.h"
+#include "siyu-import-dialog.h"
 #include "siyu-overview-page.h"
 #include "siyu-preferences-window.h"
 #include "siyu-window-private.h"
@@ -41,6 +42,7 @@ struct _SiyuWindow
   SiyuShopRunner       *runner;
   gulong                changed_id;
   GtkWindow            *preferences;
+  GtkFileChooserNative *import_chooser;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuWindow, siyu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -193,6 +195,102 @@ reload_action (GtkWidget  *widget,
 }
 
 static void
+imported_cb (SiyuWindow *self)
+{
+  /* Every place shows the new rows and figures. */
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       page != NULL;
+       page = gtk_widget_get_next_sibling (page))
+    gtk_widget_activate_action (page, "page.reload", NULL);
+}
+
+/**
+ * siyu_window_import:
+ * @self: a shop's window
+ * @file: an export of a shop platform, CSV or XLSX
+ *
+ * Opens the import dialog on @file.  The places reload once it is stored.
+ *
+ * Returns: (transfer none): the dialog
+ */
+GtkWindow *
+siyu_window_import (SiyuWindow *self,
+                    GFile      *file)
+{
+  SiyuImportDialog *dialog = siyu_import_dialog_new (GTK_WINDOW (self), self->runner, file);
+
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (imported_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return GTK_WINDOW (dialog);
+}
+
+static void
+import_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    SiyuWindow      *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->import_chooser);
+  if (file != NULL)
+    siyu_window_import (self, file);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SiyuWindow *self = SIYU_WINDOW (widget);
+  g_autoptr(GtkFileFilter) exports = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->import_chooser != NULL)
+    return;
+
+  /* Translators: the kinds of file the import reads, in the file chooser. */
+  gtk_file_filter_set_name (exports, _("Spreadsheets and CSV files"));
+  gtk_file_filter_add_suffix (exports, "csv");
+  gtk_file_filter_add_suffix (exports, "tsv");
+  gtk_file_filter_add_suffix (exports, "txt");
+  gtk_file_filter_add_suffix (exports, "xlsx");
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  self->import_chooser = gtk_file_chooser_native_new (_("Import a File"), GTK_WINDOW (self),
+                                                      GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                      _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->import_chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->import_chooser), exports);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->import_chooser), all);
+  g_signal_connect (self->import_chooser, "response", G_CALLBACK (import_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         SiyuWindow    *self)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = g_value_get_boxed (value);
+  if (files == NULL || !G_IS_FILE (files->data))
+    return FALSE;
+  /* One file at a time: each has its own columns to check. */
+  siyu_window_import (self, files->data);
+  return TRUE;
+}
+
+static void
 preferences_destroyed_cb (SiyuWindow *self)
 {
   self->preferences = NULL;
@@ -238,6 +336,7 @@ siyu_window_constructed (GObject *object)
 {
   SiyuWindow *self = SIYU_WINDOW (object);
   AdwLeafletPage *separator;
+  GtkDropTarget *drop;
 
   G_OBJECT_CLASS (siyu_window_parent_class)->constructed (object);
 
@@ -254,6 +353,11 @@ siyu_window_constructed (GObject *object)
 
   self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
                                                G_CALLBACK (runner_settings_changed_cb), self);
+
+  /* A shop's export dropped on the window is imported. */
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 static void
@@ -310,6 +414,7 @@ siyu_window_finalize (GObject *object)
   SiyuWindow *self = (SiyuWindow *)object;
 
   g_clear_object (&self->runner);
+  g_clear_object (&self->import_chooser);
 
   G_OBJECT_CLASS (siyu_window_parent_class)->finalize (object);
 }
@@ -354,6 +459,8 @@ siyu_window_class_init (SiyuWindowClass *klass)
                                          "win.show-place", "s", places[i].name);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
 }
 
 static void

@@ -19,5 +19,7 @@ void            siyu_window_add_toast  (SiyuWindow      *self,
 
 GtkWidget      *siyu_window_show_place (SiyuWindow      *self,
                                         const char      *name);
+GtkWindow      *siyu_window_import     (SiyuWindow      *self,
+                                        GFile           *file);
 
 G_END_DECLS

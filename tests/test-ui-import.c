@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#include <sqlite3.h>
+
+#include "siyu-application.h"
+#include "siyu-db.h"
+#include "siyu-import-dialog-private.h"
+#include "siyu-test-util.h"
+#include "siyu-window.h"
+
+/* The import dialog: a platform's export recognised, checked and stored;
+ * a file Siyu does not know mapped by hand; rows with problems kept aside;
+ * a file that cannot be read. */
+
+static SiyuApplication *app;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting after 60 s");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+drain (void)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+idle (gpointer data)
+{
+  return !g_str_equal (_siyu_import_dialog_get_step (data), "working");
+}
+
+static void
+wait_step (SiyuImportDialog *dialog,
+           const char       *step)
+{
+  wait_for (idle, dialog);
+  if (g_str_equal (_siyu_import_dialog_get_step (dialog), "failed") && !g_str_equal (step, "failed"))
+    g_error ("The import failed: %s", _siyu_import_dialog_get_failure (dialog));
+  g_assert_cmpstr (_siyu_import_dialog_get_step (dialog), ==, step);
+}
+
+static char *
+query (const char *path,
+       const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuShop) shop = siyu_shop_open (path, &error);
+  sqlite3_stmt *stmt;
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (siyu_db_get_handle (siyu_shop_get_db (shop)), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (out, "%s\n", (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_query (const char *path,
+              const char *sql,
+              const char *expected)
+{
+  g_autofree char *found = query (path, sql);
+
+  g_assert_cmpstr (found, ==, expected);
+}
+
+static void
+count_cb (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+typedef struct {
+  char             *dir;
+  SiyuShop         *shop;
+  SiyuWindow       *window;
+  SiyuImportDialog *dialog;
+  guint             imported;
+} Fixture;
+
+static void
+fixture_open (Fixture    *f,
+              const char *file)
+{
+  g_autoptr(GFile) gfile = g_file_new_for_path (file);
+
+  f->dir = siyu_test_tmpdir ();
+  f->shop = siyu_test_new_shop (f->dir, "小王的茶叶店");
+  f->window = siyu_window_new (app, f->shop);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->dialog = SIYU_IMPORT_DIALOG (siyu_window_import (f->window, gfile));
+  g_object_add_weak_pointer (G_OBJECT (f->dialog), (gpointer *) &f->dialog);
+  g_signal_connect_swapped (f->dialog, "imported", G_CALLBACK (count_cb), &f->imported);
+}
+
+static void
+fixture_close (Fixture *f)
+{
+  /* Closed as the owner would, and gone with all it held. */
+  if (f->dialog != NULL)
+    {
+      gtk_window_close (GTK_WINDOW (f->dialog));
+      drain ();
+    }
+  g_assert_null (f->dialog);
+  g_object_ref (f->window);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  drain ();
+  g_assert_finalize_object (f->window);
+  g_clear_object (&f->shop);
+  g_free (f->dir);
+}
+
+static char *
+fixture_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "import", name, NULL);
+}
+
+/* Youzan's order export, with its Chinese headers, recognised without
+ * help, checked, then stored and the figures counted again. */
+static void
+test_recognised (void)
+{
+  g_autofree char *file = fixture_path ("youzan-orders.csv");
+  Fixture f = { NULL, };
+  const SiyuImportCounts *counts;
+
+  fixture_open (&f, file);
+  wait_step (f.dialog, "setup");
+  g_assert_cmpstr (siyu_import_get_preset (_siyu_import_dialog_get_import (f.dialog)), ==, "youzan-orders");
+  g_assert_true (_siyu_import_dialog_can_go_on (f.dialog));
+
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "checked");
+  counts = siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog));
+  g_assert_cmpuint (counts->rows, ==, 6);
+  g_assert_cmpuint (counts->contacts_created, ==, 4);
+  g_assert_cmpuint (counts->orders_created, ==, 5);
+  g_assert_cmpuint (counts->rows_rejected, ==, 0);
+  /* A check stores nothing. */
+  assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM orders", "0\n");
+  g_assert_cmpuint (f.imported, ==, 0);
+
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "done");
+  g_assert_cmpuint (f.imported, ==, 1);
+  assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM orders", "5\n");
+  assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM contacts", "4\n");
+  /* The figures were counted again: every contact has a stage. */
+  assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM contact_metrics", "4\n");
+
+  _siyu_import_dialog_next (f.dialog);
+  drain ();
+  g_assert_null (f.dialog);
+  fixture_close (&f);
+}
+
+/* A file whose headers no preset knows: the owner picks the columns,
+ * and Check stays off until every needed field has one. */
+static void
+test_mapped_by_hand (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "我的订单.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  Fixture f = { NULL, };
+
+  g_file_set_contents (file,
+                       "单号;下单日期;状态;手机;商品;金额\n"
+                       "X-1;2026-03-01 10:00;交易成功;13800138000;龙井;¥88.50\n"
+                       "X-2;2026-03-02 11:00;交易成功;13912345678;碧螺春;120\n",
+                       -1, &error);
+  g_assert_no_error (error);
+
+  fixture_open (&f, file);
+  wait_step (f.dialog, "setup");
+  g_assert_cmpint (siyu_import_get_delimiter (_siyu_import_dialog_get_import (f.dialog)), ==, ';');
+  g_assert_false (_siyu_import_dialog_can_go_on (f.dialog));
+
+  g_assert_true (_siyu_import_dialog_map (f.dialog, "order_ref", "单号"));
+  g_assert_true (_siyu_import_dialog_map (f.dialog, "created_at", "下单日期"));
+  g_assert_true (_siyu_import_dialog_map (f.dialog, "status", "状态"));
+  g_assert_false (_siyu_import_dialog_map (f.dialog, "phone", "no such column"));
+  g_assert_true (_siyu_import_dialog_map (f.dialog, "phone", "手机"));
+  g_assert_true (_siyu_import_dialog_map (f.dialog, "order_total", "金额"));
+  g_assert_true (_siyu_import_dialog_can_go_on (f.dialog));
+
+  /* An order line needs a product or a SKU: the check says so and the
+   * columns stay as chosen. */
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "setup");
+  g_assert_true (_siyu_import_dialog_can_go_on (f.dialog));
+  g_assert_true (_siyu_import_dialog_map (f.dialog, "product_name", "商品"));
+
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "checked");
+  g_assert_cmpuint (siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog))->orders_created, ==, 2);
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "done");
+  assert_query (siyu_shop_get_path (f.shop), "SELECT total_amount FROM orders ORDER BY external_ref",
+                "8850\n12000\n");
+
+  fixture_close (&f);
+}
+
+/* A row with an impossible date is shown with its row and column; the
+ * other rows can be imported and the bad one saved to fix. */
+static void
+test_problems (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "orders.csv", NULL);
+  g_autofree char *rejected = NULL;
+  g_autoptr(GError) error = NULL;
+  const SiyuImportCounts *counts;
+  const SiyuImportProblem *problem;
+  Fixture f = { NULL, };
+
+  g_file_set_contents (file,
+                       "order_ref,created_at,status,phone,sku,order_total\n"
+                       "S-1,2026-03-01 10:00,paid,13800138000,LJ-250,100\n"
+                       "S-2,2026-02-30 10:00,paid,13912345678,LJ-250,200\n"
+                       "S-3,2026-03-03 10:00,paid,13600136000,LJ-250,300\n",
+                       -1, &error);
+  g_assert_no_error (error);
+
+  fixture_open (&f, file);
+  wait_step (f.dialog, "setup");
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "checked");
+  counts = siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog));
+  g_assert_cmpuint (counts->rows_rejected, ==, 1);
+  g_assert_cmpuint (siyu_import_get_n_problems (_siyu_import_dialog_get_import (f.dialog)), ==, 1);
+  problem = siyu_import_get_problem (_siyu_import_dialog_get_import (f.dialog), 0);
+  g_assert_cmpuint (problem->row, ==, 3);
+  g_assert_cmpstr (problem->column, ==, "created_at");
+  g_assert_true (_siyu_import_dialog_can_go_on (f.dialog));
+
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "done");
+  assert_query (siyu_shop_get_path (f.shop), "SELECT external_ref FROM orders ORDER BY external_ref", "S-1\nS-3\n");
+  rejected = siyu_test_read_file (_siyu_import_dialog_get_reject_path (f.dialog), NULL);
+  /* For Excel: a byte order mark, the file's columns and why. */
+  g_assert_cmpstr (rejected, ==,
+                   "\xef\xbb\xbf\"order_ref\",\"created_at\",\"status\",\"phone\",\"sku\",\"order_total\",\"Problem\"\r\n"
+                   "\"S-2\",\"2026-02-30 10:00\",\"paid\",\"13912345678\",\"LJ-250\",\"200\","
+                   "\"“2026-02-30 10:00” is not a time: that day does not exist.\"\r\n");
+
+  fixture_close (&f);
+}
+
+/* Nothing to read: the dialog says why and offers nothing but Close. */
+static void
+test_unreadable (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "empty.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  Fixture f = { NULL, };
+
+  g_file_set_contents (file, "", 0, &error);
+  g_assert_no_error (error);
+
+  fixture_open (&f, file);
+  wait_step (f.dialog, "failed");
+  g_assert_cmpstr (_siyu_import_dialog_get_failure (f.dialog), ==, "empty.csv: The file is empty.");
+  g_assert_false (_siyu_import_dialog_can_go_on (f.dialog));
+  g_assert_null (_siyu_import_dialog_get_import (f.dialog));
+  _siyu_import_dialog_cancel (f.dialog);
+  drain ();
+  g_assert_null (f.dialog);
+
+  fixture_close (&f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = NULL;
+  int status;
+
+  data_home = siyu_test_tmpdir ();
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = siyu_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/siyu/ui/import/recognised", test_recognised);
+  g_test_add_func ("/siyu/ui/import/mapped-by-hand", test_mapped_by_hand);
+  g_test_add_func ("/siyu/ui/import/problems", test_problems);
+  g_test_add_func ("/siyu/ui/import/unreadable", test_unreadable);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  return status;
+}
