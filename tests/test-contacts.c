@@ -196,18 +196,28 @@ test_list (Fixture       *f,
 
   /* Stages, segments and spend come from the last recompute. */
   g_assert_true (siyu_db_exec (f->db,
-                               "INSERT INTO contact_metrics (contact_id, orders, net_spend, last_order, stage, "
-                               "  rfm_segment, spend_365, points, tier_id) VALUES "
-                               "(1, 1, 10000, '2025-02-20', 'new', 'recent', 10000, 100, "
-                               "  (SELECT id FROM tiers WHERE position = 1)), "
-                               "(3, 1, 2500, '2025-02-21', 'new', 'promising', 2500, 25, NULL), "
-                               "(2, 0, 0, NULL, 'prospect', NULL, 0, 0, NULL)", &error));
+                               "INSERT INTO contact_metrics (contact_id, orders, net_spend, first_order, last_order, stage, "
+                               "  rfm_segment, rfm_r_score, rfm_f_score, spend_365, points, tier_id, pyramid, aipl) VALUES "
+                               "(1, 1, 10000, '2025-01-31', '2025-02-20', 'new', 'recent', 5, 1, 10000, 100, "
+                               "  (SELECT id FROM tiers WHERE position = 1), 'silent', 'purchase'), "
+                               "(3, 1, 2500, '2025-02-01', '2025-02-21', 'new', 'promising', 4, 1, 2500, 25, NULL, "
+                               "  'communicator', 'purchase'), "
+                               "(2, 0, 0, NULL, NULL, 'prospect', NULL, NULL, NULL, 0, 0, NULL, NULL, 'interest')", &error));
   g_assert_no_error (error);
   assert_list (f, &(SiyuContactFilter) { .stage = "new" }, "3,1");
   assert_list (f, &(SiyuContactFilter) { .segment = "recent" }, "1");
   assert_list (f, &(SiyuContactFilter) { .sort = SIYU_CONTACT_SORT_NET_SPEND }, "1,3,2");
   assert_list (f, &(SiyuContactFilter) { .sort = SIYU_CONTACT_SORT_LAST_ORDER }, "3,1,2");
   assert_list (f, &(SiyuContactFilter) { .tier_id = siyu_db_query_int (f->db, "SELECT id FROM tiers WHERE position = 1", NULL) }, "1");
+  /* What the Overview's charts open. */
+  assert_list (f, &(SiyuContactFilter) { .pyramid = "communicator" }, "3");
+  assert_list (f, &(SiyuContactFilter) { .aipl = "purchase" }, "3,1");
+  assert_list (f, &(SiyuContactFilter) { .aipl = "interest" }, "2");
+  assert_list (f, &(SiyuContactFilter) { .r_score = 5, .f_score = 1 }, "1");
+  assert_list (f, &(SiyuContactFilter) { .f_score = 1 }, "3,1");
+  assert_list (f, &(SiyuContactFilter) { .r_score = 3 }, "");
+  assert_list (f, &(SiyuContactFilter) { .cohort = "2025-01" }, "1");
+  assert_list (f, &(SiyuContactFilter) { .cohort = "2025-02", .aipl = "purchase" }, "3");
 
   /* Consent: only who agreed and may be contacted. */
   g_assert_true (siyu_contact_set (f->shop, 2, SIYU_CONTACT_MARKETING_CONSENT, "1", NULL, &error));

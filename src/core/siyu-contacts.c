@@ -203,6 +203,8 @@ siyu_contacts_list (SiyuShop                *shop,
   handle = siyu_db_get_handle (db);
 
   metrics = filter->stage != NULL || filter->segment != NULL || filter->tier_id != 0 ||
+            filter->pyramid != NULL || filter->aipl != NULL || filter->r_score != 0 ||
+            filter->f_score != 0 || filter->cohort != NULL ||
             filter->sort == SIYU_CONTACT_SORT_LAST_ORDER || filter->sort == SIYU_CONTACT_SORT_NET_SPEND;
   if (metrics)
     g_string_append (sql, "LEFT JOIN contact_metrics m ON m.contact_id = c.id ");
@@ -217,6 +219,16 @@ siyu_contacts_list (SiyuShop                *shop,
     g_string_append (sql, "AND m.rfm_segment = :segment ");
   if (filter->tier_id != 0)
     g_string_append (sql, "AND m.tier_id = :tier ");
+  if (filter->pyramid != NULL)
+    g_string_append (sql, "AND m.pyramid = :pyramid ");
+  if (filter->aipl != NULL)
+    g_string_append (sql, "AND m.aipl = :aipl ");
+  if (filter->r_score != 0)
+    g_string_append (sql, "AND m.rfm_r_score = :r_score ");
+  if (filter->f_score != 0)
+    g_string_append (sql, "AND m.rfm_f_score = :f_score ");
+  if (filter->cohort != NULL)
+    g_string_append (sql, "AND substr (m.first_order, 1, 7) = :cohort ");
   if (filter->tag != NULL)
     g_string_append (sql, "AND c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
                           "WHERE t.name = :tag) ");
@@ -256,7 +268,14 @@ siyu_contacts_list (SiyuShop                *shop,
   BIND_TEXT (":stage", filter->stage);
   BIND_TEXT (":segment", filter->segment);
   BIND_TEXT (":tag", filter->tag);
+  BIND_TEXT (":pyramid", filter->pyramid);
+  BIND_TEXT (":aipl", filter->aipl);
+  BIND_TEXT (":cohort", filter->cohort);
 #undef BIND_TEXT
+  if (filter->r_score != 0)
+    sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":r_score"), filter->r_score);
+  if (filter->f_score != 0)
+    sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":f_score"), filter->f_score);
   if (filter->tier_id != 0)
     sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":tier"), filter->tier_id);
   if (filter->group_id != 0)

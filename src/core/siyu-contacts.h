@@ -44,6 +44,11 @@ typedef struct {
   const char      *stage;        /* "dormant", …: contact_metrics.stage */
   const char      *segment;      /* "champions", …: contact_metrics.rfm_segment */
   gint64           tier_id;      /* 0: any */
+  const char      *pyramid;      /* "co_builder", …: contact_metrics.pyramid */
+  const char      *aipl;         /* "awareness", …: contact_metrics.aipl */
+  int              r_score;      /* 1–5 RFM recency score; 0: any */
+  int              f_score;      /* 1–5 RFM frequency score; 0: any */
+  const char      *cohort;       /* "YYYY-MM": first paid order in that month */
   const char      *tag;
   gint64           group_id;     /* 0: any; members still in the group */
   gboolean         consent_only; /* only those who agreed to marketing and may be contacted */

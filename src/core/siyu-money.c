@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "siyu-money.h"
 
 typedef struct {
@@ -109,4 +112,34 @@ siyu_money_format (gint64      amount,
     g_string_append_printf (out, ".%0*" G_GUINT64_FORMAT, digits, magnitude % divisor);
 
   return g_string_free (out, FALSE);
+}
+
+/* Whole numbers as the owner writes them: 4,963 and −3. */
+char *
+siyu_count_format (gint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n < 0 ? -(guint64) n : (guint64) n);
+  GString *out = g_string_new (n < 0 ? "−" : NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* A share from 0 to 1 as a percentage: whole from 10 % up, one decimal
+ * below, as “73 %” and “8.8 %”. */
+char *
+siyu_percent_format (double share)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  double percent = 100 * share;
+
+  g_ascii_formatd (buffer, sizeof buffer, fabs (percent) >= 9.95 ? "%.0f" : "%.1f", percent);
+  return g_strdup_printf ("%s %%", buffer);
 }

@@ -11,5 +11,7 @@ const char *siyu_currency_symbol    (const char *code);
 const char * const *siyu_currency_list (void);
 char       *siyu_money_format       (gint64      amount,
                                      const char *currency);
+char       *siyu_count_format       (gint64      n);
+char       *siyu_percent_format     (double      share);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "siyu-shop.h"
 
@@ -27,5 +28,19 @@ gboolean siyu_overview_compute (SiyuShop      *shop,
                                 SiyuDay        as_of,
                                 SiyuOverview  *overview,
                                 GError       **error);
+
+/* What the last recompute stored, for the Overview's charts. */
+typedef struct {
+  SiyuDay     as_of;          /* SIYU_DAY_INVALID: never computed */
+  gint64      computed_at;    /* Unix time */
+  JsonNode   *summary;        /* the analytics summary */
+  JsonNode   *cohorts;        /* array of { cohort, size, retention[] } */
+  GHashTable *close;          /* tier id → members within 20 % of the next tier */
+} SiyuStoredAnalytics;
+
+gboolean siyu_stored_analytics_load  (SiyuShop            *shop,
+                                      SiyuStoredAnalytics *stored,
+                                      GError             **error);
+void     siyu_stored_analytics_clear (SiyuStoredAnalytics *stored);
 
 G_END_DECLS

@@ -1017,13 +1017,9 @@ _siyu_contact_page_undo (SiyuContactPage *self)
   if (!self->can_undo)
     return FALSE;
   self->can_undo = FALSE;
-  if (self->undo_toast != NULL)
-    {
-      AdwToast *toast = self->undo_toast;
-
-      g_clear_weak_pointer (&self->undo_toast);
-      adw_toast_dismiss (toast);
-    }
+  /* Its toast stays until it times out, but does nothing more.  (Dismissing
+   * it here crashes libadwaita 1.2 when it is hiding already.) */
+  g_clear_weak_pointer (&self->undo_toast);
   run_edit_full (self, self->undo_kind, self->undo_value, self->undo_node, TRUE);
   return TRUE;
 }

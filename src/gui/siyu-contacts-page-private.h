@@ -17,6 +17,7 @@ void             _siyu_contacts_page_set_stage        (SiyuContactsPage *self,
 void             _siyu_contacts_page_set_reveal       (SiyuContactsPage *self,
                                                        gboolean          reveal);
 SiyuContactPage *_siyu_contacts_page_get_contact_page (SiyuContactsPage *self);
+const char      *_siyu_contacts_page_get_filter_text  (SiyuContactsPage *self);
 char            *_siyu_contacts_page_get_cell         (SiyuContactsPage *self,
                                                        guint             position,
                                                        guint             column);

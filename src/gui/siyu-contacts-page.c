@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "siyu-analytics.h"
@@ -59,6 +61,8 @@ struct _SiyuContactsPage
   GtkColumnView    *column_view;
   GtkLabel         *count_label;
   AdwBin           *contact_bin;
+  GtkRevealer      *chip_revealer;
+  GtkLabel         *chip_label;
 
   SiyuShopRunner   *runner;
   SiyuContactModel *model;
@@ -67,6 +71,7 @@ struct _SiyuContactsPage
   gboolean          reveal;
   gboolean          open_first;   /* Enter was pressed before the list was read */
   char             *applied_search;
+  SiyuContactFilter shown;        /* what a figure opened, beyond search and stage */
   GHashTable       *bound;        /* list items showing a row now */
 };
 
@@ -280,7 +285,7 @@ apply_filter (SiyuContactsPage *self)
 {
   guint stage = gtk_drop_down_get_selected (self->stage_dropdown);
   guint sort = gtk_drop_down_get_selected (self->sort_dropdown);
-  SiyuContactFilter filter = { NULL, };
+  SiyuContactFilter filter = self->shown;
 
   filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_free (self->applied_search);
@@ -464,6 +469,80 @@ siyu_contacts_page_dispose (GObject *object)
 }
 
 static void
+shown_clear (SiyuContactsPage *self)
+{
+  g_clear_pointer ((char **) &self->shown.segment, g_free);
+  g_clear_pointer ((char **) &self->shown.pyramid, g_free);
+  g_clear_pointer ((char **) &self->shown.aipl, g_free);
+  g_clear_pointer ((char **) &self->shown.cohort, g_free);
+  g_clear_pointer ((char **) &self->shown.tag, g_free);
+  memset (&self->shown, 0, sizeof self->shown);
+}
+
+/**
+ * siyu_contacts_page_show_filter:
+ * @self: the contacts page
+ * @filter: the contacts to show; its search and sort are not used
+ * @description: what they are, in words, shown above the list
+ *
+ * Shows the contacts behind a figure, such as an Overview chart's bar,
+ * until the owner asks for everyone again.
+ */
+void
+siyu_contacts_page_show_filter (SiyuContactsPage        *self,
+                                const SiyuContactFilter *filter,
+                                const char              *description)
+{
+  guint stage = 0;
+
+  g_return_if_fail (SIYU_IS_CONTACTS_PAGE (self));
+  g_return_if_fail (filter != NULL);
+
+  shown_clear (self);
+  self->shown.segment = g_strdup (filter->segment);
+  self->shown.tier_id = filter->tier_id;
+  self->shown.pyramid = g_strdup (filter->pyramid);
+  self->shown.aipl = g_strdup (filter->aipl);
+  self->shown.r_score = filter->r_score;
+  self->shown.f_score = filter->f_score;
+  self->shown.cohort = g_strdup (filter->cohort);
+  self->shown.tag = g_strdup (filter->tag);
+  self->shown.group_id = filter->group_id;
+  self->shown.consent_only = filter->consent_only;
+
+  for (guint i = 0; filter->stage != NULL && i < SIYU_N_STAGES; i++)
+    if (g_str_equal (filter->stage, siyu_stage_to_string ((SiyuStage) i)))
+      stage = i + 1;
+
+  gtk_label_set_label (self->chip_label, description);
+  gtk_revealer_set_reveal_child (self->chip_revealer, description != NULL);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  adw_bin_set_child (self->contact_bin, NULL);
+  g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
+  if (gtk_drop_down_get_selected (self->stage_dropdown) != stage)
+    gtk_drop_down_set_selected (self->stage_dropdown, stage);   /* applies it */
+  else
+    apply_filter (self);
+}
+
+static void
+clear_filter_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (widget);
+
+  shown_clear (self);
+  gtk_revealer_set_reveal_child (self->chip_revealer, FALSE);
+  if (gtk_drop_down_get_selected (self->stage_dropdown) != 0)
+    gtk_drop_down_set_selected (self->stage_dropdown, 0);
+  else
+    apply_filter (self);
+}
+
+static void
 siyu_contacts_page_finalize (GObject *object)
 {
   SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
@@ -471,6 +550,7 @@ siyu_contacts_page_finalize (GObject *object)
   g_clear_object (&self->runner);
   g_hash_table_unref (self->bound);
   g_free (self->applied_search);
+  shown_clear (self);
 
   G_OBJECT_CLASS (siyu_contacts_page_parent_class)->finalize (object);
 }
@@ -539,6 +619,8 @@ siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, chip_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, chip_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, contact_bin);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
@@ -548,6 +630,7 @@ siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "page.clear-filter", NULL, clear_filter_action);
 }
 
 static void
@@ -646,4 +729,11 @@ _siyu_contacts_page_get_cell (SiyuContactsPage *self,
   if (item == NULL || (summary = siyu_contact_item_get_summary (item)) == NULL)
     return NULL;
   return cell_text (self, column, summary);
+}
+
+/* What a figure opened, or NULL when the list shows everyone. */
+const char *
+_siyu_contacts_page_get_filter_text (SiyuContactsPage *self)
+{
+  return gtk_revealer_get_reveal_child (self->chip_revealer) ? gtk_label_get_label (self->chip_label) : NULL;
 }

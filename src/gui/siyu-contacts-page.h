@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "siyu-contact-model.h"
+#include "siyu-contacts.h"
 #include "siyu-shop-runner.h"
 
 G_BEGIN_DECLS
@@ -16,5 +17,8 @@ void              siyu_contacts_page_reload     (SiyuContactsPage *self);
 SiyuContactModel *siyu_contacts_page_get_model  (SiyuContactsPage *self);
 void              siyu_contacts_page_open       (SiyuContactsPage *self,
                                                  gint64            contact_id);
+void              siyu_contacts_page_show_filter (SiyuContactsPage        *self,
+                                                  const SiyuContactFilter *filter,
+                                                  const char              *description);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "siyu-overview-page.h"
+#include "siyu-shop-picture.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,8 @@ const char *_siyu_overview_page_get_before    (SiyuOverviewPage *self,
                                                SiyuFigure        figure);
 GtkWidget  *_siyu_overview_page_get_value_label (SiyuOverviewPage *self,
                                                  SiyuFigure        figure);
+SiyuShopPicture *_siyu_overview_page_get_picture      (SiyuOverviewPage *self);
+const char      *_siyu_overview_page_get_counted_text (SiyuOverviewPage *self);
+gboolean         _siyu_overview_page_is_counting      (SiyuOverviewPage *self);
 
 G_END_DECLS

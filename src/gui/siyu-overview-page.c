@@ -5,11 +5,15 @@
 
 #include <glib/gi18n.h>
 
+#include "siyu-contacts-page.h"
 #include "siyu-figure-card.h"
 #include "siyu-money.h"
 #include "siyu-overview.h"
 #include "siyu-overview-page-private.h"
+#include "siyu-recompute.h"
+#include "siyu-shop-picture.h"
 #include "siyu-time.h"
+#include "siyu-window.h"
 
 struct _SiyuOverviewPage
 {
@@ -19,12 +23,20 @@ struct _SiyuOverviewPage
   GtkLabel       *as_of_label;
   AdwStatusPage  *error_page;
   SiyuFigureCard *cards[SIYU_N_FIGURES];
+  GtkLabel       *counted_label;
+  GtkWidget      *recount_button;
+  GtkProgressBar *recount_progress;
+  SiyuShopPicture *picture;
 
   SiyuShopRunner *runner;
   gulong          changed_id;
   GCancellable   *cancellable;
   guint           spinner_source;
   gboolean        loading;
+  GCancellable   *recount_cancellable;
+  int            *recount_permille;  /* shared with the worker */
+  guint           recount_source;
+  gboolean        never_counted;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuOverviewPage, siyu_overview_page, GTK_TYPE_WIDGET)
@@ -40,9 +52,10 @@ static GParamSpec *properties[N_PROPS];
 /* What the worker hands back: the figures, and whether the shop has
  * anything at all yet. */
 typedef struct {
-  SiyuOverview overview;
-  gboolean     empty;
-  char        *currency;
+  SiyuOverview        overview;
+  SiyuStoredAnalytics stored;
+  gboolean            empty;
+  char               *currency;
 } Figures;
 
 static void
@@ -50,26 +63,9 @@ figures_free (gpointer data)
 {
   Figures *figures = data;
 
+  siyu_stored_analytics_clear (&figures->stored);
   g_free (figures->currency);
   g_free (figures);
-}
-
-/* Whole numbers as the owner writes them: 4,963 and −3. */
-static char *
-format_count (gint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n < 0 ? -(guint64) n : (guint64) n);
-  GString *out = g_string_new (n < 0 ? "−" : NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
 }
 
 /* Whole percent from 10 % up, one decimal below that. */
@@ -91,7 +87,7 @@ describe_growth (gint64 now,
   if (now == before)
     return g_strdup (_("No change in 30 days"));
 
-  delta = format_count (now - before);
+  delta = siyu_count_format (now - before);
   /* Translators: %s%s is a signed number, such as +142 or −3: the sign, then the number. */
   return g_strdup_printf (_("%s%s in 30 days"), now > before ? "+" : "", delta);
 }
@@ -135,22 +131,67 @@ format_as_of (SiyuDay day)
 }
 
 static void
+show_picture (SiyuOverviewPage *self,
+              const Figures    *figures)
+{
+  const SiyuStoredAnalytics *stored = &figures->stored;
+  g_autofree char *text = NULL;
+
+  self->never_counted = stored->summary == NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->picture), stored->summary != NULL);
+  if (stored->summary == NULL)
+    {
+      gtk_label_set_label (self->counted_label,
+                           _("Stages, scores, tiers and the other figures of each customer have not been counted "
+                             "yet. Counting them takes a few seconds."));
+      /* Translators: counts every stage, score and tier for the first time. */
+      gtk_button_set_label (GTK_BUTTON (self->recount_button), _("_Count Now"));
+      return;
+    }
+
+  if (stored->as_of != figures->overview.as_of)
+    {
+      g_autofree char *day = format_as_of (stored->as_of);
+
+      /* Translators: %s is “As of 15 November 2026”: the charts are older than the figures above. */
+      text = g_strdup_printf (_("The charts below were counted %s. Count again to bring them up to date."),
+                              day);
+    }
+  else
+    text = g_strdup (_("Stages, scores and tiers as counted on the same day. Click a bar or a cell to see "
+                       "the contacts behind it."));
+  gtk_label_set_label (self->counted_label, text);
+  gtk_button_set_label (GTK_BUTTON (self->recount_button), _("_Count Again"));
+
+  {
+    SiyuPictureFigures picture = {
+      json_node_get_object (stored->summary),
+      json_node_get_array (stored->cohorts),
+      stored->close,
+      figures->currency,
+    };
+
+    siyu_shop_picture_set_figures (self->picture, &picture);
+  }
+}
+
+static void
 show_figures (SiyuOverviewPage *self,
               const Figures    *figures)
 {
   const SiyuOverview *o = &figures->overview;
   g_autofree char *as_of = NULL;
-  g_autofree char *contacts = format_count (o->contacts);
+  g_autofree char *contacts = siyu_count_format (o->contacts);
   g_autofree char *contacts_change = describe_growth (o->contacts, o->contacts_before);
-  g_autofree char *contacts_before = format_count (o->contacts_before);
+  g_autofree char *contacts_before = siyu_count_format (o->contacts_before);
   g_autofree char *contacts_then = NULL;
-  g_autofree char *members = format_count (o->members);
+  g_autofree char *members = siyu_count_format (o->members);
   g_autofree char *members_change = describe_growth (o->members, o->members_before);
-  g_autofree char *members_before = format_count (o->members_before);
+  g_autofree char *members_before = siyu_count_format (o->members_before);
   g_autofree char *members_then = NULL;
-  g_autofree char *buyers = format_count (o->buyers);
+  g_autofree char *buyers = siyu_count_format (o->buyers);
   g_autofree char *buyers_change = describe_change (o->buyers, o->buyers_before);
-  g_autofree char *buyers_before = format_count (o->buyers_before);
+  g_autofree char *buyers_before = siyu_count_format (o->buyers_before);
   g_autofree char *buyers_then = NULL;
   g_autofree char *sales = siyu_money_format (o->net_sales, figures->currency);
   g_autofree char *sales_change = describe_change (o->net_sales, o->net_sales_before);
@@ -178,6 +219,7 @@ show_figures (SiyuOverviewPage *self,
   siyu_figure_card_set_figure (self->cards[SIYU_FIGURE_BUYERS], buyers, buyers_change, buyers_then);
   siyu_figure_card_set_figure (self->cards[SIYU_FIGURE_NET_SALES], sales, sales_change, sales_then);
 
+  show_picture (self, figures);
   gtk_stack_set_visible_child_name (self->stack, "figures");
 }
 
@@ -195,7 +237,8 @@ compute_job (GTask        *task,
   figures->currency = g_strdup (siyu_shop_get_currency (shop));
   anything = siyu_db_query_int (db, "SELECT EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM orders)", &error);
   if (anything < 0 ||
-      !siyu_overview_compute (shop, siyu_shop_get_today (shop), &figures->overview, &error))
+      !siyu_overview_compute (shop, siyu_shop_get_today (shop), &figures->overview, &error) ||
+      !siyu_stored_analytics_load (shop, &figures->stored, &error))
     {
       figures_free (figures);
       g_task_return_error (task, error);
@@ -252,6 +295,134 @@ computed_cb (GObject      *object,
 }
 
 static void
+recount_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  g_atomic_int_set ((int *) user_data, (int) (CLAMP (fraction, 0, 1) * 1000));
+}
+
+static void
+recount_job (GTask        *task,
+             SiyuShop     *shop,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (!siyu_recompute (shop, siyu_shop_get_today (shop), recount_progress_cb, task_data, cancellable,
+                       NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+recount_tick_cb (gpointer user_data)
+{
+  SiyuOverviewPage *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->recount_progress, g_atomic_int_get (self->recount_permille) / 1000.0);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+recount_done (SiyuOverviewPage *self)
+{
+  g_clear_handle_id (&self->recount_source, g_source_remove);
+  g_clear_object (&self->recount_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->recount_progress), FALSE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->recount_button), "page.recount");
+  gtk_button_set_label (GTK_BUTTON (self->recount_button), self->never_counted ? _("_Count Now") : _("_Count Again"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.stop-recount", FALSE);
+}
+
+static void
+recounted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean done = g_task_propagate_boolean (G_TASK (result), &error);
+  SiyuOverviewPage *self = SIYU_OVERVIEW_PAGE (object);
+  GtkRoot *root;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+  recount_done (self);
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (!done)
+    {
+      g_autofree char *text = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                              ? g_strdup (_("Stopped counting. The figures are as they were."))
+                              : g_strdup_printf (_("Could not count the figures: %s"), error->message);
+
+      if (SIYU_IS_WINDOW (root))
+        siyu_window_add_toast (SIYU_WINDOW (root), text);
+      return;
+    }
+
+  /* Every place shows stages and scores. */
+  if (SIYU_IS_WINDOW (root))
+    siyu_window_reload_places (SIYU_WINDOW (root));
+  else
+    siyu_overview_page_reload (self);
+}
+
+static void
+recount_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SiyuOverviewPage *self = SIYU_OVERVIEW_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->recount_cancellable != NULL)
+    return;
+
+  self->recount_cancellable = g_cancellable_new ();
+  g_atomic_int_set (self->recount_permille, 0);
+  gtk_progress_bar_set_fraction (self->recount_progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->recount_progress), TRUE);
+  gtk_widget_action_set_enabled (widget, "page.stop-recount", TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->recount_button), "page.stop-recount");
+  /* Translators: stops counting the figures; nothing changes. */
+  gtk_button_set_label (GTK_BUTTON (self->recount_button), _("_Stop Counting"));
+  self->recount_source = g_timeout_add (100, recount_tick_cb, self);
+
+  task = g_task_new (self, self->recount_cancellable, recounted_cb, NULL);
+  g_task_set_source_tag (task, recount_action);
+  g_task_set_task_data (task, g_atomic_rc_box_acquire (self->recount_permille), g_atomic_rc_box_release);
+  siyu_shop_runner_run (self->runner, task, recount_job);
+}
+
+static void
+stop_recount_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SiyuOverviewPage *self = SIYU_OVERVIEW_PAGE (widget);
+
+  if (self->recount_cancellable != NULL)
+    g_cancellable_cancel (self->recount_cancellable);
+}
+
+static void
+show_contacts_cb (SiyuOverviewPage        *self,
+                  const SiyuContactFilter *filter,
+                  const char              *description)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *page;
+
+  if (!SIYU_IS_WINDOW (root))
+    return;
+  page = siyu_window_show_place (SIYU_WINDOW (root), "contacts");
+  if (SIYU_IS_CONTACTS_PAGE (page))
+    siyu_contacts_page_show_filter (SIYU_CONTACTS_PAGE (page), filter, description);
+}
+
+static void
 runner_settings_changed_cb (SiyuOverviewPage *self)
 {
   siyu_overview_page_reload (self);
@@ -284,7 +455,9 @@ siyu_overview_page_dispose (GObject *object)
   SiyuOverviewPage *self = (SiyuOverviewPage *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->recount_cancellable);
   g_clear_handle_id (&self->spinner_source, g_source_remove);
+  g_clear_handle_id (&self->recount_source, g_source_remove);
   if (self->runner != NULL)
     g_clear_signal_handler (&self->changed_id, self->runner);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIYU_TYPE_OVERVIEW_PAGE);
@@ -298,6 +471,8 @@ siyu_overview_page_finalize (GObject *object)
   SiyuOverviewPage *self = (SiyuOverviewPage *)object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->recount_cancellable);
+  g_clear_pointer (&self->recount_permille, g_atomic_rc_box_release);
   g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (siyu_overview_page_parent_class)->finalize (object);
@@ -359,6 +534,7 @@ siyu_overview_page_class_init (SiyuOverviewPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SIYU_TYPE_FIGURE_CARD);
+  g_type_ensure (SIYU_TYPE_SHOP_PICTURE);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/siyu/Siyu/siyu-overview-page.ui");
@@ -374,13 +550,23 @@ siyu_overview_page_class_init (SiyuOverviewPageClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "sales_card", FALSE,
                                              G_STRUCT_OFFSET (SiyuOverviewPage, cards[SIYU_FIGURE_NET_SALES]));
 
+  gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, counted_label);
+  gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, recount_button);
+  gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, recount_progress);
+  gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, picture);
+  gtk_widget_class_bind_template_callback (widget_class, show_contacts_cb);
+
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "page.recount", NULL, recount_action);
+  gtk_widget_class_install_action (widget_class, "page.stop-recount", NULL, stop_recount_action);
 }
 
 static void
 siyu_overview_page_init (SiyuOverviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->recount_permille = g_atomic_rc_box_new0 (int);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.stop-recount", FALSE);
 }
 
 SiyuOverviewPage *
@@ -462,4 +648,22 @@ _siyu_overview_page_get_value_label (SiyuOverviewPage *self,
                                      SiyuFigure        figure)
 {
   return siyu_figure_card_get_value_label (self->cards[figure]);
+}
+
+SiyuShopPicture *
+_siyu_overview_page_get_picture (SiyuOverviewPage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->picture)) ? self->picture : NULL;
+}
+
+const char *
+_siyu_overview_page_get_counted_text (SiyuOverviewPage *self)
+{
+  return gtk_label_get_label (self->counted_label);
+}
+
+gboolean
+_siyu_overview_page_is_counting (SiyuOverviewPage *self)
+{
+  return self->recount_cancellable != NULL;
 }

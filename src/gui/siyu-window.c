@@ -194,10 +194,14 @@ reload_action (GtkWidget  *widget,
     gtk_widget_activate_action (page, "page.reload", NULL);
 }
 
-static void
-imported_cb (SiyuWindow *self)
+/**
+ * siyu_window_reload_places:
+ *
+ * Reads every place again, after an import or a recount.
+ */
+void
+siyu_window_reload_places (SiyuWindow *self)
 {
-  /* Every place shows the new rows and figures. */
   for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
        page != NULL;
        page = gtk_widget_get_next_sibling (page))
@@ -219,7 +223,7 @@ siyu_window_import (SiyuWindow *self,
 {
   SiyuImportDialog *dialog = siyu_import_dialog_new (GTK_WINDOW (self), self->runner, file);
 
-  g_signal_connect_object (dialog, "imported", G_CALLBACK (imported_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (siyu_window_reload_places), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 
   return GTK_WINDOW (dialog);

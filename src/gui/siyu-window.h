@@ -21,5 +21,6 @@ GtkWidget      *siyu_window_show_place (SiyuWindow      *self,
                                         const char      *name);
 GtkWindow      *siyu_window_import     (SiyuWindow      *self,
                                         GFile           *file);
+void            siyu_window_reload_places (SiyuWindow   *self);
 
 G_END_DECLS

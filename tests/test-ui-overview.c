@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "siyu-application.h"
+#include "siyu-chart-private.h"
+#include "siyu-contacts-page-private.h"
+#include "siyu-ingest.h"
+#include "siyu-overview-page-private.h"
+#include "siyu-recompute.h"
+#include "siyu-shop-picture-private.h"
+#include "siyu-test-util.h"
+#include "siyu-window.h"
+#include "siyu-window-private.h"
+
+/* The shop's picture on the Overview: the charts of the last recompute,
+ * each bar opening the contacts behind it, and counting again. */
+
+static SiyuApplication *app;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting after 60 s");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+drain (void)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+overview_ready (gpointer data)
+{
+  return g_str_equal (_siyu_overview_page_get_state (data), "figures") &&
+         !_siyu_overview_page_is_counting (data);
+}
+
+static gboolean
+list_ready (gpointer data)
+{
+  return g_str_equal (_siyu_contacts_page_get_state (data), "contacts");
+}
+
+static gint64
+add_contact (SiyuIngest *ingest,
+             const char *name,
+             const char *phone,
+             gint64      seen)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuContactRecord record = {
+    .name = name, .phone = phone, .seen_at = seen, .consent = -1, .do_not_contact = -1, .member_since = seen,
+  };
+  gint64 id = siyu_ingest_contact (ingest, &record, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+add_order (SiyuIngest *ingest,
+           gint64      channel,
+           const char *ref,
+           gint64      contact,
+           gint64      at,
+           gint64      amount)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuOrderItemRecord item = { "LJ-250", "龙井", 1, amount, amount };
+  SiyuOrderRecord order = {
+    .channel_id = channel, .external_ref = ref, .contact_id = contact, .status = "paid",
+    .created_at = at, .currency = "CNY", .total_amount = amount, .items = &item, .n_items = 1,
+  };
+
+  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
+}
+
+/* Four members as of 2026-03-31: 王芳 bought in January and twice in March
+ * (Growing), 李雷 once in March (New), 张伟 once in January (Dormant), 赵敏
+ * never (Prospect).  On 2026-02-28, the end of the month before, 王芳 and
+ * 张伟 had bought once, more than 30 days earlier (Dormant), and the others
+ * not at all (Prospect). */
+static SiyuShop *
+small_shop (const char *dir,
+            gboolean    compute)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuShop *shop = siyu_test_new_shop (dir, "小王的茶叶店");
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  gint64 wang = add_contact (ingest, "王芳", "13800138000", siyu_test_time (shop, "2026-01-02 10:00:00"));
+  gint64 li = add_contact (ingest, "李雷", "13912345678", siyu_test_time (shop, "2026-01-03 10:00:00"));
+  gint64 zhang = add_contact (ingest, "张伟", "13700137000", siyu_test_time (shop, "2026-01-04 10:00:00"));
+
+  add_contact (ingest, "赵敏", "13600136000", siyu_test_time (shop, "2026-01-05 10:00:00"));
+  add_order (ingest, channel, "A1", wang, siyu_test_time (shop, "2026-01-10 12:00:00"), 30000);
+  add_order (ingest, channel, "A2", zhang, siyu_test_time (shop, "2026-01-11 12:00:00"), 8000);
+  add_order (ingest, channel, "A3", wang, siyu_test_time (shop, "2026-03-05 12:00:00"), 30000);
+  add_order (ingest, channel, "A4", wang, siyu_test_time (shop, "2026-03-20 12:00:00"), 30000);
+  add_order (ingest, channel, "A5", li, siyu_test_time (shop, "2026-03-25 12:00:00"), 3000);
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")), &error));
+  if (compute)
+    g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  return shop;
+}
+
+static void
+destroy_window (gpointer window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+allocated (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0 && gtk_widget_get_mapped (data);
+}
+
+static void
+click_item (SiyuChart *chart,
+            guint      row,
+            guint      col)
+{
+  graphene_rect_t rect;
+
+  wait_for (allocated, chart);
+  drain ();
+  g_assert_true (_siyu_chart_get_item_rect (chart, row, col, &rect));
+  g_assert_true (_siyu_chart_click (chart, rect.origin.x + rect.size.width / 2, rect.origin.y + rect.size.height / 2));
+}
+
+static void
+test_charts (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir, TRUE);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuOverviewPage *page = _siyu_window_get_overview (window);
+  SiyuShopPicture *picture;
+  SiyuContactsPage *contacts;
+  g_autofree char *stages = NULL;
+  g_autofree char *rfm = NULL;
+  g_autofree char *cohorts = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (overview_ready, page);
+  picture = _siyu_overview_page_get_picture (page);
+  g_assert_nonnull (picture);
+  g_assert_cmpstr (_siyu_overview_page_get_counted_text (page), ==,
+                   "Stages, scores and tiers as counted on the same day. Click a bar or a cell to see the "
+                   "contacts behind it.");
+
+  stages = siyu_chart_describe (_siyu_shop_picture_get_chart (picture, SIYU_PICTURE_STAGES));
+  g_assert_cmpstr (stages, ==, "Prospect 1 (month before 2); New 1 (0); Growing 1 (0); Mature 0 (0); "
+                               "Dormant 1 (2); Lost 0 (0)");
+  /* Three buyers ranked on recency (李雷 25 March, 王芳 20 March, 张伟 11
+   * January) and frequency (王芳 3 orders, the others 1). */
+  rfm = siyu_chart_describe (_siyu_shop_picture_get_chart (picture, SIYU_PICTURE_RFM_GRID));
+  g_assert_cmpstr (rfm, ==, "R5 F1: 0; R5 F2: 0; R5 F3: 0; R5 F4: 0; R5 F5: 0; "
+                            "R4 F1: 1; R4 F2: 0; R4 F3: 0; R4 F4: 0; R4 F5: 0; "
+                            "R3 F1: 0; R3 F2: 0; R3 F3: 0; R3 F4: 0; R3 F5: 0; "
+                            "R2 F1: 0; R2 F2: 0; R2 F3: 0; R2 F4: 1; R2 F5: 0; "
+                            "R1 F1: 1; R1 F2: 0; R1 F3: 0; R1 F4: 0; R1 F5: 0");
+  cohorts = siyu_chart_describe (_siyu_shop_picture_get_chart (picture, SIYU_PICTURE_COHORTS));
+  g_assert_cmpstr (cohorts, ==, "2026-01 · 2 0: 100; 2026-01 · 2 1: 0; 2026-01 · 2 2: 50; "
+                                "2026-03 · 1 0: 100");
+  g_assert_cmpstr (_siyu_shop_picture_get_note (picture, SIYU_SECTION_RFM), ==, "3 buyers scored.");
+  g_assert_nonnull (strstr (_siyu_shop_picture_get_rules (picture, SIYU_SECTION_STAGES),
+                            "more than 30 days old"));
+
+  /* The Dormant bar opens the one dormant contact. */
+  click_item (_siyu_shop_picture_get_chart (picture, SIYU_PICTURE_STAGES), 4, 0);
+  contacts = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  wait_for (list_ready, contacts);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "1 contact");
+  g_assert_cmpstr (_siyu_contacts_page_get_filter_text (contacts), ==, "Lifecycle stage: Dormant");
+
+  /* A cell of the January cohort opens its two customers. */
+  siyu_window_show_place (window, "overview");
+  click_item (_siyu_shop_picture_get_chart (picture, SIYU_PICTURE_COHORTS), 0, 2);
+  wait_for (list_ready, contacts);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "2 contacts");
+  g_assert_cmpstr (_siyu_contacts_page_get_filter_text (contacts), ==, "First paid order in 2026-01");
+
+  gtk_widget_activate_action (GTK_WIDGET (contacts), "page.clear-filter", NULL);
+  wait_for (list_ready, contacts);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "4 contacts");
+  g_assert_null (_siyu_contacts_page_get_filter_text (contacts));
+
+  destroy_window (window);
+}
+
+/* A shop whose figures were never counted offers to count them, and
+ * shows the charts once they are. */
+static void
+test_count_now (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir, FALSE);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuOverviewPage *page = _siyu_window_get_overview (window);
+  g_autofree char *stages = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (overview_ready, page);
+  g_assert_null (_siyu_overview_page_get_picture (page));
+  g_assert_true (g_str_has_prefix (_siyu_overview_page_get_counted_text (page),
+                                   "Stages, scores, tiers and the other figures of each customer have not been counted yet."));
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.recount", NULL);
+  g_assert_true (_siyu_overview_page_is_counting (page));
+  wait_for (overview_ready, page);
+  drain ();
+  wait_for (overview_ready, page);
+  g_assert_nonnull (_siyu_overview_page_get_picture (page));
+  stages = siyu_chart_describe (_siyu_shop_picture_get_chart (_siyu_overview_page_get_picture (page),
+                                                               SIYU_PICTURE_STAGES));
+  g_assert_true (g_str_has_prefix (stages, "Prospect 1 (month before 2); New 1 (0); Growing 1 (0)"));
+
+  destroy_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = NULL;
+  int status;
+
+  data_home = siyu_test_tmpdir ();
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = siyu_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/siyu/ui/overview/charts", test_charts);
+  g_test_add_func ("/siyu/ui/overview/count-now", test_count_now);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  return status;
+}
