@@ -9,7 +9,9 @@
 #include "siyu-chart-private.h"
 #include "siyu-contacts-page-private.h"
 #include "siyu-ingest.h"
+#include "siyu-model-page-private.h"
 #include "siyu-overview-page-private.h"
+#include "siyu-preferences-window-private.h"
 #include "siyu-recompute.h"
 #include "siyu-shop-picture-private.h"
 #include "siyu-test-util.h"
@@ -247,6 +249,66 @@ test_count_now (void)
   destroy_window (window);
 }
 
+static gboolean
+model_idle (gpointer data)
+{
+  return !_siyu_model_page_is_busy (data);
+}
+
+/* Preferences' Figures page: the suggestion from the shop's own gaps,
+ * a threshold changed and counted again, and a model refused. */
+static void
+test_preferences_model (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir, TRUE);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuOverviewPage *page = _siyu_window_get_overview (window);
+  SiyuPreferencesWindow *preferences;
+  SiyuModelPage *model;
+  g_autofree char *stages = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (overview_ready, page);
+  preferences = siyu_preferences_window_new (window);
+  gtk_window_present (GTK_WINDOW (preferences));
+  model = _siyu_preferences_window_get_model_page (preferences);
+  wait_for (model_idle, model);
+
+  /* 王芳's orders are 54 and 15 days apart. */
+  g_assert_cmpstr (_siyu_model_page_get_suggestion (model), ==,
+                   "Of 2 gaps between two orders of the same customer, 80 % are 54 days or less and 95 % are "
+                   "54 days or less: dormant after 54 days, lost after 54.");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (_siyu_model_page_get_spin (model, "dormant")), ==, 30);
+  g_assert_cmpfloat (gtk_spin_button_get_value (_siyu_model_page_get_spin (model, "threshold-1")), ==, 500.0);
+
+  /* Dormant only after 90 days: 张伟, 79 days since his order, is New. */
+  gtk_spin_button_set_value (_siyu_model_page_get_spin (model, "dormant"), 90);
+  gtk_widget_activate_action (GTK_WIDGET (model), "model.apply", NULL);
+  g_assert_true (_siyu_model_page_is_busy (model));
+  wait_for (model_idle, model);
+  wait_for (model_idle, model);
+  g_assert_null (_siyu_model_page_get_error (model));
+  drain ();
+  wait_for (overview_ready, page);
+  stages = siyu_chart_describe (_siyu_shop_picture_get_chart (_siyu_overview_page_get_picture (page),
+                                                               SIYU_PICTURE_STAGES));
+  g_assert_cmpstr (stages, ==, "Prospect 1 (month before 2); New 2 (2); Growing 1 (0); Mature 0 (0); "
+                               "Dormant 0 (0); Lost 0 (0)");
+
+  /* Lost before dormant is refused and nothing changes. */
+  wait_for (model_idle, model);
+  gtk_spin_button_set_value (_siyu_model_page_get_spin (model, "lost"), 20);
+  gtk_widget_activate_action (GTK_WIDGET (model), "model.apply", NULL);
+  wait_for (model_idle, model);
+  g_assert_cmpstr (_siyu_model_page_get_error (model), ==,
+                   "The days after which a customer is lost must be more than the days after which they are "
+                   "dormant (90) and at most 7300, not 20.");
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -267,6 +329,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/ui/overview/charts", test_charts);
   g_test_add_func ("/siyu/ui/overview/count-now", test_count_now);
+  g_test_add_func ("/siyu/ui/overview/preferences-model", test_preferences_model);
 
   status = g_test_run ();
 

@@ -32,6 +32,7 @@ int        siyu_cli_predict       (int argc, char **argv);
 int        siyu_cli_replenish     (int argc, char **argv);
 int        siyu_cli_group         (int argc, char **argv);
 int        siyu_cli_import        (int argc, char **argv);
+int        siyu_cli_model         (int argc, char **argv);
 int        siyu_cli_orders        (int argc, char **argv);
 int        siyu_cli_info          (int argc, char **argv);
 int        siyu_cli_settings      (int argc, char **argv);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-choices.h"
+#include "siyu-model-page.h"
 #include "siyu-preferences-window-private.h"
 
 struct _SiyuPreferencesWindow
@@ -16,6 +17,7 @@ struct _SiyuPreferencesWindow
   AdwComboRow          *currency_row;
   AdwComboRow          *time_zone_row;
   AdwComboRow          *region_row;
+  SiyuModelPage        *model_page;
 
   SiyuShopRunner       *runner;
   gulong                changed_id;
@@ -271,6 +273,9 @@ siyu_preferences_window_new (SiyuWindow *window)
                                                G_CALLBACK (runner_settings_changed_cb), self);
   fill (self);
 
+  self->model_page = siyu_model_page_new (self->runner);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->model_page));
+
   /* Until the shop says whether it has orders. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), FALSE);
   self->pending++;
@@ -304,4 +309,10 @@ gboolean
 _siyu_preferences_window_is_busy (SiyuPreferencesWindow *self)
 {
   return self->pending > 0;
+}
+
+SiyuModelPage *
+_siyu_preferences_window_get_model_page (SiyuPreferencesWindow *self)
+{
+  return self->model_page;
 }
