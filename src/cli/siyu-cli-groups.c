@@ -109,6 +109,85 @@ group_show (SiyuShop   *shop,
   return SIYU_CLI_OK;
 }
 
+static const char * const actions[] = {
+  "list", "show", "add-members", "remove-members", "create", "rename", "archive", "unarchive", "set-role", NULL
+};
+
+/* How many arguments after the action each action takes: exactly, or at
+ * least for those that take a list of phones. */
+static gboolean
+arguments_fit (const char *action,
+               int         n)
+{
+  if (g_str_equal (action, "list"))
+    return n == 0;
+  if (g_str_equal (action, "show") || g_str_equal (action, "create") ||
+      g_str_equal (action, "archive") || g_str_equal (action, "unarchive"))
+    return n == 1;
+  if (g_str_equal (action, "rename"))
+    return n == 2;
+  if (g_str_equal (action, "set-role"))
+    return n == 3;
+  return n >= 2;
+}
+
+static int
+group_edit (SiyuShop    *shop,
+            const char  *action,
+            char       **args,
+            const char  *kind)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 group;
+
+  if (g_str_equal (action, "create"))
+    {
+      if (siyu_group_create (shop, args[0], kind != NULL ? kind : "wechat", now, &error) < 0)
+        return siyu_cli_fail (error);
+      /* Translators: %s is a group's name. */
+      g_print (_("Created the group “%s”.\n"), args[0]);
+      return SIYU_CLI_OK;
+    }
+
+  group = siyu_group_lookup (shop, args[0], &error);
+  if (group < 0)
+    return siyu_cli_fail (error);
+
+  if (g_str_equal (action, "rename"))
+    {
+      if (!siyu_group_rename (shop, group, args[1], NULL, &error))
+        return siyu_cli_fail (error);
+      /* Translators: the group's old name and its new one. */
+      g_print (_("Renamed “%s” to “%s”.\n"), args[0], args[1]);
+    }
+  else if (g_str_equal (action, "archive") || g_str_equal (action, "unarchive"))
+    {
+      gboolean archive = g_str_equal (action, "archive");
+      gboolean changed = FALSE;
+
+      if (!siyu_group_set_archived (shop, group, archive, now, &changed, &error))
+        return siyu_cli_fail (error);
+      /* Translators: %s is a group's name. */
+      if (archive)
+        g_print (changed ? _("Archived “%s”.\n") : _("“%s” was archived already.\n"), args[0]);
+      else
+        g_print (changed ? _("“%s” is no longer archived.\n") : _("“%s” was not archived.\n"), args[0]);
+    }
+  else
+    {
+      gint64 contact = siyu_groups_contact_for_phone (shop, args[1], &error);
+      g_autofree char *previous = NULL;
+
+      if (contact < 0 || !siyu_group_set_role (shop, group, contact, args[2], &previous, &error))
+        return siyu_cli_fail (error);
+      /* Translators: the phone as typed, the group's name, and the role: owner, admin or member. */
+      g_print (_("%s is now %s of “%s”.\n"), args[1], args[2], args[0]);
+    }
+
+  return SIYU_CLI_OK;
+}
+
 int
 siyu_cli_group (int    argc,
                 char **argv)
@@ -124,32 +203,47 @@ siyu_cli_group (int    argc,
   int rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("The kind of a group made by add-members: wecom, wechat (default), club or other"), N_("KIND") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("The kind of a group made by create or add-members: wecom, wechat (default), club or other"), N_("KIND") },
     { "reveal", 0, 0, G_OPTION_ARG_NONE, &reveal, N_("Show whole phone numbers rather than 138****8000"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
 
-  context = siyu_cli_option_context ("group", _("list | show GROUP | add-members GROUP PHONE… | remove-members GROUP PHONE…"),
+  context = siyu_cli_option_context ("group", _("list | show GROUP | add-members GROUP PHONE… | remove-members GROUP PHONE… | "
+                                                "create GROUP | rename GROUP NEW-NAME | archive GROUP | unarchive GROUP | "
+                                                "set-role GROUP PHONE ROLE"),
                                      _("List the community groups with their members, joins and leaves this month, "
                                        "and the buyers among their members and their net sales over 30 days; show a "
                                        "group's members; add members by phone (someone not known yet becomes a "
-                                       "contact) or record that they left. Amounts in JSON are in minor units."));
+                                       "contact) or record that they left; create, rename, archive or unarchive a "
+                                       "group; make a member its owner, an admin or a member. Amounts in JSON are in "
+                                       "minor units."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
     return rc;
   if (argc < 2)
-    return siyu_cli_usage_error ("group", _("say what to do: list, show, add-members or remove-members"));
+    return siyu_cli_usage_error ("group", _("say what to do: list, show, add-members, remove-members, create, rename, "
+                                            "archive, unarchive or set-role"));
   action = argv[1];
+  if (!g_strv_contains (actions, action))
+    return siyu_cli_usage_error ("group", _("“%s” is not list, show, add-members, remove-members, create, rename, "
+                                            "archive, unarchive or set-role"), action);
   if (g_str_equal (action, "list") && argc != 2)
     return siyu_cli_usage_error ("group", _("unexpected argument “%s”"), argv[2]);
   if (g_str_equal (action, "show") && argc != 3)
     return siyu_cli_usage_error ("group", _("show takes the name of one group"));
   if ((g_str_equal (action, "add-members") || g_str_equal (action, "remove-members")) && argc < 4)
     return siyu_cli_usage_error ("group", _("%s takes a group's name and at least one phone number"), action);
-  if (!g_str_equal (action, "list") && !g_str_equal (action, "show") &&
-      !g_str_equal (action, "add-members") && !g_str_equal (action, "remove-members"))
-    return siyu_cli_usage_error ("group", _("“%s” is not list, show, add-members or remove-members"), action);
+  if ((g_str_equal (action, "create") || g_str_equal (action, "archive") || g_str_equal (action, "unarchive")) &&
+      !arguments_fit (action, argc - 2))
+    return siyu_cli_usage_error ("group", _("%s takes the name of one group"), action);
+  if (g_str_equal (action, "rename") && !arguments_fit (action, argc - 2))
+    return siyu_cli_usage_error ("group", _("rename takes a group's name and its new name"));
+  if (g_str_equal (action, "set-role") && !arguments_fit (action, argc - 2))
+    return siyu_cli_usage_error ("group", _("set-role takes a group's name, a member's phone number and a role"));
+  if (g_str_equal (action, "set-role") &&
+      !g_strv_contains ((const char * const[]) { "owner", "admin", "member", NULL }, argv[4]))
+    return siyu_cli_usage_error ("group", _("“%s” is not a role in a group; use owner, admin or member"), argv[4]);
   if (kind != NULL && !g_strv_contains ((const char * const[]) { "wecom", "wechat", "club", "other", NULL }, kind))
     return siyu_cli_usage_error ("group", _("“%s” is not a kind of group; use wecom, wechat, club or other"), kind);
 
@@ -161,6 +255,8 @@ siyu_cli_group (int    argc,
     return group_list (shop, json);
   if (g_str_equal (action, "show"))
     return group_show (shop, argv[2], json, reveal);
+  if (!g_str_equal (action, "add-members") && !g_str_equal (action, "remove-members"))
+    return group_edit (shop, action, argv + 2, kind);
 
   if (g_str_equal (action, "add-members"))
     {

@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "siyu-contacts-page.h"
+#include "siyu-groups-page.h"
 #include "siyu-import-dialog.h"
+#include "siyu-orders-page.h"
 #include "siyu-overview-page.h"
 #include "siyu-preferences-window.h"
 #include "siyu-window-private.h"
@@ -25,6 +27,10 @@ static const struct {
   { "overview", N_("Overview"), "view-grid-symbolic", siyu_overview_page_get_type },
   /* Translators: a place in the sidebar of a shop's window. */
   { "contacts", N_("Contacts"), "system-users-symbolic", siyu_contacts_page_get_type },
+  /* Translators: a place in the sidebar of a shop's window. */
+  { "orders", N_("Orders"), "view-list-symbolic", siyu_orders_page_get_type },
+  /* Translators: a place in the sidebar of a shop's window. */
+  { "groups", N_("Groups"), "user-available-symbolic", siyu_groups_page_get_type },
 };
 
 struct _SiyuWindow
@@ -168,8 +174,13 @@ search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  GtkWidget *page = siyu_window_show_place (SIYU_WINDOW (widget), "contacts");
+  SiyuWindow *self = SIYU_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
 
+  /* The place shown searches its own list; the others look up a contact. */
+  if (page != NULL && gtk_widget_activate_action (page, "page.search", NULL))
+    return;
+  page = siyu_window_show_place (self, "contacts");
   if (page != NULL)
     gtk_widget_activate_action (page, "page.search", NULL);
 }
