@@ -250,6 +250,61 @@ test_count_now (void)
 }
 
 static gboolean
+list_idle (gpointer data)
+{
+  return !g_str_equal (_siyu_contacts_page_get_state (data), "loading");
+}
+
+static gboolean
+choices_ready (gpointer data)
+{
+  return _siyu_contacts_page_has_choices (data) && list_ready (data);
+}
+
+/* The contacts list's quick filters: a tier, a tag, consent. */
+static void
+test_quick_filters (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir, FALSE);
+  g_autoptr(GError) error = NULL;
+  SiyuWindow *window;
+  SiyuContactsPage *contacts;
+
+  {
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+
+    g_assert_true (siyu_ingest_tag (ingest, 2, "学生", "manual", 1, &error));
+    g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
+  }
+  window = siyu_window_new (app, shop);
+  gtk_window_present (GTK_WINDOW (window));
+  contacts = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  wait_for (choices_ready, contacts);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "4 contacts");
+
+  /* 王芳 spent ¥900 in the year: Silver. */
+  g_assert_true (_siyu_contacts_page_choose (contacts, "tier", "Silver"));
+  wait_for (list_ready, contacts);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "1 contact");
+  g_assert_true (_siyu_contacts_page_choose (contacts, "tier", NULL));
+  g_assert_true (_siyu_contacts_page_choose (contacts, "tag", "学生"));
+  wait_for (list_ready, contacts);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "1 contact");
+  g_assert_false (_siyu_contacts_page_choose (contacts, "tag", "没有这个标签"));
+  wait_for (list_ready, contacts);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "4 contacts");
+
+  /* Nobody said yes to marketing. */
+  _siyu_contacts_page_set_consent_only (contacts, TRUE);
+  wait_for (list_idle, contacts);
+  g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "0 contacts");
+  g_assert_cmpstr (_siyu_contacts_page_get_state (contacts), ==, "none-found");
+
+  destroy_window (window);
+}
+
+static gboolean
 model_idle (gpointer data)
 {
   return !_siyu_model_page_is_busy (data);
@@ -330,6 +385,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/overview/charts", test_charts);
   g_test_add_func ("/siyu/ui/overview/count-now", test_count_now);
   g_test_add_func ("/siyu/ui/overview/preferences-model", test_preferences_model);
+  g_test_add_func ("/siyu/ui/overview/quick-filters", test_quick_filters);
 
   status = g_test_run ();
 

@@ -5,7 +5,7 @@
 #
 #   docs/screenshots/take-screenshots.sh [BUILD_DIR]
 #
-# Needs xvfb-run, dbus-run-session, ImageMagick's import and
+# Needs xvfb-run, dbus-run-session, ImageMagick's import, xdotool and
 # fonts-noto-cjk.  The zh_CN locale is compiled into a temporary folder if
 # the system lacks it.
 set -euo pipefail
@@ -21,13 +21,16 @@ localedef -i en_US -f UTF-8 "$tmp/locale/en_US.UTF-8" 2>/dev/null || true
 localedef -i zh_CN -f UTF-8 "$tmp/locale/zh_CN.UTF-8" 2>/dev/null || true
 
 cat > "$tmp/keys.py" <<'PY'
-import sys, time
+import subprocess, sys, time
 from dogtail.config import config
 config.checkForA11y = False
 from dogtail.rawinput import keyCombo, pressKey, typeText
 for step in sys.argv[1:]:
     if step.startswith('type:'):
         typeText(step[5:])
+    elif step.startswith('scroll:'):
+        subprocess.run(['xdotool', 'mousemove', '600', '400'])
+        subprocess.run(['xdotool', 'click', '--repeat', step[7:], '5'])
     elif step.startswith('<'):
         keyCombo(step)
     else:
@@ -57,3 +60,9 @@ shoot en_US.UTF-8 en overview-en.png
 shoot zh_CN.UTF-8 zh_CN overview-zh.png
 shoot en_US.UTF-8 en contacts-en.png '<Alt>2'
 shoot zh_CN.UTF-8 zh_CN contact-zh.png '<Control>f' type:8000 Return
+shoot en_US.UTF-8 en overview-charts-en.png scroll:9
+shoot zh_CN.UTF-8 zh_CN overview-charts-zh.png scroll:22
+shoot en_US.UTF-8 en import-en.png '<Control>i' "type:$(realpath "$out/../../tests/data/import/youzan-orders.csv")" Return
+shoot en_US.UTF-8 en orders-en.png '<Alt>3'
+shoot zh_CN.UTF-8 zh_CN groups-zh.png '<Alt>4'
+

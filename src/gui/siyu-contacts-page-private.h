@@ -18,6 +18,12 @@ void             _siyu_contacts_page_set_reveal       (SiyuContactsPage *self,
                                                        gboolean          reveal);
 SiyuContactPage *_siyu_contacts_page_get_contact_page (SiyuContactsPage *self);
 const char      *_siyu_contacts_page_get_filter_text  (SiyuContactsPage *self);
+gboolean         _siyu_contacts_page_choose           (SiyuContactsPage *self,
+                                                       const char       *which,
+                                                       const char       *text);
+void             _siyu_contacts_page_set_consent_only (SiyuContactsPage *self,
+                                                       gboolean          only);
+gboolean         _siyu_contacts_page_has_choices      (SiyuContactsPage *self);
 char            *_siyu_contacts_page_get_cell         (SiyuContactsPage *self,
                                                        guint             position,
                                                        guint             column);

@@ -57,6 +57,14 @@ struct _SiyuContactsPage
   GtkSearchEntry   *search_entry;
   GtkDropDown      *stage_dropdown;
   GtkDropDown      *sort_dropdown;
+  GtkDropDown      *tier_dropdown;
+  GtkDropDown      *tag_dropdown;
+  GtkDropDown      *group_dropdown;
+  GtkCheckButton   *consent_check;
+  GArray           *tier_ids;       /* gint64, item 0 of the dropdown being “any” */
+  GArray           *group_ids;
+  GtkMenuButton    *filters_button;
+  gboolean          quick_filtered;
   GtkToggleButton  *reveal_button;
   GtkColumnView    *column_view;
   GtkLabel         *count_label;
@@ -253,7 +261,8 @@ update_count (SiyuContactsPage *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
   g_autofree char *text = NULL;
   gboolean filtered = gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0' ||
-                      gtk_drop_down_get_selected (self->stage_dropdown) > 0;
+                      gtk_drop_down_get_selected (self->stage_dropdown) > 0 || self->quick_filtered ||
+                      gtk_revealer_get_reveal_child (self->chip_revealer);
 
   if (siyu_contact_model_is_loading (self->model))
     return;
@@ -293,6 +302,27 @@ apply_filter (SiyuContactsPage *self)
   if (stage != GTK_INVALID_LIST_POSITION && stage > 0)
     filter.stage = siyu_stage_to_string ((SiyuStage) (stage - 1));
   filter.sort = sort < G_N_ELEMENTS (sorts) ? sorts[sort] : SIYU_CONTACT_SORT_NEWEST;
+  {
+    guint tier = gtk_drop_down_get_selected (self->tier_dropdown);
+    guint tag = gtk_drop_down_get_selected (self->tag_dropdown);
+    guint group = gtk_drop_down_get_selected (self->group_dropdown);
+    GListModel *tags = gtk_drop_down_get_model (self->tag_dropdown);
+
+    if (tier != GTK_INVALID_LIST_POSITION && tier > 0 && tier <= self->tier_ids->len)
+      filter.tier_id = g_array_index (self->tier_ids, gint64, tier - 1);
+    if (tag != GTK_INVALID_LIST_POSITION && tag > 0 && tags != NULL)
+      filter.tag = gtk_string_list_get_string (GTK_STRING_LIST (tags), tag);
+    if (group != GTK_INVALID_LIST_POSITION && group > 0 && group <= self->group_ids->len)
+      filter.group_id = g_array_index (self->group_ids, gint64, group - 1);
+    if (gtk_check_button_get_active (self->consent_check))
+      filter.consent_only = TRUE;
+    self->quick_filtered = filter.tier_id != self->shown.tier_id || filter.tag != self->shown.tag ||
+                           filter.group_id != self->shown.group_id || filter.consent_only != self->shown.consent_only;
+    if (self->quick_filtered)
+      gtk_widget_add_css_class (GTK_WIDGET (self->filters_button), "accent");
+    else
+      gtk_widget_remove_css_class (GTK_WIDGET (self->filters_button), "accent");
+  }
   siyu_contact_model_set_filter (self->model, &filter);
 }
 
@@ -323,8 +353,184 @@ search_activate_cb (SiyuContactsPage *self)
 static void
 filter_changed_cb (SiyuContactsPage *self)
 {
-  if (self->model != NULL)
+  if (self->model != NULL && self->tier_ids != NULL)
     apply_filter (self);
+}
+
+/* The tiers, tags and groups of the quick filters, read in the worker. */
+typedef struct {
+  GArray    *tier_ids;
+  GPtrArray *tier_names;
+  GPtrArray *tags;
+  GArray    *group_ids;
+  GPtrArray *group_names;
+} Choices;
+
+static void
+choices_free (gpointer data)
+{
+  Choices *choices = data;
+
+  g_array_unref (choices->tier_ids);
+  g_ptr_array_unref (choices->tier_names);
+  g_ptr_array_unref (choices->tags);
+  g_array_unref (choices->group_ids);
+  g_ptr_array_unref (choices->group_names);
+  g_free (choices);
+}
+
+static gboolean
+read_choices (SiyuDb     *db,
+              const char *sql,
+              GArray     *ids,
+              GPtrArray  *names,
+              GError    **error)
+{
+  const char * const *languages = g_get_language_names ();
+  gboolean zh = g_str_has_prefix (languages[0], "zh");
+  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+      const char *name_zh = sqlite3_column_count (stmt) > 2 ? (const char *) sqlite3_column_text (stmt, 2) : NULL;
+
+      if (ids != NULL)
+        g_array_append_val (ids, id);
+      g_ptr_array_add (names, g_strdup (zh && name_zh != NULL ? name_zh : name));
+    }
+  sqlite3_reset (stmt);
+
+  return rc >= 0;
+}
+
+static void
+choices_job (GTask        *task,
+             SiyuShop     *shop,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  Choices *choices = g_new0 (Choices, 1);
+  GError *error = NULL;
+
+  choices->tier_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  choices->tier_names = g_ptr_array_new_with_free_func (g_free);
+  choices->tags = g_ptr_array_new_with_free_func (g_free);
+  choices->group_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  choices->group_names = g_ptr_array_new_with_free_func (g_free);
+  if (!read_choices (db, "SELECT id, name, name_zh FROM tiers ORDER BY position",
+                     choices->tier_ids, choices->tier_names, &error) ||
+      !read_choices (db, "SELECT id, name FROM tags ORDER BY name LIMIT 2000", NULL, choices->tags, &error) ||
+      !read_choices (db, "SELECT id, name FROM community_groups WHERE archived_at IS NULL ORDER BY name",
+                     choices->group_ids, choices->group_names, &error))
+    {
+      choices_free (choices);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, choices, choices_free);
+}
+
+static char *
+selected_string (GtkDropDown *dropdown)
+{
+  GListModel *model = dropdown != NULL ? gtk_drop_down_get_model (dropdown) : NULL;
+  guint selected = model != NULL ? gtk_drop_down_get_selected (dropdown) : GTK_INVALID_LIST_POSITION;
+
+  if (model == NULL || selected == GTK_INVALID_LIST_POSITION || selected == 0)
+    return NULL;
+  return g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (model), selected));
+}
+
+static void
+select_string (GtkDropDown *dropdown,
+               const char  *text)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 1; text != NULL && i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), text))
+      {
+        gtk_drop_down_set_selected (dropdown, i);
+        return;
+      }
+  gtk_drop_down_set_selected (dropdown, 0);
+}
+
+static GListModel *
+choice_model (const char *any,
+              GPtrArray  *names)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (list, any);
+  for (guint i = 0; i < names->len; i++)
+    gtk_string_list_append (list, g_ptr_array_index (names, i));
+
+  return G_LIST_MODEL (list);
+}
+
+static void
+choices_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Choices *choices = g_task_propagate_pointer (G_TASK (result), &error);
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
+  g_autoptr(GListModel) tiers = NULL;
+  g_autoptr(GListModel) tags = NULL;
+  g_autoptr(GListModel) groups = NULL;
+  g_autofree char *tier = selected_string (self->tier_dropdown);
+  g_autofree char *tag = selected_string (self->tag_dropdown);
+  g_autofree char *group = selected_string (self->group_dropdown);
+
+  if (choices == NULL)
+    {
+      g_warning ("Could not read the tiers, tags and groups to filter by: %s", error->message);
+      return;
+    }
+  /* The page went away meanwhile. */
+  if (self->tier_dropdown == NULL)
+    {
+      choices_free (choices);
+      return;
+    }
+
+  /* Translators: the first choice of a filter: no filter. */
+  tiers = choice_model (_("Any tier"), choices->tier_names);
+  tags = choice_model (_("Any tag"), choices->tags);
+  groups = choice_model (_("Any group"), choices->group_names);
+  g_clear_pointer (&self->tier_ids, g_array_unref);
+  g_clear_pointer (&self->group_ids, g_array_unref);
+  gtk_drop_down_set_model (self->tier_dropdown, tiers);
+  gtk_drop_down_set_model (self->tag_dropdown, tags);
+  gtk_drop_down_set_model (self->group_dropdown, groups);
+  gtk_drop_down_set_expression (self->tag_dropdown,
+                                gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
+  /* What was chosen stays chosen, if it is still there. */
+  select_string (self->tier_dropdown, tier);
+  select_string (self->tag_dropdown, tag);
+  select_string (self->group_dropdown, group);
+  self->tier_ids = g_array_ref (choices->tier_ids);
+  self->group_ids = g_array_ref (choices->group_ids);
+  choices_free (choices);
+  apply_filter (self);
+}
+
+static void
+load_choices (SiyuContactsPage *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, choices_cb, NULL);
+
+  g_task_set_source_tag (task, load_choices);
+  siyu_shop_runner_run (self->runner, task, choices_job);
 }
 
 static void
@@ -446,6 +652,9 @@ siyu_contacts_page_constructed (GObject *object)
 
   gtk_drop_down_set_model (self->stage_dropdown, stages);
   gtk_drop_down_set_model (self->sort_dropdown, order);
+  self->tier_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->group_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  load_choices (self);
 
   self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
                                                G_CALLBACK (runner_settings_changed_cb), self);
@@ -550,6 +759,8 @@ siyu_contacts_page_finalize (GObject *object)
   g_clear_object (&self->runner);
   g_hash_table_unref (self->bound);
   g_free (self->applied_search);
+  g_clear_pointer (&self->tier_ids, g_array_unref);
+  g_clear_pointer (&self->group_ids, g_array_unref);
   shown_clear (self);
 
   G_OBJECT_CLASS (siyu_contacts_page_parent_class)->finalize (object);
@@ -620,6 +831,11 @@ siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, chip_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, tier_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, tag_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, group_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, consent_check);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, filters_button);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, chip_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, contact_bin);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -655,6 +871,7 @@ siyu_contacts_page_reload (SiyuContactsPage *self)
   g_return_if_fail (SIYU_IS_CONTACTS_PAGE (self));
 
   siyu_contact_model_reload (self->model);
+  load_choices (self);
 }
 
 SiyuContactModel *
@@ -736,4 +953,30 @@ const char *
 _siyu_contacts_page_get_filter_text (SiyuContactsPage *self)
 {
   return gtk_revealer_get_reveal_child (self->chip_revealer) ? gtk_label_get_label (self->chip_label) : NULL;
+}
+
+/* Picks a quick filter's choice by its text ("tier", "tag" or "group"). */
+gboolean
+_siyu_contacts_page_choose (SiyuContactsPage *self,
+                            const char       *which,
+                            const char       *text)
+{
+  GtkDropDown *dropdown = g_str_equal (which, "tier") ? self->tier_dropdown
+                          : g_str_equal (which, "tag") ? self->tag_dropdown : self->group_dropdown;
+
+  select_string (dropdown, text);
+  return text == NULL || gtk_drop_down_get_selected (dropdown) > 0;
+}
+
+void
+_siyu_contacts_page_set_consent_only (SiyuContactsPage *self,
+                                      gboolean          only)
+{
+  gtk_check_button_set_active (self->consent_check, only);
+}
+
+gboolean
+_siyu_contacts_page_has_choices (SiyuContactsPage *self)
+{
+  return gtk_drop_down_get_model (self->tag_dropdown) != NULL;
 }
