@@ -526,6 +526,137 @@ test_describe (Fixture       *f,
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (object, "metrics")));
 }
 
+static char *
+member_json (JsonObject *object,
+             const char *member)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, json_object_get_member (object, member));
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+assert_member_json (JsonObject *object,
+                    const char *member,
+                    const char *expected)
+{
+  g_autofree char *text = member_json (object, member);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* The contact page's timeline: orders with their lines and refunds,
+ * events, tier changes and touches, newest first. */
+static void
+test_describe_timeline (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  SiyuOrderItemRecord items[] = {
+    { "LJ-250", "龙井", 2, 12800, 25600 },
+    { "BLC-100", "碧螺春", 1, 9800, 9800 },
+  };
+  SiyuOrderRecord order = {
+    .channel_id = f->channel, .external_ref = "A3", .contact_id = f->other,
+    .status = "partially_refunded", .created_at = 1741000000, .currency = "CNY", .total_amount = 35400,
+    .refunded_amount = 9800, .items = items, .n_items = 2,
+  };
+  gint64 order_id = siyu_ingest_order (f->ingest, &order, NULL, &error);
+  JsonObject *object;
+  JsonObject *first;
+
+  g_assert_no_error (error);
+  g_assert_true (siyu_ingest_refund (f->ingest, order_id, "R1", 9800, 1741100000, "缺货", &error));
+  g_assert_true (siyu_db_exec (f->db,
+                               "INSERT INTO tier_history (contact_id, from_tier_id, to_tier_id, changed_on, reason) "
+                               "VALUES (3, NULL, 1, '2025-02-28', 'recompute'), (3, 1, 2, '2025-03-31', 'recompute');"
+                               "INSERT INTO touches (id, name, kind, created_at) VALUES (1, '春茶上新', 'message', 1741200000);"
+                               "INSERT INTO touch_members (touch_id, contact_id, holdout) VALUES (1, 3, 0);",
+                               &error));
+  g_assert_no_error (error);
+
+  node = siyu_contact_describe (f->shop, f->other, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (node);
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "orders")), ==, 2);
+  first = json_array_get_object_element (json_object_get_array_member (object, "orders"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "reference"), ==, "A3");
+  g_assert_cmpint (json_object_get_int_member (first, "refunded"), ==, 9800);
+  g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "partially_refunded");
+  assert_member_json (first, "items",
+                      "[{\"name\":\"龙井\",\"sku\":\"LJ-250\",\"quantity\":2,\"unit_price\":12800,\"line_total\":25600},"
+                      "{\"name\":\"碧螺春\",\"sku\":\"BLC-100\",\"quantity\":1,\"unit_price\":9800,\"line_total\":9800}]");
+  assert_member_json (first, "refunds", "[{\"amount\":9800,\"created_at\":1741100000,\"reason\":\"缺货\"}]");
+  assert_member_json (json_array_get_object_element (json_object_get_array_member (object, "orders"), 1),
+                      "items", "[]");
+  assert_member_json (object, "events",
+                      "[{\"kind\":\"review\",\"occurred_at\":1740001000,\"channel\":null,\"detail\":\"好喝\"},"
+                      "{\"kind\":\"share\",\"occurred_at\":1740000000,\"channel\":null,\"detail\":null}]");
+  assert_member_json (object, "tier_history",
+                      "[{\"from\":\"Regular\",\"from_zh\":\"普通\",\"to\":\"Silver\",\"to_zh\":\"银卡\","
+                      "\"changed_on\":\"2025-03-31\",\"reason\":\"recompute\"},"
+                      "{\"from\":null,\"from_zh\":null,\"to\":\"Regular\",\"to_zh\":\"普通\","
+                      "\"changed_on\":\"2025-02-28\",\"reason\":\"recompute\"}]");
+  assert_member_json (object, "touches",
+                      "[{\"name\":\"春茶上新\",\"kind\":\"message\",\"created_at\":1741200000,\"holdout\":0}]");
+
+  /* Someone without any of these has empty lists, not nulls. */
+  g_clear_pointer (&node, json_node_unref);
+  node = siyu_contact_describe (f->shop, f->li, &error);
+  object = json_node_get_object (node);
+  assert_member_json (object, "events", "[]");
+  assert_member_json (object, "tier_history", "[]");
+  assert_member_json (object, "touches", "[]");
+}
+
+/* The figures carry what the page needs to say why: the numbers behind the
+ * stage and the RFM scores, and the day they were computed for. */
+static void
+test_describe_metrics (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_true (siyu_db_exec (f->db,
+                               "INSERT INTO analytics_runs (as_of, computed_at, summary) VALUES ('2025-03-01', 1, '{}');"
+                               "INSERT INTO analytics_runs (as_of, computed_at, summary) VALUES ('2025-03-31', 2, '{}');"
+                               "INSERT INTO contact_metrics (contact_id, orders, net_spend, first_order, last_order, "
+                               "  stage, rfm_r, rfm_f, rfm_m, rfm_r_score, rfm_f_score, rfm_m_score, rfm_segment, "
+                               "  spend_365, tier_id, tier_gap, points, pyramid, aipl) "
+                               "VALUES (1, 1, 10000, '2025-02-20', '2025-02-20', 'dormant', 39, 1, 10000, 2, 1, 3, "
+                               "  'hibernating', 10000, 1, 40000, 0, 'silent', 'purchase');",
+                               &error));
+  g_assert_no_error (error);
+  node = siyu_contact_describe (f->shop, f->wang, &error);
+  g_assert_no_error (error);
+  assert_member_json (json_node_get_object (node), "metrics",
+                      "{\"stage\":\"dormant\",\"orders\":1,\"net_spend\":10000,\"rfm_segment\":\"hibernating\","
+                      "\"tier_id\":1,\"tier_gap\":40000,\"aipl\":\"purchase\",\"pyramid\":\"silent\","
+                      "\"first_order\":\"2025-02-20\",\"last_order\":\"2025-02-20\",\"rfm_r\":39,\"rfm_f\":1,"
+                      "\"rfm_m\":10000,\"rfm_r_score\":2,\"rfm_f_score\":1,\"rfm_m_score\":3,\"spend_365\":10000,"
+                      "\"as_of\":\"2025-03-31\"}");
+}
+
+/* Whose a phone or e-mail is, to offer a merge when an edit is refused. */
+static void
+test_find_owner (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (siyu_contact_find_owner (f->shop, SIYU_CONTACT_PHONE, "139 1234 5678", &error), ==, f->li);
+  g_assert_cmpint (siyu_contact_find_owner (f->shop, SIYU_CONTACT_PHONE, "+8613700001111", &error), ==, f->other);
+  g_assert_cmpint (siyu_contact_find_owner (f->shop, SIYU_CONTACT_EMAIL, " Wang.Fang@example.com", &error), ==, f->wang);
+  g_assert_cmpint (siyu_contact_find_owner (f->shop, SIYU_CONTACT_PHONE, "13500001234", &error), ==, 0);
+  g_assert_cmpint (siyu_contact_find_owner (f->shop, SIYU_CONTACT_PHONE, "12345", &error), ==, 0);
+  g_assert_cmpint (siyu_contact_find_owner (f->shop, SIYU_CONTACT_EMAIL, "wang.example.com", &error), ==, 0);
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -543,6 +674,9 @@ main (int    argc,
   ADD ("/siyu/contacts/merge-and-undo", test_merge_and_undo);
   ADD ("/siyu/contacts/merge-refused", test_merge_refused);
   ADD ("/siyu/contacts/describe", test_describe);
+  ADD ("/siyu/contacts/describe-timeline", test_describe_timeline);
+  ADD ("/siyu/contacts/describe-metrics", test_describe_metrics);
+  ADD ("/siyu/contacts/find-owner", test_find_owner);
 
 #undef ADD
 

@@ -426,6 +426,197 @@ test_flat_memory (void)
   destroy_window (window);
 }
 
+
+static SiyuContactPage *
+open_contact (SiyuWindow       *window,
+              const char       *digits,
+              SiyuContactsPage **list)
+{
+  SiyuContactsPage *page;
+
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  wait_for (list_ready, page);
+  _siyu_contacts_page_search (page, digits, FALSE);
+  wait_for (list_ready, page);
+  _siyu_contacts_page_search (page, digits, TRUE);
+  wait_for (contact_shown, page);
+  if (list != NULL)
+    *list = page;
+  return _siyu_contacts_page_get_contact_page (page);
+}
+
+static void
+set_field (SiyuContactPage  *contact,
+           SiyuContactField  field,
+           const char       *value)
+{
+  _siyu_contact_page_set_field (contact, field, value);
+  wait_for (contact_idle, contact);
+}
+
+static void
+assert_field (SiyuContactPage  *contact,
+              SiyuContactField  field,
+              const char       *expected)
+{
+  g_autofree char *shown = _siyu_contact_page_get_field (contact, field);
+
+  g_assert_cmpstr (shown, ==, expected);
+}
+
+/* Editing a name, and taking it back from the toast. */
+static void
+test_edit_name (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  g_autofree char *path = g_strdup (siyu_shop_get_path (shop));
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuContactPage *contact = open_contact (window, "8000", NULL);
+
+  assert_field (contact, SIYU_CONTACT_NAME, "王芳");
+  set_field (contact, SIYU_CONTACT_NAME, "王芳芳");
+  assert_query (path, "SELECT name FROM contacts WHERE id = 1", "王芳芳\n");
+  g_assert_cmpstr (_siyu_contact_page_get_message (contact), ==, "Name changed");
+  g_assert_cmpstr (_siyu_contact_page_get_title (contact), ==, "王芳芳");
+  assert_field (contact, SIYU_CONTACT_NAME, "王芳芳");
+
+  g_assert_true (_siyu_contact_page_undo (contact));
+  wait_for (contact_idle, contact);
+  assert_query (path, "SELECT name FROM contacts WHERE id = 1", "王芳\n");
+  g_assert_cmpstr (_siyu_contact_page_get_title (contact), ==, "王芳");
+  assert_field (contact, SIYU_CONTACT_NAME, "王芳");
+  g_assert_false (_siyu_contact_page_undo (contact));
+
+  /* A birthday, notes and consent go the same way. */
+  set_field (contact, SIYU_CONTACT_BIRTHDAY, "1990-05-04");
+  assert_query (path, "SELECT birthday FROM contacts WHERE id = 1", "1990-05-04\n");
+  g_assert_true (_siyu_contact_page_undo (contact));
+  wait_for (contact_idle, contact);
+  assert_query (path, "SELECT count (*) FROM contacts WHERE id = 1 AND birthday IS NULL", "1\n");
+  set_field (contact, SIYU_CONTACT_NOTES, "喜欢龙井\n周末来");
+  assert_query (path, "SELECT notes FROM contacts WHERE id = 1", "喜欢龙井\n周末来\n");
+  g_assert_cmpstr (_siyu_contact_page_get_message (contact), ==, "Notes saved");
+  assert_field (contact, SIYU_CONTACT_NOTES, "喜欢龙井\n周末来");
+  set_field (contact, SIYU_CONTACT_MARKETING_CONSENT, "1");
+  assert_query (path, "SELECT marketing_consent || consent_source FROM contacts WHERE id = 1", "1manual\n");
+  assert_field (contact, SIYU_CONTACT_MARKETING_CONSENT, "1");
+  assert_query (path, "SELECT count (*) FROM audit_log WHERE action = 'edit'", "6\n");
+
+  destroy_window (window);
+}
+
+/* What is not a phone, someone else's phone, an e-mail without @ and a
+ * birthday to come are refused with a message, and nothing changes. */
+static void
+test_edit_refused (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  g_autofree char *path = g_strdup (siyu_shop_get_path (shop));
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuContactPage *contact = open_contact (window, "8000", NULL);
+
+  set_field (contact, SIYU_CONTACT_PHONE, "12345");
+  g_assert_cmpstr (_siyu_contact_page_get_message (contact), ==, "“12345” is not a phone number.");
+  assert_query (path, "SELECT phone FROM contacts WHERE id = 1", "+8613800138000\n");
+  assert_field (contact, SIYU_CONTACT_PHONE, "+8613800138000");
+  g_assert_cmpint (_siyu_contact_page_get_merge_offer (contact), ==, 0);
+  g_assert_false (_siyu_contact_page_undo (contact));
+
+  /* 李雷's phone: a merge is offered instead. */
+  set_field (contact, SIYU_CONTACT_PHONE, "139 1234 5678");
+  g_assert_cmpstr (_siyu_contact_page_get_message (contact), ==,
+                   "139 1234 5678 already belongs to 李雷. Merge the two contacts instead?");
+  g_assert_cmpint (_siyu_contact_page_get_merge_offer (contact), ==, 2);
+  assert_query (path, "SELECT phone FROM contacts WHERE id = 1", "+8613800138000\n");
+  assert_field (contact, SIYU_CONTACT_PHONE, "+8613800138000");
+
+  set_field (contact, SIYU_CONTACT_EMAIL, "wang.example.com");
+  g_assert_cmpstr (_siyu_contact_page_get_message (contact), ==, "“wang.example.com” is not an e-mail address.");
+  assert_field (contact, SIYU_CONTACT_EMAIL, "");
+
+  set_field (contact, SIYU_CONTACT_BIRTHDAY, "2999-01-01");
+  g_assert_cmpstr (_siyu_contact_page_get_message (contact), ==, "A birthday cannot be in the future (2999-01-01).");
+  assert_field (contact, SIYU_CONTACT_BIRTHDAY, "");
+
+  assert_query (path, "SELECT count (*) FROM contacts WHERE id = 1 AND email IS NULL AND birthday IS NULL", "1\n");
+  assert_query (path, "SELECT count (*) FROM audit_log", "0\n");
+  g_assert_false (_siyu_contact_page_undo (contact));
+
+  destroy_window (window);
+}
+
+/* The stage and RFM rows say why, with the shop's thresholds; the tag
+ * entry offers the shop's tags. */
+static void
+test_rules (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuContactPage *contact = open_contact (window, "8000", NULL);
+
+  g_assert_cmpstr (_siyu_contact_page_get_stage_rule (contact), ==, "One paid order so far, 11 days ago: new");
+  g_assert_cmpstr (_siyu_contact_page_get_rfm_rule (contact), ==,
+                   "R 1 · F 1 · M 3: bought 11 days ago, 1 order and ¥1,288.00 in 365 days");
+  g_assert_cmpuint (_siyu_contact_page_get_n_tag_suggestions (contact), ==, 1);
+
+  destroy_window (window);
+}
+
+/* One timeline, newest first: a tier change, a refund, an order with two
+ * lines, an older order and a group joined. */
+static void
+test_timeline (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *timeline = NULL;
+  SiyuWindow *window;
+  SiyuContactPage *contact;
+
+  {
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+    gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+    SiyuOrderItemRecord items[] = {
+      { "LJ-250", "龙井", 2, 12800, 25600 },
+      { "BLC-100", "碧螺春", 1, 9800, 9800 },
+    };
+    SiyuOrderRecord order = {
+      .channel_id = channel, .external_ref = "A3", .contact_id = 1, .status = "partially_refunded",
+      .created_at = siyu_test_time (shop, "2026-03-25 15:00:00"), .currency = "CNY",
+      .total_amount = 35400, .refunded_amount = 9800, .items = items, .n_items = 2,
+    };
+    gint64 order_id = siyu_ingest_order (ingest, &order, NULL, &error);
+    gint64 group = siyu_ingest_group (ingest, "茶友群", "wechat", siyu_test_time (shop, "2026-01-01 10:00:00"), &error);
+
+    g_assert_no_error (error);
+    g_assert_true (siyu_ingest_refund (ingest, order_id, "R1", 9800, siyu_test_time (shop, "2026-03-27 10:00:00"),
+                                       "缺货", &error));
+    g_assert_true (siyu_ingest_group_member (ingest, group, 1, NULL, siyu_test_time (shop, "2026-02-10 20:00:00"),
+                                             0, &error));
+    g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  window = siyu_window_new (app, shop);
+  contact = open_contact (window, "8000", NULL);
+  timeline = _siyu_contact_page_get_timeline (contact);
+  g_assert_cmpstr (timeline, ==,
+                   "31 March 2026 | Became Silver | \n"
+                   "27 March 2026 | Refund of ¥98.00 on order A3 | 缺货\n"
+                   "25 March 2026 | Order A3 · ¥354.00 | 2 × 龙井, 1 × 碧螺春 · 微店 · Partly refunded\n"
+                   "20 March 2026 | Order A1 · ¥1,288.00 | 1 × 龙井 · 微店 · Paid\n"
+                   "10 February 2026 | Joined the group 茶友群 | \n");
+  g_assert_cmpstr (_siyu_contact_page_get_stage_rule (contact), ==,
+                   "2 paid orders in the last 365 days; mature needs 4");
+
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -447,6 +638,10 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/contacts/list-and-search", test_list_and_search);
   g_test_add_func ("/siyu/ui/contacts/edits", test_contact_edits);
   g_test_add_func ("/siyu/ui/contacts/merge", test_merge);
+  g_test_add_func ("/siyu/ui/contacts/edit-name", test_edit_name);
+  g_test_add_func ("/siyu/ui/contacts/edit-refused", test_edit_refused);
+  g_test_add_func ("/siyu/ui/contacts/rules", test_rules);
+  g_test_add_func ("/siyu/ui/contacts/timeline", test_timeline);
   g_test_add_func ("/siyu/ui/contacts/empty", test_empty);
   g_test_add_func ("/siyu/ui/contacts/flat-memory", test_flat_memory);
 

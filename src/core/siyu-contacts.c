@@ -911,6 +911,50 @@ fail:
 }
 
 /**
+ * siyu_contact_find_owner:
+ * @field: %SIYU_CONTACT_PHONE or %SIYU_CONTACT_EMAIL
+ * @value: a phone or e-mail as the owner typed it
+ *
+ * Finds who has @value as a phone or e-mail, for the case where
+ * siyu_contact_set() refused it with %SIYU_CONTACTS_ERROR_TAKEN and the
+ * owner may want to merge the two contacts.
+ *
+ * Returns: the contact's id; 0 when nobody has it or @value is not a phone
+ *   or e-mail; -1 on a database error
+ */
+gint64
+siyu_contact_find_owner (SiyuShop          *shop,
+                         SiyuContactField   field,
+                         const char        *value,
+                         GError           **error)
+{
+  g_autofree char *stored = NULL;
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+  gint64 owner = 0;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), -1);
+  g_return_val_if_fail (field == SIYU_CONTACT_PHONE || field == SIYU_CONTACT_EMAIL, -1);
+
+  if (!normalise_value (shop, field, value, &stored, NULL) || stored == NULL)
+    return 0;
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db, "SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, field == SIYU_CONTACT_PHONE ? "phone" : "email", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, stored, -1, SQLITE_STATIC);
+  rc = siyu_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    owner = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return rc < 0 ? -1 : owner;
+}
+
+/**
  * siyu_contact_erase:
  *
  * Erases a person from the shop (PIPL): name, phone numbers, e-mails, WeChat
@@ -1043,7 +1087,9 @@ query_json (SiyuDb      *db,
  *
  * Returns: (transfer full): everything Siyu keeps about a contact, for
  *   `siyu-cli contact show` and the contact page: fields, identities, tags,
- *   groups, figures and the 50 latest orders.
+ *   groups, figures (with the as-of day of the last recompute), the 50
+ *   latest orders with their items and refunds, the 100 latest events,
+ *   tier changes and touches, newest first.
  */
 JsonNode *
 siyu_contact_describe (SiyuShop  *shop,
@@ -1064,12 +1110,35 @@ siyu_contact_describe (SiyuShop  *shop,
                 "  ORDER BY joined_at) m JOIN community_groups g ON g.id = m.group_id" },
     { "metrics", "SELECT json_object ('stage', stage, 'orders', orders, 'net_spend', net_spend, "
                  "  'rfm_segment', rfm_segment, 'tier_id', tier_id, 'tier_gap', tier_gap, 'aipl', aipl, "
-                 "  'pyramid', pyramid) FROM contact_metrics WHERE contact_id = ?" },
+                 "  'pyramid', pyramid, 'first_order', first_order, 'last_order', last_order, "
+                 "  'rfm_r', rfm_r, 'rfm_f', rfm_f, 'rfm_m', rfm_m, 'rfm_r_score', rfm_r_score, "
+                 "  'rfm_f_score', rfm_f_score, 'rfm_m_score', rfm_m_score, 'spend_365', spend_365, "
+                 "  'as_of', (SELECT as_of FROM analytics_runs ORDER BY id DESC LIMIT 1)) "
+                 "FROM contact_metrics WHERE contact_id = ?" },
     { "orders", "SELECT json_group_array (json_object ('id', o.id, 'reference', o.external_ref, 'channel', c.name, "
                 "  'created_at', o.created_at, 'status', o.status, 'currency', o.currency, "
-                "  'total', o.total_amount, 'refunded', o.refunded_amount)) "
+                "  'total', o.total_amount, 'refunded', o.refunded_amount, "
+                "  'items', json ((SELECT json_group_array (json_object ('name', i.name, 'sku', i.sku, "
+                "    'quantity', i.quantity, 'unit_price', i.unit_price, 'line_total', i.line_total)) "
+                "    FROM (SELECT * FROM order_items WHERE order_id = o.id ORDER BY id) i)), "
+                "  'refunds', json ((SELECT json_group_array (json_object ('amount', r.amount, "
+                "    'created_at', r.created_at, 'reason', r.reason)) "
+                "    FROM (SELECT * FROM refunds WHERE order_id = o.id ORDER BY created_at, id) r)))) "
                 "FROM (SELECT * FROM orders WHERE contact_id = ? ORDER BY created_at DESC LIMIT 50) o "
                 "JOIN channels c ON c.id = o.channel_id" },
+    { "events", "SELECT json_group_array (json_object ('kind', e.kind, 'occurred_at', e.occurred_at, "
+                "  'channel', c.name, 'detail', e.detail)) "
+                "FROM (SELECT * FROM events WHERE contact_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 100) e "
+                "LEFT JOIN channels c ON c.id = e.channel_id" },
+    { "tier_history", "SELECT json_group_array (json_object ('from', f.name, 'from_zh', f.name_zh, "
+                      "  'to', t.name, 'to_zh', t.name_zh, 'changed_on', h.changed_on, 'reason', h.reason)) "
+                      "FROM (SELECT * FROM tier_history WHERE contact_id = ? ORDER BY changed_on DESC, id DESC) h "
+                      "LEFT JOIN tiers f ON f.id = h.from_tier_id LEFT JOIN tiers t ON t.id = h.to_tier_id" },
+    { "touches", "SELECT json_group_array (json_object ('name', name, 'kind', kind, "
+                 "  'created_at', created_at, 'holdout', holdout)) "
+                 "FROM (SELECT t.id, t.name, t.kind, t.created_at, m.holdout FROM touch_members m "
+                 "  JOIN touches t ON t.id = m.touch_id WHERE m.contact_id = ? "
+                 "  ORDER BY t.created_at DESC, t.id DESC)" },
   };
   g_autoptr(JsonObject) object = json_object_new ();
   JsonNode *root;

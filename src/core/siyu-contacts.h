@@ -103,6 +103,10 @@ gboolean    siyu_contact_set              (SiyuShop          *shop,
                                            const char        *value,
                                            char             **previous,
                                            GError           **error);
+gint64      siyu_contact_find_owner       (SiyuShop          *shop,
+                                           SiyuContactField   field,
+                                           const char        *value,
+                                           GError           **error);
 gboolean    siyu_contact_tag              (SiyuShop          *shop,
                                            gint64             contact_id,
                                            const char        *tag,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "siyu-contact-page.h"
+#include "siyu-contacts.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,16 @@ const char *_siyu_contact_page_get_title          (SiyuContactPage *self);
 guint       _siyu_contact_page_get_n_duplicates   (SiyuContactPage *self);
 void        _siyu_contact_page_ask_merge          (SiyuContactPage *self,
                                                    guint            index);
+void        _siyu_contact_page_set_field          (SiyuContactPage  *self,
+                                                   SiyuContactField  field,
+                                                   const char       *value);
+char       *_siyu_contact_page_get_field          (SiyuContactPage  *self,
+                                                   SiyuContactField  field);
+const char *_siyu_contact_page_get_message        (SiyuContactPage *self);
+gint64      _siyu_contact_page_get_merge_offer    (SiyuContactPage *self);
+const char *_siyu_contact_page_get_stage_rule     (SiyuContactPage *self);
+const char *_siyu_contact_page_get_rfm_rule       (SiyuContactPage *self);
+char       *_siyu_contact_page_get_timeline       (SiyuContactPage *self);
+guint       _siyu_contact_page_get_n_tag_suggestions (SiyuContactPage *self);
 
 G_END_DECLS

@@ -13,11 +13,13 @@
 #include "siyu-time.h"
 
 /* One contact, opened from the contacts list: who they are, what they
- * bought, their stage and tier, their consent, tags and groups.  Tags and
- * do-not-contact change with one click and can be undone from the toast;
+ * bought, their stage and tier and why, their consent, tags and groups, and
+ * one timeline of everything that happened with them.  Fields, tags, consent
+ * and do-not-contact change in place and can be undone from the toast;
  * erasing asks first and says exactly what goes. */
 
 typedef enum {
+  EDIT_FIELD,
   EDIT_DO_NOT_CONTACT,
   EDIT_TAG,
   EDIT_UNTAG,
@@ -36,6 +38,13 @@ struct _SiyuContactPage
   GtkWidget      *erase_button;
   GtkWidget      *content;       /* rebuilt on every load */
   GtkWidget      *tag_entry;
+  GtkWidget      *field_rows[SIYU_N_CONTACT_FIELDS];
+  GtkWidget      *notes_view;
+  GtkWidget      *notes_save;
+  gboolean        notes_changed;
+  GtkWidget      *stage_row;
+  GtkWidget      *rfm_row;
+  GPtrArray      *timeline;      /* char *, one line per row, for the tests */
 
   SiyuShopRunner *runner;
   gint64          contact_id;
@@ -46,9 +55,15 @@ struct _SiyuContactPage
   gboolean        loaded;
   guint           pending;       /* jobs asked for and not yet back */
   EditKind        undo_kind;     /* what the last toast's Undo does */
+  SiyuContactField undo_field;
   char           *undo_value;
   JsonNode       *undo_node;
   GPtrArray      *duplicates;    /* SiyuContactSummary */
+  SiyuContactSummary *taken_by;  /* whose phone or e-mail the last edit wanted */
+  char           *message;       /* of the last toast */
+  SiyuLifecycleModel model;
+  gint64          window_orders; /* paid orders in the model's mature window */
+  GtkStringList  *tag_names;     /* the shop's tags, for completion */
   gboolean        can_undo;
   AdwToast       *undo_toast;    /* weak; the toast offering it */
 };
@@ -65,12 +80,14 @@ static guint signals[N_SIGNALS];
 static void load (SiyuContactPage *self);
 
 typedef struct {
-  EditKind  kind;
-  gint64    contact_id;
-  char     *value;
-  JsonNode *node;      /* in for an unmerge, out of a merge */
-  gboolean  changed;   /* out: whether the edit changed anything */
-  char     *previous;  /* out: for do-not-contact */
+  EditKind          kind;
+  SiyuContactField  field;     /* for EDIT_FIELD */
+  gint64            contact_id;
+  char             *value;
+  JsonNode         *node;      /* in for an unmerge, out of a merge */
+  gboolean          changed;   /* out: whether the edit changed anything */
+  char             *previous;  /* out: for fields and do-not-contact */
+  SiyuContactSummary *owner;   /* out: who has the phone or e-mail already */
 } Edit;
 
 static void
@@ -81,13 +98,17 @@ edit_free (gpointer data)
   g_free (edit->value);
   g_free (edit->previous);
   g_clear_pointer (&edit->node, json_node_unref);
+  g_clear_pointer (&edit->owner, siyu_contact_summary_free);
   g_free (edit);
 }
 
 typedef struct {
-  JsonNode  *described;
-  char      *tier;
-  GPtrArray *duplicates;
+  JsonNode          *described;
+  char              *tier;
+  GPtrArray         *duplicates;
+  SiyuLifecycleModel model;
+  gint64             window_orders;
+  GStrv              tag_names;
 } Loaded;
 
 static void
@@ -98,6 +119,7 @@ loaded_free (gpointer data)
   g_clear_pointer (&loaded->described, json_node_unref);
   g_clear_pointer (&loaded->duplicates, g_ptr_array_unref);
   g_free (loaded->tier);
+  g_strfreev (loaded->tag_names);
   g_free (loaded);
 }
 
@@ -143,6 +165,46 @@ load_job (GTask        *task,
                                      sqlite3_column_type (stmt, 1) != SQLITE_NULL ? 1 : 0));
           sqlite3_reset (stmt);
         }
+    }
+
+  if (!siyu_lifecycle_model_load (shop, &loaded->model, NULL))
+    loaded->model = (SiyuLifecycleModel) { 30, 180, 4, 365 };
+
+  /* The stage rule counts paid orders in the model's window ending on the
+   * day the figures were computed for. */
+  {
+    const char *as_of = metrics != NULL ? json_object_get_string_member_with_default (metrics, "as_of", NULL) : NULL;
+    SiyuDay day;
+
+    if (as_of != NULL && siyu_day_parse (as_of, &day))
+      {
+        GTimeZone *tz = siyu_shop_get_time_zone (shop);
+
+        stmt = siyu_db_prepare (siyu_shop_get_db (shop),
+                                "SELECT count (*) FROM orders WHERE contact_id = ? "
+                                "AND status IN ('paid', 'partially_refunded') AND created_at >= ? AND created_at < ?",
+                                NULL);
+        if (stmt != NULL)
+          {
+            sqlite3_bind_int64 (stmt, 1, contact_id);
+            sqlite3_bind_int64 (stmt, 2, siyu_day_start_time (tz, day - loaded->model.mature_window_days));
+            sqlite3_bind_int64 (stmt, 3, siyu_day_start_time (tz, day + 1));
+            if (sqlite3_step (stmt) == SQLITE_ROW)
+              loaded->window_orders = sqlite3_column_int64 (stmt, 0);
+            sqlite3_reset (stmt);
+          }
+      }
+  }
+
+  stmt = siyu_db_prepare (siyu_shop_get_db (shop), "SELECT name FROM tags ORDER BY name LIMIT 1000", NULL);
+  if (stmt != NULL)
+    {
+      g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_strv_builder_add (names, (const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      loaded->tag_names = g_strv_builder_end (names);
     }
 
   g_task_return_pointer (task, loaded, loaded_free);
@@ -220,6 +282,14 @@ static void run_edit (SiyuContactPage *self,
                       EditKind         kind,
                       const char      *value,
                       gboolean         undoing);
+static void run_edit_full (SiyuContactPage  *self,
+                           EditKind          kind,
+                           SiyuContactField  field,
+                           const char       *value,
+                           JsonNode         *node,
+                           gboolean          undoing);
+static void ask_merge (SiyuContactPage          *self,
+                       const SiyuContactSummary *other);
 
 static void
 undo_toast_dismissed_cb (AdwToast        *toast,
@@ -239,16 +309,20 @@ undo_clicked_cb (AdwToast        *toast,
 }
 
 static void
-offer_undo (SiyuContactPage *self,
-            const char      *message,
-            EditKind         kind,
-            const char      *value,
-            JsonNode        *node)
+offer_undo (SiyuContactPage  *self,
+            const char       *message,
+            EditKind          kind,
+            SiyuContactField  field,
+            const char       *value,
+            JsonNode         *node)
 {
   AdwToastOverlay *overlay = toast_overlay (self);
   AdwToast *toast;
 
+  g_free (self->message);
+  self->message = g_strdup (message);
   self->undo_kind = kind;
+  self->undo_field = field;
   g_free (self->undo_value);
   self->undo_value = g_strdup (value);
   g_clear_pointer (&self->undo_node, json_node_unref);
@@ -275,10 +349,75 @@ show_error (SiyuContactPage *self,
 {
   AdwToastOverlay *overlay = toast_overlay (self);
 
+  g_free (self->message);
+  self->message = g_strdup (error->message);
   if (overlay != NULL)
     adw_toast_overlay_add_toast (overlay, adw_toast_new (error->message));
   else
     g_warning ("%s", error->message);
+}
+
+static void
+merge_offered_cb (AdwToast        *toast,
+                  SiyuContactPage *self)
+{
+  if (self->taken_by != NULL)
+    ask_merge (self, self->taken_by);
+}
+
+/* The phone or e-mail typed is someone else's: say whose, and offer to
+ * merge the two instead. */
+static void
+offer_merge (SiyuContactPage    *self,
+             SiyuContactSummary *owner,
+             const char         *value)
+{
+  AdwToastOverlay *overlay = toast_overlay (self);
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  g_clear_pointer (&self->taken_by, siyu_contact_summary_free);
+  self->taken_by = owner;
+  /* Translators: the first %s is a phone number or e-mail address, the second a contact's name. */
+  message = g_strdup_printf (_("%s already belongs to %s. Merge the two contacts instead?"),
+                             value, owner->name != NULL ? owner->name : _("another contact"));
+  g_free (self->message);
+  self->message = g_strdup (message);
+  if (overlay == NULL)
+    return;
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Merge…"));
+  adw_toast_set_timeout (toast, 10);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (merge_offered_cb), self, 0);
+  adw_toast_overlay_add_toast (overlay, toast);
+}
+
+static const char *
+field_changed_message (SiyuContactField field)
+{
+  switch (field)
+    {
+    case SIYU_CONTACT_NAME:
+      return _("Name changed");
+    case SIYU_CONTACT_PHONE:
+      return _("Phone changed");
+    case SIYU_CONTACT_EMAIL:
+      return _("E-mail changed");
+    case SIYU_CONTACT_WECHAT_ID:
+      return _("WeChat id changed");
+    case SIYU_CONTACT_CITY:
+      return _("City changed");
+    case SIYU_CONTACT_BIRTHDAY:
+      return _("Birthday changed");
+    case SIYU_CONTACT_NOTES:
+      return _("Notes saved");
+    case SIYU_CONTACT_MARKETING_CONSENT:
+      return _("Marketing consent changed");
+    case SIYU_CONTACT_DO_NOT_CONTACT:
+    case SIYU_N_CONTACT_FIELDS:
+    default:
+      return _("Contact changed");
+    }
 }
 
 static void
@@ -293,6 +432,22 @@ edit_job (GTask        *task,
 
   switch (edit->kind)
     {
+    case EDIT_FIELD:
+      ok = siyu_contact_set (shop, edit->contact_id, edit->field, edit->value, &edit->previous, &error);
+      edit->changed = ok && g_strcmp0 (edit->previous, edit->value) != 0;
+      if (!ok && g_error_matches (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_TAKEN))
+        {
+          gint64 owner = siyu_contact_find_owner (shop, edit->field, edit->value, NULL);
+
+          if (owner > 0)
+            {
+              g_autoptr(GPtrArray) rows = siyu_contacts_summarize (shop, &owner, 1, NULL);
+
+              if (rows != NULL && rows->len == 1 && g_ptr_array_index (rows, 0) != NULL)
+                edit->owner = g_ptr_array_steal_index (rows, 0);
+            }
+        }
+      break;
     case EDIT_DO_NOT_CONTACT:
       ok = siyu_contact_set (shop, edit->contact_id, SIYU_CONTACT_DO_NOT_CONTACT, edit->value,
                              &edit->previous, &error);
@@ -340,8 +495,13 @@ edited_cb (GObject      *source,
   self->pending--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (edit->owner != NULL)
+        offer_merge (self, g_steal_pointer (&edit->owner), edit->value);
+      else
         show_error (self, error);
+      /* Reading the contact again puts the stored value back in the row. */
       load (self);
       return;
     }
@@ -356,23 +516,26 @@ edited_cb (GObject      *source,
   if (edit->changed && !undoing)
     switch (edit->kind)
       {
+      case EDIT_FIELD:
+        offer_undo (self, field_changed_message (edit->field), EDIT_FIELD, edit->field, edit->previous, NULL);
+        break;
       case EDIT_DO_NOT_CONTACT:
         offer_undo (self, g_str_equal (edit->value, "1") ? _("Marked as do not contact")
                                                          : _("May be contacted again"),
-                    EDIT_DO_NOT_CONTACT, edit->previous, NULL);
+                    EDIT_DO_NOT_CONTACT, 0, edit->previous, NULL);
         break;
       case EDIT_TAG:
         /* Translators: %s is a tag. */
         message = g_strdup_printf (_("Tagged “%s”"), edit->value);
-        offer_undo (self, message, EDIT_UNTAG, edit->value, NULL);
+        offer_undo (self, message, EDIT_UNTAG, 0, edit->value, NULL);
         break;
       case EDIT_UNTAG:
         /* Translators: %s is a tag. */
         message = g_strdup_printf (_("Tag “%s” removed"), edit->value);
-        offer_undo (self, message, EDIT_TAG, edit->value, NULL);
+        offer_undo (self, message, EDIT_TAG, 0, edit->value, NULL);
         break;
       case EDIT_MERGE:
-        offer_undo (self, _("Merged into this contact"), EDIT_UNMERGE, NULL, edit->node);
+        offer_undo (self, _("Merged into this contact"), EDIT_UNMERGE, 0, NULL, edit->node);
         break;
       case EDIT_UNMERGE:
       case EDIT_ERASE:
@@ -384,16 +547,18 @@ edited_cb (GObject      *source,
 }
 
 static void
-run_edit_full (SiyuContactPage *self,
-               EditKind         kind,
-               const char      *value,
-               JsonNode        *node,
-               gboolean         undoing)
+run_edit_full (SiyuContactPage  *self,
+               EditKind          kind,
+               SiyuContactField  field,
+               const char       *value,
+               JsonNode         *node,
+               gboolean          undoing)
 {
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, edited_cb, GINT_TO_POINTER (undoing));
   Edit *edit = g_new0 (Edit, 1);
 
   edit->kind = kind;
+  edit->field = field;
   edit->contact_id = self->contact_id;
   edit->value = g_strdup (value);
   edit->node = node != NULL ? json_node_ref (node) : NULL;
@@ -408,7 +573,7 @@ run_edit (SiyuContactPage *self,
           const char      *value,
           gboolean         undoing)
 {
-  run_edit_full (self, kind, value, NULL, undoing);
+  run_edit_full (self, kind, 0, value, NULL, undoing);
 }
 
 static void
@@ -566,6 +731,405 @@ status_label (const char *status)
 }
 
 static void
+entry_applied_cb (AdwEntryRow     *row,
+                  SiyuContactPage *self)
+{
+  SiyuContactField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "field"));
+  const char *stored = g_object_get_data (G_OBJECT (row), "stored");
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  if (!self->loaded || g_strcmp0 (text, stored != NULL ? stored : "") == 0)
+    return;
+  /* Enter and the apply button both end up here; only the first one edits. */
+  g_object_set_data_full (G_OBJECT (row), "stored", g_strdup (text), g_free);
+  run_edit_full (self, EDIT_FIELD, field, text, NULL, FALSE);
+}
+
+static GtkWidget *
+add_entry_row (SiyuContactPage  *self,
+               GtkWidget        *group,
+               SiyuContactField  field,
+               const char       *title,
+               const char       *value,
+               GtkInputPurpose   purpose)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), purpose);
+  /* The stored value is not an edit that Ctrl+Z could take back. */
+  gtk_editable_set_enable_undo (GTK_EDITABLE (row), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+  gtk_editable_set_enable_undo (GTK_EDITABLE (row), TRUE);
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_object_set_data (G_OBJECT (row), "field", GINT_TO_POINTER (field));
+  g_object_set_data_full (G_OBJECT (row), "stored", g_strdup (value != NULL ? value : ""), g_free);
+  g_signal_connect (row, "apply", G_CALLBACK (entry_applied_cb), self);
+  g_signal_connect (row, "entry-activated", G_CALLBACK (entry_applied_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  self->field_rows[field] = row;
+
+  return row;
+}
+
+static void
+save_notes (SiyuContactPage *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (!self->loaded || self->notes_view == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (!self->notes_changed)
+    return;
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->notes_view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  self->notes_changed = FALSE;
+  gtk_widget_set_sensitive (self->notes_save, FALSE);
+  run_edit_full (self, EDIT_FIELD, SIYU_CONTACT_NOTES, text, NULL, FALSE);
+}
+
+/* (GtkTextBuffer:modified does not follow gtk_text_buffer_set_text().) */
+static void
+notes_changed_cb (GtkTextBuffer   *buffer,
+                  SiyuContactPage *self)
+{
+  self->notes_changed = TRUE;
+  if (self->notes_save != NULL)
+    gtk_widget_set_sensitive (self->notes_save, TRUE);
+}
+
+static void
+notes_left_cb (GtkEventControllerFocus *controller,
+               SiyuContactPage         *self)
+{
+  save_notes (self);
+}
+
+static gboolean
+consent_set_cb (GtkSwitch       *button,
+                gboolean         state,
+                SiyuContactPage *self)
+{
+  if (!self->loaded)
+    return FALSE;
+  run_edit_full (self, EDIT_FIELD, SIYU_CONTACT_MARKETING_CONSENT, state ? "1" : "0", NULL, FALSE);
+  return FALSE;
+}
+
+static gboolean
+member_day (JsonObject *object,
+            const char *member,
+            SiyuDay    *day)
+{
+  const char *text = member_string (object, member);
+
+  return text != NULL && siyu_day_parse (text, day);
+}
+
+/* Why the contact is in their stage, in the shop's own thresholds. */
+static char *
+stage_rule (SiyuContactPage *self,
+            JsonObject      *metrics)
+{
+  const SiyuLifecycleModel *model = &self->model;
+  const char *stage = member_string (metrics, "stage");
+  SiyuDay as_of, last;
+  int days;
+
+  if (g_strcmp0 (stage, "prospect") == 0)
+    return g_strdup (_("No paid order yet: prospect"));
+  if (!member_day (metrics, "as_of", &as_of) || !member_day (metrics, "last_order", &last))
+    return NULL;
+  days = as_of - last;
+
+  if (g_strcmp0 (stage, "lost") == 0)
+    /* Translators: why a contact is lost: days since their last paid order, then the shop's threshold in days. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last paid order %d day ago, more than %d: lost",
+                                         "Last paid order %d days ago, more than %d: lost", days),
+                            days, model->lost_days);
+  if (g_strcmp0 (stage, "dormant") == 0)
+    /* Translators: why a contact is dormant: days since their last paid order, then the shop's threshold in days. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last paid order %d day ago, more than %d: dormant",
+                                         "Last paid order %d days ago, more than %d: dormant", days),
+                            days, model->dormant_days);
+  if (g_strcmp0 (stage, "new") == 0)
+    /* Translators: why a contact is new: they have one paid order, %d days ago. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "One paid order so far, %d day ago: new",
+                                         "One paid order so far, %d days ago: new", days),
+                            days);
+  if (g_strcmp0 (stage, "mature") == 0)
+    /* Translators: why a contact is mature: their paid orders in the window, the window in days, the shop's threshold. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d paid order in the last %d days, at least %d: mature",
+                                         "%d paid orders in the last %d days, at least %d: mature",
+                                         (gulong) self->window_orders),
+                            (int) self->window_orders, model->mature_window_days, model->mature_orders);
+  if (g_strcmp0 (stage, "growing") == 0)
+    /* Translators: why a contact is growing: their paid orders in the window, the window in days, the shop's threshold. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d paid order in the last %d days; mature needs %d",
+                                         "%d paid orders in the last %d days; mature needs %d",
+                                         (gulong) self->window_orders),
+                            (int) self->window_orders, model->mature_window_days, model->mature_orders);
+  return NULL;
+}
+
+/* The three scores and the numbers they come from. */
+static char *
+rfm_rule (JsonObject *metrics,
+          const char *currency)
+{
+  int r = member_int (metrics, "rfm_r"), f = member_int (metrics, "rfm_f");
+  g_autofree char *bought = NULL;
+  g_autofree char *orders = NULL;
+  g_autofree char *money = NULL;
+
+  if (member_int (metrics, "rfm_r_score") == 0)
+    return g_strdup (_("No paid order in the last 365 days: not scored"));
+
+  bought = r == 0 ? g_strdup (_("bought today"))
+                  /* Translators: part of the RFM rule, “R 4 · F 2 · M 5: bought 12 days ago, …”. */
+                  : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "bought %d day ago", "bought %d days ago", r), r);
+  /* Translators: part of the RFM rule, “…, 2 orders and ¥1,260 in 365 days”. */
+  orders = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d order", "%d orders", f), f);
+  money = siyu_money_format (member_int (metrics, "rfm_m"), currency);
+
+  /* Translators: the RFM scores, then why, e.g. “R 4 · F 2 · M 5: bought 12 days ago, 2 orders and ¥1,260 in
+   * 365 days”; the %s are “bought 12 days ago”, “2 orders” and the amount. */
+  return g_strdup_printf (_("R %d · F %d · M %d: %s, %s and %s in 365 days"),
+                          (int) member_int (metrics, "rfm_r_score"), (int) member_int (metrics, "rfm_f_score"),
+                          (int) member_int (metrics, "rfm_m_score"), bought, orders, money);
+}
+
+typedef struct {
+  gint64  at;
+  guint   seq;
+  char   *title;
+  char   *subtitle;
+} Happening;
+
+static void
+happening_free (gpointer data)
+{
+  Happening *happening = data;
+
+  g_free (happening->title);
+  g_free (happening->subtitle);
+  g_free (happening);
+}
+
+static int
+happening_compare (gconstpointer a,
+                   gconstpointer b)
+{
+  const Happening *x = *(const Happening **) a, *y = *(const Happening **) b;
+
+  if (x->at != y->at)
+    return x->at > y->at ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+add_happening (GPtrArray *happenings,
+               gint64     at,
+               char      *title,
+               char      *subtitle)
+{
+  Happening *happening = g_new0 (Happening, 1);
+
+  happening->at = at;
+  happening->seq = happenings->len;
+  happening->title = title;
+  happening->subtitle = subtitle;
+  g_ptr_array_add (happenings, happening);
+}
+
+static const char *
+event_label (const char *kind)
+{
+  static const struct {
+    const char *kind;
+    const char *label;
+  } labels[] = {
+    { "visit", N_("Visited") },
+    { "view", N_("Looked at a product") },
+    { "cart", N_("Put something in the cart") },
+    { "favourite", N_("Saved a favourite") },
+    { "inquiry", N_("Asked a question") },
+    { "review", N_("Wrote a review") },
+    { "share", N_("Shared") },
+    { "referral", N_("Brought a friend") },
+    { "group_message", N_("Wrote in a group") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (kind, labels[i].kind) == 0)
+      return _(labels[i].label);
+  return kind;
+}
+
+static const char *
+tier_label (JsonObject *change,
+            const char *member,
+            const char *member_zh)
+{
+  const char * const *languages = g_get_language_names ();
+  const char *zh = member_string (change, member_zh);
+
+  if (zh != NULL && g_str_has_prefix (languages[0], "zh"))
+    return zh;
+  return member_string (change, member);
+}
+
+static GPtrArray *
+collect_happenings (SiyuContactPage *self,
+                    JsonObject      *root)
+{
+  GPtrArray *happenings = g_ptr_array_new_with_free_func (happening_free);
+  const char *currency = siyu_shop_runner_get_currency (self->runner);
+  JsonArray *array;
+
+  array = json_object_get_array_member (root, "orders");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *order = json_array_get_object_element (array, i);
+      JsonArray *items = json_object_get_array_member (order, "items");
+      JsonArray *refunds = json_object_get_array_member (order, "refunds");
+      g_autofree char *total = siyu_money_format (member_int (order, "total"), currency);
+      g_autoptr(GString) subtitle = g_string_new (NULL);
+
+      for (guint j = 0; items != NULL && j < json_array_get_length (items); j++)
+        {
+          JsonObject *item = json_array_get_object_element (items, j);
+
+          if (j > 0)
+            g_string_append (subtitle, _(", "));
+          /* Translators: an order line, e.g. “2 × 龙井”. */
+          g_string_append_printf (subtitle, _("%d × %s"), (int) member_int (item, "quantity"),
+                                  member_string (item, "name"));
+        }
+      if (subtitle->len > 0)
+        g_string_append (subtitle, " · ");
+      g_string_append_printf (subtitle, "%s · %s", member_string (order, "channel"),
+                              status_label (member_string (order, "status")));
+      add_happening (happenings, member_int (order, "created_at"),
+                     /* Translators: an order in the timeline: its reference and its total. */
+                     g_strdup_printf (_("Order %s · %s"), member_string (order, "reference"), total),
+                     g_string_free (g_steal_pointer (&subtitle), FALSE));
+
+      for (guint j = 0; refunds != NULL && j < json_array_get_length (refunds); j++)
+        {
+          JsonObject *refund = json_array_get_object_element (refunds, j);
+          g_autofree char *amount = siyu_money_format (member_int (refund, "amount"), currency);
+
+          add_happening (happenings, member_int (refund, "created_at"),
+                         /* Translators: a refund in the timeline: the amount and the order's reference. */
+                         g_strdup_printf (_("Refund of %s on order %s"), amount, member_string (order, "reference")),
+                         g_strdup (member_string (refund, "reason")));
+        }
+    }
+
+  array = json_object_get_array_member (root, "events");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *event = json_array_get_object_element (array, i);
+      const char *detail = member_string (event, "detail");
+      const char *channel = member_string (event, "channel");
+
+      add_happening (happenings, member_int (event, "occurred_at"),
+                     g_strdup (event_label (member_string (event, "kind"))),
+                     detail != NULL && channel != NULL ? g_strdup_printf ("%s · %s", detail, channel)
+                     : g_strdup (detail != NULL ? detail : channel));
+    }
+
+  array = json_object_get_array_member (root, "groups");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *membership = json_array_get_object_element (array, i);
+      const char *name = member_string (membership, "group");
+
+      add_happening (happenings, member_int (membership, "joined_at"),
+                     /* Translators: %s is a community group. */
+                     g_strdup_printf (_("Joined the group %s"), name), NULL);
+      if (member_int (membership, "left_at") > 0)
+        add_happening (happenings, member_int (membership, "left_at"),
+                       /* Translators: %s is a community group. */
+                       g_strdup_printf (_("Left the group %s"), name), NULL);
+    }
+
+  array = json_object_get_array_member (root, "tier_history");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *change = json_array_get_object_element (array, i);
+      const char *from = tier_label (change, "from", "from_zh");
+      const char *to = tier_label (change, "to", "to_zh");
+      int year, month, mday;
+      SiyuDay day;
+      g_autoptr(GDateTime) noon = NULL;
+
+      if (!member_day (change, "changed_on", &day))
+        continue;
+      siyu_day_to_ymd (day, &year, &month, &mday);
+      noon = g_date_time_new_local (year, month, mday, 12, 0, 0);
+      add_happening (happenings, g_date_time_to_unix (noon),
+                     to == NULL ? g_strdup (_("Left the member tiers"))
+                     /* Translators: a tier change; the %s are tiers, e.g. “Silver to Gold”. */
+                     : from != NULL ? g_strdup_printf (_("Tier changed from %s to %s"), from, to)
+                     /* Translators: %s is a member tier. */
+                     : g_strdup_printf (_("Became %s"), to),
+                     NULL);
+    }
+
+  array = json_object_get_array_member (root, "touches");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *touch = json_array_get_object_element (array, i);
+      const char *name = member_string (touch, "name");
+
+      add_happening (happenings, member_int (touch, "created_at"),
+                     /* Translators: %s is the name of a message or export to customers. */
+                     member_int (touch, "holdout") ? g_strdup_printf (_("Held out of “%s”, to measure it"), name)
+                     : g_strcmp0 (member_string (touch, "kind"), "export") == 0
+                     /* Translators: %s is the name of an export of customers. */
+                     ? g_strdup_printf (_("In the export “%s”"), name)
+                     /* Translators: %s is the name of a message to customers. */
+                     : g_strdup_printf (_("Sent “%s”"), name),
+                     NULL);
+    }
+
+  g_ptr_array_sort (happenings, happening_compare);
+  return happenings;
+}
+
+static void
+show_timeline (SiyuContactPage *self,
+               JsonObject      *root)
+{
+  g_autoptr(GPtrArray) happenings = collect_happenings (self, root);
+  GtkWidget *group = new_group (self, _("Timeline"));
+
+  g_clear_pointer (&self->timeline, g_ptr_array_unref);
+  self->timeline = g_ptr_array_new_with_free_func (g_free);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Orders, refunds, events, groups, tiers and messages, newest first"));
+  if (happenings->len == 0)
+    add_row (group, _("Nothing yet"), "");
+  for (guint i = 0; i < happenings->len; i++)
+    {
+      Happening *happening = g_ptr_array_index (happenings, i);
+      g_autofree char *when = format_time (happening->at);
+      GtkWidget *row = add_row (group, happening->title, when);
+
+      if (happening->subtitle != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), happening->subtitle);
+      g_ptr_array_add (self->timeline, g_strdup_printf ("%s | %s | %s", when, happening->title,
+                                                        happening->subtitle != NULL ? happening->subtitle : ""));
+    }
+}
+
+static void
 show (SiyuContactPage *self)
 {
   JsonObject *root = json_node_get_object (self->described);
@@ -575,7 +1139,6 @@ show (SiyuContactPage *self)
   JsonArray *identities = json_object_get_array_member (root, "identities");
   JsonArray *tags = json_object_get_array_member (root, "tags");
   JsonArray *groups = json_object_get_array_member (root, "groups");
-  JsonArray *orders = json_object_get_array_member (root, "orders");
   const char *currency = siyu_shop_runner_get_currency (self->runner);
   const char *name = member_string (contact, "name");
   GtkWidget *group, *row, *flow, *toggle;
@@ -583,6 +1146,8 @@ show (SiyuContactPage *self)
 
   if (self->content != NULL)
     gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->content)), self->content);
+  memset (self->field_rows, 0, sizeof self->field_rows);
+  self->notes_view = self->notes_save = self->stage_row = self->rfm_row = NULL;
   self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   gtk_widget_set_margin_top (self->content, 12);
   gtk_widget_set_margin_bottom (self->content, 24);
@@ -593,21 +1158,18 @@ show (SiyuContactPage *self)
   gtk_label_set_label (GTK_LABEL (self->title), name != NULL ? name : _("No name"));
 
   group = new_group (self, _("Contact Details"));
-  for (guint i = 0; i < json_array_get_length (identities); i++)
-    {
-      JsonObject *identity = json_array_get_object_element (identities, i);
-      const char *kind = member_string (identity, "kind");
-      const char *title = g_strcmp0 (kind, "phone") == 0 ? _("Phone")
-                          : g_strcmp0 (kind, "email") == 0 ? _("E-mail")
-                          : g_strcmp0 (kind, "wechat") == 0 ? _("WeChat id")
-                          : kind;
-
-      add_row (group, title, member_string (identity, "value"));
-    }
-  if ((text = member_string (contact, "city")) != NULL)
-    add_row (group, _("City"), text);
-  if ((text = member_string (contact, "birthday")) != NULL)
-    add_row (group, _("Birthday"), text);
+  add_entry_row (self, group, SIYU_CONTACT_NAME, _("Name"), name, GTK_INPUT_PURPOSE_NAME);
+  add_entry_row (self, group, SIYU_CONTACT_PHONE, _("Phone"), member_string (contact, "phone"),
+                 GTK_INPUT_PURPOSE_PHONE);
+  add_entry_row (self, group, SIYU_CONTACT_EMAIL, _("E-mail"), member_string (contact, "email"),
+                 GTK_INPUT_PURPOSE_EMAIL);
+  add_entry_row (self, group, SIYU_CONTACT_WECHAT_ID, _("WeChat id"), member_string (contact, "wechat_id"),
+                 GTK_INPUT_PURPOSE_FREE_FORM);
+  add_entry_row (self, group, SIYU_CONTACT_CITY, _("City"), member_string (contact, "city"),
+                 GTK_INPUT_PURPOSE_FREE_FORM);
+  /* Translators: the title of the birthday field, which says how to write it. */
+  add_entry_row (self, group, SIYU_CONTACT_BIRTHDAY, _("Birthday (YYYY-MM-DD)"), member_string (contact, "birthday"),
+                 GTK_INPUT_PURPOSE_FREE_FORM);
   {
     g_autofree char *seen = format_time (member_int (contact, "first_seen_at"));
 
@@ -620,16 +1182,79 @@ show (SiyuContactPage *self)
       add_row (group, _("Member since"), since);
     }
 
+  if (json_array_get_length (identities) > 0)
+    {
+      group = new_group (self, _("Known As"));
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             _("Every phone, e-mail and platform id this person has used"));
+      for (guint i = 0; i < json_array_get_length (identities); i++)
+        {
+          JsonObject *identity = json_array_get_object_element (identities, i);
+          const char *kind = member_string (identity, "kind");
+          const char *title = g_strcmp0 (kind, "phone") == 0 ? _("Phone")
+                              : g_strcmp0 (kind, "email") == 0 ? _("E-mail")
+                              : g_strcmp0 (kind, "wechat") == 0 ? _("WeChat id")
+                              : kind;
+
+          add_row (group, title, member_string (identity, "value"));
+        }
+    }
+
+  group = new_group (self, _("Notes"));
+  {
+    GtkWidget *frame = gtk_frame_new (NULL);
+    GtkWidget *notes_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+    GtkTextBuffer *buffer;
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    self->notes_view = gtk_text_view_new ();
+    buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->notes_view));
+    gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (self->notes_view), FALSE);
+    gtk_text_buffer_set_enable_undo (buffer, FALSE);
+    gtk_text_buffer_set_text (buffer, (text = member_string (contact, "notes")) != NULL ? text : "", -1);
+    gtk_text_buffer_set_enable_undo (buffer, TRUE);
+    gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->notes_view), GTK_WRAP_WORD_CHAR);
+    gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self->notes_view), 8);
+    gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (self->notes_view), 8);
+    gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->notes_view), 8);
+    gtk_text_view_set_right_margin (GTK_TEXT_VIEW (self->notes_view), 8);
+    gtk_widget_set_size_request (self->notes_view, -1, 72);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->notes_view),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Notes"),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Saved when you leave the field"),
+                                    -1);
+    self->notes_changed = FALSE;
+    g_signal_connect (buffer, "changed", G_CALLBACK (notes_changed_cb), self);
+    g_signal_connect (focus, "leave", G_CALLBACK (notes_left_cb), self);
+    gtk_widget_add_controller (self->notes_view, focus);
+    gtk_frame_set_child (GTK_FRAME (frame), self->notes_view);
+    gtk_box_append (GTK_BOX (notes_box), frame);
+
+    self->notes_save = gtk_button_new_with_mnemonic (_("_Save Notes"));
+    gtk_widget_set_halign (self->notes_save, GTK_ALIGN_END);
+    gtk_widget_set_sensitive (self->notes_save, FALSE);
+    g_signal_connect_swapped (self->notes_save, "clicked", G_CALLBACK (save_notes), self);
+    gtk_box_append (GTK_BOX (notes_box), self->notes_save);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), notes_box);
+  }
+
   group = new_group (self, _("Purchases"));
   if (metrics != NULL)
     {
       g_autofree char *spend = siyu_money_format (member_int (metrics, "net_spend"), currency);
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (metrics, "orders"));
+      g_autofree char *why_stage = stage_rule (self, metrics);
+      g_autofree char *why_rfm = rfm_rule (metrics, currency);
 
       if ((text = stage_label (member_string (metrics, "stage"))) != NULL)
-        add_row (group, _("Lifecycle stage"), text);
-      if ((text = segment_label (member_string (metrics, "rfm_segment"))) != NULL)
-        add_row (group, _("RFM segment"), text);
+        {
+          self->stage_row = add_row (group, _("Lifecycle stage"), text);
+          if (why_stage != NULL)
+            adw_action_row_set_subtitle (ADW_ACTION_ROW (self->stage_row), why_stage);
+        }
+      text = segment_label (member_string (metrics, "rfm_segment"));
+      self->rfm_row = add_row (group, _("RFM segment"), text != NULL ? text : _("Not scored"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->rfm_row), why_rfm);
       if (self->tier != NULL)
         {
           row = add_row (group, _("Member tier"), self->tier);
@@ -649,7 +1274,8 @@ show (SiyuContactPage *self)
     add_row (group, _("Figures"), _("Counted at the next recompute"));
 
   group = new_group (self, _("Marketing"));
-  row = add_row (group, _("Agrees to marketing"), member_int (contact, "marketing_consent") ? _("Yes") : _("No"));
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Agrees to marketing"));
   if (member_int (contact, "consent_at") > 0)
     {
       g_autofree char *when = format_time (member_int (contact, "consent_at"));
@@ -659,6 +1285,16 @@ show (SiyuContactPage *self)
 
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
     }
+  toggle = gtk_switch_new ();
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), member_int (contact, "marketing_consent") != 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Agrees to marketing"), -1);
+  g_signal_connect (toggle, "state-set", G_CALLBACK (consent_set_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  self->field_rows[SIYU_CONTACT_MARKETING_CONSENT] = toggle;
+
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Do not contact"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Left out of every export and message, whatever their consent"));
@@ -702,6 +1338,20 @@ show (SiyuContactPage *self)
   gtk_entry_set_placeholder_text (GTK_ENTRY (self->tag_entry), _("Add a tag and press Enter"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->tag_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("New tag"), -1);
   g_signal_connect (self->tag_entry, "activate", G_CALLBACK (tag_entry_activate_cb), self);
+  if (self->tag_names != NULL)
+    {
+      /* The shop's tags, so that one tag is not spelt three ways. */
+      g_autoptr(GtkEntryCompletion) completion = gtk_entry_completion_new ();
+      g_autoptr(GtkListStore) store = gtk_list_store_new (1, G_TYPE_STRING);
+
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tag_names)); i++)
+        gtk_list_store_insert_with_values (store, NULL, -1,
+                                           0, gtk_string_list_get_string (self->tag_names, i), -1);
+      gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (store));
+      gtk_entry_completion_set_text_column (completion, 0);
+      gtk_entry_completion_set_minimum_key_length (completion, 1);
+      gtk_entry_set_completion (GTK_ENTRY (self->tag_entry), completion);
+    }
   {
     GtkWidget *tag_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
@@ -757,21 +1407,7 @@ show (SiyuContactPage *self)
         }
     }
 
-  group = new_group (self, _("Orders"));
-  if (json_array_get_length (orders) == 0)
-    add_row (group, _("No orders yet"), "");
-  for (guint i = 0; i < json_array_get_length (orders); i++)
-    {
-      JsonObject *order = json_array_get_object_element (orders, i);
-      g_autofree char *when = format_time (member_int (order, "created_at"));
-      g_autofree char *total = siyu_money_format (member_int (order, "total"), currency);
-      g_autofree char *title = g_strdup_printf ("%s · %s", member_string (order, "reference"), when);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", member_string (order, "channel"),
-                                                   status_label (member_string (order, "status")));
-
-      row = add_row (group, title, total);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-    }
+  show_timeline (self, root);
 
   gtk_widget_set_sensitive (self->erase_button, TRUE);
   self->loaded = TRUE;
@@ -803,6 +1439,11 @@ loaded_cb (GObject      *source,
   self->tier = g_steal_pointer (&loaded->tier);
   g_clear_pointer (&self->duplicates, g_ptr_array_unref);
   self->duplicates = g_steal_pointer (&loaded->duplicates);
+  self->model = loaded->model;
+  self->window_orders = loaded->window_orders;
+  g_clear_object (&self->tag_names);
+  if (loaded->tag_names != NULL)
+    self->tag_names = gtk_string_list_new ((const char * const *) loaded->tag_names);
   loaded_free (loaded);
   self->loaded = FALSE;
   show (self);
@@ -844,6 +1485,10 @@ siyu_contact_page_finalize (GObject *object)
   g_free (self->undo_value);
   g_clear_pointer (&self->undo_node, json_node_unref);
   g_clear_pointer (&self->duplicates, g_ptr_array_unref);
+  g_clear_pointer (&self->taken_by, siyu_contact_summary_free);
+  g_clear_pointer (&self->timeline, g_ptr_array_unref);
+  g_clear_object (&self->tag_names);
+  g_free (self->message);
 
   G_OBJECT_CLASS (siyu_contact_page_parent_class)->finalize (object);
 }
@@ -865,6 +1510,43 @@ add_tag_action (GtkWidget  *widget,
 
   if (self->tag_entry != NULL)
     gtk_widget_grab_focus (self->tag_entry);
+}
+
+/* Whether the focus is in a field holding text not yet saved, where Ctrl+Z
+ * belongs to the text. */
+static gboolean
+focus_has_unsaved_text (SiyuContactPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    return FALSE;
+  if (self->notes_view != NULL && (focus == self->notes_view || gtk_widget_is_ancestor (focus, self->notes_view)))
+    return self->notes_changed;
+  if (self->tag_entry != NULL && gtk_widget_is_ancestor (focus, self->tag_entry))
+    return *gtk_editable_get_text (GTK_EDITABLE (self->tag_entry)) != '\0';
+  row = gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW);
+  if (row != NULL)
+    return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), g_object_get_data (G_OBJECT (row), "stored")) != 0;
+  return FALSE;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                SiyuContactPage       *self)
+{
+  /* Text fields take Ctrl+Z even with nothing to undo; the page's last
+   * change comes first unless the field holds an edit of its own. */
+  if ((keyval == GDK_KEY_z || keyval == GDK_KEY_Z) &&
+      (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) == GDK_CONTROL_MASK &&
+      self->can_undo && !focus_has_unsaved_text (self))
+    return _siyu_contact_page_undo (self);
+  return FALSE;
 }
 
 static void
@@ -911,6 +1593,14 @@ siyu_contact_page_init (SiyuContactPage *self)
   GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
   self->cancellable = g_cancellable_new ();
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 
   gtk_widget_set_margin_start (header, 12);
   gtk_widget_set_margin_end (header, 12);
@@ -1020,7 +1710,7 @@ _siyu_contact_page_undo (SiyuContactPage *self)
   /* Its toast stays until it times out, but does nothing more.  (Dismissing
    * it here crashes libadwaita 1.2 when it is hiding already.) */
   g_clear_weak_pointer (&self->undo_toast);
-  run_edit_full (self, self->undo_kind, self->undo_value, self->undo_node, TRUE);
+  run_edit_full (self, self->undo_kind, self->undo_field, self->undo_value, self->undo_node, TRUE);
   return TRUE;
 }
 
@@ -1047,4 +1737,99 @@ const char *
 _siyu_contact_page_get_title (SiyuContactPage *self)
 {
   return gtk_label_get_label (GTK_LABEL (self->title));
+}
+
+/* Types @value into the row of @field and applies it, as the owner would. */
+void
+_siyu_contact_page_set_field (SiyuContactPage  *self,
+                              SiyuContactField  field,
+                              const char       *value)
+{
+  GtkWidget *widget = self->field_rows[field];
+
+  if (field == SIYU_CONTACT_NOTES)
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->notes_view)), value, -1);
+      g_signal_emit_by_name (self->notes_save, "clicked");
+    }
+  else if (widget != NULL && ADW_IS_ENTRY_ROW (widget))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (widget), value);
+      g_signal_emit_by_name (widget, "apply");
+    }
+  else if (widget != NULL && GTK_IS_SWITCH (widget))
+    gtk_switch_set_active (GTK_SWITCH (widget), g_strcmp0 (value, "1") == 0);
+  else
+    run_edit_full (self, EDIT_FIELD, field, value, NULL, FALSE);
+}
+
+/* What the row of @field shows. */
+char *
+_siyu_contact_page_get_field (SiyuContactPage  *self,
+                              SiyuContactField  field)
+{
+  GtkWidget *widget = self->field_rows[field];
+
+  if (field == SIYU_CONTACT_NOTES)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->notes_view));
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    }
+  if (widget != NULL && ADW_IS_ENTRY_ROW (widget))
+    return g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget)));
+  if (widget != NULL && GTK_IS_SWITCH (widget))
+    return g_strdup (gtk_switch_get_active (GTK_SWITCH (widget)) ? "1" : "0");
+  return NULL;
+}
+
+/* The text of the last toast. */
+const char *
+_siyu_contact_page_get_message (SiyuContactPage *self)
+{
+  return self->message;
+}
+
+/* Whom the last toast offered to merge with; 0: nobody. */
+gint64
+_siyu_contact_page_get_merge_offer (SiyuContactPage *self)
+{
+  return self->taken_by != NULL ? self->taken_by->id : 0;
+}
+
+const char *
+_siyu_contact_page_get_stage_rule (SiyuContactPage *self)
+{
+  return self->stage_row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (self->stage_row)) : NULL;
+}
+
+const char *
+_siyu_contact_page_get_rfm_rule (SiyuContactPage *self)
+{
+  return self->rfm_row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (self->rfm_row)) : NULL;
+}
+
+/* The timeline's rows, one a line: “day | title | subtitle”. */
+char *
+_siyu_contact_page_get_timeline (SiyuContactPage *self)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; self->timeline != NULL && i < self->timeline->len; i++)
+    g_string_append_printf (text, "%s\n", (const char *) g_ptr_array_index (self->timeline, i));
+
+  return g_string_free (text, FALSE);
+}
+
+/* How many of the shop's tags the tag entry offers to complete. */
+guint
+_siyu_contact_page_get_n_tag_suggestions (SiyuContactPage *self)
+{
+  GtkEntryCompletion *completion = gtk_entry_get_completion (GTK_ENTRY (self->tag_entry));
+
+  if (completion == NULL)
+    return 0;
+  return gtk_tree_model_iter_n_children (gtk_entry_completion_get_model (completion), NULL);
 }
