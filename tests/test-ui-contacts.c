@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "siyu-application.h"
@@ -8,6 +10,7 @@
 #include "siyu-contacts-page-private.h"
 #include "siyu-demo.h"
 #include "siyu-ingest.h"
+#include "siyu-money.h"
 #include "siyu-recompute.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
@@ -423,6 +426,28 @@ test_flat_memory (void)
     }
   g_assert_cmpuint (siyu_contact_model_get_n_cached_blocks (model), <=, 24);
 
+  /* A buyer of the demo shop: what the models predict, as stored. */
+  {
+    g_autofree char *row = query (path, "SELECT contact_id || '|' || p_alive || '|' || exp_orders_90d || '|' || "
+                                        "value_12m FROM contact_predictions WHERE p_alive IS NOT NULL "
+                                        "AND value_12m > 0 AND next_due IS NULL ORDER BY contact_id LIMIT 1");
+    g_auto(GStrv) parts = g_strsplit (g_strstrip (row), "|", -1);
+    double p_alive = g_ascii_strtod (parts[1], NULL) * 100;
+    g_autofree char *value = siyu_money_format (g_ascii_strtoll (parts[3], NULL, 10), "CNY");
+    g_autofree char *expected = NULL;
+    char percent[G_ASCII_DTOSTR_BUF_SIZE], orders[G_ASCII_DTOSTR_BUF_SIZE];
+    SiyuContactPage *contact;
+
+    g_ascii_formatd (percent, sizeof percent, p_alive >= 9.95 ? "%.0f" : "%.1f", p_alive);
+    g_ascii_formatd (orders, sizeof orders, "%.1f", g_ascii_strtod (parts[2], NULL));
+    expected = g_strdup_printf ("Likely to buy again: %s %%; Expected orders in 90 days: %s; 12-month value: %s",
+                                percent, orders, value);
+    siyu_contacts_page_open (page, g_ascii_strtoll (parts[0], NULL, 10));
+    wait_for (contact_shown, page);
+    contact = _siyu_contacts_page_get_contact_page (page);
+    g_assert_cmpstr (_siyu_contact_page_get_prediction (contact), ==, expected);
+  }
+
   destroy_window (window);
 }
 
@@ -559,6 +584,16 @@ test_rules (void)
   SiyuContactPage *contact = open_contact (window, "8000", NULL);
 
   g_assert_cmpstr (_siyu_contact_page_get_stage_rule (contact), ==, "One paid order so far, 11 days ago: new");
+  /* Two buyers are too few to learn from: the page says why, no figure. */
+  {
+    g_autofree char *reason = query (siyu_shop_get_path (shop),
+                                     "SELECT json_extract (summary, '$.predictive.bgnbd.reason') FROM analytics_runs "
+                                     "ORDER BY id DESC LIMIT 1");
+    g_autofree char *expected = g_strdup_printf ("Not known: %.*s", (int) strlen (reason) - 1, reason);
+
+    g_assert_cmpuint (strlen (reason), >, 10);
+    g_assert_cmpstr (_siyu_contact_page_get_prediction (contact), ==, expected);
+  }
   g_assert_cmpstr (_siyu_contact_page_get_rfm_rule (contact), ==,
                    "R 1 · F 1 · M 3: bought 11 days ago, 1 order and ¥1,288.00 in 365 days");
   g_assert_cmpuint (_siyu_contact_page_get_n_tag_suggestions (contact), ==, 1);

@@ -1134,6 +1134,12 @@ siyu_contact_describe (SiyuShop  *shop,
                       "  'to', t.name, 'to_zh', t.name_zh, 'changed_on', h.changed_on, 'reason', h.reason)) "
                       "FROM (SELECT * FROM tier_history WHERE contact_id = ? ORDER BY changed_on DESC, id DESC) h "
                       "LEFT JOIN tiers f ON f.id = h.from_tier_id LEFT JOIN tiers t ON t.id = h.to_tier_id" },
+    { "prediction", "SELECT json_object ('p_alive', p.p_alive, 'exp_orders_90d', p.exp_orders_90d, "
+                    "  'exp_order_value', p.exp_order_value, 'value_12m', p.value_12m, 'next_due', p.next_due, "
+                    "  'next_due_product', (SELECT name FROM products WHERE id = p.next_due_product_id), "
+                    "  'fit', json ((SELECT json_extract (summary, '$.predictive') FROM analytics_runs "
+                    "    ORDER BY id DESC LIMIT 1))) "
+                    "FROM contact_predictions p WHERE p.contact_id = ?" },
     { "touches", "SELECT json_group_array (json_object ('name', name, 'kind', kind, "
                  "  'created_at', created_at, 'holdout', holdout)) "
                  "FROM (SELECT t.id, t.name, t.kind, t.created_at, m.holdout FROM touch_members m "

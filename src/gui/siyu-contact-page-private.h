@@ -28,6 +28,7 @@ char       *_siyu_contact_page_get_field          (SiyuContactPage  *self,
 const char *_siyu_contact_page_get_message        (SiyuContactPage *self);
 gint64      _siyu_contact_page_get_merge_offer    (SiyuContactPage *self);
 const char *_siyu_contact_page_get_stage_rule     (SiyuContactPage *self);
+const char *_siyu_contact_page_get_prediction     (SiyuContactPage *self);
 const char *_siyu_contact_page_get_rfm_rule       (SiyuContactPage *self);
 char       *_siyu_contact_page_get_timeline       (SiyuContactPage *self);
 guint       _siyu_contact_page_get_n_tag_suggestions (SiyuContactPage *self);

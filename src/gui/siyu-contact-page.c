@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -66,6 +68,7 @@ struct _SiyuContactPage
   GtkStringList  *tag_names;     /* the shop's tags, for completion */
   gboolean        can_undo;
   AdwToast       *undo_toast;    /* weak; the toast offering it */
+  char           *prediction_text;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuContactPage, siyu_contact_page, GTK_TYPE_WIDGET)
@@ -259,6 +262,147 @@ add_row (GtkWidget  *group,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, value,
                                   -1);
   return row;
+}
+
+static GtkWidget *new_group (SiyuContactPage *self,
+                             const char      *title);
+
+static void
+free_string (gpointer data)
+{
+  g_string_free (data, TRUE);
+}
+
+static double
+member_double (JsonObject *object,
+               const char *member)
+{
+  if (object == NULL || !json_object_has_member (object, member) ||
+      json_object_get_null_member (object, member))
+    return NAN;
+  return json_object_get_double_member (object, member);
+}
+
+/* A predicted figure, with a button saying in words what it means. */
+static GtkWidget *
+add_explained_row (GtkWidget  *group,
+                   const char *title,
+                   const char *value,
+                   const char *explanation)
+{
+  GtkWidget *row = add_row (group, title, value);
+  GString *shown = g_object_get_data (G_OBJECT (group), "shown");
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *label = gtk_label_new (explanation);
+  /* Translators: the accessible name of the button explaining a figure, e.g. “What “Likely to buy again” means”. */
+  g_autofree char *name = g_strdup_printf (_("What “%s” means"), title);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_popover_set_child (GTK_POPOVER (popover), label);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "dialog-information-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_set_tooltip_text (button, name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  if (shown != NULL)
+    g_string_append_printf (shown, "%s%s: %s", shown->len > 0 ? "; " : "", title, value);
+
+  return row;
+}
+
+/* What the predictive models say of this contact, and how sure they are
+ * (shared/ANALYTICS.md "Predictive"). */
+static void
+show_prediction (SiyuContactPage *self,
+                 JsonObject      *prediction,
+                 gboolean         computed,
+                 const char      *currency)
+{
+  JsonObject *fit = prediction != NULL && json_object_has_member (prediction, "fit") &&
+                    JSON_NODE_HOLDS_OBJECT (json_object_get_member (prediction, "fit"))
+                    ? json_object_get_object_member (prediction, "fit") : NULL;
+  JsonObject *bgnbd = fit != NULL && json_object_has_member (fit, "bgnbd") ? json_object_get_object_member (fit, "bgnbd") : NULL;
+  JsonObject *gamma = fit != NULL && json_object_has_member (fit, "gamma_gamma") ? json_object_get_object_member (fit, "gamma_gamma") : NULL;
+  gboolean fitted = g_strcmp0 (member_string (bgnbd, "status"), "ok") == 0;
+  gboolean valued = fitted && g_strcmp0 (member_string (gamma, "status"), "ok") == 0;
+  double p_alive = member_double (prediction, "p_alive");
+  double orders = member_double (prediction, "exp_orders_90d");
+  g_autofree char *repeat = siyu_count_format (member_int (fit, "repeat_buyers"));
+  /* Translators: how sure the predictions are; %s is a number of customers. */
+  g_autofree char *basis = g_strdup_printf (_("Learnt from the shop’s own %s customers who bought more than once. "
+                                              "It is an estimate, surer for customers with many orders."), repeat);
+  GtkWidget *group = new_group (self, _("Likely Future"));
+  GString *shown = g_string_new (NULL);
+  const char *why_not = member_string (bgnbd, "reason") != NULL ? member_string (bgnbd, "reason")
+                        : computed ? _("This customer has no paid order to learn from.")
+                        : _("Counted at the next recompute.");
+
+  g_object_set_data_full (G_OBJECT (group), "shown", shown, free_string);
+  g_free (self->prediction_text);
+  self->prediction_text = NULL;
+  if (!fitted || isnan (p_alive))
+    {
+      GtkWidget *row = add_row (group, _("Likely to buy again"), _("Not known"));
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), why_not);
+      self->prediction_text = g_strdup_printf ("%s: %s", _("Not known"), why_not);
+      return;
+    }
+
+  {
+    g_autofree char *value = siyu_percent_format (p_alive);
+    /* xgettext:no-c-format */
+    g_autofree char *text = g_strconcat (_("The chance that this customer still buys from the shop, judged from how "
+                                           "often and how recently they bought compared with everyone else. Above "
+                                           "80 % they are very likely to come back; below 30 % they have probably "
+                                           "moved on."), "\n\n", basis, NULL);
+
+    add_explained_row (group, _("Likely to buy again"), value, text);
+  }
+  if (!isnan (orders))
+    {
+      g_autofree char *value = g_strdup_printf ("%.1f", orders);
+      g_autofree char *text = g_strconcat (_("How many orders this customer is expected to place in the next 90 "
+                                             "days, on average: 1.4 means once, and a second time about every "
+                                             "other customer like them."), "\n\n", basis, NULL);
+
+      add_explained_row (group, _("Expected orders in 90 days"), value, text);
+    }
+  if (valued && member_int (prediction, "value_12m") > 0)
+    {
+      g_autofree char *value = siyu_money_format (member_int (prediction, "value_12m"), currency);
+      g_autofree char *order = siyu_money_format (member_int (prediction, "exp_order_value"), currency);
+      /* Translators: %s is the expected value of one order, e.g. ¥128.00. */
+      g_autofree char *text = g_strdup_printf (_("What this customer is expected to spend in the next 12 months: "
+                                                 "their expected orders times what one of their orders is expected "
+                                                 "to be worth (%s), from their own orders and the shop’s."), order);
+      g_autofree char *full = g_strconcat (text, "\n\n", basis, NULL);
+
+      add_explained_row (group, _("12-month value"), value, full);
+    }
+  if (member_string (prediction, "next_due") != NULL)
+    {
+      const char *product = member_string (prediction, "next_due_product");
+      /* Translators: when a customer should run out of a product they buy again and again, e.g. “2026-12-03, 挂耳咖啡”. */
+      g_autofree char *value = product != NULL ? g_strdup_printf (_("%s, %s"), member_string (prediction, "next_due"), product)
+                                               : g_strdup (member_string (prediction, "next_due"));
+
+      add_explained_row (group, _("Due to restock"), value,
+                         _("When this customer should run out of a product they buy again and again: their last "
+                           "purchase of it plus the usual time between two purchases of it in the shop. A good day "
+                           "for a reminder."));
+    }
+  self->prediction_text = g_strdup (shown->str);
 }
 
 static GtkWidget *
@@ -1273,6 +1417,10 @@ show (SiyuContactPage *self)
   else
     add_row (group, _("Figures"), _("Counted at the next recompute"));
 
+  show_prediction (self, json_object_get_null_member (root, "prediction") ? NULL
+                         : json_object_get_object_member (root, "prediction"),
+                   metrics != NULL, currency);
+
   group = new_group (self, _("Marketing"));
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Agrees to marketing"));
@@ -1482,6 +1630,7 @@ siyu_contact_page_finalize (GObject *object)
   g_clear_object (&self->runner);
   g_clear_pointer (&self->described, json_node_unref);
   g_free (self->tier);
+  g_free (self->prediction_text);
   g_free (self->undo_value);
   g_clear_pointer (&self->undo_node, json_node_unref);
   g_clear_pointer (&self->duplicates, g_ptr_array_unref);
@@ -1832,4 +1981,11 @@ _siyu_contact_page_get_n_tag_suggestions (SiyuContactPage *self)
   if (completion == NULL)
     return 0;
   return gtk_tree_model_iter_n_children (gtk_entry_completion_get_model (completion), NULL);
+}
+
+/* The predicted figures as shown, "Title: value; …", or why there are none. */
+const char *
+_siyu_contact_page_get_prediction (SiyuContactPage *self)
+{
+  return self->prediction_text;
 }
