@@ -28,7 +28,7 @@ packages=(
   # build
   gcc pkg-config meson ninja-build gettext
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsqlite3-dev libjson-glib-dev libsoup-3.0-dev
-  libcsv-dev libarchive-dev libxml2-dev
+  libcsv-dev libarchive-dev libxml2-dev libxlsxwriter-dev libsecret-1-dev
   # run
   tzdata fonts-noto-cjk
   # test

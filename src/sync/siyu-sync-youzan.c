@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "siyu-sync-private.h"
+
+/* Youzan cloud (PLATFORMS.md §3): a silent-grant token from /auth/token
+ * for the shop id (kdt_id), then POST /api/{name}/{version} with the token
+ * in the query only.  Every answer is HTTP 200; errors are in the envelope:
+ * gw_err_resp (gateway: 4201/4202/4203 mean the token is missing, expired
+ * or unknown — one refresh, then the error), error_response (old APIs), or
+ * success false with a code.
+ *
+ * Orders come from youzan.trades.sold.get/4.0.4 by update-time windows of
+ * at most 90 days in Beijing time (the API allows three months), ending 30
+ * seconds ago for its indexing delay; customers from
+ * youzan.scrm.customer.list/1.0.0 by creation time, as it has no
+ * updated-since filter.  Money is yuan as decimal text; the currency is
+ * always CNY.  The list carries no refund amounts: a fully refunded order
+ * counts its whole payment as refunded, a partly refunded one is marked so
+ * without an amount (youzan.trade.get would give it). */
+
+#define ORDERS_API "youzan.trades.sold.get"
+#define ORDERS_VERSION "4.0.4"
+#define CUSTOMERS_API "youzan.scrm.customer.list"
+#define CUSTOMERS_VERSION "1.0.0"
+#define ORDERS_PAGE 100
+#define CUSTOMERS_PAGE 50
+#define MAX_ORDER_PAGES 100
+#define MAX_CUSTOMER_PAGES 500
+#define WINDOW_SECONDS (90 * 86400)
+#define INDEX_DELAY_SECONDS 30
+/* Youzan opened in 2012: a full sync starts there. */
+#define FIRST_TIME G_GINT64_CONSTANT (1325347200)
+
+static char *
+youzan_authorize (SiyuSyncJob *job,
+                  SoupMessage *message,
+                  const char  *url)
+{
+  if (job->token == NULL)
+    return NULL;
+
+  return g_strdup_printf ("%s%saccess_token=%s", url, strchr (url, '?') != NULL ? "&" : "?", job->token);
+}
+
+static char *
+beijing (gint64 utc)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (utc);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+08:00");
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, tz);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+static gboolean
+get_token (SiyuSyncJob  *job,
+           gboolean      refresh,
+           GError      **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/auth/token", job->base_url);
+  g_autofree char *text = NULL;
+  JsonObject *object, *data;
+  const char *token;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, job->credentials->key);
+  json_builder_set_member_name (builder, "client_secret");
+  json_builder_add_string_value (builder, job->credentials->secret);
+  json_builder_set_member_name (builder, "authorize_type");
+  json_builder_add_string_value (builder, "silent");
+  json_builder_set_member_name (builder, "grant_id");
+  json_builder_add_string_value (builder, job->shop_id);
+  json_builder_set_member_name (builder, "refresh");
+  json_builder_add_boolean_value (builder, refresh);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  text = json_to_string (body, FALSE);
+
+  g_clear_pointer (&job->token, g_free);
+  root = _siyu_sync_request (job, "POST", url, text, NULL, error);
+  memset (text, 0, strlen (text));
+  if (root == NULL)
+    return FALSE;
+
+  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  data = _siyu_sync_object (object, "data");
+  token = _siyu_sync_string (data, "access_token");
+  if (object == NULL || _siyu_sync_int (object, "success") != 1 || token == NULL)
+    {
+      const char *message = _siyu_sync_string (object, "message");
+
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_AUTH, url, _("no token (code %lld: %s)."),
+                       (long long) _siyu_sync_int (object, "code"), message != NULL ? message : "");
+      return FALSE;
+    }
+  job->token = g_strdup (token);
+  job->token_expires_ms = _siyu_sync_int (data, "expires");
+
+  return TRUE;
+}
+
+/* Returns the envelope's data, or %NULL with @error set. */
+static JsonNode *
+call (SiyuSyncJob  *job,
+      const char   *api,
+      const char   *version,
+      const char   *body,
+      GError      **error)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/%s/%s", job->base_url, api, version);
+
+  for (int attempt = 0; ; attempt++)
+    {
+      g_autoptr(JsonNode) root = NULL;
+      JsonObject *object, *gateway, *old;
+
+      if ((job->token == NULL ||
+           (job->token_expires_ms > 0 && g_get_real_time () / 1000 >= job->token_expires_ms)) &&
+          !get_token (job, job->token != NULL, error))
+        return NULL;
+
+      root = _siyu_sync_request (job, "POST", url, body, NULL, error);
+      if (root == NULL)
+        return NULL;
+      object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+      if (object == NULL)
+        {
+          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not an object."));
+          return NULL;
+        }
+
+      gateway = _siyu_sync_object (object, "gw_err_resp");
+      if (gateway != NULL)
+        {
+          gint64 code = _siyu_sync_int (gateway, "err_code");
+          const char *message = _siyu_sync_string (gateway, "err_msg");
+
+          if ((code == 4201 || code == 4202 || code == 4203) && attempt == 0)
+            {
+              /* The token ran out or was revoked: one new one. */
+              if (!get_token (job, TRUE, error))
+                return NULL;
+              continue;
+            }
+          _siyu_sync_fail (job, error, code >= 4201 && code <= 4203 ? SIYU_SYNC_ERROR_AUTH : SIYU_SYNC_ERROR_PLATFORM,
+                           url, _("gateway error %lld: %s"), (long long) code, message != NULL ? message : "");
+          return NULL;
+        }
+      old = _siyu_sync_object (object, "error_response");
+      if (old != NULL)
+        {
+          const char *message = _siyu_sync_string (old, "msg");
+
+          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
+                           (long long) _siyu_sync_int (old, "code"), message != NULL ? message : "");
+          return NULL;
+        }
+      if (_siyu_sync_int (object, "success") != 1 || _siyu_sync_int (object, "code") != 200)
+        {
+          const char *message = _siyu_sync_string (object, "message");
+
+          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
+                           (long long) _siyu_sync_int (object, "code"), message != NULL ? message : "");
+          return NULL;
+        }
+      if (_siyu_sync_object (object, "data") == NULL)
+        {
+          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer has no data."));
+          return NULL;
+        }
+
+      return json_node_copy (json_object_get_member (object, "data"));
+    }
+}
+
+static gint64
+youzan_time (JsonObject *object,
+             const char *member)
+{
+  return _siyu_sync_parse_time (_siyu_sync_string (object, member), "+08:00");
+}
+
+static const char *
+order_status (JsonObject *info)
+{
+  const char *status = _siyu_sync_string (info, "status");
+  gint64 refund_state = _siyu_sync_int (info, "refund_state");
+
+  if (refund_state == 12)
+    return "refunded";
+  if (g_strcmp0 (status, "WAIT_BUYER_PAY") == 0)
+    return "unpaid";
+  if (g_strcmp0 (status, "TRADE_CLOSED") == 0)
+    return "cancelled";
+  if (refund_state == 2)
+    return "partially_refunded";
+  return "paid";
+}
+
+static gboolean
+sync_order (SiyuSyncJob  *job,
+            JsonObject   *element,
+            GError      **error)
+{
+  JsonObject *full = _siyu_sync_object (element, "full_order_info");
+  JsonObject *info = _siyu_sync_object (full, "order_info");
+  JsonObject *buyer = _siyu_sync_object (full, "buyer_info");
+  JsonObject *pay = _siyu_sync_object (full, "pay_info");
+  JsonObject *address = _siyu_sync_object (full, "address_info");
+  JsonArray *lines = _siyu_sync_array (full, "orders");
+  g_autofree char *tid = _siyu_sync_id_string (info, "tid");
+  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (SiyuOrderItemRecord));
+  g_autoptr(GError) local_error = NULL;
+  SiyuOrderRecord record = { 0, };
+  SiyuContactRecord contact = { 0, };
+  gint64 contact_id = 0, order_id;
+  const char *phone = _siyu_sync_string (buyer, "buyer_phone");
+
+  _siyu_sync_saw (job, youzan_time (info, "update_time"));
+  record.channel_id = job->channel_id;
+  record.external_ref = tid;
+  record.status = order_status (info);
+  record.created_at = youzan_time (info, "created");
+  record.currency = "CNY";
+  if (tid == NULL || record.created_at <= 0)
+    {
+      local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                                         _("the record has no id or no creation time."));
+      goto bad;
+    }
+  if (!_siyu_sync_money_member (job, pay, "payment", &record.total_amount, &local_error))
+    goto bad;
+  if (g_str_equal (record.status, "refunded"))
+    record.refunded_amount = record.total_amount;
+
+  contact.platform_id = _siyu_sync_string (buyer, "yz_open_id");
+  contact.platform = contact.platform_id != NULL && *contact.platform_id != '\0' ? "youzan" : NULL;
+  if (contact.platform == NULL)
+    contact.platform_id = NULL;
+  contact.phone = phone != NULL && *phone != '\0' ? phone : NULL;
+  /* The receiver is the buyer only when the phone numbers agree. */
+  if (contact.phone != NULL && g_strcmp0 (_siyu_sync_string (address, "receiver_tel"), phone) == 0)
+    {
+      contact.name = _siyu_sync_string (address, "receiver_name");
+      contact.city = _siyu_sync_string (address, "delivery_city");
+    }
+  contact.seen_at = record.created_at;
+  contact.channel_id = job->channel_id;
+  contact.consent = -1;
+  contact.do_not_contact = -1;
+  if ((contact.platform_id != NULL || contact.phone != NULL) &&
+      !_siyu_sync_ingest_contact (job, &contact, &contact_id, &local_error))
+    goto bad;
+  record.contact_id = contact_id;
+
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonObject *line = json_array_get_object_element (lines, i);
+      SiyuOrderItemRecord item = { 0, };
+      const char *sku = _siyu_sync_string (line, "outer_sku_id");
+
+      if (line == NULL)
+        continue;
+      if (sku == NULL || *sku == '\0')
+        sku = _siyu_sync_string (line, "outer_item_id");
+      item.sku = sku != NULL && *sku != '\0' ? sku : NULL;
+      item.name = _siyu_sync_string (line, "title");
+      item.quantity = _siyu_sync_int (line, "num");
+      if (!_siyu_sync_money_member (job, line, "price", &item.unit_price, &local_error) ||
+          !_siyu_sync_money_member (job, line, "payment", &item.line_total, &local_error))
+        goto bad;
+      g_array_append_val (items, item);
+    }
+  record.items = (const SiyuOrderItemRecord *) (gpointer) items->data;
+  record.n_items = items->len;
+
+  if (!_siyu_sync_ingest_order (job, &record, &order_id, &local_error))
+    goto bad;
+
+  return TRUE;
+
+bad:
+  _siyu_sync_bad_record (job, error, tid, local_error);
+  return FALSE;
+}
+
+static gboolean
+sync_customer (SiyuSyncJob  *job,
+               JsonObject   *customer,
+               GError      **error)
+{
+  g_autofree char *id = _siyu_sync_id_string (customer, "yz_open_id");
+  g_autoptr(GError) local_error = NULL;
+  SiyuContactRecord record = { 0, };
+  const char *mobile = _siyu_sync_string (customer, "mobile");
+  gint64 contact_id;
+
+  record.platform = "youzan";
+  record.platform_id = id;
+  record.name = _siyu_sync_string (customer, "show_name");
+  record.phone = mobile != NULL && *mobile != '\0' ? mobile : NULL;
+  record.seen_at = _siyu_sync_int (customer, "created_at");
+  record.member_since = _siyu_sync_int (customer, "is_member") == 1 ? _siyu_sync_int (customer, "created_member_at") : 0;
+  record.channel_id = job->channel_id;
+  record.consent = -1;
+  record.do_not_contact = -1;
+  _siyu_sync_saw (job, record.seen_at);
+  if (id == NULL || record.seen_at <= 0)
+    {
+      local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                                         _("the record has no id or no creation time."));
+      goto bad;
+    }
+  if (!_siyu_sync_ingest_contact (job, &record, &contact_id, &local_error))
+    goto bad;
+
+  return TRUE;
+
+bad:
+  _siyu_sync_bad_record (job, error, id, local_error);
+  return FALSE;
+}
+
+static gboolean
+store_page (SiyuSyncJob  *job,
+            JsonArray    *records,
+            gboolean      orders,
+            gboolean      last,
+            GError      **error)
+{
+  guint n = records != NULL ? json_array_get_length (records) : 0;
+
+  if (!_siyu_sync_page_begin (job, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = json_array_get_object_element (records, i);
+      gboolean ok = object != NULL && (orders ? sync_order (job, object, error) : sync_customer (job, object, error));
+
+      if (object == NULL)
+        _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, NULL,
+                         _("element %u of the list is not an object."), i + 1);
+      if (!ok)
+        {
+          _siyu_sync_page_abort (job);
+          return FALSE;
+        }
+    }
+
+  return _siyu_sync_page_commit (job, n, last, error);
+}
+
+static gboolean
+sync_orders (SiyuSyncJob  *job,
+             gint64        since,
+             GError      **error)
+{
+  gint64 end = g_get_real_time () / G_USEC_PER_SEC - INDEX_DELAY_SECONDS;
+  guint page_size = job->options.page_size > 0 ? MIN (job->options.page_size, ORDERS_PAGE) : ORDERS_PAGE;
+  gint64 start = since > 0 ? since : FIRST_TIME;
+
+  job->total = -1;
+  for (gint64 from = start; from < end; from += WINDOW_SECONDS)
+    {
+      gint64 to = MIN (from + WINDOW_SECONDS, end);
+      g_autofree char *from_text = beijing (from);
+      g_autofree char *to_text = beijing (to);
+      gboolean last_window = to >= end;
+
+      for (guint page = 1; page <= MAX_ORDER_PAGES; page++)
+        {
+          g_autofree char *body = g_strdup_printf ("{\"start_update\":\"%s\",\"end_update\":\"%s\","
+                                                   "\"page_no\":%u,\"page_size\":%u}",
+                                                   from_text, to_text, page, page_size);
+          g_autoptr(JsonNode) data = call (job, ORDERS_API, ORDERS_VERSION, body, error);
+          JsonArray *list;
+          gboolean last_page;
+
+          if (data == NULL)
+            return FALSE;
+          list = _siyu_sync_array (json_node_get_object (data), "full_order_info_list");
+          last_page = list == NULL || json_array_get_length (list) < page_size || page == MAX_ORDER_PAGES;
+          if (list != NULL && json_array_get_length (list) > 0 &&
+              !store_page (job, list, TRUE, last_window && last_page, error))
+            return FALSE;
+          if ((list == NULL || json_array_get_length (list) == 0) && last_window && last_page &&
+              !store_page (job, NULL, TRUE, TRUE, error))
+            return FALSE;
+          if (last_page)
+            break;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+sync_customers (SiyuSyncJob  *job,
+                gint64        since,
+                GError      **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint page_size = job->options.page_size > 0 ? MIN (job->options.page_size, CUSTOMERS_PAGE) : CUSTOMERS_PAGE;
+
+  for (guint page = 1; page <= MAX_CUSTOMER_PAGES; page++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"page_no\":%u,\"page_size\":%u,\"created_at_start\":%lld,"
+                                               "\"created_at_end\":%lld}",
+                                               page, page_size, (long long) MAX (since, 0) * 1000,
+                                               (long long) now * 1000);
+      g_autoptr(JsonNode) data = call (job, CUSTOMERS_API, CUSTOMERS_VERSION, body, error);
+      JsonArray *list;
+      gboolean last;
+
+      if (data == NULL)
+        return FALSE;
+      if (page == 1)
+        job->total = _siyu_sync_int (json_node_get_object (data), "total");
+      list = _siyu_sync_array (json_node_get_object (data), "record_list");
+      last = list == NULL || json_array_get_length (list) < page_size || page == MAX_CUSTOMER_PAGES;
+      if (!store_page (job, list, FALSE, last, error))
+        return FALSE;
+      if (last)
+        break;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+youzan_sync (SiyuSyncJob  *job,
+             const char   *resource,
+             gint64        since,
+             GError      **error)
+{
+  if (g_str_equal (resource, "orders"))
+    return sync_orders (job, since, error);
+
+  return sync_customers (job, since, error);
+}
+
+static gboolean
+youzan_check (SiyuSyncJob  *job,
+              GError      **error)
+{
+  return get_token (job, FALSE, error);
+}
+
+const SiyuSyncConnector _siyu_sync_youzan = {
+  "youzan", "Youzan", youzan_authorize, youzan_check, youzan_sync,
+};

@@ -1,0 +1,1609 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+
+#include "siyu-http.h"
+#include "siyu-money.h"
+#include "siyu-sync-private.h"
+
+/* The sync engine: shop platform accounts, their credentials, and the walk
+ * of each account's orders and customers through SiyuIngest, the same path
+ * as file import.
+ *
+ * - Every page is one transaction.  The cursor of a resource (the largest
+ *   updated time seen, UTC seconds) is written in the transaction of the
+ *   walk's last page, so it never covers rows that were not committed.  An
+ *   interrupted walk leaves the cursor where it was; the next sync asks for
+ *   the same window again and the pages already stored come back unchanged
+ *   (SiyuIngest is idempotent), which is how a sync resumes.
+ * - A window starts OVERLAP_SECONDS before the cursor, since platforms do not
+ *   promise that rows come in updated-time order.
+ * - 429 waits for Retry-After (or a backoff when it is missing), 5xx,
+ *   network errors and bodies that are not JSON are retried with exponential
+ *   backoff and full jitter up to a cap; a timeout is not retried, so a
+ *   server that hangs gives a clear error after one timeout.
+ * - Errors name the platform, the account, the URL path (never the query,
+ *   which may carry a token) and the status or platform error code.
+ *   Credentials never reach the database, an error or a log. */
+
+#define OVERLAP_SECONDS 300
+#define DEFAULT_TIMEOUT 30
+#define DEFAULT_ATTEMPTS 5
+#define DEFAULT_BACKOFF_BASE 500
+#define DEFAULT_BACKOFF_CAP 30000
+
+G_DEFINE_QUARK (siyu-sync-error-quark, siyu_sync_error)
+
+static const char * const platforms[] = { "shopify", "woocommerce", "youzan", NULL };
+
+static const SecretSchema *
+secret_schema (void)
+{
+  static const SecretSchema schema = {
+    SIYU_SYNC_SECRET_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    {
+      { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+
+  return &schema;
+}
+
+static const SiyuSyncConnector *
+connector_for (const char *platform)
+{
+  if (g_strcmp0 (platform, "shopify") == 0)
+    return &_siyu_sync_shopify;
+  if (g_strcmp0 (platform, "woocommerce") == 0)
+    return &_siyu_sync_woocommerce;
+  if (g_strcmp0 (platform, "youzan") == 0)
+    return &_siyu_sync_youzan;
+  return NULL;
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static gboolean
+is_blank (const char *s)
+{
+  if (s == NULL)
+    return TRUE;
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+siyu_sync_platform_is_valid (const char *platform)
+{
+  return platform != NULL && g_strv_contains (platforms, platform);
+}
+
+/**
+ * siyu_sync_url_is_allowed:
+ *
+ * Only https is allowed.  Tests set SIYU_SYNC_ALLOW_HTTP_LOCALHOST=1, which
+ * lets plain http reach 127.0.0.1 or localhost and nothing else.
+ */
+gboolean
+siyu_sync_url_is_allowed (const char  *url,
+                          GError     **error)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *scheme, *host;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                   _("“%s” is not a web address."), url != NULL ? url : "");
+      return FALSE;
+    }
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") == 0 &&
+      g_strcmp0 (g_getenv (SIYU_SYNC_ENV_ALLOW_HTTP_LOCALHOST), "1") == 0 &&
+      (g_str_equal (host, "127.0.0.1") || g_ascii_strcasecmp (host, "localhost") == 0))
+    return TRUE;
+
+  g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INSECURE,
+               _("Siyu only talks to shop platforms over https; “%s” is not."), host);
+  return FALSE;
+}
+
+static char *
+normalize_shop_url (const char *platform,
+                    const char *text)
+{
+  g_autofree char *url = g_strstrip (g_strdup (text));
+
+  if (g_str_equal (platform, "youzan"))
+    return g_steal_pointer (&url);
+  if (strstr (url, "://") == NULL)
+    {
+      char *with = g_strconcat ("https://", url, NULL);
+      g_free (url);
+      url = with;
+    }
+  while (g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+
+  return g_steal_pointer (&url);
+}
+
+/* Accounts */
+
+gint64
+siyu_sync_account_add (SiyuShop    *shop,
+                       const char  *platform,
+                       const char  *name,
+                       const char  *shop_url,
+                       GError     **error)
+{
+  SiyuDb *db;
+  g_autoptr(SiyuIngest) ingest = NULL;
+  g_autofree char *url = NULL;
+  sqlite3_stmt *stmt;
+  gint64 channel_id, id;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), -1);
+
+  if (!siyu_sync_platform_is_valid (platform))
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                   _("“%s” is not a platform Siyu syncs with (shopify, woocommerce or youzan)."),
+                   platform != NULL ? platform : "");
+      return -1;
+    }
+  if (is_blank (name))
+    {
+      g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                           _("An account needs a name."));
+      return -1;
+    }
+  if (is_blank (shop_url))
+    {
+      g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                           _("An account needs the shop’s web address, or its shop id for Youzan."));
+      return -1;
+    }
+  url = normalize_shop_url (platform, shop_url);
+  if (g_str_equal (platform, "youzan"))
+    {
+      for (const char *p = url; *p != '\0'; p++)
+        if (!g_ascii_isdigit (*p))
+          {
+            g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                         _("“%s” is not a Youzan shop id (kdt_id, digits only)."), url);
+            return -1;
+          }
+    }
+  else if (!siyu_sync_url_is_allowed (url, error))
+    return -1;
+
+  db = siyu_shop_get_db (shop);
+  ingest = siyu_ingest_new (shop);
+  if (!siyu_db_begin (db, error))
+    return -1;
+
+  stmt = siyu_db_prepare (db, "SELECT 1 FROM sync_accounts WHERE name = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = siyu_db_step (db, stmt, error);
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    goto fail;
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                   _("There is already an account named “%s”."), name);
+      goto fail;
+    }
+
+  channel_id = siyu_ingest_channel (ingest, "online_shop", name, platform, error);
+  if (channel_id < 0)
+    goto fail;
+
+  stmt = siyu_db_prepare (db, "INSERT INTO sync_accounts (platform, name, shop_url, channel_id, created_at) "
+                              "VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, platform, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, url, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, channel_id);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+  id = siyu_db_last_insert_id (db);
+  if (!siyu_db_commit (db, error))
+    return -1;
+
+  return id;
+
+fail:
+  siyu_db_rollback (db);
+  return -1;
+}
+
+gboolean
+siyu_sync_account_remove (SiyuShop    *shop,
+                          const char  *name,
+                          GError     **error)
+{
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db, "DELETE FROM sync_accounts WHERE name = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (!siyu_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (siyu_db_get_handle (db)) == 0)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NOT_FOUND,
+                   _("There is no account named “%s”."), name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * siyu_sync_account_list:
+ *
+ * Returns: (transfer full): an array of objects: name, platform, shop_url,
+ *   created_at, last_sync_at, last_result and cursors (resource → UTC
+ *   seconds).  Never credentials: the shop file has none.
+ */
+JsonNode *
+siyu_sync_account_list (SiyuShop  *shop,
+                        GError   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db,
+                          "SELECT a.name, a.platform, a.shop_url, a.created_at, a.last_sync_at, a.last_result, "
+                          "  (SELECT json_group_object (resource, CAST (cursor AS INTEGER)) FROM sync_cursors "
+                          "   WHERE account_id = a.id) "
+                          "FROM sync_accounts a ORDER BY a.name",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+
+  json_builder_begin_array (builder);
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) cursors = json_from_string ((const char *) sqlite3_column_text (stmt, 6), NULL);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 0));
+      json_builder_set_member_name (builder, "platform");
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
+      json_builder_set_member_name (builder, "shop_url");
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 3));
+      json_builder_set_member_name (builder, "last_sync_at");
+      if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 4));
+      json_builder_set_member_name (builder, "last_result");
+      if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 5));
+      json_builder_set_member_name (builder, "cursors");
+      if (cursors != NULL && JSON_NODE_HOLDS_OBJECT (cursors))
+        json_builder_add_value (builder, g_steal_pointer (&cursors));
+      else
+        {
+          json_builder_begin_object (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return NULL;
+  json_builder_end_array (builder);
+
+  return json_builder_get_root (builder);
+}
+
+typedef struct {
+  gint64  id;
+  char   *platform;
+  char   *shop_url;
+  gint64  channel_id;
+} AccountRow;
+
+static gboolean
+load_account (SiyuShop    *shop,
+              const char  *name,
+              AccountRow  *row,
+              GError     **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = siyu_db_prepare (db, "SELECT id, platform, shop_url, channel_id FROM sync_accounts WHERE name = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = siyu_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->platform = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      row->shop_url = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      row->channel_id = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return FALSE;
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NOT_FOUND,
+                   _("There is no account named “%s”."), name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+char *
+siyu_sync_account_dup_platform (SiyuShop    *shop,
+                                const char  *name,
+                                GError     **error)
+{
+  AccountRow row = { 0, };
+
+  if (!load_account (shop, name, &row, error))
+    return NULL;
+  g_free (row.shop_url);
+
+  return row.platform;
+}
+
+/* Credentials */
+
+SiyuSyncCredentials *
+siyu_sync_credentials_new (const char *token,
+                           const char *key,
+                           const char *secret)
+{
+  SiyuSyncCredentials *self = g_new0 (SiyuSyncCredentials, 1);
+
+  self->token = is_blank (token) ? NULL : g_strstrip (g_strdup (token));
+  self->key = is_blank (key) ? NULL : g_strstrip (g_strdup (key));
+  self->secret = is_blank (secret) ? NULL : g_strstrip (g_strdup (secret));
+
+  return self;
+}
+
+static void
+wipe (char *text)
+{
+  if (text != NULL)
+    {
+      memset (text, 0, strlen (text));
+      g_free (text);
+    }
+}
+
+void
+siyu_sync_credentials_free (SiyuSyncCredentials *self)
+{
+  if (self == NULL)
+    return;
+  wipe (self->token);
+  wipe (self->key);
+  wipe (self->secret);
+  g_free (self);
+}
+
+/**
+ * siyu_sync_credentials_from_env:
+ *
+ * Reads SIYU_SYNC_TOKEN (Shopify) or SIYU_SYNC_KEY and SIYU_SYNC_SECRET
+ * (WooCommerce consumer key and secret, Youzan client id and secret).
+ *
+ * Returns: (nullable): %NULL when none is set.
+ */
+SiyuSyncCredentials *
+siyu_sync_credentials_from_env (void)
+{
+  const char *token = g_getenv (SIYU_SYNC_ENV_TOKEN);
+  const char *key = g_getenv (SIYU_SYNC_ENV_KEY);
+  const char *secret = g_getenv (SIYU_SYNC_ENV_SECRET);
+
+  if (is_blank (token) && is_blank (key) && is_blank (secret))
+    return NULL;
+
+  return siyu_sync_credentials_new (token, key, secret);
+}
+
+/* "token=…", "key=…", "secret=…" lines; # starts a comment. */
+static SiyuSyncCredentials *
+parse_credentials (const char  *text,
+                   GError     **error)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  const char *token = NULL, *key = NULL, *secret = NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      char *eq;
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      eq = strchr (line, '=');
+      if (eq == NULL)
+        {
+          g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                       _("Line %u of the credentials is not “name=value”."), i + 1);
+          return NULL;
+        }
+      *eq = '\0';
+      g_strstrip (line);
+      if (g_str_equal (line, "token"))
+        token = eq + 1;
+      else if (g_str_equal (line, "key"))
+        key = eq + 1;
+      else if (g_str_equal (line, "secret"))
+        secret = eq + 1;
+      else
+        {
+          g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                       _("Line %u of the credentials names “%s”; only token, key and secret are known."),
+                       i + 1, line);
+          return NULL;
+        }
+    }
+
+  return siyu_sync_credentials_new (token, key, secret);
+}
+
+static char *
+format_credentials (const SiyuSyncCredentials *self)
+{
+  GString *out = g_string_new (NULL);
+
+  if (self->token != NULL)
+    g_string_append_printf (out, "token=%s\n", self->token);
+  if (self->key != NULL)
+    g_string_append_printf (out, "key=%s\n", self->key);
+  if (self->secret != NULL)
+    g_string_append_printf (out, "secret=%s\n", self->secret);
+
+  return g_string_free (out, FALSE);
+}
+
+SiyuSyncCredentials *
+siyu_sync_credentials_from_file (const char  *path,
+                                 GError     **error)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  SiyuSyncCredentials *credentials;
+
+  if (!g_file_get_contents (path, &text, &length, error))
+    return NULL;
+  credentials = parse_credentials (text, error);
+  memset (text, 0, length);
+
+  return credentials;
+}
+
+SiyuSyncCredentials *
+siyu_sync_credentials_lookup (const char    *account,
+                              const char    *platform,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  char *text;
+  SiyuSyncCredentials *credentials;
+  GError *local_error = NULL;
+
+  text = secret_password_lookup_sync (secret_schema (), cancellable, &local_error,
+                                      "account", account, "platform", platform, NULL);
+  if (local_error != NULL)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                   _("The keyring could not be read: %s"), local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  if (text == NULL)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                   _("The keyring holds no credentials for the account “%s”."), account);
+      return NULL;
+    }
+  credentials = parse_credentials (text, error);
+  secret_password_free (text);
+
+  return credentials;
+}
+
+gboolean
+siyu_sync_credentials_store (const SiyuSyncCredentials *credentials,
+                             const char                *account,
+                             const char                *platform,
+                             GCancellable              *cancellable,
+                             GError                   **error)
+{
+  g_autofree char *label = g_strdup_printf (_("Siyu: %s account “%s”"), platform, account);
+  char *text = format_credentials (credentials);
+  GError *local_error = NULL;
+  gboolean ok;
+
+  ok = secret_password_store_sync (secret_schema (), SECRET_COLLECTION_DEFAULT, label, text,
+                                   cancellable, &local_error,
+                                   "account", account, "platform", platform, NULL);
+  wipe (text);
+  if (!ok)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                   _("The keyring could not store the credentials: %s"), local_error->message);
+      g_error_free (local_error);
+    }
+
+  return ok;
+}
+
+gboolean
+siyu_sync_credentials_clear (const char    *account,
+                             const char    *platform,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  GError *local_error = NULL;
+
+  secret_password_clear_sync (secret_schema (), cancellable, &local_error,
+                              "account", account, "platform", platform, NULL);
+  if (local_error != NULL)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                   _("The keyring could not be changed: %s"), local_error->message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+siyu_sync_credentials_check (const SiyuSyncCredentials *credentials,
+                             const char                *platform,
+                             GError                   **error)
+{
+  if (credentials != NULL && g_str_equal (platform, "shopify") && credentials->token != NULL)
+    return TRUE;
+  if (credentials != NULL && !g_str_equal (platform, "shopify") &&
+      credentials->key != NULL && credentials->secret != NULL)
+    return TRUE;
+
+  if (g_str_equal (platform, "shopify"))
+    g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                         _("A Shopify account needs an Admin API access token."));
+  else if (g_str_equal (platform, "woocommerce"))
+    g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                         _("A WooCommerce account needs a consumer key and a consumer secret."));
+  else
+    g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                         _("A Youzan account needs a client id and a client secret."));
+  return FALSE;
+}
+
+/* Requests */
+
+static char *
+url_path (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return g_strdup (uri != NULL ? g_uri_get_path (uri) : "?");
+}
+
+void
+_siyu_sync_fail (SiyuSyncJob  *job,
+                 GError      **error,
+                 int           code,
+                 const char   *url,
+                 const char   *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *path = url != NULL ? url_path (url) : NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (path != NULL)
+    /* Translators: the platform (Shopify), the account's name, the path asked for, and what went wrong. */
+    g_set_error (error, SIYU_SYNC_ERROR, code, _("%s account “%s”, %s: %s"),
+                 job->connector->display_name, job->account, path, message);
+  else
+    /* Translators: the platform (Shopify), the account's name, and what went wrong. */
+    g_set_error (error, SIYU_SYNC_ERROR, code, _("%s account “%s”: %s"),
+                 job->connector->display_name, job->account, message);
+}
+
+gboolean
+_siyu_sync_wait (SiyuSyncJob  *job,
+                 gint64        ms,
+                 GError      **error)
+{
+  gint64 scaled = (gint64) ((double) ms * job->options.delay_scale);
+  GPollFD pfd;
+
+  if (scaled > 0)
+    {
+      if (job->cancellable != NULL && g_cancellable_make_pollfd (job->cancellable, &pfd))
+        {
+          g_poll (&pfd, 1, (int) MIN (scaled, G_MAXINT));
+          g_cancellable_release_fd (job->cancellable);
+        }
+      else
+        g_usleep ((gulong) scaled * 1000);
+    }
+
+  return !g_cancellable_set_error_if_cancelled (job->cancellable, error);
+}
+
+/* Shopify's call limit: "32/40", used and bucket size; the bucket leaks
+ * two calls a second.  Waits until one more call fits. */
+static gboolean
+wait_for_bucket (SiyuSyncJob  *job,
+                 GError      **error)
+{
+  double level, over;
+  gint64 now = g_get_monotonic_time ();
+
+  if (job->bucket_size <= 0)
+    return TRUE;
+  level = MAX (0.0, job->bucket_used - (double) (now - job->bucket_at_us) / G_USEC_PER_SEC * 2.0);
+  over = level + 1.0 - job->bucket_size;
+  if (over <= 0)
+    return TRUE;
+
+  job->counts->rate_limit_waits++;
+  if (!_siyu_sync_wait (job, (gint64) (over / 2.0 * 1000.0 + 0.5), error))
+    return FALSE;
+  /* After the wait the bucket is as full as the answer said, less what
+   * leaked meanwhile; scaled waits in tests leak nothing. */
+  job->bucket_used = job->bucket_size - 1.0;
+  job->bucket_at_us = g_get_monotonic_time ();
+
+  return TRUE;
+}
+
+static void
+note_call_limit (SiyuSyncJob        *job,
+                 SoupMessageHeaders *headers)
+{
+  const char *value = soup_message_headers_get_one (headers, "X-Shopify-Shop-Api-Call-Limit");
+  guint64 used, size;
+  char *end;
+
+  if (value == NULL)
+    return;
+  used = g_ascii_strtoull (value, &end, 10);
+  if (*end != '/')
+    return;
+  size = g_ascii_strtoull (end + 1, NULL, 10);
+  if (size == 0 || size > 100000)
+    return;
+  job->bucket_used = (double) used;
+  job->bucket_size = (double) size;
+  job->bucket_at_us = g_get_monotonic_time ();
+}
+
+/* The platform's own words about an error: WooCommerce's {"code","message"},
+ * Shopify's {"errors": string, list or object}. */
+static char *
+platform_error (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize size = 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
+  JsonObject *object;
+  JsonNode *errors;
+  g_autofree char *text = NULL;
+
+  if (data == NULL || size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (object, "code") && json_object_has_member (object, "message"))
+    {
+      JsonNode *code = json_object_get_member (object, "code");
+      JsonNode *message = json_object_get_member (object, "message");
+
+      if (JSON_NODE_HOLDS_VALUE (code) && JSON_NODE_HOLDS_VALUE (message))
+        {
+          g_autofree char *code_text = json_node_get_value_type (code) == G_TYPE_STRING
+                                       ? g_strdup (json_node_get_string (code))
+                                       : g_strdup_printf ("%lld", (long long) json_node_get_int (code));
+          return g_strdup_printf ("%s (%s)", json_node_get_string (message) != NULL ? json_node_get_string (message) : "",
+                                  code_text);
+        }
+    }
+  errors = json_object_get_member (object, "errors");
+  if (errors == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (errors) && json_node_get_value_type (errors) == G_TYPE_STRING)
+    text = g_strdup (json_node_get_string (errors));
+  else
+    text = json_to_string (errors, FALSE);
+  if (g_utf8_strlen (text, -1) > 200)
+    {
+      char *cut = g_utf8_offset_to_pointer (text, 200);
+      *cut = '\0';
+    }
+
+  return g_steal_pointer (&text);
+}
+
+static gboolean
+same_host (const char *a,
+           const char *b)
+{
+  g_autoptr(GUri) ua = g_uri_parse (a, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) ub = g_uri_parse (b, G_URI_FLAGS_NONE, NULL);
+
+  return ua != NULL && ub != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (ua), g_uri_get_scheme (ub)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (ua), g_uri_get_host (ub)) == 0 &&
+         g_uri_get_port (ua) == g_uri_get_port (ub);
+}
+
+JsonNode *
+_siyu_sync_request (SiyuSyncJob         *job,
+                    const char          *method,
+                    const char          *url,
+                    const char          *json_body,
+                    SoupMessageHeaders **headers_out,
+                    GError             **error)
+{
+  guint attempt;
+
+  /* Credentials go only to the account's own host, and only over https. */
+  if (!same_host (url, job->base_url))
+    {
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_INSECURE, url,
+                       _("the platform pointed to another host; nothing was sent there."));
+      return NULL;
+    }
+  {
+    GError *local_error = NULL;
+
+    if (!siyu_sync_url_is_allowed (url, &local_error))
+      {
+        _siyu_sync_fail (job, error, local_error->code, url, "%s", local_error->message);
+        g_error_free (local_error);
+        return NULL;
+      }
+  }
+
+  for (attempt = 1; ; attempt++)
+    {
+      g_autoptr(SoupMessage) message = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonParser) parser = NULL;
+      g_autofree char *sent_url = NULL;
+      gboolean last = attempt >= job->options.max_attempts;
+      SoupMessageHeaders *headers;
+      const char *data;
+      gsize size;
+      guint status;
+
+      if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+        return NULL;
+      if (!wait_for_bucket (job, error))
+        return NULL;
+
+      message = soup_message_new (method, url);
+      if (message == NULL)
+        {
+          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_INVALID, url, _("the address is not valid."));
+          return NULL;
+        }
+      sent_url = job->connector->authorize (job, message, url);
+      if (sent_url != NULL)
+        {
+          g_autoptr(GUri) uri = g_uri_parse (sent_url, G_URI_FLAGS_ENCODED, NULL);
+
+          g_assert (uri != NULL);
+          soup_message_set_uri (message, uri);
+          /* The query is not kept: it carries the token. */
+          memset (sent_url, 0, strlen (sent_url));
+        }
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+      if (json_body != NULL)
+        {
+          g_autoptr(GBytes) request = g_bytes_new (json_body, strlen (json_body));
+          soup_message_set_request_body_from_bytes (message, "application/json", request);
+        }
+
+      body = soup_session_send_and_read (job->session, message, job->cancellable, &local_error);
+      if (body == NULL)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            {
+              _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_TIMEOUT, url,
+                               _("no answer within %u seconds."), job->options.timeout_seconds);
+              return NULL;
+            }
+          if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
+              g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE) ||
+              g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) ||
+              soup_message_get_tls_peer_certificate_errors (message) != 0)
+            {
+              _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_INSECURE, url,
+                               _("the server’s certificate could not be verified (%s)."), local_error->message);
+              return NULL;
+            }
+          if (last)
+            {
+              _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_NETWORK, url, "%s", local_error->message);
+              return NULL;
+            }
+          job->counts->retries++;
+          if (!_siyu_sync_wait (job, siyu_http_backoff_ms (attempt, job->options.backoff_base_ms,
+                                                           job->options.backoff_cap_ms, job->rand), error))
+            return NULL;
+          continue;
+        }
+
+      status = soup_message_get_status (message);
+      headers = soup_message_get_response_headers (message);
+      note_call_limit (job, headers);
+
+      if (status == 429)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          gint64 wait = siyu_http_retry_after_ms (soup_message_headers_get_one (headers, "Retry-After"), now);
+
+          if (last)
+            {
+              _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_RATE_LIMITED, url,
+                               _("HTTP %u: still over the rate limit after %u tries."), status, attempt);
+              return NULL;
+            }
+          if (wait < 0)
+            wait = siyu_http_backoff_ms (attempt, job->options.backoff_base_ms, job->options.backoff_cap_ms, job->rand);
+          job->counts->rate_limit_waits++;
+          /* Retry-After may say 0; one call later the bucket has room. */
+          if (!_siyu_sync_wait (job, MAX (wait, 1), error))
+            return NULL;
+          continue;
+        }
+      if (status >= 500 || status == SOUP_STATUS_NONE)
+        {
+          if (last)
+            {
+              g_autofree char *said = platform_error (body);
+
+              _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_HTTP, url,
+                               said != NULL ? _("HTTP %u after %u tries: %s") : _("HTTP %u after %u tries."),
+                               status, attempt, said);
+              return NULL;
+            }
+          job->counts->retries++;
+          if (!_siyu_sync_wait (job, siyu_http_backoff_ms (attempt, job->options.backoff_base_ms,
+                                                           job->options.backoff_cap_ms, job->rand), error))
+            return NULL;
+          continue;
+        }
+      if (status < 200 || status >= 300)
+        {
+          g_autofree char *said = platform_error (body);
+          int code = status == 401 || status == 403 ? SIYU_SYNC_ERROR_AUTH : SIYU_SYNC_ERROR_HTTP;
+
+          if (said != NULL)
+            _siyu_sync_fail (job, error, code, url, _("HTTP %u: %s"), status, said);
+          else
+            _siyu_sync_fail (job, error, code, url, _("HTTP %u."), status);
+          return NULL;
+        }
+
+      data = g_bytes_get_data (body, &size);
+      parser = json_parser_new ();
+      if (data == NULL || size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL) ||
+          json_parser_get_root (parser) == NULL)
+        {
+          /* Hosts and firewalls answer with HTML error pages now and then. */
+          if (last)
+            {
+              _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url,
+                               _("HTTP %u, but the answer is not JSON (after %u tries)."), status, attempt);
+              return NULL;
+            }
+          job->counts->retries++;
+          if (!_siyu_sync_wait (job, siyu_http_backoff_ms (attempt, job->options.backoff_base_ms,
+                                                           job->options.backoff_cap_ms, job->rand), error))
+            return NULL;
+          continue;
+        }
+
+      if (headers_out != NULL)
+        *headers_out = soup_message_headers_ref (headers);
+
+      return json_node_copy (json_parser_get_root (parser));
+    }
+}
+
+/* Pages */
+
+static gboolean
+write_cursor (SiyuSyncJob  *job,
+              GError      **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *text = NULL;
+
+  if (job->max_seen <= 0)
+    return TRUE;
+
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, job->max_seen);
+  stmt = siyu_db_prepare (job->db,
+                          "INSERT INTO sync_cursors (account_id, resource, cursor, updated_at) VALUES (?1, ?2, ?3, ?4) "
+                          "ON CONFLICT (account_id, resource) DO UPDATE SET "
+                          "  cursor = CASE WHEN CAST (excluded.cursor AS INTEGER) > CAST (cursor AS INTEGER) "
+                          "                THEN excluded.cursor ELSE cursor END, "
+                          "  updated_at = excluded.updated_at",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
+  sqlite3_bind_text (stmt, 2, job->resource, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+
+  return siyu_db_step_done (job->db, stmt, error);
+}
+
+gboolean
+_siyu_sync_page_begin (SiyuSyncJob  *job,
+                       GError      **error)
+{
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+    return FALSE;
+
+  return siyu_db_begin (job->db, error);
+}
+
+void
+_siyu_sync_page_abort (SiyuSyncJob *job)
+{
+  if (siyu_db_in_transaction (job->db))
+    siyu_db_rollback (job->db);
+}
+
+gboolean
+_siyu_sync_page_commit (SiyuSyncJob  *job,
+                        guint         n_records,
+                        gboolean      last,
+                        GError      **error)
+{
+  SiyuSyncProgress progress = { 0, };
+
+  if (last && !write_cursor (job, error))
+    {
+      _siyu_sync_page_abort (job);
+      return FALSE;
+    }
+  if (!siyu_db_commit (job->db, error))
+    return FALSE;
+
+  job->resource_counts->pages++;
+  job->resource_counts->records += n_records;
+
+  if (job->progress != NULL)
+    {
+      progress.resource = job->resource;
+      progress.pages = job->resource_counts->pages;
+      progress.records = job->resource_counts->records;
+      progress.total_records = job->total;
+      progress.eta_seconds = -1;
+      if (job->total > 0 && progress.records > 0)
+        {
+          double elapsed = (double) (g_get_monotonic_time () - job->started_us) / G_USEC_PER_SEC;
+          gint64 left = MAX (0, job->total - (gint64) progress.records);
+
+          progress.eta_seconds = (gint64) (elapsed / progress.records * (double) left + 0.5);
+        }
+      job->progress (&progress, job->progress_data);
+    }
+
+  return TRUE;
+}
+
+void
+_siyu_sync_saw (SiyuSyncJob *job,
+                gint64       updated_at)
+{
+  job->max_seen = MAX (job->max_seen, updated_at);
+}
+
+gboolean
+_siyu_sync_ingest_contact (SiyuSyncJob             *job,
+                           const SiyuContactRecord *record,
+                           gint64                  *contact_id,
+                           GError                 **error)
+{
+  SiyuOutcome outcome = SIYU_OUTCOME_UNCHANGED;
+  guint before = siyu_ingest_get_counts (job->ingest)->contacts_created;
+  gint64 id = siyu_ingest_contact (job->ingest, record, &outcome, error);
+
+  if (id < 0)
+    return FALSE;
+  job->counts->contacts_created += siyu_ingest_get_counts (job->ingest)->contacts_created - before;
+  if (g_strcmp0 (job->resource, "customers") == 0)
+    {
+      if (outcome == SIYU_OUTCOME_CREATED)
+        job->resource_counts->created++;
+      else
+        job->resource_counts->unchanged++;
+    }
+  *contact_id = id;
+
+  return TRUE;
+}
+
+gboolean
+_siyu_sync_ingest_order (SiyuSyncJob           *job,
+                         const SiyuOrderRecord *record,
+                         gint64                *order_id,
+                         GError               **error)
+{
+  SiyuOutcome outcome = SIYU_OUTCOME_UNCHANGED;
+  gint64 id = siyu_ingest_order (job->ingest, record, &outcome, error);
+
+  if (id < 0)
+    return FALSE;
+  switch (outcome)
+    {
+    case SIYU_OUTCOME_CREATED:
+      job->resource_counts->created++;
+      break;
+    case SIYU_OUTCOME_UPDATED:
+      job->resource_counts->updated++;
+      break;
+    case SIYU_OUTCOME_MATCHED:
+    case SIYU_OUTCOME_UNCHANGED:
+    default:
+      job->resource_counts->unchanged++;
+      break;
+    }
+  *order_id = id;
+
+  return TRUE;
+}
+
+void
+_siyu_sync_bad_record (SiyuSyncJob   *job,
+                       GError       **error,
+                       const char    *id,
+                       const GError  *cause)
+{
+  /* Translators: a resource (orders, customers), the platform's id of the record, and what is wrong. */
+  _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, NULL, _("%s record %s: %s"),
+                   job->resource, id != NULL ? id : "?", cause->message);
+}
+
+/* Values */
+
+/**
+ * _siyu_sync_parse_money:
+ * @text: a decimal such as "598.94", "-189.00" or "199"
+ *
+ * Exact: digits beyond the currency's are accepted only when they are 0.
+ */
+gboolean
+_siyu_sync_parse_money (const char *text,
+                        int         digits,
+                        gint64     *amount)
+{
+  gboolean negative = FALSE;
+  gint64 value = 0;
+  int fraction = -1;
+  const char *p = text;
+
+  if (text == NULL)
+    return FALSE;
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+  if (!g_ascii_isdigit (*p) && !(*p == '.' && g_ascii_isdigit (p[1])))
+    return FALSE;
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '.' && fraction < 0)
+        {
+          fraction = 0;
+          continue;
+        }
+      if (!g_ascii_isdigit (*p))
+        break;
+      if (fraction >= digits)
+        {
+          if (*p != '0')
+            return FALSE;
+          continue;
+        }
+      if (value > (G_MAXINT64 - 9) / 10)
+        return FALSE;
+      value = value * 10 + (*p - '0');
+      if (fraction >= 0)
+        fraction++;
+    }
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p != '\0')
+    return FALSE;
+  for (int f = MAX (fraction, 0); f < digits; f++)
+    {
+      if (value > G_MAXINT64 / 10)
+        return FALSE;
+      value *= 10;
+    }
+  *amount = negative ? -value : value;
+
+  return TRUE;
+}
+
+/* Money may be a string (the rule) or a JSON number (WooCommerce's line
+ * price, Shopify's refund subtotal).  A number is read back through the
+ * shortest text that gives the same double, which is the text the platform
+ * wrote for any amount with two decimals. */
+gboolean
+_siyu_sync_money_member (SiyuSyncJob  *job,
+                         JsonObject   *object,
+                         const char   *member,
+                         gint64       *amount,
+                         GError      **error)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *text = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *amount = 0;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_STRING)
+        text = json_node_get_string (node);
+      else if (type == G_TYPE_INT64)
+        {
+          g_snprintf (buffer, sizeof buffer, "%lld", (long long) json_node_get_int (node));
+          text = buffer;
+        }
+      else if (type == G_TYPE_DOUBLE)
+        text = g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node));
+    }
+  if (text != NULL && *text == '\0')
+    {
+      *amount = 0;
+      return TRUE;
+    }
+  if (text == NULL || !_siyu_sync_parse_money (text, job->digits, amount))
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                   _("“%s” is not an amount of money."), member);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * _siyu_sync_parse_time:
+ * @default_offset: the offset of a time written without one: "Z" for
+ *   WooCommerce's _gmt fields, "+08:00" for Youzan's Beijing time
+ *
+ * Returns: UTC seconds, or 0 for a blank or unreadable time.
+ */
+gint64
+_siyu_sync_parse_time (const char *text,
+                       const char *default_offset)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *iso = NULL;
+
+  if (is_blank (text))
+    return 0;
+  iso = g_strstrip (g_strdup (text));
+  if (strlen (iso) > 10 && iso[10] == ' ')
+    iso[10] = 'T';
+  tz = g_time_zone_new_identifier (default_offset);
+  if (tz == NULL)
+    tz = g_time_zone_new_utc ();
+  time = g_date_time_new_from_iso8601 (iso, tz);
+  if (time == NULL)
+    return 0;
+
+  return g_date_time_to_unix (time);
+}
+
+const char *
+_siyu_sync_string (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+gint64
+_siyu_sync_int (JsonObject *object,
+                const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node) ? 1 : 0;
+
+  return 0;
+}
+
+/* Ids are JSON integers (read as gint64, never through double) or strings. */
+char *
+_siyu_sync_id_string (JsonObject *object,
+                      const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node) > 0 ? g_strdup_printf ("%lld", (long long) json_node_get_int (node)) : NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING && !is_blank (json_node_get_string (node)))
+    return g_strdup (json_node_get_string (node));
+
+  return NULL;
+}
+
+JsonObject *
+_siyu_sync_object (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+_siyu_sync_array (JsonObject *object,
+                  const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* The engine */
+
+static gint64
+read_cursor (SiyuSyncJob  *job,
+             const char   *resource,
+             GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 cursor = 0;
+  int rc;
+
+  stmt = siyu_db_prepare (job->db, "SELECT CAST (cursor AS INTEGER) FROM sync_cursors "
+                                   "WHERE account_id = ? AND resource = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
+  sqlite3_bind_text (stmt, 2, resource, -1, SQLITE_STATIC);
+  rc = siyu_db_step (job->db, stmt, error);
+  if (rc == SQLITE_ROW)
+    cursor = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return rc < 0 ? -1 : cursor;
+}
+
+static void
+job_clear (SiyuSyncJob *job)
+{
+  g_clear_object (&job->ingest);
+  g_clear_object (&job->session);
+  g_clear_pointer (&job->rand, g_rand_free);
+  g_clear_pointer (&job->account, g_free);
+  g_clear_pointer (&job->base_url, g_free);
+  g_clear_pointer (&job->shop_id, g_free);
+  if (job->token != NULL)
+    wipe (g_steal_pointer (&job->token));
+}
+
+static gboolean
+job_init (SiyuSyncJob               *job,
+          SiyuShop                  *shop,
+          const char                *account,
+          const SiyuSyncCredentials *credentials,
+          const SiyuSyncOptions     *options,
+          GCancellable              *cancellable,
+          SiyuSyncCounts            *counts,
+          GError                   **error)
+{
+  AccountRow row = { 0, };
+  g_autofree char *platform = NULL;
+  g_autofree char *shop_url = NULL;
+
+  memset (job, 0, sizeof *job);
+  if (!load_account (shop, account, &row, error))
+    return FALSE;
+  platform = row.platform;
+  shop_url = row.shop_url;
+
+  job->connector = connector_for (platform);
+  job->shop = shop;
+  job->db = siyu_shop_get_db (shop);
+  job->account = g_strdup (account);
+  job->account_id = row.id;
+  job->channel_id = row.channel_id;
+  job->shop_id = g_strdup (shop_url);
+  job->credentials = credentials;
+  job->cancellable = cancellable;
+  job->counts = counts;
+  if (options != NULL)
+    job->options = *options;
+  if (job->options.timeout_seconds == 0)
+    job->options.timeout_seconds = DEFAULT_TIMEOUT;
+  if (job->options.max_attempts == 0)
+    job->options.max_attempts = DEFAULT_ATTEMPTS;
+  if (job->options.backoff_base_ms == 0)
+    job->options.backoff_base_ms = DEFAULT_BACKOFF_BASE;
+  if (job->options.backoff_cap_ms == 0)
+    job->options.backoff_cap_ms = DEFAULT_BACKOFF_CAP;
+  if (job->options.delay_scale <= 0)
+    job->options.delay_scale = 1.0;
+  job->currency = siyu_shop_get_currency (shop);
+  job->digits = siyu_currency_digits (job->currency);
+  job->total = -1;
+
+  if (job->connector == NULL)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                   _("“%s” is not a platform Siyu syncs with (shopify, woocommerce or youzan)."), platform);
+      return FALSE;
+    }
+  if (!siyu_sync_credentials_check (credentials, platform, error))
+    return FALSE;
+
+  if (options != NULL && options->base_url != NULL)
+    job->base_url = normalize_shop_url ("shopify", options->base_url);
+  else if (g_str_equal (platform, "youzan"))
+    job->base_url = g_strdup ("https://open.youzanyun.com");
+  else
+    job->base_url = g_strdup (shop_url);
+  if (!siyu_sync_url_is_allowed (job->base_url, error))
+    return FALSE;
+
+  job->session = siyu_http_session_new ();
+  g_object_set (job->session, "timeout", job->options.timeout_seconds,
+                "idle-timeout", job->options.timeout_seconds, NULL);
+  job->rand = g_rand_new ();
+  job->ingest = siyu_ingest_new (shop);
+
+  return TRUE;
+}
+
+static void
+record_result (SiyuSyncJob  *job,
+               const GError *failure)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(GError) error = NULL;
+
+  stmt = siyu_db_prepare (job->db, "UPDATE sync_accounts SET last_sync_at = ?, last_result = ? WHERE id = ?", &error);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_int64 (stmt, 1, now_seconds ());
+  sqlite3_bind_text (stmt, 2, failure != NULL ? failure->message : "ok", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, job->account_id);
+  if (!siyu_db_step_done (job->db, stmt, &error))
+    g_debug ("The sync result could not be recorded: %s", error->message);
+}
+
+/**
+ * siyu_sync_run:
+ * @full: walk everything, not only what changed since the last sync
+ * @progress: (nullable): told after every page, from the calling thread
+ * @counts: (out caller-allocates): what the walk saw and changed
+ *
+ * Syncs customers, then orders, of one account.  Blocking: the GUI runs it
+ * in a worker thread holding the shop's lock.  Does not recompute the
+ * analytics; the caller does that when something changed.
+ */
+gboolean
+siyu_sync_run (SiyuShop                  *shop,
+               const char                *account,
+               const SiyuSyncCredentials *credentials,
+               const SiyuSyncOptions     *options,
+               gboolean                   full,
+               SiyuSyncProgressFunc       progress,
+               gpointer                   progress_data,
+               GCancellable              *cancellable,
+               SiyuSyncCounts            *counts,
+               GError                   **error)
+{
+  static const char * const resources[] = { "customers", "orders" };
+  SiyuSyncJob job;
+  GError *local_error = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (account != NULL, FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  memset (counts, 0, sizeof *counts);
+  if (!job_init (&job, shop, account, credentials, options, cancellable, counts, &local_error))
+    goto out;
+  job.progress = progress;
+  job.progress_data = progress_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (resources); i++)
+    {
+      gint64 cursor = full ? 0 : read_cursor (&job, resources[i], &local_error);
+
+      if (cursor < 0)
+        goto out;
+      job.resource = resources[i];
+      job.resource_counts = g_str_equal (resources[i], "orders") ? &counts->orders : &counts->customers;
+      job.max_seen = 0;
+      job.total = -1;
+      job.started_us = g_get_monotonic_time ();
+      if (!job.connector->sync (&job, resources[i], cursor > OVERLAP_SECONDS ? cursor - OVERLAP_SECONDS : 0,
+                                &local_error))
+        {
+          _siyu_sync_page_abort (&job);
+          goto out;
+        }
+    }
+  counts->refunds_created = siyu_ingest_get_counts (job.ingest)->refunds_created;
+  ok = TRUE;
+
+out:
+  if (job.account_id > 0)
+    record_result (&job, local_error);
+  job_clear (&job);
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+
+  return ok;
+}
+
+/**
+ * siyu_sync_test_connection:
+ *
+ * Makes the smallest call that needs the credentials: one order, or a
+ * token for Youzan.  Stores nothing.
+ */
+gboolean
+siyu_sync_test_connection (SiyuShop                  *shop,
+                           const char                *account,
+                           const SiyuSyncCredentials *credentials,
+                           const SiyuSyncOptions     *options,
+                           GCancellable              *cancellable,
+                           GError                   **error)
+{
+  SiyuSyncCounts counts;
+  SiyuSyncJob job;
+  gboolean ok;
+
+  memset (&counts, 0, sizeof counts);
+  if (!job_init (&job, shop, account, credentials, options, cancellable, &counts, error))
+    {
+      job_clear (&job);
+      return FALSE;
+    }
+  job.resource = "orders";
+  job.resource_counts = &counts.orders;
+  ok = job.connector->check (&job, error);
+  job_clear (&job);
+
+  return ok;
+}
+
+static void
+add_resource (JsonBuilder                  *builder,
+              const char                   *name,
+              const SiyuSyncResourceCounts *counts)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+#define COUNT(member) \
+  json_builder_set_member_name (builder, #member); \
+  json_builder_add_int_value (builder, counts->member)
+  COUNT (pages);
+  COUNT (records);
+  COUNT (created);
+  COUNT (updated);
+  COUNT (unchanged);
+#undef COUNT
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+siyu_sync_counts_to_json (const SiyuSyncCounts *counts)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_resource (builder, "customers", &counts->customers);
+  add_resource (builder, "orders", &counts->orders);
+  json_builder_set_member_name (builder, "contacts_created");
+  json_builder_add_int_value (builder, counts->contacts_created);
+  json_builder_set_member_name (builder, "refunds_created");
+  json_builder_add_int_value (builder, counts->refunds_created);
+  json_builder_set_member_name (builder, "rate_limit_waits");
+  json_builder_add_int_value (builder, counts->rate_limit_waits);
+  json_builder_set_member_name (builder, "retries");
+  json_builder_add_int_value (builder, counts->retries);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "siyu-shop.h"
+
+G_BEGIN_DECLS
+
+#define SIYU_SYNC_ERROR (siyu_sync_error_quark ())
+
+typedef enum {
+  SIYU_SYNC_ERROR_INVALID,         /* a bad account, platform or URL */
+  SIYU_SYNC_ERROR_NOT_FOUND,       /* no such account */
+  SIYU_SYNC_ERROR_NO_CREDENTIALS,
+  SIYU_SYNC_ERROR_INSECURE,        /* plain http, or a link to another host */
+  SIYU_SYNC_ERROR_AUTH,            /* the platform refused the credentials */
+  SIYU_SYNC_ERROR_HTTP,            /* an HTTP status other than 2xx */
+  SIYU_SYNC_ERROR_PLATFORM,        /* the platform's own error code */
+  SIYU_SYNC_ERROR_RATE_LIMITED,    /* still refused after every retry */
+  SIYU_SYNC_ERROR_TIMEOUT,
+  SIYU_SYNC_ERROR_NETWORK,
+  SIYU_SYNC_ERROR_MALFORMED,       /* not JSON, or not the shape documented */
+} SiyuSyncError;
+
+/* The schema of the credentials in the system keyring. */
+#define SIYU_SYNC_SECRET_SCHEMA_NAME "io.github.siyu.Siyu.Account"
+
+/* Environment variables read by siyu_sync_credentials_from_env(). */
+#define SIYU_SYNC_ENV_TOKEN  "SIYU_SYNC_TOKEN"
+#define SIYU_SYNC_ENV_KEY    "SIYU_SYNC_KEY"
+#define SIYU_SYNC_ENV_SECRET "SIYU_SYNC_SECRET"
+/* Test-only: lets plain http reach 127.0.0.1 or localhost, nothing else. */
+#define SIYU_SYNC_ENV_ALLOW_HTTP_LOCALHOST "SIYU_SYNC_ALLOW_HTTP_LOCALHOST"
+
+/* Shopify: token.  WooCommerce: key = consumer key, secret = consumer
+ * secret.  Youzan: key = client id, secret = client secret. */
+typedef struct _SiyuSyncCredentials SiyuSyncCredentials;
+
+typedef struct {
+  const char *base_url;          /* %NULL: the account's shop URL */
+  guint       timeout_seconds;   /* 0: 30 */
+  guint       max_attempts;      /* 0: 5 */
+  guint       backoff_base_ms;   /* 0: 500 */
+  guint       backoff_cap_ms;    /* 0: 30000 */
+  double      delay_scale;       /* 0: 1.0; tests make every wait tiny */
+  guint       page_size;         /* 0: the platform's largest */
+} SiyuSyncOptions;
+
+typedef struct {
+  guint pages;
+  guint records;
+  guint created;
+  guint updated;
+  guint unchanged;
+} SiyuSyncResourceCounts;
+
+typedef struct {
+  SiyuSyncResourceCounts orders;
+  SiyuSyncResourceCounts customers;
+  guint contacts_created;
+  guint refunds_created;
+  guint rate_limit_waits;        /* 429s and call-limit pauses */
+  guint retries;                 /* 5xx, network errors, bad bodies */
+} SiyuSyncCounts;
+
+typedef struct {
+  const char *resource;          /* "orders" or "customers" */
+  guint       pages;
+  guint       records;
+  gint64      total_records;     /* -1: not known */
+  gint64      eta_seconds;       /* -1: not known */
+} SiyuSyncProgress;
+
+typedef void (*SiyuSyncProgressFunc) (const SiyuSyncProgress *progress,
+                                      gpointer                user_data);
+
+GQuark    siyu_sync_error_quark          (void);
+
+gboolean  siyu_sync_platform_is_valid    (const char   *platform);
+gboolean  siyu_sync_url_is_allowed       (const char   *url,
+                                          GError      **error);
+
+gint64    siyu_sync_account_add          (SiyuShop     *shop,
+                                          const char   *platform,
+                                          const char   *name,
+                                          const char   *shop_url,
+                                          GError      **error);
+gboolean  siyu_sync_account_remove       (SiyuShop     *shop,
+                                          const char   *name,
+                                          GError      **error);
+JsonNode *siyu_sync_account_list         (SiyuShop     *shop,
+                                          GError      **error);
+char     *siyu_sync_account_dup_platform (SiyuShop     *shop,
+                                          const char   *name,
+                                          GError      **error);
+
+SiyuSyncCredentials *siyu_sync_credentials_new  (const char *token,
+                                                 const char *key,
+                                                 const char *secret);
+void      siyu_sync_credentials_free     (SiyuSyncCredentials *credentials);
+SiyuSyncCredentials *siyu_sync_credentials_from_env  (void);
+SiyuSyncCredentials *siyu_sync_credentials_from_file (const char   *path,
+                                                      GError      **error);
+SiyuSyncCredentials *siyu_sync_credentials_lookup    (const char   *account,
+                                                      const char   *platform,
+                                                      GCancellable *cancellable,
+                                                      GError      **error);
+gboolean  siyu_sync_credentials_store    (const SiyuSyncCredentials *credentials,
+                                          const char   *account,
+                                          const char   *platform,
+                                          GCancellable *cancellable,
+                                          GError      **error);
+gboolean  siyu_sync_credentials_clear    (const char   *account,
+                                          const char   *platform,
+                                          GCancellable *cancellable,
+                                          GError      **error);
+gboolean  siyu_sync_credentials_check    (const SiyuSyncCredentials *credentials,
+                                          const char   *platform,
+                                          GError      **error);
+
+gboolean  siyu_sync_run                  (SiyuShop                  *shop,
+                                          const char                *account,
+                                          const SiyuSyncCredentials *credentials,
+                                          const SiyuSyncOptions     *options,
+                                          gboolean                   full,
+                                          SiyuSyncProgressFunc       progress,
+                                          gpointer                   progress_data,
+                                          GCancellable              *cancellable,
+                                          SiyuSyncCounts            *counts,
+                                          GError                   **error);
+gboolean  siyu_sync_test_connection      (SiyuShop                  *shop,
+                                          const char                *account,
+                                          const SiyuSyncCredentials *credentials,
+                                          const SiyuSyncOptions     *options,
+                                          GCancellable              *cancellable,
+                                          GError                   **error);
+JsonNode *siyu_sync_counts_to_json       (const SiyuSyncCounts      *counts);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuSyncCredentials, siyu_sync_credentials_free)
+
+G_END_DECLS
