@@ -26,6 +26,8 @@ static const SiyuCliCommand commands[] = {
   { "replenish", N_("List buyers due to run out of a product they buy again and again"), siyu_cli_replenish },
   { "account",  N_("List, add, remove or test the shop platform accounts to sync with"), siyu_cli_account },
   { "sync",     N_("Sync customers and orders from Shopify, WooCommerce or Youzan"), siyu_cli_sync },
+  { "segment",  N_("List, count, save or export segments of contacts"), siyu_cli_segment },
+  { "touch",    N_("List exports to segments and show whether they paid off"), siyu_cli_touch },
   { "demo",     N_("Build a demo shop with made-up customers and orders"), siyu_cli_demo },
   { "bench",    N_("Measure how fast Siyu works on this machine"), siyu_cli_bench },
 };

@@ -37,6 +37,8 @@ int        siyu_cli_orders        (int argc, char **argv);
 int        siyu_cli_info          (int argc, char **argv);
 int        siyu_cli_settings      (int argc, char **argv);
 int        siyu_cli_bench         (int argc, char **argv);
+int        siyu_cli_segment       (int argc, char **argv);
+int        siyu_cli_touch         (int argc, char **argv);
 int        siyu_cli_account       (int argc, char **argv);
 int        siyu_cli_sync          (int argc, char **argv);
 
