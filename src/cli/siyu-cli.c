@@ -24,6 +24,7 @@ static const SiyuCliCommand commands[] = {
   { "model",    N_("Show, change or suggest the thresholds of stages, tiers and the pyramid"), siyu_cli_model },
   { "predict",  N_("Fit the purchase and spend models and show how well they fit"), siyu_cli_predict },
   { "replenish", N_("List buyers due to run out of a product they buy again and again"), siyu_cli_replenish },
+  { "review",   N_("The monthly private-domain health review, with what to do next"), siyu_cli_review },
   { "account",  N_("List, add, remove or test the shop platform accounts to sync with"), siyu_cli_account },
   { "sync",     N_("Sync customers and orders from Shopify, WooCommerce or Youzan"), siyu_cli_sync },
   { "segment",  N_("List, count, save or export segments of contacts"), siyu_cli_segment },

@@ -30,6 +30,7 @@ int        siyu_cli_create        (int argc, char **argv);
 int        siyu_cli_demo          (int argc, char **argv);
 int        siyu_cli_predict       (int argc, char **argv);
 int        siyu_cli_replenish     (int argc, char **argv);
+int        siyu_cli_review        (int argc, char **argv);
 int        siyu_cli_group         (int argc, char **argv);
 int        siyu_cli_import        (int argc, char **argv);
 int        siyu_cli_model         (int argc, char **argv);

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "siyu-groups.h"
+#include "siyu-ingest.h"
+#include "siyu-recompute.h"
+#include "siyu-review.h"
+#include "siyu-test-util.h"
+
+/* The monthly review of a shop built by hand: every figure of the month
+ * and the month before, the lifecycle moves, a group's losses turned into
+ * an action card, the shop's data level, and the months it refuses. */
+
+static gint64
+add_contact (SiyuIngest *ingest,
+             SiyuShop   *shop,
+             const char *name,
+             const char *phone,
+             const char *seen,
+             gboolean    member)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 at = siyu_test_time (shop, seen);
+  SiyuContactRecord record = {
+    .name = name, .phone = phone, .seen_at = at, .consent = -1, .do_not_contact = -1,
+    .member_since = member ? at : 0,
+  };
+  gint64 id = siyu_ingest_contact (ingest, &record, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+add_order (SiyuIngest *ingest,
+           SiyuShop   *shop,
+           gint64      channel,
+           const char *ref,
+           gint64      contact,
+           const char *at,
+           gint64      amount)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuOrderItemRecord item = { "LJ-250", "龙井", 1, amount, amount };
+  SiyuOrderRecord order = {
+    .channel_id = channel, .external_ref = ref, .contact_id = contact, .status = "paid",
+    .created_at = siyu_test_time (shop, at), .currency = "CNY", .total_amount = amount, .items = &item,
+    .n_items = 1,
+  };
+
+  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
+}
+
+/* Four members seen in January 2026: 王芳 bought on 10 January, 5 and 20
+ * March; 张伟 on 11 January; 李雷 on 25 March; 赵敏 never.  Ten more
+ * people, not members, joined the group 茶友群 on 10 January; two left on
+ * 10 March.  The shop's data ends on 31 March 2026. */
+static SiyuShop *
+review_shop (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuShop *shop = siyu_test_new_shop (dir, "小王的茶叶店");
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
+  gint64 li = add_contact (ingest, shop, "李雷", "13912345678", "2026-01-03 10:00:00", TRUE);
+  gint64 zhang = add_contact (ingest, shop, "张伟", "13700137000", "2026-01-04 10:00:00", TRUE);
+  char *phones[11] = { NULL, };
+  guint added = 0;
+
+  add_contact (ingest, shop, "赵敏", "13600136000", "2026-01-05 10:00:00", TRUE);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("茶友%u", i);
+
+      phones[i] = g_strdup_printf ("1350000%04u", i);
+      add_contact (ingest, shop, name, phones[i], "2026-01-06 10:00:00", FALSE);
+    }
+  add_order (ingest, shop, channel, "A1", wang, "2026-01-10 12:00:00", 30000);
+  add_order (ingest, shop, channel, "A2", zhang, "2026-01-11 12:00:00", 8000);
+  add_order (ingest, shop, channel, "A3", wang, "2026-03-05 12:00:00", 30000);
+  add_order (ingest, shop, channel, "A4", wang, "2026-03-20 12:00:00", 30000);
+  add_order (ingest, shop, channel, "A5", li, "2026-03-25 12:00:00", 3000);
+  g_clear_object (&ingest);
+
+  g_assert_true (siyu_group_add_members (shop, "茶友群", "wechat", (const char * const *) phones,
+                                         siyu_test_time (shop, "2026-01-10 09:00:00"), &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 10);
+  phones[2] = NULL;
+  g_assert_true (siyu_group_remove_members (shop, "茶友群", (const char * const *) phones,
+                                            siyu_test_time (shop, "2026-03-10 09:00:00"), &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 2);
+  for (guint i = 0; i < 10; i++)
+    g_free (phones[i]);
+
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
+                                         &error));
+  g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  return shop;
+}
+
+static char *
+member_text (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return json_to_string (node, FALSE);
+}
+
+static void
+assert_member (JsonObject *object,
+               const char *name,
+               const char *expected)
+{
+  g_autofree char *text = member_text (object, name);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_month (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = review_shop (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *review;
+  JsonArray *cards;
+  int year, month;
+
+  siyu_review_last_month (shop, &year, &month);
+  g_assert_cmpint (year, ==, 2026);
+  g_assert_cmpint (month, ==, 2);
+
+  node = siyu_review_compute (shop, 2026, 3, NULL, &error);
+  g_assert_no_error (error);
+  review = json_node_get_object (node);
+
+  assert_member (review, "review", "\"2026-03\"");
+  assert_member (review, "complete", "true");
+  /* Two buyers in March, one of whom had bought before; every net from
+   * members; 63,000 fen over three orders. */
+  assert_member (review, "month",
+                 "{\"month\":\"2026-03\",\"contacts\":14,\"members\":4,\"new_contacts\":0,\"buyers\":2,"
+                 "\"new_buyers\":1,\"paid_orders\":3,\"net_sales\":63000,\"repurchase_rate\":0.5,"
+                 "\"member_share\":1.0,\"aov\":21000.0}");
+  /* February had no buyer: its ratios have no base. */
+  assert_member (review, "month_before",
+                 "{\"month\":\"2026-02\",\"contacts\":14,\"members\":4,\"new_contacts\":0,\"buyers\":0,"
+                 "\"new_buyers\":0,\"paid_orders\":0,\"net_sales\":0,\"repurchase_rate\":null,"
+                 "\"member_share\":null,\"aov\":null}");
+  assert_member (review, "same_month_last_year", "null");
+
+  /* End of February: 王芳 and 张伟 dormant, the twelve others prospects.
+   * End of March: 王芳 growing, 李雷 new, 张伟 still dormant. */
+  assert_member (review, "stages",
+                 "{\"prospect\":11,\"new\":1,\"growing\":1,\"mature\":0,\"dormant\":1,\"lost\":0}");
+  assert_member (review, "stages_month_before",
+                 "{\"prospect\":12,\"new\":0,\"growing\":0,\"mature\":0,\"dormant\":2,\"lost\":0}");
+  assert_member (json_object_get_object_member (review, "transitions"), "dormant",
+                 "{\"prospect\":0,\"new\":0,\"growing\":1,\"mature\":0,\"dormant\":1,\"lost\":0}");
+  assert_member (json_object_get_object_member (review, "transitions"), "prospect",
+                 "{\"prospect\":11,\"new\":1,\"growing\":0,\"mature\":0,\"dormant\":0,\"lost\":0}");
+
+  assert_member (review, "groups",
+                 "[{\"name\":\"茶友群\",\"members\":8,\"joined\":0,\"left\":2,\"buyers\":0,\"members_at_start\":10}]");
+
+  /* The group lost a fifth of its members: the one card that fires. */
+  cards = json_object_get_array_member (review, "cards");
+  g_assert_cmpuint (json_array_get_length (cards), ==, 1);
+  assert_member (json_array_get_object_element (cards, 0), "rule", "\"group-lost-members\"");
+  assert_member (json_array_get_object_element (cards, 0), "value", "2");
+  assert_member (json_array_get_object_element (cards, 0), "text",
+                 "\"Group “茶友群” lost 20 % of its members this month: ask those who left why, and welcome the others.\"");
+
+  /* Buyers known by phone, members and a group, no interactions yet. */
+  assert_member (json_object_get_object_member (review, "maturity"), "level", "3");
+
+  /* Twelve months of trend, the last being March. */
+  {
+    JsonArray *trend = json_object_get_array_member (review, "trend");
+    g_autofree char *last = json_to_string (json_array_get_element (trend, 11), FALSE);
+    g_autofree char *january = json_to_string (json_array_get_element (trend, 9), FALSE);
+
+    g_assert_cmpuint (json_array_get_length (trend), ==, 12);
+    g_assert_cmpstr (last, ==, "{\"month\":\"2026-03\",\"buyers\":2,\"paid_orders\":3,\"net_sales\":63000,"
+                               "\"repurchase_rate\":0.5,\"aov\":21000.0}");
+    g_assert_cmpstr (january, ==, "{\"month\":\"2026-01\",\"buyers\":2,\"paid_orders\":2,\"net_sales\":38000,"
+                                  "\"repurchase_rate\":0.0,\"aov\":19000.0}");
+  }
+}
+
+static void
+test_refused (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = review_shop (dir);
+  g_autofree char *empty_dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) empty = siyu_test_new_shop (empty_dir, NULL);
+  g_autoptr(GError) error = NULL;
+  int year, month;
+
+  g_assert_false (siyu_review_parse_month ("2025-13", &year, &month, &error));
+  g_assert_error (error, SIYU_REVIEW_ERROR, SIYU_REVIEW_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "“2025-13” is not a month; write it as YYYY-MM, such as 2026-10.");
+  g_clear_error (&error);
+  g_assert_false (siyu_review_parse_month ("2025-1", &year, &month, &error));
+  g_clear_error (&error);
+  g_assert_false (siyu_review_parse_month ("2025-10x", &year, &month, &error));
+  g_clear_error (&error);
+  g_assert_true (siyu_review_parse_month ("2025-10", &year, &month, &error));
+
+  g_assert_null (siyu_review_compute (shop, 2026, 4, NULL, &error));
+  g_assert_error (error, SIYU_REVIEW_ERROR, SIYU_REVIEW_ERROR_NO_DATA);
+  g_assert_cmpstr (error->message, ==, "2026-04 has not begun yet: the shop’s data reaches its today.");
+  g_clear_error (&error);
+  g_assert_null (siyu_review_compute (shop, 2025, 12, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "2025-12 is before the shop’s first data, on 2026-01-02.");
+  g_clear_error (&error);
+  g_assert_null (siyu_review_compute (empty, 2026, 3, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "The shop has no contacts or orders yet, so there is no month to review.");
+}
+
+static void
+test_cli (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  {
+    g_autoptr(SiyuShop) shop = review_shop (dir);
+
+    path = g_strdup (siyu_shop_get_path (shop));
+  }
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "review", "--db", path, "--month", "2026-03", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Private-domain review of 2026-03\n"));
+  /* Columns line up by characters: ¥ and — are one each. */
+  g_assert_nonnull (strstr (out, "\nNet sales                         ¥630.00          ¥0.00               \n"));
+  g_assert_nonnull (strstr (out, "\nRepurchase rate                      50 %              —               \n"));
+  g_assert_nonnull (strstr (out, "  • Group “茶友群” lost 20 % of its members this month"));
+  g_assert_nonnull (strstr (out, "Data operations: level L3."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "review", "--db", path, "--month", "2026-13", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "“2026-13” is not a month"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "review", "--db", path, "--month", "2026-05", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "2026-05 has not begun yet"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* The default is the last complete month: February, without buyers. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "review", "--db", path, "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"review\" : \"2026-02\""));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/review/month", test_month);
+  g_test_add_func ("/review/refused", test_refused);
+  g_test_add_func ("/review/cli", test_cli);
+
+  return g_test_run ();
+}
