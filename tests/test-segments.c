@@ -382,6 +382,77 @@ test_bad_input (void)
    * segments: it has no way to express a cycle. */
 }
 
+/* Predictions written by hand, as the recompute would store them:
+ * 1 王芳 87.5 % likely, 1.5 orders, ¥1,260.00; due for LJ-250 on 3 April
+ *   and BLC-100 on 24 April.
+ * 2 李雷 25 %, 0.25 orders, ¥500.00; LJ-250 overdue since 16 January.
+ * 3 赵敏 no row.  4 周杰 a row without a fit; BLC-100 due on 29 April. */
+static void
+test_predictive (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuShop *s = f->shop;
+
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (s),
+                               "DELETE FROM contact_predictions; DELETE FROM replenishments;"
+                               "INSERT INTO contact_predictions (contact_id, p_alive, exp_orders_90d, exp_order_value, "
+                               "  value_12m, next_due, next_due_product_id) VALUES "
+                               "(1, 0.875, 1.5, 24000, 126000, '2026-04-03', (SELECT id FROM products WHERE sku = 'LJ-250')),"
+                               "(2, 0.25, 0.25, 50000, 50000, NULL, NULL),"
+                               "(4, NULL, NULL, NULL, NULL, '2026-04-29', (SELECT id FROM products WHERE sku = 'BLC-100'));"
+                               "INSERT INTO replenishments (contact_id, product_id, last_purchase, interval_days, due) VALUES "
+                               "(1, (SELECT id FROM products WHERE sku = 'LJ-250'), '2026-03-02', 32, '2026-04-03'),"
+                               "(1, (SELECT id FROM products WHERE sku = 'BLC-100'), '2026-03-25', 30, '2026-04-24'),"
+                               "(2, (SELECT id FROM products WHERE sku = 'LJ-250'), '2025-12-15', 32, '2026-01-16'),"
+                               "(4, (SELECT id FROM products WHERE sku = 'BLC-100'), '2026-03-30', 30, '2026-04-29')",
+                               &error));
+  g_assert_no_error (error);
+
+  assert_members (s, "{\"field\":\"p_alive\",\"op\":\"<\",\"value\":30}", "2");
+  assert_members (s, "{\"field\":\"p_alive\",\"op\":\">=\",\"value\":87.5}", "1");
+  assert_members (s, "{\"field\":\"p_alive\",\"op\":\">\",\"value\":87.5}", "");
+  assert_members (s, "{\"field\":\"p_alive\",\"op\":\"between\",\"value\":[25,90]}", "1,2");
+  /* Contacts without a prediction match no operator, not even "!=". */
+  assert_members (s, "{\"field\":\"p_alive\",\"op\":\"!=\",\"value\":50}", "1,2");
+  assert_members (s, "{\"field\":\"exp_orders_90d\",\"op\":\">\",\"value\":1}", "1");
+  assert_members (s, "{\"field\":\"exp_orders_90d\",\"op\":\"<\",\"value\":1}", "2");
+  assert_members (s, "{\"field\":\"exp_orders_90d\",\"op\":\"=\",\"value\":0.25}", "2");
+  assert_members (s, "{\"field\":\"value_12m\",\"op\":\">=\",\"value\":50000}", "1,2");
+  assert_members (s, "{\"field\":\"value_12m\",\"op\":\">\",\"value\":50000}", "1");
+  assert_members (s, "{\"field\":\"value_12m\",\"op\":\"between\",\"value\":[0,49999]}", "");
+  /* "P(alive) below 30 % and 12-month value of ¥500 or more". */
+  assert_members (s, "{\"field\":\"p_alive\",\"op\":\"<\",\"value\":30},"
+                     "{\"field\":\"value_12m\",\"op\":\">=\",\"value\":50000}", "2");
+  /* Today is 31 March: 7 days end on 6 April, 30 on 29 April. */
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"within_days\",\"value\":7}", "1");
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"within_days\",\"value\":29}", "1");
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"within_days\",\"value\":30}", "1,4");
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"before\",\"value\":\"2026-03-31\"}", "2");
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"before\",\"value\":\"2026-01-16\"}", "");
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"on\",\"value\":\"2026-04-29\"}", "4");
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"after\",\"value\":\"2026-04-24\"}", "4");
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"between\",\"value\":[\"2026-04-24\",\"2026-04-29\"]}", "1,4");
+  assert_members (s, "{\"field\":\"next_due\",\"op\":\"between\",\"value\":[\"2026-04-25\",\"2026-04-28\"]}", "");
+
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"value_12m\",\"op\":\">\",\"value\":500.5}]}",
+                  "conditions[0].value must be a whole number.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"p_alive\",\"op\":\"<\",\"value\":\"low\"}]}",
+                  "conditions[0].value must be a number.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"p_alive\",\"op\":\"is\",\"value\":30}]}",
+                  "conditions[0].op “is” does not apply to p_alive; use =, !=, <, <=, >, >=, between.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"p_alive\",\"op\":\"<\",\"value\":30,\"days\":7}]}",
+                  "conditions[0].days does not apply to p_alive.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"next_due\",\"op\":\"exists\",\"value\":true}]}",
+                  "conditions[0].op “exists” does not apply to next_due; use before, after, on, between, within_days.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"next_due\",\"op\":\"within_days\",\"value\":0}]}",
+                  "conditions[0].value must be a whole number of days from 1 to 36500.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"next_due\",\"op\":\"between\",\"value\":[\"2026-04-01\"]}]}",
+                  "conditions[0].value must be a list of two dates written YYYY-MM-DD, [first, last].");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"next_due\",\"op\":\"on\",\"value\":\"soon\"}]}",
+                  "conditions[0].value must be a date written YYYY-MM-DD.");
+}
+
 static void
 test_saved (Fixture       *f,
             gconstpointer  data)
@@ -1016,6 +1087,7 @@ main (int    argc,
   g_test_add ("/siyu/segments/nesting", Fixture, NULL, set_up, test_nesting, tear_down);
   g_test_add ("/siyu/segments/literal-text", Fixture, NULL, set_up, test_literal_text, tear_down);
   g_test_add_func ("/siyu/segments/bad-input", test_bad_input);
+  g_test_add ("/siyu/segments/predictive", Fixture, NULL, set_up, test_predictive, tear_down);
   g_test_add ("/siyu/segments/saved", Fixture, NULL, set_up, test_saved, tear_down);
   g_test_add ("/siyu/segments/export-text", Fixture, NULL, set_up, test_export_text, tear_down);
   g_test_add ("/siyu/segments/export-xlsx", Fixture, NULL, set_up, test_export_xlsx, tear_down);

@@ -236,7 +236,7 @@ test_list_and_search (void)
   assert_cell (page, 2, 4, "Silver");
   assert_cell (page, 2, 5, "2026-03-20");
   assert_cell (page, 2, 6, "¥1,288.00");
-  assert_cell (page, 1, 7, "学生");
+  assert_cell (page, 1, 9, "学生");
   _siyu_contacts_page_set_reveal (page, TRUE);
   assert_cell (page, 0, 1, "+8613600136000");
   _siyu_contacts_page_set_reveal (page, FALSE);
@@ -429,7 +429,8 @@ test_flat_memory (void)
   /* A buyer of the demo shop: what the models predict, as stored. */
   {
     g_autofree char *row = query (path, "SELECT contact_id || '|' || p_alive || '|' || exp_orders_90d || '|' || "
-                                        "value_12m FROM contact_predictions WHERE p_alive IS NOT NULL "
+                                        "value_12m || '|' || substr (c.phone, 4) FROM contact_predictions "
+                                        "JOIN contacts c ON c.id = contact_id WHERE p_alive IS NOT NULL "
                                         "AND value_12m > 0 AND next_due IS NULL ORDER BY contact_id LIMIT 1");
     g_auto(GStrv) parts = g_strsplit (g_strstrip (row), "|", -1);
     double p_alive = g_ascii_strtod (parts[1], NULL) * 100;
@@ -442,6 +443,17 @@ test_flat_memory (void)
     g_ascii_formatd (orders, sizeof orders, "%.1f", g_ascii_strtod (parts[2], NULL));
     expected = g_strdup_printf ("Likely to buy again: %s %%; Expected orders in 90 days: %s; 12-month value: %s",
                                 percent, orders, value);
+    /* The same figures in the list's columns "Likely to Buy Again" and
+     * "12-Month Value", found by the buyer's phone. */
+    {
+      g_autofree char *shown = g_strdup_printf ("%s %%", percent);
+
+      _siyu_contacts_page_search (page, parts[4], FALSE);
+      wait_for (list_ready, page);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+      assert_cell (page, 0, 7, shown);
+      assert_cell (page, 0, 8, value);
+    }
     siyu_contacts_page_open (page, g_ascii_strtoll (parts[0], NULL, 10));
     wait_for (contact_shown, page);
     contact = _siyu_contacts_page_get_contact_page (page);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "siyu-contacts.h"
@@ -208,6 +210,8 @@ siyu_contacts_list (SiyuShop                *shop,
             filter->sort == SIYU_CONTACT_SORT_LAST_ORDER || filter->sort == SIYU_CONTACT_SORT_NET_SPEND;
   if (metrics)
     g_string_append (sql, "LEFT JOIN contact_metrics m ON m.contact_id = c.id ");
+  if (filter->sort == SIYU_CONTACT_SORT_P_ALIVE)
+    g_string_append (sql, "LEFT JOIN contact_predictions p ON p.contact_id = c.id ");
   g_string_append (sql, "WHERE c.erased_at IS NULL ");
 
   condition = search_condition (filter->search, &search);
@@ -248,6 +252,9 @@ siyu_contacts_list (SiyuShop                *shop,
       break;
     case SIYU_CONTACT_SORT_NET_SPEND:
       g_string_append (sql, "ORDER BY coalesce (m.net_spend, 0) DESC, c.id DESC");
+      break;
+    case SIYU_CONTACT_SORT_P_ALIVE:
+      g_string_append (sql, "ORDER BY p.p_alive IS NULL, p.p_alive DESC, c.id DESC");
       break;
     case SIYU_CONTACT_SORT_NEWEST:
     default:
@@ -360,10 +367,11 @@ siyu_contacts_summarize (SiyuShop      *shop,
                           "  (SELECT group_concat (name, ', ') FROM (SELECT g.name FROM group_members gm "
                           "     JOIN community_groups g ON g.id = gm.group_id "
                           "     WHERE gm.contact_id = c.id AND gm.left_at IS NULL ORDER BY g.name)), "
-                          "  c.marketing_consent, c.do_not_contact "
+                          "  c.marketing_consent, c.do_not_contact, p.p_alive, p.value_12m "
                           "FROM json_each (?) j JOIN contacts c ON c.id = j.value "
                           "LEFT JOIN contact_metrics m ON m.contact_id = c.id "
                           "LEFT JOIN tiers t ON t.id = m.tier_id "
+                          "LEFT JOIN contact_predictions p ON p.contact_id = c.id "
                           "WHERE c.erased_at IS NULL",
                           error);
   if (stmt == NULL)
@@ -399,6 +407,8 @@ siyu_contacts_summarize (SiyuShop      *shop,
       summary->groups = column_dup (stmt, 13);
       summary->marketing_consent = sqlite3_column_int (stmt, 14);
       summary->do_not_contact = sqlite3_column_int (stmt, 15);
+      summary->p_alive = sqlite3_column_type (stmt, 16) != SQLITE_NULL ? sqlite3_column_double (stmt, 16) : NAN;
+      summary->value_12m = sqlite3_column_type (stmt, 17) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 17) : -1;
 
       position = GPOINTER_TO_UINT (g_hash_table_lookup (index, &summary->id));
       if (position == 0 || g_ptr_array_index (summaries, position - 1) != NULL)

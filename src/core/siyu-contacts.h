@@ -36,6 +36,7 @@ typedef enum {
   SIYU_CONTACT_SORT_NAME,
   SIYU_CONTACT_SORT_LAST_ORDER,  /* most recent buyer first */
   SIYU_CONTACT_SORT_NET_SPEND,   /* biggest spender first */
+  SIYU_CONTACT_SORT_P_ALIVE,     /* most likely to buy again first; no prediction last */
 } SiyuContactSort;
 
 /* Which contacts the list shows; every member narrows it. */
@@ -73,6 +74,8 @@ typedef struct {
   char     *groups;              /* comma-separated */
   gboolean  marketing_consent;
   gboolean  do_not_contact;
+  double    p_alive;             /* 0–1; NAN: no prediction */
+  gint64    value_12m;           /* minor units; -1: no prediction */
 } SiyuContactSummary;
 
 GQuark      siyu_contacts_error_quark     (void);

@@ -60,13 +60,30 @@
  *                       or SKU (sku); "days": N for the N days ending today,
  *                       so not_bought with days is "not since N days"
  *   event               happened, not_happened: an event kind, "days" as above
+ *   p_alive             = != < <= > >= between: the chance, in percent (0
+ *                       to 100, not 0 to 1), that the contact still buys
+ *                       (BG/NBD); "< 30" is "less than 30 % likely"
+ *   exp_orders_90d      = != < <= > >= between: expected paid orders in
+ *                       the next 90 days (a number, not necessarily whole)
+ *   value_12m           = != < <= > >= between: the expected net of the
+ *                       next 12 months in minor units (whole number)
+ *   next_due            before, after, on (YYYY-MM-DD), between ([first,
+ *                       last] dates, both included), within_days N (due
+ *                       in the N days starting today, today included):
+ *                       the contact is due to restock a product they buy
+ *                       again and again (a row of replenishments, whose due
+ *                       day may be past); any one product is enough
  *
  * "Today" is siyu_shop_get_today (): the shop's pinned last day or the
  * calendar day in its time zone; days(x) counts whole calendar days in that
  * zone, as ANALYTICS.md does.  Stage, scores, tier, pyramid, AIPL, order
  * counts and net spend without "days" come from contact_metrics, that is
  * from the last recompute; contacts it has not seen yet have none of them
- * (orders and net spend count 0).  Erased contacts never match.
+ * (orders and net spend count 0).  Erased contacts never match.  The
+ * predictive fields (p_alive to next_due) come from contact_predictions and
+ * replenishments, also written by the recompute: a contact without a
+ * prediction (the field empty, or no row) never matches them, whatever the
+ * operator.
  *
  * A definition compiles to one SELECT over contacts c LEFT JOIN
  * contact_metrics m, whose WHERE is made of fixed fragments and ?
@@ -131,6 +148,8 @@ typedef enum {
   KIND_COUNT,
   KIND_PRODUCT,
   KIND_EVENT,
+  KIND_PREDICTION,
+  KIND_DUE,
 } FieldKind;
 
 static const char * const stages[] = { "prospect", "new", "growing", "mature", "dormant", "lost", NULL };
@@ -156,6 +175,7 @@ static const char * const consent_ops[] = { "is", NULL };
 static const char * const date_ops[] = { "before", "after", "on", "more_than_days_ago", "within_days", "exists", NULL };
 static const char * const product_ops[] = { "bought", "not_bought", NULL };
 static const char * const event_ops[] = { "happened", "not_happened", NULL };
+static const char * const due_ops[] = { "before", "after", "on", "between", "within_days", NULL };
 
 static const struct {
   const char         *name;
@@ -188,6 +208,10 @@ static const struct {
   { "product", KIND_PRODUCT, NULL, product_ops, NULL, TRUE },
   { "sku", KIND_PRODUCT, NULL, product_ops, NULL, TRUE },
   { "event", KIND_EVENT, NULL, event_ops, event_kinds, TRUE },
+  { "p_alive", KIND_PREDICTION, "p.p_alive * 100.0", number_ops, NULL, FALSE },
+  { "exp_orders_90d", KIND_PREDICTION, "p.exp_orders_90d", number_ops, NULL, FALSE },
+  { "value_12m", KIND_PREDICTION, "p.value_12m", number_ops, NULL, FALSE },
+  { "next_due", KIND_DUE, "r.due", due_ops, NULL, FALSE },
 };
 
 #define PAID "o.status IN ('paid', 'partially_refunded')"
@@ -694,6 +718,75 @@ compile_count (Compiler    *c,
   return compare (c, op, value, path, TRUE, error);
 }
 
+/* A predicted value of the contact, compared; NULL (no prediction) never
+ * matches.  value_12m is in minor units, so whole. */
+static gboolean
+compile_prediction (Compiler    *c,
+                    guint        f,
+                    const char  *op,
+                    JsonNode    *value,
+                    const char  *path,
+                    GError     **error)
+{
+  g_string_append_printf (c->sql, "(SELECT %s FROM contact_predictions p WHERE p.contact_id = c.id)",
+                          fields[f].column);
+
+  return compare (c, op, value, path, g_str_equal (fields[f].name, "value_12m"), error);
+}
+
+/* A replenishment of the contact due in a span of days. */
+static gboolean
+compile_due (Compiler    *c,
+             guint        f,
+             const char  *op,
+             JsonNode    *value,
+             const char  *path,
+             GError     **error)
+{
+  const char *column = fields[f].column;
+  SiyuDay first, last;
+  gint64 days;
+
+  if (g_str_equal (op, "within_days"))
+    {
+      if (!read_days (value, path, "value", 1, &days, error))
+        return FALSE;
+      first = c->today;
+      last = c->today + (SiyuDay) days - 1;
+    }
+  else if (g_str_equal (op, "between"))
+    {
+      JsonArray *pair;
+
+      if (value == NULL || !JSON_NODE_HOLDS_ARRAY (value) ||
+          json_array_get_length ((pair = json_node_get_array (value))) != 2 ||
+          !is_text (json_array_get_element (pair, 0)) || !is_text (json_array_get_element (pair, 1)) ||
+          !siyu_day_parse (json_node_get_string (json_array_get_element (pair, 0)), &first) ||
+          !siyu_day_parse (json_node_get_string (json_array_get_element (pair, 1)), &last))
+        return invalid (error, _("%s.value must be a list of two dates written YYYY-MM-DD, [first, last]."), path);
+    }
+  else
+    {
+      SiyuDay day;
+
+      if (!is_text (value) || !siyu_day_parse (json_node_get_string (value), &day))
+        return invalid (error, _("%s.value must be a date written YYYY-MM-DD."), path);
+      g_string_append_printf (c->sql, "c.id IN (SELECT r.contact_id FROM replenishments r WHERE %s %s ",
+                              column, g_str_equal (op, "before") ? "<" : g_str_equal (op, "after") ? ">" : "=");
+      add_date (c, day);
+      g_string_append_c (c->sql, ')');
+      return TRUE;
+    }
+
+  g_string_append_printf (c->sql, "c.id IN (SELECT r.contact_id FROM replenishments r WHERE %s BETWEEN ", column);
+  add_date (c, first);
+  g_string_append (c->sql, " AND ");
+  add_date (c, last);
+  g_string_append_c (c->sql, ')');
+
+  return TRUE;
+}
+
 static gboolean
 compile_condition (Compiler    *c,
                    JsonObject  *object,
@@ -869,6 +962,12 @@ compile_condition (Compiler    *c,
         window (c, "e.occurred_at", days);
       g_string_append_c (c->sql, ')');
       return TRUE;
+
+    case KIND_PREDICTION:
+      return compile_prediction (c, f, op, value, path, error);
+
+    case KIND_DUE:
+      return compile_due (c, f, op, value, path, error);
 
     default:
       g_assert_not_reached ();

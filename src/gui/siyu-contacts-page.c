@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -26,6 +27,8 @@ typedef enum {
   COLUMN_TIER,
   COLUMN_LAST_ORDER,
   COLUMN_NET_SPEND,
+  COLUMN_P_ALIVE,
+  COLUMN_VALUE_12M,
   COLUMN_TAGS,
   N_COLUMNS
 } Column;
@@ -38,6 +41,8 @@ static const char * const column_titles[N_COLUMNS] = {
   NC_("contacts column", "Tier"),
   NC_("contacts column", "Last Order"),
   NC_("contacts column", "Net Spend"),
+  NC_("contacts column", "Likely to Buy Again"),
+  NC_("contacts column", "12-Month Value"),
   NC_("contacts column", "Tags"),
 };
 
@@ -46,6 +51,7 @@ static const SiyuContactSort sorts[] = {
   SIYU_CONTACT_SORT_NAME,
   SIYU_CONTACT_SORT_LAST_ORDER,
   SIYU_CONTACT_SORT_NET_SPEND,
+  SIYU_CONTACT_SORT_P_ALIVE,
 };
 
 struct _SiyuContactsPage
@@ -153,6 +159,12 @@ cell_text (SiyuContactsPage         *self,
       return summary->orders > 0
              ? siyu_money_format (summary->net_spend, siyu_shop_runner_get_currency (self->runner))
              : g_strdup ("");
+    case COLUMN_P_ALIVE:
+      return !isnan (summary->p_alive) ? siyu_percent_format (summary->p_alive) : g_strdup ("");
+    case COLUMN_VALUE_12M:
+      return summary->value_12m >= 0
+             ? siyu_money_format (summary->value_12m, siyu_shop_runner_get_currency (self->runner))
+             : g_strdup ("");
     case COLUMN_TAGS:
       return g_strdup (summary->tags != NULL ? summary->tags : "");
     case N_COLUMNS:
@@ -197,10 +209,12 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *label = gtk_label_new (NULL);
   Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
+  gboolean number = column == COLUMN_NET_SPEND || column == COLUMN_P_ALIVE || column == COLUMN_VALUE_12M;
 
-  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_NET_SPEND ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (column == COLUMN_NET_SPEND || column == COLUMN_PHONE)
+  gtk_label_set_xalign (GTK_LABEL (label), number ? 1.0 : 0.0);
+  /* A phone number cut short is of no use: the list scrolls sideways instead. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), column == COLUMN_PHONE ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  if (number || column == COLUMN_PHONE)
     gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (list_item, label);
   g_object_set_data (G_OBJECT (list_item), "page", self);
@@ -628,6 +642,7 @@ sort_choices (void)
   gtk_string_list_append (list, C_("sort", "By Name"));
   gtk_string_list_append (list, C_("sort", "Last Order First"));
   gtk_string_list_append (list, C_("sort", "Biggest Spenders First"));
+  gtk_string_list_append (list, C_("sort", "Most Likely to Buy Again"));
 
   return G_LIST_MODEL (list);
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "siyu-accounts-page.h"
 #include "siyu-choices.h"
 #include "siyu-model-page.h"
 #include "siyu-preferences-window-private.h"
@@ -275,6 +276,7 @@ siyu_preferences_window_new (SiyuWindow *window)
 
   self->model_page = siyu_model_page_new (self->runner);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->model_page));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (siyu_accounts_page_new (self->runner)));
 
   /* Until the shop says whether it has orders. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), FALSE);

@@ -11,6 +11,9 @@
 #include "siyu-orders-page.h"
 #include "siyu-overview-page.h"
 #include "siyu-preferences-window.h"
+#include "siyu-segments-page.h"
+#include "siyu-replenish-page.h"
+#include "siyu-sync-dialog.h"
 #include "siyu-window-private.h"
 
 /* The places of a shop, in the order of the sidebar.  Only places that work
@@ -31,6 +34,11 @@ static const struct {
   { "orders", N_("Orders"), "view-list-symbolic", siyu_orders_page_get_type },
   /* Translators: a place in the sidebar of a shop's window. */
   { "groups", N_("Groups"), "user-available-symbolic", siyu_groups_page_get_type },
+  /* Translators: a place in the sidebar of a shop's window. */
+  { "segments", N_("Segments"), "emoji-people-symbolic", siyu_segments_page_get_type },
+  /* Translators: a place in the sidebar of a shop's window: who is due to
+   * buy a product again. */
+  { "replenish", N_("Restock"), "appointment-soon-symbolic", siyu_replenish_page_get_type },
 };
 
 struct _SiyuWindow
@@ -311,6 +319,15 @@ preferences_destroyed_cb (SiyuWindow *self)
   self->preferences = NULL;
 }
 
+/* Syncs every platform account, showing progress in a small dialog. */
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  gtk_window_present (GTK_WINDOW (siyu_sync_dialog_new (GTK_WINDOW (widget), SIYU_WINDOW (widget), NULL)));
+}
+
 /* One Preferences window per shop. */
 static void
 preferences_action (GtkWidget  *widget,
@@ -362,6 +379,7 @@ siyu_window_constructed (GObject *object)
   adw_leaflet_page_set_navigatable (separator, FALSE);
 
   build_places (self);
+  siyu_sync_dialog_sync_on_open (self);
   /* Folded, the window opens on the first place; the sidebar is one step
    * back. */
   adw_leaflet_set_visible_child (self->leaflet, self->content);
@@ -476,6 +494,8 @@ siyu_window_class_init (SiyuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.sync", NULL);
 }
 
 static void

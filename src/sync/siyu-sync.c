@@ -1607,3 +1607,41 @@ siyu_sync_counts_to_json (const SiyuSyncCounts *counts)
 
   return json_builder_get_root (builder);
 }
+
+/**
+ * siyu_sync_get_on_open:
+ *
+ * Returns: whether the shop's window syncs every account once it opens
+ */
+gboolean
+siyu_sync_get_on_open (SiyuShop *shop)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+
+  value = siyu_shop_dup_setting (shop, "sync_on_open");
+  return g_strcmp0 (value, "1") == 0;
+}
+
+gboolean
+siyu_sync_set_on_open (SiyuShop  *shop,
+                       gboolean   on_open,
+                       GError   **error)
+{
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db,
+                          "INSERT INTO settings (key, value) VALUES ('sync_on_open', ?) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, on_open ? "1" : "0", -1, SQLITE_STATIC);
+
+  return siyu_db_step_done (db, stmt, error);
+}

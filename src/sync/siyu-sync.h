@@ -138,6 +138,11 @@ gboolean  siyu_sync_test_connection      (SiyuShop                  *shop,
                                           GError                   **error);
 JsonNode *siyu_sync_counts_to_json       (const SiyuSyncCounts      *counts);
 
+gboolean  siyu_sync_get_on_open          (SiyuShop                  *shop);
+gboolean  siyu_sync_set_on_open          (SiyuShop                  *shop,
+                                          gboolean                   on_open,
+                                          GError                   **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuSyncCredentials, siyu_sync_credentials_free)
 
 G_END_DECLS

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "siyu-sync-dialog.h"
+
+G_BEGIN_DECLS
+
+gboolean    _siyu_sync_dialog_is_busy    (SiyuSyncDialog *self);
+const char *_siyu_sync_dialog_get_result (SiyuSyncDialog *self);
+const char *_siyu_sync_dialog_get_detail (SiyuSyncDialog *self);
+void        _siyu_sync_dialog_stop       (SiyuSyncDialog *self);
+
+G_END_DECLS

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "siyu-application.h"
+#include "siyu-export-dialog-private.h"
+#include "siyu-export.h"
+#include "siyu-ingest.h"
+#include "siyu-recompute.h"
+#include "siyu-segment-editor-private.h"
+#include "siyu-segments-page-private.h"
+#include "siyu-segments.h"
+#include "siyu-test-util.h"
+#include "siyu-window.h"
+
+/* The Segments place: the built-in segments counted live, a segment made
+ * in the editor with its live count, errors and undo, an export through
+ * the export dialog recorded as a touch, and a deletion undone. */
+
+static SiyuApplication *app;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting after 60 s");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+drain (void)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+static void
+destroy_window (gpointer window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+list_ready (gpointer data)
+{
+  return g_str_equal (_siyu_segments_page_get_state (data), "list");
+}
+
+static gboolean
+segment_ready (gpointer data)
+{
+  return g_str_equal (_siyu_segments_page_get_state (data), "segment");
+}
+
+static gboolean
+touch_ready (gpointer data)
+{
+  return g_str_equal (_siyu_segments_page_get_state (data), "touch");
+}
+
+static gboolean
+editor_idle (gpointer data)
+{
+  return !_siyu_segment_editor_is_busy (data);
+}
+
+static gboolean
+export_idle (gpointer data)
+{
+  return !_siyu_export_dialog_is_busy (data);
+}
+
+static gboolean
+editor_gone (gpointer data)
+{
+  return _siyu_segments_page_get_editor (data) == NULL &&
+         g_str_equal (_siyu_segments_page_get_state (data), "list");
+}
+
+static gint64
+add_contact (SiyuIngest *ingest,
+             const char *name,
+             const char *phone,
+             int         consent,
+             gint64      seen)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuContactRecord record = {
+    .name = name, .phone = phone, .seen_at = seen, .consent = consent, .do_not_contact = -1, .member_since = seen,
+  };
+  gint64 id = siyu_ingest_contact (ingest, &record, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+add_order (SiyuIngest *ingest,
+           gint64      channel,
+           const char *ref,
+           gint64      contact,
+           gint64      at,
+           gint64      amount)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuOrderItemRecord item = { "LJ-250", "龙井", 1, amount, amount };
+  SiyuOrderRecord order = {
+    .channel_id = channel, .external_ref = ref, .contact_id = contact, .status = "paid",
+    .created_at = at, .currency = "CNY", .total_amount = amount, .items = &item, .n_items = 1,
+  };
+
+  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
+}
+
+/* Four members as of 2026-03-31: 王芳 bought in January and twice in March
+ * (Growing), 李雷 once in March (New), 张伟 once in January (Dormant), 赵敏
+ * never (Prospect); 张伟 spent the most.  All but 赵敏 agreed to marketing; 李雷 and 赵敏 are
+ * tagged 学生. */
+static SiyuShop *
+small_shop (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuShop *shop = siyu_test_new_shop (dir, "小王的茶叶店");
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  gint64 wang = add_contact (ingest, "王芳", "13800138000", 1, siyu_test_time (shop, "2026-01-02 10:00:00"));
+  gint64 li = add_contact (ingest, "李雷", "13912345678", 1, siyu_test_time (shop, "2026-01-03 10:00:00"));
+  gint64 zhang = add_contact (ingest, "张伟", "13700137000", 1, siyu_test_time (shop, "2026-01-04 10:00:00"));
+  gint64 zhao = add_contact (ingest, "赵敏", "13600136000", -1, siyu_test_time (shop, "2026-01-05 10:00:00"));
+
+  add_order (ingest, channel, "A1", wang, siyu_test_time (shop, "2026-01-10 12:00:00"), 30000);
+  add_order (ingest, channel, "A2", zhang, siyu_test_time (shop, "2026-01-11 12:00:00"), 95000);
+  add_order (ingest, channel, "A3", wang, siyu_test_time (shop, "2026-03-05 12:00:00"), 30000);
+  add_order (ingest, channel, "A4", wang, siyu_test_time (shop, "2026-03-20 12:00:00"), 30000);
+  add_order (ingest, channel, "A5", li, siyu_test_time (shop, "2026-03-25 12:00:00"), 3000);
+  g_assert_true (siyu_ingest_tag (ingest, li, "学生", "manual", siyu_test_time (shop, "2026-01-05 09:00:00"), &error));
+  g_assert_true (siyu_ingest_tag (ingest, zhao, "学生", "manual", siyu_test_time (shop, "2026-01-05 09:00:00"), &error));
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")), &error));
+  g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  return shop;
+}
+
+static SiyuSegmentsPage *
+open_place (SiyuWindow *window)
+{
+  SiyuSegmentsPage *page;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_SEGMENTS_PAGE (siyu_window_show_place (window, "segments"));
+  g_assert_nonnull (page);
+  wait_for (list_ready, page);
+  return page;
+}
+
+static void
+test_builtins (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuSegmentsPage *page = open_place (window);
+  g_autofree char *list = _siyu_segments_page_describe (page);
+  g_autofree char *detail = NULL;
+
+  /* 张伟 is dormant and the top buyer of three; 李雷 first bought on 25 March. */
+  g_assert_cmpstr (list, ==,
+                   "[saved]\n(none)\n"
+                   "[built-in]\n"
+                   "Dormant high spenders: 1 contact · 0 cannot be contacted\n"
+                   "Champions: 0 contacts · 0 cannot be contacted\n"
+                   "About to sleep: 0 contacts · 0 cannot be contacted\n"
+                   "New buyers of the last 30 days: 1 contact · 0 cannot be contacted\n"
+                   "Members close to the next tier: 0 contacts · 0 cannot be contacted\n"
+                   "Group members who never bought: 0 contacts · 0 cannot be contacted\n"
+                   "Can’t lose them: 0 contacts · 0 cannot be contacted\n"
+                   "[touches]\n(none)");
+
+  siyu_segments_page_open (page, 1);
+  wait_for (segment_ready, page);
+  detail = _siyu_segments_page_describe_detail (page);
+  g_assert_cmpstr (detail, ==,
+                   "Dormant high spenders\n"
+                   "Dormant customers whose net spend is in the top 20 % of all buyers: worth waking up.\n"
+                   "1 contact · 0 cannot be contacted\n"
+                   "The members, phone numbers masked.\n"
+                   "张伟: 137****7000 · Dormant");
+
+  destroy_window (window);
+}
+
+static char *
+saved_segments (SiyuShop *shop)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = siyu_segments_list (shop, &error);
+  JsonArray *array;
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  array = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *segment = json_array_get_object_element (array, i);
+      g_autofree char *definition = NULL;
+
+      if (json_object_get_boolean_member (segment, "builtin"))
+        continue;
+      definition = json_to_string (json_object_get_member (segment, "definition"), FALSE);
+      g_string_append_printf (out, "%s%s %s", out->len > 0 ? "\n" : "",
+                              json_object_get_string_member (segment, "name"), definition);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gint64
+saved_id (SiyuShop *shop)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = siyu_segment_lookup (shop, "学生或沉睡", &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+#define STUDENTS_OR_DORMANT \
+  "{\"match\":\"any\",\"conditions\":[{\"field\":\"stage\",\"op\":\"is\",\"value\":\"dormant\"}," \
+  "{\"field\":\"tag\",\"op\":\"has\",\"value\":\"学生\"}]}"
+
+/* Makes “stage is dormant or tag is 学生” in the editor and saves it. */
+static void
+make_segment (SiyuSegmentsPage *page)
+{
+  SiyuSegmentEditor *editor;
+  g_autofree char *definition = NULL;
+  g_autofree char *undone = NULL;
+  guint first, second, third;
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.new-segment", NULL);
+  editor = _siyu_segments_page_get_editor (page);
+  g_assert_nonnull (editor);
+  wait_for (editor_idle, editor);
+  g_assert_false (_siyu_segment_editor_can_save (editor));
+
+  _siyu_segment_editor_set_name (editor, "学生或沉睡");
+  _siyu_segment_editor_set_match (editor, "any");
+  first = _siyu_segment_editor_add_condition (editor);
+  _siyu_segment_editor_set_condition (editor, first, "stage", "is", "dormant");
+  wait_for (editor_idle, editor);
+  g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "1 contact · 0 cannot be contacted");
+
+  second = _siyu_segment_editor_add_condition (editor);
+  _siyu_segment_editor_set_condition (editor, second, "tag", "has", "学生");
+  wait_for (editor_idle, editor);
+  /* 李雷, 张伟 and 赵敏, who did not agree to marketing. */
+  g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "3 contacts · 1 cannot be contacted");
+  definition = _siyu_segment_editor_dup_definition (editor);
+  g_assert_cmpstr (definition, ==, STUDENTS_OR_DORMANT);
+
+  /* A date that does not exist is refused in the core's words. */
+  third = _siyu_segment_editor_add_condition (editor);
+  _siyu_segment_editor_set_condition (editor, third, "last_order", "before", "2026-02-30");
+  wait_for (editor_idle, editor);
+  g_assert_cmpstr (_siyu_segment_editor_get_error (editor), ==,
+                   "conditions[2].value must be a date written YYYY-MM-DD.");
+  g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "");
+  g_assert_false (_siyu_segment_editor_can_save (editor));
+  _siyu_segment_editor_remove (editor, third);
+  wait_for (editor_idle, editor);
+  g_assert_null (_siyu_segment_editor_get_error (editor));
+  g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "3 contacts · 1 cannot be contacted");
+
+  /* Without the tag only 张伟 is left; Ctrl+Z brings the tag back. */
+  _siyu_segment_editor_remove (editor, second);
+  wait_for (editor_idle, editor);
+  g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "1 contact · 0 cannot be contacted");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL);
+  wait_for (editor_idle, editor);
+  g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "3 contacts · 1 cannot be contacted");
+  undone = _siyu_segment_editor_dup_definition (editor);
+  g_assert_cmpstr (undone, ==, STUDENTS_OR_DORMANT);
+
+  g_assert_true (_siyu_segment_editor_can_save (editor));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  wait_for (editor_gone, page);
+}
+
+static void
+test_editor (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuSegmentsPage *page = open_place (window);
+  g_autofree char *saved = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *detail = NULL;
+
+  make_segment (page);
+  saved = saved_segments (shop);
+  g_assert_cmpstr (saved, ==, "学生或沉睡 " STUDENTS_OR_DORMANT);
+  list = _siyu_segments_page_describe (page);
+  g_assert_true (g_str_has_prefix (list, "[saved]\n学生或沉睡: 3 contacts · 1 cannot be contacted\n[built-in]\n"));
+
+  /* Its members, phone numbers masked. */
+  siyu_segments_page_open (page, saved_id (shop));
+  wait_for (segment_ready, page);
+  detail = _siyu_segments_page_describe_detail (page);
+  g_assert_cmpstr (detail, ==,
+                   "学生或沉睡\n3 contacts · 1 cannot be contacted\nThe members, phone numbers masked.\n"
+                   "李雷: 139****5678 · New\n张伟: 137****7000 · Dormant\n赵敏: 136****6000 · Prospect");
+
+  destroy_window (window);
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuSegmentsPage *page = open_place (window);
+  g_autofree char *out_dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (out_dir, "学生.csv", NULL);
+  g_autofree char *bad = g_build_filename (out_dir, "missing", "学生.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *detail = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) touches = NULL;
+  SiyuExportDialog *dialog;
+
+  make_segment (page);
+  siyu_segments_page_open (page, saved_id (shop));
+  wait_for (segment_ready, page);
+
+  /* A folder that does not exist: said clearly, nothing recorded. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.export", NULL);
+  dialog = _siyu_segments_page_get_export (page);
+  g_assert_nonnull (dialog);
+  _siyu_export_dialog_export_to (dialog, bad);
+  wait_for (export_idle, dialog);
+  message = g_strdup_printf ("Cannot write in the folder %s%smissing: No such file or directory", out_dir,
+                             G_DIR_SEPARATOR_S);
+  g_assert_cmpstr (_siyu_export_dialog_get_result (dialog), ==, message);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  drain ();
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.export", NULL);
+  dialog = _siyu_segments_page_get_export (page);
+  _siyu_export_dialog_set_format (dialog, SIYU_EXPORT_CSV);
+  _siyu_export_dialog_export_to (dialog, path);
+  wait_for (export_idle, dialog);
+  g_assert_cmpstr (_siyu_export_dialog_get_result (dialog), ==,
+                   "Exported 2 contacts to 学生.csv\nLeft out 1 without consent or with do-not-contact.");
+  g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (csv, ==,
+                   "\xEF\xBB\xBFID,Name,Phone\r\n"
+                   "2,李雷,+8613912345678\r\n"
+                   "3,张伟,+8613700137000\r\n");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  drain ();
+
+  /* The export is a touch, listed with its page. */
+  touches = siyu_touches_list (shop, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (touches)), ==, 1);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.back", NULL);
+  wait_for (list_ready, page);
+  list = _siyu_segments_page_describe (page);
+  g_assert_true (g_str_has_suffix (list, "\n[touches]\n学生或沉睡: 2 got it, 0 held out"));
+  _siyu_segments_page_open_touch (page, 1);
+  wait_for (touch_ready, page);
+  detail = _siyu_segments_page_describe_detail (page);
+  lines = g_strsplit (detail, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_cmpstr (lines[0], ==, "学生或沉睡");
+  /* The touch was made now, so its window is still to come. */
+  g_assert_true (g_str_has_prefix (lines[1], "Exported "));
+  g_assert_nonnull (strstr (lines[1], " as CSV. Purchases counted from "));
+  g_assert_cmpstr (lines[2], ==, "No one was held out, so there is nothing to compare with.");
+  g_assert_cmpstr (lines[3], ==, "Got it: 2 contacts · 0.0 % bought · ¥0.00 net per contact");
+  g_assert_cmpstr (lines[4], ==, "Held out: 0 contacts · 0.0 % bought · ¥0.00 net per contact");
+
+  g_unlink (path);
+  g_rmdir (out_dir);
+  destroy_window (window);
+}
+
+static void
+test_delete_undo (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuSegmentsPage *page = open_place (window);
+  g_autofree char *before = NULL;
+  g_autofree char *gone = NULL;
+  g_autofree char *back = NULL;
+  g_autofree char *list = NULL;
+
+  make_segment (page);
+  before = saved_segments (shop);
+  siyu_segments_page_open (page, saved_id (shop));
+  wait_for (segment_ready, page);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.delete", NULL);
+  wait_for (list_ready, page);
+  gone = saved_segments (shop);
+  g_assert_cmpstr (gone, ==, "");
+  list = _siyu_segments_page_describe (page);
+  g_assert_true (g_str_has_prefix (list, "[saved]\n(none)\n[built-in]\n"));
+
+  _siyu_segments_page_undo_delete (page);
+  wait_for (list_ready, page);
+  back = saved_segments (shop);
+  g_assert_cmpstr (back, ==, before);
+  g_clear_pointer (&list, g_free);
+  list = _siyu_segments_page_describe (page);
+  g_assert_true (g_str_has_prefix (list, "[saved]\n学生或沉睡: 3 contacts · 1 cannot be contacted\n[built-in]\n"));
+
+  destroy_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = NULL;
+  int status;
+
+  data_home = siyu_test_tmpdir ();
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = siyu_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/siyu/ui/segments/builtins", test_builtins);
+  g_test_add_func ("/siyu/ui/segments/editor", test_editor);
+  g_test_add_func ("/siyu/ui/segments/export", test_export);
+  g_test_add_func ("/siyu/ui/segments/delete-undo", test_delete_undo);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  return status;
+}
