@@ -65,4 +65,6 @@ shoot zh_CN.UTF-8 zh_CN overview-charts-zh.png scroll:22
 shoot en_US.UTF-8 en import-en.png '<Control>i' "type:$(realpath "$out/../../tests/data/import/youzan-orders.csv")" Return
 shoot en_US.UTF-8 en orders-en.png '<Alt>3'
 shoot zh_CN.UTF-8 zh_CN groups-zh.png '<Alt>4'
+shoot en_US.UTF-8 en segments-en.png '<Alt>5'
+shoot zh_CN.UTF-8 zh_CN restock-zh.png '<Alt>6'
 
