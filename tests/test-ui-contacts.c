@@ -12,6 +12,7 @@
 #include "siyu-ingest.h"
 #include "siyu-money.h"
 #include "siyu-recompute.h"
+#include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
 
@@ -19,43 +20,6 @@
  * undoing, and erasing, on a shop made for the test. */
 
 static SiyuApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 60 s");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
-
-static void
-destroy_window (gpointer window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-  g_assert_finalize_object (window);
-}
 
 static gboolean
 list_ready (gpointer data)
@@ -169,7 +133,7 @@ cell (SiyuContactsPage *page,
       guint             row,
       guint             column)
 {
-  wait_for (row_loaded, page);
+  siyu_test_wait_for (row_loaded, page);
   return _siyu_contacts_page_get_cell (page, row, column);
 }
 
@@ -223,7 +187,7 @@ test_list_and_search (void)
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
   g_assert_nonnull (page);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
 
   g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "contacts");
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "3 contacts");
@@ -243,21 +207,21 @@ test_list_and_search (void)
 
   /* By the last digits of a phone, a part of a name, a stage. */
   _siyu_contacts_page_search (page, "8000", FALSE);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "1 contact");
   assert_cell (page, 0, 0, "王芳");
   _siyu_contacts_page_search (page, "雷", FALSE);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   assert_cell (page, 0, 0, "李雷");
   _siyu_contacts_page_search (page, "\" * ( ) NEAR AND", FALSE);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "none-found");
   _siyu_contacts_page_search (page, "", FALSE);
   _siyu_contacts_page_set_stage (page, 1 + 1);   /* All, Prospect, New */
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "2 contacts");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -273,57 +237,57 @@ test_contact_edits (void)
 
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
 
   /* At the counter: the last four digits and Enter. */
   _siyu_contacts_page_search (page, "8000", FALSE);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   _siyu_contacts_page_search (page, "8000", TRUE);
-  wait_for (contact_shown, page);
+  siyu_test_wait_for (contact_shown, page);
   g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "contact");
   contact = _siyu_contacts_page_get_contact_page (page);
   g_assert_cmpstr (_siyu_contact_page_get_title (contact), ==, "王芳");
 
   _siyu_contact_page_add_tag (contact, "老客");
-  wait_for (contact_idle, contact);
+  siyu_test_wait_for (contact_idle, contact);
   assert_query (path, "SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = 1",
                 "老客\n");
   g_assert_true (_siyu_contact_page_undo (contact));
-  wait_for (contact_idle, contact);
+  siyu_test_wait_for (contact_idle, contact);
   assert_query (path, "SELECT count (*) FROM contact_tags WHERE contact_id = 1", "0\n");
   g_assert_false (_siyu_contact_page_undo (contact));
 
   _siyu_contact_page_set_do_not_contact (contact, TRUE);
-  wait_for (contact_idle, contact);
+  siyu_test_wait_for (contact_idle, contact);
   assert_query (path, "SELECT do_not_contact FROM contacts WHERE id = 1", "1\n");
   g_assert_true (_siyu_contact_page_undo (contact));
-  wait_for (contact_idle, contact);
+  siyu_test_wait_for (contact_idle, contact);
   assert_query (path, "SELECT do_not_contact FROM contacts WHERE id = 1", "0\n");
   assert_query (path, "SELECT action FROM audit_log ORDER BY id", "edit\nedit\n");
 
   /* Erasing asks first; cancel keeps everything. */
   _siyu_contact_page_ask_erase (contact);
-  wait_for (dialog_shown, NULL);
+  siyu_test_wait_for (dialog_shown, NULL);
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Erase 王芳?");
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  drain ();
+  siyu_test_drain ();
   assert_query (path, "SELECT name FROM contacts WHERE id = 1", "王芳\n");
 
   _siyu_contact_page_ask_erase (contact);
-  wait_for (dialog_shown, NULL);
+  siyu_test_wait_for (dialog_shown, NULL);
   dialog = find_dialog ();
   adw_message_dialog_response (dialog, "erase");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_for (back_in_list, page);
+  siyu_test_wait_for (back_in_list, page);
   _siyu_contacts_page_search (page, "", FALSE);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "2 contacts");
   assert_query (path, "SELECT coalesce (name, '-') || '|' || (erased_at IS NOT NULL) FROM contacts WHERE id = 1", "-|1\n");
   assert_query (path, "SELECT count (*) FROM orders WHERE external_ref = 'A1'", "1\n");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 /* A second 王芳 is offered as the same person; merging and undoing. */
@@ -347,20 +311,20 @@ test_merge (void)
   window = siyu_window_new (app, shop);
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   _siyu_contacts_page_search (page, "8000", TRUE);
-  wait_for (contact_shown, page);
+  siyu_test_wait_for (contact_shown, page);
   contact = _siyu_contacts_page_get_contact_page (page);
   g_assert_cmpuint (_siyu_contact_page_get_n_duplicates (contact), ==, 1);
 
   _siyu_contact_page_ask_merge (contact, 0);
-  wait_for (dialog_shown, NULL);
+  siyu_test_wait_for (dialog_shown, NULL);
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Merge 王芳 Into This Contact?");
   adw_message_dialog_response (dialog, "merge");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  drain ();
-  wait_for (contact_idle, contact);
+  siyu_test_drain ();
+  siyu_test_wait_for (contact_idle, contact);
   g_assert_cmpuint (_siyu_contact_page_get_n_duplicates (contact), ==, 0);
   assert_query (path, "SELECT count (*) FROM contacts WHERE id = 4", "0\n");
   assert_query (path, "SELECT value FROM contact_identities WHERE contact_id = 1 ORDER BY value",
@@ -368,11 +332,11 @@ test_merge (void)
   assert_query (path, "SELECT action FROM audit_log ORDER BY id DESC LIMIT 1", "merge\n");
 
   g_assert_true (_siyu_contact_page_undo (contact));
-  wait_for (contact_idle, contact);
+  siyu_test_wait_for (contact_idle, contact);
   g_assert_cmpuint (_siyu_contact_page_get_n_duplicates (contact), ==, 1);
   assert_query (path, "SELECT value FROM contact_identities WHERE contact_id = 4", "+8613700001111\n");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -385,11 +349,11 @@ test_empty (void)
 
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "empty");
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "0 contacts");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 /* Reading every row of the small demo shop keeps a bounded number of
@@ -411,7 +375,7 @@ test_flat_memory (void)
   window = siyu_window_new (app, shop);
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   model = siyu_contacts_page_get_model (page);
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpuint (n, ==, 4965);
@@ -422,7 +386,7 @@ test_flat_memory (void)
 
       g_assert_nonnull (item);
       if (i % 700 == 0)
-        drain ();
+        siyu_test_drain ();
     }
   g_assert_cmpuint (siyu_contact_model_get_n_cached_blocks (model), <=, 24);
 
@@ -449,18 +413,18 @@ test_flat_memory (void)
       g_autofree char *shown = g_strdup_printf ("%s %%", percent);
 
       _siyu_contacts_page_search (page, parts[4], FALSE);
-      wait_for (list_ready, page);
+      siyu_test_wait_for (list_ready, page);
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
       assert_cell (page, 0, 7, shown);
       assert_cell (page, 0, 8, value);
     }
     siyu_contacts_page_open (page, g_ascii_strtoll (parts[0], NULL, 10));
-    wait_for (contact_shown, page);
+    siyu_test_wait_for (contact_shown, page);
     contact = _siyu_contacts_page_get_contact_page (page);
     g_assert_cmpstr (_siyu_contact_page_get_prediction (contact), ==, expected);
   }
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 
@@ -473,11 +437,11 @@ open_contact (SiyuWindow       *window,
 
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   _siyu_contacts_page_search (page, digits, FALSE);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   _siyu_contacts_page_search (page, digits, TRUE);
-  wait_for (contact_shown, page);
+  siyu_test_wait_for (contact_shown, page);
   if (list != NULL)
     *list = page;
   return _siyu_contacts_page_get_contact_page (page);
@@ -489,7 +453,7 @@ set_field (SiyuContactPage  *contact,
            const char       *value)
 {
   _siyu_contact_page_set_field (contact, field, value);
-  wait_for (contact_idle, contact);
+  siyu_test_wait_for (contact_idle, contact);
 }
 
 static void
@@ -520,7 +484,7 @@ test_edit_name (void)
   assert_field (contact, SIYU_CONTACT_NAME, "王芳芳");
 
   g_assert_true (_siyu_contact_page_undo (contact));
-  wait_for (contact_idle, contact);
+  siyu_test_wait_for (contact_idle, contact);
   assert_query (path, "SELECT name FROM contacts WHERE id = 1", "王芳\n");
   g_assert_cmpstr (_siyu_contact_page_get_title (contact), ==, "王芳");
   assert_field (contact, SIYU_CONTACT_NAME, "王芳");
@@ -530,7 +494,7 @@ test_edit_name (void)
   set_field (contact, SIYU_CONTACT_BIRTHDAY, "1990-05-04");
   assert_query (path, "SELECT birthday FROM contacts WHERE id = 1", "1990-05-04\n");
   g_assert_true (_siyu_contact_page_undo (contact));
-  wait_for (contact_idle, contact);
+  siyu_test_wait_for (contact_idle, contact);
   assert_query (path, "SELECT count (*) FROM contacts WHERE id = 1 AND birthday IS NULL", "1\n");
   set_field (contact, SIYU_CONTACT_NOTES, "喜欢龙井\n周末来");
   assert_query (path, "SELECT notes FROM contacts WHERE id = 1", "喜欢龙井\n周末来\n");
@@ -541,7 +505,7 @@ test_edit_name (void)
   assert_field (contact, SIYU_CONTACT_MARKETING_CONSENT, "1");
   assert_query (path, "SELECT count (*) FROM audit_log WHERE action = 'edit'", "6\n");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 /* What is not a phone, someone else's phone, an e-mail without @ and a
@@ -582,7 +546,7 @@ test_edit_refused (void)
   assert_query (path, "SELECT count (*) FROM audit_log", "0\n");
   g_assert_false (_siyu_contact_page_undo (contact));
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 /* The stage and RFM rows say why, with the shop's thresholds; the tag
@@ -610,7 +574,7 @@ test_rules (void)
                    "R 1 · F 1 · M 3: bought 11 days ago, 1 order and ¥1,288.00 in 365 days");
   g_assert_cmpuint (_siyu_contact_page_get_n_tag_suggestions (contact), ==, 1);
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 /* One timeline, newest first: a tier change, a refund, an order with two
@@ -661,7 +625,7 @@ test_timeline (void)
   g_assert_cmpstr (_siyu_contact_page_get_stage_rule (contact), ==,
                    "2 paid orders in the last 365 days; mature needs 4");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 int

@@ -9,6 +9,7 @@
 #include "siyu-group-page-private.h"
 #include "siyu-groups-page-private.h"
 #include "siyu-ingest.h"
+#include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
 
@@ -17,43 +18,6 @@
  * and its undoing, and the empty list, on shops made for the test. */
 
 static SiyuApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 60 s");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
-
-static void
-destroy_window (gpointer window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-  g_assert_finalize_object (window);
-}
 
 static gboolean
 list_ready (gpointer data)
@@ -226,7 +190,7 @@ assert_list (SiyuGroupsPage *page,
 {
   g_autofree char *text = NULL;
 
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   text = _siyu_groups_page_describe (page);
   g_assert_cmpstr (text, ==, expected);
 }
@@ -258,7 +222,7 @@ open_groups (SiyuWindow *window)
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_GROUPS_PAGE (siyu_window_show_place (window, "groups"));
   g_assert_nonnull (page);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
 
   return page;
 }
@@ -280,7 +244,7 @@ test_list (void)
                "龙井老客群: WeCom group · 2 members · this month 2 joined, 1 left · 30 days: 1 buyer, ¥135.00");
 
   _siyu_groups_page_open_row (page, 1);
-  wait_for (rows_loaded, page);
+  siyu_test_wait_for (rows_loaded, page);
   group = _siyu_groups_page_get_group_page (page);
   g_assert_cmpstr (_siyu_groups_page_get_state (page), ==, "group");
   g_assert_cmpstr (_siyu_group_page_get_title (group), ==, "龙井老客群");
@@ -294,10 +258,10 @@ test_list (void)
 
   /* Alt+Left goes back. */
   gtk_widget_activate_action (GTK_WIDGET (group), "group.back", NULL);
-  wait_for (back_in_list, page);
+  siyu_test_wait_for (back_in_list, page);
   g_assert_cmpstr (_siyu_groups_page_get_state (page), ==, "groups");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -322,41 +286,41 @@ test_create_rename_archive (void)
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "create"));
   adw_message_dialog_response (dialog, "create");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_for (group_idle, page);
+  siyu_test_wait_for (group_idle, page);
   group = _siyu_groups_page_get_group_page (page);
   g_assert_cmpstr (_siyu_group_page_get_title (group), ==, "周末品鉴会");
   g_assert_cmpstr (_siyu_group_page_get_count_text (group), ==, "0 members now");
   assert_query (path, "SELECT name || '|' || kind FROM community_groups WHERE id = 3", "周末品鉴会|club\n");
 
   _siyu_group_page_rename (group, "周末茶会");
-  wait_for (group_idle, page);
+  siyu_test_wait_for (group_idle, page);
   g_assert_cmpstr (_siyu_group_page_get_title (group), ==, "周末茶会");
   assert_query (path, "SELECT name FROM community_groups WHERE id = 3", "周末茶会\n");
   g_assert_true (_siyu_group_page_undo (group));
-  wait_for (group_idle, page);
+  siyu_test_wait_for (group_idle, page);
   g_assert_cmpstr (_siyu_group_page_get_title (group), ==, "周末品鉴会");
   assert_query (path, "SELECT name FROM community_groups WHERE id = 3", "周末品鉴会\n");
   g_assert_false (_siyu_group_page_undo (group));
 
   /* Another group's name: the error says so and nothing changes. */
   _siyu_group_page_rename (group, "新客福利群");
-  wait_for (group_idle, page);
+  siyu_test_wait_for (group_idle, page);
   g_assert_cmpstr (_siyu_group_page_get_title (group), ==, "周末品鉴会");
   assert_query (path, "SELECT name FROM community_groups WHERE id = 3", "周末品鉴会\n");
 
   _siyu_group_page_toggle_archive (group);
-  wait_for (group_idle, page);
+  siyu_test_wait_for (group_idle, page);
   g_assert_true (_siyu_group_page_is_archived (group));
   assert_query (path, "SELECT archived_at IS NOT NULL FROM community_groups WHERE id = 3", "1\n");
   g_assert_true (_siyu_group_page_undo (group));
-  wait_for (group_idle, page);
+  siyu_test_wait_for (group_idle, page);
   g_assert_false (_siyu_group_page_is_archived (group));
   assert_query (path, "SELECT archived_at IS NULL FROM community_groups WHERE id = 3", "1\n");
 
   _siyu_group_page_toggle_archive (group);
-  wait_for (group_idle, page);
+  siyu_test_wait_for (group_idle, page);
   gtk_widget_activate_action (GTK_WIDGET (group), "group.back", NULL);
-  wait_for (back_in_list, page);
+  siyu_test_wait_for (back_in_list, page);
   assert_list (page,
                "2 groups and 1 archived\n"
                "新客福利群: WeChat group · 0 members · this month 0 joined, 0 left · 30 days: 0 buyers, ¥0.00\n"
@@ -365,7 +329,7 @@ test_create_rename_archive (void)
   assert_query (path, "SELECT action FROM audit_log ORDER BY id",
                 "group-create\ngroup-rename\ngroup-rename\ngroup-archive\ngroup-unarchive\ngroup-archive\n");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -380,7 +344,7 @@ test_members (void)
   AdwMessageDialog *dialog;
 
   _siyu_groups_page_open_row (page, 1);
-  wait_for (rows_loaded, page);
+  siyu_test_wait_for (rows_loaded, page);
   group = _siyu_groups_page_get_group_page (page);
 
   /* 李雷, who left, is known; 131… is nobody's; 12345 is no phone. */
@@ -388,9 +352,9 @@ test_members (void)
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "add"));
   adw_message_dialog_response (dialog, "add");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  drain ();
-  wait_for (rows_loaded, page);
-  wait_for (dialog_shown, NULL);
+  siyu_test_drain ();
+  siyu_test_wait_for (rows_loaded, page);
+  siyu_test_wait_for (dialog_shown, NULL);
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Some Lines Were Not Added");
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
@@ -401,7 +365,7 @@ test_members (void)
                    "• 12345 (line 3): “12345” is not a phone number.");
   g_assert_cmpstr (_siyu_group_page_get_report (group), ==, adw_message_dialog_get_body (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  drain ();
+  siyu_test_drain ();
   assert_query (path, "SELECT count (*) FROM contacts", "3\n");
   assert_query (path, "SELECT count (*) FROM group_members WHERE contact_id = 2 AND left_at IS NULL", "1\n");
   g_assert_cmpstr (_siyu_group_page_get_count_text (group), ==, "3 members now, 1 past stay");
@@ -409,17 +373,17 @@ test_members (void)
   /* 赵敏 becomes an admin. */
   assert_row (group, 1, "赵敏|136****6000|Member|2026-03-31|||Record Leave");
   _siyu_group_page_set_role (group, 1, 1);
-  wait_for (rows_loaded, page);
+  siyu_test_wait_for (rows_loaded, page);
   assert_row (group, 1, "赵敏|136****6000|Admin|2026-03-31|||Record Leave");
   assert_query (path, "SELECT role FROM group_members WHERE contact_id = 3", "admin\n");
 
   /* 李雷 leaves again, and that is taken back. */
   _siyu_group_page_record_leave (group, 2);
-  wait_for (rows_loaded, page);
+  siyu_test_wait_for (rows_loaded, page);
   g_assert_cmpstr (_siyu_group_page_get_count_text (group), ==, "2 members now, 2 past stays");
   assert_query (path, "SELECT count (*) FROM group_members WHERE contact_id = 2 AND left_at IS NULL", "0\n");
   g_assert_true (_siyu_group_page_undo (group));
-  wait_for (rows_loaded, page);
+  siyu_test_wait_for (rows_loaded, page);
   g_assert_cmpstr (_siyu_group_page_get_count_text (group), ==, "3 members now, 1 past stay");
   assert_query (path, "SELECT count (*) FROM group_members WHERE contact_id = 2 AND left_at IS NULL", "1\n");
   assert_query (path, "SELECT action || ' ' || detail FROM audit_log ORDER BY id",
@@ -428,7 +392,7 @@ test_members (void)
                 "group-leave {\"contact_id\":2}\n"
                 "group-cancel-leave {\"contact_id\":2}\n");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -442,7 +406,7 @@ test_empty (void)
   g_assert_cmpstr (_siyu_groups_page_get_state (page), ==, "empty");
   assert_list (page, "0 groups");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 int

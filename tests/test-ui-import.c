@@ -9,6 +9,7 @@
 #include "siyu-application.h"
 #include "siyu-db.h"
 #include "siyu-import-dialog-private.h"
+#include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
 
@@ -17,34 +18,6 @@
  * a file that cannot be read. */
 
 static SiyuApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 60 s");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
 
 static gboolean
 idle (gpointer data)
@@ -56,7 +29,7 @@ static void
 wait_step (SiyuImportDialog *dialog,
            const char       *step)
 {
-  wait_for (idle, dialog);
+  siyu_test_wait_for (idle, dialog);
   if (g_str_equal (_siyu_import_dialog_get_step (dialog), "failed") && !g_str_equal (step, "failed"))
     g_error ("The import failed: %s", _siyu_import_dialog_get_failure (dialog));
   g_assert_cmpstr (_siyu_import_dialog_get_step (dialog), ==, step);
@@ -126,12 +99,12 @@ fixture_close (Fixture *f)
   if (f->dialog != NULL)
     {
       gtk_window_close (GTK_WINDOW (f->dialog));
-      drain ();
+      siyu_test_drain ();
     }
   g_assert_null (f->dialog);
   g_object_ref (f->window);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  drain ();
+  siyu_test_drain ();
   g_assert_finalize_object (f->window);
   g_clear_object (&f->shop);
   g_free (f->dir);
@@ -177,7 +150,7 @@ test_recognised (void)
   assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM contact_metrics", "4\n");
 
   _siyu_import_dialog_next (f.dialog);
-  drain ();
+  siyu_test_drain ();
   g_assert_null (f.dialog);
   fixture_close (&f);
 }
@@ -294,7 +267,7 @@ test_unreadable (void)
   g_assert_false (_siyu_import_dialog_can_go_on (f.dialog));
   g_assert_null (_siyu_import_dialog_get_import (f.dialog));
   _siyu_import_dialog_cancel (f.dialog);
-  drain ();
+  siyu_test_drain ();
   g_assert_null (f.dialog);
 
   fixture_close (&f);

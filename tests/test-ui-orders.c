@@ -9,6 +9,7 @@
 #include "siyu-ingest.h"
 #include "siyu-order-page-private.h"
 #include "siyu-orders-page-private.h"
+#include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
 
@@ -26,43 +27,6 @@ enum {
 };
 
 static SiyuApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 60 s");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
-
-static void
-destroy_window (gpointer window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-  g_assert_finalize_object (window);
-}
 
 static gboolean
 list_ready (gpointer data)
@@ -188,7 +152,7 @@ assert_cell (SiyuOrdersPage *page,
 {
   g_autofree char *text = NULL;
 
-  wait_for (row_loaded, page);
+  siyu_test_wait_for (row_loaded, page);
   text = _siyu_orders_page_get_cell (page, row, column);
   g_assert_cmpstr (text, ==, expected);
 }
@@ -198,8 +162,8 @@ assert_count (SiyuOrdersPage *page,
               const char     *expected)
 {
   /* The dates are read once their fields have settled. */
-  drain ();
-  wait_for (list_ready, page);
+  siyu_test_drain ();
+  siyu_test_wait_for (list_ready, page);
   g_assert_cmpstr (_siyu_orders_page_get_count_text (page), ==, expected);
 }
 
@@ -211,7 +175,7 @@ open_orders (SiyuWindow *window)
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_ORDERS_PAGE (siyu_window_show_place (window, "orders"));
   g_assert_nonnull (page);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
 
   return page;
 }
@@ -260,7 +224,7 @@ test_list_and_filters (void)
   assert_count (page, "5 orders");
 
   /* A channel (All, 微店, 静安门店), a status (All, Paid, …). */
-  wait_for (channels_read, page);
+  siyu_test_wait_for (channels_read, page);
   _siyu_orders_page_set_channel (page, 2);
   assert_count (page, "2 orders");
   _siyu_orders_page_set_status (page, 1);
@@ -292,7 +256,7 @@ test_list_and_filters (void)
   _siyu_orders_page_set_dates (page, "", "");
   assert_count (page, "5 orders");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -315,9 +279,9 @@ test_order_page (void)
   SiyuContactsPage *contacts;
   SiyuOrderPage *order;
 
-  wait_for (row_loaded, page);
+  siyu_test_wait_for (row_loaded, page);
   _siyu_orders_page_activate (page, 2);
-  wait_for (order_shown, page);
+  siyu_test_wait_for (order_shown, page);
   g_assert_cmpstr (_siyu_orders_page_get_state (page), ==, "order");
   order = _siyu_orders_page_get_order_page (page);
   g_assert_cmpstr (_siyu_order_page_get_title (order), ==, "Order A2");
@@ -334,7 +298,7 @@ test_order_page (void)
 
   /* A guest's order: nobody to open, a line without SKU, no refunds. */
   _siyu_orders_page_search (page, "S2", TRUE);
-  wait_for (order_shown, page);
+  siyu_test_wait_for (order_shown, page);
   order = _siyu_orders_page_get_order_page (page);
   g_assert_cmpstr (_siyu_order_page_get_title (order), ==, "Order S2");
   assert_rows (order, "customer", "Guest|Placed without a known customer|\n");
@@ -345,15 +309,15 @@ test_order_page (void)
 
   /* The customer's name opens their contact in the Contacts place. */
   _siyu_orders_page_search (page, "5678", TRUE);
-  wait_for (order_shown, page);
+  siyu_test_wait_for (order_shown, page);
   order = _siyu_orders_page_get_order_page (page);
   g_assert_cmpstr (_siyu_order_page_get_title (order), ==, "Order A2");
   g_assert_true (_siyu_order_page_open_customer (order));
   contacts = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
-  wait_for (contact_shown, contacts);
+  siyu_test_wait_for (contact_shown, contacts);
   g_assert_cmpstr (_siyu_contact_page_get_title (_siyu_contacts_page_get_contact_page (contacts)), ==, "李雷");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -370,7 +334,7 @@ test_empty (void)
   assert_count (page, "0 orders");
   g_assert_cmpstr (_siyu_orders_page_get_state (page), ==, "none-found");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 int

@@ -14,6 +14,7 @@
 #include "siyu-preferences-window-private.h"
 #include "siyu-recompute.h"
 #include "siyu-shop-picture-private.h"
+#include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
 #include "siyu-window-private.h"
@@ -22,34 +23,6 @@
  * each bar opening the contacts behind it, and counting again. */
 
 static SiyuApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 60 s");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
 
 static gboolean
 overview_ready (gpointer data)
@@ -129,15 +102,6 @@ small_shop (const char *dir,
   return shop;
 }
 
-static void
-destroy_window (gpointer window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-  g_assert_finalize_object (window);
-}
-
 static gboolean
 allocated (gpointer data)
 {
@@ -151,8 +115,8 @@ click_item (SiyuChart *chart,
 {
   graphene_rect_t rect;
 
-  wait_for (allocated, chart);
-  drain ();
+  siyu_test_wait_for (allocated, chart);
+  siyu_test_drain ();
   g_assert_true (_siyu_chart_get_item_rect (chart, row, col, &rect));
   g_assert_true (_siyu_chart_click (chart, rect.origin.x + rect.size.width / 2, rect.origin.y + rect.size.height / 2));
 }
@@ -172,7 +136,7 @@ test_charts (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (overview_ready, page);
+  siyu_test_wait_for (overview_ready, page);
   picture = _siyu_overview_page_get_picture (page);
   g_assert_nonnull (picture);
   g_assert_cmpstr (_siyu_overview_page_get_counted_text (page), ==,
@@ -200,23 +164,23 @@ test_charts (void)
   /* The Dormant bar opens the one dormant contact. */
   click_item (_siyu_shop_picture_get_chart (picture, SIYU_PICTURE_STAGES), 4, 0);
   contacts = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
-  wait_for (list_ready, contacts);
+  siyu_test_wait_for (list_ready, contacts);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "1 contact");
   g_assert_cmpstr (_siyu_contacts_page_get_filter_text (contacts), ==, "Lifecycle stage: Dormant");
 
   /* A cell of the January cohort opens its two customers. */
   siyu_window_show_place (window, "overview");
   click_item (_siyu_shop_picture_get_chart (picture, SIYU_PICTURE_COHORTS), 0, 2);
-  wait_for (list_ready, contacts);
+  siyu_test_wait_for (list_ready, contacts);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "2 contacts");
   g_assert_cmpstr (_siyu_contacts_page_get_filter_text (contacts), ==, "First paid order in 2026-01");
 
   gtk_widget_activate_action (GTK_WIDGET (contacts), "page.clear-filter", NULL);
-  wait_for (list_ready, contacts);
+  siyu_test_wait_for (list_ready, contacts);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "4 contacts");
   g_assert_null (_siyu_contacts_page_get_filter_text (contacts));
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 /* A shop whose figures were never counted offers to count them, and
@@ -231,22 +195,22 @@ test_count_now (void)
   g_autofree char *stages = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (overview_ready, page);
+  siyu_test_wait_for (overview_ready, page);
   g_assert_null (_siyu_overview_page_get_picture (page));
   g_assert_true (g_str_has_prefix (_siyu_overview_page_get_counted_text (page),
                                    "Stages, scores, tiers and the other figures of each customer have not been counted yet."));
 
   gtk_widget_activate_action (GTK_WIDGET (page), "page.recount", NULL);
   g_assert_true (_siyu_overview_page_is_counting (page));
-  wait_for (overview_ready, page);
-  drain ();
-  wait_for (overview_ready, page);
+  siyu_test_wait_for (overview_ready, page);
+  siyu_test_drain ();
+  siyu_test_wait_for (overview_ready, page);
   g_assert_nonnull (_siyu_overview_page_get_picture (page));
   stages = siyu_chart_describe (_siyu_shop_picture_get_chart (_siyu_overview_page_get_picture (page),
                                                                SIYU_PICTURE_STAGES));
   g_assert_true (g_str_has_prefix (stages, "Prospect 1 (month before 2); New 1 (0); Growing 1 (0)"));
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static gboolean
@@ -280,28 +244,28 @@ test_quick_filters (void)
   window = siyu_window_new (app, shop);
   gtk_window_present (GTK_WINDOW (window));
   contacts = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
-  wait_for (choices_ready, contacts);
+  siyu_test_wait_for (choices_ready, contacts);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "4 contacts");
 
   /* 王芳 spent ¥900 in the year: Silver. */
   g_assert_true (_siyu_contacts_page_choose (contacts, "tier", "Silver"));
-  wait_for (list_ready, contacts);
+  siyu_test_wait_for (list_ready, contacts);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "1 contact");
   g_assert_true (_siyu_contacts_page_choose (contacts, "tier", NULL));
   g_assert_true (_siyu_contacts_page_choose (contacts, "tag", "学生"));
-  wait_for (list_ready, contacts);
+  siyu_test_wait_for (list_ready, contacts);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "1 contact");
   g_assert_false (_siyu_contacts_page_choose (contacts, "tag", "没有这个标签"));
-  wait_for (list_ready, contacts);
+  siyu_test_wait_for (list_ready, contacts);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "4 contacts");
 
   /* Nobody said yes to marketing. */
   _siyu_contacts_page_set_consent_only (contacts, TRUE);
-  wait_for (list_idle, contacts);
+  siyu_test_wait_for (list_idle, contacts);
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (contacts), ==, "0 contacts");
   g_assert_cmpstr (_siyu_contacts_page_get_state (contacts), ==, "none-found");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static gboolean
@@ -324,11 +288,11 @@ test_preferences_model (void)
   g_autofree char *stages = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (overview_ready, page);
+  siyu_test_wait_for (overview_ready, page);
   preferences = siyu_preferences_window_new (window);
   gtk_window_present (GTK_WINDOW (preferences));
   model = _siyu_preferences_window_get_model_page (preferences);
-  wait_for (model_idle, model);
+  siyu_test_wait_for (model_idle, model);
 
   /* 王芳's orders are 54 and 15 days apart. */
   g_assert_cmpstr (_siyu_model_page_get_suggestion (model), ==,
@@ -341,27 +305,27 @@ test_preferences_model (void)
   gtk_spin_button_set_value (_siyu_model_page_get_spin (model, "dormant"), 90);
   gtk_widget_activate_action (GTK_WIDGET (model), "model.apply", NULL);
   g_assert_true (_siyu_model_page_is_busy (model));
-  wait_for (model_idle, model);
-  wait_for (model_idle, model);
+  siyu_test_wait_for (model_idle, model);
+  siyu_test_wait_for (model_idle, model);
   g_assert_null (_siyu_model_page_get_error (model));
-  drain ();
-  wait_for (overview_ready, page);
+  siyu_test_drain ();
+  siyu_test_wait_for (overview_ready, page);
   stages = siyu_chart_describe (_siyu_shop_picture_get_chart (_siyu_overview_page_get_picture (page),
                                                                SIYU_PICTURE_STAGES));
   g_assert_cmpstr (stages, ==, "Prospect 1 (month before 2); New 2 (2); Growing 1 (0); Mature 0 (0); "
                                "Dormant 0 (0); Lost 0 (0)");
 
   /* Lost before dormant is refused and nothing changes. */
-  wait_for (model_idle, model);
+  siyu_test_wait_for (model_idle, model);
   gtk_spin_button_set_value (_siyu_model_page_get_spin (model, "lost"), 20);
   gtk_widget_activate_action (GTK_WIDGET (model), "model.apply", NULL);
-  wait_for (model_idle, model);
+  siyu_test_wait_for (model_idle, model);
   g_assert_cmpstr (_siyu_model_page_get_error (model), ==,
                    "The days after which a customer is lost must be more than the days after which they are "
                    "dormant (90) and at most 7300, not 20.");
 
   gtk_window_destroy (GTK_WINDOW (preferences));
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 int

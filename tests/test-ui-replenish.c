@@ -7,6 +7,7 @@
 #include "siyu-ingest.h"
 #include "siyu-recompute.h"
 #include "siyu-replenish-page-private.h"
+#include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-time.h"
 #include "siyu-window.h"
@@ -28,43 +29,6 @@ enum {
 };
 
 static SiyuApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 60 s");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
-
-static void
-destroy_window (gpointer window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-  g_assert_finalize_object (window);
-}
 
 static gboolean
 list_ready (gpointer data)
@@ -145,8 +109,8 @@ open_page (SiyuWindow *window)
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_REPLENISH_PAGE (siyu_window_show_place (window, "replenish"));
   g_assert_nonnull (page);
-  drain ();
-  wait_for (list_ready, page);
+  siyu_test_drain ();
+  siyu_test_wait_for (list_ready, page);
 
   return page;
 }
@@ -156,8 +120,8 @@ show_span (SiyuReplenishPage *page,
            SiyuDueSpan        span)
 {
   _siyu_replenish_page_set_span (page, span);
-  drain ();
-  wait_for (list_ready, page);
+  siyu_test_drain ();
+  siyu_test_wait_for (list_ready, page);
 }
 
 static void
@@ -213,7 +177,7 @@ test_list (void)
   assert_cell (page, 18, COLUMN_DUE, "2026-04-19");
   assert_cell (page, 18, COLUMN_CUSTOMER, "买家19");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -229,7 +193,7 @@ test_export (void)
 
   _siyu_replenish_page_export (page, SIYU_EXPORT_CSV, path);
   g_assert_true (_siyu_replenish_page_is_exporting (page));
-  wait_for (exported, page);
+  siyu_test_wait_for (exported, page);
   g_assert_cmpstr (_siyu_replenish_page_get_message (page), ==,
                    "4 buyers saved to due.csv; 2 left out: no consent, or do not contact");
   text = siyu_test_read_file (path, NULL);
@@ -243,13 +207,13 @@ test_export (void)
 
   show_span (page, SIYU_DUE_OVERDUE);
   _siyu_replenish_page_export (page, SIYU_EXPORT_PHONES, phones);
-  wait_for (exported, page);
+  siyu_test_wait_for (exported, page);
   g_assert_cmpstr (_siyu_replenish_page_get_message (page), ==, "1 buyer saved to due.txt");
   text = siyu_test_read_file (phones, NULL);
   g_assert_cmpstr (text, ==, "13900000020\r\n");
   g_assert_cmpint (siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM touches", NULL), ==, 2);
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -274,13 +238,13 @@ test_empty (void)
   g_assert_cmpstr (_siyu_replenish_page_get_count_text (page), ==, "");
   show_span (page, SIYU_DUE_OVERDUE);
   g_assert_cmpstr (_siyu_replenish_page_get_state (page), ==, "list");
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 
   /* No product bought again and again. */
   window = siyu_window_new (app, empty);
   page = open_page (window);
   g_assert_cmpstr (_siyu_replenish_page_get_state (page), ==, "no-products");
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 int

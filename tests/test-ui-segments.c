@@ -14,6 +14,7 @@
 #include "siyu-segment-editor-private.h"
 #include "siyu-segments-page-private.h"
 #include "siyu-segments.h"
+#include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
 
@@ -22,43 +23,6 @@
  * the export dialog recorded as a touch, and a deletion undone. */
 
 static SiyuApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 60 s");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
-
-static void
-destroy_window (gpointer window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-  g_assert_finalize_object (window);
-}
 
 static gboolean
 list_ready (gpointer data)
@@ -171,7 +135,7 @@ open_place (SiyuWindow *window)
   gtk_window_present (GTK_WINDOW (window));
   page = SIYU_SEGMENTS_PAGE (siyu_window_show_place (window, "segments"));
   g_assert_nonnull (page);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   return page;
 }
 
@@ -199,7 +163,7 @@ test_builtins (void)
                    "[touches]\n(none)");
 
   siyu_segments_page_open (page, 1);
-  wait_for (segment_ready, page);
+  siyu_test_wait_for (segment_ready, page);
   detail = _siyu_segments_page_describe_detail (page);
   g_assert_cmpstr (detail, ==,
                    "Dormant high spenders\n"
@@ -208,7 +172,7 @@ test_builtins (void)
                    "The members, phone numbers masked.\n"
                    "张伟: 137****7000 · Dormant");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static char *
@@ -262,19 +226,19 @@ make_segment (SiyuSegmentsPage *page)
   gtk_widget_activate_action (GTK_WIDGET (page), "page.new-segment", NULL);
   editor = _siyu_segments_page_get_editor (page);
   g_assert_nonnull (editor);
-  wait_for (editor_idle, editor);
+  siyu_test_wait_for (editor_idle, editor);
   g_assert_false (_siyu_segment_editor_can_save (editor));
 
   _siyu_segment_editor_set_name (editor, "学生或沉睡");
   _siyu_segment_editor_set_match (editor, "any");
   first = _siyu_segment_editor_add_condition (editor);
   _siyu_segment_editor_set_condition (editor, first, "stage", "is", "dormant");
-  wait_for (editor_idle, editor);
+  siyu_test_wait_for (editor_idle, editor);
   g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "1 contact · 0 cannot be contacted");
 
   second = _siyu_segment_editor_add_condition (editor);
   _siyu_segment_editor_set_condition (editor, second, "tag", "has", "学生");
-  wait_for (editor_idle, editor);
+  siyu_test_wait_for (editor_idle, editor);
   /* 李雷, 张伟 and 赵敏, who did not agree to marketing. */
   g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "3 contacts · 1 cannot be contacted");
   definition = _siyu_segment_editor_dup_definition (editor);
@@ -283,29 +247,29 @@ make_segment (SiyuSegmentsPage *page)
   /* A date that does not exist is refused in the core's words. */
   third = _siyu_segment_editor_add_condition (editor);
   _siyu_segment_editor_set_condition (editor, third, "last_order", "before", "2026-02-30");
-  wait_for (editor_idle, editor);
+  siyu_test_wait_for (editor_idle, editor);
   g_assert_cmpstr (_siyu_segment_editor_get_error (editor), ==,
                    "conditions[2].value must be a date written YYYY-MM-DD.");
   g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "");
   g_assert_false (_siyu_segment_editor_can_save (editor));
   _siyu_segment_editor_remove (editor, third);
-  wait_for (editor_idle, editor);
+  siyu_test_wait_for (editor_idle, editor);
   g_assert_null (_siyu_segment_editor_get_error (editor));
   g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "3 contacts · 1 cannot be contacted");
 
   /* Without the tag only 张伟 is left; Ctrl+Z brings the tag back. */
   _siyu_segment_editor_remove (editor, second);
-  wait_for (editor_idle, editor);
+  siyu_test_wait_for (editor_idle, editor);
   g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "1 contact · 0 cannot be contacted");
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL);
-  wait_for (editor_idle, editor);
+  siyu_test_wait_for (editor_idle, editor);
   g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "3 contacts · 1 cannot be contacted");
   undone = _siyu_segment_editor_dup_definition (editor);
   g_assert_cmpstr (undone, ==, STUDENTS_OR_DORMANT);
 
   g_assert_true (_siyu_segment_editor_can_save (editor));
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
-  wait_for (editor_gone, page);
+  siyu_test_wait_for (editor_gone, page);
 }
 
 static void
@@ -327,13 +291,13 @@ test_editor (void)
 
   /* Its members, phone numbers masked. */
   siyu_segments_page_open (page, saved_id (shop));
-  wait_for (segment_ready, page);
+  siyu_test_wait_for (segment_ready, page);
   detail = _siyu_segments_page_describe_detail (page);
   g_assert_cmpstr (detail, ==,
                    "学生或沉睡\n3 contacts · 1 cannot be contacted\nThe members, phone numbers masked.\n"
                    "李雷: 139****5678 · New\n张伟: 137****7000 · Dormant\n赵敏: 136****6000 · Prospect");
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -357,25 +321,25 @@ test_export (void)
 
   make_segment (page);
   siyu_segments_page_open (page, saved_id (shop));
-  wait_for (segment_ready, page);
+  siyu_test_wait_for (segment_ready, page);
 
   /* A folder that does not exist: said clearly, nothing recorded. */
   gtk_widget_activate_action (GTK_WIDGET (page), "page.export", NULL);
   dialog = _siyu_segments_page_get_export (page);
   g_assert_nonnull (dialog);
   _siyu_export_dialog_export_to (dialog, bad);
-  wait_for (export_idle, dialog);
+  siyu_test_wait_for (export_idle, dialog);
   message = g_strdup_printf ("Cannot write in the folder %s%smissing: No such file or directory", out_dir,
                              G_DIR_SEPARATOR_S);
   g_assert_cmpstr (_siyu_export_dialog_get_result (dialog), ==, message);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  drain ();
+  siyu_test_drain ();
 
   gtk_widget_activate_action (GTK_WIDGET (page), "page.export", NULL);
   dialog = _siyu_segments_page_get_export (page);
   _siyu_export_dialog_set_format (dialog, SIYU_EXPORT_CSV);
   _siyu_export_dialog_export_to (dialog, path);
-  wait_for (export_idle, dialog);
+  siyu_test_wait_for (export_idle, dialog);
   g_assert_cmpstr (_siyu_export_dialog_get_result (dialog), ==,
                    "Exported 2 contacts to 学生.csv\nLeft out 1 without consent or with do-not-contact.");
   g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
@@ -385,18 +349,18 @@ test_export (void)
                    "2,李雷,+8613912345678\r\n"
                    "3,张伟,+8613700137000\r\n");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  drain ();
+  siyu_test_drain ();
 
   /* The export is a touch, listed with its page. */
   touches = siyu_touches_list (shop, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (touches)), ==, 1);
   gtk_widget_activate_action (GTK_WIDGET (page), "page.back", NULL);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   list = _siyu_segments_page_describe (page);
   g_assert_true (g_str_has_suffix (list, "\n[touches]\n学生或沉睡: 2 got it, 0 held out"));
   _siyu_segments_page_open_touch (page, 1);
-  wait_for (touch_ready, page);
+  siyu_test_wait_for (touch_ready, page);
   detail = _siyu_segments_page_describe_detail (page);
   lines = g_strsplit (detail, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
@@ -410,7 +374,7 @@ test_export (void)
 
   g_unlink (path);
   g_rmdir (out_dir);
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 static void
@@ -428,23 +392,23 @@ test_delete_undo (void)
   make_segment (page);
   before = saved_segments (shop);
   siyu_segments_page_open (page, saved_id (shop));
-  wait_for (segment_ready, page);
+  siyu_test_wait_for (segment_ready, page);
   gtk_widget_activate_action (GTK_WIDGET (page), "page.delete", NULL);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   gone = saved_segments (shop);
   g_assert_cmpstr (gone, ==, "");
   list = _siyu_segments_page_describe (page);
   g_assert_true (g_str_has_prefix (list, "[saved]\n(none)\n[built-in]\n"));
 
   _siyu_segments_page_undo_delete (page);
-  wait_for (list_ready, page);
+  siyu_test_wait_for (list_ready, page);
   back = saved_segments (shop);
   g_assert_cmpstr (back, ==, before);
   g_clear_pointer (&list, g_free);
   list = _siyu_segments_page_describe (page);
   g_assert_true (g_str_has_prefix (list, "[saved]\n学生或沉睡: 3 contacts · 1 cannot be contacted\n[built-in]\n"));
 
-  destroy_window (window);
+  siyu_test_destroy_window (window);
 }
 
 int

@@ -11,6 +11,7 @@
 #include "siyu-preferences-window.h"
 #include "siyu-sync.h"
 #include "siyu-sync-dialog-private.h"
+#include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
 
@@ -228,34 +229,6 @@ emulator_n_paused (Emulator *self)
 
 /* Helpers */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 60 s");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
-
 static gboolean
 page_ready (gpointer data)
 {
@@ -324,7 +297,7 @@ fixture_teardown (Fixture       *f,
 {
   g_object_ref (f->window);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  drain ();
+  siyu_test_drain ();
   g_assert_finalize_object (f->window);
   emulator_stop (f->emulator);
   g_free (f->path);
@@ -341,7 +314,7 @@ open_accounts (Fixture                *f,
   gtk_window_present (GTK_WINDOW (*preferences));
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (*preferences), "accounts");
   page = SIYU_ACCOUNTS_PAGE (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (*preferences)));
-  wait_for (page_ready, page);
+  siyu_test_wait_for (page_ready, page);
 
   return page;
 }
@@ -373,8 +346,8 @@ sync_dialog_shown (gpointer data)
 static void
 wait_for_sync (SiyuSyncDialog *dialog)
 {
-  wait_for (sync_done, dialog);
-  drain ();
+  siyu_test_wait_for (sync_done, dialog);
+  siyu_test_drain ();
 }
 
 /* Tests */
@@ -397,7 +370,7 @@ test_list (Fixture       *f,
 
   /* The switch is stored in the shop. */
   gtk_switch_set_active (_siyu_accounts_page_get_on_open (page), TRUE);
-  wait_for (page_ready, page);
+  siyu_test_wait_for (page_ready, page);
   g_assert_cmpint (query_int (f->path, "SELECT value FROM settings WHERE key = 'sync_on_open'"), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (preferences));
@@ -413,12 +386,12 @@ test_connection (Fixture       *f,
                                                f->emulator->url);
 
   _siyu_accounts_page_test (page, "tea");
-  wait_for (page_ready, page);
+  siyu_test_wait_for (page_ready, page);
   g_assert_cmpstr (_siyu_accounts_page_get_verdict (page), ==, expected);
 
   g_setenv (SIYU_SYNC_ENV_TOKEN, "shpat_WRONG", TRUE);
   _siyu_accounts_page_test (page, "tea");
-  wait_for (page_ready, page);
+  siyu_test_wait_for (page_ready, page);
   g_assert_cmpstr (_siyu_accounts_page_get_verdict (page), ==,
                    "Shopify account “tea”, /admin/api/2024-01/orders.json: HTTP 401: [API] Invalid API key or "
                    "access token (unrecognized login or wrong password)");
@@ -502,7 +475,7 @@ test_stop (Fixture       *f,
   emulator_set (f->emulator, &f->emulator->hang_orders, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL));
   dialog = find_sync_dialog ();
-  wait_for (orders_paused, f->emulator);
+  siyu_test_wait_for (orders_paused, f->emulator);
   _siyu_sync_dialog_stop (dialog);
   wait_for_sync (dialog);
   g_assert_cmpstr (_siyu_sync_dialog_get_result (dialog), ==,
@@ -520,7 +493,7 @@ test_on_open (Fixture       *f,
 {
   g_autoptr(SiyuSyncDialog) dialog = NULL;
 
-  wait_for (sync_dialog_shown, NULL);
+  siyu_test_wait_for (sync_dialog_shown, NULL);
   dialog = find_sync_dialog ();
   wait_for_sync (dialog);
   g_assert_cmpstr (_siyu_sync_dialog_get_result (dialog), ==, "Synced 1 account: 3 new orders, 0 updated");
@@ -556,7 +529,7 @@ test_add_validation (Fixture       *f,
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "add"));
 
   adw_message_dialog_response (dialog, "cancel");
-  drain ();
+  siyu_test_drain ();
   g_assert_cmpint (query_int (f->path, "SELECT count (*) FROM sync_accounts"), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (preferences));

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "siyu-test-ui.h"
+
+/* Helpers of the window tests: they drive the main loop themselves. */
+
+/* Runs the main loop until @condition holds, for a minute at most. */
+void
+siyu_test_wait_for (SiyuTestCondition condition,
+                    gpointer          data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting after 60 s");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Lets everything pending run: idles, jobs' results, finalizers. */
+void
+siyu_test_drain (void)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+/* Destroys a window and checks that nothing keeps it alive. */
+void
+siyu_test_destroy_window (gpointer window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  siyu_test_drain ();
+  g_assert_finalize_object (window);
+}
