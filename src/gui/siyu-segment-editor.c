@@ -60,6 +60,7 @@ static const char * const text_ops[] = { "is", "is_not", "contains", "starts_wit
 static const char * const consent_ops[] = { "is", NULL };
 static const char * const date_ops[] = { "before", "after", "on", "more_than_days_ago", "within_days", "exists", NULL };
 static const char * const product_ops[] = { "bought", "not_bought", NULL };
+static const char * const due_ops[] = { "before", "after", "on", "within_days", NULL };
 static const char * const event_ops[] = { "happened", "not_happened", NULL };
 
 /* What the editor offers, in the words of an owner; the core's format is
@@ -100,6 +101,12 @@ static const struct {
   { "product", N_("Product"), VALUE_TEXT, product_ops, NULL, NULL, 0, 0, TRUE },
   { "sku", N_("SKU"), VALUE_TEXT, product_ops, NULL, NULL, 0, 0, TRUE },
   { "event", N_("Event"), VALUE_ENUM, event_ops, events, event_labels, 0, 0, TRUE },
+  /* The predictive models' figures (contacts without a prediction never match). */
+  /* xgettext:no-c-format */
+  { "p_alive", N_("Likely to buy again (%)"), VALUE_NUMBER, number_ops, NULL, NULL, 0, 100, FALSE },
+  { "exp_orders_90d", N_("Expected orders in 90 days"), VALUE_NUMBER, number_ops, NULL, NULL, 0, 1000, FALSE },
+  { "value_12m", N_("12-month value"), VALUE_NUMBER, number_ops, NULL, NULL, 0, 100000000, FALSE },
+  { "next_due", N_("Due to restock"), VALUE_DATE, due_ops, NULL, NULL, 0, 36500, FALSE },
 };
 
 /* Stages, RFM segments, pyramid levels and AIPL stages are named as
@@ -343,7 +350,8 @@ static gboolean
 is_money (int field,
           const char *op)
 {
-  return g_str_equal (fields[field].name, "net_spend") && g_strcmp0 (op, "top_percent") != 0;
+  return (g_str_equal (fields[field].name, "net_spend") && g_strcmp0 (op, "top_percent") != 0) ||
+         g_str_equal (fields[field].name, "value_12m");
 }
 
 static double
