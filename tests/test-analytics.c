@@ -801,6 +801,24 @@ test_cancel (Fixture       *f,
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM analytics_runs", NULL), ==, 0);
 }
 
+/* A tier's name follows the owner's language, falling back to English. */
+static void
+test_tier_display_name (void)
+{
+  g_autofree char *language = g_strdup (g_getenv ("LANGUAGE"));
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  g_assert_cmpstr (siyu_tier_display_name ("Gold", "金卡"), ==, "金卡");
+  g_assert_cmpstr (siyu_tier_display_name ("Gold", NULL), ==, "Gold");
+  g_assert_cmpstr (siyu_tier_display_name ("Gold", ""), ==, "Gold");
+  g_setenv ("LANGUAGE", "en", TRUE);
+  g_assert_cmpstr (siyu_tier_display_name ("Gold", "金卡"), ==, "Gold");
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -815,6 +833,7 @@ main (int    argc,
   ADD ("/siyu/analytics/rfm", test_rfm);
   ADD ("/siyu/analytics/rfm-scores-seven", test_rfm_scores_seven);
   g_test_add_func ("/siyu/analytics/rfm-segment-table", test_rfm_segment_table);
+  g_test_add_func ("/siyu/analytics/tier-display-name", test_tier_display_name);
   ADD ("/siyu/analytics/tiers", test_tiers);
   ADD ("/siyu/analytics/tier-history", test_tier_history);
   ADD ("/siyu/analytics/pyramid", test_pyramid);

@@ -2007,3 +2007,22 @@ siyu_analytics_tier_name (SiyuAnalytics *self,
 
   return NULL;
 }
+
+/**
+ * siyu_tier_display_name:
+ * @name: a tier's name
+ * @name_zh: (nullable): its Chinese name
+ *
+ * Returns: the name to show: the Chinese one when the owner reads Chinese
+ * and the tier has one.
+ */
+const char *
+siyu_tier_display_name (const char *name,
+                        const char *name_zh)
+{
+  const char * const *languages = g_get_language_names ();
+
+  if (name_zh != NULL && *name_zh != '\0' && g_str_has_prefix (languages[0], "zh"))
+    return name_zh;
+  return name;
+}

@@ -120,6 +120,8 @@ void           siyu_analytics_get_purchases  (SiyuAnalytics      *self,
                                               guint              *n);
 const char    *siyu_analytics_tier_name      (SiyuAnalytics      *self,
                                               gint64              tier_id);
+const char    *siyu_tier_display_name        (const char         *name,
+                                              const char         *name_zh);
 
 gboolean       siyu_lifecycle_model_load     (SiyuShop           *shop,
                                               SiyuLifecycleModel *model,

@@ -466,12 +466,10 @@ load_rule (const char *id)
 static const char *
 tier_name (JsonObject *tier)
 {
-  const char * const *languages = g_get_language_names ();
+  const char *zh = json_object_has_member (tier, "name_zh") && !json_object_get_null_member (tier, "name_zh")
+                   ? json_object_get_string_member (tier, "name_zh") : NULL;
 
-  if (json_object_has_member (tier, "name_zh") && !json_object_get_null_member (tier, "name_zh") &&
-      g_str_has_prefix (languages[0], "zh"))
-    return json_object_get_string_member (tier, "name_zh");
-  return json_object_get_string_member (tier, "name");
+  return siyu_tier_display_name (json_object_get_string_member (tier, "name"), zh);
 }
 
 static void

@@ -156,16 +156,13 @@ load_job (GTask        *task,
   metrics = json_object_get_object_member (json_node_get_object (loaded->described), "metrics");
   if (metrics != NULL && !json_object_get_null_member (metrics, "tier_id"))
     {
-      const char * const *languages = g_get_language_names ();
-
       stmt = siyu_db_prepare (siyu_shop_get_db (shop), "SELECT name, name_zh FROM tiers WHERE id = ?", NULL);
       if (stmt != NULL)
         {
           sqlite3_bind_int64 (stmt, 1, json_object_get_int_member (metrics, "tier_id"));
           if (sqlite3_step (stmt) == SQLITE_ROW)
-            loaded->tier = g_strdup ((const char *) sqlite3_column_text (stmt,
-                                     g_str_has_prefix (languages[0], "zh") &&
-                                     sqlite3_column_type (stmt, 1) != SQLITE_NULL ? 1 : 0));
+            loaded->tier = g_strdup (siyu_tier_display_name ((const char *) sqlite3_column_text (stmt, 0),
+                                                             (const char *) sqlite3_column_text (stmt, 1)));
           sqlite3_reset (stmt);
         }
     }
@@ -1119,12 +1116,7 @@ tier_label (JsonObject *change,
             const char *member,
             const char *member_zh)
 {
-  const char * const *languages = g_get_language_names ();
-  const char *zh = member_string (change, member_zh);
-
-  if (zh != NULL && g_str_has_prefix (languages[0], "zh"))
-    return zh;
-  return member_string (change, member);
+  return siyu_tier_display_name (member_string (change, member), member_string (change, member_zh));
 }
 
 static GPtrArray *

@@ -121,13 +121,9 @@ segment_label (const char *segment)
 static const char *
 tier_label (const SiyuContactSummary *summary)
 {
-  const char * const *languages = g_get_language_names ();
-
   if (summary->tier == NULL)
     return "";
-  if (summary->tier_zh != NULL && g_str_has_prefix (languages[0], "zh"))
-    return summary->tier_zh;
-  return summary->tier;
+  return siyu_tier_display_name (summary->tier, summary->tier_zh);
 }
 
 static char *
@@ -400,8 +396,6 @@ read_choices (SiyuDb     *db,
               GPtrArray  *names,
               GError    **error)
 {
-  const char * const *languages = g_get_language_names ();
-  gboolean zh = g_str_has_prefix (languages[0], "zh");
   sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
   int rc;
 
@@ -415,7 +409,7 @@ read_choices (SiyuDb     *db,
 
       if (ids != NULL)
         g_array_append_val (ids, id);
-      g_ptr_array_add (names, g_strdup (zh && name_zh != NULL ? name_zh : name));
+      g_ptr_array_add (names, g_strdup (siyu_tier_display_name (name, name_zh)));
     }
   sqlite3_reset (stmt);
 

@@ -106,11 +106,7 @@ load_job (GTask        *task,
 static const char *
 tier_title (const SiyuTierSetting *tier)
 {
-  const char * const *languages = g_get_language_names ();
-
-  if (tier->name_zh != NULL && g_str_has_prefix (languages[0], "zh"))
-    return tier->name_zh;
-  return tier->name;
+  return siyu_tier_display_name (tier->name, tier->name_zh);
 }
 
 static GtkSpinButton *
