@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-analytics.h"
+#include "siyu-contacts.h"
 #include "siyu-db.h"
 #include "siyu-export.h"
 #include "siyu-money.h"
@@ -409,11 +410,10 @@ preview_job (GTask        *task,
              GCancellable *cancellable)
 {
   Preview *preview = task_data;
-  SiyuDb *db = siyu_shop_get_db (shop);
   GError *error = NULL;
   g_autoptr(JsonNode) definition = json_from_string (preview->definition, &error);
   g_autoptr(GArray) ids = definition != NULL ? siyu_segment_members (shop, definition, &error) : NULL;
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) summaries = NULL;
 
   if (ids == NULL)
     {
@@ -422,34 +422,23 @@ preview_job (GTask        *task,
     }
   preview->total = ids->len;
   preview->lines = g_ptr_array_new_with_free_func (g_free);
-  stmt = siyu_db_prepare (db, "SELECT c.name, c.phone, m.stage FROM contacts c "
-                              "LEFT JOIN contact_metrics m ON m.contact_id = c.id WHERE c.id = ?", &error);
-  if (stmt == NULL)
+  summaries = siyu_contacts_summarize (shop, (const gint64 *) ids->data, MIN (ids->len, MAX_PREVIEW), &error);
+  if (summaries == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  for (guint i = 0; i < ids->len && i < MAX_PREVIEW; i++)
+  for (guint i = 0; i < summaries->len; i++)
     {
-      int rc;
+      const SiyuContactSummary *summary = g_ptr_array_index (summaries, i);
+      g_autofree char *masked = NULL;
 
-      sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
-      rc = siyu_db_step (db, stmt, &error);
-      if (rc == SQLITE_ROW)
-        {
-          const char *phone = (const char *) sqlite3_column_text (stmt, 1);
-          g_autofree char *masked = phone != NULL ? siyu_phone_mask (phone) : NULL;
-
-          g_ptr_array_add (preview->lines, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-          g_ptr_array_add (preview->lines, g_strdup (masked != NULL ? masked : ""));
-          g_ptr_array_add (preview->lines, g_strdup (stage_label ((const char *) sqlite3_column_text (stmt, 2))));
-        }
-      sqlite3_reset (stmt);
-      if (rc < 0)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
+      if (summary == NULL)
+        continue;
+      masked = summary->phone != NULL ? siyu_phone_mask (summary->phone) : NULL;
+      g_ptr_array_add (preview->lines, g_strdup (summary->name));
+      g_ptr_array_add (preview->lines, g_strdup (masked != NULL ? masked : ""));
+      g_ptr_array_add (preview->lines, g_strdup (stage_label (summary->stage)));
     }
   g_task_return_boolean (task, TRUE);
 }
