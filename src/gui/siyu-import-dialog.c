@@ -50,7 +50,8 @@ typedef struct {
   char           *preset;
   char           *encoding;
   GHashTable     *overrides;
-  char           *reject_path;
+  gboolean        keep_rejects;  /* import the valid rows, the others to a file */
+  char           *reject_path;   /* made by the worker; unlinked unless taken */
   Progress       *progress;
   SiyuImport     *import;        /* set by the worker */
   GError         *recompute_error;
@@ -125,6 +126,9 @@ job_free (gpointer data)
   g_free (job->preset);
   g_free (job->encoding);
   g_clear_pointer (&job->overrides, g_hash_table_unref);
+  /* A run that failed or was stopped leaves no file of rejected rows. */
+  if (job->reject_path != NULL)
+    g_unlink (job->reject_path);
   g_free (job->reject_path);
   g_clear_pointer (&job->progress, g_atomic_rc_box_release);
   g_clear_object (&job->import);
@@ -194,8 +198,19 @@ import_job (GTask        *task,
 
   if (job->kind == JOB_CHECK)
     mode = SIYU_IMPORT_DRY_RUN;
-  else if (job->reject_path != NULL)
-    mode = SIYU_IMPORT_VALID_ROWS;
+  else if (job->keep_rejects)
+    {
+      int fd = g_file_open_tmp ("siyu-rejected-XXXXXX.csv", &job->reject_path, &error);
+
+      if (fd < 0)
+        {
+          g_prefix_error (&error, "%s", _("There is no room to keep the rejected rows: "));
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      close (fd);
+      mode = SIYU_IMPORT_VALID_ROWS;
+    }
   else
     mode = SIYU_IMPORT_ALL_OR_NOTHING;
 
@@ -275,7 +290,7 @@ start_job (SiyuImportDialog *self,
   while (g_hash_table_iter_next (&iter, &field, &column))
     g_hash_table_insert (job->overrides, g_strdup (field), g_strdup (column));
   if (kind == JOB_IMPORT && siyu_import_get_counts (self->import)->rows_rejected > 0)
-    job->reject_path = g_strdup (self->reject_path);
+    job->keep_rejects = TRUE;
 
   g_clear_pointer (&self->progress, g_atomic_rc_box_release);
   self->progress = g_atomic_rc_box_new0 (Progress);
@@ -675,6 +690,8 @@ job_done_cb (GObject      *source,
     {
       self->stored = TRUE;
       g_set_object (&self->import, job->import);
+      g_free (self->reject_path);
+      self->reject_path = g_steal_pointer (&job->reject_path);
       g_signal_emit (self, signals[IMPORTED], 0);
     }
 
@@ -1061,7 +1078,6 @@ siyu_import_dialog_new (GtkWindow      *parent,
 {
   SiyuImportDialog *self;
   g_autofree char *base = NULL;
-  int fd;
 
   g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (runner), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
@@ -1071,10 +1087,6 @@ siyu_import_dialog_new (GtkWindow      *parent,
   self->file = g_object_ref (file);
   base = g_file_get_basename (file);
   adw_window_title_set_subtitle (self->window_title, base);
-
-  fd = g_file_open_tmp ("siyu-rejected-XXXXXX.csv", &self->reject_path, NULL);
-  if (fd >= 0)
-    close (fd);
 
   self->kind = SIYU_IMPORT_ORDERS;
   fill_presets (self);
