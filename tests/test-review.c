@@ -268,6 +268,38 @@ test_cli (void)
   g_assert_nonnull (strstr (out, "\"review\" : \"2026-02\""));
 }
 
+/* Months are the shop's (Asia/Shanghai): an order at half past midnight
+ * on 1 March, still 28 February in UTC, belongs to March. */
+static void
+test_day_boundary (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) march = NULL;
+  g_autoptr(JsonNode) february = NULL;
+
+  {
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+    gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+    gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2026-02-10 10:00:00", TRUE);
+
+    add_order (ingest, shop, channel, "B1", wang, "2026-03-01 00:30:00", 12800);
+  }
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
+                                         &error));
+  g_assert_no_error (error);
+
+  march = siyu_review_compute (shop, 2026, 3, NULL, &error);
+  g_assert_no_error (error);
+  assert_member (json_object_get_object_member (json_node_get_object (march), "month"), "buyers", "1");
+  assert_member (json_object_get_object_member (json_node_get_object (march), "month"), "net_sales", "12800");
+  february = siyu_review_compute (shop, 2026, 2, NULL, &error);
+  g_assert_no_error (error);
+  assert_member (json_object_get_object_member (json_node_get_object (february), "month"), "buyers", "0");
+  assert_member (json_object_get_object_member (json_node_get_object (february), "month"), "new_contacts", "1");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -277,6 +309,7 @@ main (int    argc,
   g_test_add_func ("/review/month", test_month);
   g_test_add_func ("/review/refused", test_refused);
   g_test_add_func ("/review/cli", test_cli);
+  g_test_add_func ("/review/day-boundary", test_day_boundary);
 
   return g_test_run ();
 }
