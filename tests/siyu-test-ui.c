@@ -8,15 +8,17 @@
 /* Runs the main loop until @condition holds, for three minutes at most:
  * a generous bound, for sanitizer builds on a busy machine. */
 void
-siyu_test_wait_for (SiyuTestCondition condition,
-                    gpointer          data)
+siyu_test_wait_for_at (SiyuTestCondition condition,
+                       gpointer          data,
+                       const char       *what,
+                       const char       *where)
 {
   gint64 deadline = g_get_monotonic_time () + 180 * G_USEC_PER_SEC;
 
   while (!condition (data))
     {
       if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting after 180 s");
+        g_error ("%s: gave up waiting for %s after 180 s", where, what);
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }

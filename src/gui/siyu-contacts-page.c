@@ -339,6 +339,10 @@ apply_filter (SiyuContactsPage *self)
 static void
 search_changed_cb (SiyuContactsPage *self)
 {
+  /* Enter may already have applied this text and asked for the first
+   * contact found: the entry's late signal must not take that back. */
+  if (g_strcmp0 (self->applied_search, gtk_editable_get_text (GTK_EDITABLE (self->search_entry))) == 0)
+    return;
   self->open_first = FALSE;
   apply_filter (self);
 }
@@ -918,6 +922,8 @@ _siyu_contacts_page_search (SiyuContactsPage *self,
   apply_filter (self);
   if (enter)
     g_signal_emit_by_name (self->search_entry, "activate");
+  /* …and says so after Enter, when a quick hand presses it. */
+  g_signal_emit_by_name (self->search_entry, "search-changed");
 }
 
 void

@@ -830,6 +830,8 @@ _siyu_orders_page_search (SiyuOrdersPage *self,
   apply_filter (self);
   if (enter)
     g_signal_emit_by_name (self->search_entry, "activate");
+  /* …and says so after Enter, when a quick hand presses it. */
+  g_signal_emit_by_name (self->search_entry, "search-changed");
 }
 
 void
