@@ -5,402 +5,17 @@
 
 #include <libsoup/soup.h>
 
+#include "siyu-emulator.h"
 #include "siyu-sync-private.h"
 #include "siyu-test-util.h"
 
-/* A local emulator of the three platforms on 127.0.0.1, in its own thread
- * so that both the blocking engine and a child siyu-cli can talk to it.
- * It speaks the wire formats of shared/PLATFORMS.md from the fixtures in
- * tests/data/sync and injects faults on request. */
+/* The sync engine against the emulators of tests/siyu-emulator.c. */
 
-#define SHOPIFY_TOKEN "shpat_TEST_TOKEN_0123456789"
-#define WOO_KEY "ck_0123456789abcdef0123456789abcdef01234567"
-#define WOO_SECRET "cs_fedcba9876543210fedcba9876543210fedcba98"
-#define YZ_CLIENT "yzclient0123"
-#define YZ_SECRET "yzSECRET_abcdef987654"
-
-typedef struct {
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  char         *url;
-  GMutex        lock;
-  GCond         ready;
-  GPtrArray    *paused;
-  /* Faults, read and changed under the lock. */
-  guint         n_429;
-  guint         n_500;
-  gboolean      always_500;
-  gboolean      malformed;
-  gboolean      hang;
-  gboolean      expire_token;
-  guint         requests;
-  guint         token_serial;
-} Emulator;
-
-static JsonNode *
-fixture (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sync", name, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static void
-reply (SoupServerMessage *msg,
-       guint              status,
-       const char        *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
-static void
-reply_node (SoupServerMessage *msg,
-            JsonNode          *node)
-{
-  g_autofree char *text = json_to_string (node, FALSE);
-  reply (msg, 200, text);
-}
-
-static guint
-query_uint (GHashTable *query,
-            const char *name,
-            guint       fallback)
-{
-  const char *value = query != NULL ? g_hash_table_lookup (query, name) : NULL;
-  return value != NULL ? (guint) g_ascii_strtoull (value, NULL, 10) : fallback;
-}
-
-static JsonArray *
-slice (JsonArray *all,
-       guint      offset,
-       guint      limit)
-{
-  JsonArray *out = json_array_new ();
-
-  for (guint i = offset; i < json_array_get_length (all) && i < offset + limit; i++)
-    json_array_add_element (out, json_node_copy (json_array_get_element (all, i)));
-  return out;
-}
-
-static void
-shopify (Emulator          *self,
-         SoupServerMessage *msg,
-         const char        *path,
-         GHashTable        *query)
-{
-  const char *token = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                    "X-Shopify-Access-Token");
-  gboolean orders = strstr (path, "/orders") != NULL;
-  g_autoptr(JsonNode) data = fixture (orders ? "shopify-orders.json" : "shopify-customers.json");
-  JsonArray *all = json_object_get_array_member (json_node_get_object (data), orders ? "orders" : "customers");
-  guint limit = query_uint (query, "limit", 50);
-  guint offset = query_uint (query, "page_info", 0);
-  g_autoptr(JsonNode) page = json_node_new (JSON_NODE_OBJECT);
-  JsonObject *object = json_object_new ();
-
-  if (g_strcmp0 (token, SHOPIFY_TOKEN) != 0)
-    {
-      reply (msg, 401, "{\"errors\":\"[API] Invalid API key or access token (unrecognized login or wrong password)\"}");
-      return;
-    }
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "X-Shopify-Shop-Api-Call-Limit", "40/40");
-  if (g_str_has_suffix (path, "/count.json"))
-    {
-      g_autofree char *body = g_strdup_printf ("{\"count\":%u}", json_array_get_length (all));
-      json_object_unref (object);
-      reply (msg, 200, body);
-      return;
-    }
-  if (offset + limit < json_array_get_length (all))
-    {
-      g_autofree char *link = g_strdup_printf ("<%s%s?limit=%u&page_info=%u>; rel=\"next\"",
-                                               self->url, path, limit, offset + limit);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Link", link);
-    }
-  json_object_set_array_member (object, orders ? "orders" : "customers", slice (all, offset, limit));
-  json_node_take_object (page, object);
-  reply_node (msg, page);
-}
-
-static void
-woocommerce (Emulator          *self,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query)
-{
-  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  g_autofree char *expected = g_base64_encode ((const guchar *) WOO_KEY ":" WOO_SECRET,
-                                               strlen (WOO_KEY ":" WOO_SECRET));
-  g_autofree char *basic = g_strconcat ("Basic ", expected, NULL);
-  gboolean orders = g_str_has_suffix (path, "/orders");
-  g_autoptr(JsonNode) data = fixture (orders ? "woocommerce-orders.json" : "woocommerce-customers.json");
-  JsonArray *all = json_node_get_array (data);
-  guint per_page = query_uint (query, "per_page", 10);
-  guint page = query_uint (query, "page", 1);
-  guint n = json_array_get_length (all);
-  g_autofree char *total = g_strdup_printf ("%u", n);
-  g_autofree char *pages = g_strdup_printf ("%u", (n + per_page - 1) / per_page);
-  g_autoptr(JsonNode) out = json_node_new (JSON_NODE_ARRAY);
-
-  if (g_strcmp0 (auth, basic) != 0)
-    {
-      reply (msg, 401, "{\"code\":\"woocommerce_rest_authentication_error\",\"message\":\"Consumer key is invalid.\","
-                       "\"data\":{\"status\":401}}");
-      return;
-    }
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "X-WP-Total", total);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "X-WP-TotalPages", pages);
-  json_node_take_array (out, slice (all, (page - 1) * per_page, per_page));
-  reply_node (msg, out);
-}
-
-static void
-youzan (Emulator          *self,
-        SoupServerMessage *msg,
-        const char        *path,
-        GHashTable        *query)
-{
-  SoupMessageBody *request = soup_server_message_get_request_body (msg);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *current = g_strdup_printf ("yz-token-%u", self->token_serial);
-  JsonObject *body;
-  const char *token = query != NULL ? g_hash_table_lookup (query, "access_token") : NULL;
-
-  if (request->data == NULL || !json_parser_load_from_data (parser, request->data, request->length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      reply (msg, 200, "{\"gw_err_resp\":{\"trace_id\":\"yz7-1\",\"err_code\":4007,\"err_msg\":\"bad content\"}}");
-      return;
-    }
-  body = json_node_get_object (json_parser_get_root (parser));
-
-  if (g_str_equal (path, "/auth/token"))
-    {
-      g_autofree char *answer = NULL;
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (body, "client_id", ""), YZ_CLIENT) != 0 ||
-          g_strcmp0 (json_object_get_string_member_with_default (body, "client_secret", ""), YZ_SECRET) != 0)
-        {
-          reply (msg, 200, "{\"success\":false,\"code\":1103,\"data\":null,\"message\":\"Client 不存在\"}");
-          return;
-        }
-      if (json_object_get_boolean_member_with_default (body, "refresh", FALSE))
-        self->token_serial++;
-      answer = g_strdup_printf ("{\"success\":true,\"code\":200,\"message\":\"successful\",\"data\":"
-                                "{\"access_token\":\"yz-token-%u\",\"expires\":4102444800000,\"scope\":\"trade user\","
-                                "\"authority_id\":\"%s\"}}",
-                                self->token_serial, json_object_get_string_member_with_default (body, "grant_id", ""));
-      reply (msg, 200, answer);
-      return;
-    }
-  if (g_strcmp0 (token, current) != 0 || self->expire_token)
-    {
-      self->expire_token = FALSE;
-      self->token_serial++;
-      reply (msg, 200, "{\"gw_err_resp\":{\"trace_id\":\"yz7-2\",\"err_code\":4203,\"err_msg\":\"Token 不存在\"}}");
-      return;
-    }
-
-  if (g_str_has_prefix (path, "/api/youzan.trades.sold.get/4.0.4"))
-    {
-      g_autoptr(JsonNode) all = fixture ("youzan-trades.json");
-      const char *start = json_object_get_string_member_with_default (body, "start_update", "");
-      const char *end = json_object_get_string_member_with_default (body, "end_update", "");
-      guint page = (guint) json_object_get_int_member_with_default (body, "page_no", 1);
-      guint size = (guint) json_object_get_int_member_with_default (body, "page_size", 20);
-      JsonArray *window = json_array_new ();
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) answer = NULL;
-      guint total;
-
-      for (guint i = 0; i < json_array_get_length (json_node_get_array (all)); i++)
-        {
-          JsonObject *element = json_array_get_object_element (json_node_get_array (all), i);
-          JsonObject *info = json_object_get_object_member (json_object_get_object_member (element, "full_order_info"),
-                                                            "order_info");
-          const char *updated = json_object_get_string_member (info, "update_time");
-
-          if (strcmp (updated, start) >= 0 && strcmp (updated, end) <= 0)
-            json_array_add_element (window, json_node_copy (json_array_get_element (json_node_get_array (all), i)));
-        }
-      total = json_array_get_length (window);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "trace_id");
-      json_builder_add_string_value (builder, "yz7-3");
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_int_value (builder, 200);
-      json_builder_set_member_name (builder, "success");
-      json_builder_add_boolean_value (builder, TRUE);
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, "successful");
-      json_builder_set_member_name (builder, "data");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "total_results");
-      json_builder_add_int_value (builder, total);
-      json_builder_set_member_name (builder, "full_order_info_list");
-      {
-        JsonNode *list = json_node_new (JSON_NODE_ARRAY);
-        json_node_take_array (list, slice (window, (page - 1) * size, size));
-        json_builder_add_value (builder, list);
-      }
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-      json_array_unref (window);
-      answer = json_builder_get_root (builder);
-      reply_node (msg, answer);
-      return;
-    }
-  if (g_str_has_prefix (path, "/api/youzan.scrm.customer.list/1.0.0"))
-    {
-      g_autoptr(JsonNode) all = fixture ("youzan-customers.json");
-      gint64 start = json_object_get_int_member_with_default (body, "created_at_start", 0) / 1000;
-      guint page = (guint) json_object_get_int_member_with_default (body, "page_no", 1);
-      g_autoptr(JsonNode) out = json_node_new (JSON_NODE_ARRAY);
-      g_autofree char *list = NULL;
-      g_autofree char *answer = NULL;
-      JsonArray *kept = json_array_new ();
-
-      for (guint i = 0; page == 1 && i < json_array_get_length (json_node_get_array (all)); i++)
-        if (json_object_get_int_member (json_array_get_object_element (json_node_get_array (all), i), "created_at") >= start)
-          json_array_add_element (kept, json_node_copy (json_array_get_element (json_node_get_array (all), i)));
-      json_node_take_array (out, kept);
-      list = json_to_string (out, FALSE);
-      answer = g_strdup_printf ("{\"trace_id\":\"yz7-4\",\"code\":200,\"success\":true,\"message\":\"successful\","
-                                "\"data\":{\"total\":%u,\"page_no\":%u,\"record_list\":%s}}",
-                                json_array_get_length (kept), page, list);
-      reply (msg, 200, answer);
-      return;
-    }
-  reply (msg, 200, "{\"gw_err_resp\":{\"trace_id\":\"yz7-5\",\"err_code\":4005,\"err_msg\":\"unknown api\"}}");
-}
-
-static void
-handle_cb (SoupServer        *server,
-           SoupServerMessage *msg,
-           const char        *path,
-           GHashTable        *query,
-           gpointer           user_data)
-{
-  Emulator *self = user_data;
-
-  g_mutex_lock (&self->lock);
-  self->requests++;
-  if (self->hang)
-    {
-      soup_server_message_pause (msg);
-      g_ptr_array_add (self->paused, g_object_ref (msg));
-    }
-  else if (self->n_429 > 0)
-    {
-      self->n_429--;
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "2.0");
-      reply (msg, 429, "{\"errors\":\"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.\"}");
-    }
-  else if (self->always_500 || self->n_500 > 0)
-    {
-      if (self->n_500 > 0)
-        self->n_500--;
-      reply (msg, 500, "{\"errors\":\"Internal Server Error\"}");
-    }
-  else if (self->malformed)
-    reply (msg, 200, "{\"orders\": [ {\"id\": 1, ");
-  else if (g_str_has_prefix (path, "/admin/api/"))
-    shopify (self, msg, path, query);
-  else if (g_str_has_prefix (path, "/wp-json/wc/v3/"))
-    woocommerce (self, msg, path, query);
-  else
-    youzan (self, msg, path, query);
-  g_mutex_unlock (&self->lock);
-}
-
-static gpointer
-emulator_thread (gpointer data)
-{
-  Emulator *self = data;
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, handle_cb, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (self->server);
-  g_mutex_lock (&self->lock);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_cond_signal (&self->ready);
-  g_mutex_unlock (&self->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (self->loop);
-
-  g_ptr_array_set_size (self->paused, 0);
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-
-  return NULL;
-}
-
-static Emulator *
-emulator_start (void)
-{
-  Emulator *self = g_new0 (Emulator, 1);
-
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->ready);
-  self->paused = g_ptr_array_new_with_free_func (g_object_unref);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  g_mutex_lock (&self->lock);
-  self->thread = g_thread_new ("emulator", emulator_thread, self);
-  while (self->url == NULL)
-    g_cond_wait (&self->ready, &self->lock);
-  g_mutex_unlock (&self->lock);
-
-  return self;
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-emulator_stop (Emulator *self)
-{
-  g_main_context_invoke (self->context, quit_cb, self->loop);
-  g_thread_join (self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
-  g_ptr_array_unref (self->paused);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->ready);
-  g_free (self->url);
-  g_free (self);
-}
-
-static void
-emulator_set (Emulator *self,
-              guint    *field,
-              guint     value)
-{
-  g_mutex_lock (&self->lock);
-  *field = value;
-  g_mutex_unlock (&self->lock);
-}
+#define SHOPIFY_TOKEN SIYU_EMULATOR_SHOPIFY_TOKEN
+#define WOO_KEY SIYU_EMULATOR_WOO_KEY
+#define WOO_SECRET SIYU_EMULATOR_WOO_SECRET
+#define YZ_CLIENT SIYU_EMULATOR_YZ_CLIENT
+#define YZ_SECRET SIYU_EMULATOR_YZ_SECRET
 
 /* Fixtures of the tests */
 
@@ -408,7 +23,7 @@ typedef struct {
   char     *dir;
   char     *path;
   SiyuShop *shop;
-  Emulator *emulator;
+  SiyuEmulator *emulator;
 } Fixture;
 
 static void
@@ -418,14 +33,14 @@ fixture_setup (Fixture      *f,
   f->dir = siyu_test_tmpdir ();
   f->shop = siyu_test_new_shop (f->dir, "shop.siyu");
   f->path = g_strdup (siyu_shop_get_path (f->shop));
-  f->emulator = emulator_start ();
+  f->emulator = siyu_emulator_start (FALSE);
 }
 
 static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  emulator_stop (f->emulator);
+  siyu_emulator_stop (f->emulator);
   g_clear_object (&f->shop);
   g_free (f->path);
   g_free (f->dir);
@@ -627,7 +242,7 @@ test_youzan (Fixture      *f,
   g_assert_cmpstr (rows, ==, "李娜 +8613800138000 1698843600");
 
   /* The token runs out: one new token, and the sync goes on. */
-  emulator_set (f->emulator, (guint *) &f->emulator->expire_token, TRUE);
+  siyu_emulator_set (f->emulator, &f->emulator->expire_token, TRUE);
   before = checksum (f);
   g_assert_true (siyu_sync_run (f->shop, "yz", credentials, &options, TRUE, NULL, NULL, NULL, &counts, &error));
   g_assert_no_error (error);
@@ -646,8 +261,8 @@ test_rate_limit (Fixture      *f,
 
   add_account (f, "woocommerce", "wp", "https://tea.example.com");
   options.max_attempts = 4;
-  emulator_set (f->emulator, &f->emulator->n_429, 2);
-  emulator_set (f->emulator, &f->emulator->n_500, 1);
+  siyu_emulator_set (f->emulator, &f->emulator->n_429, 2);
+  siyu_emulator_set (f->emulator, &f->emulator->n_500, 1);
   g_assert_true (siyu_sync_run (f->shop, "wp", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (counts.rate_limit_waits, ==, 2);
@@ -665,7 +280,7 @@ test_server_error (Fixture      *f,
   SiyuSyncCounts counts;
 
   add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
-  emulator_set (f->emulator, (guint *) &f->emulator->always_500, TRUE);
+  siyu_emulator_set (f->emulator, &f->emulator->always_500, TRUE);
   g_assert_false (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
   g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_HTTP);
   g_assert_cmpstr (error->message, ==, "Shopify account “tea”, /admin/api/2024-01/customers/count.json: "
@@ -688,7 +303,7 @@ test_malformed (Fixture      *f,
   SiyuSyncCounts counts;
 
   add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
-  emulator_set (f->emulator, (guint *) &f->emulator->malformed, TRUE);
+  siyu_emulator_set (f->emulator, &f->emulator->malformed, TRUE);
   g_assert_false (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
   g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED);
   g_assert_nonnull (strstr (error->message, "not JSON"));
@@ -707,7 +322,7 @@ test_hang (Fixture      *f,
 
   add_account (f, "woocommerce", "wp", "https://tea.example.com");
   options.timeout_seconds = 1;
-  emulator_set (f->emulator, (guint *) &f->emulator->hang, TRUE);
+  siyu_emulator_set (f->emulator, &f->emulator->hang, TRUE);
   g_assert_false (siyu_sync_run (f->shop, "wp", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
   g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_TIMEOUT);
   g_assert_cmpstr (error->message, ==, "WooCommerce account “wp”, /wp-json/wc/v3/customers: no answer within 1 seconds.");
@@ -800,6 +415,16 @@ test_credentials_kept_out (Fixture      *f,
   g_clear_error (&error);
   g_setenv (SIYU_SYNC_ENV_ALLOW_HTTP_LOCALHOST, "1", TRUE);
   g_assert_false (siyu_sync_url_is_allowed ("http://shop.example.com", NULL));
+
+  /* The tests' base URL cannot send credentials to another host. */
+  g_setenv (SIYU_SYNC_ENV_BASE_URL, "https://elsewhere.invalid", TRUE);
+  options.base_url = NULL;
+  options.max_attempts = 1;
+  g_assert_false (siyu_sync_run (f->shop, "wp", right, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_nonnull (strstr (error->message, "tea.example.com"));
+  g_assert_null (strstr (error->message, "elsewhere"));
+  g_clear_error (&error);
+  g_unsetenv (SIYU_SYNC_ENV_BASE_URL);
   g_assert_true (siyu_sync_url_is_allowed ("https://shop.example.com", NULL));
 
   g_clear_object (&f->shop);
@@ -809,6 +434,244 @@ test_credentials_kept_out (Fixture      *f,
   g_assert_false (contains (bytes, length, "wrong-secret"));
   g_assert_false (contains (bytes, length, YZ_CLIENT));
   g_assert_false (contains (bytes, length, "yz-token"));
+}
+
+/* Gateways in front of a shop answer 502 and 503, in HTML. */
+static void
+test_gateway (Fixture      *f,
+              gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (NULL, WOO_KEY, WOO_SECRET);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "woocommerce", "wp", "https://tea.example.com");
+  options.max_attempts = 4;
+  siyu_emulator_set (f->emulator, &f->emulator->fail_status, 502);
+  siyu_emulator_set (f->emulator, &f->emulator->n_500, 2);
+  g_assert_true (siyu_sync_run (f->shop, "wp", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.retries, ==, 2);
+  g_assert_cmpuint (counts.orders.created, ==, 3);
+
+  siyu_emulator_set (f->emulator, &f->emulator->fail_status, 503);
+  siyu_emulator_set (f->emulator, &f->emulator->always_500, TRUE);
+  g_assert_false (siyu_sync_run (f->shop, "wp", credentials, &options, TRUE, NULL, NULL, NULL, &counts, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_HTTP);
+  g_assert_cmpstr (error->message, ==, "WooCommerce account “wp”, /wp-json/wc/v3/customers: HTTP 503 after 4 tries.");
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 3);
+}
+
+/* A cache hands out the first page again in place of the second: the
+ * walk stops before its cursor moves, and the next sync reads the rest. */
+static void
+test_duplicate_page (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *whole = NULL;
+  g_autofree char *after = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  whole = checksum (f);
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (f->shop), "DELETE FROM order_items; DELETE FROM refunds; "
+                               "DELETE FROM orders; DELETE FROM sync_cursors WHERE resource = 'orders'", &error));
+  g_assert_no_error (error);
+
+  siyu_emulator_set (f->emulator, &f->emulator->duplicate_page, TRUE);
+  g_assert_false (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED);
+  g_assert_cmpstr (error->message, ==, "Shopify account “tea”: orders record 5012345678901: the platform sent it twice "
+                                       "in one walk: a page was repeated, and another may have been left out. The pages "
+                                       "before were stored; the next sync reads the rest again.");
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 2);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_cursors WHERE resource = 'orders'"), ==, 0);
+
+  g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.orders.created, ==, 1);
+  after = checksum (f);
+  g_assert_cmpstr (after, ==, whole);
+}
+
+/* An order is refunded while the walk is on its second page: it moves to
+ * the end of the list by modification time, and no order is skipped. */
+static void
+test_changed_between_pages (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (NULL, WOO_KEY, WOO_SECRET);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rows = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "woocommerce", "wp", "https://tea.example.com");
+  siyu_emulator_set (f->emulator, &f->emulator->change_between, TRUE);
+  g_assert_true (siyu_sync_run (f->shop, "wp", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.orders.created, ==, 3);
+  rows = query_text (f, "SELECT group_concat (external_ref || ' ' || status || ' ' || refunded_amount, '; ') "
+                        "FROM (SELECT * FROM orders ORDER BY external_ref)");
+  g_assert_cmpstr (rows, ==, "1187 refunded 37800; 1188 paid 0; 1189 unpaid 0");
+  /* 2024-03-12T23:59:00Z, the refund's time. */
+  g_assert_cmpint (query_int (f, "SELECT CAST (cursor AS INTEGER) FROM sync_cursors WHERE resource = 'orders'"),
+                   ==, 1710287940);
+}
+
+/* A record of the wrong shape: the page it is on is not stored. */
+static void
+test_wrong_shape (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  siyu_emulator_set (f->emulator, &f->emulator->wrong_shape, TRUE);
+  g_assert_false (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED);
+  g_assert_cmpstr (error->message, ==, "Shopify account “tea”: orders record 5012345678902: "
+                                       "“total_price” is not an amount of money.");
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_cursors WHERE resource = 'orders'"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts"), ==, 2);
+}
+
+/* Orders in dollars in a shop that counts in yuan: kept with their
+ * currency, counted, and left out of the figures. */
+static void
+test_foreign_currency (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (NULL, WOO_KEY, WOO_SECRET);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "woocommerce", "wp", "https://tea.example.com");
+  siyu_emulator_set (f->emulator, &f->emulator->foreign, TRUE);
+  g_assert_true (siyu_sync_run (f->shop, "wp", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.orders.created, ==, 3);
+  g_assert_cmpuint (counts.foreign_currency, ==, 3);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders WHERE currency = 'USD'"), ==, 3);
+  json = siyu_sync_counts_to_json (&counts);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json), "foreign_currency"), ==, 3);
+}
+
+/* A server whose certificate no authority signed is refused before any
+ * credential is sent. */
+static void
+test_self_signed (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
+  SiyuEmulator *tls = siyu_emulator_start (TRUE);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  options.base_url = tls->url;
+  g_assert_true (g_str_has_prefix (tls->url, "https://"));
+  g_assert_false (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INSECURE);
+  g_assert_nonnull (strstr (error->message, "the server’s certificate could not be verified"));
+  g_assert_cmpuint (siyu_emulator_get (tls, &tls->requests), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts"), ==, 0);
+  siyu_emulator_stop (tls);
+}
+
+/* The checksum without the times rows were written at. */
+static char *
+content_checksum (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (f->shop), "UPDATE contacts SET updated_at = 0; "
+                               "UPDATE orders SET updated_at = 0", &error));
+  g_assert_no_error (error);
+  return checksum (f);
+}
+
+static gboolean
+wait_paused (SiyuEmulator *emulator)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (siyu_emulator_n_paused (emulator) == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_usleep (10000);
+    }
+  return TRUE;
+}
+
+/* siyu-cli killed in the middle of a sync, at every call in turn: the
+ * shop file stays whole, and the next sync ends where an uninterrupted
+ * one does. */
+static void
+test_killed (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *whole = NULL;
+  g_autofree char *creds = g_build_filename (f->dir, "creds.txt", NULL);
+  SiyuSyncCounts counts;
+
+  g_assert_true (g_file_set_contents (creds, "token=" SHOPIFY_TOKEN "\n", -1, NULL));
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  whole = content_checksum (f);
+
+  /* After the customers' count, their page, and the orders' count (the
+   * CLI reads the orders in one page). */
+  for (guint calls = 1; calls <= 3; calls++)
+    {
+      g_autofree char *again = NULL;
+      g_autofree char *check = NULL;
+      const char *argv[] = { g_getenv ("SIYU_CLI"), "sync", "--db", f->path, "--account", "tea", "--base-url",
+                             f->emulator->url, "--credentials-file", creds, NULL };
+      g_autoptr(GSubprocess) child = NULL;
+
+      g_assert_true (siyu_db_exec (siyu_shop_get_db (f->shop), "DELETE FROM order_items; DELETE FROM refunds; "
+                                   "DELETE FROM orders; DELETE FROM contact_identities; DELETE FROM contacts; "
+                                   "DELETE FROM sync_cursors", &error));
+      g_assert_no_error (error);
+      g_clear_object (&f->shop);
+
+      siyu_emulator_set (f->emulator, &f->emulator->requests, 0);
+      siyu_emulator_set (f->emulator, &f->emulator->hang_after, calls);
+      child = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+      g_assert_no_error (error);
+      g_assert_true (wait_paused (f->emulator));
+      g_subprocess_force_exit (child);
+      g_assert_true (g_subprocess_wait (child, NULL, &error));
+      siyu_emulator_set (f->emulator, &f->emulator->hang_after, 0);
+
+      f->shop = siyu_shop_open (f->path, &error);
+      g_assert_no_error (error);
+      check = query_text (f, "PRAGMA integrity_check");
+      g_assert_cmpstr (check, ==, "ok");
+      g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+      g_assert_no_error (error);
+      again = content_checksum (f);
+      g_assert_cmpstr (again, ==, whole);
+    }
 }
 
 static void
@@ -902,6 +765,13 @@ main (int    argc,
   ADD ("resume", test_resume);
   ADD ("credentials-kept-out", test_credentials_kept_out);
   ADD ("cli", test_cli);
+  ADD ("gateway", test_gateway);
+  ADD ("duplicate-page", test_duplicate_page);
+  ADD ("changed-between-pages", test_changed_between_pages);
+  ADD ("wrong-shape", test_wrong_shape);
+  ADD ("foreign-currency", test_foreign_currency);
+  ADD ("self-signed", test_self_signed);
+  ADD ("killed", test_killed);
 #undef ADD
 
   return g_test_run ();

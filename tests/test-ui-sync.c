@@ -8,6 +8,7 @@
 
 #include "siyu-accounts-page-private.h"
 #include "siyu-application.h"
+#include "siyu-emulator.h"
 #include "siyu-preferences-window.h"
 #include "siyu-sync.h"
 #include "siyu-sync-dialog-private.h"
@@ -15,216 +16,18 @@
 #include "siyu-test-util.h"
 #include "siyu-window.h"
 
-/* The Accounts page of Preferences and Sync Now, against a Shopify
- * emulator on 127.0.0.1.  The tests have no keyring: the credentials come
+/* The Accounts page of Preferences and Sync Now, against the emulators
+ * of tests/siyu-emulator.c on 127.0.0.1.  The tests have no keyring: the credentials come
  * from SIYU_SYNC_TOKEN, as they may for siyu-cli. */
 
-#define SHOPIFY_TOKEN "shpat_TEST_TOKEN_0123456789"
+#define SHOPIFY_TOKEN SIYU_EMULATOR_SHOPIFY_TOKEN
 
 static SiyuApplication *app;
 
-/* A minimal Shopify in its own thread, from the fixtures of test-sync. */
-
-typedef struct {
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  char         *url;
-  GMutex        lock;
-  GCond         ready;
-  GPtrArray    *paused;
-  gboolean      always_500;
-  gboolean      hang_orders;
-} Emulator;
-
-static JsonNode *
-fixture (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sync", name, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static void
-reply (SoupServerMessage *msg,
-       guint              status,
-       const char        *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
 static guint
-query_uint (GHashTable *query,
-            const char *name,
-            guint       fallback)
+emulator_n_paused (SiyuEmulator *emulator)
 {
-  const char *value = query != NULL ? g_hash_table_lookup (query, name) : NULL;
-  return value != NULL ? (guint) g_ascii_strtoull (value, NULL, 10) : fallback;
-}
-
-static void
-shopify (Emulator          *self,
-         SoupServerMessage *msg,
-         const char        *path,
-         GHashTable        *query)
-{
-  const char *token = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                    "X-Shopify-Access-Token");
-  gboolean orders = strstr (path, "/orders") != NULL;
-  g_autoptr(JsonNode) data = fixture (orders ? "shopify-orders.json" : "shopify-customers.json");
-  JsonArray *all = json_object_get_array_member (json_node_get_object (data), orders ? "orders" : "customers");
-  guint limit = query_uint (query, "limit", 50);
-  guint offset = query_uint (query, "page_info", 0);
-  g_autoptr(JsonNode) page = json_node_new (JSON_NODE_OBJECT);
-  JsonObject *object = json_object_new ();
-  JsonArray *items = json_array_new ();
-  g_autofree char *text = NULL;
-
-  json_node_take_object (page, object);
-  json_object_set_array_member (object, orders ? "orders" : "customers", items);
-  if (g_strcmp0 (token, SHOPIFY_TOKEN) != 0)
-    {
-      reply (msg, 401, "{\"errors\":\"[API] Invalid API key or access token (unrecognized login or wrong password)\"}");
-      return;
-    }
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "X-Shopify-Shop-Api-Call-Limit", "1/40");
-  if (g_str_has_suffix (path, "/count.json"))
-    {
-      g_autofree char *body = g_strdup_printf ("{\"count\":%u}", json_array_get_length (all));
-      reply (msg, 200, body);
-      return;
-    }
-  if (offset + limit < json_array_get_length (all))
-    {
-      g_autofree char *link = g_strdup_printf ("<%s%s?limit=%u&page_info=%u>; rel=\"next\"",
-                                               self->url, path, limit, offset + limit);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Link", link);
-    }
-  for (guint i = offset; i < json_array_get_length (all) && i < offset + limit; i++)
-    json_array_add_element (items, json_node_copy (json_array_get_element (all, i)));
-  text = json_to_string (page, FALSE);
-  reply (msg, 200, text);
-}
-
-static void
-handle_cb (SoupServer        *server,
-           SoupServerMessage *msg,
-           const char        *path,
-           GHashTable        *query,
-           gpointer           user_data)
-{
-  Emulator *self = user_data;
-
-  g_mutex_lock (&self->lock);
-  if (self->hang_orders && strstr (path, "/orders") != NULL)
-    {
-      soup_server_message_pause (msg);
-      g_ptr_array_add (self->paused, g_object_ref (msg));
-    }
-  else if (self->always_500)
-    reply (msg, 500, "{\"errors\":\"Internal Server Error\"}");
-  else
-    shopify (self, msg, path, query);
-  g_mutex_unlock (&self->lock);
-}
-
-static gpointer
-emulator_thread (gpointer data)
-{
-  Emulator *self = data;
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, handle_cb, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (self->server);
-  g_mutex_lock (&self->lock);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_cond_signal (&self->ready);
-  g_mutex_unlock (&self->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (self->loop);
-
-  g_ptr_array_set_size (self->paused, 0);
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-
-  return NULL;
-}
-
-static Emulator *
-emulator_start (void)
-{
-  Emulator *self = g_new0 (Emulator, 1);
-
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->ready);
-  self->paused = g_ptr_array_new_with_free_func (g_object_unref);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  g_mutex_lock (&self->lock);
-  self->thread = g_thread_new ("emulator", emulator_thread, self);
-  while (self->url == NULL)
-    g_cond_wait (&self->ready, &self->lock);
-  g_mutex_unlock (&self->lock);
-
-  return self;
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-emulator_stop (Emulator *self)
-{
-  g_main_context_invoke (self->context, quit_cb, self->loop);
-  g_thread_join (self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
-  g_ptr_array_unref (self->paused);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->ready);
-  g_free (self->url);
-  g_free (self);
-}
-
-static void
-emulator_set (Emulator *self,
-              gboolean *field,
-              gboolean  value)
-{
-  g_mutex_lock (&self->lock);
-  *field = value;
-  g_mutex_unlock (&self->lock);
-}
-
-static guint
-emulator_n_paused (Emulator *self)
-{
-  guint n;
-
-  g_mutex_lock (&self->lock);
-  n = self->paused->len;
-  g_mutex_unlock (&self->lock);
-  return n;
+  return siyu_emulator_n_paused (emulator);
 }
 
 /* Helpers */
@@ -262,7 +65,7 @@ query_int (const char *path,
 }
 
 typedef struct {
-  Emulator   *emulator;
+  SiyuEmulator *emulator;
   char       *dir;
   char       *path;
   SiyuWindow *window;
@@ -275,7 +78,8 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(SiyuShop) shop = NULL;
 
-  f->emulator = emulator_start ();
+  f->emulator = siyu_emulator_start (FALSE);
+  siyu_emulator_set (f->emulator, &f->emulator->calls_used, 1);
   f->dir = siyu_test_tmpdir ();
   shop = siyu_test_new_shop (f->dir, "小王的茶叶店");
   f->path = g_strdup (siyu_shop_get_path (shop));
@@ -299,7 +103,7 @@ fixture_teardown (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   siyu_test_drain ();
   g_assert_finalize_object (f->window);
-  emulator_stop (f->emulator);
+  siyu_emulator_stop (f->emulator);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -440,7 +244,7 @@ test_server_error (Fixture       *f,
 {
   g_autoptr(SiyuSyncDialog) dialog = NULL;
 
-  emulator_set (f->emulator, &f->emulator->always_500, TRUE);
+  siyu_emulator_set (f->emulator, &f->emulator->always_500, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL));
   dialog = find_sync_dialog ();
   wait_for_sync (dialog);
@@ -472,7 +276,8 @@ test_stop (Fixture       *f,
 {
   g_autoptr(SiyuSyncDialog) dialog = NULL;
 
-  emulator_set (f->emulator, &f->emulator->hang_orders, TRUE);
+  /* The orders' first call, after the customers' count and page. */
+  siyu_emulator_set (f->emulator, &f->emulator->hang_after, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL));
   dialog = find_sync_dialog ();
   siyu_test_wait_for (orders_paused, f->emulator);
@@ -535,6 +340,69 @@ test_add_validation (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
+/* Sync Now with a WooCommerce account, then a Youzan one. */
+static void
+test_other_platforms (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const struct {
+    const char *platform, *name, *url, *key, *secret, *result;
+    gint64      orders;
+  } accounts[] = {
+    { "woocommerce", "wp", "https://tea.example.com", SIYU_EMULATOR_WOO_KEY, SIYU_EMULATOR_WOO_SECRET,
+      "Synced 1 account: 3 new orders, 0 updated", 3 },
+    { "youzan", "有赞", "44556677", SIYU_EMULATOR_YZ_CLIENT, SIYU_EMULATOR_YZ_SECRET,
+      "Synced 1 account: 2 new orders, 0 updated", 5 },
+  };
+
+  /* Their shops' addresses are real; the calls go to the emulator. */
+  g_setenv (SIYU_SYNC_ENV_BASE_URL, f->emulator->url, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
+    {
+      g_autoptr(SiyuSyncDialog) dialog = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SiyuShop) shop = siyu_shop_open (f->path, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (siyu_sync_account_remove (shop, i == 0 ? "tea" : accounts[i - 1].name, &error));
+      g_assert_cmpint (siyu_sync_account_add (shop, accounts[i].platform, accounts[i].name, accounts[i].url, &error),
+                       >, 0);
+      g_assert_no_error (error);
+      g_clear_object (&shop);
+      g_setenv (SIYU_SYNC_ENV_KEY, accounts[i].key, TRUE);
+      g_setenv (SIYU_SYNC_ENV_SECRET, accounts[i].secret, TRUE);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL));
+      dialog = find_sync_dialog ();
+      g_assert_nonnull (dialog);
+      wait_for_sync (dialog);
+      g_assert_cmpstr (_siyu_sync_dialog_get_result (dialog), ==, accounts[i].result);
+      g_assert_cmpint (query_int (f->path, "SELECT count (*) FROM orders"), ==, accounts[i].orders);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      siyu_test_drain ();
+    }
+  g_unsetenv (SIYU_SYNC_ENV_KEY);
+  g_unsetenv (SIYU_SYNC_ENV_SECRET);
+  g_unsetenv (SIYU_SYNC_ENV_BASE_URL);
+}
+
+/* Orders in dollars in a shop counting in yuan: the owner is told. */
+static void
+test_foreign_currency (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(SiyuSyncDialog) dialog = NULL;
+
+  siyu_emulator_set (f->emulator, &f->emulator->foreign, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL));
+  dialog = find_sync_dialog ();
+  wait_for_sync (dialog);
+  g_assert_cmpstr (_siyu_sync_dialog_get_result (dialog), ==,
+                   "Synced 1 account: 3 new orders, 0 updated. 3 orders are in another currency than the shop’s: "
+                   "they are kept with their currency and left out of the figures.");
+  g_assert_cmpint (query_int (f->path, "SELECT count (*) FROM orders WHERE currency = 'USD'"), ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -558,6 +426,8 @@ main (int    argc,
   g_test_add ("/siyu/ui/sync/" path, Fixture, GINT_TO_POINTER (on_open), fixture_setup, func, fixture_teardown)
   ADD ("accounts-list", test_list, FALSE);
   ADD ("test-connection", test_connection, FALSE);
+  ADD ("other-platforms", test_other_platforms, FALSE);
+  ADD ("foreign-currency", test_foreign_currency, FALSE);
   ADD ("sync-now", test_sync_now, FALSE);
   ADD ("server-error", test_server_error, FALSE);
   ADD ("no-credentials", test_no_credentials, FALSE);

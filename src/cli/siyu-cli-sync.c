@@ -225,6 +225,12 @@ print_counts (const char           *account,
            counts->orders.pages, counts->orders.created, counts->orders.updated, counts->orders.unchanged);
   g_print (_("  new contacts: %u, new refunds: %u, rate-limit waits: %u, retries: %u\n"), counts->contacts_created,
            counts->refunds_created, counts->rate_limit_waits, counts->retries);
+  if (counts->foreign_currency > 0)
+    g_print (g_dngettext (NULL, "  %u order is in another currency than the shop’s: kept with its currency, "
+                                "left out of the figures\n",
+                          "  %u orders are in another currency than the shop’s: kept with their currency, "
+                          "left out of the figures\n", counts->foreign_currency),
+             counts->foreign_currency);
 }
 
 int

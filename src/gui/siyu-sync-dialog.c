@@ -39,6 +39,7 @@ typedef struct {
   guint         n_synced;
   guint         orders_created;
   guint         orders_updated;
+  guint         foreign_currency;
   gboolean      changed;
   gboolean      cancelled;
   char         *failed_account;
@@ -207,6 +208,7 @@ sync_job (GTask        *task,
 
       job->orders_created += counts.orders.created;
       job->orders_updated += counts.orders.updated;
+      job->foreign_currency += counts.foreign_currency;
       if (counts.orders.created + counts.orders.updated + counts.customers.created + counts.refunds_created > 0)
         job->changed = TRUE;
       if (ok)
@@ -317,6 +319,8 @@ static char *
 describe_result (Job *job)
 {
   g_autofree char *orders = NULL;
+  g_autofree char *synced = NULL;
+  g_autofree char *foreign = NULL;
 
   if (job->error != NULL)
     {
@@ -339,9 +343,19 @@ describe_result (Job *job)
   orders = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new order", "%u new orders", job->orders_created),
                             job->orders_created);
   /* Translators: the second %s is e.g. “35 new orders”; the last number is of orders updated. */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %u account: %s, %u updated",
-                                       "Synced %u accounts: %s, %u updated", job->n_synced),
-                          job->n_synced, orders, job->orders_updated);
+  synced = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %u account: %s, %u updated",
+                                         "Synced %u accounts: %s, %u updated", job->n_synced),
+                            job->n_synced, orders, job->orders_updated);
+  if (job->foreign_currency == 0)
+    return g_steal_pointer (&synced);
+  /* Translators: after “Synced 1 account: 3 new orders, 0 updated”. */
+  foreign = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u order is in another currency than the shop’s: it is kept with its "
+                                          "currency and left out of the figures.",
+                                          "%u orders are in another currency than the shop’s: they are kept with "
+                                          "their currency and left out of the figures.", job->foreign_currency),
+                             job->foreign_currency);
+  return g_strdup_printf ("%s. %s", synced, foreign);
 }
 
 static void

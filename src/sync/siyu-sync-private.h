@@ -30,6 +30,9 @@ typedef struct {
                            const char   *resource,
                            gint64        since,
                            GError      **error);
+  /* Whether one walk may read a record twice (WooCommerce's walk by
+   * time); otherwise a record read twice means a page was repeated. */
+  gboolean    pages_overlap;
 } SiyuSyncConnector;
 
 struct _SiyuSyncJob
@@ -61,6 +64,7 @@ struct _SiyuSyncJob
   gint64                     max_seen;      /* largest updated time seen */
   gint64                     total;         /* -1: not known */
   gint64                     started_us;
+  GHashTable                *walked;        /* ids read in this walk */
 
   /* Shopify's leaky bucket, as its last answer told it. */
   double                     bucket_used;

@@ -235,6 +235,24 @@ header_int (SoupMessageHeaders *headers,
   return value != NULL ? g_ascii_strtoll (value, NULL, 10) : -1;
 }
 
+/* The modification time of a page's last order, or 0. */
+static gint64
+last_modified (JsonArray *records)
+{
+  guint n = json_array_get_length (records);
+  JsonObject *last = n > 0 ? json_array_get_object_element (records, n - 1) : NULL;
+
+  return last != NULL ? gmt (last, "date_modified_gmt") : 0;
+}
+
+/* Orders are walked by modification time, each page asked for from the
+ * last time the page before ended on (less a second: WordPress's
+ * modified_after is strict, and several orders can share a second), so
+ * that an order modified during the walk, which moves to the end of the
+ * list, does not push one not yet read back onto a page already read.
+ * Orders read twice change nothing.  Only when a whole page shares one
+ * second does the walk count pages within that second.  Customers have no
+ * such filter and are walked by page number. */
 static gboolean
 woocommerce_sync (SiyuSyncJob  *job,
                   const char   *resource,
@@ -243,18 +261,11 @@ woocommerce_sync (SiyuSyncJob  *job,
 {
   gboolean orders = g_str_equal (resource, "orders");
   guint per_page = job->options.page_size > 0 ? MIN (job->options.page_size, MAX_PER_PAGE) : MAX_PER_PAGE;
-  g_autofree char *filter = NULL;
+  gint64 after = since > 0 ? since : 0;
   gint64 total_pages = -1;
+  gint64 page = 1;
 
-  if (orders && since > 0)
-    {
-      g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (since);
-      g_autofree char *text = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
-
-      filter = g_strdup_printf ("&modified_after=%s", text);
-    }
-
-  for (gint64 page = 1; ; page++)
+  for (guint n_pages = 1; ; n_pages++)
     {
       g_autoptr(SoupMessageHeaders) headers = NULL;
       g_autoptr(JsonNode) root = NULL;
@@ -263,9 +274,20 @@ woocommerce_sync (SiyuSyncJob  *job,
       gboolean last;
 
       if (orders)
-        url = g_strdup_printf ("%s/wp-json/wc/v3/orders?per_page=%u&page=%" G_GINT64_FORMAT
-                               "&orderby=modified&order=asc&dates_are_gmt=true%s",
-                               job->base_url, per_page, page, filter != NULL ? filter : "");
+        {
+          g_autofree char *filter = NULL;
+
+          if (after > 0)
+            {
+              g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (after);
+              g_autofree char *text = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
+
+              filter = g_strdup_printf ("&modified_after=%s", text);
+            }
+          url = g_strdup_printf ("%s/wp-json/wc/v3/orders?per_page=%u&page=%" G_GINT64_FORMAT
+                                 "&orderby=modified&order=asc&dates_are_gmt=true%s",
+                                 job->base_url, per_page, page, filter != NULL ? filter : "");
+        }
       else
         url = g_strdup_printf ("%s/wp-json/wc/v3/customers?per_page=%u&page=%" G_GINT64_FORMAT
                                "&orderby=id&order=asc&role=all",
@@ -280,13 +302,11 @@ woocommerce_sync (SiyuSyncJob  *job,
           return FALSE;
         }
       records = json_node_get_array (root);
+      if (n_pages == 1)
+        job->total = header_int (headers, "X-WP-Total");
       if (page == 1)
-        {
-          job->total = header_int (headers, "X-WP-Total");
-          total_pages = header_int (headers, "X-WP-TotalPages");
-        }
-      last = json_array_get_length (records) == 0 || (total_pages >= 0 && page >= total_pages) ||
-             (total_pages < 0 && json_array_get_length (records) < per_page);
+        total_pages = header_int (headers, "X-WP-TotalPages");
+      last = json_array_get_length (records) < per_page || (total_pages >= 0 && page >= total_pages);
 
       if (!_siyu_sync_page_begin (job, error))
         return FALSE;
@@ -313,6 +333,14 @@ woocommerce_sync (SiyuSyncJob  *job,
         return FALSE;
       if (last)
         return TRUE;
+
+      if (orders && last_modified (records) - 1 > after)
+        {
+          after = last_modified (records) - 1;
+          page = 1;
+        }
+      else
+        page++;
     }
 }
 
@@ -327,5 +355,5 @@ woocommerce_check (SiyuSyncJob  *job,
 }
 
 const SiyuSyncConnector _siyu_sync_woocommerce = {
-  "woocommerce", "WooCommerce", woocommerce_authorize, woocommerce_check, woocommerce_sync,
+  "woocommerce", "WooCommerce", woocommerce_authorize, woocommerce_check, woocommerce_sync, TRUE,
 };

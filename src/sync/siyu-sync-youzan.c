@@ -457,6 +457,8 @@ youzan_check (SiyuSyncJob  *job,
   return get_token (job, FALSE, error);
 }
 
+/* Windows share their boundary second: an order updated then is read in
+ * both. */
 const SiyuSyncConnector _siyu_sync_youzan = {
-  "youzan", "Youzan", youzan_authorize, youzan_check, youzan_sync,
+  "youzan", "Youzan", youzan_authorize, youzan_check, youzan_sync, TRUE,
 };

@@ -126,6 +126,18 @@ siyu_sync_url_is_allowed (const char  *url,
   return FALSE;
 }
 
+/* The test-only base URL is honoured for plain http on this machine,
+ * with the test allowance, and nowhere else: an environment variable must
+ * not send an owner's credentials to another host. */
+static gboolean
+is_test_base_url (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return uri != NULL && g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 &&
+         siyu_sync_url_is_allowed (url, NULL);
+}
+
 static char *
 normalize_shop_url (const char *platform,
                     const char *text)
@@ -1068,6 +1080,25 @@ _siyu_sync_saw (SiyuSyncJob *job,
   job->max_seen = MAX (job->max_seen, updated_at);
 }
 
+/* A page read twice, or one read in the place of another, shows as a
+ * record read twice in a walk that cannot overlap: the page it replaced
+ * may never be read, so the walk stops before its cursor moves.  *first
+ * says whether this walk reads the record for the first time. */
+static gboolean
+check_walked (SiyuSyncJob  *job,
+              const char   *id,
+              gboolean     *first,
+              GError      **error)
+{
+  *first = id == NULL || job->walked == NULL || g_hash_table_add (job->walked, g_strdup (id));
+  if (*first || job->connector->pages_overlap)
+    return TRUE;
+  g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                       _("the platform sent it twice in one walk: a page was repeated, and another may have been "
+                         "left out. The pages before were stored; the next sync reads the rest again."));
+  return FALSE;
+}
+
 gboolean
 _siyu_sync_ingest_contact (SiyuSyncJob             *job,
                            const SiyuContactRecord *record,
@@ -1076,8 +1107,12 @@ _siyu_sync_ingest_contact (SiyuSyncJob             *job,
 {
   SiyuOutcome outcome = SIYU_OUTCOME_UNCHANGED;
   guint before = siyu_ingest_get_counts (job->ingest)->contacts_created;
-  gint64 id = siyu_ingest_contact (job->ingest, record, &outcome, error);
+  gboolean first;
+  gint64 id;
 
+  if (g_strcmp0 (job->resource, "customers") == 0 && !check_walked (job, record->platform_id, &first, error))
+    return FALSE;
+  id = siyu_ingest_contact (job->ingest, record, &outcome, error);
   if (id < 0)
     return FALSE;
   job->counts->contacts_created += siyu_ingest_get_counts (job->ingest)->contacts_created - before;
@@ -1100,10 +1135,16 @@ _siyu_sync_ingest_order (SiyuSyncJob           *job,
                          GError               **error)
 {
   SiyuOutcome outcome = SIYU_OUTCOME_UNCHANGED;
-  gint64 id = siyu_ingest_order (job->ingest, record, &outcome, error);
+  gboolean first;
+  gint64 id;
 
+  if (!check_walked (job, record->external_ref, &first, error))
+    return FALSE;
+  id = siyu_ingest_order (job->ingest, record, &outcome, error);
   if (id < 0)
     return FALSE;
+  if (first && g_strcmp0 (record->currency, job->currency) != 0)
+    job->counts->foreign_currency++;
   switch (outcome)
     {
     case SIYU_OUTCOME_CREATED:
@@ -1370,6 +1411,7 @@ job_clear (SiyuSyncJob *job)
 {
   g_clear_object (&job->ingest);
   g_clear_object (&job->session);
+  g_clear_pointer (&job->walked, g_hash_table_unref);
   g_clear_pointer (&job->rand, g_rand_free);
   g_clear_pointer (&job->account, g_free);
   g_clear_pointer (&job->base_url, g_free);
@@ -1435,6 +1477,8 @@ job_init (SiyuSyncJob               *job,
 
   if (options != NULL && options->base_url != NULL)
     job->base_url = normalize_shop_url ("shopify", options->base_url);
+  else if (is_test_base_url (g_getenv (SIYU_SYNC_ENV_BASE_URL)))
+    job->base_url = normalize_shop_url ("shopify", g_getenv (SIYU_SYNC_ENV_BASE_URL));
   else if (g_str_equal (platform, "youzan"))
     job->base_url = g_strdup ("https://open.youzanyun.com");
   else
@@ -1515,6 +1559,8 @@ siyu_sync_run (SiyuShop                  *shop,
       job.resource_counts = g_str_equal (resources[i], "orders") ? &counts->orders : &counts->customers;
       job.max_seen = 0;
       job.total = -1;
+      g_clear_pointer (&job.walked, g_hash_table_unref);
+      job.walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       job.started_us = g_get_monotonic_time ();
       if (!job.connector->sync (&job, resources[i], cursor > OVERLAP_SECONDS ? cursor - OVERLAP_SECONDS : 0,
                                 &local_error))
@@ -1603,6 +1649,8 @@ siyu_sync_counts_to_json (const SiyuSyncCounts *counts)
   json_builder_add_int_value (builder, counts->rate_limit_waits);
   json_builder_set_member_name (builder, "retries");
   json_builder_add_int_value (builder, counts->retries);
+  json_builder_set_member_name (builder, "foreign_currency");
+  json_builder_add_int_value (builder, counts->foreign_currency);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

@@ -33,6 +33,9 @@ typedef enum {
 #define SIYU_SYNC_ENV_SECRET "SIYU_SYNC_SECRET"
 /* Test-only: lets plain http reach 127.0.0.1 or localhost, nothing else. */
 #define SIYU_SYNC_ENV_ALLOW_HTTP_LOCALHOST "SIYU_SYNC_ALLOW_HTTP_LOCALHOST"
+/* Test-only: where every connector calls, for the window's tests; honoured
+ * only for plain http on 127.0.0.1 or localhost with the allowance above. */
+#define SIYU_SYNC_ENV_BASE_URL "SIYU_SYNC_BASE_URL"
 
 /* Shopify: token.  WooCommerce: key = consumer key, secret = consumer
  * secret.  Youzan: key = client id, secret = client secret. */
@@ -63,6 +66,8 @@ typedef struct {
   guint refunds_created;
   guint rate_limit_waits;        /* 429s and call-limit pauses */
   guint retries;                 /* 5xx, network errors, bad bodies */
+  guint foreign_currency;        /* orders in another currency than the shop's:
+                                  * kept with theirs, left out of the figures */
 } SiyuSyncCounts;
 
 typedef struct {
