@@ -437,6 +437,8 @@ youzan (SiyuEmulator      *self,
                                                             "order_info");
           const char *updated = json_object_get_string_member (info, "update_time");
 
+          if (self->partial_refund && i == 0)
+            json_object_set_int_member (info, "refund_state", 2);
           if (strcmp (updated, start) >= 0 && strcmp (updated, end) <= 0)
             json_array_add_element (window, json_node_copy (json_array_get_element (json_node_get_array (all), i)));
         }
@@ -468,6 +470,23 @@ youzan (SiyuEmulator      *self,
       json_array_unref (window);
       answer = json_builder_get_root (builder);
       reply_node (msg, answer);
+      return;
+    }
+  /* The detail of the partly refunded trade: one refund went through,
+   * one was closed. */
+  if (g_str_has_prefix (path, "/api/youzan.trade.get/4.0.2"))
+    {
+      if (g_strcmp0 (json_object_get_string_member_with_default (body, "tid", ""), "E20240308101522047600012") != 0)
+        {
+          reply (msg, 200, "{\"trace_id\":\"yz7-6\",\"code\":101,\"success\":false,\"message\":\"订单不存在\"}");
+          return;
+        }
+      reply (msg, 200, "{\"trace_id\":\"yz7-6\",\"code\":200,\"success\":true,\"message\":\"successful\",\"data\":"
+                       "{\"full_order_info\":{},\"refund_order\":["
+                       "{\"refund_id\":\"201903081234567\",\"refund_type\":1,\"refund_state\":60,"
+                       "\"refund_fee\":\"189.00\",\"refund_time\":\"2024-03-12 09:00:00\",\"oids\":[]},"
+                       "{\"refund_id\":\"201903081234568\",\"refund_type\":1,\"refund_state\":50,"
+                       "\"refund_fee\":\"50.00\",\"refund_time\":\"2024-03-12 09:30:00\",\"oids\":[]}]}}");
       return;
     }
   if (g_str_has_prefix (path, "/api/youzan.scrm.customer.list/1.0.0"))

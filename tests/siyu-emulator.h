@@ -48,6 +48,7 @@ typedef struct {
   guint         calls_used;      /* without it, the calls its header says are used of 40:
                                   * 40 (the default) makes the engine pause before each */
   guint         synthetic;       /* > 0: Shopify serves this many made-up orders */
+  guint         partial_refund;  /* Youzan: the first trade was partly refunded */
 
   /* Read under the lock. */
   guint         requests;

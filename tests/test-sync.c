@@ -436,6 +436,33 @@ test_credentials_kept_out (Fixture      *f,
   g_assert_false (contains (bytes, length, "yz-token"));
 }
 
+/* A Youzan trade partly refunded: its refunds come from its detail, and
+ * only those that went through count. */
+static void
+test_youzan_partial_refund (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (NULL, YZ_CLIENT, YZ_SECRET);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rows = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "youzan", "yz", "44556677");
+  siyu_emulator_set (f->emulator, &f->emulator->partial_refund, TRUE);
+  g_assert_true (siyu_sync_run (f->shop, "yz", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.refunds_created, ==, 1);
+  rows = query_text (f, "SELECT group_concat (external_ref || ' ' || status || ' ' || total_amount || ' ' || "
+                        "refunded_amount, '; ') FROM (SELECT * FROM orders ORDER BY external_ref)");
+  g_assert_cmpstr (rows, ==, "E20240308101522047600012 partially_refunded 37800 18900; "
+                             "E20240309120000047600013 refunded 8800 8800");
+  g_clear_pointer (&rows, g_free);
+  /* 2024-03-12 09:00:00 in Beijing. */
+  rows = query_text (f, "SELECT external_ref || ' ' || amount || ' ' || created_at FROM refunds");
+  g_assert_cmpstr (rows, ==, "201903081234567 18900 1710205200");
+}
+
 /* Gateways in front of a shop answer 502 and 503, in HTML. */
 static void
 test_gateway (Fixture      *f,
@@ -766,6 +793,7 @@ main (int    argc,
   ADD ("credentials-kept-out", test_credentials_kept_out);
   ADD ("cli", test_cli);
   ADD ("gateway", test_gateway);
+  ADD ("youzan-partial-refund", test_youzan_partial_refund);
   ADD ("duplicate-page", test_duplicate_page);
   ADD ("changed-between-pages", test_changed_between_pages);
   ADD ("wrong-shape", test_wrong_shape);

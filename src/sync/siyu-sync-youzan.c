@@ -22,11 +22,13 @@
  * youzan.scrm.customer.list/1.0.0 by creation time, as it has no
  * updated-since filter.  Money is yuan as decimal text; the currency is
  * always CNY.  The list carries no refund amounts: a fully refunded order
- * counts its whole payment as refunded, a partly refunded one is marked so
- * without an amount (youzan.trade.get would give it). */
+ * counts its whole payment as refunded, and the refunds of a partly
+ * refunded one come from its detail, youzan.trade.get. */
 
 #define ORDERS_API "youzan.trades.sold.get"
 #define ORDERS_VERSION "4.0.4"
+#define DETAIL_API "youzan.trade.get"
+#define DETAIL_VERSION "4.0.2"
 #define CUSTOMERS_API "youzan.scrm.customer.list"
 #define CUSTOMERS_VERSION "1.0.0"
 #define ORDERS_PAGE 100
@@ -208,6 +210,60 @@ order_status (JsonObject *info)
   return "paid";
 }
 
+typedef struct {
+  char   *id;
+  gint64  amount;
+  gint64  created_at;
+} Refund;
+
+static void
+refund_clear (gpointer data)
+{
+  g_free (((Refund *) data)->id);
+}
+
+/* The list says only that a trade was partly refunded; the trade's detail
+ * has its refunds, of which those in state 60 went through. */
+static GArray *
+fetch_refunds (SiyuSyncJob  *job,
+               const char   *tid,
+               GError      **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(GArray) refunds = g_array_new (FALSE, TRUE, sizeof (Refund));
+  g_autofree char *text = NULL;
+  JsonArray *list;
+
+  g_array_set_clear_func (refunds, refund_clear);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "tid");
+  json_builder_add_string_value (builder, tid);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  text = json_to_string (body, FALSE);
+  data = call (job, DETAIL_API, DETAIL_VERSION, text, error);
+  if (data == NULL)
+    return NULL;
+  list = JSON_NODE_HOLDS_OBJECT (data) ? _siyu_sync_array (json_node_get_object (data), "refund_order") : NULL;
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonObject *object = json_array_get_object_element (list, i);
+      Refund refund = { 0, };
+
+      if (object == NULL || _siyu_sync_int (object, "refund_state") != 60)
+        continue;
+      if (!_siyu_sync_money_member (job, object, "refund_fee", &refund.amount, error))
+        return NULL;
+      refund.id = _siyu_sync_id_string (object, "refund_id");
+      refund.created_at = youzan_time (object, "refund_time");
+      g_array_append_val (refunds, refund);
+    }
+
+  return g_steal_pointer (&refunds);
+}
+
 static gboolean
 sync_order (SiyuSyncJob  *job,
             JsonObject   *element,
@@ -226,6 +282,7 @@ sync_order (SiyuSyncJob  *job,
   SiyuContactRecord contact = { 0, };
   gint64 contact_id = 0, order_id;
   const char *phone = _siyu_sync_string (buyer, "buyer_phone");
+  g_autoptr(GArray) refunds = NULL;
 
   _siyu_sync_saw (job, youzan_time (info, "update_time"));
   record.channel_id = job->channel_id;
@@ -285,8 +342,26 @@ sync_order (SiyuSyncJob  *job,
   record.items = (const SiyuOrderItemRecord *) (gpointer) items->data;
   record.n_items = items->len;
 
+  if (g_str_equal (record.status, "partially_refunded"))
+    {
+      refunds = fetch_refunds (job, tid, &local_error);
+      if (refunds == NULL)
+        goto bad;
+      for (guint i = 0; i < refunds->len; i++)
+        record.refunded_amount += g_array_index (refunds, Refund, i).amount;
+      record.refunded_amount = MIN (record.refunded_amount, record.total_amount);
+    }
+
   if (!_siyu_sync_ingest_order (job, &record, &order_id, &local_error))
     goto bad;
+  for (guint i = 0; refunds != NULL && i < refunds->len; i++)
+    {
+      Refund *refund = &g_array_index (refunds, Refund, i);
+
+      if (!siyu_ingest_refund (job->ingest, order_id, refund->id, refund->amount,
+                               refund->created_at > 0 ? refund->created_at : record.created_at, NULL, &local_error))
+        goto bad;
+    }
 
   return TRUE;
 
