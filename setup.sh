@@ -32,7 +32,7 @@ packages=(
   # run
   tzdata fonts-noto-cjk
   # test
-  desktop-file-utils appstream xvfb xauth dbus at-spi2-core sqlite3 python3 python3-dogtail
+  desktop-file-utils appstream xvfb xauth dbus at-spi2-core sqlite3 python3 python3-dogtail poppler-utils
 )
 
 install_packages () {

@@ -10,7 +10,8 @@
 #include "siyu-test-util.h"
 
 static const char * const tables[] = {
-  "analytics_runs", "audit_log", "campaign_phases", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
+  "analytics_runs", "audit_log", "campaign_phase_segments", "campaign_phases", "campaign_plan_stages", "campaign_plans",
+  "campaign_touch_days", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
   "contact_metrics", "contact_predictions", "contact_tags", "contacts", "contacts_fts",
   "contacts_fts_config", "contacts_fts_data", "contacts_fts_docsize", "contacts_fts_idx", "events", "group_members", "lifecycle_models", "order_items",
   "orders", "products", "refunds", "replenishments", "segments", "settings", "stage_snapshots", "sync_accounts",
@@ -313,6 +314,7 @@ test_migrate_from_1 (void)
                                "DROP TRIGGER contacts_fts_delete; DROP TRIGGER contacts_fts_update;"
                                "DROP INDEX contacts_first_seen_live; DROP INDEX contacts_member_since_live;"
                                "DROP INDEX orders_created_paid;"
+                               "DROP TABLE campaign_touch_days; DROP TABLE campaign_phase_segments; DROP TABLE campaign_plan_stages; DROP TABLE campaign_plans; DROP INDEX campaigns_sale_start;"
                                "PRAGMA user_version = 1;"
                                "INSERT INTO tags (name, created_at) VALUES ('老客', 1);",
                                NULL));

@@ -3,7 +3,11 @@
 
 #include <string.h>
 
+#include "siyu-ingest.h"
 #include "siyu-model.h"
+#include "siyu-overview.h"
+#include "siyu-recompute.h"
+#include "siyu-time.h"
 #include "siyu-test-util.h"
 
 /* The thresholds behind the figures: read, checked, saved in one
@@ -280,6 +284,574 @@ test_cli (void)
   g_free ((char *) path);
 }
 
+/* The wizard: gaps → percentiles and histogram (hand-built). */
+static void
+assert_bucket (const SiyuGapSuggestion *g,
+               guint                    i,
+               int                      from,
+               int                      to,
+               gint64                   count)
+{
+  const SiyuGapBucket *b = &g_array_index (g->buckets, SiyuGapBucket, i);
+
+  g_assert_cmpint (b->from, ==, from);
+  g_assert_cmpint (b->to, ==, to);
+  g_assert_cmpint (b->count, ==, count);
+}
+
+static void
+test_gap_suggestion (void)
+{
+  int twenty[20];
+  const int zeros[] = { 0, 0, 0, 0 };
+  const int two[] = { 200, 5 };
+  SiyuGapSuggestion g;
+
+  /* 1 … 20, backwards: the 16th and the 19th smallest. */
+  for (int i = 0; i < 20; i++)
+    twenty[i] = 20 - i;
+  siyu_gap_suggestion_compute (twenty, 20, &g);
+  g_assert_cmpint (g.n_gaps, ==, 20);
+  g_assert_true (g.enough);
+  g_assert_cmpint (g.p80, ==, 16);
+  g_assert_cmpint (g.p95, ==, 19);
+  g_assert_cmpint (g.dormant_days, ==, 16);
+  g_assert_cmpint (g.lost_days, ==, 19);
+  /* 0 … 19 in 2-day bars is 10 bars (1-day bars would be 20), then 20+. */
+  g_assert_cmpuint (g.buckets->len, ==, 11);
+  assert_bucket (&g, 0, 0, 1, 1);
+  for (guint i = 1; i < 10; i++)
+    assert_bucket (&g, i, 2 * i, 2 * i + 1, 2);
+  assert_bucket (&g, 10, 20, -1, 1);
+  siyu_gap_suggestion_clear (&g);
+
+  /* Same-day repeat orders only: at least 1 day, lost after dormant. */
+  siyu_gap_suggestion_compute (zeros, 4, &g);
+  g_assert_false (g.enough);
+  g_assert_cmpint (g.p80, ==, 0);
+  g_assert_cmpint (g.p95, ==, 0);
+  g_assert_cmpint (g.dormant_days, ==, 1);
+  g_assert_cmpint (g.lost_days, ==, 2);
+  g_assert_cmpuint (g.buckets->len, ==, 1);
+  assert_bucket (&g, 0, 0, 0, 4);
+  siyu_gap_suggestion_clear (&g);
+
+  /* 0 … 200 needs 20-day bars (10-day bars would be 21): 11 bars. */
+  siyu_gap_suggestion_compute (two, 2, &g);
+  g_assert_cmpint (g.p80, ==, 200);
+  g_assert_cmpint (g.p95, ==, 200);
+  g_assert_cmpint (g.dormant_days, ==, 200);
+  g_assert_cmpint (g.lost_days, ==, 201);
+  g_assert_cmpuint (g.buckets->len, ==, 11);
+  assert_bucket (&g, 0, 0, 19, 1);
+  assert_bucket (&g, 5, 100, 119, 0);
+  assert_bucket (&g, 10, 200, 219, 1);
+  siyu_gap_suggestion_clear (&g);
+
+  /* No repeat orders: nothing to suggest. */
+  siyu_gap_suggestion_compute (NULL, 0, &g);
+  g_assert_false (g.enough);
+  g_assert_cmpint (g.n_gaps, ==, 0);
+  g_assert_cmpint (g.p80, ==, -1);
+  g_assert_cmpuint (g.buckets->len, ==, 0);
+  siyu_gap_suggestion_clear (&g);
+}
+
+static void
+test_friendly (void)
+{
+  const gint64 sorted[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+
+  g_assert_cmpint (siyu_model_percentile (sorted, 10, 60), ==, 6);
+  g_assert_cmpint (siyu_model_percentile (sorted, 10, 85), ==, 9);
+  g_assert_cmpint (siyu_model_percentile (sorted, 10, 97), ==, 10);
+  g_assert_cmpint (siyu_model_percentile (sorted, 10, 1), ==, 1);
+
+  g_assert_cmpint (siyu_model_friendly_amount (123456, 2), ==, 100000);   /* ¥1,234.56 → ¥1,000 */
+  g_assert_cmpint (siyu_model_friendly_amount (299900, 2), ==, 250000);   /* ¥2,999 → ¥2,500 */
+  g_assert_cmpint (siyu_model_friendly_amount (730000, 2), ==, 600000);   /* ¥7,300 → ¥6,000 */
+  g_assert_cmpint (siyu_model_friendly_amount (500000, 2), ==, 500000);
+  g_assert_cmpint (siyu_model_friendly_amount (100, 2), ==, 100);         /* ¥1 */
+  g_assert_cmpint (siyu_model_friendly_amount (99, 2), ==, 0);
+  g_assert_cmpint (siyu_model_friendly_amount (0, 2), ==, 0);
+  g_assert_cmpint (siyu_model_friendly_amount (7, 0), ==, 6);
+  g_assert_cmpint (siyu_model_friendly_amount (19999, 0), ==, 15000);
+  g_assert_cmpint (siyu_model_friendly_amount (20000, 0), ==, 20000);
+  g_assert_cmpint (siyu_model_friendly_amount (1499, 0), ==, 1000);
+  g_assert_cmpint (siyu_model_friendly_amount (1500, 0), ==, 1500);
+  g_assert_cmpint (siyu_model_friendly_amount (16700, 2), ==, 15000);     /* ¥167 → ¥150 */
+  g_assert_cmpint (siyu_model_friendly_amount (451767, 2), ==, 400000);   /* ¥4,517.67 → ¥4,000 */
+}
+
+static void
+assert_thresholds (const SiyuSpendSuggestion *s,
+                   const gint64              *expected,
+                   guint                      n)
+{
+  g_assert_cmpuint (s->thresholds->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (g_array_index (s->thresholds, gint64, i), ==, expected[i]);
+}
+
+static void
+test_spend_suggestion (void)
+{
+  /* Yuan 0, 0, 100, 200, 300, 450, 800, 1500, 3000, 9000, shuffled. */
+  const gint64 spends[] = { 300000, 0, 45000, 10000, 900000, 20000, 80000, 30000, 0, 150000 };
+  const gint64 four[] = { 0, 40000, 300000, 800000 };
+  const gint64 same[] = { 10000, 10000, 10000, 10000, 10000 };
+  const gint64 same_expected[] = { 0, 10000, 15000 };
+  const gint64 nothing[] = { 0, 0 };
+  const gint64 nothing_expected[] = { 0, 100 };
+  const gint64 negative[] = { 100, -1 };
+  g_autoptr(GError) error = NULL;
+  SiyuSpendSuggestion s;
+
+  /* 60th: the 6th, ¥450 → ¥400; 85th: the 9th, ¥3,000 stays;
+   * 97th: the 10th, ¥9,000 → ¥8,000. */
+  g_assert_true (siyu_spend_suggestion_compute (spends, 10, 4, 2, &s, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (s.n_members, ==, 10);
+  assert_thresholds (&s, four, 4);
+  g_assert_cmpint (g_array_index (s.percents, int, 1), ==, 60);
+  g_assert_cmpint (g_array_index (s.percents, int, 3), ==, 97);
+  g_assert_cmpint (g_array_index (s.percentiles, gint64, 1), ==, 45000);
+  g_assert_cmpint (g_array_index (s.percentiles, gint64, 2), ==, 300000);
+  g_assert_cmpint (g_array_index (s.percentiles, gint64, 3), ==, 900000);
+  siyu_spend_suggestion_clear (&s);
+
+  /* Everyone spent ¥100: the 95th cannot be ¥100 again, so ¥150. */
+  g_assert_true (siyu_spend_suggestion_compute (same, 5, 3, 2, &s, &error));
+  assert_thresholds (&s, same_expected, 3);
+  siyu_spend_suggestion_clear (&s);
+
+  /* Nobody spent anything: the second tier starts at ¥1. */
+  g_assert_true (siyu_spend_suggestion_compute (nothing, 2, 2, 2, &s, &error));
+  assert_thresholds (&s, nothing_expected, 2);
+  siyu_spend_suggestion_clear (&s);
+
+  g_assert_false (siyu_spend_suggestion_compute (NULL, 0, 4, 2, &s, &error));
+  g_assert_error (error, SIYU_MODEL_ERROR, SIYU_MODEL_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "There are no members yet to suggest tier thresholds from.");
+  g_clear_error (&error);
+  g_assert_false (siyu_spend_suggestion_compute (spends, 10, 7, 2, &s, &error));
+  g_assert_cmpstr (error->message, ==, "Siyu suggests from 1 to 6 member tiers, not 7.");
+  g_clear_error (&error);
+  g_assert_false (siyu_spend_suggestion_compute (negative, 2, 2, 2, &s, &error));
+  g_assert_cmpstr (error->message, ==, "A member’s spend cannot be negative.");
+  g_assert_null (s.thresholds);
+}
+
+/* A hand-built shop as of D = 2026-03-31 (see the comments in
+ * test_preview_apply_undo for every contact). */
+typedef struct {
+  SiyuShop   *shop;
+  SiyuIngest *ingest;
+  gint64      channel;
+  guint       serial;
+  SiyuDay     as_of;
+} Shop;
+
+static SiyuDay
+d (void)
+{
+  return siyu_day_from_ymd (2026, 3, 31);
+}
+
+static gint64
+ago (Shop *s,
+     int   days)
+{
+  return siyu_shop_day_start (s->shop, s->as_of - days) + 12 * 3600;
+}
+
+static gint64
+contact (Shop *s,
+         int   member_days)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *phone = g_strdup_printf ("1390000%04u", ++s->serial);
+  SiyuContactRecord record = {
+    .phone = phone, .seen_at = ago (s, 400), .member_since = member_days > 0 ? ago (s, member_days) : 0,
+    .consent = -1, .do_not_contact = -1,
+  };
+  gint64 id = siyu_ingest_contact (s->ingest, &record, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+buy (Shop   *s,
+     gint64  who,
+     int     days,
+     gint64  net)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ref = g_strdup_printf ("W%u", ++s->serial);
+  SiyuOrderRecord record = {
+    .channel_id = s->channel, .external_ref = ref, .contact_id = who, .status = "paid",
+    .created_at = ago (s, days), .currency = "CNY", .total_amount = net,
+  };
+
+  g_assert_cmpint (siyu_ingest_order (s->ingest, &record, NULL, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+static void
+assert_stages (const gint64 *stages,
+               gint64        prospect,
+               gint64        new_,
+               gint64        growing,
+               gint64        mature,
+               gint64        dormant,
+               gint64        lost)
+{
+  g_assert_cmpint (stages[SIYU_STAGE_PROSPECT], ==, prospect);
+  g_assert_cmpint (stages[SIYU_STAGE_NEW], ==, new_);
+  g_assert_cmpint (stages[SIYU_STAGE_GROWING], ==, growing);
+  g_assert_cmpint (stages[SIYU_STAGE_MATURE], ==, mature);
+  g_assert_cmpint (stages[SIYU_STAGE_DORMANT], ==, dormant);
+  g_assert_cmpint (stages[SIYU_STAGE_LOST], ==, lost);
+}
+
+static void
+assert_counts (GArray       *counts,
+               const gint64 *expected,
+               guint         n)
+{
+  g_assert_cmpuint (counts->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (g_array_index (counts, gint64, i), ==, expected[i]);
+}
+
+static void
+stored_stages (SiyuShop *shop,
+               gint64   *stages)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuStoredAnalytics stored;
+  JsonObject *object;
+
+  g_assert_true (siyu_stored_analytics_load (shop, &stored, &error));
+  g_assert_no_error (error);
+  object = json_object_get_object_member (json_node_get_object (stored.summary), "stages");
+  for (int i = 0; i < SIYU_N_STAGES; i++)
+    stages[i] = json_object_get_int_member (object, siyu_stage_to_string (i));
+  siyu_stored_analytics_clear (&stored);
+}
+
+/* The candidate: dormant after 45 days, lost after 210, mature with 2
+ * orders; Regular 0, Silver ¥50 for 1 member at most, Gold ¥500; no
+ * Diamond. */
+static void
+make_candidate (const SiyuModel *current,
+                SiyuModel       *candidate)
+{
+  siyu_model_copy (current, candidate);
+  candidate->lifecycle.dormant_days = 45;
+  candidate->lifecycle.lost_days = 210;
+  candidate->lifecycle.mature_orders = 2;
+  tier (candidate, 1)->threshold = 5000;
+  tier (candidate, 1)->capacity = 1;
+  tier (candidate, 2)->threshold = 50000;
+  g_array_remove_index (candidate->tiers, 3);
+}
+
+/* Eight contacts, as of @as_of:
+ * A, member: ¥1,000 on D−200, −150, −100, −50, −10: Mature; ¥5,000, Gold.
+ * B, member: ¥300 on D−60 and D−40: Dormant (40 > 30); ¥600, Silver.
+ * C, member since D−300: ¥100 on D−5: New, Regular.
+ * E: D−220 and D−200: Lost.
+ * F, member, never bought: Prospect, Regular.
+ * G: D−25 and D−20: Growing.
+ * H, member: ¥9,000 on D−3: New, Diamond.
+ * I, member since D−100: ¥100 on D−7: New, Regular. */
+static void
+build_hand_shop (Shop       *s,
+                 const char *dir,
+                 SiyuDay     as_of)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 a, b, c, e, g, h, i;
+
+  s->as_of = as_of;
+  s->shop = siyu_test_new_shop (dir, NULL);
+  s->ingest = siyu_ingest_new (s->shop);
+  s->channel = siyu_ingest_channel (s->ingest, "online_shop", "微店", NULL, &error);
+  g_assert_no_error (error);
+
+  /* A, member: ¥1,000 on D−200, −150, −100, −50, −10: Mature; ¥5,000, Gold. */
+  a = contact (s, 390);
+  for (int k = 200; k >= 50; k -= 50)
+    buy (s, a, k, 100000);
+  buy (s, a, 10, 100000);
+  /* B, member: ¥300 on D−60 and D−40: Dormant (40 > 30); ¥600, Silver. */
+  b = contact (s, 390);
+  buy (s, b, 60, 30000);
+  buy (s, b, 40, 30000);
+  /* C, member since D−300: ¥100 on D−5: New, Regular. */
+  c = contact (s, 300);
+  buy (s, c, 5, 10000);
+  /* E: D−220 and D−200: Lost. */
+  e = contact (s, 0);
+  buy (s, e, 220, 5000);
+  buy (s, e, 200, 5000);
+  /* F, member, never bought: Prospect, Regular. */
+  contact (s, 390);
+  /* G: D−25 and D−20: Growing. */
+  g = contact (s, 0);
+  buy (s, g, 25, 5000);
+  buy (s, g, 20, 5000);
+  /* H, member: ¥9,000 on D−3: New, Diamond. */
+  h = contact (s, 390);
+  buy (s, h, 3, 900000);
+  /* I, member since D−100: ¥100 on D−7: New, Regular. */
+  i = contact (s, 100);
+  buy (s, i, 7, 10000);
+}
+
+static void
+test_preview_apply_undo (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuModelFacts) facts = NULL;
+  g_autoptr(JsonNode) before_node = NULL;
+  g_autofree char *before_json = NULL;
+  g_autofree char *previous = NULL;
+  g_autofree char *after_json = NULL;
+  const SiyuGapSuggestion *gaps;
+  SiyuSpendSuggestion spend;
+  SiyuModelPreview preview;
+  SiyuModel current, candidate, again;
+  Shop s = { 0, };
+  gint64 stages[SIYU_N_STAGES];
+  const gint64 current_tiers[] = { 3, 1, 1, 1 };
+  const gint64 candidate_tiers[] = { 2, 1, 3 };
+  const gint64 suggested[] = { 0, 500000, 800000 };
+
+  build_hand_shop (&s, dir, d ());
+
+  g_assert_true (siyu_model_load (s.shop, &current, &error));
+  before_node = siyu_model_to_json (&current);
+  before_json = json_to_string (before_node, FALSE);
+  g_assert_true (siyu_recompute (s.shop, d (), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  facts = siyu_model_facts_compute (s.shop, d (), NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_model_facts_get_n_members (facts), ==, 6);
+
+  /* Gaps 50, 50, 50, 40 (A), 20 (B), 20 (E), 5 (G): 80 % → the 6th = 50,
+   * 95 % → the 7th = 50; too few to go by. */
+  gaps = siyu_model_facts_get_gaps (facts);
+  g_assert_cmpint (gaps->n_gaps, ==, 7);
+  g_assert_cmpint (gaps->p80, ==, 50);
+  g_assert_cmpint (gaps->p95, ==, 50);
+  g_assert_cmpint (gaps->dormant_days, ==, 50);
+  g_assert_cmpint (gaps->lost_days, ==, 51);
+  g_assert_false (gaps->enough);
+
+  /* Spends 0, ¥100, ¥100, ¥600, ¥5,000, ¥9,000: 70 % → the 5th, ¥5,000;
+   * 95 % → the 6th, ¥9,000 → ¥8,000. */
+  g_assert_true (siyu_model_facts_suggest_tiers (facts, 3, 2, &spend, &error));
+  assert_thresholds (&spend, suggested, 3);
+  siyu_spend_suggestion_clear (&spend);
+
+  make_candidate (&current, &candidate);
+  g_assert_true (siyu_model_preview (facts, &current, &candidate, "CNY", &preview, &error));
+  g_assert_no_error (error);
+  assert_stages (preview.current_stages, 1, 3, 1, 1, 1, 1);
+  /* B Mature (40 ≤ 45, 2 orders), E Dormant (200 ≤ 210), G Mature. */
+  assert_stages (preview.stages, 1, 3, 0, 3, 1, 0);
+  /* Now Regular C F I, Silver B, Gold A, Diamond H.  Then Gold A B H;
+   * Silver C and I, but it holds 1: C joined earlier; Regular F I. */
+  assert_counts (preview.current_tiers, current_tiers, 4);
+  assert_counts (preview.tiers, candidate_tiers, 3);
+  g_assert_cmpint (preview.members, ==, 6);
+  g_assert_cmpint (preview.below, ==, 0);
+  /* Up: B (Silver → Gold), C (Regular → Silver); down: H (Diamond → Gold). */
+  g_assert_cmpint (preview.moved_up, ==, 2);
+  g_assert_cmpint (preview.moved_down, ==, 1);
+  siyu_model_preview_clear (&preview);
+
+  /* The current model's counts are the stored figures'. */
+  stored_stages (s.shop, stages);
+  assert_stages (stages, 1, 3, 1, 1, 1, 1);
+
+  previous = siyu_model_apply (s.shop, &candidate, d (), NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (previous);
+  stored_stages (s.shop, stages);
+  assert_stages (stages, 1, 3, 0, 3, 1, 0);
+  assert_query (s.shop, "SELECT id, dormant_days, lost_days, mature_orders, active FROM lifecycle_models ORDER BY id",
+                "1|30|180|4|0\n2|45|210|2|1\n");
+  assert_query (s.shop, "SELECT id, threshold, capacity FROM tiers ORDER BY position",
+                "1|0|∅\n2|5000|1\n3|50000|∅\n");
+  assert_query (s.shop, "SELECT count (DISTINCT model_id) FROM stage_snapshots", "2\n");
+
+  /* Undo: exactly the previous model, its lifecycle model active again,
+   * Diamond back with its id, and the stage counts as before. */
+  g_assert_true (siyu_model_undo (s.shop, previous, d (), NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (siyu_model_load (s.shop, &again, &error));
+  {
+    g_autoptr(JsonNode) node = siyu_model_to_json (&again);
+
+    after_json = json_to_string (node, FALSE);
+  }
+  g_assert_cmpstr (after_json, ==, before_json);
+  assert_query (s.shop, "SELECT id, active FROM lifecycle_models ORDER BY id", "1|1\n2|0\n");
+  stored_stages (s.shop, stages);
+  assert_stages (stages, 1, 3, 1, 1, 1, 1);
+  assert_query (s.shop, "SELECT count (*) FROM tiers WHERE id = 4 AND threshold = 800000", "1\n");
+
+  siyu_model_clear (&again);
+  siyu_model_clear (&candidate);
+  siyu_model_clear (&current);
+  g_clear_object (&s.ingest);
+  g_clear_object (&s.shop);
+}
+
+static void
+test_preview_refused (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuModelFacts) facts = NULL;
+  SiyuModelPreview preview;
+  SiyuModel current, candidate;
+  char *previous;
+
+  facts = siyu_model_facts_compute (shop, d (), NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* No repeat orders at all. */
+  g_assert_cmpint (siyu_model_facts_get_gaps (facts)->n_gaps, ==, 0);
+  g_assert_false (siyu_model_facts_get_gaps (facts)->enough);
+  g_assert_true (siyu_model_load (shop, &current, &error));
+
+  siyu_model_copy (&current, &candidate);
+  tier (&candidate, 2)->threshold = 10000;
+  g_assert_false (siyu_model_preview (facts, &current, &candidate, "CNY", &preview, &error));
+  g_assert_cmpstr (error->message, ==, "The threshold of the tier “Gold” must be higher than the tier below it (¥500.00).");
+  g_clear_error (&error);
+  previous = siyu_model_apply (shop, &candidate, d (), NULL, NULL, NULL, &error);
+  g_assert_null (previous);
+  g_assert_error (error, SIYU_MODEL_ERROR, SIYU_MODEL_ERROR_INVALID);
+  g_clear_error (&error);
+  assert_query (shop, "SELECT group_concat (threshold) FROM tiers", "0,50000,200000,800000\n");
+  siyu_model_clear (&candidate);
+
+  siyu_model_copy (&current, &candidate);
+  candidate.lifecycle.dormant_days = -5;
+  g_assert_false (siyu_model_preview (facts, &current, &candidate, "CNY", &preview, &error));
+  g_assert_cmpstr (error->message, ==, "The days after which a customer is dormant must be from 1 to 3650, not -5.");
+  g_clear_error (&error);
+  siyu_model_clear (&candidate);
+
+  siyu_model_copy (&current, &candidate);
+  tier (&candidate, 1)->threshold = -100;
+  g_assert_false (siyu_model_preview (facts, &current, &candidate, "CNY", &preview, &error));
+  g_assert_cmpstr (error->message, ==, "The threshold of the tier “Silver” cannot be −¥1.00.");
+  g_clear_error (&error);
+  siyu_model_clear (&candidate);
+
+  g_assert_false (siyu_model_undo (shop, "not json", d (), NULL, NULL, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "There is no previous model to put back.");
+  assert_query (shop, "SELECT count (*) FROM lifecycle_models", "1\n");
+  siyu_model_clear (&current);
+}
+
+/* siyu-cli model suggest --json and set --json-file on the hand-built
+ * shop, as of the shop's today. */
+static void
+test_cli_wizard (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *json = g_build_filename (dir, "candidate.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  JsonArray *histogram, *tiers;
+  const gint64 counts[] = { 0, 1, 0, 0, 2, 0, 0, 0, 1, 0, 3 };
+  const gint64 thresholds[] = { 0, 60000, 800000, 1000000 };
+  SiyuModel current, candidate;
+  Shop s = { 0, };
+
+  {
+    g_autofree char *other = siyu_test_tmpdir ();
+    g_autoptr(SiyuShop) probe = siyu_test_new_shop (other, NULL);
+    SiyuDay today = siyu_shop_get_today (probe);
+
+    build_hand_shop (&s, dir, today);
+  }
+  path = g_strdup (siyu_shop_get_path (s.shop));
+  g_assert_true (siyu_model_load (s.shop, &current, &error));
+  make_candidate (&current, &candidate);
+  node = siyu_model_to_json (&candidate);
+  text = json_to_string (node, TRUE);
+  g_assert_true (g_file_set_contents (json, text, -1, &error));
+  siyu_model_clear (&candidate);
+  siyu_model_clear (&current);
+  g_clear_object (&s.ingest);
+  g_clear_object (&s.shop);
+
+  /* Gaps 5, 20, 20, 40, 50, 50, 50: 5-day bars up to 50 (2-day bars
+   * would be 26); 4 tiers from spends 0, ¥100, ¥100, ¥600, ¥5,000,
+   * ¥9,000: the 4th → ¥600, the 6th → ¥8,000, the 6th again → ¥10,000. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "model", "suggest", "--json", "--db", path, NULL), ==, 0);
+  root = json_from_string (out, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "gaps"), ==, 7);
+  g_assert_false (json_object_get_boolean_member (object, "enough"));
+  g_assert_cmpint (json_object_get_int_member (object, "p80"), ==, 50);
+  g_assert_cmpint (json_object_get_int_member (object, "p95"), ==, 50);
+  g_assert_cmpint (json_object_get_int_member (object, "dormant_days"), ==, 50);
+  g_assert_cmpint (json_object_get_int_member (object, "lost_days"), ==, 51);
+  histogram = json_object_get_array_member (object, "histogram");
+  g_assert_cmpuint (json_array_get_length (histogram), ==, G_N_ELEMENTS (counts));
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      JsonObject *bar = json_array_get_object_element (histogram, i);
+
+      g_assert_cmpint (json_object_get_int_member (bar, "from"), ==, 5 * i);
+      g_assert_cmpint (json_object_get_int_member (bar, "to"), ==, 5 * i + 4);
+      g_assert_cmpint (json_object_get_int_member (bar, "count"), ==, counts[i]);
+    }
+  object = json_object_get_object_member (object, "member_tiers");
+  g_assert_cmpint (json_object_get_int_member (object, "members"), ==, 6);
+  tiers = json_object_get_array_member (object, "tiers");
+  g_assert_cmpuint (json_array_get_length (tiers), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (tiers, i), "threshold"), ==,
+                     thresholds[i]);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (tiers, 2), "percentile"), ==, 85);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (tiers, 2), "spend"), ==, 900000);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "model", "suggest", "--db", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "That is too few to go by (Siyu wants at least 20); keep the current 30 and 180 days"));
+  g_assert_nonnull (strstr (out, "  Gold               from ¥8,000.00 (85 % of members spent ¥9,000.00 or less)"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The candidate of test_preview_apply_undo, from a file: counted again,
+   * and the moves reported. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "model", "set", "--db", path, "--json-file", json, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Counted every figure again."));
+  g_assert_nonnull (strstr (out, "Mature       1 → 3\n"));
+  g_assert_nonnull (strstr (out, "Lost         1 → 0\n"));
+  g_assert_nonnull (strstr (out, "Members moving up a tier: 2; down a tier: 1\n"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -290,6 +862,12 @@ main (int    argc,
   g_test_add_func ("/model/refused", test_refused);
   g_test_add_func ("/model/json", test_json);
   g_test_add_func ("/model/cli", test_cli);
+  g_test_add_func ("/model/gap-suggestion", test_gap_suggestion);
+  g_test_add_func ("/model/friendly", test_friendly);
+  g_test_add_func ("/model/spend-suggestion", test_spend_suggestion);
+  g_test_add_func ("/model/preview-apply-undo", test_preview_apply_undo);
+  g_test_add_func ("/model/preview-refused", test_preview_refused);
+  g_test_add_func ("/model/cli-wizard", test_cli_wizard);
 
   return g_test_run ();
 }

@@ -300,6 +300,65 @@ test_day_boundary (void)
   assert_member (json_object_get_object_member (json_node_get_object (february), "month"), "new_contacts", "1");
 }
 
+/* The same month a year earlier, read straight from the orders: 周杰 (a
+ * member since 1 March 2025) bought ¥100 on 5 March and ¥50 on 20 March
+ * 2025; 林娜 (not a member) ¥20 on 10 February and ¥40 on 15 March 2025;
+ * 陈晨, seen in June 2025, ¥60 on 2 March 2026.  March 2025: 2 contacts,
+ * 1 member, 1 new contact, 2 buyers of whom 1 new and 1 repeat (林娜),
+ * 3 orders, ¥190 net, of which ¥150 from the member, AOV ¥63.33.  The
+ * figures are those the review of March 2025 itself shows for its month. */
+static void
+test_last_year (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "年度对比");
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  gint64 zhou = add_contact (ingest, shop, "周杰", "13800138001", "2025-03-01 10:00:00", TRUE);
+  gint64 lin = add_contact (ingest, shop, "林娜", "13800138002", "2025-02-01 10:00:00", FALSE);
+  gint64 chen = add_contact (ingest, shop, "陈晨", "13800138003", "2025-06-01 10:00:00", TRUE);
+  g_autoptr(JsonNode) march = NULL;
+  g_autoptr(JsonNode) year_before = NULL;
+  JsonObject *last_year;
+  g_autofree char *from_orders = NULL;
+  g_autofree char *from_analytics = NULL;
+
+  add_order (ingest, shop, channel, "B1", lin, "2025-02-10 12:00:00", 2000);
+  add_order (ingest, shop, channel, "B2", zhou, "2025-03-05 12:00:00", 10000);
+  add_order (ingest, shop, channel, "B3", lin, "2025-03-15 12:00:00", 4000);
+  add_order (ingest, shop, channel, "B4", zhou, "2025-03-20 12:00:00", 5000);
+  add_order (ingest, shop, channel, "B5", chen, "2026-03-02 12:00:00", 6000);
+  g_clear_object (&ingest);
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
+                                         &error));
+  g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  march = siyu_review_compute (shop, 2026, 3, NULL, &error);
+  g_assert_no_error (error);
+  assert_member (json_node_get_object (march), "shop", "\"年度对比\"");
+  assert_member (json_node_get_object (march), "currency", "\"CNY\"");
+  last_year = json_object_get_object_member (json_node_get_object (march), "same_month_last_year");
+  assert_member (last_year, "month", "\"2025-03\"");
+  assert_member (last_year, "contacts", "2");
+  assert_member (last_year, "members", "1");
+  assert_member (last_year, "new_contacts", "1");
+  assert_member (last_year, "buyers", "2");
+  assert_member (last_year, "new_buyers", "1");
+  assert_member (last_year, "paid_orders", "3");
+  assert_member (last_year, "net_sales", "19000");
+  g_assert_cmpfloat (json_object_get_double_member (last_year, "repurchase_rate"), ==, 0.5);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (last_year, "member_share"), 15000.0 / 19000.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (last_year, "aov"), 19000.0 / 3.0, 1e-9);
+
+  year_before = siyu_review_compute (shop, 2025, 3, NULL, &error);
+  g_assert_no_error (error);
+  from_orders = json_to_string (json_object_get_member (json_node_get_object (march), "same_month_last_year"), FALSE);
+  from_analytics = json_to_string (json_object_get_member (json_node_get_object (year_before), "month"), FALSE);
+  g_assert_cmpstr (from_orders, ==, from_analytics);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -310,6 +369,7 @@ main (int    argc,
   g_test_add_func ("/review/refused", test_refused);
   g_test_add_func ("/review/cli", test_cli);
   g_test_add_func ("/review/day-boundary", test_day_boundary);
+  g_test_add_func ("/review/last-year", test_last_year);
 
   return g_test_run ();
 }

@@ -507,6 +507,253 @@ test_odd_data (void)
   }
 }
 
+static guint
+row_col (guint row,
+         guint col)
+{
+  return row * 100 + col;
+}
+
+static gboolean
+focus_is (SiyuChart *chart,
+          guint      want)
+{
+  guint row, col;
+
+  return _siyu_chart_get_focus (chart, &row, &col) && row_col (row, col) == want;
+}
+
+/* Two lines over four months, the first with a gap: a point per value, on
+ * one scale from zero to the largest, the months evenly spaced. */
+static void
+test_line (void)
+{
+  const char * const series[] = { "Buyers", "Orders" };
+  const char * const months[] = { "M1", "M2", "M3", "M4" };
+  const double values[] = { 10, 20, NAN, 40,
+                            20, 40, 30, 80 };
+  const char * const texts[] = { "¥10", NULL, NULL, NULL,
+                                 NULL, NULL, NULL, "¥80" };
+  SiyuChart *chart = siyu_chart_new (SIYU_CHART_LINE);
+  g_autofree char *description = NULL;
+  g_autofree char *tooltip = NULL;
+  Activations seen = { 0 };
+  graphene_rect_t rect;
+  double x[4], y[4], x1, y1, x2, y2;
+  guint row = 99, col = 99;
+  GtkWindow *window;
+
+  siyu_chart_set_series (chart, 2, 4, series, months, values, NULL);
+  g_assert_cmpuint (siyu_chart_get_n_items (chart), ==, 7);
+  description = siyu_chart_describe (chart);
+  g_assert_cmpstr (description, ==, "Buyers, M1: 10; Buyers, M2: 20; Buyers, M4: 40; "
+                                    "Orders, M1: 20; Orders, M2: 40; Orders, M3: 30; Orders, M4: 80");
+  g_signal_connect (chart, "activated", G_CALLBACK (activated_cb), &seen);
+  window = show_in_window (chart);
+
+  /* The months evenly spaced, left to right; the heights on one scale. */
+  for (guint c = 0; c < 4; c++)
+    centre_of (chart, 1, c, &x[c], &y[c]);
+  g_assert_cmpfloat (x[0], <, x[1]);
+  g_assert_cmpfloat_with_epsilon (x[1] - x[0], x[3] - x[2], 0.01);
+  g_assert_cmpfloat_with_epsilon (x[2] - x[1], x[3] - x[2], 0.01);
+  /* 20 → 40 rises twice as far as 40 → 30 falls; 80 is the top. */
+  g_assert_cmpfloat_with_epsilon (y[0] - y[1], 2 * (y[2] - y[1]), 0.01);
+  g_assert_cmpfloat_with_epsilon (y[0] - y[3], 3 * (y[0] - y[1]), 0.01);
+  centre_of (chart, 0, 3, &x1, &y1);
+  g_assert_cmpfloat_with_epsilon (x1, x[3], 0.01);
+  g_assert_cmpfloat_with_epsilon (y1, y[1], 0.01);
+  g_assert_false (_siyu_chart_get_item_rect (chart, 0, 2, &rect));
+
+  /* Each point answers at its place; the nearest line in y wins. */
+  for (guint c = 0; c < 4; c++)
+    {
+      g_assert_true (siyu_chart_item_at (chart, x[c], y[c], &row, &col));
+      g_assert_cmpuint (row_col (row, col), ==, row_col (1, c));
+    }
+  centre_of (chart, 0, 0, &x1, &y1);
+  g_assert_true (siyu_chart_item_at (chart, x1 + 3, y1 + 3, &row, &col));
+  g_assert_cmpuint (row_col (row, col), ==, row_col (0, 0));
+  /* Where Buyers has no point, only Orders is there, and only near it. */
+  g_assert_false (siyu_chart_item_at (chart, x[2], (y[0] + y[2]) / 2 + 40, &row, &col));
+  g_assert_false (siyu_chart_item_at (chart, x[2], y[2] + 20, &row, &col));
+  g_assert_false (siyu_chart_item_at (chart, x[0], 1, &row, &col));
+  g_assert_false (siyu_chart_item_at (chart, -1, y[0], &row, &col));
+  g_assert_false (siyu_chart_item_at (chart, gtk_widget_get_width (GTK_WIDGET (chart)) + 1, y[0], &row, &col));
+
+  tooltip = _siyu_chart_get_tooltip_text (chart, 1, 3);
+  g_assert_cmpstr (tooltip, ==, "Orders, M4: 80");
+  g_clear_pointer (&tooltip, g_free);
+  g_assert_null (_siyu_chart_get_tooltip_text (chart, 0, 2));
+
+  /* The keys walk along a line, over its gap, and between the lines. */
+  g_assert_true (focus_is (chart, row_col (0, 0)));
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_true (focus_is (chart, row_col (0, 1)));
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_true (focus_is (chart, row_col (0, 3)));
+  g_assert_false (press_key (chart, GDK_KEY_Right));
+  g_assert_true (press_key (chart, GDK_KEY_Down));
+  g_assert_true (focus_is (chart, row_col (1, 3)));
+  g_assert_true (press_key (chart, GDK_KEY_Home));
+  g_assert_true (focus_is (chart, row_col (1, 0)));
+  g_assert_true (press_key (chart, GDK_KEY_End));
+  g_assert_true (focus_is (chart, row_col (1, 3)));
+  g_assert_true (press_key (chart, GDK_KEY_Return));
+  g_assert_cmpuint (seen.n, ==, 1);
+  g_assert_cmpuint (row_col (seen.row, seen.col), ==, row_col (1, 3));
+
+  centre_of (chart, 1, 2, &x2, &y2);
+  g_assert_true (_siyu_chart_click (chart, x2, y2));
+  g_assert_cmpuint (seen.n, ==, 2);
+  g_assert_cmpuint (row_col (seen.row, seen.col), ==, row_col (1, 2));
+  render (window, chart);
+
+  /* Texts instead of the values. */
+  siyu_chart_set_series (chart, 2, 4, series, months, values, texts);
+  g_clear_pointer (&description, g_free);
+  description = siyu_chart_describe (chart);
+  g_assert_cmpstr (description, ==, "Buyers, M1: ¥10; Buyers, M2: 20; Buyers, M4: 40; "
+                                    "Orders, M1: 20; Orders, M2: 40; Orders, M3: 30; Orders, M4: ¥80");
+  render (window, chart);
+
+  /* One series over one month, and nothing at all. */
+  siyu_chart_set_series (chart, 1, 1, series, months, values, NULL);
+  g_assert_cmpuint (siyu_chart_get_n_items (chart), ==, 1);
+  centre_of (chart, 0, 0, &x1, &y1);
+  g_assert_true (siyu_chart_item_at (chart, x1, y1, &row, &col));
+  render (window, chart);
+  siyu_chart_set_series (chart, 0, 4, series, months, values, NULL);
+  g_assert_cmpuint (siyu_chart_get_n_items (chart), ==, 0);
+  g_clear_pointer (&description, g_free);
+  description = siyu_chart_describe (chart);
+  g_assert_cmpstr (description, ==, "");
+  g_assert_false (siyu_chart_item_at (chart, x1, y1, &row, &col));
+  render (window, chart);
+
+  destroy_window (window);
+}
+
+/* How many of the points down a column at @x are in each band. */
+static void
+count_down (SiyuChart *chart,
+            double     x,
+            guint     *counts)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (chart));
+
+  for (int y = 0; y < height; y++)
+    {
+      guint row, col;
+
+      if (siyu_chart_item_at (chart, x, y + 0.5, &row, &col))
+        counts[row * 3 + col]++;
+    }
+}
+
+/* Three stages: of the 8 in A before, 5 stayed and 3 went to B; the 2 in
+ * B went to C.  A band per move, as wide as its count on both sides. */
+static void
+test_flow (void)
+{
+  const char * const stages3[] = { "A", "B", "C" };
+  const double counts[] = { 5, 3, 0,
+                            0, 0, 2,
+                            0, 0, 0 };
+  const double odd[] = { NAN, -3, INFINITY,
+                         1e15, 0, 2,
+                         0.5, 0, 1 };
+  SiyuChart *chart = siyu_chart_new (SIYU_CHART_FLOW);
+  g_autofree char *description = NULL;
+  g_autofree char *tooltip = NULL;
+  Activations seen = { 0 };
+  graphene_rect_t rect, other;
+  guint left[9] = { 0 }, right[9] = { 0 }, middle[9] = { 0 };
+  guint row = 99, col = 99;
+  GtkWindow *window;
+  double x, y;
+
+  siyu_chart_set_flow (chart, 3, stages3, counts);
+  siyu_chart_set_axis_titles (chart, "Before", "After");
+  g_assert_cmpuint (siyu_chart_get_n_items (chart), ==, 3);
+  description = siyu_chart_describe (chart);
+  g_assert_cmpstr (description, ==, "A → A: 5; A → B: 3; B → C: 2");
+  tooltip = _siyu_chart_get_tooltip_text (chart, 0, 1);
+  g_assert_cmpstr (tooltip, ==, "A → B: 3\n38 % of those who were A");
+  g_clear_pointer (&tooltip, g_free);
+  tooltip = _siyu_chart_get_tooltip_text (chart, 1, 2);
+  g_assert_cmpstr (tooltip, ==, "B → C: 2\n100 % of those who were B");
+  g_assert_null (_siyu_chart_get_tooltip_text (chart, 2, 2));
+
+  g_signal_connect (chart, "activated", G_CALLBACK (activated_cb), &seen);
+  window = show_in_window (chart);
+
+  /* Each band answers at its centre. */
+  for (guint i = 0; i < 3; i++)
+    for (guint j = 0; j < 3; j++)
+      if (counts[i * 3 + j] > 0)
+        {
+          centre_of (chart, i, j, &x, &y);
+          g_assert_true (siyu_chart_item_at (chart, x, y, &row, &col));
+          g_assert_cmpuint (row_col (row, col), ==, row_col (i, j));
+        }
+  g_assert_false (_siyu_chart_get_item_rect (chart, 2, 2, &rect));
+
+  /* Down the left nodes, the bands of A are 5 : 3; down the right ones,
+   * A's stay and B's move to C are 5 : 2; half-way, all three show. */
+  g_assert_true (_siyu_chart_get_item_rect (chart, 0, 0, &rect));
+  g_assert_true (_siyu_chart_get_item_rect (chart, 1, 2, &other));
+  count_down (chart, rect.origin.x + 1, left);
+  count_down (chart, rect.origin.x + rect.size.width - 1, right);
+  count_down (chart, rect.origin.x + rect.size.width / 2, middle);
+  g_assert_cmpuint (left[0 * 3 + 0], >, 20);
+  g_assert_cmpfloat_with_epsilon ((double) left[0 * 3 + 1] / left[0 * 3 + 0], 3.0 / 5, 0.05);
+  g_assert_cmpfloat_with_epsilon ((double) left[1 * 3 + 2] / left[0 * 3 + 0], 2.0 / 5, 0.05);
+  g_assert_cmpfloat_with_epsilon ((double) right[0 * 3 + 1] / right[0 * 3 + 0], 3.0 / 5, 0.05);
+  g_assert_cmpfloat_with_epsilon ((double) right[1 * 3 + 2] / right[0 * 3 + 0], 2.0 / 5, 0.05);
+  g_assert_cmpuint (left[0 * 3 + 0], ==, right[0 * 3 + 0]);
+  g_assert_cmpuint (middle[0 * 3 + 0], ==, left[0 * 3 + 0]);
+  g_assert_cmpuint (middle[0 * 3 + 1], >, 0);
+  g_assert_cmpuint (middle[1 * 3 + 2], >, 0);
+  g_assert_cmpuint (left[2 * 3 + 2] + right[2 * 3 + 2] + middle[2 * 3 + 2], ==, 0);
+
+  /* Nothing on the labels or outside. */
+  g_assert_false (siyu_chart_item_at (chart, rect.origin.x - 1, rect.origin.y + 1, &row, &col));
+  g_assert_false (siyu_chart_item_at (chart, rect.origin.x + rect.size.width + 1, rect.origin.y + 1, &row, &col));
+  g_assert_false (siyu_chart_item_at (chart, rect.origin.x + 1, -1, &row, &col));
+  g_assert_false (siyu_chart_item_at (chart, rect.origin.x + 1, gtk_widget_get_height (GTK_WIDGET (chart)) + 1,
+                                      &row, &col));
+
+  /* Keys and clicks. */
+  g_assert_true (focus_is (chart, row_col (0, 0)));
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_true (focus_is (chart, row_col (0, 1)));
+  g_assert_true (press_key (chart, GDK_KEY_Down));
+  g_assert_true (focus_is (chart, row_col (1, 2)));
+  g_assert_false (press_key (chart, GDK_KEY_Down));
+  g_assert_true (press_key (chart, GDK_KEY_space));
+  g_assert_cmpuint (seen.n, ==, 1);
+  g_assert_cmpuint (row_col (seen.row, seen.col), ==, row_col (1, 2));
+  centre_of (chart, 0, 1, &x, &y);
+  g_assert_true (_siyu_chart_click (chart, x, y));
+  g_assert_cmpuint (row_col (seen.row, seen.col), ==, row_col (0, 1));
+  render (window, chart);
+
+  /* Odd counts: only the finite ones above zero are bands. */
+  siyu_chart_set_flow (chart, 3, stages3, odd);
+  g_assert_cmpuint (siyu_chart_get_n_items (chart), ==, 4);
+  g_clear_pointer (&description, g_free);
+  description = siyu_chart_describe (chart);
+  g_assert_cmpstr (description, ==, "B → A: 1,000,000,000,000,000; B → C: 2; C → A: 0.5; C → C: 1");
+  render (window, chart);
+  siyu_chart_set_flow (chart, 0, NULL, NULL);
+  g_assert_cmpuint (siyu_chart_get_n_items (chart), ==, 0);
+  g_assert_false (siyu_chart_item_at (chart, x, y, &row, &col));
+  render (window, chart);
+
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -522,6 +769,8 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/chart/grid-hit", test_grid_hit);
   g_test_add_func ("/siyu/ui/chart/grid-triangle", test_grid_triangle);
   g_test_add_func ("/siyu/ui/chart/odd-data", test_odd_data);
+  g_test_add_func ("/siyu/ui/chart/line", test_line);
+  g_test_add_func ("/siyu/ui/chart/flow", test_flow);
 
   return g_test_run ();
 }

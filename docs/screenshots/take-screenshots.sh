@@ -68,3 +68,17 @@ shoot zh_CN.UTF-8 zh_CN groups-zh.png '<Alt>4'
 shoot en_US.UTF-8 en segments-en.png '<Alt>5'
 shoot zh_CN.UTF-8 zh_CN restock-zh.png '<Alt>6'
 
+shoot en_US.UTF-8 en review-en.png '<Alt>7'
+shoot zh_CN.UTF-8 zh_CN review-zh.png '<Alt>7'
+
+# The lifecycle and tier wizard from the main menu (its fifth item): the
+# gaps page and, after Next twice and Suggest, the tiers; the wizard only.
+# Each empty type: waits a second while the wizard counts the demo shop.
+wizard_keys=(F10 Down Down Down Down Return type: type: type: type: type: type: type: type:)
+shoot en_US.UTF-8 en wizard-en.png "${wizard_keys[@]}"
+shoot zh_CN.UTF-8 zh_CN wizard-zh.png "${wizard_keys[@]}"
+shoot en_US.UTF-8 en wizard-tiers-en.png "${wizard_keys[@]}" '<Alt>n' '<Alt>n' '<Alt>s'
+shoot zh_CN.UTF-8 zh_CN wizard-tiers-zh.png "${wizard_keys[@]}" '<Alt>n' '<Alt>n' '<Alt>s'
+for png in wizard-en.png wizard-zh.png wizard-tiers-en.png wizard-tiers-zh.png; do
+  convert "$out/$png" -crop 680x720+0+0 +repage "$out/$png"
+done

@@ -76,47 +76,111 @@ model_suggest (SiyuShop *shop,
                gboolean  json)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SiyuAnalytics) analytics = NULL;
-  JsonObject *suggestion;
+  g_autoptr(SiyuModelFacts) facts = NULL;
+  g_autoptr(GError) tier_error = NULL;
+  const char *currency = siyu_shop_get_currency (shop);
+  const SiyuGapSuggestion *gaps;
+  SiyuSpendSuggestion spend = { 0, };
+  gboolean have_tiers;
   g_autofree char *count = NULL;
-  gint64 gaps;
+  SiyuModel model;
 
-  analytics = siyu_analytics_compute (shop, siyu_shop_get_today (shop), siyu_cli_progress,
-                                      (gpointer) _("Computing"), NULL, &error);
-  siyu_cli_progress_done ();
-  if (analytics == NULL)
+  if (!siyu_model_load (shop, &model, &error))
     return siyu_cli_fail (error);
+  facts = siyu_model_facts_compute (shop, siyu_shop_get_today (shop), siyu_cli_progress,
+                                    (gpointer) _("Computing"), NULL, &error);
+  siyu_cli_progress_done ();
+  if (facts == NULL)
+    {
+      siyu_model_clear (&model);
+      return siyu_cli_fail (error);
+    }
+  gaps = siyu_model_facts_get_gaps (facts);
+  have_tiers = siyu_model_facts_suggest_tiers (facts, MAX (model.tiers->len, 1), siyu_currency_digits (currency),
+                                               &spend, &tier_error);
 
-  suggestion = json_object_get_object_member (json_node_get_object (siyu_analytics_get_summary (analytics)),
-                                              "suggested_thresholds");
   if (json)
     {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonNode) node = siyu_gap_suggestion_to_json (gaps);
+      JsonObject *object = json_node_get_object (node);
 
-      json_node_set_object (node, suggestion);
+      if (have_tiers)
+        json_object_set_member (object, "member_tiers", siyu_spend_suggestion_to_json (&spend));
+      else
+        json_object_set_null_member (object, "member_tiers");
       siyu_cli_print_json (node);
+      siyu_spend_suggestion_clear (&spend);
+      siyu_model_clear (&model);
       return SIYU_CLI_OK;
     }
 
-  gaps = json_object_get_int_member (suggestion, "gaps");
-  if (gaps == 0 || json_object_get_null_member (suggestion, "dormant_days"))
+  count = siyu_count_format (gaps->n_gaps);
+  if (gaps->n_gaps == 0)
+    g_print ("%s\n", _("No customer has bought twice yet, so there is nothing to suggest from."));
+  else
     {
-      g_print ("%s\n", _("No customer has bought twice yet, so there is nothing to suggest from."));
-      return SIYU_CLI_OK;
+      g_print (g_dngettext (GETTEXT_PACKAGE, "From %s gap between two paid orders of the same customer:\n",
+                            "From %s gaps between two paid orders of the same customer:\n", gaps->n_gaps),
+               count);
+      g_print (_("  80 %% come within %d days: dormant after %d days\n"), gaps->p80, gaps->dormant_days);
+      g_print (_("  95 %% come within %d days: lost after %d days\n"), gaps->p95, gaps->lost_days);
+      if (gaps->enough)
+        g_print ("%s\n", _("Apply them with: siyu-cli model set --dormant-days N --lost-days N"));
+      else
+        g_print (_("That is too few to go by (Siyu wants at least %d); keep the current %d and %d days for now.\n"),
+                 SIYU_MODEL_MIN_GAPS, model.lifecycle.dormant_days, model.lifecycle.lost_days);
     }
-  count = siyu_count_format (gaps);
-  g_print (g_dngettext (GETTEXT_PACKAGE, "From %s gap between two paid orders of the same customer:\n",
-                        "From %s gaps between two paid orders of the same customer:\n", gaps),
-           count);
-  g_print (_("  80 %% come within %d days: dormant after %d days\n"),
-           (int) json_object_get_int_member (suggestion, "dormant_days"),
-           (int) json_object_get_int_member (suggestion, "dormant_days"));
-  g_print (_("  95 %% come within %d days: lost after %d days\n"),
-           (int) json_object_get_int_member (suggestion, "lost_days"),
-           (int) json_object_get_int_member (suggestion, "lost_days"));
-  g_print ("%s\n", _("Apply them with: siyu-cli model set --dormant-days N --lost-days N"));
 
+  if (have_tiers)
+    {
+      g_autofree char *members = siyu_count_format (spend.n_members);
+
+      g_print (g_dngettext (GETTEXT_PACKAGE, "From the 365-day net spend of %s member:\n",
+                            "From the 365-day net spend of %s members:\n", spend.n_members), members);
+      for (guint i = 0; i < spend.thresholds->len && i < model.tiers->len; i++)
+        {
+          const SiyuTierSetting *tier = &g_array_index (model.tiers, SiyuTierSetting, i);
+          g_autofree char *padded = siyu_cli_pad (siyu_tier_display_name (tier->name, tier->name_zh), 18);
+          g_autofree char *threshold = siyu_money_format (g_array_index (spend.thresholds, gint64, i), currency);
+
+          if (i == 0)
+            g_print (_("  %s from %s\n"), padded, threshold);
+          else
+            {
+              g_autofree char *at = siyu_money_format (g_array_index (spend.percentiles, gint64, i), currency);
+
+              /* Translators: a suggested tier: its name, threshold, the percentile and the spend there. */
+              g_print (_("  %s from %s (%d %% of members spent %s or less)\n"), padded, threshold,
+                       g_array_index (spend.percents, int, i), at);
+            }
+        }
+    }
+  else
+    g_print ("%s\n", tier_error->message);
+
+  siyu_spend_suggestion_clear (&spend);
+  siyu_model_clear (&model);
   return SIYU_CLI_OK;
+}
+
+/* What the new model changed: stages and tier moves. */
+static void
+print_moves (const SiyuModelPreview *preview)
+{
+  g_autofree char *up = siyu_count_format (preview->moved_up);
+  g_autofree char *down = siyu_count_format (preview->moved_down);
+
+  g_print ("%s\n", _("Contacts per stage, before → now:"));
+  for (int s = 0; s < SIYU_N_STAGES; s++)
+    {
+      g_autofree char *before = siyu_count_format (preview->current_stages[s]);
+      g_autofree char *now = siyu_count_format (preview->stages[s]);
+      g_autofree char *padded = siyu_cli_pad (siyu_stage_get_label (s), 12);
+
+      g_print ("  %s %s → %s\n", padded, before, now);
+    }
+  /* Translators: after a model change: how many members go up and down a tier. */
+  g_print (_("Members moving up a tier: %s; down a tier: %s\n"), up, down);
 }
 
 static SiyuTierSetting *
@@ -205,7 +269,7 @@ model_set (SiyuShop    *shop,
            gboolean     no_recompute)
 {
   g_autoptr(GError) error = NULL;
-  SiyuModel model;
+  SiyuModel model, previous;
   int rc;
 
   if (!siyu_model_load (shop, &model, &error))
@@ -244,24 +308,43 @@ model_set (SiyuShop    *shop,
       return rc;
     }
 
-  if (!siyu_model_save (shop, &model, &error))
+  if (!siyu_model_load (shop, &previous, &error))
     {
       siyu_model_clear (&model);
       return siyu_cli_fail (error);
     }
-  siyu_model_clear (&model);
+  if (!siyu_model_save (shop, &model, &error))
+    {
+      siyu_model_clear (&model);
+      siyu_model_clear (&previous);
+      return siyu_cli_fail (error);
+    }
   g_print ("%s\n", _("Saved the model."));
 
   if (!no_recompute)
     {
+      g_autoptr(SiyuAnalytics) analytics = NULL;
+      g_autoptr(SiyuModelFacts) facts = NULL;
+      SiyuModelPreview preview;
       gboolean done = siyu_recompute (shop, siyu_shop_get_today (shop), siyu_cli_progress,
-                                      (gpointer) _("Computing"), NULL, NULL, &error);
+                                      (gpointer) _("Computing"), NULL, &analytics, &error);
 
       siyu_cli_progress_done ();
-      if (!done)
-        return siyu_cli_fail (error);
+      if (done)
+        facts = siyu_model_facts_new (shop, analytics, &error);
+      if (!done || facts == NULL ||
+          !siyu_model_preview (facts, &previous, &model, siyu_shop_get_currency (shop), &preview, &error))
+        {
+          siyu_model_clear (&model);
+          siyu_model_clear (&previous);
+          return siyu_cli_fail (error);
+        }
       g_print ("%s\n", _("Counted every figure again."));
+      print_moves (&preview);
+      siyu_model_preview_clear (&preview);
     }
+  siyu_model_clear (&model);
+  siyu_model_clear (&previous);
 
   return SIYU_CLI_OK;
 }

@@ -11,6 +11,7 @@
 #include "siyu-cli.h"
 #include "siyu-money.h"
 #include "siyu-review.h"
+#include "siyu-review-pdf.h"
 
 /* siyu-cli review: the monthly private-domain health review. */
 
@@ -167,12 +168,14 @@ siyu_cli_review (int    argc,
   g_autoptr(JsonNode) review = NULL;
   g_autofree char *db = NULL;
   g_autofree char *month_text = NULL;
+  g_autofree char *pdf = NULL;
   gboolean json = FALSE;
   int year, month, rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
     { "month", 0, 0, G_OPTION_ARG_STRING, &month_text, N_("The month to review (default: the last complete one)"), N_("YYYY-MM") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Also write the review as an A4 PDF to FILE"), N_("FILE") },
     { NULL }
   };
 
@@ -180,7 +183,8 @@ siyu_cli_review (int    argc,
                                      _("The monthly private-domain health review: every figure of the month beside "
                                        "the month before and the same month a year earlier, lifecycle moves, "
                                        "tiers, groups, touches, cohorts, a 12-month trend, what to do next and "
-                                       "the shop's level of data operations. Amounts in JSON are in minor units."));
+                                       "the shop's level of data operations. Amounts in JSON are in minor units. "
+                                       "With --pdf, the review is also written as a PDF with its charts."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
     return rc;
@@ -198,10 +202,23 @@ siyu_cli_review (int    argc,
   review = siyu_review_compute (shop, year, month, NULL, &error);
   if (review == NULL)
     return siyu_cli_fail (error);
+  if (pdf != NULL && !siyu_review_write_pdf (review, pdf, NULL, &error))
+    return siyu_cli_fail (error);
   if (json)
     siyu_cli_print_json (review);
   else
     print_review (json_node_get_object (review), siyu_shop_get_currency (shop));
+  if (pdf != NULL)
+    {
+      /* Translators: %s is the PDF file written. */
+      g_autofree char *wrote = g_strdup_printf (_("Wrote the review to %s\n"), pdf);
+
+      /* Not on standard output after JSON, which must stay JSON. */
+      if (json)
+        g_printerr ("%s", wrote);
+      else
+        g_print ("\n%s", wrote);
+    }
 
   return SIYU_CLI_OK;
 }

@@ -29,6 +29,7 @@ static const SiyuCliCommand commands[] = {
   { "sync",     N_("Sync customers and orders from Shopify, WooCommerce or Youzan"), siyu_cli_sync },
   { "segment",  N_("List, count, save or export segments of contacts"), siyu_cli_segment },
   { "touch",    N_("List exports to segments and show whether they paid off"), siyu_cli_touch },
+  { "campaign", N_("Plan a campaign from a GMV target, and follow it planned against actual"), siyu_cli_campaign },
   { "demo",     N_("Build a demo shop with made-up customers and orders"), siyu_cli_demo },
   { "bench",    N_("Measure how fast Siyu works on this machine"), siyu_cli_bench },
 };

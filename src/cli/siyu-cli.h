@@ -38,6 +38,7 @@ int        siyu_cli_orders        (int argc, char **argv);
 int        siyu_cli_info          (int argc, char **argv);
 int        siyu_cli_settings      (int argc, char **argv);
 int        siyu_cli_bench         (int argc, char **argv);
+int        siyu_cli_campaign      (int argc, char **argv);
 int        siyu_cli_segment       (int argc, char **argv);
 int        siyu_cli_touch         (int argc, char **argv);
 int        siyu_cli_account       (int argc, char **argv);

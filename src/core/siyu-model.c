@@ -9,6 +9,7 @@
 
 #include "siyu-model.h"
 #include "siyu-money.h"
+#include "siyu-recompute.h"
 
 /* The owner's thresholds behind every figure (shared/ANALYTICS.md): the
  * lifecycle model, the member tiers and the pyramid's participation
@@ -344,19 +345,89 @@ save_weight (SiyuDb     *db,
   return siyu_db_step_done (db, stmt, error);
 }
 
-/**
- * siyu_model_save:
- *
- * Checks @model and stores it in one transaction, written to the audit
- * log.  The figures follow on the next recompute.
- */
-gboolean
-siyu_model_save (SiyuShop        *shop,
-                 const SiyuModel *model,
-                 GError         **error)
+/* Puts back, with their own ids, the tiers of @tiers that were removed
+ * since: an undo restores the model exactly. */
+static gboolean
+restore_removed_tiers (SiyuDb  *db,
+                       GArray  *tiers,
+                       GError **error)
+{
+  for (guint i = 0; i < tiers->len; i++)
+    {
+      const SiyuTierSetting *tier = &g_array_index (tiers, SiyuTierSetting, i);
+      sqlite3_stmt *stmt;
+      g_autofree char *sql = NULL;
+
+      if (tier->id == 0)
+        continue;
+      sql = g_strdup_printf ("SELECT count (*) FROM tiers WHERE id = %" G_GINT64_FORMAT, tier->id);
+      if (siyu_db_query_int (db, sql, error) != 0)
+        continue;
+      stmt = siyu_db_prepare (db, "INSERT INTO tiers (position, name, name_zh, threshold, capacity, "
+                                  "by_application, benefits, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_tier (stmt, 3000000 + i, tier);
+      sqlite3_bind_int64 (stmt, 8, tier->id);
+      if (!siyu_db_step_done (db, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Makes the stored lifecycle model @id active again when it has the
+ * thresholds of @l; otherwise saves @l as save_lifecycle() does. */
+static gboolean
+reactivate_lifecycle (SiyuDb                   *db,
+                      gint64                    id,
+                      const SiyuLifecycleModel *l,
+                      gint64                    now,
+                      GError                  **error)
+{
+  sqlite3_stmt *stmt = siyu_db_prepare (db,
+                                        "SELECT count (*) FROM lifecycle_models WHERE id = ? AND "
+                                        "dormant_days = ? AND lost_days = ? AND mature_orders = ? AND "
+                                        "mature_window_days = ?", error);
+  gboolean found = FALSE;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int (stmt, 2, l->dormant_days);
+  sqlite3_bind_int (stmt, 3, l->lost_days);
+  sqlite3_bind_int (stmt, 4, l->mature_orders);
+  sqlite3_bind_int (stmt, 5, l->mature_window_days);
+  rc = siyu_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    found = sqlite3_column_int (stmt, 0) > 0;
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return FALSE;
+  if (!found)
+    return save_lifecycle (db, l, now, error);
+
+  if (!siyu_db_exec (db, "UPDATE lifecycle_models SET active = 0 WHERE active = 1", error))
+    return FALSE;
+  stmt = siyu_db_prepare (db, "UPDATE lifecycle_models SET active = 1 WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+
+  return siyu_db_step_done (db, stmt, error);
+}
+
+/* @lifecycle_id: the stored lifecycle model to make active again, or 0. */
+static gboolean
+save_model (SiyuShop        *shop,
+            const SiyuModel *model,
+            gint64           lifecycle_id,
+            GError         **error)
 {
   SiyuDb *db = siyu_shop_get_db (shop);
   const SiyuPyramidWeights *w = &model->weights;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *detail = NULL;
 
@@ -367,7 +438,9 @@ siyu_model_save (SiyuShop        *shop,
 
   node = siyu_model_to_json (model);
   detail = json_to_string (node, FALSE);
-  if (!save_lifecycle (db, &model->lifecycle, g_get_real_time () / G_USEC_PER_SEC, error) ||
+  if ((lifecycle_id > 0 ? !reactivate_lifecycle (db, lifecycle_id, &model->lifecycle, now, error) ||
+                          !restore_removed_tiers (db, model->tiers, error)
+                        : !save_lifecycle (db, &model->lifecycle, now, error)) ||
       !save_tiers (db, model->tiers, error) ||
       !save_weight (db, "pyramid_weight_referral", w->referral, error) ||
       !save_weight (db, "pyramid_weight_share", w->share, error) ||
@@ -382,6 +455,20 @@ siyu_model_save (SiyuShop        *shop,
     }
 
   return TRUE;
+}
+
+/**
+ * siyu_model_save:
+ *
+ * Checks @model and stores it in one transaction, written to the audit
+ * log.  The figures follow on the next recompute.
+ */
+gboolean
+siyu_model_save (SiyuShop        *shop,
+                 const SiyuModel *model,
+                 GError         **error)
+{
+  return save_model (shop, model, 0, error);
 }
 
 JsonNode *
@@ -616,4 +703,859 @@ siyu_model_from_json (JsonNode   *node,
     }
 
   return TRUE;
+}
+
+/**
+ * siyu_model_copy:
+ * @copy: (out caller-allocates): receives a deep copy of @model
+ *
+ * Copies @model, tiers and all; clear @copy with siyu_model_clear().
+ */
+void
+siyu_model_copy (const SiyuModel *model,
+                 SiyuModel       *copy)
+{
+  *copy = *model;
+  copy->tiers = tiers_new ();
+  for (guint i = 0; model->tiers != NULL && i < model->tiers->len; i++)
+    {
+      const SiyuTierSetting *tier = &g_array_index (model->tiers, SiyuTierSetting, i);
+      SiyuTierSetting dup = {
+        tier->id, g_strdup (tier->name), g_strdup (tier->name_zh), tier->threshold, tier->capacity,
+        tier->by_application, g_strdup (tier->benefits),
+      };
+
+      g_array_append_val (copy->tiers, dup);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The wizard: what the shop's own data suggest, and what a candidate   */
+/* model would change.                                                  */
+/* ------------------------------------------------------------------ */
+
+#define MAX_BARS 12
+
+/**
+ * siyu_model_percentile:
+ * @sorted: values in ascending order
+ * @n: how many, at least 1
+ *
+ * The smallest of @sorted with at least @percent % of the values at or
+ * below it: the value at position ceil (n × percent / 100), counting from
+ * 1 (shared/ANALYTICS.md "Threshold suggestion").
+ */
+gint64
+siyu_model_percentile (const gint64 *sorted,
+                       guint         n,
+                       int           percent)
+{
+  gint64 k;
+
+  g_return_val_if_fail (n > 0, 0);
+
+  k = ((gint64) n * percent + 99) / 100;
+  return sorted[CLAMP (k, 1, (gint64) n) - 1];
+}
+
+static gint64
+power_of_ten (int digits)
+{
+  gint64 p = 1;
+
+  for (int i = 0; i < digits; i++)
+    p *= 10;
+  return p;
+}
+
+/* Friendly steps within a power of ten, in tenths: 1, 1.5, 2, 2.5, 3,
+ * 4, 5, 6 and 8. */
+static const int friendly_tenths[] = { 10, 15, 20, 25, 30, 40, 50, 60, 80 };
+
+/**
+ * siyu_model_friendly_amount:
+ * @amount: minor units
+ * @digits: the currency's minor digits (2 for CNY)
+ *
+ * Rounds @amount down to a friendly amount: the largest 1, 1.5, 2, 2.5,
+ * 3, 4, 5, 6 or 8 × a power of ten whole major units (1, 2, 3, …, 8, 10,
+ * 15, 20, 25, …) at or below it.  An amount under one major unit is 0.  For
+ * example ¥1,234.56 is ¥1,000, ¥2,999 is ¥2,500 and ¥7,300 is ¥6,000.
+ */
+gint64
+siyu_model_friendly_amount (gint64 amount,
+                            int    digits)
+{
+  gint64 unit = power_of_ten (digits);
+  gint64 major = amount / unit;
+  gint64 best = 0;
+
+  if (major < 1)
+    return 0;
+  for (gint64 step = 1; step <= major && step <= G_MAXINT64 / 80; step *= 10)
+    for (guint i = 0; i < G_N_ELEMENTS (friendly_tenths); i++)
+      {
+        gint64 tenths = step * friendly_tenths[i];
+
+        if (tenths % 10 == 0 && tenths / 10 <= major)
+          best = tenths / 10;
+      }
+
+  return best * unit;
+}
+
+/* The smallest friendly amount above @amount. */
+static gint64
+friendly_above (gint64 amount,
+                int    digits)
+{
+  gint64 unit = power_of_ten (digits);
+  gint64 major = amount / unit;
+
+  for (gint64 step = 1; step <= G_MAXINT64 / 80; step *= 10)
+    for (guint i = 0; i < G_N_ELEMENTS (friendly_tenths); i++)
+      {
+        gint64 tenths = step * friendly_tenths[i];
+
+        if (tenths % 10 == 0 && tenths / 10 > major)
+          return tenths / 10 * unit;
+      }
+
+  return amount + unit;
+}
+
+static int
+compare_int_values (gconstpointer a,
+                    gconstpointer b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+
+  return (x > y) - (x < y);
+}
+
+static int
+compare_int64_values (gconstpointer a,
+                      gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/**
+ * siyu_gap_suggestion_compute:
+ * @gaps: inter-purchase gaps in days, in any order
+ *
+ * The 80th and 95th percentile of @gaps (siyu_model_percentile()), the
+ * dormant and lost days they suggest, and a histogram to draw: bars of
+ * equal width w days, w the smallest of 1, 2, 5, 10, 20, 50, … that
+ * covers 0 … p95 in at most 12 bars, then one bar for every longer gap
+ * when there is any.  With fewer than %SIYU_MODEL_MIN_GAPS gaps,
+ * @suggestion->enough is %FALSE and the suggestion should not be used.
+ */
+void
+siyu_gap_suggestion_compute (const int         *gaps,
+                             guint              n,
+                             SiyuGapSuggestion *suggestion)
+{
+  g_autofree int *sorted = g_memdup2 (gaps, sizeof (int) * n);
+  g_autofree gint64 *wide = g_new (gint64, MAX (n, 1));
+  int width = 1, bars;
+  guint k = 0;
+
+  memset (suggestion, 0, sizeof *suggestion);
+  suggestion->buckets = g_array_new (FALSE, TRUE, sizeof (SiyuGapBucket));
+  suggestion->n_gaps = n;
+  suggestion->p80 = suggestion->p95 = -1;
+  suggestion->enough = n >= SIYU_MODEL_MIN_GAPS;
+  if (n == 0)
+    return;
+
+  qsort (sorted, n, sizeof (int), compare_int_values);
+  for (guint i = 0; i < n; i++)
+    wide[i] = sorted[i];
+  suggestion->p80 = (int) siyu_model_percentile (wide, n, 80);
+  suggestion->p95 = (int) siyu_model_percentile (wide, n, 95);
+  suggestion->dormant_days = MAX (1, suggestion->p80);
+  suggestion->lost_days = MAX (suggestion->p95, suggestion->dormant_days + 1);
+
+  for (int step = 1; ; step *= 10)
+    {
+      const int mantissas[] = { 1, 2, 5 };
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (mantissas) && !found; i++)
+        if ((suggestion->p95 + step * mantissas[i]) / (step * mantissas[i]) <= MAX_BARS)
+          {
+            width = step * mantissas[i];
+            found = TRUE;
+          }
+      if (found)
+        break;
+    }
+  bars = suggestion->p95 / width + 1;
+
+  for (int b = 0; b < bars; b++)
+    {
+      SiyuGapBucket bucket = { b * width, (b + 1) * width - 1, 0 };
+
+      while (k < n && sorted[k] <= bucket.to)
+        {
+          bucket.count++;
+          k++;
+        }
+      g_array_append_val (suggestion->buckets, bucket);
+    }
+  if (k < n)
+    {
+      SiyuGapBucket bucket = { bars * width, -1, n - k };
+
+      g_array_append_val (suggestion->buckets, bucket);
+    }
+}
+
+void
+siyu_gap_suggestion_clear (SiyuGapSuggestion *suggestion)
+{
+  g_clear_pointer (&suggestion->buckets, g_array_unref);
+}
+
+/* The percentiles behind the thresholds of n tiers above the first. */
+static const int tier_percents[][5] = {
+  { 0 },
+  { 85 },
+  { 70, 95 },
+  { 60, 85, 97 },
+  { 50, 75, 90, 98 },
+  { 40, 65, 85, 95, 99 },
+};
+
+/**
+ * siyu_spend_suggestion_compute:
+ * @spends: the members' 365-day net spend, minor units, in any order
+ * @n_tiers: 1 to 6
+ *
+ * Suggests tier thresholds: the first tier from 0, the others at
+ * percentiles of @spends — for 4 tiers the 60th, 85th and 97th; for 2 the
+ * 85th; 3: 70th, 95th; 5: 50th, 75th, 90th, 98th; 6: 40th, 65th, 85th,
+ * 95th, 99th — each rounded down to a friendly amount
+ * (siyu_model_friendly_amount()).  A threshold that would not be above
+ * the one below it becomes the next friendly amount above that one.
+ */
+gboolean
+siyu_spend_suggestion_compute (const gint64        *spends,
+                               guint                n,
+                               guint                n_tiers,
+                               int                  digits,
+                               SiyuSpendSuggestion *suggestion,
+                               GError             **error)
+{
+  g_autofree gint64 *sorted = NULL;
+  gint64 zero = 0;
+  int none = 0;
+
+  memset (suggestion, 0, sizeof *suggestion);
+  if (n_tiers < 1 || n_tiers > G_N_ELEMENTS (tier_percents))
+    return invalid (error, _("Siyu suggests from 1 to %d member tiers, not %u."),
+                    (int) G_N_ELEMENTS (tier_percents), n_tiers);
+  if (n == 0)
+    return invalid (error, _("There are no members yet to suggest tier thresholds from."));
+  for (guint i = 0; i < n; i++)
+    if (spends[i] < 0)
+      return invalid (error, _("A member’s spend cannot be negative."));
+
+  sorted = g_memdup2 (spends, sizeof (gint64) * n);
+  qsort (sorted, n, sizeof (gint64), compare_int64_values);
+  suggestion->n_members = n;
+  suggestion->percents = g_array_new (FALSE, FALSE, sizeof (int));
+  suggestion->percentiles = g_array_new (FALSE, FALSE, sizeof (gint64));
+  suggestion->thresholds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (suggestion->percents, none);
+  g_array_append_val (suggestion->percentiles, zero);
+  g_array_append_val (suggestion->thresholds, zero);
+
+  for (guint t = 1; t < n_tiers; t++)
+    {
+      int percent = tier_percents[n_tiers - 1][t - 1];
+      gint64 value = siyu_model_percentile (sorted, n, percent);
+      gint64 threshold = siyu_model_friendly_amount (value, digits);
+      gint64 below = g_array_index (suggestion->thresholds, gint64, t - 1);
+
+      if (threshold <= below)
+        threshold = friendly_above (below, digits);
+      g_array_append_val (suggestion->percents, percent);
+      g_array_append_val (suggestion->percentiles, value);
+      g_array_append_val (suggestion->thresholds, threshold);
+    }
+
+  return TRUE;
+}
+
+void
+siyu_spend_suggestion_clear (SiyuSpendSuggestion *suggestion)
+{
+  g_clear_pointer (&suggestion->percents, g_array_unref);
+  g_clear_pointer (&suggestion->percentiles, g_array_unref);
+  g_clear_pointer (&suggestion->thresholds, g_array_unref);
+}
+
+typedef struct {
+  gint64  id;
+  gint64  member_since;   /* UTC */
+  gboolean member;
+  guint   start;          /* into days */
+  guint   n;
+  gint64  spend_365;
+} FactPerson;
+
+/* What the wizard needs of every contact as of one day. */
+struct _SiyuModelFacts
+{
+  SiyuDay            as_of;
+  GArray            *people;   /* FactPerson */
+  GArray            *days;     /* SiyuDay of each paid order, by person then time */
+  SiyuGapSuggestion  gaps;
+};
+
+void
+siyu_model_facts_free (SiyuModelFacts *facts)
+{
+  if (facts == NULL)
+    return;
+  g_clear_pointer (&facts->people, g_array_unref);
+  g_clear_pointer (&facts->days, g_array_unref);
+  siyu_gap_suggestion_clear (&facts->gaps);
+  g_free (facts);
+}
+
+/**
+ * siyu_model_facts_new:
+ * @analytics: figures computed for @shop
+ *
+ * Takes from @analytics and @shop what the wizard needs: every contact's
+ * paid order days, members' 365-day net spend and when they joined, and
+ * the gap suggestion over all consecutive paid orders of a contact.
+ */
+SiyuModelFacts *
+siyu_model_facts_new (SiyuShop       *shop,
+                      SiyuAnalytics  *analytics,
+                      GError        **error)
+{
+  g_autoptr(SiyuModelFacts) facts = g_new0 (SiyuModelFacts, 1);
+  g_autoptr(GHashTable) members = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (int));
+  SiyuDb *db = siyu_shop_get_db (shop);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  facts->as_of = siyu_analytics_get_as_of (analytics);
+  facts->people = g_array_new (FALSE, FALSE, sizeof (FactPerson));
+  facts->days = g_array_new (FALSE, FALSE, sizeof (SiyuDay));
+
+  stmt = siyu_db_prepare (db, "SELECT id, member_since FROM contacts WHERE member_since IS NOT NULL "
+                              "AND member_since < ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, siyu_shop_day_start (shop, facts->as_of + 1));
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    g_hash_table_insert (members, g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)),
+                         g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 1) }, sizeof (gint64)));
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return NULL;
+
+  for (guint i = 0; i < siyu_analytics_get_n_contacts (analytics); i++)
+    {
+      const SiyuContactMetrics *m = siyu_analytics_get_contact (analytics, i);
+      const gint64 *since = g_hash_table_lookup (members, &m->contact_id);
+      FactPerson person = { m->contact_id, since != NULL ? *since : 0, since != NULL, facts->days->len, 0,
+                            m->spend_365 };
+      const SiyuDay *days;
+      const gint64 *nets;
+      guint n;
+
+      siyu_analytics_get_purchases (analytics, i, &days, &nets, &n);
+      person.n = n;
+      if (n > 0)
+        g_array_append_vals (facts->days, days, n);
+      for (guint k = 1; k < n; k++)
+        {
+          int gap = days[k] - days[k - 1];
+
+          g_array_append_val (gaps, gap);
+        }
+      g_array_append_val (facts->people, person);
+    }
+
+  siyu_gap_suggestion_compute ((const int *) gaps->data, gaps->len, &facts->gaps);
+
+  return g_steal_pointer (&facts);
+}
+
+/**
+ * siyu_model_facts_compute:
+ *
+ * Computes the figures of @shop as of @as_of and takes the wizard's facts
+ * from them; call from the shop's worker thread.
+ */
+SiyuModelFacts *
+siyu_model_facts_compute (SiyuShop          *shop,
+                          SiyuDay            as_of,
+                          SiyuProgressFunc   progress,
+                          gpointer           progress_data,
+                          GCancellable      *cancellable,
+                          GError           **error)
+{
+  g_autoptr(SiyuAnalytics) analytics = siyu_analytics_compute (shop, as_of, progress, progress_data,
+                                                               cancellable, error);
+
+  if (analytics == NULL)
+    return NULL;
+  return siyu_model_facts_new (shop, analytics, error);
+}
+
+const SiyuGapSuggestion *
+siyu_model_facts_get_gaps (SiyuModelFacts *facts)
+{
+  return &facts->gaps;
+}
+
+gint64
+siyu_model_facts_get_n_members (SiyuModelFacts *facts)
+{
+  gint64 n = 0;
+
+  for (guint i = 0; i < facts->people->len; i++)
+    n += g_array_index (facts->people, FactPerson, i).member ? 1 : 0;
+  return n;
+}
+
+/**
+ * siyu_model_facts_suggest_tiers:
+ *
+ * siyu_spend_suggestion_compute() over the members of the facts.
+ */
+gboolean
+siyu_model_facts_suggest_tiers (SiyuModelFacts      *facts,
+                                guint                n_tiers,
+                                int                  digits,
+                                SiyuSpendSuggestion *suggestion,
+                                GError             **error)
+{
+  g_autoptr(GArray) spends = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < facts->people->len; i++)
+    {
+      const FactPerson *person = &g_array_index (facts->people, FactPerson, i);
+
+      if (person->member)
+        g_array_append_val (spends, person->spend_365);
+    }
+
+  return siyu_spend_suggestion_compute ((const gint64 *) spends->data, spends->len, n_tiers, digits,
+                                        suggestion, error);
+}
+
+/* The stage of @person as of the facts' day under @l, as
+ * shared/ANALYTICS.md "Lifecycle" has it. */
+static SiyuStage
+fact_stage (SiyuModelFacts           *facts,
+            const FactPerson         *person,
+            const SiyuLifecycleModel *l)
+{
+  const SiyuDay *days = &g_array_index (facts->days, SiyuDay, person->start);
+  SiyuDay last;
+  guint recent = 0;
+
+  if (person->n == 0)
+    return SIYU_STAGE_PROSPECT;
+  last = days[person->n - 1];
+  if (facts->as_of - last > l->lost_days)
+    return SIYU_STAGE_LOST;
+  if (facts->as_of - last > l->dormant_days)
+    return SIYU_STAGE_DORMANT;
+  if (person->n == 1)
+    return SIYU_STAGE_NEW;
+  for (guint i = 0; i < person->n; i++)
+    if (days[i] >= facts->as_of - l->mature_window_days)
+      recent++;
+  if ((int) recent >= l->mature_orders)
+    return SIYU_STAGE_MATURE;
+
+  return SIYU_STAGE_GROWING;
+}
+
+static int
+compare_for_tier (gconstpointer a,
+                  gconstpointer b)
+{
+  const FactPerson *x = *(const FactPerson * const *) a, *y = *(const FactPerson * const *) b;
+
+  if (x->spend_365 != y->spend_365)
+    return x->spend_365 > y->spend_365 ? -1 : 1;
+  if (x->member_since != y->member_since)
+    return x->member_since < y->member_since ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Each person's tier position under @tiers (-1: none), as
+ * shared/ANALYTICS.md "Member tiers" has it; counts go to @counts. */
+static int *
+fact_tiers (SiyuModelFacts *facts,
+            GArray         *tiers,
+            GArray         *counts,
+            gint64         *below)
+{
+  guint n = facts->people->len;
+  int *level = g_new (int, MAX (n, 1));
+  g_autoptr(GPtrArray) holders = g_ptr_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      const FactPerson *person = &g_array_index (facts->people, FactPerson, i);
+
+      level[i] = -1;
+      if (!person->member)
+        continue;
+      for (guint t = 0; t < tiers->len; t++)
+        {
+          const SiyuTierSetting *tier = &g_array_index (tiers, SiyuTierSetting, t);
+
+          if (person->spend_365 >= tier->threshold && !tier->by_application)
+            level[i] = (int) t;
+          else if (person->spend_365 < tier->threshold)
+            break;
+        }
+    }
+
+  for (int t = (int) tiers->len - 1; t >= 1; t--)
+    {
+      const SiyuTierSetting *tier = &g_array_index (tiers, SiyuTierSetting, t);
+
+      if (tier->capacity <= 0)
+        continue;
+      g_ptr_array_set_size (holders, 0);
+      for (guint i = 0; i < n; i++)
+        if (level[i] == t)
+          g_ptr_array_add (holders, &g_array_index (facts->people, FactPerson, i));
+      if ((gint64) holders->len <= tier->capacity)
+        continue;
+      g_ptr_array_sort (holders, compare_for_tier);
+      for (guint k = (guint) tier->capacity; k < holders->len; k++)
+        level[(FactPerson *) g_ptr_array_index (holders, k) - (FactPerson *) facts->people->data] = t - 1;
+    }
+
+  g_array_set_size (counts, tiers->len);
+  memset (counts->data, 0, sizeof (gint64) * tiers->len);
+  *below = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (level[i] >= 0)
+        g_array_index (counts, gint64, level[i])++;
+      else if (g_array_index (facts->people, FactPerson, i).member)
+        (*below)++;
+    }
+
+  return level;
+}
+
+/**
+ * siyu_model_preview:
+ * @current: the model in use
+ * @candidate: the model the owner is working out; checked first
+ *
+ * Counts contacts per lifecycle stage and members per tier under both
+ * models, without saving anything.  A member moves up when their tier's
+ * place in the list counted from the bottom (no tier: below the first) is
+ * higher under @candidate than under @current, and down when it is lower:
+ * a tier whose threshold changes keeps its members where they stay in it.
+ */
+gboolean
+siyu_model_preview (SiyuModelFacts   *facts,
+                    const SiyuModel  *current,
+                    const SiyuModel  *candidate,
+                    const char       *currency,
+                    SiyuModelPreview *preview,
+                    GError          **error)
+{
+  g_autofree int *before = NULL;
+  g_autofree int *after = NULL;
+
+  memset (preview, 0, sizeof *preview);
+  if (!siyu_model_check (candidate, currency, error))
+    return FALSE;
+
+  preview->tiers = g_array_new (FALSE, TRUE, sizeof (gint64));
+  preview->current_tiers = g_array_new (FALSE, TRUE, sizeof (gint64));
+  before = fact_tiers (facts, current->tiers, preview->current_tiers, &preview->current_below);
+  after = fact_tiers (facts, candidate->tiers, preview->tiers, &preview->below);
+
+  for (guint i = 0; i < facts->people->len; i++)
+    {
+      const FactPerson *person = &g_array_index (facts->people, FactPerson, i);
+      preview->stages[fact_stage (facts, person, &candidate->lifecycle)]++;
+      preview->current_stages[fact_stage (facts, person, &current->lifecycle)]++;
+      if (!person->member)
+        continue;
+      preview->members++;
+      if (after[i] > before[i])
+        preview->moved_up++;
+      else if (after[i] < before[i])
+        preview->moved_down++;
+    }
+
+  return TRUE;
+}
+
+void
+siyu_model_preview_clear (SiyuModelPreview *preview)
+{
+  g_clear_pointer (&preview->tiers, g_array_unref);
+  g_clear_pointer (&preview->current_tiers, g_array_unref);
+}
+
+static void
+add_counts (JsonBuilder *builder,
+            const char  *name,
+            GArray      *counts)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; counts != NULL && i < counts->len; i++)
+    json_builder_add_int_value (builder, g_array_index (counts, gint64, i));
+  json_builder_end_array (builder);
+}
+
+static void
+add_stages (JsonBuilder  *builder,
+            const char   *name,
+            const gint64 *stages)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  for (int s = 0; s < SIYU_N_STAGES; s++)
+    {
+      json_builder_set_member_name (builder, siyu_stage_to_string (s));
+      json_builder_add_int_value (builder, stages[s]);
+    }
+  json_builder_end_object (builder);
+}
+
+/**
+ * siyu_model_preview_to_json:
+ *
+ * The preview as written by `siyu-cli model set`: stages and tiers under
+ * the new ("stages", "tiers") and the previous model, and the moves.
+ */
+JsonNode *
+siyu_model_preview_to_json (const SiyuModelPreview *preview)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_stages (builder, "stages", preview->stages);
+  add_stages (builder, "previous_stages", preview->current_stages);
+  add_counts (builder, "tiers", preview->tiers);
+  add_counts (builder, "previous_tiers", preview->current_tiers);
+  json_builder_set_member_name (builder, "below_first_tier");
+  json_builder_add_int_value (builder, preview->below);
+  json_builder_set_member_name (builder, "members");
+  json_builder_add_int_value (builder, preview->members);
+  json_builder_set_member_name (builder, "moved_up");
+  json_builder_add_int_value (builder, preview->moved_up);
+  json_builder_set_member_name (builder, "moved_down");
+  json_builder_add_int_value (builder, preview->moved_down);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * siyu_gap_suggestion_to_json:
+ *
+ * The gaps, their 80th and 95th percentile, the suggested days and the
+ * histogram (each bar "from", "to" — null for "and more" — and "count").
+ */
+JsonNode *
+siyu_gap_suggestion_to_json (const SiyuGapSuggestion *suggestion)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const struct { const char *name; int value; } values[] = {
+    { "p80", suggestion->p80 }, { "p95", suggestion->p95 },
+    { "dormant_days", suggestion->dormant_days }, { "lost_days", suggestion->lost_days },
+  };
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "gaps");
+  json_builder_add_int_value (builder, suggestion->n_gaps);
+  json_builder_set_member_name (builder, "enough");
+  json_builder_add_boolean_value (builder, suggestion->enough);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      json_builder_set_member_name (builder, values[i].name);
+      if (suggestion->n_gaps > 0)
+        json_builder_add_int_value (builder, values[i].value);
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_set_member_name (builder, "histogram");
+  json_builder_begin_array (builder);
+  for (guint i = 0; suggestion->buckets != NULL && i < suggestion->buckets->len; i++)
+    {
+      const SiyuGapBucket *bucket = &g_array_index (suggestion->buckets, SiyuGapBucket, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "from");
+      json_builder_add_int_value (builder, bucket->from);
+      json_builder_set_member_name (builder, "to");
+      if (bucket->to >= 0)
+        json_builder_add_int_value (builder, bucket->to);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, bucket->count);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * siyu_spend_suggestion_to_json:
+ *
+ * The members counted and, per tier, the percentile, the spend there and
+ * the friendly threshold suggested.
+ */
+JsonNode *
+siyu_spend_suggestion_to_json (const SiyuSpendSuggestion *suggestion)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "members");
+  json_builder_add_int_value (builder, suggestion->n_members);
+  json_builder_set_member_name (builder, "tiers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; suggestion->thresholds != NULL && i < suggestion->thresholds->len; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "percentile");
+      if (i > 0)
+        json_builder_add_int_value (builder, g_array_index (suggestion->percents, int, i));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "spend");
+      json_builder_add_int_value (builder, g_array_index (suggestion->percentiles, gint64, i));
+      json_builder_set_member_name (builder, "threshold");
+      json_builder_add_int_value (builder, g_array_index (suggestion->thresholds, gint64, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * siyu_model_apply:
+ * @as_of: the day to count the figures for
+ *
+ * Saves @model in one transaction and counts every figure again; the old
+ * lifecycle model stays in history with its stage snapshots.  When the
+ * count fails or is cancelled, the previous model is put back.
+ *
+ * Returns: (transfer full): what siyu_model_undo() needs to put the
+ *   previous model back (its JSON with the id of its lifecycle model), or
+ *   %NULL with @error set.
+ */
+char *
+siyu_model_apply (SiyuShop          *shop,
+                  const SiyuModel   *model,
+                  SiyuDay            as_of,
+                  SiyuProgressFunc   progress,
+                  gpointer           progress_data,
+                  GCancellable      *cancellable,
+                  GError           **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *previous = NULL;
+  SiyuModel old;
+  gint64 lifecycle_id;
+
+  if (!siyu_model_check (model, siyu_shop_get_currency (shop), error))
+    return NULL;
+  if (!siyu_model_load (shop, &old, error))
+    return NULL;
+  lifecycle_id = siyu_db_query_int (db, "SELECT coalesce ((SELECT id FROM lifecycle_models WHERE active = 1), 0)",
+                                    error);
+  if (lifecycle_id < 0)
+    {
+      siyu_model_clear (&old);
+      return NULL;
+    }
+  node = siyu_model_to_json (&old);
+  json_object_set_int_member (json_node_get_object (node), "lifecycle_model_id", lifecycle_id);
+  previous = json_to_string (node, FALSE);
+
+  if (!siyu_model_save (shop, model, error))
+    {
+      siyu_model_clear (&old);
+      return NULL;
+    }
+  if (!siyu_recompute (shop, as_of, progress, progress_data, cancellable, NULL, &local_error))
+    {
+      g_autoptr(GError) undo_error = NULL;
+
+      if (!save_model (shop, &old, lifecycle_id, &undo_error))
+        g_warning ("Could not put the previous model back: %s", undo_error->message);
+      siyu_model_clear (&old);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  siyu_model_clear (&old);
+
+  return g_steal_pointer (&previous);
+}
+
+/**
+ * siyu_model_undo:
+ * @previous: what siyu_model_apply() returned
+ *
+ * Puts the previous model back exactly — its lifecycle model active again,
+ * removed tiers back with their ids — and counts every figure again.
+ */
+gboolean
+siyu_model_undo (SiyuShop          *shop,
+                 const char        *previous,
+                 SiyuDay            as_of,
+                 SiyuProgressFunc   progress,
+                 gpointer           progress_data,
+                 GCancellable      *cancellable,
+                 GError           **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  gint64 lifecycle_id = 0;
+  SiyuModel model;
+  gboolean ok;
+
+  node = json_from_string (previous, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, _("There is no previous model to put back."));
+  object = json_node_get_object (node);
+  if (json_object_has_member (object, "lifecycle_model_id"))
+    lifecycle_id = json_object_get_int_member (object, "lifecycle_model_id");
+
+  if (!siyu_model_load (shop, &model, error))
+    return FALSE;
+  ok = siyu_model_from_json (node, &model, error) &&
+       save_model (shop, &model, MAX (lifecycle_id, 0), error) &&
+       siyu_recompute (shop, as_of, progress, progress_data, cancellable, NULL, error);
+  siyu_model_clear (&model);
+
+  return ok;
 }

@@ -13,7 +13,9 @@
 /* A small chart drawn straight into the snapshot: horizontal bars, one row
  * a category, with the value at the bar's end and the value before as a
  * ghost bar; the same data as a centred funnel; or a heat map of cells
- * whose colour grows with their value.  Every bar or cell can be clicked,
+ * whose colour grows with their value; lines over a row of points (months),
+ * one a series; or a flow from stages on the left to stages on the right,
+ * each band as wide as its count.  Every bar, cell, point or band can be clicked,
  * or reached with the arrow keys and activated with Enter, and a screen
  * reader hears the whole chart as plain text. */
 
@@ -26,10 +28,30 @@
 #define CELL_MAX_WIDTH  96.0
 #define LABEL_SHARE      0.4   /* of the width, at most, for the labels */
 #define NOTE_SHARE       0.3   /* of the width, at most, for the notes */
+#define PLOT_HEIGHT    150.0   /* a line chart's plot, between its top and its axis */
+#define POINT_RADIUS     3.5
+#define POINT_HIT       14.0   /* how near to a point a pointer must be, vertically */
+#define FLOW_HEIGHT    260.0   /* a flow chart's stages, top to bottom */
+#define NODE_WIDTH      10.0
+#define NODE_GAP         8.0
+#define FLOW_MIN_MIDDLE 80.0   /* the bands' width at the least */
 
 /* libadwaita's accent blue: bars, cells, and the focus around a bar. */
 static const GdkRGBA accent = { 0x35 / 255.f, 0x84 / 255.f, 0xe4 / 255.f, 1.f };
 static const GdkRGBA accent_focus = { 0x35 / 255.f, 0x84 / 255.f, 0xe4 / 255.f, .5f };
+
+/* The series of a line chart and the stages of a flow, after the accent:
+ * GNOME's palette, mid tones that read on light and dark alike. */
+static const GdkRGBA palette[] = {
+  { 0x35 / 255.f, 0x84 / 255.f, 0xe4 / 255.f, 1.f },   /* blue */
+  { 0xe6 / 255.f, 0x61 / 255.f, 0x00 / 255.f, 1.f },   /* orange */
+  { 0x2e / 255.f, 0xc2 / 255.f, 0x7e / 255.f, 1.f },   /* green */
+  { 0x91 / 255.f, 0x41 / 255.f, 0xac / 255.f, 1.f },   /* purple */
+  { 0xc0 / 255.f, 0x1c / 255.f, 0x28 / 255.f, 1.f },   /* red */
+  { 0x98 / 255.f, 0x6a / 255.f, 0x44 / 255.f, 1.f },   /* brown */
+  { 0xf5 / 255.f, 0xc2 / 255.f, 0x11 / 255.f, 1.f },   /* yellow */
+  { 0x77 / 255.f, 0x76 / 255.f, 0x7b / 255.f, 1.f },   /* grey */
+};
 
 struct _SiyuChart
 {
@@ -63,6 +85,10 @@ struct _SiyuChart
   gboolean       pressed;       /* a click began on this item */
   guint          press_row;
   guint          press_col;
+
+  gboolean       has_hover;     /* lines and flows: the item under the pointer */
+  guint          hover_row;
+  guint          hover_col;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuChart, siyu_chart, GTK_TYPE_WIDGET)
@@ -94,6 +120,29 @@ typedef struct
   double top;         /* top edge of the first row of cells */
   double cell_w;
   double grid_max;    /* the value of the deepest colour */
+
+  /* Lines */
+  double legend_h;    /* the series' names above the plot */
+  double plot_x0;     /* the first point's x */
+  double plot_x1;     /* the last point's x */
+  double plot_top;    /* the largest value's y */
+  double plot_bottom; /* zero's y */
+  double line_max;    /* the value at plot_top */
+  double axis_w;      /* the largest value's text, left of the plot */
+
+  /* Flows: each stage's node, left (before) and right (after) */
+  double left_x;
+  double right_x;
+  double flow_top;
+  double flow_scale;  /* pixels per count */
+  double left_y[SIYU_CHART_FLOW_MAX];
+  double left_total[SIYU_CHART_FLOW_MAX];
+  double right_y[SIYU_CHART_FLOW_MAX];
+  double right_total[SIYU_CHART_FLOW_MAX];
+  double slot_y[SIYU_CHART_FLOW_MAX];
+  double slot_h[SIYU_CHART_FLOW_MAX];
+  double right_slot_y[SIYU_CHART_FLOW_MAX];
+  double right_slot_h[SIYU_CHART_FLOW_MAX];
 } Geometry;
 
 static void
@@ -144,6 +193,7 @@ clear_data (SiyuChart *self)
   self->n_cols = 0;
   self->max = 0;
   self->pressed = FALSE;
+  self->has_hover = FALSE;
 }
 
 /* Whole numbers as the owner writes them: 4,963 and −3; others with one
@@ -196,7 +246,8 @@ value_at (SiyuChart *self,
   return self->values[row * self->n_cols + col];
 }
 
-/* Bars always exist; a grid's cell exists when it has a value. */
+/* Bars always exist; a grid's cell and a line's point when they have a
+ * value; a flow's band when its count is above zero. */
 static gboolean
 item_exists (SiyuChart *self,
              guint      row,
@@ -204,7 +255,48 @@ item_exists (SiyuChart *self,
 {
   if (row >= self->n_rows || col >= self->n_cols)
     return FALSE;
-  return !is_grid (self) || !isnan (value_at (self, row, col));
+  switch (self->kind)
+    {
+    case SIYU_CHART_GRID:
+    case SIYU_CHART_LINE:
+      return !isnan (value_at (self, row, col));
+    case SIYU_CHART_FLOW:
+      return isfinite (value_at (self, row, col)) && value_at (self, row, col) > 0;
+    case SIYU_CHART_BARS:
+    case SIYU_CHART_FUNNEL:
+    default:
+      return TRUE;
+    }
+}
+
+/* A flow's stage in total: what left it (@right FALSE) or reached it. */
+static double
+flow_total (SiyuChart *self,
+            guint      stage,
+            gboolean   right)
+{
+  double total = 0;
+
+  for (guint i = 0; i < self->n_rows; i++)
+    {
+      double v = right ? value_at (self, i, stage) : value_at (self, stage, i);
+
+      if (isfinite (v) && v > 0)
+        total += v;
+    }
+  return total;
+}
+
+/* A flow's node label: the stage and its count, e.g. “Growing 124”. */
+static char *
+flow_label (SiyuChart *self,
+            guint      stage,
+            gboolean   right)
+{
+  g_autofree char *count = format_number (flow_total (self, stage, right));
+
+  /* Translators: a stage of a flow chart with its count, e.g. “Growing 124”. */
+  return g_strdup_printf (_("%s %s"), self->row_labels[stage], count);
 }
 
 /* The text shown for an item's value. */
@@ -268,7 +360,15 @@ measure_widest_row_label (SiyuChart *self)
   int widest = 0;
 
   for (guint i = 0; i < self->n_rows; i++)
-    widest = MAX (widest, text_width (self, self->row_labels[i]));
+    if (self->kind == SIYU_CHART_FLOW)
+      for (int right = 0; right < 2; right++)
+        {
+          g_autofree char *label = flow_label (self, i, right);
+
+          widest = MAX (widest, text_width (self, label));
+        }
+    else
+      widest = MAX (widest, text_width (self, self->row_labels[i]));
   return widest;
 }
 
@@ -371,6 +471,193 @@ has_col_header (SiyuChart *self)
   return self->col_labels != NULL || (self->rows_title != NULL && *self->rows_title != '\0');
 }
 
+/* The largest value of a line chart, and its text for the axis. */
+static double
+line_max (SiyuChart *self,
+          guint     *max_row,
+          guint     *max_col)
+{
+  double max = 0;
+
+  *max_row = *max_col = G_MAXUINT;
+  for (guint r = 0; r < self->n_rows; r++)
+    for (guint c = 0; c < self->n_cols; c++)
+      if (isfinite (value_at (self, r, c)) && value_at (self, r, c) > max)
+        {
+          max = value_at (self, r, c);
+          *max_row = r;
+          *max_col = c;
+        }
+  return max;
+}
+
+static void
+compute_line_geometry (SiyuChart *self,
+                       double     width,
+                       Geometry  *geo)
+{
+  guint max_row, max_col;
+  double half_label = ceil (self->col_label_w / 2);
+
+  geo->line_max = line_max (self, &max_row, &max_col);
+  if (max_row != G_MAXUINT)
+    {
+      g_autofree char *text = item_text (self, max_row, max_col);
+
+      geo->axis_w = text_width (self, text);
+    }
+  geo->legend_h = self->n_rows > 0 ? ceil (geo->line_h) + 8 : 0;
+  geo->plot_top = geo->legend_h + ceil (geo->line_h / 2) + 4;
+  geo->plot_bottom = geo->plot_top + PLOT_HEIGHT;
+  geo->plot_x0 = PAD + (geo->axis_w > 0 ? geo->axis_w + GAP : 0) + MAX (half_label - GAP, POINT_RADIUS + 2);
+  geo->plot_x1 = MAX (geo->plot_x0, width - PAD - MAX (half_label, POINT_RADIUS + 2));
+}
+
+/* The x of a line chart's point. */
+static double
+point_x (SiyuChart      *self,
+         const Geometry *geo,
+         guint           col)
+{
+  if (self->n_cols <= 1)
+    return (geo->plot_x0 + geo->plot_x1) / 2;
+  return geo->plot_x0 + (geo->plot_x1 - geo->plot_x0) * col / (self->n_cols - 1);
+}
+
+static double
+point_y (const Geometry *geo,
+         double          value)
+{
+  double ratio = geo->line_max > 0 && isfinite (value) ? CLAMP (value / geo->line_max, 0, 1) : 0;
+
+  return geo->plot_bottom - ratio * (geo->plot_bottom - geo->plot_top);
+}
+
+/* The pixels per count that fit a flow's stages top to bottom, each in a
+ * slot at least a line of text high: the slots held up by their text are
+ * taken out and the rest share what height is left. */
+static double
+flow_scale_for (double        line_h,
+                guint         n,
+                const double *totals)
+{
+  double min_slot = ceil (line_h) + 4;
+  double space = FLOW_HEIGHT - NODE_GAP * (n > 0 ? n - 1 : 0);
+  double scale = 0;
+
+  for (int pass = 0; pass < 4; pass++)
+    {
+      double fixed = 0, counted = 0;
+
+      for (guint i = 0; i < n; i++)
+        if (totals[i] > 0 && (pass == 0 || totals[i] * scale >= min_slot))
+          counted += totals[i];
+        else
+          fixed += min_slot;
+      scale = counted > 0 ? MAX (0, space - fixed) / counted : 0;
+    }
+  return scale;
+}
+
+static void
+place_flow_slots (double        line_h,
+                  guint         n,
+                  const double *totals,
+                  double        scale,
+                  double        top,
+                  double       *slot_y,
+                  double       *slot_h,
+                  double       *node_y)
+{
+  double min_slot = ceil (line_h) + 4;
+  double y = top;
+
+  for (guint i = 0; i < n; i++)
+    {
+      slot_y[i] = y;
+      slot_h[i] = MAX (min_slot, totals[i] * scale);
+      node_y[i] = y + (slot_h[i] - totals[i] * scale) / 2;
+      y += slot_h[i] + NODE_GAP;
+    }
+}
+
+static void
+compute_flow_geometry (SiyuChart *self,
+                       double     width,
+                       Geometry  *geo)
+{
+  guint n = self->n_rows;
+
+  geo->title_h = (self->rows_title != NULL && *self->rows_title != '\0') ||
+                 (self->cols_title != NULL && *self->cols_title != '\0') ? ceil (geo->line_h) + 8 : 0;
+  geo->flow_top = geo->title_h;
+  geo->label_w = MIN (self->row_label_w, floor (MAX (0, width - 2 * (PAD + GAP + NODE_WIDTH) - FLOW_MIN_MIDDLE) / 2));
+  geo->left_x = PAD + geo->label_w + GAP;
+  geo->right_x = MAX (geo->left_x + NODE_WIDTH, width - PAD - geo->label_w - GAP - NODE_WIDTH);
+
+  for (guint i = 0; i < n; i++)
+    {
+      geo->left_total[i] = flow_total (self, i, FALSE);
+      geo->right_total[i] = flow_total (self, i, TRUE);
+    }
+  /* One scale for both sides, so that a band is as wide where it ends. */
+  geo->flow_scale = MIN (flow_scale_for (geo->line_h, n, geo->left_total),
+                         flow_scale_for (geo->line_h, n, geo->right_total));
+  place_flow_slots (geo->line_h, n, geo->left_total, geo->flow_scale, geo->flow_top,
+                    geo->slot_y, geo->slot_h, geo->left_y);
+  place_flow_slots (geo->line_h, n, geo->right_total, geo->flow_scale, geo->flow_top,
+                    geo->right_slot_y, geo->right_slot_h, geo->right_y);
+}
+
+/* Where a flow's band leaves its stage on the left (y0), reaches its stage
+ * on the right (y1), and how wide it is. */
+static void
+band_position (SiyuChart      *self,
+               const Geometry *geo,
+               guint           from,
+               guint           to,
+               double         *y0,
+               double         *y1,
+               double         *h)
+{
+  double before_left = 0, before_right = 0;
+
+  for (guint j = 0; j < to; j++)
+    if (item_exists (self, from, j))
+      before_left += value_at (self, from, j);
+  for (guint i = 0; i < from; i++)
+    if (item_exists (self, i, to))
+      before_right += value_at (self, i, to);
+  *y0 = geo->left_y[from] + before_left * geo->flow_scale;
+  *y1 = geo->right_y[to] + before_right * geo->flow_scale;
+  *h = MAX (1, value_at (self, from, to) * geo->flow_scale);
+}
+
+/* The bands' curve: a cubic from (x0, y0) to (x1, y1) with both controls
+ * half-way across, so x grows with t and the band keeps its height. */
+static double
+band_y_at (double x0,
+           double x1,
+           double y0,
+           double y1,
+           double x)
+{
+  double xm = (x0 + x1) / 2, lo = 0, hi = 1, t = 0.5;
+
+  for (int i = 0; i < 40; i++)
+    {
+      double u = 1 - t;
+      double xt = u * u * u * x0 + 3 * u * u * t * xm + 3 * u * t * t * xm + t * t * t * x1;
+
+      if (xt < x)
+        lo = t;
+      else
+        hi = t;
+      t = (lo + hi) / 2;
+    }
+  return y0 + (y1 - y0) * t * t * (3 - 2 * t);
+}
+
 static void
 compute_geometry (SiyuChart *self,
                   double     width,
@@ -428,6 +715,14 @@ compute_geometry (SiyuChart *self,
       }
       break;
 
+    case SIYU_CHART_LINE:
+      compute_line_geometry (self, width, geo);
+      break;
+
+    case SIYU_CHART_FLOW:
+      compute_flow_geometry (self, width, geo);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -446,6 +741,22 @@ item_rect (SiyuChart       *self,
     graphene_rect_init (rect,
                         geo->grid_x + col * geo->cell_w + 1, geo->top + row * geo->row_h + 1,
                         MAX (0, geo->cell_w - 2), geo->row_h - 2);
+  else if (self->kind == SIYU_CHART_LINE)
+    {
+      double x = point_x (self, geo, col);
+      double y = point_y (geo, value_at (self, row, col));
+
+      graphene_rect_init (rect, x - POINT_HIT / 2, y - POINT_HIT / 2, POINT_HIT, POINT_HIT);
+    }
+  else if (self->kind == SIYU_CHART_FLOW)
+    {
+      /* From the left node to the right one; its centre is the band's. */
+      double y0, y1, h;
+
+      band_position (self, geo, row, col, &y0, &y1, &h);
+      graphene_rect_init (rect, geo->left_x, MIN (y0, y1), geo->right_x + NODE_WIDTH - geo->left_x,
+                          fabs (y1 - y0) + h);
+    }
   else
     graphene_rect_init (rect, 0, row * geo->row_h, geo->width, geo->row_h);
 }
@@ -713,6 +1024,198 @@ snapshot_grid (SiyuChart      *self,
     }
 }
 
+static gboolean
+is_highlighted (SiyuChart *self,
+                guint      row,
+                guint      col)
+{
+  return (self->has_hover && self->hover_row == row && self->hover_col == col) ||
+         (self->has_focus_item && self->focus_row == row && self->focus_col == col &&
+          gtk_widget_has_visible_focus (GTK_WIDGET (self)));
+}
+
+static void
+set_source (cairo_t       *cr,
+            const GdkRGBA *color,
+            double         alpha)
+{
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
+}
+
+static void
+snapshot_line (SiyuChart      *self,
+               GtkSnapshot    *snapshot,
+               const Geometry *geo,
+               const GdkRGBA  *fg)
+{
+  GdkRGBA dim = with_alpha (fg, 0.7);
+  GdkRGBA rule = with_alpha (fg, 0.15);
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double step = self->n_cols > 1 ? (geo->plot_x1 - geo->plot_x0) / (self->n_cols - 1) : geo->plot_x1 - geo->plot_x0;
+  guint every = step > 0 ? MAX (1, (guint) ceil ((self->col_label_w + GAP) / step)) : self->n_cols;
+  guint max_row, max_col;
+  cairo_t *cr;
+
+  /* The series' names, each after its colour. */
+  if (geo->legend_h > 0)
+    {
+      double x = PAD;
+
+      for (guint r = 0; r < self->n_rows; r++)
+        {
+          graphene_rect_t swatch;
+          double w = text_width (self, self->row_labels[r]);
+
+          graphene_rect_init (&swatch, x, round (geo->legend_h / 2) - 2, 16, 4);
+          draw_rounded (snapshot, &swatch, 2, &palette[r % G_N_ELEMENTS (palette)]);
+          draw_text (self, snapshot, self->row_labels[r], x + 22, geo->legend_h / 2, MAX (0, geo->width - x - 22), 0, fg);
+          x += 22 + w + 2 * GAP;
+        }
+    }
+
+  /* Zero and the largest value, each a rule across the plot. */
+  line_max (self, &max_row, &max_col);
+  {
+    graphene_rect_t line;
+
+    graphene_rect_init (&line, geo->plot_x0, round (geo->plot_bottom), geo->plot_x1 - geo->plot_x0, 1);
+    gtk_snapshot_append_color (snapshot, &rule, &line);
+    graphene_rect_init (&line, geo->plot_x0, round (geo->plot_top), geo->plot_x1 - geo->plot_x0, 1);
+    gtk_snapshot_append_color (snapshot, &rule, &line);
+    if (max_row != G_MAXUINT)
+      {
+        g_autofree char *top = item_text (self, max_row, max_col);
+
+        draw_text (self, snapshot, top, PAD, geo->plot_top, geo->axis_w, 1, &dim);
+        draw_text (self, snapshot, "0", PAD, geo->plot_bottom, geo->axis_w, 1, &dim);
+      }
+  }
+
+  /* The points' names under the axis, as many as fit, always the last. */
+  for (guint c = 0; self->col_labels != NULL && c < self->n_cols; c++)
+    if ((self->n_cols - 1 - c) % every == 0)
+      {
+        double x = point_x (self, geo, c);
+        double w = text_width (self, self->col_labels[c]);
+
+        draw_text (self, snapshot, self->col_labels[c], x - w / 2 - 1, geo->plot_bottom + 6 + geo->line_h / 2,
+                   w + 2, 0.5, &dim);
+      }
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, geo->width, height));
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint r = 0; r < self->n_rows; r++)
+    {
+      const GdkRGBA *color = &palette[r % G_N_ELEMENTS (palette)];
+      gboolean drawing = FALSE;
+
+      /* A gap where a point has no value. */
+      for (guint c = 0; c < self->n_cols; c++)
+        {
+          if (!item_exists (self, r, c))
+            {
+              drawing = FALSE;
+              continue;
+            }
+          if (drawing)
+            cairo_line_to (cr, point_x (self, geo, c), point_y (geo, value_at (self, r, c)));
+          else
+            cairo_move_to (cr, point_x (self, geo, c), point_y (geo, value_at (self, r, c)));
+          drawing = TRUE;
+        }
+      set_source (cr, color, 1);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+
+      for (guint c = 0; c < self->n_cols; c++)
+        {
+          gboolean lit;
+
+          if (!item_exists (self, r, c))
+            continue;
+          lit = is_highlighted (self, r, c);
+          cairo_arc (cr, point_x (self, geo, c), point_y (geo, value_at (self, r, c)),
+                     lit ? POINT_RADIUS + 2 : POINT_RADIUS, 0, 2 * G_PI);
+          set_source (cr, color, 1);
+          cairo_fill (cr);
+        }
+    }
+  cairo_destroy (cr);
+
+  /* One series: its last value beside its last point. */
+  if (self->n_rows == 1)
+    for (guint c = self->n_cols; c-- > 0;)
+      if (item_exists (self, 0, c))
+        {
+          g_autofree char *text = item_text (self, 0, c);
+          double w = text_width (self, text);
+          double x = MIN (point_x (self, geo, c) - w / 2, geo->width - PAD - w);
+
+          draw_text (self, snapshot, text, x, point_y (geo, value_at (self, 0, c)) - geo->line_h / 2 - 4, w + 1,
+                     0, fg);
+          break;
+        }
+}
+
+static void
+snapshot_flow (SiyuChart      *self,
+               GtkSnapshot    *snapshot,
+               const Geometry *geo,
+               const GdkRGBA  *fg)
+{
+  GdkRGBA dim = with_alpha (fg, 0.7);
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double x0 = geo->left_x + NODE_WIDTH, x1 = geo->right_x, xm = (x0 + x1) / 2;
+  double side_w = geo->label_w + GAP + NODE_WIDTH;
+  cairo_t *cr;
+
+  if (geo->title_h > 0)
+    {
+      draw_text (self, snapshot, self->rows_title, PAD, geo->title_h / 2 - 2,
+                 MAX (side_w, (geo->width - 2 * PAD) / 2 - GAP), 0, &dim);
+      draw_text (self, snapshot, self->cols_title, geo->width / 2 + GAP, geo->title_h / 2 - 2,
+                 geo->width / 2 - GAP - PAD, 1, &dim);
+    }
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, geo->width, height));
+  for (guint i = 0; i < self->n_rows; i++)
+    for (guint j = 0; j < self->n_cols; j++)
+      {
+        double y0, y1, h;
+
+        if (!item_exists (self, i, j))
+          continue;
+        band_position (self, geo, i, j, &y0, &y1, &h);
+        cairo_move_to (cr, x0, y0);
+        cairo_curve_to (cr, xm, y0, xm, y1, x1, y1);
+        cairo_line_to (cr, x1, y1 + h);
+        cairo_curve_to (cr, xm, y1 + h, xm, y0 + h, x0, y0 + h);
+        cairo_close_path (cr);
+        set_source (cr, &palette[i % G_N_ELEMENTS (palette)], is_highlighted (self, i, j) ? 0.8 : 0.35);
+        cairo_fill (cr);
+      }
+  cairo_destroy (cr);
+
+  for (guint i = 0; i < self->n_rows; i++)
+    {
+      const GdkRGBA *color = &palette[i % G_N_ELEMENTS (palette)];
+      g_autofree char *left = flow_label (self, i, FALSE);
+      g_autofree char *right = flow_label (self, i, TRUE);
+      graphene_rect_t node;
+
+      graphene_rect_init (&node, geo->left_x, geo->left_y[i], NODE_WIDTH, MAX (2, geo->left_total[i] * geo->flow_scale));
+      draw_rounded (snapshot, &node, 2, color);
+      graphene_rect_init (&node, geo->right_x, geo->right_y[i], NODE_WIDTH,
+                          MAX (2, geo->right_total[i] * geo->flow_scale));
+      draw_rounded (snapshot, &node, 2, color);
+      draw_text (self, snapshot, left, PAD, geo->slot_y[i] + geo->slot_h[i] / 2, geo->label_w, 1,
+                 geo->left_total[i] > 0 ? fg : &dim);
+      draw_text (self, snapshot, right, geo->right_x + NODE_WIDTH + GAP, geo->right_slot_y[i] + geo->right_slot_h[i] / 2,
+                 geo->label_w, 0, geo->right_total[i] > 0 ? fg : &dim);
+    }
+}
+
 static void
 siyu_chart_snapshot (GtkWidget   *widget,
                      GtkSnapshot *snapshot)
@@ -729,16 +1232,23 @@ siyu_chart_snapshot (GtkWidget   *widget,
 
   if (is_grid (self))
     snapshot_grid (self, snapshot, &geo, &fg);
+  else if (self->kind == SIYU_CHART_LINE)
+    snapshot_line (self, snapshot, &geo, &fg);
+  else if (self->kind == SIYU_CHART_FLOW)
+    snapshot_flow (self, snapshot, &geo, &fg);
   else
     snapshot_bars (self, snapshot, &geo, &fg);
 
-  if (self->has_focus_item && gtk_widget_has_visible_focus (widget))
+  /* A flow's focused band is drawn deeper instead. */
+  if (self->has_focus_item && gtk_widget_has_visible_focus (widget) && self->kind != SIYU_CHART_FLOW)
     {
       graphene_rect_t rect;
 
       item_rect (self, &geo, self->focus_row, self->focus_col, &rect);
       if (is_grid (self))
         draw_focus (snapshot, &rect, 4, &fg);
+      else if (self->kind == SIYU_CHART_LINE)
+        draw_focus (snapshot, &rect, POINT_HIT / 2, &fg);
       else
         draw_focus (snapshot, &rect, 6, &accent_focus);
     }
@@ -757,7 +1267,34 @@ siyu_chart_measure (GtkWidget      *widget,
   gboolean grid = is_grid (self);
 
   ensure_metrics (self);
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+  if (self->kind == SIYU_CHART_LINE || self->kind == SIYU_CHART_FLOW)
+    {
+      Geometry geo;
+
+      compute_geometry (self, 600, &geo);
+      if (orientation == GTK_ORIENTATION_HORIZONTAL && self->kind == SIYU_CHART_LINE)
+        {
+          *minimum = BAR_MIN_WIDTH;
+          *natural = MAX (BAR_MIN_WIDTH, ceil (geo.axis_w + 2 * GAP + self->n_cols * (self->col_label_w + GAP)));
+        }
+      else if (orientation == GTK_ORIENTATION_HORIZONTAL)
+        {
+          *minimum = ceil (2 * (PAD + GAP + NODE_WIDTH) + FLOW_MIN_MIDDLE);
+          *natural = ceil (2 * (PAD + self->row_label_w + GAP + NODE_WIDTH) + 3 * FLOW_MIN_MIDDLE);
+        }
+      else if (self->n_rows == 0)
+        *minimum = *natural = 0;
+      else if (self->kind == SIYU_CHART_LINE)
+        *minimum = *natural = ceil (geo.plot_bottom + 8 + geo.line_h + 4);
+      else
+        {
+          guint last = self->n_rows - 1;
+
+          *minimum = *natural = ceil (MAX (geo.slot_y[last] + geo.slot_h[last],
+                                           geo.right_slot_y[last] + geo.right_slot_h[last]) + 2);
+        }
+    }
+  else if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       if (grid)
         {
@@ -889,10 +1426,12 @@ key_pressed_cb (GtkEventControllerKey *controller,
       return _siyu_chart_move_focus (self, 0, 1);
     case GDK_KEY_Home:
     case GDK_KEY_KP_Home:
-      return is_grid (self) ? _siyu_chart_move_focus (self, 0, -far) : _siyu_chart_move_focus (self, -far, 0);
+      return self->kind == SIYU_CHART_GRID || self->kind == SIYU_CHART_LINE
+             ? _siyu_chart_move_focus (self, 0, -far) : _siyu_chart_move_focus (self, -far, 0);
     case GDK_KEY_End:
     case GDK_KEY_KP_End:
-      return is_grid (self) ? _siyu_chart_move_focus (self, 0, far) : _siyu_chart_move_focus (self, far, 0);
+      return self->kind == SIYU_CHART_GRID || self->kind == SIYU_CHART_LINE
+             ? _siyu_chart_move_focus (self, 0, far) : _siyu_chart_move_focus (self, far, 0);
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_ISO_Enter:
@@ -937,9 +1476,18 @@ motion_cb (GtkEventControllerMotion *controller,
            double                    y,
            SiyuChart                *self)
 {
-  gboolean over = siyu_chart_item_at (self, x, y, NULL, NULL);
+  guint row, col;
+  gboolean over = siyu_chart_item_at (self, x, y, &row, &col);
 
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), over ? "pointer" : NULL);
+  if (over != self->has_hover || (over && (row != self->hover_row || col != self->hover_col)))
+    {
+      self->has_hover = over;
+      self->hover_row = over ? row : 0;
+      self->hover_col = over ? col : 0;
+      if (self->kind == SIYU_CHART_LINE || self->kind == SIYU_CHART_FLOW)
+        gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
 }
 
 static void
@@ -947,6 +1495,11 @@ leave_cb (GtkEventControllerMotion *controller,
           SiyuChart                *self)
 {
   gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+  if (self->has_hover)
+    {
+      self->has_hover = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
 }
 
 static gboolean
@@ -1052,7 +1605,7 @@ siyu_chart_new (SiyuChartKind kind)
 {
   SiyuChart *self;
 
-  g_return_val_if_fail (kind == SIYU_CHART_BARS || kind == SIYU_CHART_FUNNEL || kind == SIYU_CHART_GRID, NULL);
+  g_return_val_if_fail (kind >= SIYU_CHART_BARS && kind <= SIYU_CHART_FLOW, NULL);
 
   self = g_object_new (SIYU_TYPE_CHART, NULL);
   self->kind = kind;
@@ -1081,7 +1634,7 @@ siyu_chart_set_categories (SiyuChart          *self,
                            const char * const *value_texts)
 {
   g_return_if_fail (SIYU_IS_CHART (self));
-  g_return_if_fail (!is_grid (self));
+  g_return_if_fail (self->kind == SIYU_CHART_BARS || self->kind == SIYU_CHART_FUNNEL);
   g_return_if_fail (n == 0 || values != NULL);
 
   clear_data (self);
@@ -1133,6 +1686,78 @@ siyu_chart_set_grid (SiyuChart          *self,
   self->values = g_memdup2 (values, (gsize) n_rows * n_cols * sizeof (double));
   self->texts = copy_strings (cell_texts, n_rows * n_cols, FALSE);
   self->max = max;
+
+  data_changed (self);
+}
+
+/**
+ * siyu_chart_set_series:
+ * @n_series: the number of lines
+ * @n_points: the number of points on each, such as months
+ * @series_labels: (array length=n_series): the lines' names
+ * @point_labels: (array length=n_points) (nullable): the points' names,
+ *   shown under the axis as many as fit
+ * @values: (array): n_series × n_points values, series by series; NAN for
+ *   no point (the line has a gap there)
+ * @value_texts: (array) (nullable): n_series × n_points texts shown
+ *   instead of the values, entries nullable
+ *
+ * The data of a line chart.  The lines share one scale, from zero to the
+ * largest value, so give one chart the figures of one unit.
+ */
+void
+siyu_chart_set_series (SiyuChart          *self,
+                       guint               n_series,
+                       guint               n_points,
+                       const char * const *series_labels,
+                       const char * const *point_labels,
+                       const double       *values,
+                       const char * const *value_texts)
+{
+  g_return_if_fail (SIYU_IS_CHART (self));
+  g_return_if_fail (self->kind == SIYU_CHART_LINE);
+  g_return_if_fail (n_series == 0 || n_points == 0 || values != NULL);
+
+  clear_data (self);
+  if (n_series == 0 || n_points == 0)
+    n_series = n_points = 0;
+  self->n_rows = n_series;
+  self->n_cols = n_points;
+  self->row_labels = copy_strings (series_labels, n_series, TRUE);
+  self->col_labels = copy_strings (point_labels, n_points, TRUE);
+  self->values = g_memdup2 (values, (gsize) n_series * n_points * sizeof (double));
+  self->texts = copy_strings (value_texts, n_series * n_points, FALSE);
+
+  data_changed (self);
+}
+
+/**
+ * siyu_chart_set_flow:
+ * @n: the number of stages, at most %SIYU_CHART_FLOW_MAX
+ * @labels: (array length=n): the stages' names
+ * @counts: (array): n × n counts, row by row: counts[i × n + j] moved
+ *   from stage i (left, before) to stage j (right, after)
+ *
+ * The data of a flow chart.  Each band is an item: row its stage before,
+ * column its stage after; a count of zero draws none.
+ */
+void
+siyu_chart_set_flow (SiyuChart          *self,
+                     guint               n,
+                     const char * const *labels,
+                     const double       *counts)
+{
+  g_return_if_fail (SIYU_IS_CHART (self));
+  g_return_if_fail (self->kind == SIYU_CHART_FLOW);
+  g_return_if_fail (n <= SIYU_CHART_FLOW_MAX);
+  g_return_if_fail (n == 0 || counts != NULL);
+
+  clear_data (self);
+  self->n_rows = n;
+  self->n_cols = n;
+  self->row_labels = copy_strings (labels, n, TRUE);
+  self->col_labels = copy_strings (labels, n, TRUE);
+  self->values = g_memdup2 (counts, (gsize) n * n * sizeof (double));
 
   data_changed (self);
 }
@@ -1205,7 +1830,19 @@ siyu_chart_describe (SiyuChart *self)
           continue;
 
         text = item_text (self, r, c);
-        if (is_grid (self))
+        if (self->kind == SIYU_CHART_LINE)
+          {
+            /* Translators: a line's point in a screen reader's description: the line, the point
+             * and the value, e.g. “Net sales, 2026-10: ¥336,013.21”. */
+            item = g_strdup_printf (_("%s, %s: %s"), self->row_labels[r], self->col_labels[c], text);
+          }
+        else if (self->kind == SIYU_CHART_FLOW)
+          {
+            /* Translators: a band of a flow chart in a screen reader's description: from a stage to
+             * a stage, and how many moved, e.g. “Growing → Dormant: 50”. */
+            item = g_strdup_printf (_("%s → %s: %s"), self->row_labels[r], self->col_labels[c], text);
+          }
+        else if (is_grid (self))
           {
             /* Translators: a heat map's cell in a screen reader's description: row, column and value, e.g. “R5 F1: 66”. */
             item = g_strdup_printf (_("%s %s: %s"), self->row_labels[r],
@@ -1250,6 +1887,84 @@ siyu_chart_describe (SiyuChart *self)
   return g_string_free (out, FALSE);
 }
 
+/* A line chart's point nearest a point: the nearest column, then the
+ * series nearest in y, within POINT_HIT. */
+static gboolean
+line_item_at (SiyuChart      *self,
+              const Geometry *geo,
+              double          x,
+              double          y,
+              guint          *row,
+              guint          *col)
+{
+  double step = self->n_cols > 1 ? (geo->plot_x1 - geo->plot_x0) / (self->n_cols - 1) : POINT_HIT;
+  double best = POINT_HIT;
+  gboolean found = FALSE;
+  guint c;
+
+  if (x < geo->plot_x0 - MAX (step, POINT_HIT) / 2 || x > geo->plot_x1 + MAX (step, POINT_HIT) / 2)
+    return FALSE;
+  c = self->n_cols > 1 ? (guint) CLAMP (round ((x - geo->plot_x0) / step), 0, self->n_cols - 1) : 0;
+  for (guint r = 0; r < self->n_rows; r++)
+    {
+      double d;
+
+      if (!item_exists (self, r, c))
+        continue;
+      d = fabs (point_y (geo, value_at (self, r, c)) - y);
+      if (d <= best)
+        {
+          best = d;
+          found = TRUE;
+          if (row != NULL)
+            *row = r;
+          if (col != NULL)
+            *col = c;
+        }
+    }
+  return found;
+}
+
+/* A flow's band at a point, across the nodes and between them; where bands
+ * cross, the one drawn last, on top. */
+static gboolean
+flow_item_at (SiyuChart      *self,
+              const Geometry *geo,
+              double          x,
+              double          y,
+              guint          *row,
+              guint          *col)
+{
+  double x0 = geo->left_x + NODE_WIDTH, x1 = geo->right_x;
+
+  if (x < geo->left_x || x >= geo->right_x + NODE_WIDTH)
+    return FALSE;
+  for (guint i = self->n_rows; i-- > 0;)
+    for (guint j = self->n_cols; j-- > 0;)
+      {
+        double y0, y1, h, top;
+
+        if (!item_exists (self, i, j))
+          continue;
+        band_position (self, geo, i, j, &y0, &y1, &h);
+        if (x <= x0)
+          top = y0;
+        else if (x >= x1)
+          top = y1;
+        else
+          top = band_y_at (x0, x1, y0, y1, x);
+        if (y >= top && y < top + h)
+          {
+            if (row != NULL)
+              *row = i;
+            if (col != NULL)
+              *col = j;
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
 /**
  * siyu_chart_item_at:
  * @x: in the widget's coordinates
@@ -1279,6 +1994,10 @@ siyu_chart_item_at (SiyuChart *self,
     return FALSE;
 
   compute_geometry (self, width, &geo);
+  if (self->kind == SIYU_CHART_LINE)
+    return line_item_at (self, &geo, x, y, row, col);
+  if (self->kind == SIYU_CHART_FLOW)
+    return flow_item_at (self, &geo, x, y, row, col);
   for (guint r = 0; r < self->n_rows; r++)
     for (guint c = 0; c < self->n_cols; c++)
       {
@@ -1475,6 +2194,30 @@ _siyu_chart_get_tooltip_text (SiyuChart *self,
 
   text = item_text (self, row, col);
   out = g_string_new (NULL);
+  if (self->kind == SIYU_CHART_LINE)
+    {
+      g_string_append_printf (out, _("%s, %s: %s"), self->row_labels[row], self->col_labels[col], text);
+      return g_string_free (out, FALSE);
+    }
+  if (self->kind == SIYU_CHART_FLOW)
+    {
+      double total = flow_total (self, row, FALSE);
+
+      g_string_append_printf (out, _("%s → %s: %s"), self->row_labels[row], self->col_labels[col], text);
+      if (total > 0)
+        {
+          char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append_c (out, '\n');
+          /* Translators: in a flow chart's tooltip, the band's share of its stage before, e.g.
+           * “40 % of those who were Growing”. */
+          g_string_append_printf (out, _("%s %% of those who were %s"),
+                                  g_ascii_formatd (buffer, sizeof buffer, "%.0f",
+                                                   100 * value_at (self, row, col) / total),
+                                  self->row_labels[row]);
+        }
+      return g_string_free (out, FALSE);
+    }
   if (is_grid (self))
     {
       g_string_append_printf (out, _("%s %s: %s"), self->row_labels[row],

@@ -9,6 +9,7 @@
 
 #include "siyu-model.h"
 #include "siyu-model-page-private.h"
+#include "siyu-model-wizard.h"
 #include "siyu-money.h"
 #include "siyu-overview.h"
 #include "siyu-recompute.h"
@@ -372,6 +373,18 @@ use_suggestion_action (GtkWidget  *widget,
   gtk_spin_button_set_value (self->lost_spin, MAX (self->suggested_lost, self->suggested_dormant + 1));
 }
 
+/* Work It Out From My Shop…: the wizard over the preferences window; the
+ * page shows the model again once the wizard applied or undid one. */
+static void
+wizard_clicked_cb (SiyuModelPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SiyuModelWizard *wizard = siyu_model_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->runner);
+
+  g_signal_connect_object (wizard, "model-changed", G_CALLBACK (load), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
 static void
 siyu_model_page_dispose (GObject *object)
 {
@@ -428,6 +441,21 @@ siyu_model_page_init (SiyuModelPage *self)
   self->filling = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->filling = FALSE;
+  {
+    GtkWidget *wizard = gtk_button_new_with_mnemonic (_("_Work It Out From My Shop…"));
+    GtkWidget *group = gtk_widget_get_ancestor (GTK_WIDGET (self->suggestion_row), ADW_TYPE_PREFERENCES_GROUP);
+
+    gtk_widget_set_valign (wizard, GTK_ALIGN_CENTER);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (wizard), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Work It Out From My Shop…"), -1);
+
+    g_signal_connect_swapped (wizard, "clicked", G_CALLBACK (wizard_clicked_cb), self);
+    /* Beside the lifecycle group's title, where it does not squeeze the suggestion. */
+    if (group != NULL)
+      adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), wizard);
+    else
+      adw_action_row_add_suffix (self->suggestion_row, wizard);
+  }
   self->tier_rows = g_ptr_array_new ();
   self->threshold_spins = g_ptr_array_new ();
   self->capacity_spins = g_ptr_array_new ();

@@ -10,9 +10,11 @@
 #include "siyu-import-dialog.h"
 #include "siyu-orders-page.h"
 #include "siyu-overview-page.h"
+#include "siyu-model-wizard.h"
 #include "siyu-preferences-window.h"
 #include "siyu-segments-page.h"
 #include "siyu-replenish-page.h"
+#include "siyu-review-page.h"
 #include "siyu-sync-dialog.h"
 #include "siyu-window-private.h"
 
@@ -39,6 +41,8 @@ static const struct {
   /* Translators: a place in the sidebar of a shop's window: who is due to
    * buy a product again. */
   { "replenish", N_("Restock"), "appointment-soon-symbolic", siyu_replenish_page_get_type },
+  /* Translators: a place in the sidebar: the monthly health review. */
+  { "review", N_("Monthly Review"), "x-office-document-symbolic", siyu_review_page_get_type },
 };
 
 struct _SiyuWindow
@@ -328,6 +332,16 @@ sync_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (siyu_sync_dialog_new (GTK_WINDOW (widget), SIYU_WINDOW (widget), NULL)));
 }
 
+/* The lifecycle and tier wizard, over this window. */
+static void
+model_wizard_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  gtk_window_present (GTK_WINDOW (siyu_model_wizard_new (GTK_WINDOW (widget),
+                                                         siyu_window_get_runner (SIYU_WINDOW (widget)))));
+}
+
 /* One Preferences window per shop. */
 static void
 preferences_action (GtkWidget  *widget,
@@ -492,6 +506,7 @@ siyu_window_class_init (SiyuWindowClass *klass)
                                          "win.show-place", "s", places[i].name);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.model-wizard", NULL, model_wizard_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "siyu-application.h"
+#include "siyu-groups.h"
+#include "siyu-ingest.h"
+#include "siyu-recompute.h"
+#include "siyu-review-page-private.h"
+#include "siyu-segments-page-private.h"
+#include "siyu-test-ui.h"
+#include "siyu-test-util.h"
+#include "siyu-window.h"
+
+/* The Review place on the shop of tests/test-review.c, whose figures are
+ * counted by hand there: four members seen in January 2026; 王芳 bought
+ * ¥300 on 10 January, 5 and 20 March; 张伟 ¥80 on 11 January; 李雷 ¥30 on
+ * 25 March.  Ten people, not members, joined the group 茶友群 on 10
+ * January; two left on 10 March.  The data ends on 31 March 2026.
+ *
+ * March: 2 buyers (one new, one back), 3 paid orders, ¥630.00, all from
+ * members; repurchase 1 of 2 = 50 %, AOV ¥630 ÷ 3 = ¥210.00.  February:
+ * no buyer, so its ratios have no base.  January: 2 buyers, ¥380.00. */
+
+static SiyuApplication *app;
+
+static gint64
+add_contact (SiyuIngest *ingest,
+             SiyuShop   *shop,
+             const char *name,
+             const char *phone,
+             const char *seen,
+             gboolean    member)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 at = siyu_test_time (shop, seen);
+  SiyuContactRecord record = {
+    .name = name, .phone = phone, .seen_at = at, .consent = -1, .do_not_contact = -1,
+    .member_since = member ? at : 0,
+  };
+  gint64 id = siyu_ingest_contact (ingest, &record, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+add_order (SiyuIngest *ingest,
+           SiyuShop   *shop,
+           gint64      channel,
+           const char *ref,
+           gint64      contact,
+           const char *at,
+           gint64      amount)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuOrderItemRecord item = { "LJ-250", "龙井", 1, amount, amount };
+  SiyuOrderRecord order = {
+    .channel_id = channel, .external_ref = ref, .contact_id = contact, .status = "paid",
+    .created_at = siyu_test_time (shop, at), .currency = "CNY", .total_amount = amount, .items = &item,
+    .n_items = 1,
+  };
+
+  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
+}
+
+/* With @more_buyers, four of the group's people also buy for the first
+ * time in March, ¥50 each: five new buyers, enough for the card that
+ * welcomes them. */
+static SiyuShop *
+review_shop (const char *dir,
+             gboolean    more_buyers)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuShop *shop = siyu_test_new_shop (dir, "小王的茶叶店");
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
+  gint64 li = add_contact (ingest, shop, "李雷", "13912345678", "2026-01-03 10:00:00", TRUE);
+  gint64 zhang = add_contact (ingest, shop, "张伟", "13700137000", "2026-01-04 10:00:00", TRUE);
+  gint64 friends[10];
+  char *phones[11] = { NULL, };
+  guint added = 0;
+
+  add_contact (ingest, shop, "赵敏", "13600136000", "2026-01-05 10:00:00", TRUE);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("茶友%u", i);
+
+      phones[i] = g_strdup_printf ("1350000%04u", i);
+      friends[i] = add_contact (ingest, shop, name, phones[i], "2026-01-06 10:00:00", FALSE);
+    }
+  add_order (ingest, shop, channel, "A1", wang, "2026-01-10 12:00:00", 30000);
+  add_order (ingest, shop, channel, "A2", zhang, "2026-01-11 12:00:00", 8000);
+  add_order (ingest, shop, channel, "A3", wang, "2026-03-05 12:00:00", 30000);
+  add_order (ingest, shop, channel, "A4", wang, "2026-03-20 12:00:00", 30000);
+  add_order (ingest, shop, channel, "A5", li, "2026-03-25 12:00:00", 3000);
+  if (more_buyers)
+    for (guint i = 2; i < 6; i++)
+      {
+        g_autofree char *ref = g_strdup_printf ("B%u", i);
+
+        add_order (ingest, shop, channel, ref, friends[i], "2026-03-26 12:00:00", 5000);
+      }
+  g_clear_object (&ingest);
+
+  g_assert_true (siyu_group_add_members (shop, "茶友群", "wechat", (const char * const *) phones,
+                                         siyu_test_time (shop, "2026-01-10 09:00:00"), &added, &error));
+  g_assert_no_error (error);
+  {
+    const char *leaving[] = { phones[0], phones[1], NULL };
+
+    g_assert_true (siyu_group_remove_members (shop, "茶友群", leaving,
+                                              siyu_test_time (shop, "2026-03-10 09:00:00"), &added, &error));
+  }
+  g_assert_no_error (error);
+  for (guint i = 0; i < 10; i++)
+    g_free (phones[i]);
+
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
+                                         &error));
+  g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  return shop;
+}
+
+static gboolean
+review_ready (gpointer data)
+{
+  return !g_str_equal (_siyu_review_page_get_state (data), "loading");
+}
+
+static gboolean
+exported (gpointer data)
+{
+  return !_siyu_review_page_is_exporting (data);
+}
+
+static gboolean
+segment_shown (gpointer data)
+{
+  return g_str_equal (_siyu_segments_page_get_state (data), "segment");
+}
+
+static SiyuReviewPage *
+open_page (SiyuWindow *window)
+{
+  SiyuReviewPage *page;
+
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_REVIEW_PAGE (siyu_window_show_place (window, "review"));
+  g_assert_nonnull (page);
+  siyu_test_drain ();
+  siyu_test_wait_for (review_ready, page);
+
+  return page;
+}
+
+static void
+show_month (SiyuReviewPage *page,
+            int             year,
+            int             month)
+{
+  siyu_review_page_show_month (page, year, month);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "loading");
+  siyu_test_wait_for (review_ready, page);
+}
+
+static void
+assert_figure (SiyuReviewPage *page,
+               const char     *name,
+               const char     *value,
+               const char     *change,
+               const char     *compared)
+{
+  const char *v, *c, *y, *e;
+
+  g_assert_true (_siyu_review_page_get_figure (page, name, &v, &c, &y, &e));
+  g_assert_cmpstr (v, ==, value);
+  g_assert_cmpstr (c, ==, change);
+  g_assert_null (y);
+  g_assert_cmpstr (e, ==, compared);
+}
+
+static void
+assert_year (SiyuReviewPage *page,
+             const char     *name,
+             const char     *value,
+             const char     *change,
+             const char     *change_year,
+             const char     *compared)
+{
+  const char *v, *c, *y, *e;
+
+  g_assert_true (_siyu_review_page_get_figure (page, name, &v, &c, &y, &e));
+  g_assert_cmpstr (v, ==, value);
+  g_assert_cmpstr (c, ==, change);
+  g_assert_cmpstr (y, ==, change_year);
+  g_assert_cmpstr (e, ==, compared);
+}
+
+static void
+test_figures (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = review_shop (dir, FALSE);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuReviewPage *page = open_page (window);
+  g_autofree char *flow = NULL;
+
+  /* The last complete month by default; the data covers three months. */
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "review");
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-02");
+  g_assert_cmpuint (_siyu_review_page_get_n_months (page), ==, 3);
+
+  show_month (page, 2026, 3);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "review");
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-03");
+  assert_figure (page, "contacts", "14", "Same as 2026-02", "2026-02: 14");
+  assert_figure (page, "members", "4", "Same as 2026-02", "2026-02: 4");
+  assert_figure (page, "buyers", "2", "None in 2026-02", "2026-02: 0");
+  assert_figure (page, "new_buyers", "1", "None in 2026-02", "2026-02: 0");
+  assert_figure (page, "net_sales", "¥630.00", "None in 2026-02", "2026-02: ¥0.00");
+  assert_figure (page, "paid_orders", "3", "None in 2026-02", "2026-02: 0");
+  assert_figure (page, "member_share", "100 %", "Nothing to compare with in 2026-02", "2026-02: —");
+  assert_figure (page, "repurchase_rate", "50 %", "Nothing to compare with in 2026-02", "2026-02: —");
+  assert_figure (page, "aov", "¥210.00", "Nothing to compare with in 2026-02", "2026-02: —");
+  g_assert_false (_siyu_review_page_get_figure (page, "no such figure", NULL, NULL, NULL, NULL));
+
+  /* Only the group's losses call for action, and they have no segment:
+   * the card opens the groups. */
+  g_assert_cmpuint (_siyu_review_page_get_n_cards (page), ==, 1);
+  g_assert_cmpstr (_siyu_review_page_get_card_text (page, 0), ==,
+                   "Group “茶友群” lost 20 % of its members this month: ask those who left why, and welcome the "
+                   "others.");
+  g_assert_true (_siyu_review_page_open_card (page, 0));
+  siyu_test_drain ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page)))), ==,
+                   "groups");
+
+  /* The lifecycle from the end of February: eleven prospects stayed, one
+   * became New (李雷), 王芳 woke from Dormant to Growing, 张伟 slept on. */
+  flow = siyu_chart_describe (_siyu_review_page_get_flow (page));
+  g_assert_cmpstr (flow, ==, "Prospect → Prospect: 11; Prospect → New: 1; Dormant → Growing: 1; "
+                             "Dormant → Dormant: 1");
+
+  /* February against January: everything fell, the ratios have no base. */
+  siyu_window_show_place (window, "review");
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.previous-month", NULL);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "loading");
+  siyu_test_wait_for (review_ready, page);
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-02");
+  assert_figure (page, "buyers", "0", "↓ 100 % vs. 2026-01", "2026-01: 2");
+  assert_figure (page, "net_sales", "¥0.00", "↓ 100 % vs. 2026-01", "2026-01: ¥380.00");
+  assert_figure (page, "repurchase_rate", "—", "No buyers in the month, so no repurchase rate", "2026-01: 0.0 %");
+  assert_figure (page, "aov", "—", "No paid orders in the month, so no average", "2026-01: ¥190.00");
+  g_assert_cmpuint (_siyu_review_page_get_n_cards (page), ==, 0);
+
+  /* January has no month before in the data; nothing is earlier. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.previous-month", NULL);
+  siyu_test_wait_for (review_ready, page);
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-01");
+  assert_figure (page, "contacts", "14", "No month before in the data", "No earlier month in the data");
+  g_assert_null (_siyu_review_page_get_flow (page));
+  /* The first month of the data: no month before it to go to. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (page), "page.previous-month", NULL) &&
+                  g_str_equal (_siyu_review_page_get_state (page), "loading"));
+
+  /* The drop-down lists the months newest first, the one shown chosen. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (_siyu_review_page_get_month_chooser (page)), ==, 2);
+  gtk_drop_down_set_selected (_siyu_review_page_get_month_chooser (page), 0);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "loading");
+  siyu_test_wait_for (review_ready, page);
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-03");
+  assert_figure (page, "aov", "¥210.00", "Nothing to compare with in 2026-02", "2026-02: —");
+  /* The last month of the data: no month after it to go to. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.next-month", NULL);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "review");
+
+  /* Choosing a month while another is counted: only the last one shows. */
+  siyu_review_page_show_month (page, 2026, 3);
+  siyu_review_page_show_month (page, 2026, 2);
+  siyu_test_wait_for (review_ready, page);
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-02");
+  assert_figure (page, "buyers", "0", "↓ 100 % vs. 2026-01", "2026-01: 2");
+
+  siyu_test_destroy_window (window);
+}
+
+static void
+test_cards (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = review_shop (dir, TRUE);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuReviewPage *page = open_page (window);
+  SiyuSegmentsPage *segments;
+  g_autofree char *detail = NULL;
+
+  /* Five first orders in March: 李雷 and four of the group. */
+  show_month (page, 2026, 3);
+  assert_figure (page, "new_buyers", "5", "None in 2026-02", "2026-02: 0");
+  assert_figure (page, "buyers", "6", "None in 2026-02", "2026-02: 0");
+  /* ¥630 + 4 × ¥50 = ¥830 over 7 orders, ¥630 of it from members. */
+  assert_figure (page, "net_sales", "¥830.00", "None in 2026-02", "2026-02: ¥0.00");
+  assert_figure (page, "member_share", "76 %", "Nothing to compare with in 2026-02", "2026-02: —");
+  assert_figure (page, "repurchase_rate", "17 %", "Nothing to compare with in 2026-02", "2026-02: —");
+
+  g_assert_cmpuint (_siyu_review_page_get_n_cards (page), ==, 2);
+  g_assert_cmpstr (_siyu_review_page_get_card_text (page, 1), ==,
+                   "5 customers bought for the first time this month: welcome them and give them a reason for a "
+                   "second order.");
+  g_assert_null (_siyu_review_page_get_card_text (page, 2));
+  g_assert_false (_siyu_review_page_open_card (page, 2));
+
+  /* Its button shows the built-in segment in Segments. */
+  g_assert_true (_siyu_review_page_open_card (page, 1));
+  segments = SIYU_SEGMENTS_PAGE (siyu_window_show_place (window, "segments"));
+  siyu_test_drain ();
+  siyu_test_wait_for (segment_shown, segments);
+  detail = _siyu_segments_page_describe_detail (segments);
+  g_assert_true (g_str_has_prefix (detail, "New buyers of the last 30 days\n"));
+
+  siyu_test_destroy_window (window);
+}
+
+/* A buyer seen in January 2025 who bought ¥100 on 10 March 2025 and ¥150
+ * on 10 March 2026: March 2026 beside February (nothing) and March 2025. */
+static void
+test_last_year (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "老店");
+  g_autoptr(GError) error = NULL;
+  SiyuWindow *window;
+  SiyuReviewPage *page;
+
+  {
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+    gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+    gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2025-01-05 10:00:00", FALSE);
+
+    add_order (ingest, shop, channel, "Y1", wang, "2025-03-10 12:00:00", 10000);
+    add_order (ingest, shop, channel, "Y2", wang, "2026-03-10 12:00:00", 15000);
+  }
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
+                                         &error));
+  g_assert_no_error (error);
+  window = siyu_window_new (app, shop);
+  page = open_page (window);
+  show_month (page, 2026, 3);
+
+  /* 15 months of data, newest first. */
+  g_assert_cmpuint (_siyu_review_page_get_n_months (page), ==, 15);
+  assert_year (page, "contacts", "1", "Same as 2026-02", "Same as 2025-03", "2026-02: 1 · 2025-03: 1");
+  assert_year (page, "buyers", "1", "None in 2026-02", "Same as 2025-03", "2026-02: 0 · 2025-03: 1");
+  assert_year (page, "net_sales", "¥150.00", "None in 2026-02", "↑ 50 % vs. 2025-03",
+               "2026-02: ¥0.00 · 2025-03: ¥100.00");
+  /* She had bought before: 100 % against 0 % a year earlier. */
+  assert_year (page, "repurchase_rate", "100 %", "Nothing to compare with in 2026-02", "↑ 100.0 points vs. 2025-03",
+               "2026-02: — · 2025-03: 0.0 %");
+
+  siyu_test_destroy_window (window);
+}
+
+static void
+test_refused (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = review_shop (dir, FALSE);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuReviewPage *page = open_page (window);
+
+  show_month (page, 2025, 12);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "error");
+  g_assert_cmpstr (_siyu_review_page_get_message (page), ==, "2025-12 is before the shop’s first data, on 2026-01-02.");
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2025-12");
+
+  show_month (page, 2026, 4);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "error");
+  g_assert_cmpstr (_siyu_review_page_get_message (page), ==,
+                   "2026-04 has not begun yet: the shop’s data reaches its today.");
+
+  /* Back into the data. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.previous-month", NULL);
+  siyu_test_wait_for (review_ready, page);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "review");
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-03");
+
+  siyu_test_destroy_window (window);
+}
+
+static void
+test_empty (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "空店");
+  g_autoptr(GError) error = NULL;
+  SiyuWindow *window;
+  SiyuReviewPage *page;
+
+  /* A contact, but no order. */
+  {
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+
+    add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
+  }
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
+                                         &error));
+  g_assert_no_error (error);
+  window = siyu_window_new (app, shop);
+  page = open_page (window);
+  g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "empty");
+  siyu_test_destroy_window (window);
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "review.pdf", NULL);
+  g_autofree char *bad = g_build_filename (dir, "no such folder", "review.pdf", NULL);
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  g_autoptr(SiyuShop) shop = review_shop (dir, FALSE);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuReviewPage *page = open_page (window);
+
+  _siyu_review_page_export (page, path);
+  g_assert_true (_siyu_review_page_is_exporting (page));
+  siyu_test_wait_for (exported, page);
+  g_assert_cmpstr (_siyu_review_page_get_message (page), ==, "Review saved to review.pdf");
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (text, "%PDF-"));
+
+  _siyu_review_page_export (page, bad);
+  siyu_test_wait_for (exported, page);
+  g_assert_true (g_str_has_prefix (_siyu_review_page_get_message (page), "Could not export the review: "));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  siyu_test_destroy_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = NULL;
+  int status;
+
+  data_home = siyu_test_tmpdir ();
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = siyu_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/siyu/ui/review/figures", test_figures);
+  g_test_add_func ("/siyu/ui/review/cards", test_cards);
+  g_test_add_func ("/siyu/ui/review/last-year", test_last_year);
+  g_test_add_func ("/siyu/ui/review/refused", test_refused);
+  g_test_add_func ("/siyu/ui/review/empty", test_empty);
+  g_test_add_func ("/siyu/ui/review/export", test_export);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  return status;
+}
