@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "siyu-ingest.h"
 #include "siyu-shop.h"
 
 G_BEGIN_DECLS
@@ -24,5 +25,21 @@ int       siyu_test_run_cli       (char       **out,
 
 void      siyu_test_write_zip     (const char         *path,
                                    const char * const *parts);
+
+gint64    siyu_test_add_contact   (SiyuIngest  *ingest,
+                                   SiyuShop    *shop,
+                                   const char  *name,
+                                   const char  *phone,
+                                   const char  *seen,
+                                   gboolean     member);
+void      siyu_test_add_order     (SiyuIngest  *ingest,
+                                   SiyuShop    *shop,
+                                   gint64       channel,
+                                   const char  *ref,
+                                   gint64       contact,
+                                   const char  *at,
+                                   gint64       amount);
+SiyuShop *siyu_test_review_shop   (const char  *dir,
+                                   gboolean     more_buyers);
 
 G_END_DECLS

@@ -30,101 +30,6 @@ __lsan_default_suppressions (void)
   return CAIRO_LEAK;
 }
 
-static gint64
-add_contact (SiyuIngest *ingest,
-             SiyuShop   *shop,
-             const char *name,
-             const char *phone,
-             const char *seen,
-             gboolean    member)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 at = siyu_test_time (shop, seen);
-  SiyuContactRecord record = {
-    .name = name, .phone = phone, .seen_at = at, .consent = -1, .do_not_contact = -1,
-    .member_since = member ? at : 0,
-  };
-  gint64 id = siyu_ingest_contact (ingest, &record, NULL, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
-add_order (SiyuIngest *ingest,
-           SiyuShop   *shop,
-           gint64      channel,
-           const char *ref,
-           gint64      contact,
-           const char *at,
-           gint64      amount)
-{
-  g_autoptr(GError) error = NULL;
-  SiyuOrderItemRecord item = { "LJ-250", "龙井", 1, amount, amount };
-  SiyuOrderRecord order = {
-    .channel_id = channel, .external_ref = ref, .contact_id = contact, .status = "paid",
-    .created_at = siyu_test_time (shop, at), .currency = "CNY", .total_amount = amount, .items = &item,
-    .n_items = 1,
-  };
-
-  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
-}
-
-/* The shop of tests/test-review.c: four members seen in January 2026;
- * 王芳 bought on 10 January (¥300), 5 and 20 March (¥300 each); 张伟 on
- * 11 January (¥80); 李雷 on 25 March (¥30); 赵敏 never.  Ten more people
- * joined the group 茶友群 on 10 January; two left on 10 March.  The data
- * ends on 31 March 2026.  March's net sales are ¥630.00, January's
- * ¥380.00, February's nothing. */
-static SiyuShop *
-review_shop (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  SiyuShop *shop = siyu_test_new_shop (dir, "小王的茶叶店");
-  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
-  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
-  gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
-  gint64 li = add_contact (ingest, shop, "李雷", "13912345678", "2026-01-03 10:00:00", TRUE);
-  gint64 zhang = add_contact (ingest, shop, "张伟", "13700137000", "2026-01-04 10:00:00", TRUE);
-  char *phones[11] = { NULL, };
-  guint added = 0;
-
-  add_contact (ingest, shop, "赵敏", "13600136000", "2026-01-05 10:00:00", TRUE);
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("茶友%u", i);
-
-      phones[i] = g_strdup_printf ("1350000%04u", i);
-      add_contact (ingest, shop, name, phones[i], "2026-01-06 10:00:00", FALSE);
-    }
-  add_order (ingest, shop, channel, "A1", wang, "2026-01-10 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A2", zhang, "2026-01-11 12:00:00", 8000);
-  add_order (ingest, shop, channel, "A3", wang, "2026-03-05 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A4", wang, "2026-03-20 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A5", li, "2026-03-25 12:00:00", 3000);
-  g_clear_object (&ingest);
-
-  g_assert_true (siyu_group_add_members (shop, "茶友群", "wechat", (const char * const *) phones,
-                                         siyu_test_time (shop, "2026-01-10 09:00:00"), &added, &error));
-  g_assert_no_error (error);
-  {
-    const char *leaving[] = { phones[0], phones[1], NULL };
-
-    g_assert_true (siyu_group_remove_members (shop, "茶友群", leaving,
-                                              siyu_test_time (shop, "2026-03-10 09:00:00"), &added, &error));
-  }
-  g_assert_no_error (error);
-  for (guint i = 0; i < 10; i++)
-    g_free (phones[i]);
-
-  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
-                                         &error));
-  g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  return shop;
-}
-
 static gboolean
 have_poppler (void)
 {
@@ -306,7 +211,7 @@ test_month (void)
 
   if (!have_poppler ())
     return;
-  shop = review_shop (dir);
+  shop = siyu_test_review_shop (dir, FALSE);
   g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
   review = siyu_review_compute (shop, 2026, 3, NULL, &error);
   g_assert_no_error (error);
@@ -358,7 +263,7 @@ test_empty_month (void)
 
   if (!have_poppler ())
     return;
-  shop = review_shop (dir);
+  shop = siyu_test_review_shop (dir, FALSE);
   g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
   review = siyu_review_compute (shop, 2026, 2, NULL, &error);
   g_assert_no_error (error);
@@ -390,7 +295,7 @@ test_chinese (void)
 
   if (!have_poppler ())
     return;
-  shop = review_shop (dir);
+  shop = siyu_test_review_shop (dir, FALSE);
   g_clear_object (&shop);
   {
     const char *argv[] = { cli, "review", "--db", db, "--month", "2026-03", "--pdf", pdf, NULL };
@@ -505,7 +410,7 @@ test_cancelled_midway (void)
 
   if (!have_poppler ())
     return;
-  shop = review_shop (dir);
+  shop = siyu_test_review_shop (dir, FALSE);
   g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
   review = siyu_review_compute (shop, 2026, 3, NULL, &error);
   g_assert_no_error (error);

@@ -13,101 +13,6 @@
  * and the month before, the lifecycle moves, a group's losses turned into
  * an action card, the shop's data level, and the months it refuses. */
 
-static gint64
-add_contact (SiyuIngest *ingest,
-             SiyuShop   *shop,
-             const char *name,
-             const char *phone,
-             const char *seen,
-             gboolean    member)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 at = siyu_test_time (shop, seen);
-  SiyuContactRecord record = {
-    .name = name, .phone = phone, .seen_at = at, .consent = -1, .do_not_contact = -1,
-    .member_since = member ? at : 0,
-  };
-  gint64 id = siyu_ingest_contact (ingest, &record, NULL, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
-add_order (SiyuIngest *ingest,
-           SiyuShop   *shop,
-           gint64      channel,
-           const char *ref,
-           gint64      contact,
-           const char *at,
-           gint64      amount)
-{
-  g_autoptr(GError) error = NULL;
-  SiyuOrderItemRecord item = { "LJ-250", "龙井", 1, amount, amount };
-  SiyuOrderRecord order = {
-    .channel_id = channel, .external_ref = ref, .contact_id = contact, .status = "paid",
-    .created_at = siyu_test_time (shop, at), .currency = "CNY", .total_amount = amount, .items = &item,
-    .n_items = 1,
-  };
-
-  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
-}
-
-/* Four members seen in January 2026: 王芳 bought on 10 January, 5 and 20
- * March; 张伟 on 11 January; 李雷 on 25 March; 赵敏 never.  Ten more
- * people, not members, joined the group 茶友群 on 10 January; two left on
- * 10 March.  The shop's data ends on 31 March 2026. */
-static SiyuShop *
-review_shop (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  SiyuShop *shop = siyu_test_new_shop (dir, "小王的茶叶店");
-  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
-  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
-  gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
-  gint64 li = add_contact (ingest, shop, "李雷", "13912345678", "2026-01-03 10:00:00", TRUE);
-  gint64 zhang = add_contact (ingest, shop, "张伟", "13700137000", "2026-01-04 10:00:00", TRUE);
-  char *phones[11] = { NULL, };
-  guint added = 0;
-
-  add_contact (ingest, shop, "赵敏", "13600136000", "2026-01-05 10:00:00", TRUE);
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("茶友%u", i);
-
-      phones[i] = g_strdup_printf ("1350000%04u", i);
-      add_contact (ingest, shop, name, phones[i], "2026-01-06 10:00:00", FALSE);
-    }
-  add_order (ingest, shop, channel, "A1", wang, "2026-01-10 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A2", zhang, "2026-01-11 12:00:00", 8000);
-  add_order (ingest, shop, channel, "A3", wang, "2026-03-05 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A4", wang, "2026-03-20 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A5", li, "2026-03-25 12:00:00", 3000);
-  g_clear_object (&ingest);
-
-  g_assert_true (siyu_group_add_members (shop, "茶友群", "wechat", (const char * const *) phones,
-                                         siyu_test_time (shop, "2026-01-10 09:00:00"), &added, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (added, ==, 10);
-  {
-    const char *leaving[] = { phones[0], phones[1], NULL };
-
-    g_assert_true (siyu_group_remove_members (shop, "茶友群", leaving,
-                                              siyu_test_time (shop, "2026-03-10 09:00:00"), &added, &error));
-  }
-  g_assert_no_error (error);
-  g_assert_cmpuint (added, ==, 2);
-  for (guint i = 0; i < 10; i++)
-    g_free (phones[i]);
-
-  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
-                                         &error));
-  g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  return shop;
-}
-
 static char *
 member_text (JsonObject *object,
              const char *name)
@@ -131,7 +36,7 @@ static void
 test_month (void)
 {
   g_autofree char *dir = siyu_test_tmpdir ();
-  g_autoptr(SiyuShop) shop = review_shop (dir);
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *review;
@@ -204,7 +109,7 @@ static void
 test_refused (void)
 {
   g_autofree char *dir = siyu_test_tmpdir ();
-  g_autoptr(SiyuShop) shop = review_shop (dir);
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
   g_autofree char *empty_dir = siyu_test_tmpdir ();
   g_autoptr(SiyuShop) empty = siyu_test_new_shop (empty_dir, NULL);
   g_autoptr(GError) error = NULL;
@@ -240,7 +145,7 @@ test_cli (void)
   g_autofree char *err = NULL;
 
   {
-    g_autoptr(SiyuShop) shop = review_shop (dir);
+    g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
 
     path = g_strdup (siyu_shop_get_path (shop));
   }
@@ -282,9 +187,9 @@ test_day_boundary (void)
   {
     g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
     gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
-    gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2026-02-10 10:00:00", TRUE);
+    gint64 wang = siyu_test_add_contact (ingest, shop, "王芳", "13800138000", "2026-02-10 10:00:00", TRUE);
 
-    add_order (ingest, shop, channel, "B1", wang, "2026-03-01 00:30:00", 12800);
+    siyu_test_add_order (ingest, shop, channel, "B1", wang, "2026-03-01 00:30:00", 12800);
   }
   g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
                                          &error));
@@ -315,20 +220,20 @@ test_last_year (void)
   g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "年度对比");
   g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
   gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
-  gint64 zhou = add_contact (ingest, shop, "周杰", "13800138001", "2025-03-01 10:00:00", TRUE);
-  gint64 lin = add_contact (ingest, shop, "林娜", "13800138002", "2025-02-01 10:00:00", FALSE);
-  gint64 chen = add_contact (ingest, shop, "陈晨", "13800138003", "2025-06-01 10:00:00", TRUE);
+  gint64 zhou = siyu_test_add_contact (ingest, shop, "周杰", "13800138001", "2025-03-01 10:00:00", TRUE);
+  gint64 lin = siyu_test_add_contact (ingest, shop, "林娜", "13800138002", "2025-02-01 10:00:00", FALSE);
+  gint64 chen = siyu_test_add_contact (ingest, shop, "陈晨", "13800138003", "2025-06-01 10:00:00", TRUE);
   g_autoptr(JsonNode) march = NULL;
   g_autoptr(JsonNode) year_before = NULL;
   JsonObject *last_year;
   g_autofree char *from_orders = NULL;
   g_autofree char *from_analytics = NULL;
 
-  add_order (ingest, shop, channel, "B1", lin, "2025-02-10 12:00:00", 2000);
-  add_order (ingest, shop, channel, "B2", zhou, "2025-03-05 12:00:00", 10000);
-  add_order (ingest, shop, channel, "B3", lin, "2025-03-15 12:00:00", 4000);
-  add_order (ingest, shop, channel, "B4", zhou, "2025-03-20 12:00:00", 5000);
-  add_order (ingest, shop, channel, "B5", chen, "2026-03-02 12:00:00", 6000);
+  siyu_test_add_order (ingest, shop, channel, "B1", lin, "2025-02-10 12:00:00", 2000);
+  siyu_test_add_order (ingest, shop, channel, "B2", zhou, "2025-03-05 12:00:00", 10000);
+  siyu_test_add_order (ingest, shop, channel, "B3", lin, "2025-03-15 12:00:00", 4000);
+  siyu_test_add_order (ingest, shop, channel, "B4", zhou, "2025-03-20 12:00:00", 5000);
+  siyu_test_add_order (ingest, shop, channel, "B5", chen, "2026-03-02 12:00:00", 6000);
   g_clear_object (&ingest);
   g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
                                          &error));

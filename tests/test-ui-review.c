@@ -25,107 +25,6 @@
 
 static SiyuApplication *app;
 
-static gint64
-add_contact (SiyuIngest *ingest,
-             SiyuShop   *shop,
-             const char *name,
-             const char *phone,
-             const char *seen,
-             gboolean    member)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 at = siyu_test_time (shop, seen);
-  SiyuContactRecord record = {
-    .name = name, .phone = phone, .seen_at = at, .consent = -1, .do_not_contact = -1,
-    .member_since = member ? at : 0,
-  };
-  gint64 id = siyu_ingest_contact (ingest, &record, NULL, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
-add_order (SiyuIngest *ingest,
-           SiyuShop   *shop,
-           gint64      channel,
-           const char *ref,
-           gint64      contact,
-           const char *at,
-           gint64      amount)
-{
-  g_autoptr(GError) error = NULL;
-  SiyuOrderItemRecord item = { "LJ-250", "龙井", 1, amount, amount };
-  SiyuOrderRecord order = {
-    .channel_id = channel, .external_ref = ref, .contact_id = contact, .status = "paid",
-    .created_at = siyu_test_time (shop, at), .currency = "CNY", .total_amount = amount, .items = &item,
-    .n_items = 1,
-  };
-
-  g_assert_cmpint (siyu_ingest_order (ingest, &order, NULL, &error), >, 0);
-}
-
-/* With @more_buyers, four of the group's people also buy for the first
- * time in March, ¥50 each: five new buyers, enough for the card that
- * welcomes them. */
-static SiyuShop *
-review_shop (const char *dir,
-             gboolean    more_buyers)
-{
-  g_autoptr(GError) error = NULL;
-  SiyuShop *shop = siyu_test_new_shop (dir, "小王的茶叶店");
-  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
-  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
-  gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
-  gint64 li = add_contact (ingest, shop, "李雷", "13912345678", "2026-01-03 10:00:00", TRUE);
-  gint64 zhang = add_contact (ingest, shop, "张伟", "13700137000", "2026-01-04 10:00:00", TRUE);
-  gint64 friends[10];
-  char *phones[11] = { NULL, };
-  guint added = 0;
-
-  add_contact (ingest, shop, "赵敏", "13600136000", "2026-01-05 10:00:00", TRUE);
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("茶友%u", i);
-
-      phones[i] = g_strdup_printf ("1350000%04u", i);
-      friends[i] = add_contact (ingest, shop, name, phones[i], "2026-01-06 10:00:00", FALSE);
-    }
-  add_order (ingest, shop, channel, "A1", wang, "2026-01-10 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A2", zhang, "2026-01-11 12:00:00", 8000);
-  add_order (ingest, shop, channel, "A3", wang, "2026-03-05 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A4", wang, "2026-03-20 12:00:00", 30000);
-  add_order (ingest, shop, channel, "A5", li, "2026-03-25 12:00:00", 3000);
-  if (more_buyers)
-    for (guint i = 2; i < 6; i++)
-      {
-        g_autofree char *ref = g_strdup_printf ("B%u", i);
-
-        add_order (ingest, shop, channel, ref, friends[i], "2026-03-26 12:00:00", 5000);
-      }
-  g_clear_object (&ingest);
-
-  g_assert_true (siyu_group_add_members (shop, "茶友群", "wechat", (const char * const *) phones,
-                                         siyu_test_time (shop, "2026-01-10 09:00:00"), &added, &error));
-  g_assert_no_error (error);
-  {
-    const char *leaving[] = { phones[0], phones[1], NULL };
-
-    g_assert_true (siyu_group_remove_members (shop, "茶友群", leaving,
-                                              siyu_test_time (shop, "2026-03-10 09:00:00"), &added, &error));
-  }
-  g_assert_no_error (error);
-  for (guint i = 0; i < 10; i++)
-    g_free (phones[i]);
-
-  g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
-                                         &error));
-  g_assert_true (siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  return shop;
-}
-
 static gboolean
 review_ready (gpointer data)
 {
@@ -205,7 +104,7 @@ static void
 test_figures (void)
 {
   g_autofree char *dir = siyu_test_tmpdir ();
-  g_autoptr(SiyuShop) shop = review_shop (dir, FALSE);
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
   SiyuWindow *window = siyu_window_new (app, shop);
   SiyuReviewPage *page = open_page (window);
   g_autofree char *flow = NULL;
@@ -293,7 +192,7 @@ static void
 test_cards (void)
 {
   g_autofree char *dir = siyu_test_tmpdir ();
-  g_autoptr(SiyuShop) shop = review_shop (dir, TRUE);
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, TRUE);
   SiyuWindow *window = siyu_window_new (app, shop);
   SiyuReviewPage *page = open_page (window);
   SiyuSegmentsPage *segments;
@@ -340,10 +239,10 @@ test_last_year (void)
   {
     g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
     gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
-    gint64 wang = add_contact (ingest, shop, "王芳", "13800138000", "2025-01-05 10:00:00", FALSE);
+    gint64 wang = siyu_test_add_contact (ingest, shop, "王芳", "13800138000", "2025-01-05 10:00:00", FALSE);
 
-    add_order (ingest, shop, channel, "Y1", wang, "2025-03-10 12:00:00", 10000);
-    add_order (ingest, shop, channel, "Y2", wang, "2026-03-10 12:00:00", 15000);
+    siyu_test_add_order (ingest, shop, channel, "Y1", wang, "2025-03-10 12:00:00", 10000);
+    siyu_test_add_order (ingest, shop, channel, "Y2", wang, "2026-03-10 12:00:00", 15000);
   }
   g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
                                          &error));
@@ -369,7 +268,7 @@ static void
 test_refused (void)
 {
   g_autofree char *dir = siyu_test_tmpdir ();
-  g_autoptr(SiyuShop) shop = review_shop (dir, FALSE);
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
   SiyuWindow *window = siyu_window_new (app, shop);
   SiyuReviewPage *page = open_page (window);
 
@@ -405,7 +304,7 @@ test_empty (void)
   {
     g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
 
-    add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
+    siyu_test_add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
   }
   g_assert_true (siyu_shop_set_data_end (shop, siyu_shop_day_of (shop, siyu_test_time (shop, "2026-03-31 12:00:00")),
                                          &error));
@@ -424,7 +323,7 @@ test_export (void)
   g_autofree char *bad = g_build_filename (dir, "no such folder", "review.pdf", NULL);
   g_autofree char *text = NULL;
   gsize length = 0;
-  g_autoptr(SiyuShop) shop = review_shop (dir, FALSE);
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
   SiyuWindow *window = siyu_window_new (app, shop);
   SiyuReviewPage *page = open_page (window);
 
