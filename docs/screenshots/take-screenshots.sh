@@ -82,3 +82,9 @@ shoot zh_CN.UTF-8 zh_CN wizard-tiers-zh.png "${wizard_keys[@]}" '<Alt>n' '<Alt>n
 for png in wizard-en.png wizard-zh.png wizard-tiers-en.png wizard-tiers-zh.png; do
   convert "$out/$png" -crop 680x720+0+0 +repage "$out/$png"
 done
+
+# The campaign rhythm wizard on its gap page and, saved, the campaign's
+# page: Campaigns is the last place; Alt+P is Plan a Campaign…, the name
+# has the focus, Tab goes to the target, Alt+N is Next and Alt+S Save.
+shoot en_US.UTF-8 en campaign-en.png '<Alt>8' '<Alt>p' 'type:Double 12' Tab type:300000 '<Alt>n' type: type: scroll:4
+shoot zh_CN.UTF-8 zh_CN campaign-zh.png '<Alt>8' '<Alt>p' 'type:双12年终大促' Tab type:300000 '<Alt>n' type: '<Alt>n' type: '<Alt>s' type: type:

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "siyu-campaigns-page.h"
 #include "siyu-contacts-page.h"
 #include "siyu-groups-page.h"
 #include "siyu-import-dialog.h"
@@ -43,6 +44,9 @@ static const struct {
   { "replenish", N_("Restock"), "appointment-soon-symbolic", siyu_replenish_page_get_type },
   /* Translators: a place in the sidebar: the monthly health review. */
   { "review", N_("Monthly Review"), "x-office-document-symbolic", siyu_review_page_get_type },
+  /* Translators: a place in the sidebar of a shop's window: sales
+   * campaigns planned from a GMV target. */
+  { "campaigns", N_("Campaigns"), "x-office-calendar-symbolic", siyu_campaigns_page_get_type },
 };
 
 struct _SiyuWindow
