@@ -295,7 +295,9 @@ test_chinese (void)
 
   if (!have_poppler ())
     return;
-  shop = siyu_test_review_shop (dir, FALSE);
+  /* Five new buyers in March: the card that welcomes them, with its
+   * built-in segment. */
+  shop = siyu_test_review_shop (dir, TRUE);
   g_clear_object (&shop);
   {
     const char *argv[] = { cli, "review", "--db", db, "--month", "2026-03", "--pdf", pdf, NULL };
@@ -319,7 +321,8 @@ test_chinese (void)
   g_assert_nonnull (strstr (out, pdf));
   assert_fonts_embedded (pdf);
   text = pdf_text (pdf);
-  assert_contains (text, "¥630.00");
+  /* March: ¥630.00, and ¥50 from each of the four new buyers. */
+  assert_contains (text, "¥830.00");
   if (strstr (out, "2026-03 私域复盘") == NULL)
     {
       g_test_message ("no zh_CN translations in the build: the Chinese labels are not checked");
@@ -328,6 +331,8 @@ test_chinese (void)
   /* “Contacts” and “Members” in the owner's language. */
   assert_contains (text, "客户");
   assert_contains (text, "会员");
+  /* The built-in segment under the card, named in Chinese too. */
+  assert_contains (text, "分群：近 30 天新买家");
 }
 
 static void

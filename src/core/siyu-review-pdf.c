@@ -1292,8 +1292,11 @@ cards_section (Pdf        *pdf,
     {
       JsonObject *card = json_array_get_object_element (cards, i);
       const char *segment = string_of (card, "segment", NULL);
+      /* A built-in segment is named in English in the review, and in
+       * the owner's language here. */
+      const char *shown = segment != NULL ? g_dgettext (GETTEXT_PACKAGE, segment) : NULL;
       /* Translators: under an action card: the segment to export, e.g. “Segment: About to sleep”. */
-      g_autofree char *segment_text = segment != NULL ? g_strdup_printf (_("Segment: %s"), segment) : NULL;
+      g_autofree char *segment_text = shown != NULL ? g_strdup_printf (_("Segment: %s"), shown) : NULL;
       g_autoptr(PangoLayout) text = make_layout (pdf, string_of (card, "text", ""), 9, FALSE, CONTENT_WIDTH - 24,
                                                  PANGO_ALIGN_LEFT);
       g_autoptr(PangoLayout) note = segment_text != NULL
