@@ -78,13 +78,15 @@ test_month (void)
                  "{\"prospect\":11,\"new\":1,\"growing\":0,\"mature\":0,\"dormant\":0,\"lost\":0}");
 
   assert_member (review, "groups",
-                 "[{\"name\":\"茶友群\",\"members\":8,\"joined\":0,\"left\":2,\"buyers\":0,\"members_at_start\":10}]");
+                 "[{\"name\":\"茶友群\",\"members\":8,\"joined\":0,\"left\":2,\"buyers\":0,\"members_at_start\":10,"
+                 "\"id\":1}]");
 
   /* The group lost a fifth of its members: the one card that fires. */
   cards = json_object_get_array_member (review, "cards");
   g_assert_cmpuint (json_array_get_length (cards), ==, 1);
   assert_member (json_array_get_object_element (cards, 0), "rule", "\"group-lost-members\"");
   assert_member (json_array_get_object_element (cards, 0), "value", "2");
+  assert_member (json_array_get_object_element (cards, 0), "group_id", "1");
   assert_member (json_array_get_object_element (cards, 0), "text",
                  "\"Group “茶友群” lost 20 % of its members this month: ask those who left why, and welcome the others.\"");
 

@@ -5,6 +5,7 @@
 
 #include "siyu-application.h"
 #include "siyu-groups.h"
+#include "siyu-groups-page-private.h"
 #include "siyu-ingest.h"
 #include "siyu-recompute.h"
 #include "siyu-review-page-private.h"
@@ -129,7 +130,7 @@ test_figures (void)
   g_assert_false (_siyu_review_page_get_figure (page, "no such figure", NULL, NULL, NULL, NULL));
 
   /* Only the group's losses call for action, and they have no segment:
-   * the card opens the groups. */
+   * the card opens the group. */
   g_assert_cmpuint (_siyu_review_page_get_n_cards (page), ==, 1);
   g_assert_cmpstr (_siyu_review_page_get_card_text (page, 0), ==,
                    "Group “茶友群” lost 20 % of its members this month: ask those who left why, and welcome the "
@@ -138,6 +139,11 @@ test_figures (void)
   siyu_test_drain ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page)))), ==,
                    "groups");
+  {
+    GtkWidget *groups = gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page))));
+
+    g_assert_cmpstr (_siyu_groups_page_get_state (SIYU_GROUPS_PAGE (groups)), ==, "group");
+  }
 
   /* The lifecycle from the end of February: eleven prospects stayed, one
    * became New (李雷), 王芳 woke from Dormant to Growing, 张伟 slept on. */

@@ -421,7 +421,8 @@ add_groups (JsonBuilder  *builder,
     "     WHERE m.group_id = g.id AND m.joined_at < ?2 AND (m.left_at IS NULL OR m.left_at >= ?2) "
     "     AND o.status IN ('paid', 'partially_refunded') AND o.created_at >= ?1 AND o.created_at < ?2), "
     "  (SELECT count (*) FROM group_members m WHERE m.group_id = g.id AND m.joined_at < ?1 "
-    "     AND (m.left_at IS NULL OR m.left_at >= ?1)) "
+    "     AND (m.left_at IS NULL OR m.left_at >= ?1)), "
+    "  g.id "
     "FROM community_groups g WHERE g.archived_at IS NULL OR g.archived_at >= ?1 ORDER BY g.name", error);
   int rc;
 
@@ -441,6 +442,7 @@ add_groups (JsonBuilder  *builder,
       add_int (builder, "left", sqlite3_column_int64 (stmt, 3));
       add_int (builder, "buyers", sqlite3_column_int64 (stmt, 4));
       add_int (builder, "members_at_start", sqlite3_column_int64 (stmt, 5));
+      add_int (builder, "id", sqlite3_column_int64 (stmt, 6));
       json_builder_end_object (builder);
     }
   sqlite3_reset (stmt);
@@ -694,6 +696,7 @@ add_card (JsonBuilder *builder,
           JsonObject  *rule,
           const char  *figure,
           gint64       value,
+          gint64       group_id,
           char        *text)
 {
   json_builder_begin_object (builder);
@@ -709,6 +712,9 @@ add_card (JsonBuilder *builder,
     json_builder_add_string_value (builder, json_object_get_string_member (rule, "segment"));
   else
     json_builder_add_null_value (builder);
+  /* A card about one group names it, so that it can be opened. */
+  if (group_id > 0)
+    add_int (builder, "group_id", group_id);
   json_builder_end_object (builder);
   g_free (text);
 }
@@ -752,7 +758,7 @@ add_cards (JsonBuilder   *builder,
 
   if (dropped >= json_object_get_int_member (fell, "min_count") && moves->growing_start > 0 &&
       (double) dropped / (double) moves->growing_start >= json_object_get_double_member (fell, "min_share"))
-    add_card (builder, fell, "transitions.growing.dormant", dropped,
+    add_card (builder, fell, "transitions.growing.dormant", dropped, 0,
               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "%lld Growing customer fell Dormant this month: message them before they reach %lld days without an order.",
                                             "%lld Growing customers fell Dormant this month: message them before they reach %lld days without an order.",
@@ -764,7 +770,7 @@ add_cards (JsonBuilder   *builder,
       gint64 count = g_array_index (moves->close, gint64, i);
 
       if (count >= json_object_get_int_member (close, "min_count"))
-        add_card (builder, close, "tiers.close_to_next", count,
+        add_card (builder, close, "tiers.close_to_next", count, 0,
                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                 "%s has %lld member close to %s: a nudge may move them up.",
                                                 "%s has %lld members close to %s: a nudge may move them up.",
@@ -781,7 +787,7 @@ add_cards (JsonBuilder   *builder,
 
       if (start >= json_object_get_int_member (lost, "min_members") &&
           (double) left / (double) start >= json_object_get_double_member (lost, "min_share"))
-        add_card (builder, lost, "groups.left", left,
+        add_card (builder, lost, "groups.left", left, json_object_get_int_member (group, "id"),
                   g_strdup_printf (_("Group “%s” lost %.0f %% of its members this month: ask those who left why, "
                                      "and welcome the others."),
                                    json_object_get_string_member (group, "name"), 100.0 * left / start));
@@ -789,12 +795,12 @@ add_cards (JsonBuilder   *builder,
 
   if (!isnan (r_now) && !isnan (r_before) &&
       100 * (r_before - r_now) >= json_object_get_double_member (repurchase, "min_points"))
-    add_card (builder, repurchase, "month.repurchase_rate", llround (100 * r_now),
+    add_card (builder, repurchase, "month.repurchase_rate", llround (100 * r_now), 0,
               g_strdup_printf (_("Repurchase fell from %.0f %% to %.0f %%: remind last month’s buyers who have "
                                  "not come back."), 100 * r_before, 100 * r_now));
 
   if (new_buyers >= json_object_get_int_member (fresh, "min_count"))
-    add_card (builder, fresh, "month.new_buyers", new_buyers,
+    add_card (builder, fresh, "month.new_buyers", new_buyers, 0,
               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "%lld customer bought for the first time this month: welcome them and give them a reason for a second order.",
                                             "%lld customers bought for the first time this month: welcome them and give them a reason for a second order.",

@@ -85,6 +85,7 @@ struct _SiyuReviewPage
 
   JsonNode             *review;
   GArray               *card_segments;     /* gint64 per card, 0 for none */
+  GArray               *card_groups;       /* gint64 per card, 0 for none */
   GPtrArray            *card_texts;
   GHashTable           *figures;           /* name → Figure */
   SiyuChart            *flow;
@@ -354,6 +355,7 @@ read_done_cb (GObject      *source,
   self->last_index = reading->last_index;
   g_clear_pointer (&self->review, json_node_unref);
   g_clear_pointer (&self->card_segments, g_array_unref);
+  g_clear_pointer (&self->card_groups, g_array_unref);
   update_months (self);
 
   if (error != NULL)
@@ -372,6 +374,17 @@ read_done_cb (GObject      *source,
 
   self->review = g_steal_pointer (&reading->review);
   self->card_segments = g_steal_pointer (&reading->segments);
+  {
+    JsonArray *cards = member_array (json_node_get_object (self->review), "cards");
+
+    self->card_groups = g_array_new (FALSE, TRUE, sizeof (gint64));
+    for (guint i = 0; cards != NULL && i < json_array_get_length (cards); i++)
+      {
+        gint64 group = member_int (json_array_get_object_element (cards, i), "group_id");
+
+        g_array_append_val (self->card_groups, group);
+      }
+  }
   show_review (self);
   gtk_stack_set_visible_child_name (self->stack, "review");
   update_actions (self);
@@ -825,7 +838,7 @@ add_cards (SiyuReviewPage *self)
       trigger = g_strdup_printf (_("Triggered by %s: %s"),
                                  card_figure_title (json_object_get_string_member (card, "figure")), value);
       row = new_row (text, trigger);
-      button = gtk_button_new_with_mnemonic (segment != NULL ? _("Open _Segment") : _("Open _Groups"));
+      button = gtk_button_new_with_mnemonic (segment != NULL ? _("Open _Segment") : _("Open _Group"));
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       g_object_set_data (G_OBJECT (button), "card", GUINT_TO_POINTER (i));
       g_signal_connect_object (button, "clicked", G_CALLBACK (card_clicked_cb), self, 0);
@@ -1555,6 +1568,7 @@ siyu_review_page_finalize (GObject *object)
   g_clear_object (&self->months);
   g_clear_pointer (&self->review, json_node_unref);
   g_clear_pointer (&self->card_segments, g_array_unref);
+  g_clear_pointer (&self->card_groups, g_array_unref);
   g_clear_pointer (&self->card_texts, g_ptr_array_unref);
   g_clear_pointer (&self->figures, g_hash_table_unref);
   g_free (self->month_text);
@@ -1749,7 +1763,8 @@ _siyu_review_page_get_card_text (SiyuReviewPage *self,
   return index < self->card_texts->len ? g_ptr_array_index (self->card_texts, index) : NULL;
 }
 
-/* What a card's button does: its segment in Segments, or the groups. */
+/* What a card's button does: its segment in Segments, or its group (the
+ * groups when it names none). */
 gboolean
 _siyu_review_page_open_card (SiyuReviewPage *self,
                              guint           index)
@@ -1757,12 +1772,21 @@ _siyu_review_page_open_card (SiyuReviewPage *self,
   GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SIYU_TYPE_WINDOW);
   gint64 id = self->card_segments != NULL && index < self->card_segments->len
               ? g_array_index (self->card_segments, gint64, index) : 0;
+  gint64 group = self->card_groups != NULL && index < self->card_groups->len
+                 ? g_array_index (self->card_groups, gint64, index) : 0;
   GtkWidget *page;
 
   if (window == NULL || index >= self->card_texts->len)
     return FALSE;
   if (id == 0)
-    return siyu_window_show_place (SIYU_WINDOW (window), "groups") != NULL;
+    {
+      page = siyu_window_show_place (SIYU_WINDOW (window), "groups");
+      if (page == NULL || !SIYU_IS_GROUPS_PAGE (page))
+        return FALSE;
+      if (group > 0)
+        siyu_groups_page_open (SIYU_GROUPS_PAGE (page), group);
+      return TRUE;
+    }
   page = siyu_window_show_place (SIYU_WINDOW (window), "segments");
   if (page == NULL || !SIYU_IS_SEGMENTS_PAGE (page))
     return FALSE;
