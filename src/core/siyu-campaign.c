@@ -1129,6 +1129,19 @@ add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+/* An id, or null when there is none. */
+static void
+add_id (JsonBuilder *builder,
+        const char  *name,
+        gint64       id)
+{
+  json_builder_set_member_name (builder, name);
+  if (id > 0)
+    json_builder_add_int_value (builder, id);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static void
 add_double (JsonBuilder *builder,
             const char  *name,
@@ -1180,20 +1193,12 @@ siyu_campaign_plan_to_json (SiyuCampaignPlan *plan)
   g_return_val_if_fail (plan != NULL, NULL);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  if (plan->id > 0)
-    json_builder_add_int_value (builder, plan->id);
-  else
-    json_builder_add_null_value (builder);
+  add_id (builder, "id", plan->id);
   add_string (builder, "name", plan->name);
   add_int (builder, "target", plan->target);
   add_day (builder, "sale_start", plan->sale_start);
   add_day (builder, "sale_end", plan->sale_end);
-  json_builder_set_member_name (builder, "channel_id");
-  if (plan->channel_id > 0)
-    json_builder_add_int_value (builder, plan->channel_id);
-  else
-    json_builder_add_null_value (builder);
+  add_id (builder, "channel_id", plan->channel_id);
   add_string (builder, "channel", plan->channel_name);
   add_string (builder, "currency", plan->currency);
   add_day (builder, "today", plan->today);
@@ -1276,11 +1281,7 @@ siyu_campaign_plan_to_json (SiyuCampaignPlan *plan)
           SiyuCampaignTarget *target = g_ptr_array_index (phase->targets, t);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "segment_id");
-          if (target->segment_id > 0)
-            json_builder_add_int_value (builder, target->segment_id);
-          else
-            json_builder_add_null_value (builder);
+          add_id (builder, "segment_id", target->segment_id);
           add_string (builder, "segment", target->segment_name);
           add_string (builder, "stage", target->stage < SIYU_N_STAGES ? siyu_stage_to_string (target->stage) : NULL);
           add_int (builder, "size", target->size);
@@ -2303,11 +2304,7 @@ siyu_campaign_actuals_to_json (SiyuCampaignActuals *actuals)
           SiyuCampaignActualTarget *target = g_ptr_array_index (phase->targets, t);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "segment_id");
-          if (target->segment_id > 0)
-            json_builder_add_int_value (builder, target->segment_id);
-          else
-            json_builder_add_null_value (builder);
+          add_id (builder, "segment_id", target->segment_id);
           add_string (builder, "segment", target->segment_name);
           add_int (builder, "planned_reach", target->planned_reach);
           add_int (builder, "touches", target->touches);
