@@ -11,6 +11,7 @@
 #include "siyu-campaigns-page-private.h"
 #include "siyu-money.h"
 #include "siyu-time.h"
+#include "siyu-window.h"
 
 /* The Campaigns place: the saved campaigns with their GMV so far against
  * the target, and a campaign's page: its phases on a timeline, and per
@@ -60,26 +61,10 @@ static GParamSpec *properties[N_PROPS];
 static void show_detail (SiyuCampaignsPage *self);
 
 static void
-show_toast (SiyuCampaignsPage *self,
-            AdwToast          *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    {
-      g_message ("%s", adw_toast_get_title (toast));
-      g_object_ref_sink (toast);
-      g_object_unref (toast);
-    }
-}
-
-static void
 show_message (SiyuCampaignsPage *self,
               const char        *message)
 {
-  show_toast (self, adw_toast_new (message));
+  siyu_toast_show (GTK_WIDGET (self), adw_toast_new (message));
 }
 
 static char *
@@ -563,7 +548,7 @@ changed_cb (GObject      *source,
       self->deleted = g_steal_pointer (&change->plan);
       adw_toast_set_button_label (toast, _("_Undo"));
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, G_CONNECT_SWAPPED);
-      show_toast (self, toast);
+      siyu_toast_show (GTK_WIDGET (self), toast);
       self->open_id = 0;
       gtk_stack_set_visible_child_name (self->stack, "list");
     }

@@ -1295,14 +1295,9 @@ static void
 show_toast (SiyuReviewPage *self,
             AdwToast       *toast)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
   g_free (self->message);
   self->message = g_strdup (adw_toast_get_title (toast));
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (toast);
+  siyu_toast_show (GTK_WIDGET (self), toast);
 }
 
 static void

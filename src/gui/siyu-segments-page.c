@@ -15,6 +15,7 @@
 #include "siyu-phone.h"
 #include "siyu-segments-page-private.h"
 #include "siyu-segments.h"
+#include "siyu-window.h"
 
 /* The Segments place: the saved and built-in segments with their live
  * counts, and the touches, that is the exports for a message, with their
@@ -72,26 +73,10 @@ static GParamSpec *properties[N_PROPS];
 static void open_touch (SiyuSegmentsPage *self, gint64 touch_id);
 
 static void
-show_toast (SiyuSegmentsPage *self,
-            AdwToast         *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    {
-      g_message ("%s", adw_toast_get_title (toast));
-      g_object_ref_sink (toast);
-      g_object_unref (toast);
-    }
-}
-
-static void
 show_message (SiyuSegmentsPage *self,
               const char       *message)
 {
-  show_toast (self, adw_toast_new (message));
+  siyu_toast_show (GTK_WIDGET (self), adw_toast_new (message));
 }
 
 static char *
@@ -743,7 +728,7 @@ changed_cb (GObject      *source,
 
       adw_toast_set_button_label (toast, _("_Undo"));
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, G_CONNECT_SWAPPED);
-      show_toast (self, toast);
+      siyu_toast_show (GTK_WIDGET (self), toast);
       self->open_id = 0;
       gtk_stack_set_visible_child_name (self->stack, "list");
     }
@@ -916,7 +901,7 @@ exported_cb (SiyuSegmentsPage *self,
   adw_toast_set_button_label (toast, _("Open _Folder"));
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (open_folder_cb), g_object_ref (folder),
                          (GClosureNotify) (void (*) (void)) g_object_unref, 0);
-  show_toast (self, toast);
+  siyu_toast_show (GTK_WIDGET (self), toast);
   siyu_segments_page_reload (self);
 }
 
