@@ -30,6 +30,7 @@ counts_to_json (SiyuImport *import)
   COUNT (memberships);
   COUNT (events_created);
   COUNT (events_unchanged);
+  COUNT (rows_erased);
 #undef COUNT
   json_builder_end_object (builder);
 
@@ -111,6 +112,10 @@ print_result (SiyuImport *import,
     g_print (_("Group memberships: %u\n"), counts->memberships);
   if (counts->events_created + counts->events_unchanged > 0)
     g_print (_("Events: %u new, %u already known\n"), counts->events_created, counts->events_unchanged);
+  if (counts->rows_erased > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u row of erased people kept anonymous\n",
+                          "%u rows of erased people kept anonymous\n", counts->rows_erased),
+             counts->rows_erased);
 
   for (guint i = 0; i < n; i++)
     {

@@ -50,6 +50,7 @@ typedef struct {
   guint memberships;
   guint events_created;
   guint events_unchanged;
+  guint rows_erased;            /* rows of erased people, kept anonymous */
 } SiyuImportCounts;
 
 #define SIYU_TYPE_IMPORT (siyu_import_get_type ())

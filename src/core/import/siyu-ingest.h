@@ -78,6 +78,7 @@ typedef struct {
   guint members_created;
   guint events_created;
   guint events_unchanged;
+  guint erased_kept;             /* records of erased people: nothing of them written */
 } SiyuIngestCounts;
 
 #define SIYU_TYPE_INGEST (siyu_ingest_get_type ())

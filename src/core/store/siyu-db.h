@@ -23,6 +23,7 @@ typedef enum {
   SIYU_DB_ERROR_CONSTRAINT,
   SIYU_DB_ERROR_IO,
   SIYU_DB_ERROR_FAILED,
+  SIYU_DB_ERROR_UNTRUSTED,
 } SiyuDbError;
 
 /* 'SIYU' in the SQLite header: how a shop file is told from other SQLite files. */
@@ -60,6 +61,9 @@ gboolean      siyu_db_commit            (SiyuDb        *self,
                                          GError       **error);
 void          siyu_db_rollback          (SiyuDb        *self);
 gboolean      siyu_db_in_transaction    (SiyuDb        *self);
+gboolean      siyu_db_checkpoint        (SiyuDb        *self,
+                                         GError       **error);
+guint64       siyu_db_get_generation    (SiyuDb        *self);
 gint64        siyu_db_last_insert_id    (SiyuDb        *self);
 gint64        siyu_db_query_int         (SiyuDb        *self,
                                          const char    *sql,
