@@ -365,7 +365,7 @@ check_schema (sqlite3     *handle,
           /* Translators: the first %s is a file, the second a kind of object in it (table, index, trigger,
            * view), the third its name. */
           g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_UNTRUSTED,
-                       _("“%s” was not opened: it has a %s “%s” that Siyu does not make, so it may have been made to run commands of its own. The file was not changed."),
+                       _("“%s” was not opened: the %s “%s” in it is not one Siyu makes, so the file may have been made to run commands of its own. The file was not changed."),
                        display_name, kind_name (named->entry->type), named->name);
           return FALSE;
         }
@@ -375,7 +375,7 @@ check_schema (sqlite3     *handle,
           /* Translators: the first %s is a file, the second a kind of object in it (table, index, trigger,
            * view), the third its name. */
           g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_UNTRUSTED,
-                       _("“%s” was not opened: its %s “%s” is not the one Siyu makes, so it may have been changed to run commands of its own. The file was not changed."),
+                       _("“%s” was not opened: the %s “%s” in it was changed from the one Siyu makes, so the file may have been made to run commands of its own. The file was not changed."),
                        display_name, kind_name (named->entry->type), named->name);
           return FALSE;
         }
@@ -391,7 +391,7 @@ check_schema (sqlite3     *handle,
           /* Translators: the first %s is a file, the second a kind of object in it (table, index, trigger,
            * view), the third its name. */
           g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CORRUPT,
-                       _("“%s” was not opened: its %s “%s” is missing, so the shop is damaged. Restore it from a backup; the file was not changed."),
+                       _("“%s” was not opened: the %s “%s” is missing from it, so the shop is damaged. Restore it from a backup; the file was not changed."),
                        display_name, kind_name (named->entry->type), named->name);
           return FALSE;
         }
