@@ -216,7 +216,7 @@ resolve_phones (SiyuShop           *shop,
           if (id == 0)
             {
               g_set_error (error, SIYU_GROUPS_ERROR, SIYU_GROUPS_ERROR_INVALID,
-                           _("Phone %u of the list, %s, is an erased person’s. If they came back and agreed, let them back first (siyu-cli contact unerase)."),
+                           _("Phone %u of the list, %s, belongs to an erased person. If they came back and agreed, let them back first: search Contacts for the number, or use siyu-cli contact unerase."),
                            i + 1, phones[i]);
               return NULL;
             }
