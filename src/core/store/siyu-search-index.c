@@ -18,7 +18,6 @@ typedef struct {
   char *remove;    /* 'delete' the values the index holds */
   char *add;       /* index the current values */
   char *optimize;  /* one segment, with nothing deleted left in it */
-  char *find;      /* the first matches, by id */
 } Shard;
 
 static const Shard *
@@ -41,9 +40,6 @@ shards (void)
                                           "WHERE p.shard = %u AND c.erased_at IS NULL",
                                           k, k);
           table[k].optimize = g_strdup_printf ("INSERT INTO contacts_fts_%u (contacts_fts_%u) VALUES ('optimize')", k, k);
-          table[k].find = g_strdup_printf ("SELECT rowid FROM contacts_fts_%u WHERE contacts_fts_%u MATCH ? "
-                                           "ORDER BY rowid LIMIT ?",
-                                           k, k);
         }
       g_once_init_leave (&ready, 1);
     }
@@ -143,8 +139,8 @@ siyu_search_index_purge (SiyuDb  *db,
 
 /**
  * siyu_search_index_rowids:
- * @parameter: the named parameter that will hold the FTS5 query, with its
- *   colon (":search")
+ * @parameter: the parameter that will hold the FTS5 query (":search",
+ *   "?1")
  *
  * Returns: (transfer full): a SELECT of the ids of every contact that
  *   matches, to use in an IN (…) condition
@@ -154,70 +150,11 @@ siyu_search_index_rowids (const char *parameter)
 {
   GString *sql = g_string_new (NULL);
 
-  g_return_val_if_fail (parameter != NULL && parameter[0] == ':', NULL);
+  g_return_val_if_fail (parameter != NULL && (parameter[0] == ':' || parameter[0] == '?'), NULL);
 
   for (guint k = 0; k < SIYU_SEARCH_SHARDS; k++)
     g_string_append_printf (sql, "%sSELECT rowid FROM contacts_fts_%u WHERE contacts_fts_%u MATCH %s",
                             k > 0 ? " UNION ALL " : "", k, k, parameter);
 
   return g_string_free (sql, FALSE);
-}
-
-static int
-compare_ids (gconstpointer a,
-             gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/**
- * siyu_search_index_find:
- * @phrase: an FTS5 query
- * @limit: the most ids to return
- *
- * Returns: (transfer full) (element-type gint64): the lowest ids of the
- *   contacts that match, in order; erased contacts are not in the index.
- */
-GArray *
-siyu_search_index_find (SiyuDb      *db,
-                        const char  *phrase,
-                        guint        limit,
-                        GError     **error)
-{
-  const Shard *table = shards ();
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  g_return_val_if_fail (db != NULL, NULL);
-  g_return_val_if_fail (phrase != NULL, NULL);
-
-  if (!siyu_search_index_flush (db, error))
-    return NULL;
-
-  for (guint k = 0; k < SIYU_SEARCH_SHARDS; k++)
-    {
-      sqlite3_stmt *stmt = siyu_db_prepare (db, table[k].find, error);
-      int rc;
-
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_text (stmt, 1, phrase, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, limit);
-      while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-
-          g_array_append_val (ids, id);
-        }
-      sqlite3_reset (stmt);
-      if (rc < 0)
-        return NULL;
-    }
-
-  g_array_sort (ids, compare_ids);
-  if (ids->len > limit)
-    g_array_set_size (ids, limit);
-
-  return g_steal_pointer (&ids);
 }

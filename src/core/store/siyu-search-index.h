@@ -18,9 +18,5 @@ gboolean  siyu_search_index_purge    (SiyuDb       *db,
                                       gint64        contact_id,
                                       GError      **error);
 char     *siyu_search_index_rowids   (const char   *parameter);
-GArray   *siyu_search_index_find     (SiyuDb       *db,
-                                      const char   *phrase,
-                                      guint         limit,
-                                      GError      **error);
 
 G_END_DECLS
