@@ -1408,7 +1408,8 @@ test_cli (Fixture       *f,
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "segment", "count", "沉睡的高消费客户", "--json", "--db", f->path, NULL), ==, 0);
-  g_assert_cmpstr (out, ==, "{\n  \"count\" : 1,\n  \"unreachable\" : 0\n}\n");
+  g_assert_cmpstr (out, ==, "{\n  \"count\" : 1,\n  \"unreachable\" : 0,\n  \"given\" : 1,\n  \"unknown\" : 0,\n"
+                            "  \"refused\" : 0,\n  \"do_not_contact\" : 0\n}\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "segment", "export", "VIP", "--format", "csv", "--fields", "id,name",

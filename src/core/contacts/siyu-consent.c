@@ -60,6 +60,37 @@ siyu_consent_from_string (const char  *text,
   return FALSE;
 }
 
+/* What the owner reads for a state. */
+const char *
+siyu_consent_get_label (SiyuConsent consent)
+{
+  switch (consent)
+    {
+    /* Translators: a contact's consent to hear from the shop. */
+    case SIYU_CONSENT_GIVEN: return _("Agreed");
+    /* Translators: a contact's consent to hear from the shop. */
+    case SIYU_CONSENT_REFUSED: return _("Refused");
+    /* Translators: a contact's consent to hear from the shop: never asked. */
+    case SIYU_CONSENT_UNKNOWN:
+    default: return _("Not asked yet");
+    }
+}
+
+/* Where an answer came from, as the owner reads it: the sources Siyu
+ * writes itself are translated, the others are the owner's own words. */
+const char *
+siyu_consent_source_label (const char *source)
+{
+  if (g_strcmp0 (source, "manual") == 0)
+    /* Translators: where a contact's consent was recorded: by the owner, on the contact's page. */
+    return _("set by hand");
+  if (g_strcmp0 (source, "import") == 0)
+    /* Translators: where a contact's consent was recorded: a column of an imported file. */
+    return _("imported file");
+
+  return source;
+}
+
 const char *
 siyu_consent_policy_to_string (SiyuConsentPolicy policy)
 {

@@ -61,6 +61,8 @@ GQuark             siyu_consent_error_quark      (void);
 const char        *siyu_consent_to_string        (SiyuConsent         consent);
 gboolean           siyu_consent_from_string      (const char         *text,
                                                   SiyuConsent        *consent);
+const char        *siyu_consent_get_label        (SiyuConsent         consent);
+const char        *siyu_consent_source_label     (const char         *source);
 const char        *siyu_consent_policy_to_string (SiyuConsentPolicy   policy);
 gboolean           siyu_consent_policy_from_string (const char       *text,
                                                   SiyuConsentPolicy  *policy);
