@@ -25,5 +25,6 @@ const char     *siyu_shop_runner_get_name         (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_currency     (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_time_zone_id (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_phone_region (SiyuShopRunner *self);
+void            siyu_shop_runner_data_changed     (SiyuShopRunner *self);
 
 G_END_DECLS
