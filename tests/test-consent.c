@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "siyu-campaign.h"
 #include "siyu-consent.h"
 #include "siyu-contacts.h"
 #include "siyu-export.h"
@@ -903,6 +904,58 @@ test_imported_members (void)
                             "Try “siyu-cli members --help”.\n");
 }
 
+static gint64
+planned_size (SiyuShop   *shop,
+              gint64      segment_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuCampaignPlan) plan = NULL;
+  SiyuCampaignInputs inputs;
+  gint64 size = -2;
+
+  siyu_campaign_inputs_init (&inputs);
+  inputs.target = 1000000;
+  inputs.sale_start = siyu_day_from_ymd (2026, 12, 11);
+  plan = siyu_campaign_plan_new (shop, &inputs, NULL, &error);
+  g_assert_no_error (error);
+  for (guint p = 0; p < plan->phases->len; p++)
+    {
+      SiyuCampaignPhase *phase = g_ptr_array_index (plan->phases, p);
+
+      for (guint t = 0; t < phase->targets->len; t++)
+        {
+          SiyuCampaignTarget *target = g_ptr_array_index (phase->targets, t);
+
+          if (target->segment_id == segment_id)
+            size = target->size;
+        }
+    }
+
+  return size;
+}
+
+/* The campaign wizard's reach follows the same definition: on the imported
+ * shop, nobody until the shop allows people never asked, then all three. */
+static void
+test_imported_campaign_reach (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = new_imported_shop (dir, NULL);
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 dormant;
+
+  shop = siyu_shop_open (path, &error);
+  g_assert_no_error (error);
+  dormant = siyu_segment_lookup (shop, DORMANT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (planned_size (shop, dormant), ==, 0);
+  g_assert_true (siyu_consent_set_policy (shop, SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN, &error));
+  g_assert_cmpint (planned_size (shop, dormant), ==, 3);
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (shop), "UPDATE contacts SET do_not_contact = 1 WHERE id = 1", &error));
+  g_assert_cmpint (planned_size (shop, dormant), ==, 2);
+}
+
 /* Bad command lines say what is wrong. */
 static void
 test_cli_usage (void)
@@ -968,6 +1021,7 @@ main (int    argc,
   g_test_add_func ("/siyu/consent/imported-shop", test_imported_shop);
   g_test_add_func ("/siyu/consent/imported-consent-given", test_imported_consent_given);
   g_test_add_func ("/siyu/consent/imported-members", test_imported_members);
+  g_test_add_func ("/siyu/consent/imported-campaign-reach", test_imported_campaign_reach);
   g_test_add_func ("/siyu/consent/cli-usage", test_cli_usage);
 
   return g_test_run ();
