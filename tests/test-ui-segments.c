@@ -444,7 +444,8 @@ test_export_consent (void)
   g_autofree char *expected_name = NULL;
   g_autofree char *first_path = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GTimeZone) shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) now = g_date_time_new_now (shanghai);
   g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
   SiyuExportDialog *dialog;
   gint64 unknown_only;

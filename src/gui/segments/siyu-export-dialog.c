@@ -187,8 +187,10 @@ update_name (SiyuExportDialog *self)
 
   if (*text == '\0')
     {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      /* The shop's day, not the computer's. */
+      g_autofree char *day = self->runner != NULL ? siyu_shop_runner_format_time (self->runner, now, "%Y-%m-%d")
+                                                  : g_strdup ("");
       g_autofree char *spaced = replace_all (self->title, ": ", " - ");
       g_autofree char *clean = g_strdelimit (g_strdup (spaced), "/\\:*?\"<>|", '_');
 
