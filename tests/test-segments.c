@@ -977,6 +977,20 @@ test_export_then_audit (Fixture       *f,
   g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM touches"), ==, 0);
   g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM audit_log WHERE action = 'export'"), ==, 0);
 
+  /* Cancelled: no file, none hidden, nothing recorded. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    g_cancellable_cancel (cancellable);
+    options.cancellable = cancellable;
+    g_assert_false (siyu_export_segment (f->shop, segment, path, &options, &result, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    options.cancellable = NULL;
+    g_assert_cmpuint (count_files (out_dir), ==, 0);
+    g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM touches"), ==, 0);
+  }
+
   /* Then it works: one touch, one audit line, one file. */
   g_assert_true (siyu_export_segment (f->shop, segment, path, &options, &result, &error));
   g_assert_no_error (error);

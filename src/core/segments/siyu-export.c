@@ -639,6 +639,7 @@ write_file (Writer             *w,
             sqlite3_stmt       *stmt,
             GHashTable         *holdout,
             GArray             *written,
+            GCancellable       *cancellable,
             GError            **error)
 {
   Xlsx x = { NULL, };
@@ -688,6 +689,8 @@ write_file (Writer             *w,
       g_array_append_val (written, row.id);
       if (w->errsv != 0 || x.error != LXW_NO_ERROR)
         break;
+      if (written->len % 1024 == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
     }
 
   if (format == SIYU_EXPORT_XLSX)
@@ -717,6 +720,8 @@ write_file (Writer             *w,
     }
   else
     flush (w);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       siyu_db_set_error (siyu_shop_get_db (w->shop), rc, error);
@@ -1074,7 +1079,7 @@ export_members (SiyuShop                *shop,
   stmt = members_prepare (shop, members, ROW_SELECT, eligible, error);
   if (stmt == NULL)
     return FALSE;
-  if (!write_file (&w, options->format, path, stmt, holdout, written, error))
+  if (!write_file (&w, options->format, path, stmt, holdout, written, options->cancellable, error))
     {
       sqlite3_finalize (stmt);
       return FALSE;
@@ -1086,10 +1091,13 @@ export_members (SiyuShop                *shop,
       return FALSE;
     }
 
-  /* The touch and its audit line are committed first and the file gets its
-   * name last: killed in between, the shop says an export was made that
-   * the owner never got, never the reverse.  A rename that fails takes the
-   * record back. */
+  /* Cancelled until here, nothing is left: the temporary file goes with
+   * @out.  The touch and its audit line are committed first and the file
+   * gets its name last: killed in between, the shop says an export was
+   * made that the owner never got, never the reverse.  A rename that fails
+   * takes the record back. */
+  if (g_cancellable_set_error_if_cancelled (options->cancellable, error))
+    return FALSE;
   result->exported = written->len;
   if (!siyu_db_begin (db, error))
     return FALSE;

@@ -35,6 +35,7 @@ typedef struct {
   guint32             seed;
   int                 window_days;   /* 0: SIYU_EXPORT_DEFAULT_WINDOW */
   gint64              at;            /* the touch's time, UTC; 0: now */
+  GCancellable       *cancellable;   /* NULL: none; cancelled, nothing is left or recorded */
 } SiyuExportOptions;
 
 typedef struct {

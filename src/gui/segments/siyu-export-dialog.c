@@ -364,6 +364,8 @@ export_job (GTask        *task,
   gboolean ok;
 
   export->options.fields = (const char * const *) export->fields;
+  /* Closing the dialog cancels: nothing is left behind or recorded. */
+  export->options.cancellable = cancellable;
   if (export->segment_id > 0)
     ok = siyu_export_segment (shop, export->segment_id, export->path, &export->options, &export->result, &error);
   else
