@@ -1126,9 +1126,26 @@ test_limits (Fixture       *f,
   GString *nested;
   gint64 id;
 
-  /* 999 cities nobody lives in, and 上海: 2 (李雷; 钱多 is erased). */
+  /* 999 cities nobody lives in, and 上海: 2 (李雷; 钱多 is erased); one
+   * IN list of 1,000 values. */
   json = g_strdup_printf ("{\"match\":\"any\",\"conditions\":[%s,{\"field\":\"city\",\"op\":\"is\",\"value\":\"上海\"}]}", ors);
   assert_count (f->shop, json, 1);
+  {
+    g_autoptr(JsonNode) node = parse (json);
+    g_autoptr(SiyuSegmentQuery) query = siyu_segment_query_new (f->shop, node, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (siyu_segment_query_get_condition (query), "((c.city IN (?, ?, "));
+    g_assert_cmpuint (siyu_segment_query_get_n_params (query), ==, 1000);
+  }
+  /* Merged or not, the same people: any of 杭州, dormant, 上海; none of 上海, 杭州. */
+  assert_members (f->shop, "{\"match\":\"any\",\"conditions\":[{\"field\":\"city\",\"op\":\"is\",\"value\":\"杭州\"},"
+                  "{\"field\":\"stage\",\"op\":\"is\",\"value\":\"dormant\"},"
+                  "{\"field\":\"city\",\"op\":\"is\",\"value\":\"上海\"},"
+                  "{\"field\":\"stage\",\"op\":\"in\",\"value\":[\"prospect\"]}]}", "1,2,3");
+  assert_members (f->shop, "{\"match\":\"all\",\"conditions\":[{\"field\":\"city\",\"op\":\"is_not\",\"value\":\"杭州\"},"
+                  "{\"field\":\"city\",\"op\":\"is_not\",\"value\":\"上海\"},"
+                  "{\"field\":\"stage\",\"op\":\"is_not\",\"value\":\"prospect\"}]}", "4");
   g_clear_pointer (&json, g_free);
   json = g_strdup_printf ("{\"match\":\"all\",\"conditions\":[%s]}", ands);
   assert_count (f->shop, json, 4);

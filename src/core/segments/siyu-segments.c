@@ -986,12 +986,83 @@ compile_condition (Compiler    *c,
     }
 }
 
-/* One compiled member of a group, kept apart until the group is written. */
+/* One compiled member of a group, kept apart until the group is written.
+ * A condition that tests one column against one or more values (city is
+ * X; stage in [A, B]) in a group that joins them the same way (any for
+ * "is", all for "is not") has its column and values, so that such
+ * conditions on one column are written as a single IN list. */
 typedef struct {
-  GString  *sql;
-  GArray   *params;
-  gboolean  group;
+  GString     *sql;
+  GArray      *params;
+  gboolean     group;
+  const char  *column;    /* NULL: not merged */
+  JsonNode    *values;    /* the value or list of values */
+  gboolean     merged;    /* written with an earlier part's list */
 } Part;
+
+/* Whether the condition can join an IN list of its group: its column, or
+ * NULL.  @object has compiled already, so its values are valid. */
+static const char *
+mergeable (JsonObject *object,
+           gboolean    any)
+{
+  const char *name = json_object_get_string_member_with_default (object, "field", "");
+  const char *op = json_object_get_string_member_with_default (object, "op", "");
+
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      if (!g_str_equal (fields[f].name, name))
+        continue;
+      if (fields[f].kind != KIND_ENUM && fields[f].kind != KIND_TEXT)
+        return NULL;
+      if (any ? (g_str_equal (op, "is") || (fields[f].kind == KIND_ENUM && g_str_equal (op, "in")))
+              : (g_str_equal (op, "is_not") || (fields[f].kind == KIND_ENUM && g_str_equal (op, "not_in"))))
+        return fields[f].column;
+      return NULL;
+    }
+
+  return NULL;
+}
+
+/* "column IN (?, …)" or "coalesce (column, '') NOT IN (?, …)" of every
+ * value of the parts on @column from @first on, which are marked merged. */
+static void
+write_merged (Compiler *c,
+              GArray   *parts,
+              guint     first,
+              gboolean  any)
+{
+  Part *head = &g_array_index (parts, Part, first);
+  guint n = 0;
+
+  g_string_append_printf (c->sql, any ? "(%s IN (" : "(coalesce (%s, '') NOT IN (", head->column);
+  for (guint i = first; i < parts->len; i++)
+    {
+      Part *part = &g_array_index (parts, Part, i);
+
+      if (part->column == NULL || !g_str_equal (part->column, head->column))
+        continue;
+      part->merged = TRUE;
+      if (JSON_NODE_HOLDS_ARRAY (part->values))
+        {
+          JsonArray *list = json_node_get_array (part->values);
+
+          for (guint k = 0; k < json_array_get_length (list); k++)
+            {
+              if (n++ > 0)
+                g_string_append (c->sql, ", ");
+              add_text (c, json_array_get_string_element (list, k));
+            }
+        }
+      else
+        {
+          if (n++ > 0)
+            g_string_append (c->sql, ", ");
+          add_text (c, json_node_get_string (part->values));
+        }
+    }
+  g_string_append (c->sql, "))");
+}
 
 static void
 part_clear (gpointer data)
@@ -1032,7 +1103,7 @@ compile_group (Compiler    *c,
   const char *where = *path != '\0' ? path : _("The segment");
   JsonArray *array;
   gboolean any;
-  guint n, params, written;
+  guint n, params, written, members;
 
   if (depth > SIYU_SEGMENT_MAX_DEPTH)
     return invalid (error, _("%s is nested more than %d deep."), path, SIYU_SEGMENT_MAX_DEPTH);
@@ -1070,7 +1141,7 @@ compile_group (Compiler    *c,
       JsonNode *element = json_array_get_element (array, i);
       g_autofree char *child = g_strdup_printf ("%s%sconditions[%u]", path, *path != '\0' ? "." : "", i);
       Compiler sub = { c->shop, c->today, g_string_new (NULL), params_new (), c->count };
-      Part part = { sub.sql, sub.params, FALSE };
+      Part part = { sub.sql, sub.params, FALSE, NULL, NULL, FALSE };
       JsonObject *object_element;
       gboolean ok;
 
@@ -1088,6 +1159,8 @@ compile_group (Compiler    *c,
           g_string_append_c (sub.sql, '(');
           ok = compile_condition (&sub, object_element, child, error);
           g_string_append_c (sub.sql, ')');
+          if (ok && (g_array_index (parts, Part, i).column = mergeable (object_element, any)) != NULL)
+            g_array_index (parts, Part, i).values = json_object_get_member (object_element, "value");
         }
       c->count = sub.count;
       if (!ok)
@@ -1095,6 +1168,38 @@ compile_group (Compiler    *c,
       params += sub.params->len;
       if (params > MAX_PARAMS)
         return invalid (error, _("The segment is too large: it has more than %d values."), MAX_PARAMS);
+    }
+
+  /* Conditions on one column that two or more members test alike become
+   * one IN list: 1,000 cities are one lookup, not 1,000 comparisons. */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) twice = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < n; i++)
+      {
+        const char *column = g_array_index (parts, Part, i).column;
+
+        if (column != NULL && !g_hash_table_add (seen, (gpointer) column))
+          g_hash_table_add (twice, (gpointer) column);
+      }
+    for (guint i = 0; i < n; i++)
+      {
+        Part *part = &g_array_index (parts, Part, i);
+
+        if (part->column != NULL && !g_hash_table_contains (twice, part->column))
+          part->column = NULL;
+      }
+  }
+  members = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      Part *part = &g_array_index (parts, Part, i);
+      gboolean first = TRUE;
+
+      for (guint j = 0; j < i && first && part->column != NULL; j++)
+        first = g_strcmp0 (g_array_index (parts, Part, j).column, part->column) != 0;
+      members += part->column == NULL || first;
     }
 
   /* SQLite refuses an expression more than 1,000 operators deep and runs
@@ -1111,19 +1216,24 @@ compile_group (Compiler    *c,
       {
         Part *part = &g_array_index (parts, Part, i);
 
-        if (part->group != (pass == 0))
+        if (part->group != (pass == 0) || part->merged)
           continue;
         if (written > 0 && written % GROUP_RUN == 0)
           g_string_append_c (c->sql, ')');
         if (written > 0)
           g_string_append (c->sql, any ? " OR " : " AND ");
-        if (n > GROUP_RUN && written % GROUP_RUN == 0)
+        if (members > GROUP_RUN && written % GROUP_RUN == 0)
           g_string_append_c (c->sql, '(');
-        g_string_append_len (c->sql, part->sql->str, part->sql->len);
-        take_params (c, part);
+        if (part->column != NULL)
+          write_merged (c, parts, i, any);
+        else
+          {
+            g_string_append_len (c->sql, part->sql->str, part->sql->len);
+            take_params (c, part);
+          }
         written++;
       }
-  if (n > GROUP_RUN)
+  if (members > GROUP_RUN)
     g_string_append_c (c->sql, ')');
   g_string_append_c (c->sql, ')');
 
