@@ -36,12 +36,9 @@ static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0004-search.sql",
   "/io/github/siyu/core/migrations/0005-overview-indexes.sql",
   "/io/github/siyu/core/migrations/0006-campaigns.sql",
+  "/io/github/siyu/core/migrations/0010-consent-membership.sql",
   "/io/github/siyu/core/migrations/0007-untrusted-file.sql",
 };
-
-/* The first schema that SQLite accepts with trusted_schema off: older ones
- * check JSON with json_valid () and write the search index from triggers. */
-#define FIRST_UNTRUSTED_VERSION 7
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)
 
@@ -959,6 +956,20 @@ int
 siyu_db_get_latest_schema_version (void)
 {
   return G_N_ELEMENTS (migrations);
+}
+
+/**
+ * siyu_db_get_migration:
+ * @index: from 0, in the order migrations run
+ *
+ * Returns: (nullable): the resource holding the SQL of the migration that
+ *   takes a shop from version @index to @index + 1, or %NULL.  For the
+ *   tests, which build older shops with it.
+ */
+const char *
+siyu_db_get_migration (guint index)
+{
+  return index < G_N_ELEMENTS (migrations) ? migrations[index] : NULL;
 }
 
 void

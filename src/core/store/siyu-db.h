@@ -42,6 +42,7 @@ const char   *siyu_db_get_path          (SiyuDb        *self);
 sqlite3      *siyu_db_get_handle        (SiyuDb        *self);
 int           siyu_db_get_schema_version (SiyuDb       *self);
 int           siyu_db_get_latest_schema_version (void);
+const char   *siyu_db_get_migration     (guint          index);
 
 sqlite3_stmt *siyu_db_prepare           (SiyuDb        *self,
                                          const char    *sql,

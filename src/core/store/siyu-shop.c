@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "siyu-export.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
 #include "siyu-shop.h"
@@ -328,6 +329,8 @@ siyu_shop_open (const char  *path,
   self = g_object_new (SIYU_TYPE_SHOP, NULL);
   self->db = db;
   load_settings (self);
+  /* What an export killed half way left beside the shop. */
+  siyu_export_remove_leftovers (self);
 
   return self;
 }
