@@ -96,8 +96,25 @@ for n in "${names[@]}"; do
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
   units=$(find "$corpus" -type f | wc -l)
+  # With -fork=N (FUZZ_ARGS) the parent prints its own lines, and counts
+  # the failures its children had instead of stopping at the first.
+  lost=
+  forked=$(grep -E '^#[0-9]+: cov:' "$log" | tail -1 || true)
+  if [ -z "$runs" ] && [ -n "$forked" ]; then
+    runs=$(echo "$forked" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+    elapsed=$(echo "$forked" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
+    [ -n "$elapsed" ] && [ "$elapsed" -gt 0 ] && speed=$((runs / elapsed))
+    lost=$(echo "$forked" | sed -n 's/.*oom\/timeout\/crash: \([0-9\/]*\).*/\1/p')
+    if [ -n "$lost" ] && [ "$lost" != "0/0/0" ] && [ "$status" -eq 0 ]; then
+      status=1
+      echo "$forked" >> "$log"
+    fi
+  fi
   if [ "$status" -eq 0 ]; then
     result=ok
+  elif [ -n "${lost:-}" ] && [ "$lost" != "0/0/0" ]; then
+    result="failures: oom/timeout/crash $lost"
+    failures+=("$n")
   else
     if grep -q "ERROR: libFuzzer: out-of-memory" "$log"; then result="out of memory"
     elif grep -q "ERROR: libFuzzer: timeout" "$log"; then result="timeout"
@@ -115,7 +132,7 @@ for n in "${names[@]}"; do
   summary+=("$(printf '%-10s %-28s %12s %8s %7s %6s' "$n" "$result" "${runs:-?}" "${speed:-?}" "$units" "${rss:-?}")")
 
   if [ "$status" -ne 0 ]; then
-    artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
+    artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | sort -u | tr '\n' ' ')
     echo "!! fuzz-$n: $result"
     # The report: from the first error line, at most 60 lines.
     grep -n -m1 -E "ERROR: |runtime error:|(ERROR|CRITICAL|WARNING) \*\*:" "$log" | cut -d: -f1 |
