@@ -702,6 +702,49 @@ test_schema_not_utf8 (void)
   g_assert_nonnull (strstr (err, "is damaged (malformed database schema (contacts_phone)"));
 }
 
+/* An event of a kind the analytics do not know, or of no kind, as a damaged
+ * record holds it: the analytics asserted, and every command that computes
+ * them aborted.  It is now left out, as if it were not there. */
+static void
+test_event_kind (void)
+{
+  static const char * const damaged[] = { "'bogus'", "NULL" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (damaged); i++)
+    {
+      g_autofree char *dir = siyu_test_tmpdir ();
+      g_autofree char *path = new_shop (dir);
+      g_autofree char *update = g_strdup_printf ("UPDATE events SET kind = %s", damaged[i]);
+      g_autofree char *with = NULL;
+      g_autofree char *without = NULL;
+      g_autofree char *err = NULL;
+
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(SiyuShop) shop = siyu_shop_open (path, &error);
+        g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+
+        g_assert_true (siyu_ingest_event (ingest, 1, "view", siyu_test_time (shop, "2026-01-05 10:00:00"), 0,
+                                          NULL, &error));
+        g_assert_no_error (error);
+      }
+      if (i == 1)
+        damage_with_sql (path, "UPDATE sqlite_schema SET sql = replace (sql, 'kind        TEXT NOT NULL', "
+                               "'kind        TEXT') WHERE name = 'events';");
+      damage_with_sql (path, update);
+
+      g_assert_cmpint (siyu_test_run_cli (&with, &err, "analytics", "--db", path, "--as-of", "2026-01-31",
+                                          "--json", NULL), ==, 0);
+      g_assert_cmpstr (err, ==, "");
+      g_clear_pointer (&err, g_free);
+
+      damage_with_sql (path, "DELETE FROM events");
+      g_assert_cmpint (siyu_test_run_cli (&without, &err, "analytics", "--db", path, "--as-of", "2026-01-31",
+                                          "--json", NULL), ==, 0);
+      g_assert_cmpstr (with, ==, without);
+    }
+}
+
 static void
 test_damaged_copies (void)
 {
@@ -817,6 +860,7 @@ main (int    argc,
   g_test_add_func ("/siyu/damaged-shop/segment-definition", test_segment_definition);
   g_test_add_func ("/siyu/damaged-shop/text-not-utf8", test_text_not_utf8);
   g_test_add_func ("/siyu/damaged-shop/schema-not-utf8", test_schema_not_utf8);
+  g_test_add_func ("/siyu/damaged-shop/event-kind", test_event_kind);
   g_test_add_func ("/siyu/damaged-shop/random", test_damaged_copies);
 
   return g_test_run ();
