@@ -346,24 +346,26 @@ fail (Job        *job,
                           kept, shown);
 }
 
-/* "siyu-cli: “…/copy-1.siyu” is damaged (database disk image is malformed)…"
- * counted without its file name and numbers. */
+/* "info: siyu-cli: “FILE” is damaged (database disk image is malformed)…":
+ * refusals counted by command and message, without file name and numbers. */
 static void
 count_reason (Run        *run,
+              const char *command,
               const char *path,
               const char *err)
 {
-  g_autofree char *base = g_path_get_basename (path);
   g_autofree char *line = g_strndup (err, strcspn (err, "\n"));
-  GString *reason = g_string_new (NULL);
-  const char *at = strstr (line, base);
+  GString *reason = g_string_new (command);
+  const char *at = strstr (line, path);
   gpointer count;
+
+  g_string_append (reason, ": ");
 
   if (at != NULL)
     {
       g_string_append_len (reason, line, at - line);
       g_string_append (reason, "FILE");
-      g_string_append (reason, at + strlen (base));
+      g_string_append (reason, at + strlen (path));
     }
   else
     g_string_append (reason, line);
@@ -443,7 +445,7 @@ job_finish (Job *job)
           else
             {
               run->refused[job->command]++;
-              count_reason (run, job->path, err);
+              count_reason (run, commands[job->command].name, job->path, err);
             }
         }
       else
@@ -593,7 +595,11 @@ new_shop (const char *dir)
   g_autoptr(JsonNode) segments = NULL;
   g_autoptr(GError) error = NULL;
 
-  siyu_test_add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  gint64 wang = siyu_test_add_contact (ingest, shop, "王芳", "13800138000", "2026-01-02 10:00:00", TRUE);
+
+  g_assert_no_error (error);
+  siyu_test_add_order (ingest, shop, channel, "A1", wang, "2026-01-10 12:00:00", 30000);
   segments = siyu_segments_list (shop, &error);
   g_assert_no_error (error);
   return g_strdup (siyu_shop_get_path (shop));
@@ -658,7 +664,7 @@ test_text_not_utf8 (void)
   g_autofree char *err = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  JsonObject *contact;
+  JsonObject *contact, *order, *item;
 
   /* 王 and a byte that starts no character. */
   damage_with_sql (path, "UPDATE contacts SET name = CAST (X'E78E8BFF' AS TEXT)");
@@ -675,6 +681,19 @@ test_text_not_utf8 (void)
   g_assert_no_error (error);
   contact = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
   g_assert_cmpstr (json_object_get_string_member (contact, "name"), ==, "王\xef\xbf\xbd");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The orders' JSON is made by SQLite, from the text as it is stored. */
+  damage_with_sql (path, "UPDATE order_items SET name = CAST (X'E9BE99FF' AS TEXT)");
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "orders", "--db", path, "--json", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  order = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+  g_assert_cmpstr (json_object_get_string_member (order, "name"), ==, "王\xef\xbf\xbd");
+  item = json_array_get_object_element (json_object_get_array_member (order, "items"), 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "name"), ==, "龙\xef\xbf\xbd");
 }
 
 /* SQLite quotes the damaged schema in its message; Siyu's message is UTF-8. */
@@ -834,7 +853,7 @@ test_damaged_copies (void)
       g_ptr_array_add (keys, key);
 
     g_ptr_array_sort_with_data (keys, by_count, run.reasons);
-    for (guint i = 0; i < keys->len && i < 12; i++)
+    for (guint i = 0; i < keys->len && i < 40; i++)
       g_test_message ("%5u refusals: %s",
                       GPOINTER_TO_UINT (g_hash_table_lookup (run.reasons, keys->pdata[i])),
                       (const char *) keys->pdata[i]);
