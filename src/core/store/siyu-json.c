@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-json"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "siyu-json.h"
+
+G_DEFINE_QUARK (siyu-json-error-quark, siyu_json_error)
+
+/**
+ * siyu_json_depth:
+ *
+ * How deeply the arrays and objects of @data nest, read from the bytes alone
+ * (brackets inside strings do not count), so that a document can be refused
+ * before a recursive parser sees it.  Malformed input gives a number too; the
+ * parser then says what is wrong with it.
+ */
+guint
+siyu_json_depth (const char *data,
+                 gsize       length)
+{
+  guint depth = 0;
+  guint deepest = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > deepest)
+            deepest = depth;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+
+  return deepest;
+}
+
+/**
+ * siyu_json_parse:
+ * @length: the length of @data, or -1 when it ends with a NUL
+ * @what: what @data is, for the error: “The answer of https://…”, a file name
+ *
+ * Parses a JSON document that came from outside the program, refusing one
+ * nested deeper than %SIYU_JSON_MAX_DEPTH levels.
+ *
+ * Returns: (transfer full): the root node, or %NULL with @error set
+ */
+JsonNode *
+siyu_json_parse (const char  *data,
+                 gssize       length,
+                 const char  *what,
+                 GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize size;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (what != NULL, NULL);
+
+  size = length < 0 ? strlen (data) : (gsize) length;
+  if (siyu_json_depth (data, size) > SIYU_JSON_MAX_DEPTH)
+    {
+      g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_TOO_DEEP,
+                   /* Translators: %s says what was read, e.g. a file name; %d is 64. */
+                   _("%s is nested more than %d levels deep; Siyu does not read it."),
+                   what, SIYU_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, size > 0 ? data : "", (gssize) size, &local_error))
+    {
+      g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID,
+                   /* Translators: %s says what was read, then the parser's reason. */
+                   _("%s is not valid JSON: %s"), what, local_error->message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID,
+                   _("%s is empty."), what);
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
+
+/**
+ * siyu_json_parse_file:
+ *
+ * As siyu_json_parse(), for a file the owner named; errors name the file.
+ */
+JsonNode *
+siyu_json_parse_file (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *what = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  display = g_filename_display_name (path);
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_READ,
+                   _("Could not read “%s”: %s"), display, local_error->message);
+      return NULL;
+    }
+
+  what = g_strdup_printf ("“%s”", display);
+  return siyu_json_parse (contents, (gssize) length, what, error);
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "siyu-json.h"
+#include "siyu-output-file.h"
+#include "siyu-test-util.h"
+#include "siyu-text.h"
+
+static void
+test_clip (void)
+{
+  g_autofree char *long_value = g_strnfill (1 << 20, 'x');
+  g_autofree char *clipped = siyu_text_clip (long_value, SIYU_TEXT_QUOTE_CHARS);
+  g_autofree char *short_value = siyu_text_clip ("张三", 80);
+  g_autofree char *chinese = siyu_text_clip ("一二三四五六", 4);
+  g_autofree char *invalid = siyu_text_clip ("a\xff" "b", 80);
+
+  g_assert_cmpuint (g_utf8_strlen (clipped, -1), ==, 81);
+  g_assert_true (g_str_has_suffix (clipped, "x…"));
+  g_assert_cmpstr (short_value, ==, "张三");
+  g_assert_cmpstr (chinese, ==, "一二三四…");
+  g_assert_cmpstr (invalid, ==, "a\xef\xbf\xbd" "b");
+}
+
+static void
+test_controls (void)
+{
+  g_autofree char *a = siyu_text_strip_controls ("张\x1b[31m三\x07");
+  g_autofree char *b = siyu_text_strip_controls ("line one\r\nline two\rthree\tend");
+  g_autofree char *c = siyu_text_strip_controls ("a\xc2\x9b" "1m\x7f" "b");
+
+  g_assert_cmpstr (a, ==, "张[31m三");
+  g_assert_cmpstr (b, ==, "line one\nline two\nthree\tend");
+  g_assert_cmpstr (c, ==, "a1mb");
+  g_assert_true (siyu_text_has_controls ("\x1b]0;title\x07"));
+  g_assert_true (siyu_text_has_controls ("\x01"));
+  g_assert_false (siyu_text_has_controls ("tab\tand\nnewline, 中文, é"));
+  g_assert_null (siyu_text_strip_controls (NULL));
+}
+
+static void
+test_csv_guard (void)
+{
+  static const struct { const char *cell; const char *written; } cases[] = {
+    { "=1+1", "'=1+1" },
+    { "@SUM(A1)", "'@SUM(A1)" },
+    { "-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0" },
+    { "+1+HYPERLINK(\"http://x\")", "\"'+1+HYPERLINK(\"\"http://x\"\")\"" },
+    { "\t=cmd", "\"'\t=cmd\"" },
+    { "\r=cmd", "\"'\r=cmd\"" },
+    { "+8613812345678", "'+8613812345678" },
+    { "-1250", "-1250" },
+    { "0.42", "0.42" },
+    { "-0.5", "-0.5" },
+    { "-01", "'-01" },
+    { "-", "'-" },
+    { "-1.", "'-1." },
+    { "1250", "1250" },
+    { "张三, 李四", "\"张三, 李四\"" },
+    { "", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      siyu_csv_append_cell (line, cases[i].cell);
+      g_assert_cmpstr (line->str, ==, cases[i].written);
+    }
+}
+
+static void
+test_json_depth (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) fine = NULL;
+  JsonNode *node;
+
+  g_assert_cmpuint (siyu_json_depth ("{\"a\": [1, {\"b\": \"[[[[\"}]}", 24), ==, 3);
+  g_assert_cmpuint (siyu_json_depth ("\"\\\"[\"", 5), ==, 0);
+
+  for (int i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < 200000; i++)
+    g_string_append_c (deep, ']');
+  node = siyu_json_parse (deep->str, (gssize) deep->len, "The answer of https://example.com", &error);
+  g_assert_null (node);
+  g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_TOO_DEEP);
+  g_assert_cmpstr (error->message, ==,
+                   "The answer of https://example.com is nested more than 64 levels deep; Siyu does not read it.");
+  g_clear_error (&error);
+
+  g_string_truncate (deep, 0);
+  for (int i = 0; i < SIYU_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < SIYU_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  fine = siyu_json_parse (deep->str, -1, "x", &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (fine));
+
+  node = siyu_json_parse ("{\"a\":", -1, "“page.json”", &error);
+  g_assert_null (node);
+  g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "“page.json” is not valid JSON: "));
+  g_clear_error (&error);
+
+  node = siyu_json_parse ("", 0, "“empty.json”", &error);
+  g_assert_null (node);
+  g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
+}
+
+static void
+test_output_file (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *victim = g_build_filename (dir, "victim", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *temp = NULL;
+  g_autoptr(GError) error = NULL;
+  SiyuOutputFile *file;
+  GStatBuf st;
+
+  /* A link planted at the target is replaced, never written through. */
+  g_assert_true (g_file_set_contents (victim, "keep", -1, NULL));
+  g_assert_cmpint (symlink (victim, path), ==, 0);
+
+  file = siyu_output_file_open (path, &error);
+  g_assert_no_error (error);
+  temp = g_strdup (siyu_output_file_get_temp_path (file));
+  g_assert_cmpint (g_stat (temp, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (siyu_output_file_write (file, "a,b\r\n", 5, &error));
+  g_assert_true (siyu_output_file_commit (file, &error));
+  g_assert_no_error (error);
+  siyu_output_file_free (file);
+
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  g_assert_true (S_ISREG (st.st_mode));
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "a,b\r\n");
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (victim, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "keep");
+
+  /* One that is not committed leaves nothing behind. */
+  g_clear_pointer (&temp, g_free);
+  file = siyu_output_file_open (path, &error);
+  g_assert_no_error (error);
+  temp = g_strdup (siyu_output_file_get_temp_path (file));
+  siyu_output_file_free (file);
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+
+  /* Errors name the owner's file and say why. */
+  file = siyu_output_file_open (path, &error);
+  g_assert_no_error (error);
+  siyu_output_file_set_error (file, ENOSPC, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, "out.csv"));
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOSPC)));
+  g_assert_null (strstr (error->message, ".out.csv."));
+  g_clear_error (&error);
+  siyu_output_file_free (file);
+
+  g_assert_null (siyu_output_file_open (dir, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/siyu/text/clip", test_clip);
+  g_test_add_func ("/siyu/text/controls", test_controls);
+  g_test_add_func ("/siyu/text/csv-guard", test_csv_guard);
+  g_test_add_func ("/siyu/text/json-depth", test_json_depth);
+  g_test_add_func ("/siyu/text/output-file", test_output_file);
+
+  return g_test_run ();
+}
