@@ -619,6 +619,8 @@ test_segment_definition (void)
     "UPDATE segments SET definition = ''",
     "UPDATE segments SET definition = '{\"match\": \"al'",
     "UPDATE segments SET definition = CAST (X'7B22FF' AS TEXT)",
+    /* Deeper than json-glib's recursion can go. */
+    "UPDATE segments SET definition = printf ('%.*c', 200000, '[')",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (damaged); i++)

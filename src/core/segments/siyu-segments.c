@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-segments.h"
 #include "siyu-time.h"
 
@@ -1333,7 +1334,7 @@ segment_to_json (SiyuShop     *shop,
   gboolean builtin = sqlite3_column_int (stmt, 3) != 0;
   int index = builtin ? builtin_index (name) : -1;
   const char *text = (const char *) sqlite3_column_text (stmt, 2);
-  JsonNode *definition = text != NULL ? json_from_string (text, NULL) : NULL;
+  JsonNode *definition = text != NULL ? siyu_json_parse (text, -1, "segment", NULL) : NULL;
 
   /* A damaged file can hold anything, or nothing, in place of a definition. */
   if (definition == NULL)
