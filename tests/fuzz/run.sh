@@ -47,7 +47,8 @@ for n in "${names[@]}"; do
   targets+=("tests/fuzz/fuzz-$n")
   [ -f "$src/tests/fuzz/fuzz-$n-seeds.c" ] && targets+=("tests/fuzz/fuzz-$n-seeds")
 done
-meson compile -C "$build" "${targets[@]}"
+# ninja, not meson compile: it regenerates the build when a meson.build changed.
+ninja -C "$build" "${targets[@]}"
 
 export ASAN_OPTIONS=${FUZZ_ASAN_OPTIONS:-detect_leaks=1:quarantine_size_mb=32:malloc_context_size=20}
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
