@@ -315,6 +315,9 @@ test_migrate_from_1 (void)
                                "DROP INDEX contacts_first_seen_live; DROP INDEX contacts_member_since_live;"
                                "DROP INDEX orders_created_paid;"
                                "DROP TABLE campaign_touch_days; DROP TABLE campaign_phase_segments; DROP TABLE campaign_plan_stages; DROP TABLE campaign_plans; DROP INDEX campaigns_sale_start;"
+                               "DROP TRIGGER contacts_consent_from_flag; DROP TRIGGER contacts_consent_to_flag;"
+                               "DROP TRIGGER contacts_consent_insert; DROP INDEX contacts_consent;"
+                               "ALTER TABLE contacts DROP COLUMN consent; ALTER TABLE contacts DROP COLUMN member_source;"
                                "PRAGMA user_version = 1;"
                                "INSERT INTO tags (name, created_at) VALUES ('老客', 1);",
                                NULL));

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-cli.h"
+#include "siyu-consent.h"
 #include "siyu-export.h"
 #include "siyu-money.h"
 #include "siyu-segments.h"
@@ -85,6 +86,7 @@ segment_show (SiyuShop   *shop,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(SiyuSegmentQuery) query = NULL;
   JsonObject *segment;
+  SiyuConsentCounts consent;
   gint64 id, total, unreachable;
   int rc = SIYU_CLI_OK;
 
@@ -95,7 +97,8 @@ segment_show (SiyuShop   *shop,
     return siyu_cli_fail (error);
   segment = json_node_get_object (node);
   query = siyu_segment_query_new (shop, json_object_get_member (segment, "definition"), &error);
-  if (query == NULL || !siyu_segment_query_count (query, &total, &unreachable, &error))
+  if (query == NULL || !siyu_segment_query_count (query, &total, &unreachable, &error) ||
+      !siyu_consent_count_segment (shop, json_object_get_member (segment, "definition"), &consent, &error))
     return siyu_cli_fail (error);
   json_object_set_int_member (segment, "count", total);
   json_object_set_int_member (segment, "unreachable", unreachable);
@@ -112,6 +115,14 @@ segment_show (SiyuShop   *shop,
           json_builder_add_int_value (builder, total);
           json_builder_set_member_name (builder, "unreachable");
           json_builder_add_int_value (builder, unreachable);
+          json_builder_set_member_name (builder, "given");
+          json_builder_add_int_value (builder, consent.given);
+          json_builder_set_member_name (builder, "unknown");
+          json_builder_add_int_value (builder, consent.unknown);
+          json_builder_set_member_name (builder, "refused");
+          json_builder_add_int_value (builder, consent.refused);
+          json_builder_set_member_name (builder, "do_not_contact");
+          json_builder_add_int_value (builder, consent.do_not_contact);
           json_builder_end_object (builder);
           counts = json_builder_get_root (builder);
           siyu_cli_print_json (counts);
@@ -137,6 +148,8 @@ segment_show (SiyuShop   *shop,
     /* Translators: the first %s is how many contacts match a segment, the
      * second how many of them cannot be contacted. */
     g_print (_("%s contacts match; %s of them cannot be contacted (no consent, or do not contact).\n"), all, left);
+    if (!count_only && total > 0)
+      siyu_cli_print_consent_counts (&consent, siyu_consent_get_policy (shop));
   }
 
   return SIYU_CLI_OK;
@@ -234,6 +247,7 @@ segment_export (SiyuShop    *shop,
                 gint64       seed,
                 int          window_days,
                 const char  *out,
+                gboolean     include_unknown,
                 gboolean     json)
 {
   g_autoptr(GError) error = NULL;
@@ -259,8 +273,24 @@ segment_export (SiyuShop    *shop,
 
   if ((id = find_segment (shop, name, &rc)) == 0)
     return rc;
+  /* The owner's answer for the shop, as the export dialog asks it. */
+  if (include_unknown && siyu_consent_get_policy (shop) != SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN)
+    {
+      if (!siyu_consent_set_policy (shop, SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN, &error))
+        return siyu_cli_fail (error);
+      if (!json)
+        g_print ("%s\n", _("From now on this shop contacts people whose consent is unknown "
+                            "(“siyu-cli consent policy exclude” takes it back)."));
+    }
   if (!siyu_export_segment (shop, id, out, &options, &result, &error))
-    return siyu_cli_fail (error);
+    {
+      rc = siyu_cli_fail (error);
+      if (g_error_matches (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_NOBODY) && result.consent.unknown > 0 &&
+          siyu_consent_get_policy (shop) != SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN)
+        g_printerr (_("Record their consent with “siyu-cli consent set --segment NAME --to given --source TEXT”, "
+                      "or export with --include-unknown-consent if the shop may contact people never asked.\n"));
+      return rc;
+    }
 
   if (json)
     {
@@ -274,6 +304,19 @@ segment_export (SiyuShop    *shop,
       json_builder_add_int_value (builder, result.matched);
       json_builder_set_member_name (builder, "excluded");
       json_builder_add_int_value (builder, result.excluded);
+      json_builder_set_member_name (builder, "consent");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "given");
+      json_builder_add_int_value (builder, result.consent.given);
+      json_builder_set_member_name (builder, "unknown");
+      json_builder_add_int_value (builder, result.consent.unknown);
+      json_builder_set_member_name (builder, "refused");
+      json_builder_add_int_value (builder, result.consent.refused);
+      json_builder_set_member_name (builder, "do_not_contact");
+      json_builder_add_int_value (builder, result.consent.do_not_contact);
+      json_builder_set_member_name (builder, "policy");
+      json_builder_add_string_value (builder, siyu_consent_policy_to_string (siyu_consent_get_policy (shop)));
+      json_builder_end_object (builder);
       json_builder_set_member_name (builder, "skipped");
       json_builder_add_int_value (builder, result.skipped);
       json_builder_set_member_name (builder, "held_out");
@@ -291,7 +334,17 @@ segment_export (SiyuShop    *shop,
   /* Translators: %lld are counts, %s a file name. */
   g_print (_("Exported %lld contacts to %s (touch %lld).\n"), (long long) result.exported, out,
            (long long) result.touch_id);
-  g_print (_("Left out %lld without consent or with do-not-contact.\n"), (long long) result.excluded);
+  {
+    gboolean include = siyu_consent_get_policy (shop) == SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN;
+
+    /* Translators: %lld are counts. */
+    g_print (_("Left out %lld who may not be contacted: %lld never asked, %lld refused, %lld asked not to be contacted.\n"),
+             (long long) result.excluded, (long long) (include ? 0 : result.consent.unknown),
+             (long long) result.consent.refused, (long long) result.consent.do_not_contact);
+    if (!include && result.consent.unknown > 0 && siyu_consent_get_policy (shop) == SIYU_CONSENT_POLICY_UNSET)
+      g_print ("%s\n", _("The shop has not decided whether people never asked may be contacted: "
+                          "see “siyu-cli consent policy”, or export with --include-unknown-consent."));
+  }
   if (result.skipped > 0)
     g_print (_("Skipped %lld without a phone number.\n"), (long long) result.skipped);
   if (options.holdout_share > 0)
@@ -315,7 +368,7 @@ siyu_cli_segment (int    argc,
   g_autofree char *format = NULL;
   g_autofree char *fields = NULL;
   g_autofree char *out = NULL;
-  gboolean json = FALSE, mask = FALSE;
+  gboolean json = FALSE, mask = FALSE, include_unknown = FALSE;
   double holdout = -1.0;
   gint64 seed = -1;
   int window_days = 0;
@@ -331,6 +384,7 @@ siyu_cli_segment (int    argc,
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("The seed of the holdout's draw, to repeat it"), N_("N") },
     { "window-days", 0, 0, G_OPTION_ARG_INT, &window_days, N_("Days after the export in which purchases count (default 14)"), N_("N") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The file to write"), N_("FILE") },
+    { "include-unknown-consent", 0, 0, G_OPTION_ARG_NONE, &include_unknown, N_("Contact people whose consent is unknown too, from now on: the shop's policy, audited (refused and do-not-contact never)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
@@ -378,9 +432,9 @@ siyu_cli_segment (int    argc,
         seed = g_random_int ();
     }
   else if (format != NULL || fields != NULL || out != NULL || mask || holdout != -1.0 || seed != -1 ||
-           window_days != 0)
-    return siyu_cli_usage_error ("segment", _("--format, --fields, --mask, --holdout, --seed, --window-days and "
-                                              "--out are for export"));
+           window_days != 0 || include_unknown)
+    return siyu_cli_usage_error ("segment", _("--format, --fields, --mask, --holdout, --seed, --window-days, "
+                                              "--include-unknown-consent and --out are for export"));
 
   shop = siyu_cli_open_shop ("segment", db, &rc);
   if (shop == NULL)
@@ -392,7 +446,7 @@ siyu_cli_segment (int    argc,
     return segment_show (shop, argv[2], g_str_equal (action, "count"), json);
   if (g_str_equal (action, "export"))
     return segment_export (shop, argv[2], format, fields, mask, holdout, seed == -1 ? 0 : seed, window_days, out,
-                           json);
+                           include_unknown, json);
 
   return segment_edit (shop, action, argv + 2, json_file);
 }

@@ -39,7 +39,7 @@ typedef struct {
   const char *platform_id;
   gint64      seen_at;           /* UTC seconds; required */
   gint64      channel_id;        /* 0: not known */
-  int         consent;           /* -1 not known, 0 no, 1 yes */
+  int         consent;           /* -1 unknown (no word), 0 refused, 1 given */
   gint64      consent_at;
   const char *consent_source;
   int         do_not_contact;    /* -1 not known, 0 no, 1 yes */
@@ -78,6 +78,7 @@ typedef struct {
   guint members_created;
   guint events_created;
   guint events_unchanged;
+  guint consents_given;   /* by siyu_ingest_set_default_consent() */
 } SiyuIngestCounts;
 
 #define SIYU_TYPE_INGEST (siyu_ingest_get_type ())
@@ -88,6 +89,9 @@ GQuark       siyu_ingest_error_quark     (void);
 SiyuIngest  *siyu_ingest_new             (SiyuShop                *shop);
 const SiyuIngestCounts *siyu_ingest_get_counts (SiyuIngest       *self);
 void         siyu_ingest_reset_counts    (SiyuIngest              *self);
+void         siyu_ingest_set_default_consent (SiyuIngest          *self,
+                                          const char              *source,
+                                          gint64                   at);
 gint64       siyu_ingest_channel         (SiyuIngest              *self,
                                           const char              *kind,
                                           const char              *name,

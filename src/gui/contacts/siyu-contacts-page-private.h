@@ -28,4 +28,10 @@ char            *_siyu_contacts_page_get_cell         (SiyuContactsPage *self,
                                                        guint             position,
                                                        guint             column);
 
+void             _siyu_contacts_page_select           (SiyuContactsPage *self,
+                                                       guint             position,
+                                                       gboolean          add);
+GtkWindow       *_siyu_contacts_page_get_consent      (SiyuContactsPage *self);
+GtkWindow       *_siyu_contacts_page_get_export       (SiyuContactsPage *self);
+
 G_END_DECLS
