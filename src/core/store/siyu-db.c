@@ -68,9 +68,11 @@ static void
 set_error_for_rc (GError     **error,
                   const char  *display_name,
                   int          rc,
-                  const char  *detail)
+                  const char  *raw_detail)
 {
   SiyuDbError code = error_code_for_rc (rc);
+  /* SQLite's message can quote bytes of a damaged file; a message is UTF-8. */
+  g_autofree char *detail = g_utf8_make_valid (raw_detail != NULL ? raw_detail : "", -1);
 
   switch (code)
     {
