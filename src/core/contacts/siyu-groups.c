@@ -71,6 +71,15 @@ query_json (SiyuDb      *db,
   sqlite3_reset (stmt);
   if (rc < 0)
     return NULL;
+  /* SQLite copies text into its JSON as it is stored, and a damaged file's
+   * need not be UTF-8. */
+  if (json != NULL && !g_utf8_validate (json, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (json, -1);
+
+      g_free (json);
+      json = valid;
+    }
   if (!json_parser_load_from_data (parser, json != NULL ? json : "[]", -1, error))
     return NULL;
 

@@ -15,7 +15,7 @@
 #include "siyu-tombstones.h"
 
 /* A tombstone is HMAC-SHA256 (key, kind NUL value) with a random key kept
- * in the shop (erasure_keys, migration 7).  The shop never holds an erased
+ * in the shop (erasure_keys, migration 8).  The shop never holds an erased
  * value; someone who has the file and guesses a value can still tell
  * whether it was erased, which is what the tombstone is for.  The
  * tombstones of one person share their erasure: the id of the erased

@@ -2320,7 +2320,7 @@ finish_reject_file (SiyuImport  *self,
   return TRUE;
 }
 
-/* The search index is not written row by row: the triggers of migration 7
+/* The search index is not written row by row: the triggers of migration 8
  * note the contacts that change, and siyu_db_commit() indexes them all in
  * one pass at the end (siyu-search-index.c).  So an import no longer sets
  * anything aside, and never runs SQL read from the shop file. */

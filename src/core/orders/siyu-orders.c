@@ -467,6 +467,15 @@ query_json (SiyuDb      *db,
     return NULL;
   if (json == NULL)
     return json_node_new (JSON_NODE_NULL);
+  /* SQLite copies text into its JSON as it is stored, and a damaged file's
+   * need not be UTF-8. */
+  if (!g_utf8_validate (json, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (json, -1);
+
+      g_free (json);
+      json = valid;
+    }
   if (!json_parser_load_from_data (parser, json, -1, error))
     return NULL;
 

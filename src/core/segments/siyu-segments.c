@@ -10,6 +10,7 @@
 
 #include "siyu-consent.h"
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-segments.h"
 #include "siyu-time.h"
 
@@ -1518,17 +1519,27 @@ ensure_builtins (SiyuShop  *shop,
 }
 
 static JsonNode *
-segment_to_json (sqlite3_stmt *stmt,
+segment_to_json (SiyuShop     *shop,
+                 sqlite3_stmt *stmt,
                  GError      **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *name = (const char *) sqlite3_column_text (stmt, 1);
   gboolean builtin = sqlite3_column_int (stmt, 3) != 0;
   int index = builtin ? builtin_index (name) : -1;
-  JsonNode *definition = json_from_string ((const char *) sqlite3_column_text (stmt, 2), error);
+  const char *text = (const char *) sqlite3_column_text (stmt, 2);
+  JsonNode *definition = text != NULL ? siyu_json_parse (text, -1, "segment", NULL) : NULL;
 
+  /* A damaged file can hold anything, or nothing, in place of a definition. */
   if (definition == NULL)
-    return NULL;
+    {
+      g_autofree char *file = g_filename_display_name (siyu_shop_get_path (shop));
+
+      g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CORRUPT,
+                   _("“%s” is damaged: the definition of segment %lld cannot be read. Restore it from a backup."),
+                   file, (long long) sqlite3_column_int64 (stmt, 0));
+      return NULL;
+    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -1579,7 +1590,7 @@ siyu_segments_list (SiyuShop  *shop,
     return NULL;
   while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
     {
-      JsonNode *node = segment_to_json (stmt, error);
+      JsonNode *node = segment_to_json (shop, stmt, error);
 
       if (node == NULL)
         {
@@ -1682,7 +1693,7 @@ siyu_segment_get (SiyuShop   *shop,
   sqlite3_bind_int64 (stmt, 1, segment_id);
   rc = siyu_db_step (db, stmt, error);
   if (rc == SQLITE_ROW)
-    node = segment_to_json (stmt, error);
+    node = segment_to_json (shop, stmt, error);
   else if (rc == SQLITE_DONE)
     g_set_error (error, SIYU_SEGMENTS_ERROR, SIYU_SEGMENTS_ERROR_NOT_FOUND,
                  _("There is no segment %lld."), (long long) segment_id);

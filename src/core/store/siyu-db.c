@@ -36,8 +36,8 @@ static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0004-search.sql",
   "/io/github/siyu/core/migrations/0005-overview-indexes.sql",
   "/io/github/siyu/core/migrations/0006-campaigns.sql",
-  "/io/github/siyu/core/migrations/0010-consent-membership.sql",
-  "/io/github/siyu/core/migrations/0007-untrusted-file.sql",
+  "/io/github/siyu/core/migrations/0007-consent-membership.sql",
+  "/io/github/siyu/core/migrations/0008-untrusted-file.sql",
 };
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)
@@ -73,9 +73,11 @@ static void
 set_error_for_rc (GError     **error,
                   const char  *display_name,
                   int          rc,
-                  const char  *detail)
+                  const char  *raw_detail)
 {
   SiyuDbError code = error_code_for_rc (rc);
+  /* SQLite's message can quote bytes of a damaged file; a message is UTF-8. */
+  g_autofree char *detail = g_utf8_make_valid (raw_detail != NULL ? raw_detail : "", -1);
 
   switch (code)
     {
@@ -660,7 +662,7 @@ configure_connection (SiyuDb  *self,
 
 /* Brings the shop from @from_version to the latest, in one transaction on a
  * connection of its own: the older schemas need trusted_schema on, and the
- * rebuilding of tables in migration 7 needs foreign keys off (dropping a
+ * rebuilding of tables in migration 8 needs foreign keys off (dropping a
  * table would otherwise clear what points to it). */
 static gboolean
 run_migrations (SiyuDb  *self,

@@ -8,7 +8,7 @@
 
 /* The search index is written here, not by triggers: Siyu opens a shop with
  * trusted_schema off, under which SQLite lets no trigger write an FTS5
- * table.  The triggers of migration 7 note in search_pending which contacts
+ * table.  The triggers of migration 8 note in search_pending which contacts
  * changed, with the values the index holds for them; siyu_db_commit() calls
  * siyu_search_index_flush() to bring the index up to date from those notes
  * in the same transaction.  That is also what keeps a large import fast:

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /* The contacts' search index is split in this many FTS5 tables,
  * contacts_fts_0 … contacts_fts_15, by contact id modulo the count
- * (migration 7, whose triggers use the same number). */
+ * (migration 8, whose triggers use the same number). */
 #define SIYU_SEARCH_SHARDS 16
 
 gboolean  siyu_search_index_flush    (SiyuDb       *db,

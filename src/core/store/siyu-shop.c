@@ -604,7 +604,7 @@ siyu_shop_audit (SiyuShop    *self,
   g_return_val_if_fail (SIYU_IS_SHOP (self), FALSE);
   g_return_val_if_fail (action != NULL, FALSE);
 
-  /* The schema no longer checks it (migration 7): it is checked here. */
+  /* The schema no longer checks it (migration 8): it is checked here. */
   if (detail_json != NULL)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();

@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
--- Migration 7: a shop file is untrusted input, and an erased person leaves
+-- Migration 8: a shop file is untrusted input, and an erased person leaves
 -- no trace and does not come back (docs/SECURITY.md).
 --
 -- Siyu opens a shop with trusted_schema off, under which SQLite refuses
