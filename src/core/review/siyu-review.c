@@ -11,6 +11,7 @@
 
 #include "siyu-analytics.h"
 #include "siyu-export.h"
+#include "siyu-freshness.h"
 #include "siyu-review.h"
 #include "siyu-time.h"
 
@@ -74,15 +75,31 @@ siyu_review_parse_month (const char  *text,
   return TRUE;
 }
 
-/* The last complete month before the shop's today. */
+/* The month a review opens on: the last complete month before the shop's
+ * today, or, when the shop's data is old (ANALYTICS.md "Freshness"), the
+ * month of its newest order, the last month that has data. */
 void
 siyu_review_last_month (SiyuShop *shop,
                         int      *year,
                         int      *month)
 {
+  g_autoptr(GError) error = NULL;
+  SiyuFreshness freshness;
   int y, m, d;
 
-  siyu_day_to_ymd (siyu_shop_get_today (shop), &y, &m, &d);
+  if (!siyu_freshness_get (shop, &freshness, &error))
+    {
+      g_warning ("Could not read how recent the shop’s data is: %s", error->message);
+      freshness.today = siyu_shop_get_today (shop);
+      freshness.stale = FALSE;
+    }
+  if (freshness.stale)
+    {
+      siyu_day_to_ymd (freshness.last_day, year, month, &d);
+      return;
+    }
+
+  siyu_day_to_ymd (freshness.today, &y, &m, &d);
   if (--m == 0)
     {
       m = 12;

@@ -19,7 +19,8 @@
 #include "siyu-window.h"
 
 /* The Review place: the monthly private-domain health review of a month
- * (siyu_review_compute), the last complete month by default.  The review
+ * (siyu_review_compute), by default the last complete month, or the month
+ * of the newest order when the data is old (siyu_review_last_month).  The review
  * is counted on the shop's worker, a month at a time; choosing another
  * month while one is counted cancels it.  The page shows what to do next
  * first (the action cards, each opening its segment in Segments), then
