@@ -286,6 +286,54 @@ test_replenishment (Fixture       *f,
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_predictions WHERE next_due IS NOT NULL", NULL), ==, 20);
 }
 
+/* ANALYTICS.md "Restock products": 21 of the 70 buyers of a teacup bought
+ * it twice, 50 days apart (21 gaps, exactly 30 %): a restock product.  21
+ * of the 71 buyers of a glass tea set did the same (29.6 %): not one,
+ * however many gaps it has. */
+static void
+test_restock_rule (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(SiyuPrediction) prediction = NULL;
+  g_autoptr(GArray) due = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *summary;
+
+  for (int i = 0; i < 71; i++)
+    {
+      gint64 c = buyer (f);
+
+      if (i < 70)
+        order (f, c, 100, 10, 4900, "CUP-TRAVEL");
+      order (f, c, 100, 11, 29900, "GLASS-SET");
+      if (i < 21)
+        {
+          order (f, c, 50, 10, 4900, "CUP-TRAVEL");
+          order (f, c, 50, 11, 29900, "GLASS-SET");
+        }
+    }
+
+  prediction = predict (f, NULL);
+  due = siyu_prediction_due_between (prediction, as_of () - 365, as_of () + 365);
+  g_assert_cmpuint (due->len, ==, 70);
+  for (guint i = 0; i < due->len; i++)
+    {
+      const SiyuReplenishment *r = &g_array_index (due, SiyuReplenishment, i);
+
+      g_assert_cmpint (r->interval_days, ==, 50);
+      g_assert_cmpint (r->due, ==, r->last_purchase + 50);
+    }
+  summary = json_node_get_object (siyu_prediction_get_summary (prediction));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (summary, "replenishment"), "products"),
+                   ==, 1);
+  g_assert_true (siyu_recompute (f->shop, as_of (), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM replenishments r JOIN products p "
+                                             "ON p.id = r.product_id WHERE p.sku = 'GLASS-SET'", NULL), ==, 0);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM replenishments r JOIN products p "
+                                             "ON p.id = r.product_id WHERE p.sku = 'CUP-TRAVEL'", NULL), ==, 70);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -299,6 +347,7 @@ main (int    argc,
   ADD ("/siyu/prediction/too-little-data", test_too_little_data);
   ADD ("/siyu/prediction/empty-shop", test_empty_shop);
   ADD ("/siyu/prediction/replenishment", test_replenishment);
+  ADD ("/siyu/prediction/restock-rule", test_restock_rule);
 
 #undef ADD
 

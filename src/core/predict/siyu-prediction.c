@@ -15,8 +15,9 @@
  * histories of ANALYTICS.md "Predictive" (purchase days, weeks), BG/NBD for
  * how many more purchases, Gamma-Gamma for how much each is worth.  A model
  * that cannot be fitted leaves its fields empty and says why in the
- * summary.  Replenishment: for a product bought again and again, when each
- * buyer should run out.  Its next due date is the earliest one on or after
+ * summary.  Replenishment: for a restock product (ANALYTICS.md "Restock
+ * products": at least 30 % of its buyers bought it on two or more days, and
+ * at least 20 gaps between purchases), when each buyer should run out.  Its next due date is the earliest one on or after
  * the as-of day. */
 
 struct _SiyuPrediction
@@ -128,8 +129,9 @@ median_days (GArray *gaps)
 }
 
 typedef struct {
-  gint64  contact_id;
-  SiyuDay last;
+  gint64   contact_id;
+  SiyuDay  last;
+  gboolean again;    /* bought it on two or more days */
 } LastPurchase;
 
 static void
@@ -139,9 +141,17 @@ close_product (SiyuPrediction *self,
                GArray         *buyers,
                guint          *products_with_interval)
 {
+  guint again = 0;
   int interval;
 
-  if (gaps->len >= SIYU_REPLENISH_MIN_GAPS)
+  for (guint i = 0; i < buyers->len; i++)
+    again += g_array_index (buyers, LastPurchase, i).again;
+
+  /* A restock product: enough of its buyers buy it again (a travel cup
+   * bought twice by a few collectors is not one), and enough gaps to
+   * trust the median. */
+  if (gaps->len >= SIYU_REPLENISH_MIN_GAPS &&
+      (guint64) again * 100 >= (guint64) buyers->len * SIYU_REPLENISH_MIN_REPEAT_PERCENT)
     {
       interval = median_days (gaps);
       (*products_with_interval)++;
@@ -213,11 +223,12 @@ compute_replenishments (SiyuPrediction  *self,
               int gap = day - last->last;
               g_array_append_val (gaps, gap);
               last->last = day;
+              last->again = TRUE;
             }
         }
       else
         {
-          LastPurchase lp = { contact, day };
+          LastPurchase lp = { contact, day, FALSE };
           g_array_append_val (buyers, lp);
         }
     }
