@@ -415,7 +415,7 @@ test_predict (void)
 
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "predict", "--db", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Buyers: 2, of whom 0 bought again\n"));
-  g_assert_nonnull (strstr (out, "Purchases (BG/NBD): Too few customers bought again to predict: 0 of the 200 needed.\n"));
+  g_assert_nonnull (strstr (out, "Purchases (modified BG/NBD): Too few customers bought again to predict: 0 of the 200 needed.\n"));
   g_free (out);
   g_free (err);
 
@@ -456,6 +456,7 @@ test_predict (void)
   g_assert_cmpstr (out, ==,
                    "Customers: 2357\n"
                    "BG/NBD: r = 0.2426, α = 4.4136, a = 0.7929, b = 2.4259 (LL -9582.43)\n"
+                   "MBG/NBD: r = 0.5248, α = 6.1831, a = 0.8914, b = 1.6140 (LL -9582.14)\n"
                    "Gamma-Gamma: p = 6.2496, q = 3.7442, v = 15.4435 (LL -4055.92)\n");
   g_free (out);
   g_free (err);

@@ -163,12 +163,12 @@ test_scores_follow_the_models (Fixture       *f,
 
   prediction = predict (f, &analytics);
   summary = json_node_get_object (siyu_prediction_get_summary (prediction));
-  g_assert_cmpstr (status (prediction, "bgnbd"), ==, "ok");
+  g_assert_cmpstr (status (prediction, "mbgnbd"), ==, "ok");
   g_assert_cmpstr (status (prediction, "gamma_gamma"), ==, "ok");
   g_assert_cmpint (json_object_get_int_member (summary, "buyers"), ==, 301);
   g_assert_cmpint (json_object_get_int_member (summary, "repeat_buyers"), ==, 251);
 
-  bg_json = json_object_get_object_member (summary, "bgnbd");
+  bg_json = json_object_get_object_member (summary, "mbgnbd");
   gg_json = json_object_get_object_member (summary, "gamma_gamma");
   bg = (SiyuBgNbd) { json_object_get_double_member (bg_json, "r"), json_object_get_double_member (bg_json, "alpha"),
                      json_object_get_double_member (bg_json, "a"), json_object_get_double_member (bg_json, "b"), 0 };
@@ -177,11 +177,11 @@ test_scores_follow_the_models (Fixture       *f,
 
   p = siyu_prediction_lookup (prediction, special);
   g_assert_nonnull (p);
-  g_assert_cmpfloat_with_epsilon (p->p_alive, siyu_bgnbd_p_alive (&bg, &h), 1e-12);
-  g_assert_cmpfloat_with_epsilon (p->exp_orders_90d, siyu_bgnbd_expected_purchases (&bg, &h, 90 / 7.0), 1e-12);
+  g_assert_cmpfloat_with_epsilon (p->p_alive, siyu_mbgnbd_p_alive (&bg, &h), 1e-12);
+  g_assert_cmpfloat_with_epsilon (p->exp_orders_90d, siyu_mbgnbd_expected_purchases (&bg, &h, 90 / 7.0), 1e-12);
   g_assert_cmpfloat_with_epsilon (p->exp_order_value, 100 * siyu_gamma_gamma_expected_value (&gg, &h), 1e-6);
   g_assert_cmpfloat_with_epsilon (p->value_12m,
-                                  siyu_bgnbd_expected_purchases (&bg, &h, 52) * p->exp_order_value, 1e-6);
+                                  siyu_mbgnbd_expected_purchases (&bg, &h, 52) * p->exp_order_value, 1e-6);
   g_assert_true (p->p_alive > 0 && p->p_alive <= 1);
 }
 
@@ -200,9 +200,9 @@ test_too_little_data (Fixture       *f,
   order (f, c, 10, 10, 1000, NULL);
 
   prediction = predict (f, NULL);
-  g_assert_cmpstr (status (prediction, "bgnbd"), ==, "too_little_data");
+  g_assert_cmpstr (status (prediction, "mbgnbd"), ==, "too_little_data");
   summary = json_node_get_object (siyu_prediction_get_summary (prediction));
-  g_assert_nonnull (strstr (json_object_get_string_member (json_object_get_object_member (summary, "bgnbd"), "reason"),
+  g_assert_nonnull (strstr (json_object_get_string_member (json_object_get_object_member (summary, "mbgnbd"), "reason"),
                             "1 of the 200"));
   p = siyu_prediction_lookup (prediction, c);
   g_assert_true (isnan (p->p_alive) && isnan (p->exp_orders_90d) && isnan (p->value_12m));
@@ -212,7 +212,7 @@ test_too_little_data (Fixture       *f,
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_predictions WHERE p_alive IS NULL "
                                              "AND exp_orders_90d IS NULL AND value_12m IS NULL", NULL), ==, 1);
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM analytics_runs WHERE "
-                                             "summary ->> '$.predictive.bgnbd.status' = 'too_little_data'", NULL), ==, 1);
+                                             "summary ->> '$.predictive.mbgnbd.status' = 'too_little_data'", NULL), ==, 1);
 }
 
 static void
@@ -221,7 +221,7 @@ test_empty_shop (Fixture       *f,
 {
   g_autoptr(SiyuPrediction) prediction = predict (f, NULL);
 
-  g_assert_cmpstr (status (prediction, "bgnbd"), ==, "too_little_data");
+  g_assert_cmpstr (status (prediction, "mbgnbd"), ==, "too_little_data");
   g_assert_cmpstr (status (prediction, "gamma_gamma"), ==, "too_little_data");
 }
 
