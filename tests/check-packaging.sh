@@ -79,7 +79,7 @@ for m in manifest["modules"]:
     for source in m.get("sources", []):
         if source.get("type") == "archive" and not re.fullmatch(r"[0-9a-f]{64}", source.get("sha256", "")):
             sys.exit("module %s: an archive without a sha256" % m["name"])
-# A sanitizer build links the compiler's runtimes; no package ships them.
+# A sanitizer build links the runtimes of the compiler; no package ships them.
 sanitizers = {"asan", "ubsan", "tsan", "lsan"}
 missing = []
 for soname in sys.stdin.read().split():

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "siyu-demo.h"
+#include "siyu-money.h"
 #include "siyu-phone.h"
 #include "siyu-test-util.h"
 #include "siyu-time.h"
@@ -275,6 +276,47 @@ test_cli (void)
   g_free (err);
 }
 
+/* No lost customer shows 100 % likely to buy again (issue 16): the
+ * modified BG/NBD lets one-time buyers drop out.  In the demo, the most
+ * likely of the 1,509 lost customers is 67 % likely; every one-time buyer
+ * is below 100 %. */
+static void
+test_no_sure_lost (void)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuDb *db = siyu_shop_get_db (seed_one);
+  sqlite3_stmt *stmt;
+  double most = -1;
+  gint64 lost = 0;
+  int rc;
+
+  stmt = siyu_db_prepare (db, "SELECT p.p_alive FROM contact_metrics m JOIN contact_predictions p "
+                              "ON p.contact_id = m.contact_id WHERE m.stage = 'lost'", &error);
+  g_assert_no_error (error);
+  while ((rc = siyu_db_step (db, stmt, &error)) == SQLITE_ROW)
+    {
+      g_autofree char *shown = NULL;
+
+      g_assert_cmpint (sqlite3_column_type (stmt, 0), ==, SQLITE_FLOAT);
+      shown = siyu_percent_format (sqlite3_column_double (stmt, 0));
+      g_assert_cmpstr (shown, !=, "100 %");
+      most = MAX (most, sqlite3_column_double (stmt, 0));
+      lost++;
+    }
+  sqlite3_reset (stmt);
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  g_assert_cmpint (lost, ==, 1509);
+  {
+    g_autofree char *shown = siyu_percent_format (most);
+
+    g_assert_cmpstr (shown, ==, "67 %");
+  }
+  g_assert_cmpint (count (seed_one, "SELECT count (*) FROM contact_metrics m JOIN contact_predictions p "
+                                    "ON p.contact_id = m.contact_id WHERE m.orders = 1"), ==, 2088);
+  g_assert_cmpint (count (seed_one, "SELECT count (*) FROM contact_metrics m JOIN contact_predictions p "
+                                    "ON p.contact_id = m.contact_id WHERE m.orders = 1 AND p.p_alive < 1"), ==, 2088);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -288,6 +330,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/demo/deterministic", test_deterministic);
   g_test_add_func ("/siyu/demo/counts", test_counts);
+  g_test_add_func ("/siyu/demo/no-sure-lost", test_no_sure_lost);
   g_test_add_func ("/siyu/demo/looks-real", test_looks_real);
   g_test_add_func ("/siyu/demo/phones", test_phones);
   g_test_add_func ("/siyu/demo/duplicates", test_duplicates);

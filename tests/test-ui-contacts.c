@@ -602,7 +602,7 @@ test_rules (void)
   /* Two buyers are too few to learn from: the page says why, no figure. */
   {
     g_autofree char *reason = query (siyu_shop_get_path (shop),
-                                     "SELECT json_extract (summary, '$.predictive.bgnbd.reason') FROM analytics_runs "
+                                     "SELECT json_extract (summary, '$.predictive.mbgnbd.reason') FROM analytics_runs "
                                      "ORDER BY id DESC LIMIT 1");
     g_autofree char *expected = g_strdup_printf ("Not known: %.*s", (int) strlen (reason) - 1, reason);
 

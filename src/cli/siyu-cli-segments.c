@@ -174,6 +174,48 @@ read_definition (const char  *path,
   return json_node_copy (root);
 }
 
+/* Counts the definition in @path, as `count NAME` counts a saved one. */
+static int
+segment_count_file (SiyuShop   *shop,
+                    const char *path,
+                    gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) definition = read_definition (path, &error);
+  gint64 total = 0, unreachable = 0;
+
+  if (definition == NULL || !siyu_segment_count (shop, definition, &total, &unreachable, &error))
+    {
+      g_prefix_error (&error, "%s: ", path);
+      return siyu_cli_fail (error);
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) counts = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, total);
+      json_builder_set_member_name (builder, "unreachable");
+      json_builder_add_int_value (builder, unreachable);
+      json_builder_end_object (builder);
+      counts = json_builder_get_root (builder);
+      siyu_cli_print_json (counts);
+    }
+  else
+    {
+      g_autofree char *all = siyu_count_format (total);
+      g_autofree char *out = siyu_count_format (unreachable);
+
+      /* Translators: the count of a segment read from a file: contacts, and how many of them cannot be contacted. */
+      g_print (_("%s contacts, %s of them cannot be contacted\n"), all, out);
+    }
+
+  return SIYU_CLI_OK;
+}
+
 static int
 segment_edit (SiyuShop    *shop,
               const char  *action,
@@ -376,7 +418,7 @@ siyu_cli_segment (int    argc,
   int rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
-    { "json-file", 0, 0, G_OPTION_ARG_FILENAME, &json_file, N_("The segment's definition (create, update)"), N_("FILE") },
+    { "json-file", 0, 0, G_OPTION_ARG_FILENAME, &json_file, N_("The segment's definition (create, update; or count it without saving it)"), N_("FILE") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("The export's format: csv, xlsx, vcard or phones"), N_("FORMAT") },
     { "fields", 0, 0, G_OPTION_ARG_STRING, &fields, N_("The columns of a CSV or XLSX export, separated by commas"), N_("A,B,C") },
     { "mask", 0, 0, G_OPTION_ARG_NONE, &mask, N_("Write phone numbers as 138****8000"), NULL },
@@ -389,7 +431,7 @@ siyu_cli_segment (int    argc,
     { NULL }
   };
 
-  context = siyu_cli_option_context ("segment", _("list | show NAME | count NAME | create NAME | update NAME | "
+  context = siyu_cli_option_context ("segment", _("list | show NAME | count NAME|--json-file FILE | create NAME | update NAME | "
                                                   "rename NAME NEW-NAME | duplicate NAME [NEW-NAME] | delete NAME | "
                                                   "export NAME"),
                                      _("List the saved segments with how many contacts match each now; show or "
@@ -410,12 +452,20 @@ siyu_cli_segment (int    argc,
                                               "delete or export"), action);
   if (g_str_equal (action, "list") && argc != 2)
     return siyu_cli_usage_error ("segment", _("unexpected argument “%s”"), argv[2]);
-  if ((g_str_equal (action, "rename") && argc != 4) || (g_str_equal (action, "duplicate") && (argc < 3 || argc > 4)) ||
-      (!g_str_equal (action, "list") && !g_str_equal (action, "rename") && !g_str_equal (action, "duplicate") &&
-       argc != 3))
+  /* count --json-file F counts a definition that is not saved, such as
+   * one of the review's action cards. */
+  if (g_str_equal (action, "count") && json_file != NULL)
+    {
+      if (argc != 2)
+        return siyu_cli_usage_error ("segment", _("count takes the name of a segment or --json-file, not both"));
+    }
+  else if ((g_str_equal (action, "rename") && argc != 4) || (g_str_equal (action, "duplicate") && (argc < 3 || argc > 4)) ||
+           (!g_str_equal (action, "list") && !g_str_equal (action, "rename") && !g_str_equal (action, "duplicate") &&
+            argc != 3))
     return siyu_cli_usage_error ("segment", _("%s takes the name of a segment"), action);
-  if ((g_str_equal (action, "create") || g_str_equal (action, "update")) != (json_file != NULL))
-    return siyu_cli_usage_error ("segment", _("--json-file is for create and update, and they need it"));
+  if ((g_str_equal (action, "create") || g_str_equal (action, "update")) != (json_file != NULL) &&
+      !g_str_equal (action, "count"))
+    return siyu_cli_usage_error ("segment", _("--json-file is for create, update and count, and create and update need it"));
   if (g_str_equal (action, "export"))
     {
       if (format == NULL || out == NULL)
@@ -442,6 +492,8 @@ siyu_cli_segment (int    argc,
 
   if (g_str_equal (action, "list"))
     return segment_list (shop, json);
+  if (g_str_equal (action, "count") && json_file != NULL)
+    return segment_count_file (shop, json_file, json);
   if (g_str_equal (action, "show") || g_str_equal (action, "count"))
     return segment_show (shop, argv[2], g_str_equal (action, "count"), json);
   if (g_str_equal (action, "export"))

@@ -328,7 +328,7 @@ show_prediction (SiyuContactPage *self,
   JsonObject *fit = prediction != NULL && json_object_has_member (prediction, "fit") &&
                     JSON_NODE_HOLDS_OBJECT (json_object_get_member (prediction, "fit"))
                     ? json_object_get_object_member (prediction, "fit") : NULL;
-  JsonObject *bgnbd = fit != NULL && json_object_has_member (fit, "bgnbd") ? json_object_get_object_member (fit, "bgnbd") : NULL;
+  JsonObject *bgnbd = fit != NULL && json_object_has_member (fit, "mbgnbd") ? json_object_get_object_member (fit, "mbgnbd") : NULL;
   JsonObject *gamma = fit != NULL && json_object_has_member (fit, "gamma_gamma") ? json_object_get_object_member (fit, "gamma_gamma") : NULL;
   gboolean fitted = g_strcmp0 (member_string (bgnbd, "status"), "ok") == 0;
   gboolean valued = fitted && g_strcmp0 (member_string (gamma, "status"), "ok") == 0;
