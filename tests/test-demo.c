@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <unistd.h>
+#include <glib/gstdio.h>
+
 #include "siyu-demo.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
@@ -215,6 +218,31 @@ test_refuses_existing (void)
   g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_EXISTS);
 }
 
+/* The demo shop is its owner's only, and a link put where it goes is
+ * neither followed nor replaced. */
+static void
+test_private (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (shared_dir, "linked.siyu", NULL);
+  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
+  g_autofree char *victim = g_build_filename (shared_dir, "victim", NULL);
+  SiyuDemoOptions options = { SIYU_DEMO_SMALL, 1, SIYU_DAY_INVALID };
+  SiyuShop *shop;
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (siyu_shop_get_path (seed_one), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_cmpint (symlink (victim, path), ==, 0);
+  shop = siyu_demo_create (path, &options, NULL, NULL, NULL, &error);
+  g_assert_null (shop);
+  g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_EXISTS);
+  g_assert_false (g_file_test (victim, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+}
+
 static void
 test_cli (void)
 {
@@ -308,6 +336,7 @@ main (int    argc,
   g_test_add_func ("/siyu/demo/duplicates", test_duplicates);
   g_test_add_func ("/siyu/demo/cancel", test_cancel);
   g_test_add_func ("/siyu/demo/refuses-existing", test_refuses_existing);
+  g_test_add_func ("/siyu/demo/private", test_private);
   g_test_add_func ("/siyu/demo/cli", test_cli);
 
   status = g_test_run ();

@@ -231,6 +231,10 @@ print_counts (const char           *account,
                           "  %u orders are in another currency than the shop’s: kept with their currency, "
                           "left out of the figures\n", counts->foreign_currency),
              counts->foreign_currency);
+  if (counts->erased_kept > 0)
+    g_print (g_dngettext (NULL, "  %u record of erased people kept anonymous\n",
+                          "  %u records of erased people kept anonymous\n", counts->erased_kept),
+             counts->erased_kept);
 }
 
 int

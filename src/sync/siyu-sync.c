@@ -1107,6 +1107,7 @@ _siyu_sync_ingest_contact (SiyuSyncJob             *job,
 {
   SiyuOutcome outcome = SIYU_OUTCOME_UNCHANGED;
   guint before = siyu_ingest_get_counts (job->ingest)->contacts_created;
+  guint erased_before = siyu_ingest_get_counts (job->ingest)->erased_kept;
   gboolean first;
   gint64 id;
 
@@ -1116,6 +1117,7 @@ _siyu_sync_ingest_contact (SiyuSyncJob             *job,
   if (id < 0)
     return FALSE;
   job->counts->contacts_created += siyu_ingest_get_counts (job->ingest)->contacts_created - before;
+  job->counts->erased_kept += siyu_ingest_get_counts (job->ingest)->erased_kept - erased_before;
   if (g_strcmp0 (job->resource, "customers") == 0)
     {
       if (outcome == SIYU_OUTCOME_CREATED)
@@ -1651,6 +1653,8 @@ siyu_sync_counts_to_json (const SiyuSyncCounts *counts)
   json_builder_add_int_value (builder, counts->retries);
   json_builder_set_member_name (builder, "foreign_currency");
   json_builder_add_int_value (builder, counts->foreign_currency);
+  json_builder_set_member_name (builder, "erased_kept");
+  json_builder_add_int_value (builder, counts->erased_kept);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

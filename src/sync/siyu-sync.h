@@ -68,6 +68,8 @@ typedef struct {
   guint retries;                 /* 5xx, network errors, bad bodies */
   guint foreign_currency;        /* orders in another currency than the shop's:
                                   * kept with theirs, left out of the figures */
+  guint erased_kept;             /* customers and orders of erased people:
+                                  * no contact made, orders kept anonymous */
 } SiyuSyncCounts;
 
 typedef struct {

@@ -222,6 +222,13 @@ resolve_phones (SiyuShop           *shop,
           id = siyu_ingest_contact (ingest, &record, NULL, error);
           if (id < 0)
             return NULL;
+          if (id == 0)
+            {
+              g_set_error (error, SIYU_GROUPS_ERROR, SIYU_GROUPS_ERROR_INVALID,
+                           _("Phone %u of the list, %s, belongs to an erased person. If they came back and agreed, let them back first: search Contacts for the number, or use siyu-cli contact unerase."),
+                           i + 1, phones[i]);
+              return NULL;
+            }
         }
       else
         {

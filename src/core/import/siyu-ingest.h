@@ -78,6 +78,7 @@ typedef struct {
   guint members_created;
   guint events_created;
   guint events_unchanged;
+  guint erased_kept;             /* records of erased people: nothing of them written */
   guint consents_given;   /* by siyu_ingest_set_default_consent() */
 } SiyuIngestCounts;
 

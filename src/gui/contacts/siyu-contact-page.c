@@ -824,7 +824,10 @@ erase_clicked_cb (SiyuContactPage *self)
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
                                    _("Their name, phone numbers, e-mail addresses, ids, notes, tags, events and "
                                      "group memberships are removed for good. Their orders stay, without a name, "
-                                     "so the shop’s figures do not change. This cannot be undone."));
+                                     "so the shop’s figures do not change. This cannot be undone.\n\n"
+                                     "Imports and syncs will not bring them back. If they return and agree to be "
+                                     "known again, search Contacts for their phone number or e-mail address to "
+                                     "let them back."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "erase", _("_Erase"),
