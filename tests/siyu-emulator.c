@@ -513,6 +513,21 @@ youzan (SiyuEmulator      *self,
   reply (msg, 200, "{\"gw_err_resp\":{\"trace_id\":\"yz7-5\",\"err_code\":4005,\"err_msg\":\"unknown api\"}}");
 }
 
+/* Whether a call brought any credential: a platform's header, Youzan's
+ * token in the query, or a client secret in the body. */
+static gboolean
+carries_credentials (SoupServerMessage *msg,
+                     GHashTable        *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  return soup_message_headers_get_one (headers, "X-Shopify-Access-Token") != NULL ||
+         soup_message_headers_get_one (headers, "Authorization") != NULL ||
+         (query != NULL && g_hash_table_contains (query, "access_token")) ||
+         (body->data != NULL && g_strstr_len (body->data, body->length, "client_secret") != NULL);
+}
+
 static void
 handle_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -524,7 +539,18 @@ handle_cb (SoupServer        *server,
 
   g_mutex_lock (&self->lock);
   self->requests++;
-  if (self->hang || (self->hang_after > 0 && self->requests > self->hang_after))
+  if (carries_credentials (msg, query))
+    self->credentials_seen++;
+  if (self->redirect_status != 0)
+    {
+      g_autofree char *location = NULL;
+      const char *text = g_uri_get_query (soup_server_message_get_uri (msg));
+
+      location = g_strdup_printf ("%s%s%s%s", self->redirect_to, path, text != NULL ? "?" : "", text != NULL ? text : "");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", location);
+      reply (msg, self->redirect_status, "{}");
+    }
+  else if (self->hang || (self->hang_after > 0 && self->requests > self->hang_after))
     {
       soup_server_message_pause (msg);
       g_ptr_array_add (self->paused, g_object_ref (msg));
@@ -658,6 +684,7 @@ siyu_emulator_stop (SiyuEmulator *self)
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->ready);
   g_free (self->url);
+  g_free (self->redirect_to);
   g_free (self);
 }
 
@@ -694,4 +721,18 @@ siyu_emulator_n_paused (SiyuEmulator *self)
   n = self->paused->len;
   g_mutex_unlock (&self->lock);
   return n;
+}
+
+/* Every later call is answered with @status and a Location on @to (a
+ * scheme://host:port), the path and the query kept; 0 stops it. */
+void
+siyu_emulator_redirect (SiyuEmulator *self,
+                        guint         status,
+                        const char   *to)
+{
+  g_mutex_lock (&self->lock);
+  self->redirect_status = status;
+  g_free (self->redirect_to);
+  self->redirect_to = g_strdup (to);
+  g_mutex_unlock (&self->lock);
 }

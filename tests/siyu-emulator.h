@@ -50,8 +50,12 @@ typedef struct {
   guint         synthetic;       /* > 0: Shopify serves this many made-up orders */
   guint         partial_refund;  /* Youzan: the first trade was partly refunded */
 
+  guint         redirect_status; /* 301, 302, 307, 308: every call is sent to redirect_to */
+  char         *redirect_to;     /* scheme://host:port the redirects name */
+
   /* Read under the lock. */
   guint         requests;
+  guint         credentials_seen; /* calls that carried a token, a key or a secret */
   guint         token_serial;
   guint         refused;         /* 429s sent by the bucket */
 } SiyuEmulator;
@@ -64,5 +68,8 @@ void          siyu_emulator_set       (SiyuEmulator *self,
 guint         siyu_emulator_get       (SiyuEmulator *self,
                                        guint        *field);
 guint         siyu_emulator_n_paused  (SiyuEmulator *self);
+void          siyu_emulator_redirect  (SiyuEmulator *self,
+                                       guint         status,
+                                       const char   *to);
 
 G_END_DECLS

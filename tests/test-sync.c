@@ -619,6 +619,120 @@ test_self_signed (Fixture      *f,
   siyu_emulator_stop (tls);
 }
 
+/* A platform that answers with a redirect, to another host or from https
+ * to plain http: nothing follows it, the other host hears nothing, the
+ * error names both, and nothing is stored. */
+static void
+test_redirect (Fixture      *f,
+               gconstpointer data)
+{
+  static const guint statuses[] = { 301, 302, 307, 308 };
+  g_autoptr(SiyuSyncCredentials) shopify = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
+  g_autoptr(SiyuSyncCredentials) woo = siyu_sync_credentials_new (NULL, WOO_KEY, WOO_SECRET);
+  g_autoptr(SiyuSyncCredentials) youzan = siyu_sync_credentials_new (NULL, YZ_CLIENT, YZ_SECRET);
+  g_autofree char *pem = g_test_build_filename (G_TEST_DIST, "data", "sync", "self-signed.pem", NULL);
+  g_autoptr(GTlsDatabase) authority = NULL;
+  SiyuEmulator *other = siyu_emulator_start (FALSE);
+  SiyuEmulator *tls = siyu_emulator_start (TRUE);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  SiyuSyncCounts counts;
+
+  authority = g_tls_file_database_new (pem, &error);
+  g_assert_no_error (error);
+  _siyu_sync_set_tls_database (authority);
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  add_account (f, "woocommerce", "wp", "https://tea.example.com");
+  add_account (f, "youzan", "yz", "44556677");
+
+  /* The trusted https emulator works as it is. */
+  options.base_url = tls->url;
+  g_assert_true (siyu_sync_test_connection (f->shop, "tea", shopify, &options, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    for (guint from_tls = 0; from_tls <= 1; from_tls++)
+      {
+        SiyuEmulator *from = from_tls ? tls : f->emulator;
+        g_autofree char *expected = NULL;
+
+        siyu_emulator_redirect (from, statuses[i], other->url);
+        options.base_url = from->url;
+        g_assert_false (siyu_sync_run (f->shop, "tea", shopify, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+        g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INSECURE);
+        expected = g_strdup_printf ("Shopify account “tea”, /admin/api/2024-01/customers/count.json: %s answered "
+                                    "with a redirect to %s/admin/api/2024-01/customers/count.json; Siyu does not "
+                                    "follow it, so the access token is not sent there.", from->url, other->url);
+        g_assert_cmpstr (error->message, ==, expected);
+        g_clear_error (&error);
+
+        /* A connection test fails the same way. */
+        g_assert_false (siyu_sync_test_connection (f->shop, "tea", shopify, &options, NULL, &error));
+        g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INSECURE);
+        g_assert_nonnull (strstr (error->message, "/admin/api/2024-01/orders.json: "));
+        g_assert_nonnull (strstr (error->message, other->url));
+        g_clear_error (&error);
+
+        g_assert_false (siyu_sync_run (f->shop, "wp", woo, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+        g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INSECURE);
+        g_assert_true (g_str_has_suffix (error->message, "; Siyu does not follow it, so the consumer key and "
+                                                         "secret are not sent there."));
+        g_clear_error (&error);
+        g_assert_false (siyu_sync_run (f->shop, "yz", youzan, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+        g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INSECURE);
+        g_assert_nonnull (strstr (error->message, "/auth/token"));
+        g_clear_error (&error);
+
+        g_assert_cmpuint (siyu_emulator_get (other, &other->requests), ==, 0);
+        g_assert_cmpuint (siyu_emulator_get (other, &other->credentials_seen), ==, 0);
+        siyu_emulator_redirect (from, 0, NULL);
+      }
+
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_cursors"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_accounts WHERE last_result LIKE '%redirect%'"), ==, 3);
+
+  _siyu_sync_set_tls_database (NULL);
+  siyu_emulator_stop (tls);
+  siyu_emulator_stop (other);
+}
+
+/* The same through siyu-cli: account test and sync fail, the other host
+ * hears nothing, and the shop keeps nothing. */
+static void
+test_redirect_cli (Fixture      *f,
+                   gconstpointer data)
+{
+  SiyuEmulator *other = siyu_emulator_start (FALSE);
+  g_autofree char *creds = g_build_filename (f->dir, "creds.txt", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  g_clear_object (&f->shop);
+  g_assert_true (g_file_set_contents (creds, "token=" SHOPIFY_TOKEN "\n", -1, NULL));
+  siyu_emulator_redirect (f->emulator, 302, other->url);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "account", "test", "tea", "--db", f->path, "--base-url",
+                                      f->emulator->url, "--credentials-file", creds, NULL), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "answered with a redirect to "));
+  g_assert_nonnull (strstr (err, other->url));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "sync", "--db", f->path, "--account", "tea", "--base-url",
+                                      f->emulator->url, "--credentials-file", creds, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "Siyu does not follow it, so the access token is not sent there."));
+  g_assert_null (strstr (err, SHOPIFY_TOKEN));
+  g_assert_cmpuint (siyu_emulator_get (other, &other->requests), ==, 0);
+  g_assert_cmpuint (siyu_emulator_get (other, &other->credentials_seen), ==, 0);
+
+  f->shop = siyu_shop_open (f->path, NULL);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 0);
+  siyu_emulator_stop (other);
+}
+
 /* The checksum without the times rows were written at. */
 static char *
 content_checksum (Fixture *f)
@@ -809,6 +923,8 @@ main (int    argc,
   ADD ("foreign-currency", test_foreign_currency);
   ADD ("self-signed", test_self_signed);
   ADD ("killed", test_killed);
+  ADD ("redirect", test_redirect);
+  ADD ("redirect-cli", test_redirect_cli);
 #undef ADD
 
   return g_test_run ();

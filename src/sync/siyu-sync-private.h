@@ -141,4 +141,6 @@ void      _siyu_sync_bad_record   (SiyuSyncJob         *job,
                                    const char          *id,
                                    const GError        *cause);
 
+void      _siyu_sync_set_tls_database (GTlsDatabase      *database);
+
 G_END_DECLS

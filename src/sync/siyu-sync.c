@@ -11,6 +11,7 @@
 #include "siyu-http.h"
 #include "siyu-money.h"
 #include "siyu-sync-private.h"
+#include "siyu-text.h"
 
 /* The sync engine: shop platform accounts, their credentials, and the walk
  * of each account's orders and customers through SiyuIngest, the same path
@@ -41,6 +42,9 @@
 G_DEFINE_QUARK (siyu-sync-error-quark, siyu_sync_error)
 
 static const char * const platforms[] = { "shopify", "woocommerce", "youzan", NULL };
+
+/* Tests only: the authority that signed the emulator's certificate. */
+static GTlsDatabase *test_tls_database;
 
 static const SecretSchema *
 secret_schema (void)
@@ -792,6 +796,35 @@ platform_error (GBytes *body)
   return g_steal_pointer (&text);
 }
 
+/* scheme://host[:port], and the path with @with_path: never the query
+ * or the user information, which may carry secrets. */
+static char *
+url_origin (const char *url,
+            gboolean    with_path)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *text = NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup ("?");
+  text = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri), g_uri_get_port (uri),
+                     with_path ? g_uri_get_path (uri) : "", NULL, NULL);
+
+  return siyu_text_clip (text, SIYU_TEXT_QUOTE_CHARS);
+}
+
+/* Where a Location header points, resolved against the URL asked for. */
+static char *
+redirect_target (const char *url,
+                 const char *location)
+{
+  g_autoptr(GUri) base = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) target = base != NULL ? g_uri_parse_relative (base, location, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autofree char *text = target != NULL ? g_uri_to_string (target) : NULL;
+
+  return text != NULL ? url_origin (text, TRUE) : siyu_text_clip (location, SIYU_TEXT_QUOTE_CHARS);
+}
+
 static gboolean
 same_host (const char *a,
            const char *b)
@@ -857,6 +890,9 @@ _siyu_sync_request (SiyuSyncJob         *job,
           _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_INVALID, url, _("the address is not valid."));
           return NULL;
         }
+      /* A redirect would carry the credentials to wherever it points
+       * (a header, or Youzan's query): none is followed. */
+      soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
       sent_url = job->connector->authorize (job, message, url);
       if (sent_url != NULL)
         {
@@ -948,6 +984,24 @@ _siyu_sync_request (SiyuSyncJob         *job,
                                                            job->options.backoff_cap_ms, job->rand), error))
             return NULL;
           continue;
+        }
+      if (SOUP_STATUS_IS_REDIRECTION (status) &&
+          soup_message_headers_get_one (headers, "Location") != NULL)
+        {
+          g_autofree char *from = url_origin (url, FALSE);
+          g_autofree char *to = redirect_target (url, soup_message_headers_get_one (headers, "Location"));
+
+          if (g_str_equal (job->connector->platform, "woocommerce"))
+            /* Translators: the host asked, then where it pointed (scheme, host and path, without the query). */
+            _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_INSECURE, url,
+                             _("%s answered with a redirect to %s; Siyu does not follow it, so the consumer key and "
+                               "secret are not sent there."), from, to);
+          else
+            /* Translators: the host asked, then where it pointed (scheme, host and path, without the query). */
+            _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_INSECURE, url,
+                             _("%s answered with a redirect to %s; Siyu does not follow it, so the access token "
+                               "is not sent there."), from, to);
+          return NULL;
         }
       if (status < 200 || status >= 300)
         {
@@ -1489,6 +1543,8 @@ job_init (SiyuSyncJob               *job,
   job->session = siyu_http_session_new ();
   g_object_set (job->session, "timeout", job->options.timeout_seconds,
                 "idle-timeout", job->options.timeout_seconds, NULL);
+  if (test_tls_database != NULL)
+    soup_session_set_tls_database (job->session, test_tls_database);
   job->rand = g_rand_new ();
   job->ingest = siyu_ingest_new (shop);
 
@@ -1692,4 +1748,17 @@ siyu_sync_set_on_open (SiyuShop  *shop,
   sqlite3_bind_text (stmt, 1, on_open ? "1" : "0", -1, SQLITE_STATIC);
 
   return siyu_db_step_done (db, stmt, error);
+}
+
+/**
+ * _siyu_sync_set_tls_database:
+ * @database: (nullable): the certificates to trust instead of the system's
+ *
+ * For the tests alone, which serve https from 127.0.0.1 with a certificate
+ * of their own.  Verification stays on: only the trusted authority changes.
+ */
+void
+_siyu_sync_set_tls_database (GTlsDatabase *database)
+{
+  g_set_object (&test_tls_database, database);
 }
