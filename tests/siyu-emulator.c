@@ -578,6 +578,19 @@ handle_cb (SoupServer        *server,
           soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, html, strlen (html));
         }
     }
+  else if (self->deep && !g_str_has_suffix (path, "/count.json"))
+    {
+      GString *deep = g_string_new ("{\"customers\":");
+
+      for (guint i = 0; i < 200000; i++)
+        g_string_append_c (deep, '[');
+      for (guint i = 0; i < 200000; i++)
+        g_string_append_c (deep, ']');
+      g_string_append_c (deep, '}');
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, deep->str, deep->len);
+      g_string_free (deep, FALSE);
+    }
   else if (self->malformed)
     reply (msg, 200, "{\"orders\": [ {\"id\": 1, ");
   else if (g_str_has_prefix (path, "/admin/api/"))

@@ -49,6 +49,7 @@ typedef struct {
                                   * 40 (the default) makes the engine pause before each */
   guint         synthetic;       /* > 0: Shopify serves this many made-up orders */
   guint         partial_refund;  /* Youzan: the first trade was partly refunded */
+  guint         deep;            /* lists (not counts) are nested 200,000 levels deep */
 
   guint         redirect_status; /* 301, 302, 307, 308: every call is sent to redirect_to */
   char         *redirect_to;     /* scheme://host:port the redirects name */

@@ -310,6 +310,33 @@ test_malformed (Fixture      *f,
   g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 0);
 }
 
+/* A page nested 200,000 levels deep is refused before json-glib, whose
+ * recursion it would overflow: a clear error naming the URL, asked once,
+ * and nothing stored. */
+static void
+test_deep_json (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  siyu_emulator_set (f->emulator, &f->emulator->deep, TRUE);
+  g_assert_false (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED);
+  expected = g_strdup_printf ("Shopify account “tea”, /admin/api/2024-01/customers.json: the answer of "
+                              "%s/admin/api/2024-01/customers.json is nested more than 64 levels deep; Siyu does "
+                              "not read it.", f->emulator->url);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpuint (counts.retries, ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_cursors"), ==, 0);
+}
+
 static void
 test_hang (Fixture      *f,
            gconstpointer data)
@@ -912,6 +939,7 @@ main (int    argc,
   ADD ("server-error", test_server_error);
   ADD ("malformed-json", test_malformed);
   ADD ("hang", test_hang);
+  ADD ("deep-json", test_deep_json);
   ADD ("resume", test_resume);
   ADD ("credentials-kept-out", test_credentials_kept_out);
   ADD ("cli", test_cli);

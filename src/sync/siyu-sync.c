@@ -9,6 +9,7 @@
 #include <libsecret/secret.h>
 
 #include "siyu-http.h"
+#include "siyu-json.h"
 #include "siyu-money.h"
 #include "siyu-sync-private.h"
 #include "siyu-text.h"
@@ -317,7 +318,8 @@ siyu_sync_account_list (SiyuShop  *shop,
   json_builder_begin_array (builder);
   while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
     {
-      g_autoptr(JsonNode) cursors = json_from_string ((const char *) sqlite3_column_text (stmt, 6), NULL);
+      const char *cursor_text = (const char *) sqlite3_column_text (stmt, 6);
+      g_autoptr(JsonNode) cursors = cursor_text != NULL ? siyu_json_parse (cursor_text, -1, "cursors", NULL) : NULL;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
@@ -755,17 +757,16 @@ note_call_limit (SiyuSyncJob        *job,
 static char *
 platform_error (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize size = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
+  g_autoptr(JsonNode) root = data != NULL && size > 0 ? siyu_json_parse (data, (gssize) size, "answer", NULL) : NULL;
   JsonObject *object;
   JsonNode *errors;
   g_autofree char *text = NULL;
 
-  if (data == NULL || size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = json_node_get_object (root);
   if (json_object_has_member (object, "code") && json_object_has_member (object, "message"))
     {
       JsonNode *code = json_object_get_member (object, "code");
@@ -871,7 +872,7 @@ _siyu_sync_request (SiyuSyncJob         *job,
       g_autoptr(SoupMessage) message = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GError) local_error = NULL;
-      g_autoptr(JsonParser) parser = NULL;
+      g_autoptr(JsonNode) root = NULL;
       g_autofree char *sent_url = NULL;
       gboolean last = attempt >= job->options.max_attempts;
       SoupMessageHeaders *headers;
@@ -1016,9 +1017,20 @@ _siyu_sync_request (SiyuSyncJob         *job,
         }
 
       data = g_bytes_get_data (body, &size);
-      parser = json_parser_new ();
-      if (data == NULL || size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL) ||
-          json_parser_get_root (parser) == NULL)
+      if (data != NULL && size > 0 && siyu_json_depth (data, size) > SIYU_JSON_MAX_DEPTH)
+        {
+          /* Not a host's error page: a document made to overflow the
+           * parser, which asking again will not change. */
+          g_autofree char *where = url_origin (url, TRUE);
+
+          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url,
+                           /* Translators: the address asked (without its query), then 64. */
+                           _("the answer of %s is nested more than %d levels deep; Siyu does not read it."),
+                           where, SIYU_JSON_MAX_DEPTH);
+          return NULL;
+        }
+      root = data != NULL && size > 0 ? siyu_json_parse (data, (gssize) size, "answer", NULL) : NULL;
+      if (root == NULL)
         {
           /* Hosts and firewalls answer with HTML error pages now and then. */
           if (last)
@@ -1037,7 +1049,7 @@ _siyu_sync_request (SiyuSyncJob         *job,
       if (headers_out != NULL)
         *headers_out = soup_message_headers_ref (headers);
 
-      return json_node_copy (json_parser_get_root (parser));
+      return g_steal_pointer (&root);
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "siyu-contacts.h"
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-phone.h"
 #include "siyu-time.h"
 
@@ -1059,7 +1060,6 @@ query_json (SiyuDb      *db,
             GError     **error)
 {
   sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   int rc;
 
   if (stmt == NULL)
@@ -1075,14 +1075,12 @@ query_json (SiyuDb      *db,
       return json_node_new (JSON_NODE_NULL);
     }
 
-  if (!json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 0), -1, error))
-    {
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-  sqlite3_reset (stmt);
+  {
+    JsonNode *node = siyu_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, _("The contact"), error);
 
-  return json_node_copy (json_parser_get_root (parser));
+    sqlite3_reset (stmt);
+    return node;
+  }
 }
 
 #define CONTACT_COLUMNS_JSON \

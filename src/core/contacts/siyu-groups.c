@@ -7,6 +7,7 @@
 
 #include "siyu-groups.h"
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-phone.h"
 #include "siyu-time.h"
 
@@ -51,7 +52,6 @@ query_json (SiyuDb      *db,
             const char  *text,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   sqlite3_stmt *stmt;
   g_autofree char *json = NULL;
   int rc;
@@ -71,10 +71,7 @@ query_json (SiyuDb      *db,
   sqlite3_reset (stmt);
   if (rc < 0)
     return NULL;
-  if (!json_parser_load_from_data (parser, json != NULL ? json : "[]", -1, error))
-    return NULL;
-
-  return json_node_copy (json_parser_get_root (parser));
+  return siyu_json_parse (json != NULL ? json : "[]", -1, _("The group"), error);
 }
 
 #define MEMBER_AT(alias) \

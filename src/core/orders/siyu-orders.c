@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-orders.h"
 #include "siyu-phone.h"
 
@@ -446,7 +447,6 @@ query_json (SiyuDb      *db,
             gint64       id,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *json = NULL;
   sqlite3_stmt *stmt;
   int rc;
@@ -463,10 +463,8 @@ query_json (SiyuDb      *db,
     return NULL;
   if (json == NULL)
     return json_node_new (JSON_NODE_NULL);
-  if (!json_parser_load_from_data (parser, json, -1, error))
-    return NULL;
 
-  return json_node_copy (json_parser_get_root (parser));
+  return siyu_json_parse (json, -1, _("The order"), error);
 }
 
 /**

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-segments.h"
 #include "siyu-time.h"
 
@@ -1331,7 +1332,11 @@ segment_to_json (sqlite3_stmt *stmt,
   const char *name = (const char *) sqlite3_column_text (stmt, 1);
   gboolean builtin = sqlite3_column_int (stmt, 3) != 0;
   int index = builtin ? builtin_index (name) : -1;
-  JsonNode *definition = json_from_string ((const char *) sqlite3_column_text (stmt, 2), error);
+  const char *text = (const char *) sqlite3_column_text (stmt, 2);
+  g_autofree char *what = g_strdup_printf (_("The definition of the segment “%s”"), name != NULL ? name : "");
+  /* The shop file is untrusted: a definition stored in it may nest deeper
+   * than json-glib's recursion survives. */
+  JsonNode *definition = siyu_json_parse (text != NULL ? text : "", -1, what, error);
 
   if (definition == NULL)
     return NULL;

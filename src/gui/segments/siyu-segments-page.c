@@ -10,6 +10,7 @@
 #include "siyu-analytics.h"
 #include "siyu-contacts.h"
 #include "siyu-db.h"
+#include "siyu-json.h"
 #include "siyu-export.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
@@ -396,7 +397,7 @@ preview_job (GTask        *task,
 {
   Preview *preview = task_data;
   GError *error = NULL;
-  g_autoptr(JsonNode) definition = json_from_string (preview->definition, &error);
+  g_autoptr(JsonNode) definition = siyu_json_parse (preview->definition, -1, _("The segment’s definition"), &error);
   g_autoptr(GArray) ids = definition != NULL ? siyu_segment_members (shop, definition, &error) : NULL;
   g_autoptr(GPtrArray) summaries = NULL;
 
@@ -688,7 +689,7 @@ change_job (GTask        *task,
       break;
     case CHANGE_CREATE:
       {
-        g_autoptr(JsonNode) definition = json_from_string (change->definition, &error);
+        g_autoptr(JsonNode) definition = siyu_json_parse (change->definition, -1, _("The segment’s definition"), &error);
 
         ok = definition != NULL && (change->id = siyu_segment_create (shop, change->name, definition, &error)) > 0;
       }
