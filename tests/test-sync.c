@@ -760,6 +760,43 @@ test_redirect_cli (Fixture      *f,
   siyu_emulator_stop (other);
 }
 
+/* A user name and password written into the shop's address are refused:
+ * they would be kept in the shop file and sent along. */
+static void
+test_userinfo (Fixture      *f,
+               gconstpointer data)
+{
+  static const char * const urls[] = {
+    "https://owner:s3cret-pw@tea.example.com", "owner:s3cret-pw@tea.example.com", "https://owner@tea.example.com",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_assert_cmpint (siyu_sync_account_add (f->shop, "woocommerce", "wp", urls[i], &error), ==, -1);
+      g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, "The address of “tea.example.com” holds a user name or password. Siyu "
+                                           "keeps credentials in the system keyring, never in an address: enter it "
+                                           "without the part before “@”.");
+      g_clear_error (&error);
+      g_assert_false (siyu_sync_url_is_allowed (urls[i], NULL));
+    }
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_accounts"), ==, 0);
+
+  g_clear_object (&f->shop);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "account", "add", "wp", "--db", f->path, "--platform", "shopify",
+                                      "--shop-url", "https://owner:s3cret-pw@tea.example.com", NULL), ==, 1);
+  g_assert_cmpstr (err, ==, "siyu-cli: The address of “tea.example.com” holds a user name or password. Siyu keeps "
+                            "credentials in the system keyring, never in an address: enter it without the part "
+                            "before “@”.\n");
+  g_assert_null (strstr (err, "s3cret"));
+  f->shop = siyu_shop_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_accounts"), ==, 0);
+}
+
 /* The checksum without the times rows were written at. */
 static char *
 content_checksum (Fixture *f)
@@ -953,6 +990,7 @@ main (int    argc,
   ADD ("killed", test_killed);
   ADD ("redirect", test_redirect);
   ADD ("redirect-cli", test_redirect_cli);
+  ADD ("userinfo", test_userinfo);
 #undef ADD
 
   return g_test_run ();

@@ -321,6 +321,16 @@ test_add_validation (Fixture       *f,
                    "Siyu only talks to shop platforms over https; “tea.example.com” is not.");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "add"));
 
+  /* A user name and password in the address are refused, not repeated. */
+  _siyu_accounts_page_fill_add (page, 1, "wp", "https://owner:s3cret-pw@tea.example.com", "", "ck_1", "cs_1");
+  g_assert_cmpstr (_siyu_accounts_page_get_add_problem (page), ==,
+                   "The address of “tea.example.com” holds a user name or password. Siyu keeps credentials in the "
+                   "system keyring, never in an address: enter it without the part before “@”.");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "add"));
+  _siyu_accounts_page_fill_add (page, 0, "tea2", "owner:s3cret-pw@tea.example.com", "shpat_x", "", "");
+  g_assert_null (strstr (_siyu_accounts_page_get_add_problem (page), "s3cret"));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "add"));
+
   _siyu_accounts_page_fill_add (page, 0, "tea2", "tea.example.com", "", "", "");
   g_assert_cmpstr (_siyu_accounts_page_get_add_problem (page), ==, "A Shopify account needs an Admin API access token.");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "add"));

@@ -113,12 +113,26 @@ siyu_sync_url_is_allowed (const char  *url,
 
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
-                   _("“%s” is not a web address."), url != NULL ? url : "");
+      g_autofree char *quoted = siyu_text_clip (url != NULL ? url : "", SIYU_TEXT_QUOTE_CHARS);
+
+      /* What looks like a password is not repeated. */
+      if (strchr (quoted, '@') != NULL)
+        g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                             _("The shop’s address is not a web address."));
+      else
+        g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID, _("“%s” is not a web address."), quoted);
       return FALSE;
     }
   scheme = g_uri_get_scheme (uri);
   host = g_uri_get_host (uri);
+  /* user:password@ would be kept in the shop file and sent along. */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                   _("The address of “%s” holds a user name or password. Siyu keeps credentials in the system "
+                     "keyring, never in an address: enter it without the part before “@”."), host);
+      return FALSE;
+    }
   if (g_ascii_strcasecmp (scheme, "https") == 0)
     return TRUE;
   if (g_ascii_strcasecmp (scheme, "http") == 0 &&
