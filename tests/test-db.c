@@ -315,8 +315,12 @@ test_migrate_from_1 (void)
                                "DROP INDEX contacts_first_seen_live; DROP INDEX contacts_member_since_live;"
                                "DROP INDEX orders_created_paid;"
                                "DROP TABLE campaign_touch_days; DROP TABLE campaign_phase_segments; DROP TABLE campaign_plan_stages; DROP TABLE campaign_plans; DROP INDEX campaigns_sale_start;"
+                               "ALTER TABLE sync_accounts DROP COLUMN secret_id;"
                                "PRAGMA user_version = 1;"
-                               "INSERT INTO tags (name, created_at) VALUES ('老客', 1);",
+                               "INSERT INTO tags (name, created_at) VALUES ('老客', 1);"
+                               "INSERT INTO channels (kind, name, created_at) VALUES ('online_shop', 'tea', 1);"
+                               "INSERT INTO sync_accounts (platform, name, shop_url, channel_id, created_at) "
+                               "  VALUES ('shopify', 'tea', 'https://tea.myshopify.com', 1, 1);",
                                NULL));
   g_clear_object (&db);
 
@@ -325,6 +329,9 @@ test_migrate_from_1 (void)
   g_assert_cmpint (siyu_db_get_schema_version (db), ==, siyu_db_get_latest_schema_version ());
   g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM contact_metrics", NULL), ==, 0);
   g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM tags WHERE name = '老客'", NULL), ==, 1);
+  /* An account gets its random keyring id. */
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT length (secret_id) FROM sync_accounts WHERE "
+                                          "secret_id GLOB '[0-9a-f]*' AND NOT secret_id GLOB '*[^0-9a-f]*'", NULL), ==, 32);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "siyu-emulator.h"
 #include "siyu-sync-private.h"
+#include "siyu-test-keyring.h"
 #include "siyu-test-util.h"
 
 /* The sync engine against the emulators of tests/siyu-emulator.c. */
@@ -797,6 +798,147 @@ test_userinfo (Fixture      *f,
   g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_accounts"), ==, 0);
 }
 
+static char *
+secret_id_of (Fixture    *f,
+              const char *account)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT secret_id FROM sync_accounts WHERE name = '%s'", account);
+
+  return query_text (f, sql);
+}
+
+/* The keyring keys a secret by the platform, the shop's address and the
+ * account's random id in its shop file.  A shop file made elsewhere with an
+ * account of the same name gets nothing; what an earlier Siyu stored by name
+ * alone waits for the owner to confirm the address. */
+static void
+test_keyring (Fixture      *f,
+              gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
+  g_autoptr(SiyuSyncCredentials) found = NULL;
+  g_autofree char *other_dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) crafted = siyu_test_new_shop (other_dir, "crafted.siyu");
+  g_autofree char *secret_id = NULL;
+  g_autofree char *item = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  SiyuSyncCounts counts;
+
+  siyu_test_keyring_install ();
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  secret_id = secret_id_of (f, "tea");
+  g_assert_cmpuint (strlen (secret_id), ==, 32);
+  g_assert_true (siyu_sync_credentials_store (f->shop, credentials, "tea", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (siyu_test_keyring_count (), ==, 1);
+  item = siyu_test_keyring_describe (0);
+  expected = g_strdup_printf ("io.github.siyu.Siyu.ShopSecret {platform=shopify, secret_id=%s, "
+                              "shop_url=https://tea-house.myshopify.com} Siyu: https://tea-house.myshopify.com "
+                              "(account “tea”): token=" SHOPIFY_TOKEN "\n", secret_id);
+  g_assert_cmpstr (item, ==, expected);
+
+  found = siyu_sync_credentials_lookup (f->shop, "tea", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (siyu_sync_run (f->shop, "tea", found, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&found, siyu_sync_credentials_free);
+
+  /* A shop file from someone else: an account "tea" at another address, then
+   * at the same address with another id, then with the owner's id copied. */
+  g_assert_cmpint (siyu_sync_account_add (crafted, "shopify", "tea", "https://evil.example.com", &error), >, 0);
+  g_assert_null (siyu_sync_credentials_lookup (crafted, "tea", NULL, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS);
+  g_assert_cmpstr (error->message, ==, "The keyring holds no credentials for https://evil.example.com (the account "
+                                       "“tea”).");
+  g_clear_error (&error);
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (crafted), "UPDATE sync_accounts SET shop_url = "
+                               "'https://tea-house.myshopify.com'", &error));
+  g_assert_null (siyu_sync_credentials_lookup (crafted, "tea", NULL, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS);
+  g_clear_error (&error);
+  {
+    g_autofree char *copy = g_strdup_printf ("UPDATE sync_accounts SET shop_url = 'https://evil.example.com', "
+                                             "secret_id = '%s'", secret_id);
+
+    g_assert_true (siyu_db_exec (siyu_shop_get_db (crafted), copy, &error));
+  }
+  g_assert_null (siyu_sync_credentials_lookup (crafted, "tea", NULL, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS);
+  g_clear_error (&error);
+
+  /* Credentials an earlier Siyu stored by the name "main" alone. */
+  siyu_test_keyring_add ("io.github.siyu.Siyu.Account", "Siyu: shopify account “main”", "token=shpat_LEGACY_777\n",
+                         "account", "main", "platform", "shopify", NULL);
+  add_account (f, "shopify", "main", "https://main-tea.myshopify.com");
+  g_assert_cmpint (siyu_sync_account_add (crafted, "shopify", "main", "https://evil.example.com", &error), >, 0);
+  g_assert_null (siyu_sync_credentials_lookup (f->shop, "main", NULL, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED);
+  g_assert_cmpstr (error->message, ==, "The keyring holds credentials that an earlier Siyu saved for an account named "
+                                       "“main”, without its shop’s address. They are used only once you confirm that "
+                                       "they belong to https://main-tea.myshopify.com.");
+  g_clear_error (&error);
+  g_assert_null (siyu_sync_credentials_lookup (crafted, "main", NULL, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED);
+  g_assert_nonnull (strstr (error->message, "belong to https://evil.example.com."));
+  g_clear_error (&error);
+
+  /* The owner types their shop's address: the crafted shop points elsewhere. */
+  g_assert_false (siyu_sync_credentials_confirm (crafted, "main", "main-tea.myshopify.com", NULL, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "The account “main” points at https://evil.example.com, not at "
+                                       "https://main-tea.myshopify.com; the credentials in the keyring were left as "
+                                       "they are.");
+  g_clear_error (&error);
+  g_assert_cmpuint (siyu_test_keyring_count (), ==, 2);
+  g_assert_true (siyu_sync_credentials_confirm (f->shop, "main", "main-tea.myshopify.com/", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (siyu_test_keyring_count (), ==, 2);
+  g_clear_pointer (&item, g_free);
+  g_clear_pointer (&expected, g_free);
+  g_clear_pointer (&secret_id, g_free);
+  secret_id = secret_id_of (f, "main");
+  item = siyu_test_keyring_describe (1);
+  expected = g_strdup_printf ("io.github.siyu.Siyu.ShopSecret {platform=shopify, secret_id=%s, "
+                              "shop_url=https://main-tea.myshopify.com} Siyu: https://main-tea.myshopify.com "
+                              "(account “main”): token=shpat_LEGACY_777\n", secret_id);
+  g_assert_cmpstr (item, ==, expected);
+  found = siyu_sync_credentials_lookup (f->shop, "main", NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&found, siyu_sync_credentials_free);
+  g_assert_null (siyu_sync_credentials_lookup (crafted, "main", NULL, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS);
+  g_clear_error (&error);
+
+  /* Removing an account deletes its secret, and no other. */
+  g_assert_true (siyu_sync_credentials_clear (f->shop, "tea", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (siyu_test_keyring_count (), ==, 1);
+  g_assert_null (siyu_sync_credentials_lookup (f->shop, "tea", NULL, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS);
+  g_clear_error (&error);
+  siyu_test_keyring_remove ();
+
+  /* siyu-cli confirm checks the address before it reads the keyring. */
+  {
+    g_autofree char *crafted_path = g_strdup (siyu_shop_get_path (crafted));
+
+    g_clear_object (&crafted);
+    g_clear_object (&f->shop);
+    g_assert_cmpint (siyu_test_run_cli (&out, &err, "account", "confirm", "main", "--db", crafted_path, "--shop-url",
+                                        "https://main-tea.myshopify.com", NULL), ==, 1);
+    g_assert_cmpstr (err, ==, "siyu-cli: The account “main” points at https://evil.example.com, not at "
+                              "https://main-tea.myshopify.com; the credentials in the keyring were left as they "
+                              "are.\n");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (siyu_test_run_cli (&out, &err, "account", "confirm", "main", "--db", crafted_path, NULL), ==, 2);
+  }
+}
+
 /* The checksum without the times rows were written at. */
 static char *
 content_checksum (Fixture *f)
@@ -991,6 +1133,7 @@ main (int    argc,
   ADD ("redirect", test_redirect);
   ADD ("redirect-cli", test_redirect_cli);
   ADD ("userinfo", test_userinfo);
+  ADD ("keyring", test_keyring);
 #undef ADD
 
   return g_test_run ();

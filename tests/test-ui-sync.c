@@ -12,6 +12,7 @@
 #include "siyu-preferences-window.h"
 #include "siyu-sync.h"
 #include "siyu-sync-dialog-private.h"
+#include "siyu-test-keyring.h"
 #include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
@@ -270,17 +271,28 @@ test_no_credentials (Fixture       *f,
                                    "credentials."));
 }
 
+static gboolean
+title_shown (gpointer data)
+{
+  return g_str_has_prefix (_siyu_sync_dialog_get_title (data), "Syncing “tea” at ");
+}
+
 static void
 test_stop (Fixture       *f,
            gconstpointer  data)
 {
   g_autoptr(SiyuSyncDialog) dialog = NULL;
+  g_autofree char *title = NULL;
 
   /* The orders' first call, after the customers' count and page. */
   siyu_emulator_set (f->emulator, &f->emulator->hang_after, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL));
   dialog = find_sync_dialog ();
   siyu_test_wait_for (orders_paused, f->emulator);
+  /* The dialog says where the credentials go. */
+  title = g_strdup_printf ("Syncing “tea” at %s…", f->emulator->url);
+  siyu_test_wait_for (title_shown, dialog);
+  g_assert_cmpstr (_siyu_sync_dialog_get_title (dialog), ==, title);
   _siyu_sync_dialog_stop (dialog);
   wait_for_sync (dialog);
   g_assert_cmpstr (_siyu_sync_dialog_get_result (dialog), ==,
@@ -348,6 +360,65 @@ test_add_validation (Fixture       *f,
   g_assert_cmpint (query_int (f->path, "SELECT count (*) FROM sync_accounts"), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+static gboolean
+confirm_shown (gpointer data)
+{
+  return _siyu_accounts_page_get_confirm_dialog (data) != NULL && page_ready (data);
+}
+
+/* Credentials an earlier Siyu kept in the keyring by the account's name
+ * alone: Sync says where to confirm them, Test Connection asks, showing the
+ * address they would go to, and ties them to it. */
+static void
+test_confirm_keyring (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(SiyuSyncDialog) dialog = NULL;
+  SiyuPreferencesWindow *preferences;
+  SiyuAccountsPage *page;
+  g_autofree char *expected = NULL;
+  g_autofree char *result = NULL;
+  AdwMessageDialog *confirm;
+
+  siyu_test_keyring_install ();
+  g_unsetenv (SIYU_SYNC_ENV_TOKEN);
+  siyu_test_keyring_add ("io.github.siyu.Siyu.Account", "Siyu: shopify account “tea”", "token=" SHOPIFY_TOKEN "\n",
+                         "account", "tea", "platform", "shopify", NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL));
+  dialog = find_sync_dialog ();
+  wait_for_sync (dialog);
+  result = g_strdup_printf ("Could not sync “tea”: The keyring holds credentials that an earlier Siyu saved for an "
+                            "account named “tea”, without its shop’s address. They are used only once you confirm "
+                            "that they belong to %s. Confirm it with Test Connection in Preferences, Accounts.",
+                            f->emulator->url);
+  g_assert_cmpstr (_siyu_sync_dialog_get_result (dialog), ==, result);
+  g_assert_cmpuint (siyu_emulator_get (f->emulator, &f->emulator->requests), ==, 0);
+
+  page = open_accounts (f, &preferences);
+  _siyu_accounts_page_test (page, "tea");
+  siyu_test_wait_for (confirm_shown, page);
+  confirm = _siyu_accounts_page_get_confirm_dialog (page);
+  expected = g_strdup_printf ("Use them for %s? Say yes only if this is your shop’s address: they will be sent "
+                              "there.", f->emulator->url);
+  g_assert_true (g_str_has_suffix (adw_message_dialog_get_body (confirm), expected));
+  g_assert_cmpuint (siyu_emulator_get (f->emulator, &f->emulator->requests), ==, 0);
+  adw_message_dialog_response (confirm, "use");
+  siyu_test_drain ();
+  siyu_test_wait_for (page_ready, page);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("✓ Connected to %s: Shopify accepted the credentials.", f->emulator->url);
+  g_assert_cmpstr (_siyu_accounts_page_get_verdict (page), ==, expected);
+  /* Tied to the shop's address now: one entry, of the new kind. */
+  g_assert_cmpuint (siyu_test_keyring_count (), ==, 1);
+  g_clear_pointer (&expected, g_free);
+  expected = siyu_test_keyring_describe (0);
+  g_assert_true (g_str_has_prefix (expected, "io.github.siyu.Siyu.ShopSecret {platform=shopify, secret_id="));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  siyu_test_keyring_remove ();
 }
 
 /* Sync Now with a WooCommerce account, then a Youzan one. */
@@ -444,6 +515,7 @@ main (int    argc,
   ADD ("stop", test_stop, FALSE);
   ADD ("sync-on-open", test_on_open, TRUE);
   ADD ("add-validation", test_add_validation, FALSE);
+  ADD ("confirm-keyring", test_confirm_keyring, FALSE);
 #undef ADD
 
   status = g_test_run ();

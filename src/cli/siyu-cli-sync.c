@@ -13,14 +13,15 @@
 
 /* Credentials for a command: a file named on the command line, else the
  * environment (SIYU_SYNC_TOKEN, SIYU_SYNC_KEY, SIYU_SYNC_SECRET), else the
- * system keyring. */
+ * system keyring, in which case it says which address they are for. */
 static SiyuSyncCredentials *
-find_credentials (const char  *file,
+find_credentials (SiyuShop    *shop,
+                  const char  *file,
                   const char  *account,
-                  const char  *platform,
                   GError     **error)
 {
   SiyuSyncCredentials *credentials;
+  g_autofree char *shop_url = NULL;
 
   if (file != NULL)
     return siyu_sync_credentials_from_file (file, error);
@@ -28,7 +29,27 @@ find_credentials (const char  *file,
   if (credentials != NULL)
     return credentials;
 
-  return siyu_sync_credentials_lookup (account, platform, NULL, error);
+  shop_url = siyu_sync_account_dup_shop_url (shop, account, error);
+  if (shop_url == NULL)
+    return NULL;
+  credentials = siyu_sync_credentials_lookup (shop, account, NULL, error);
+  if (credentials != NULL)
+    /* Translators: an account's name, then its shop's address (or Youzan shop id). */
+    g_printerr (_("siyu-cli: account “%s”: the credentials the system keyring holds for %s.\n"), account, shop_url);
+  else if (error != NULL && g_error_matches (*error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED))
+    {
+      GError *unconfirmed = *error;
+      /* Translators: after “… once you confirm that they belong to https://…”: the account's name, then
+       * its address. */
+      g_autofree char *hint = g_strdup_printf (_("If they do, run: siyu-cli account confirm “%s” --shop-url %s"),
+                                               account, shop_url);
+      char *message = g_strconcat (unconfirmed->message, " ", hint, NULL);
+
+      g_free (unconfirmed->message);
+      unconfirmed->message = message;
+    }
+
+  return credentials;
 }
 
 static int
@@ -93,7 +114,7 @@ siyu_cli_account (int    argc,
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
     { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, N_("For add: shopify, woocommerce or youzan"), N_("PLATFORM") },
-    { "shop-url", 0, 0, G_OPTION_ARG_STRING, &shop_url, N_("For add: the shop’s https address, or the shop id (kdt_id) for Youzan"), N_("URL") },
+    { "shop-url", 0, 0, G_OPTION_ARG_STRING, &shop_url, N_("For add and confirm: the shop’s https address, or the shop id (kdt_id) for Youzan"), N_("URL") },
     { "keyring", 0, 0, G_OPTION_ARG_NONE, &keyring, N_("For add: store the credentials from --credentials-file or the environment in the system keyring; for remove: delete them from it"), NULL },
     { "credentials-file", 0, 0, G_OPTION_ARG_FILENAME, &credentials_file, N_("Read the credentials from a file of token=, key= and secret= lines"), N_("FILE") },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, N_("For test: talk to this address instead of the platform’s (for emulators)"), N_("URL") },
@@ -102,25 +123,30 @@ siyu_cli_account (int    argc,
     { NULL }
   };
 
-  context = siyu_cli_option_context ("account", _("list | add NAME | remove NAME | test NAME"),
+  context = siyu_cli_option_context ("account", _("list | add NAME | remove NAME | test NAME | confirm NAME"),
                                      _("List, add or remove the shop platform accounts a shop syncs with, or test "
                                        "an account’s connection. The shop file keeps the platform, the name and the "
                                        "shop’s address, never credentials: those come from --credentials-file, from "
                                        "SIYU_SYNC_TOKEN (Shopify) or SIYU_SYNC_KEY and SIYU_SYNC_SECRET (WooCommerce, "
-                                       "Youzan), or from the system keyring."));
+                                       "Youzan), or from the system keyring, where they are tied to the shop’s "
+                                       "address. “confirm NAME --shop-url URL” ties credentials an earlier Siyu "
+                                       "saved by the account’s name alone to its shop, when URL is the address the "
+                                       "account points at."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
     return rc;
   if (argc < 2)
     return siyu_cli_usage_error ("account", _("say what to do: list, add, remove or test"));
   action = argv[1];
-  if (!g_strv_contains ((const char * const[]) { "list", "add", "remove", "test", NULL }, action))
-    return siyu_cli_usage_error ("account", _("“%s” is not list, add, remove or test"), action);
+  if (!g_strv_contains ((const char * const[]) { "list", "add", "remove", "test", "confirm", NULL }, action))
+    return siyu_cli_usage_error ("account", _("“%s” is not list, add, remove, test or confirm"), action);
   if (g_str_equal (action, "list") ? argc != 2 : argc != 3)
     return siyu_cli_usage_error ("account", g_str_equal (action, "list") ? _("list takes no argument")
                                                                          : _("%s takes the name of one account"), action);
   if (g_str_equal (action, "add") && (platform == NULL || shop_url == NULL))
     return siyu_cli_usage_error ("account", _("add needs --platform and --shop-url"));
+  if (g_str_equal (action, "confirm") && shop_url == NULL)
+    return siyu_cli_usage_error ("account", _("confirm needs --shop-url: the address the credentials belong to"));
   if (timeout < 0)
     return siyu_cli_usage_error ("account", _("--timeout must be a number of seconds"));
 
@@ -148,7 +174,7 @@ siyu_cli_account (int    argc,
       if (siyu_sync_account_add (shop, platform, argv[2], shop_url, &error) < 0)
         return siyu_cli_fail (error);
       if (credentials != NULL &&
-          !siyu_sync_credentials_store (credentials, argv[2], platform, NULL, &error))
+          !siyu_sync_credentials_store (shop, credentials, argv[2], NULL, &error))
         {
           g_autoptr(GError) undo_error = NULL;
 
@@ -162,26 +188,31 @@ siyu_cli_account (int    argc,
 
   if (g_str_equal (action, "remove"))
     {
-      g_autofree char *account_platform = siyu_sync_account_dup_platform (shop, argv[2], &error);
-
-      if (account_platform == NULL || !siyu_sync_account_remove (shop, argv[2], &error))
+      /* The keyring's entry is found through the account: first. */
+      if (keyring && !siyu_sync_credentials_clear (shop, argv[2], NULL, &error))
         return siyu_cli_fail (error);
-      if (keyring && !siyu_sync_credentials_clear (argv[2], account_platform, NULL, &error))
+      if (!siyu_sync_account_remove (shop, argv[2], &error))
         return siyu_cli_fail (error);
       /* Translators: %s is an account's name. */
       g_print (_("Removed the account “%s”; what it synced stays in the shop.\n"), argv[2]);
       return SIYU_CLI_OK;
     }
 
+  if (g_str_equal (action, "confirm"))
+    {
+      if (!siyu_sync_credentials_confirm (shop, argv[2], shop_url, NULL, &error))
+        return siyu_cli_fail (error);
+      /* Translators: an account's name, then its shop's address. */
+      g_print (_("The credentials of “%s” are now tied to %s.\n"), argv[2], shop_url);
+      return SIYU_CLI_OK;
+    }
+
   /* test */
   {
-    g_autofree char *account_platform = siyu_sync_account_dup_platform (shop, argv[2], &error);
     g_autoptr(SiyuSyncCredentials) credentials = NULL;
     SiyuSyncOptions options = { 0, };
 
-    if (account_platform == NULL)
-      return siyu_cli_fail (error);
-    credentials = find_credentials (credentials_file, argv[2], account_platform, &error);
+    credentials = find_credentials (shop, credentials_file, argv[2], &error);
     if (credentials == NULL)
       return siyu_cli_fail (error);
     options.base_url = base_url;
@@ -301,14 +332,12 @@ siyu_cli_sync (int    argc,
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
-      g_autofree char *platform = siyu_sync_account_dup_platform (shop, name, &error);
       g_autoptr(SiyuSyncCredentials) credentials = NULL;
       SiyuSyncOptions options = { 0, };
       SiyuSyncCounts counts;
 
       memset (&counts, 0, sizeof counts);
-      if (platform != NULL)
-        credentials = find_credentials (credentials_file, name, platform, &error);
+      credentials = find_credentials (shop, credentials_file, name, &error);
       options.base_url = base_url;
       options.timeout_seconds = (guint) timeout;
       if (credentials != NULL &&

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 
 #include "siyu-ingest.h"
@@ -142,5 +143,27 @@ void      _siyu_sync_bad_record   (SiyuSyncJob         *job,
                                    const GError        *cause);
 
 void      _siyu_sync_set_tls_database (GTlsDatabase      *database);
+
+/* Where secrets are kept: libsecret's Secret Service, or a stand-in the
+ * tests install.  @attributes are the schema's, string to string; lookup
+ * returns memory of g_malloc(), which the caller wipes. */
+typedef struct {
+  char     *(*lookup) (const SecretSchema  *schema,
+                       GHashTable          *attributes,
+                       GCancellable        *cancellable,
+                       GError             **error);
+  gboolean  (*store)  (const SecretSchema  *schema,
+                       GHashTable          *attributes,
+                       const char          *label,
+                       const char          *secret,
+                       GCancellable        *cancellable,
+                       GError             **error);
+  gboolean  (*clear)  (const SecretSchema  *schema,
+                       GHashTable          *attributes,
+                       GCancellable        *cancellable,
+                       GError             **error);
+} SiyuSyncKeyring;
+
+void      _siyu_sync_set_keyring      (const SiyuSyncKeyring *keyring);
 
 G_END_DECLS

@@ -53,6 +53,23 @@ secret_schema (void)
   static const SecretSchema schema = {
     SIYU_SYNC_SECRET_SCHEMA_NAME, SECRET_SCHEMA_NONE,
     {
+      { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "shop_url", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "secret_id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+
+  return &schema;
+}
+
+static const SecretSchema *
+legacy_schema (void)
+{
+  static const SecretSchema schema = {
+    SIYU_SYNC_LEGACY_SECRET_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    {
       { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
@@ -62,6 +79,56 @@ secret_schema (void)
 
   return &schema;
 }
+
+/* The Secret Service through libsecret, unless a test put a stand-in. */
+
+static char *
+libsecret_lookup (const SecretSchema  *schema,
+                  GHashTable          *attributes,
+                  GCancellable        *cancellable,
+                  GError             **error)
+{
+  char *secret = secret_password_lookupv_sync (schema, attributes, cancellable, error);
+  char *copy = g_strdup (secret);
+
+  secret_password_free (secret);
+  return copy;
+}
+
+static gboolean
+libsecret_store (const SecretSchema  *schema,
+                 GHashTable          *attributes,
+                 const char          *label,
+                 const char          *secret,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  return secret_password_storev_sync (schema, attributes, SECRET_COLLECTION_DEFAULT, label, secret,
+                                      cancellable, error);
+}
+
+static gboolean
+libsecret_clear (const SecretSchema  *schema,
+                 GHashTable          *attributes,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  GError *local_error = NULL;
+
+  secret_password_clearv_sync (schema, attributes, cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const SiyuSyncKeyring libsecret_keyring = {
+  libsecret_lookup, libsecret_store, libsecret_clear,
+};
+
+static const SiyuSyncKeyring *keyring = &libsecret_keyring;
 
 static const SiyuSyncConnector *
 connector_for (const char *platform)
@@ -252,8 +319,8 @@ siyu_sync_account_add (SiyuShop    *shop,
   if (channel_id < 0)
     goto fail;
 
-  stmt = siyu_db_prepare (db, "INSERT INTO sync_accounts (platform, name, shop_url, channel_id, created_at) "
-                              "VALUES (?, ?, ?, ?, ?)", error);
+  stmt = siyu_db_prepare (db, "INSERT INTO sync_accounts (platform, name, shop_url, channel_id, created_at, secret_id) "
+                              "VALUES (?, ?, ?, ?, ?, lower (hex (randomblob (16))))", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, platform, -1, SQLITE_STATIC);
@@ -376,8 +443,17 @@ typedef struct {
   gint64  id;
   char   *platform;
   char   *shop_url;
+  char   *secret_id;
   gint64  channel_id;
 } AccountRow;
+
+static void
+account_row_clear (AccountRow *row)
+{
+  g_clear_pointer (&row->platform, g_free);
+  g_clear_pointer (&row->shop_url, g_free);
+  g_clear_pointer (&row->secret_id, g_free);
+}
 
 static gboolean
 load_account (SiyuShop    *shop,
@@ -389,7 +465,8 @@ load_account (SiyuShop    *shop,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = siyu_db_prepare (db, "SELECT id, platform, shop_url, channel_id FROM sync_accounts WHERE name = ?", error);
+  stmt = siyu_db_prepare (db, "SELECT id, platform, shop_url, channel_id, secret_id FROM sync_accounts WHERE name = ?",
+                          error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
@@ -400,6 +477,7 @@ load_account (SiyuShop    *shop,
       row->platform = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       row->shop_url = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       row->channel_id = sqlite3_column_int64 (stmt, 3);
+      row->secret_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
     }
   sqlite3_reset (stmt);
   if (rc < 0)
@@ -420,12 +498,38 @@ siyu_sync_account_dup_platform (SiyuShop    *shop,
                                 GError     **error)
 {
   AccountRow row = { 0, };
+  char *platform;
 
   if (!load_account (shop, name, &row, error))
     return NULL;
-  g_free (row.shop_url);
+  platform = g_steal_pointer (&row.platform);
+  account_row_clear (&row);
 
-  return row.platform;
+  return platform;
+}
+
+/**
+ * siyu_sync_account_dup_shop_url:
+ *
+ * Returns: (transfer full): the address of the account's shop (its shop id
+ *   for Youzan), as the shop file says, or %NULL with @error set
+ */
+char *
+siyu_sync_account_dup_shop_url (SiyuShop    *shop,
+                                const char  *name,
+                                GError     **error)
+{
+  AccountRow row = { 0, };
+  char *shop_url;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  if (!load_account (shop, name, &row, error))
+    return NULL;
+  shop_url = g_steal_pointer (&row.shop_url);
+  account_row_clear (&row);
+
+  return shop_url;
 }
 
 /* Credentials */
@@ -559,82 +663,326 @@ siyu_sync_credentials_from_file (const char  *path,
   return credentials;
 }
 
-SiyuSyncCredentials *
-siyu_sync_credentials_lookup (const char    *account,
-                              const char    *platform,
-                              GCancellable  *cancellable,
-                              GError       **error)
+/* The keyring's attributes for an account of @shop, or %FALSE with @error
+ * set.  A row without a secret id (written by hand) gets one. */
+static GHashTable *
+account_attributes (SiyuShop    *shop,
+                    const char  *account,
+                    AccountRow  *row,
+                    GError     **error)
 {
-  char *text;
-  SiyuSyncCredentials *credentials;
-  GError *local_error = NULL;
+  GHashTable *attributes;
 
-  text = secret_password_lookup_sync (secret_schema (), cancellable, &local_error,
-                                      "account", account, "platform", platform, NULL);
+  if (!load_account (shop, account, row, error))
+    return NULL;
+  if (row->secret_id == NULL || *row->secret_id == '\0')
+    {
+      SiyuDb *db = siyu_shop_get_db (shop);
+      sqlite3_stmt *stmt = siyu_db_prepare (db, "UPDATE sync_accounts SET secret_id = lower (hex (randomblob (16))) "
+                                                "WHERE id = ? RETURNING secret_id", error);
+      int rc;
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, row->id);
+      rc = siyu_db_step (db, stmt, error);
+      if (rc == SQLITE_ROW)
+        {
+          g_free (row->secret_id);
+          row->secret_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return NULL;
+    }
+
+  attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (attributes, (gpointer) "platform", row->platform);
+  g_hash_table_insert (attributes, (gpointer) "shop_url", row->shop_url);
+  g_hash_table_insert (attributes, (gpointer) "secret_id", row->secret_id);
+
+  return attributes;
+}
+
+static GHashTable *
+legacy_attributes (const char *account,
+                   const char *platform)
+{
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (gpointer) "account", (gpointer) account);
+  g_hash_table_insert (attributes, (gpointer) "platform", (gpointer) platform);
+
+  return attributes;
+}
+
+/* Returns the secret text, %NULL when there is none (error unset) or on
+ * error. */
+static char *
+keyring_lookup (const SecretSchema  *schema,
+                GHashTable          *attributes,
+                GCancellable        *cancellable,
+                GError             **error)
+{
+  GError *local_error = NULL;
+  char *text = keyring->lookup (schema, attributes, cancellable, &local_error);
+
   if (local_error != NULL)
     {
       g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
                    _("The keyring could not be read: %s"), local_error->message);
       g_error_free (local_error);
+      if (text != NULL)
+        wipe (text);
       return NULL;
     }
-  if (text == NULL)
-    {
-      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
-                   _("The keyring holds no credentials for the account “%s”."), account);
-      return NULL;
-    }
-  credentials = parse_credentials (text, error);
-  secret_password_free (text);
 
+  return text;
+}
+
+static char *
+where (const char *platform,
+       const char *shop_url)
+{
+  if (g_strcmp0 (platform, "youzan") == 0)
+    /* Translators: a Youzan shop, by its id (kdt_id). */
+    return g_strdup_printf (_("the Youzan shop %s"), shop_url);
+  return g_strdup (shop_url);
+}
+
+/**
+ * siyu_sync_credentials_lookup:
+ *
+ * Finds the credentials the system keyring holds for an account: those
+ * stored for its platform, its shop's address and its shop file's random
+ * id, so that another shop file with an account of the same name gets
+ * nothing.  Credentials an earlier Siyu stored by the account's name alone
+ * are not used before the owner confirms the address they belong to
+ * (siyu_sync_credentials_confirm()): %SIYU_SYNC_ERROR_UNCONFIRMED.
+ */
+SiyuSyncCredentials *
+siyu_sync_credentials_lookup (SiyuShop      *shop,
+                              const char    *account,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  AccountRow row = { 0, };
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GHashTable) legacy = NULL;
+  g_autofree char *place = NULL;
+  SiyuSyncCredentials *credentials = NULL;
+  GError *local_error = NULL;
+  char *text;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+  g_return_val_if_fail (account != NULL, NULL);
+
+  attributes = account_attributes (shop, account, &row, error);
+  if (attributes == NULL)
+    goto out;
+  text = keyring_lookup (secret_schema (), attributes, cancellable, &local_error);
+  if (text != NULL)
+    {
+      credentials = parse_credentials (text, error);
+      wipe (text);
+      goto out;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      goto out;
+    }
+
+  place = where (row.platform, row.shop_url);
+  legacy = legacy_attributes (account, row.platform);
+  text = keyring_lookup (legacy_schema (), legacy, cancellable, &local_error);
+  if (text != NULL)
+    {
+      wipe (text);
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED,
+                   /* Translators: an account's name, then its shop's address. */
+                   _("The keyring holds credentials that an earlier Siyu saved for an account named “%s”, without "
+                     "its shop’s address. They are used only once you confirm that they belong to %s."),
+                   account, place);
+    }
+  else if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  else
+    g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                 /* Translators: a shop's address, then an account's name. */
+                 _("The keyring holds no credentials for %s (the account “%s”)."), place, account);
+
+out:
+  account_row_clear (&row);
   return credentials;
 }
 
-gboolean
-siyu_sync_credentials_store (const SiyuSyncCredentials *credentials,
-                             const char                *account,
-                             const char                *platform,
-                             GCancellable              *cancellable,
-                             GError                   **error)
+static gboolean
+store_row (const AccountRow          *row,
+           GHashTable                *attributes,
+           const char                *account,
+           const SiyuSyncCredentials *credentials,
+           GCancellable              *cancellable,
+           GError                   **error)
 {
-  g_autofree char *label = g_strdup_printf (_("Siyu: %s account “%s”"), platform, account);
+  g_autofree char *place = where (row->platform, row->shop_url);
+  /* Translators: what the keyring shows: a shop's address, then the account's name. */
+  g_autofree char *label = g_strdup_printf (_("Siyu: %s (account “%s”)"), place, account);
   char *text = format_credentials (credentials);
   GError *local_error = NULL;
   gboolean ok;
 
-  ok = secret_password_store_sync (secret_schema (), SECRET_COLLECTION_DEFAULT, label, text,
-                                   cancellable, &local_error,
-                                   "account", account, "platform", platform, NULL);
+  ok = keyring->store (secret_schema (), attributes, label, text, cancellable, &local_error);
   wipe (text);
   if (!ok)
     {
       g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
-                   _("The keyring could not store the credentials: %s"), local_error->message);
-      g_error_free (local_error);
+                   _("The keyring could not store the credentials: %s"),
+                   local_error != NULL ? local_error->message : "");
+      g_clear_error (&local_error);
     }
 
   return ok;
 }
 
+/**
+ * siyu_sync_credentials_store:
+ *
+ * Stores an account's credentials in the system keyring, tied to its
+ * platform, its shop's address and its shop file's random id.
+ */
 gboolean
-siyu_sync_credentials_clear (const char    *account,
-                             const char    *platform,
+siyu_sync_credentials_store (SiyuShop                  *shop,
+                             const SiyuSyncCredentials *credentials,
+                             const char                *account,
+                             GCancellable              *cancellable,
+                             GError                   **error)
+{
+  AccountRow row = { 0, };
+  g_autoptr(GHashTable) attributes = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (credentials != NULL, FALSE);
+
+  attributes = account_attributes (shop, account, &row, error);
+  if (attributes != NULL)
+    ok = store_row (&row, attributes, account, credentials, cancellable, error);
+  account_row_clear (&row);
+
+  return ok;
+}
+
+/**
+ * siyu_sync_credentials_clear:
+ *
+ * Deletes an account's credentials from the system keyring; call it before
+ * siyu_sync_account_remove().  Credentials an earlier Siyu stored by name
+ * alone are left: nothing proves they are this shop's.
+ */
+gboolean
+siyu_sync_credentials_clear (SiyuShop      *shop,
+                             const char    *account,
                              GCancellable  *cancellable,
                              GError       **error)
 {
+  AccountRow row = { 0, };
+  g_autoptr(GHashTable) attributes = NULL;
   GError *local_error = NULL;
+  gboolean ok = FALSE;
 
-  secret_password_clear_sync (secret_schema (), cancellable, &local_error,
-                              "account", account, "platform", platform, NULL);
-  if (local_error != NULL)
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+
+  attributes = account_attributes (shop, account, &row, error);
+  if (attributes != NULL)
     {
-      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
-                   _("The keyring could not be changed: %s"), local_error->message);
-      g_error_free (local_error);
-      return FALSE;
+      ok = keyring->clear (secret_schema (), attributes, cancellable, &local_error);
+      if (!ok)
+        {
+          g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                       _("The keyring could not be changed: %s"), local_error != NULL ? local_error->message : "");
+          g_clear_error (&local_error);
+        }
+    }
+  account_row_clear (&row);
+
+  return ok;
+}
+
+/**
+ * siyu_sync_credentials_confirm:
+ * @shop_url: the address the owner says the credentials belong to, as they
+ *   typed it (or confirmed it on screen)
+ *
+ * Ties the credentials an earlier Siyu stored for an account's name to the
+ * account's shop, when @shop_url is the address the account points at; the
+ * entry without an address is then deleted.  A shop file made elsewhere,
+ * whose account of the same name points at another address, is refused.
+ */
+gboolean
+siyu_sync_credentials_confirm (SiyuShop      *shop,
+                               const char    *account,
+                               const char    *shop_url,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  AccountRow row = { 0, };
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GHashTable) legacy = NULL;
+  g_autoptr(SiyuSyncCredentials) credentials = NULL;
+  g_autofree char *typed = NULL;
+  GError *local_error = NULL;
+  gboolean ok = FALSE;
+  char *text;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (shop_url != NULL, FALSE);
+
+  attributes = account_attributes (shop, account, &row, error);
+  if (attributes == NULL)
+    goto out;
+  typed = normalize_shop_url (row.platform, shop_url);
+  if (g_ascii_strcasecmp (typed, row.shop_url) != 0)
+    {
+      g_autofree char *points = where (row.platform, row.shop_url);
+      g_autofree char *said = where (row.platform, typed);
+
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                   /* Translators: an account's name, the address it points at, then the one the owner gave. */
+                   _("The account “%s” points at %s, not at %s; the credentials in the keyring were left as they "
+                     "are."), account, points, said);
+      goto out;
     }
 
-  return TRUE;
+  legacy = legacy_attributes (account, row.platform);
+  text = keyring_lookup (legacy_schema (), legacy, cancellable, &local_error);
+  if (text == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, local_error);
+      else
+        g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS,
+                     _("The keyring holds no credentials that an earlier Siyu saved for an account named “%s”."),
+                     account);
+      goto out;
+    }
+  credentials = parse_credentials (text, error);
+  wipe (text);
+  if (credentials == NULL || !store_row (&row, attributes, account, credentials, cancellable, error))
+    goto out;
+  if (!keyring->clear (legacy_schema (), legacy, cancellable, &local_error))
+    {
+      /* The credentials are tied to the shop already; the old entry is
+       * only left behind. */
+      g_debug ("The keyring entry without an address was kept: %s",
+               local_error != NULL ? local_error->message : "");
+      g_clear_error (&local_error);
+    }
+  ok = TRUE;
+
+out:
+  account_row_clear (&row);
+  return ok;
 }
 
 gboolean
@@ -1517,8 +1865,9 @@ job_init (SiyuSyncJob               *job,
   memset (job, 0, sizeof *job);
   if (!load_account (shop, account, &row, error))
     return FALSE;
-  platform = row.platform;
-  shop_url = row.shop_url;
+  platform = g_steal_pointer (&row.platform);
+  shop_url = g_steal_pointer (&row.shop_url);
+  account_row_clear (&row);
 
   job->connector = connector_for (platform);
   job->shop = shop;
@@ -1787,4 +2136,15 @@ void
 _siyu_sync_set_tls_database (GTlsDatabase *database)
 {
   g_set_object (&test_tls_database, database);
+}
+
+/**
+ * _siyu_sync_set_keyring:
+ * @keyring: (nullable): a stand-in for the Secret Service, for the tests;
+ *   %NULL: libsecret again
+ */
+void
+_siyu_sync_set_keyring (const SiyuSyncKeyring *stand_in)
+{
+  keyring = stand_in != NULL ? stand_in : &libsecret_keyring;
 }

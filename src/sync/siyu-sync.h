@@ -22,10 +22,16 @@ typedef enum {
   SIYU_SYNC_ERROR_TIMEOUT,
   SIYU_SYNC_ERROR_NETWORK,
   SIYU_SYNC_ERROR_MALFORMED,       /* not JSON, or not the shape documented */
+  SIYU_SYNC_ERROR_UNCONFIRMED,     /* the keyring holds credentials of an earlier Siyu,
+                                    * not tied to a shop's address: the owner confirms it */
 } SiyuSyncError;
 
-/* The schema of the credentials in the system keyring. */
-#define SIYU_SYNC_SECRET_SCHEMA_NAME "io.github.siyu.Siyu.Account"
+/* The schema of the credentials in the system keyring: attributes
+ * platform, shop_url and secret_id (the random id of the account in its
+ * shop file). */
+#define SIYU_SYNC_SECRET_SCHEMA_NAME "io.github.siyu.Siyu.ShopSecret"
+/* What Siyu before 0.3 stored: attributes account (its name) and platform. */
+#define SIYU_SYNC_LEGACY_SECRET_SCHEMA_NAME "io.github.siyu.Siyu.Account"
 
 /* Environment variables read by siyu_sync_credentials_from_env(). */
 #define SIYU_SYNC_ENV_TOKEN  "SIYU_SYNC_TOKEN"
@@ -108,18 +114,26 @@ void      siyu_sync_credentials_free     (SiyuSyncCredentials *credentials);
 SiyuSyncCredentials *siyu_sync_credentials_from_env  (void);
 SiyuSyncCredentials *siyu_sync_credentials_from_file (const char   *path,
                                                       GError      **error);
-SiyuSyncCredentials *siyu_sync_credentials_lookup    (const char   *account,
-                                                      const char   *platform,
+SiyuSyncCredentials *siyu_sync_credentials_lookup    (SiyuShop     *shop,
+                                                      const char   *account,
                                                       GCancellable *cancellable,
                                                       GError      **error);
-gboolean  siyu_sync_credentials_store    (const SiyuSyncCredentials *credentials,
+gboolean  siyu_sync_credentials_store    (SiyuShop     *shop,
+                                          const SiyuSyncCredentials *credentials,
                                           const char   *account,
-                                          const char   *platform,
                                           GCancellable *cancellable,
                                           GError      **error);
-gboolean  siyu_sync_credentials_clear    (const char   *account,
-                                          const char   *platform,
+gboolean  siyu_sync_credentials_clear    (SiyuShop     *shop,
+                                          const char   *account,
                                           GCancellable *cancellable,
+                                          GError      **error);
+gboolean  siyu_sync_credentials_confirm  (SiyuShop     *shop,
+                                          const char   *account,
+                                          const char   *shop_url,
+                                          GCancellable *cancellable,
+                                          GError      **error);
+char     *siyu_sync_account_dup_shop_url (SiyuShop     *shop,
+                                          const char   *name,
                                           GError      **error);
 gboolean  siyu_sync_credentials_check    (const SiyuSyncCredentials *credentials,
                                           const char   *platform,

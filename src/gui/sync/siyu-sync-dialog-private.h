@@ -9,5 +9,6 @@ gboolean    _siyu_sync_dialog_is_busy    (SiyuSyncDialog *self);
 const char *_siyu_sync_dialog_get_result (SiyuSyncDialog *self);
 const char *_siyu_sync_dialog_get_detail (SiyuSyncDialog *self);
 void        _siyu_sync_dialog_stop       (SiyuSyncDialog *self);
+const char *_siyu_sync_dialog_get_title  (SiyuSyncDialog *self);
 
 G_END_DECLS

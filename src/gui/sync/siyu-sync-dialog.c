@@ -21,6 +21,7 @@
 typedef struct {
   GMutex  lock;
   char   *account;
+  char   *shop_url;        /* where the account's credentials go */
   guint   index;
   guint   n_accounts;
   char   *resource;
@@ -78,6 +79,7 @@ progress_clear (Progress *progress)
 {
   g_mutex_clear (&progress->lock);
   g_free (progress->account);
+  g_free (progress->shop_url);
   g_free (progress->resource);
 }
 
@@ -119,10 +121,10 @@ progress_cb (const SiyuSyncProgress *sync_progress,
 }
 
 /* The same order as siyu-cli: the environment (for scripts and tests),
- * then the system keyring. */
+ * then the system keyring, which keys them by the shop's address. */
 static SiyuSyncCredentials *
-find_credentials (const char    *account,
-                  const char    *platform,
+find_credentials (SiyuShop      *shop,
+                  const char    *account,
                   GCancellable  *cancellable,
                   GError       **error)
 {
@@ -130,7 +132,7 @@ find_credentials (const char    *account,
 
   if (credentials != NULL)
     return credentials;
-  return siyu_sync_credentials_lookup (account, platform, cancellable, error);
+  return siyu_sync_credentials_lookup (shop, account, cancellable, error);
 }
 
 static GPtrArray *
@@ -182,7 +184,7 @@ sync_job (GTask        *task,
   for (guint i = 0; i < names->len && !job->cancelled; i++)
     {
       const char *name = g_ptr_array_index (names, i);
-      g_autofree char *platform = NULL;
+      g_autofree char *shop_url = NULL;
       g_autoptr(SiyuSyncCredentials) credentials = NULL;
       SiyuSyncOptions options = { 0, };
       SiyuSyncCounts counts;
@@ -199,9 +201,13 @@ sync_job (GTask        *task,
       g_mutex_unlock (&job->progress->lock);
 
       memset (&counts, 0, sizeof counts);
-      platform = siyu_sync_account_dup_platform (shop, name, &error);
-      if (platform != NULL)
-        credentials = find_credentials (name, platform, job->cancellable, &error);
+      shop_url = siyu_sync_account_dup_shop_url (shop, name, &error);
+      g_mutex_lock (&job->progress->lock);
+      g_free (job->progress->shop_url);
+      job->progress->shop_url = g_strdup (shop_url);
+      g_mutex_unlock (&job->progress->lock);
+      if (shop_url != NULL)
+        credentials = find_credentials (shop, name, job->cancellable, &error);
       if (credentials != NULL)
         ok = siyu_sync_run (shop, name, credentials, &options, FALSE, progress_cb, job->progress,
                             job->cancellable, &counts, &error);
@@ -290,13 +296,15 @@ tick_cb (gpointer user_data)
     }
   else if (progress->account != NULL)
     {
+      const char *shop_url = progress->shop_url != NULL ? progress->shop_url : "";
+
       if (progress->n_accounts > 1)
-        /* Translators: an account's name, then which of how many accounts it is. */
-        title = g_strdup_printf (_("Syncing “%s” (%u of %u)…"), progress->account, progress->index + 1,
-                                 progress->n_accounts);
+        /* Translators: an account's name, its shop's address, then which of how many accounts it is. */
+        title = g_strdup_printf (_("Syncing “%s” at %s (%u of %u)…"), progress->account, shop_url,
+                                 progress->index + 1, progress->n_accounts);
       else
-        /* Translators: %s is an account's name. */
-        title = g_strdup_printf (_("Syncing “%s”…"), progress->account);
+        /* Translators: an account's name, then its shop's address. */
+        title = g_strdup_printf (_("Syncing “%s” at %s…"), progress->account, shop_url);
       detail = format_detail (progress);
       if (progress->total_records > 0)
         fraction = MIN (1.0, (double) progress->records / (double) progress->total_records);
@@ -324,6 +332,10 @@ describe_result (Job *job)
 
   if (job->error != NULL)
     {
+      if (g_error_matches (job->error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED))
+        /* Translators: an account's name, then why its credentials were not used. */
+        return g_strdup_printf (_("Could not sync “%s”: %s Confirm it with Test Connection in Preferences, "
+                                  "Accounts."), job->failed_account, job->error->message);
       if (g_error_matches (job->error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS))
         /* Translators: an account's name, then why its credentials could not be found. */
         return g_strdup_printf (_("Could not sync “%s”: %s Remove the account in Preferences, Accounts, and add it "
@@ -632,4 +644,10 @@ void
 _siyu_sync_dialog_stop (SiyuSyncDialog *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "sync.stop", NULL);
+}
+
+const char *
+_siyu_sync_dialog_get_title (SiyuSyncDialog *self)
+{
+  return gtk_label_get_text (self->title_label);
 }
