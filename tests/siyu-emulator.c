@@ -29,6 +29,29 @@ fixture (const char *name)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* The bytes of a file of tests/data/sync, unchanged. */
+static char *
+fixture_bytes (const char *name,
+               gsize      *length)
+{
+  g_autofree char *path = data_path (name);
+  g_autoptr(GError) error = NULL;
+  char *bytes = NULL;
+
+  g_file_get_contents (path, &bytes, length, &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+static void
+reply_bytes (SoupServerMessage *msg,
+             char              *bytes,
+             gsize              length)
+{
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, bytes, length);
+}
+
 static void
 reply (SoupServerMessage *msg,
        guint              status,
@@ -77,8 +100,48 @@ set_currency (JsonArray  *orders,
 
 /* Shopify */
 
-/* Order @i of the made-up ones: a customer in 500, one line, updated a
- * minute after the one before. */
+/* A money object of Shopify: the shop's amount, and the buyer's. */
+static void
+add_money_set (JsonBuilder *builder,
+               const char  *member,
+               const char  *amount)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "shop_money");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "amount");
+  json_builder_add_string_value (builder, amount);
+  json_builder_set_member_name (builder, "currency_code");
+  json_builder_add_string_value (builder, "CNY");
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "presentment_money");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "amount");
+  json_builder_add_string_value (builder, amount);
+  json_builder_set_member_name (builder, "currency_code");
+  json_builder_add_string_value (builder, "CNY");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_money (JsonBuilder *builder,
+           const char  *member,
+           const char  *amount)
+{
+  g_autofree char *set = g_strconcat (member, "_set", NULL);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, amount);
+  add_money_set (builder, set, amount);
+}
+
+/* Order @i of the made-up ones, in the shape of Shopify's own examples: a
+ * customer in 500, one line, updated a minute after the one before; every
+ * third line has a discount allocation, every fourth order pays shipping,
+ * every tenth is a guest without e-mail and phone, and every seventh a
+ * guest from the United States known by a phone without its country code. */
 static JsonNode *
 synthetic_order (guint i)
 {
@@ -87,8 +150,17 @@ synthetic_order (guint i)
   g_autoptr(GDateTime) when = g_date_time_add_minutes (base, i);
   g_autofree char *time = g_date_time_format_iso8601 (when);
   g_autofree char *name = g_strdup_printf ("#%u", 100000 + i);
-  g_autofree char *price = g_strdup_printf ("%u.%02u", 10 + i % 490, i % 100);
+  guint cents = (10 + i % 490) * 100 + i % 100;
+  guint discount = i % 3 == 0 ? 100 : 0;
+  guint postage = i % 4 == 0 ? 800 : 0;
+  g_autofree char *price = g_strdup_printf ("%u.%02u", cents / 100, cents % 100);
+  g_autofree char *off = g_strdup_printf ("%u.%02u", discount / 100, discount % 100);
+  g_autofree char *shipping = g_strdup_printf ("%u.%02u", postage / 100, postage % 100);
+  g_autofree char *total = g_strdup_printf ("%u.%02u", (cents - discount + postage) / 100,
+                                            (cents - discount + postage) % 100);
   g_autofree char *email = g_strdup_printf ("buyer%u@example.com", i % 500);
+  g_autofree char *phone = g_strdup_printf ("(415) 555-%04u", i % 10000);
+  gboolean guest = i % 10 == 5, foreign = i % 7 == 3;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -100,22 +172,47 @@ synthetic_order (guint i)
   json_builder_set_member_name (builder, "updated_at");
   json_builder_add_string_value (builder, time);
   json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, email);
+  json_builder_add_string_value (builder, guest || foreign ? "" : email);
+  json_builder_set_member_name (builder, "phone");
+  json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "currency");
   json_builder_add_string_value (builder, "CNY");
-  json_builder_set_member_name (builder, "total_price");
-  json_builder_add_string_value (builder, price);
+  json_builder_set_member_name (builder, "presentment_currency");
+  json_builder_add_string_value (builder, "CNY");
+  add_money (builder, "total_price", total);
+  add_money (builder, "total_discounts", off);
+  add_money (builder, "total_tax", "0.00");
+  add_money_set (builder, "total_shipping_price_set", shipping);
   json_builder_set_member_name (builder, "financial_status");
   json_builder_add_string_value (builder, "paid");
   json_builder_set_member_name (builder, "customer");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, G_GINT64_CONSTANT (8000000000000) + i % 500);
-  json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, email);
-  json_builder_set_member_name (builder, "created_at");
-  json_builder_add_string_value (builder, "2023-12-01T00:00:00Z");
-  json_builder_end_object (builder);
+  if (guest || foreign)
+    json_builder_add_null_value (builder);
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, G_GINT64_CONSTANT (8000000000000) + i % 500);
+      json_builder_set_member_name (builder, "email");
+      json_builder_add_string_value (builder, email);
+      json_builder_set_member_name (builder, "phone");
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_string_value (builder, "2023-12-01T00:00:00Z");
+      json_builder_end_object (builder);
+    }
+  json_builder_set_member_name (builder, "billing_address");
+  if (foreign)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "country_code");
+      json_builder_add_string_value (builder, "US");
+      json_builder_set_member_name (builder, "phone");
+      json_builder_add_string_value (builder, phone);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "line_items");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
@@ -125,11 +222,31 @@ synthetic_order (guint i)
   json_builder_add_string_value (builder, i % 2 ? "Oolong 250 g" : "Tea cup");
   json_builder_set_member_name (builder, "quantity");
   json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "price");
-  json_builder_add_string_value (builder, price);
-  json_builder_set_member_name (builder, "total_discount");
-  json_builder_add_string_value (builder, "0.00");
+  add_money (builder, "price", price);
+  add_money (builder, "total_discount", "0.00");
+  json_builder_set_member_name (builder, "discount_allocations");
+  json_builder_begin_array (builder);
+  if (discount > 0)
+    {
+      json_builder_begin_object (builder);
+      add_money (builder, "amount", off);
+      json_builder_set_member_name (builder, "discount_application_index");
+      json_builder_add_int_value (builder, 0);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "shipping_lines");
+  json_builder_begin_array (builder);
+  if (postage > 0)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, "SF Express");
+      add_money (builder, "price", shipping);
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "refunds");
   json_builder_begin_array (builder);
@@ -205,6 +322,48 @@ shopify (SiyuEmulator      *self,
       soup_message_headers_replace (headers, "X-Shopify-Shop-Api-Call-Limit", call_limit);
     }
 
+  if (self->published)
+    {
+      const char *page_info = query != NULL ? g_hash_table_lookup (query, "page_info") : NULL;
+      gsize length;
+      char *bytes;
+
+      if (g_str_has_suffix (path, "/count.json"))
+        {
+          reply (msg, 200, orders && self->published == 2 ? "{\"count\":1}" : "{\"count\":2}");
+          return;
+        }
+      if (!orders)
+        {
+          bytes = fixture_bytes ("published/shopify-2024-01-customers-by-ids.json", &length);
+          reply_bytes (msg, bytes, length);
+          return;
+        }
+      if (self->published == 2)
+        {
+          /* The order of the cancel example, in a list page: its bytes
+           * as published, between {"order": and the last }. */
+          g_autofree char *whole = fixture_bytes ("published/shopify-2024-01-order-refunded.json", &length);
+          g_autofree char *wrapped = NULL;
+
+          g_assert_true (g_str_has_prefix (whole, "{\"order\":") && whole[length - 1] == '}');
+          wrapped = g_strdup_printf ("{\"orders\":[%.*s]}", (int) (length - 10), whole + 9);
+          reply (msg, 200, wrapped);
+          return;
+        }
+      if (page_info == NULL)
+        {
+          g_autofree char *link = g_strdup_printf ("<%s%s?limit=%u&page_info=guest>; rel=\"next\"",
+                                                   self->url, path, limit);
+
+          soup_message_headers_replace (headers, "Link", link);
+          bytes = fixture_bytes ("published/shopify-2024-01-orders.json", &length);
+        }
+      else
+        bytes = fixture_bytes ("published/shopify-2024-01-orders-guest.json", &length);
+      reply_bytes (msg, bytes, length);
+      return;
+    }
   if (orders && self->synthetic > 0)
     n = self->synthetic;
   else
@@ -250,6 +409,7 @@ shopify (SiyuEmulator      *self,
       JsonObject *second = json_array_get_object_element (records, 1 - offset);
 
       json_object_set_array_member (second, "total_price", json_array_new ());
+      json_object_set_array_member (second, "total_price_set", json_array_new ());
     }
   json_object_set_array_member (object, orders ? "orders" : "customers", records);
   reply_node (msg, page);
@@ -333,6 +493,18 @@ woocommerce (SiyuEmulator      *self,
                        "\"data\":{\"status\":401}}");
       return;
     }
+  if (self->published)
+    {
+      gsize length;
+      char *bytes = page == 1 ? fixture_bytes (orders ? "published/woocommerce-v3-orders.json"
+                                                      : "published/woocommerce-v3-customers.json", &length)
+                              : g_strdup ("[]");
+
+      soup_message_headers_replace (headers, "X-WP-Total", "2");
+      soup_message_headers_replace (headers, "X-WP-TotalPages", "1");
+      reply_bytes (msg, bytes, page == 1 ? length : 2);
+      return;
+    }
   if (orders)
     {
       const char *after = query != NULL ? g_hash_table_lookup (query, "modified_after") : NULL;
@@ -369,6 +541,30 @@ woocommerce (SiyuEmulator      *self,
 }
 
 /* Youzan */
+
+/* What a shop under Youzan's data-security rules receives: “$”, the
+ * value encrypted in base64, “$”, the key's version, “$”.  The same value
+ * gives the same text, as AES-CBC with Youzan's fixed IV does. */
+static void
+encrypt_member (JsonObject *object,
+                const char *member)
+{
+  const char *plain = object != NULL ? json_object_get_string_member_with_default (object, member, "") : "";
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  g_autofree char *encoded = NULL;
+  g_autofree char *cipher = NULL;
+
+  if (*plain == '\0' || plain[0] == '$')
+    return;
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) plain, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  encoded = g_base64_encode (digest, 16);
+  cipher = g_strdup_printf ("$%s$1$", encoded);
+  json_object_set_string_member (object, member, cipher);
+}
 
 static void
 youzan (SiyuEmulator      *self,
@@ -433,9 +629,17 @@ youzan (SiyuEmulator      *self,
       for (guint i = 0; i < json_array_get_length (json_node_get_array (all)); i++)
         {
           JsonObject *element = json_array_get_object_element (json_node_get_array (all), i);
-          JsonObject *info = json_object_get_object_member (json_object_get_object_member (element, "full_order_info"),
-                                                            "order_info");
+          JsonObject *full = json_object_get_object_member (element, "full_order_info");
+          JsonObject *info = json_object_get_object_member (full, "order_info");
           const char *updated = json_object_get_string_member (info, "update_time");
+
+          if (self->encrypted)
+            {
+              encrypt_member (json_object_get_object_member (full, "buyer_info"), "buyer_phone");
+              encrypt_member (json_object_get_object_member (full, "address_info"), "receiver_tel");
+              encrypt_member (json_object_get_object_member (full, "address_info"), "receiver_name");
+              encrypt_member (json_object_get_object_member (full, "address_info"), "delivery_address");
+            }
 
           if (self->partial_refund && i == 0)
             json_object_set_int_member (info, "refund_state", 2);
@@ -501,7 +705,11 @@ youzan (SiyuEmulator      *self,
 
       for (guint i = 0; page == 1 && i < json_array_get_length (json_node_get_array (all)); i++)
         if (json_object_get_int_member (json_array_get_object_element (json_node_get_array (all), i), "created_at") >= start)
-          json_array_add_element (kept, json_node_copy (json_array_get_element (json_node_get_array (all), i)));
+          {
+            if (self->encrypted)
+              encrypt_member (json_array_get_object_element (json_node_get_array (all), i), "mobile");
+            json_array_add_element (kept, json_node_copy (json_array_get_element (json_node_get_array (all), i)));
+          }
       json_node_take_array (out, kept);
       list = json_to_string (out, FALSE);
       answer = g_strdup_printf ("{\"trace_id\":\"yz7-4\",\"code\":200,\"success\":true,\"message\":\"successful\","

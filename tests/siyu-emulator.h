@@ -50,6 +50,12 @@ typedef struct {
   guint         synthetic;       /* > 0: Shopify serves this many made-up orders */
   guint         partial_refund;  /* Youzan: the first trade was partly refunded */
   guint         deep;            /* lists (not counts) are nested 200,000 levels deep */
+  guint         published;       /* serve the platforms' own examples of tests/data/sync/published
+                                  * as they are: 1, Shopify's orders list and guest order (two
+                                  * pages) and customers by ids, WooCommerce's orders and customers;
+                                  * 2, Shopify's order refunded in full, as the one order */
+  guint         encrypted;       /* Youzan: buyers' and receivers' phones, names and addresses
+                                  * come encrypted, $…$1$ */
 
   guint         redirect_status; /* 301, 302, 307, 308: every call is sent to redirect_to */
   char         *redirect_to;     /* scheme://host:port the redirects name */

@@ -14,8 +14,8 @@ static const char * const tables[] = {
   "campaign_touch_days", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
   "contact_metrics", "contact_predictions", "contact_tags", "contacts", "contacts_fts",
   "contacts_fts_config", "contacts_fts_data", "contacts_fts_docsize", "contacts_fts_idx", "events", "group_members", "lifecycle_models", "order_items",
-  "orders", "products", "refunds", "replenishments", "segments", "settings", "stage_snapshots", "sync_accounts",
-  "sync_cursors", "tags", "tier_history", "tiers", "touch_members", "touches", NULL
+  "orders", "possible_duplicates", "products", "refunds", "replenishments", "segments", "settings", "stage_snapshots",
+  "sync_accounts", "sync_cursors", "sync_encrypted", "sync_rejects", "tags", "tier_history", "tiers", "touch_members", "touches", NULL
 };
 
 static void
@@ -315,7 +315,9 @@ test_migrate_from_1 (void)
                                "DROP INDEX contacts_first_seen_live; DROP INDEX contacts_member_since_live;"
                                "DROP INDEX orders_created_paid;"
                                "DROP TABLE campaign_touch_days; DROP TABLE campaign_phase_segments; DROP TABLE campaign_plan_stages; DROP TABLE campaign_plans; DROP INDEX campaigns_sale_start;"
-                               "ALTER TABLE sync_accounts DROP COLUMN secret_id;"
+                               "ALTER TABLE sync_accounts DROP COLUMN secret_id; ALTER TABLE orders DROP COLUMN discount_amount;"
+                               "ALTER TABLE orders DROP COLUMN shipping_amount; ALTER TABLE orders DROP COLUMN tax_amount;"
+                               "DROP TABLE sync_rejects; DROP TABLE possible_duplicates; DROP TABLE sync_encrypted;"
                                "PRAGMA user_version = 1;"
                                "INSERT INTO tags (name, created_at) VALUES ('老客', 1);"
                                "INSERT INTO channels (kind, name, created_at) VALUES ('online_shop', 'tea', 1);"

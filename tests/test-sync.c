@@ -135,23 +135,34 @@ test_shopify (Fixture      *f,
 
   g_assert_cmpuint (counts.customers.records, ==, 2);
   g_assert_cmpuint (counts.customers.pages, ==, 1);
-  g_assert_cmpuint (counts.orders.records, ==, 3);
+  g_assert_cmpuint (counts.orders.records, ==, 4);
   g_assert_cmpuint (counts.orders.pages, ==, 2);
-  g_assert_cmpuint (counts.orders.created, ==, 3);
+  g_assert_cmpuint (counts.orders.created, ==, 4);
   g_assert_cmpuint (counts.refunds_created, ==, 1);
   g_assert_cmpuint (counts.contacts_created, ==, 3);
+  g_assert_cmpuint (counts.rejected, ==, 0);
   /* The emulator says the bucket is full every time: one pause per call after the first. */
   g_assert_cmpuint (counts.rate_limit_waits, ==, 4);
 
+  /* Totals, refunds, discounts, shipping and tax in shop money (#1045 was
+   * presented in dollars); the guest without e-mail or phone is anonymous. */
   rows = query_text (f, "SELECT group_concat (external_ref || ' ' || status || ' ' || total_amount || ' ' || refunded_amount "
-                        "  || ' ' || created_at || ' ' || currency, '; ') FROM (SELECT * FROM orders ORDER BY external_ref)");
-  g_assert_cmpstr (rows, ==, "#1042 partially_refunded 37800 18900 1709864122 CNY; "
-                             "#1043 paid 5990 0 1710037800 CNY; "
-                             "#1044 cancelled 50 0 1710158400 CNY");
+                        "  || ' ' || discount_amount || ' ' || shipping_amount || ' ' || tax_amount || ' ' || created_at "
+                        "  || ' ' || currency || ' ' || coalesce (contact_id, '-'), '; ') "
+                        "FROM (SELECT * FROM orders ORDER BY external_ref)");
+  g_assert_cmpstr (rows, ==, "#1042 partially_refunded 38800 18900 2000 1000 0 1709864122 CNY 1; "
+                             "#1043 paid 5990 0 0 0 0 1710037800 CNY -; "
+                             "#1044 cancelled 50 0 0 0 0 1710158400 CNY 1; "
+                             "#1045 paid 12000 0 0 1200 800 1710210000 CNY 3");
   g_clear_pointer (&rows, g_free);
+  /* Line totals net of their discount allocations. */
   rows = query_text (f, "SELECT group_concat (sku || ' ' || quantity || ' ' || unit_price || ' ' || line_total, '; ') "
                         "FROM (SELECT * FROM order_items ORDER BY id)");
-  g_assert_cmpstr (rows, ==, "TEA-OOLONG-250 2 19900 37800; CUP-01 1 5990 5990; SAMPLE 1 50 50");
+  g_assert_cmpstr (rows, ==, "TEA-OOLONG-250 2 19900 37800; CUP-01 1 5990 5990; SAMPLE 1 50 50; TEA-JASMINE-100 1 10000 10000");
+  g_clear_pointer (&rows, g_free);
+  /* A guest from the United States, known by a phone without its country code. */
+  rows = query_text (f, "SELECT name || ' ' || phone || ' ' || city || ' ' || coalesce (email, '-') FROM contacts WHERE id = 3");
+  g_assert_cmpstr (rows, ==, "Emily Chen +14155550132 San Francisco -");
   g_clear_pointer (&rows, g_free);
   rows = query_text (f, "SELECT group_concat (kind || '=' || value, ' ') FROM (SELECT * FROM contact_identities "
                         "WHERE contact_id = (SELECT contact_id FROM contact_identities WHERE kind = 'shopify' "
@@ -160,7 +171,7 @@ test_shopify (Fixture      *f,
   g_assert_cmpint (query_int (f, "SELECT marketing_consent FROM contacts WHERE email = 'li.na@example.com'"), ==, 1);
   g_assert_cmpint (query_int (f, "SELECT amount FROM refunds WHERE external_ref = '900000000001'"), ==, 18900);
   g_assert_cmpint (query_int (f, "SELECT CAST (cursor AS INTEGER) FROM sync_cursors WHERE resource = 'orders'"),
-                   ==, 1710205267);
+                   ==, 1710210000);
   g_assert_cmpint (query_int (f, "SELECT CAST (cursor AS INTEGER) FROM sync_cursors WHERE resource = 'customers'"),
                    ==, 1710205267);
 
@@ -168,7 +179,7 @@ test_shopify (Fixture      *f,
   before = checksum (f);
   g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
   g_assert_cmpuint (counts.orders.created + counts.orders.updated, ==, 0);
-  g_assert_cmpuint (counts.orders.unchanged, ==, 3);
+  g_assert_cmpuint (counts.orders.unchanged, ==, 4);
   g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, TRUE, NULL, NULL, NULL, &counts, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (counts.orders.created + counts.orders.updated + counts.contacts_created + counts.refunds_created, ==, 0);
@@ -193,20 +204,44 @@ test_woocommerce (Fixture      *f,
   g_assert_no_error (error);
   g_assert_cmpuint (counts.orders.pages, ==, 2);
   g_assert_cmpuint (counts.orders.created, ==, 3);
-  g_assert_cmpuint (counts.customers.records, ==, 1);
+  g_assert_cmpuint (counts.customers.records, ==, 2);
   g_assert_cmpuint (counts.rate_limit_waits, ==, 0);
+  g_assert_cmpuint (counts.rejected, ==, 0);
+  g_assert_cmpuint (counts.possible_duplicates, ==, 1);
 
   rows = query_text (f, "SELECT group_concat (external_ref || ' ' || status || ' ' || total_amount || ' ' || refunded_amount "
-                        "  || ' ' || created_at || ' ' || coalesce (contact_id, 0), '; ') "
+                        "  || ' ' || discount_amount || ' ' || shipping_amount || ' ' || tax_amount || ' ' || created_at "
+                        "  || ' ' || coalesce (contact_id, 0), '; ') "
                         "FROM (SELECT * FROM orders ORDER BY external_ref)");
-  g_assert_cmpstr (rows, ==, "1187 partially_refunded 37800 18900 1709864122 1; "
-                             "1188 paid 2550 0 1709953200 2; "
-                             "1189 unpaid 19900 0 1710219600 1");
+  g_assert_cmpstr (rows, ==, "1187 partially_refunded 38800 18900 2000 1000 0 1709864122 1; "
+                             "1188 paid 3503 0 0 800 153 1709953200 3; "
+                             "1189 unpaid 19900 0 0 0 0 1710219600 1");
   g_clear_pointer (&rows, g_free);
-  rows = query_text (f, "SELECT group_concat (coalesce (sku, '-') || ' ' || quantity || ' ' || unit_price || ' ' || line_total, '; ') "
-                        "FROM (SELECT * FROM order_items ORDER BY id)");
-  g_assert_cmpstr (rows, ==, "TEA-OOLONG-250 2 18900 37800; - 3 850 2550; TEA-OOLONG-250 1 19900 19900");
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts"), ==, 2);
+  /* Names with their HTML entities decoded. */
+  rows = query_text (f, "SELECT group_concat (coalesce (sku, '-') || ' ' || name || ' ' || quantity || ' ' || unit_price || ' ' || "
+                        "line_total, '; ') FROM (SELECT * FROM order_items ORDER BY id)");
+  g_assert_cmpstr (rows, ==, "TEA-OOLONG-250 Oolong tea 250g 2 18900 37800; - Jasmine sachet × 3 – travel pack 3 850 2550; "
+                             "TEA-OOLONG-250 Oolong tea 250g 1 19900 19900");
+  g_clear_pointer (&rows, g_free);
+  /* The docs' refund calls its reason "refund". */
+  rows = query_text (f, "SELECT external_ref || ' ' || amount || ' ' || reason FROM refunds");
+  g_assert_cmpstr (rows, ==, "1201 18900 one tin damaged");
+  g_clear_pointer (&rows, g_free);
+  /* Customer 43 writes Li Na's phone: two customer ids on one phone stay two
+   * contacts, the phone shown on both, and the pair waits for the owner. */
+  rows = query_text (f, "SELECT group_concat (id || ' ' || name || ' ' || phone || ' ' || coalesce (email, '-') || ' ' || "
+                        "coalesce (city, '-'), '; ') FROM (SELECT * FROM contacts ORDER BY id)");
+  g_assert_cmpstr (rows, ==, "1 Na Li +8613800138000 li.na@example.com Hangzhou; "
+                             "2 Fang Wang +8613800138000 wang.fang@example.com Su’zhou; "
+                             "3 Emily Chen +14155550133 - San Francisco");
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (f, "SELECT group_concat (kind || '=' || value, ' ') FROM (SELECT * FROM contact_identities "
+                        "WHERE contact_id = 2 ORDER BY kind)");
+  g_assert_cmpstr (rows, ==, "email=wang.fang@example.com woocommerce=43");
+  g_clear_pointer (&rows, g_free);
+  rows = query_text (f, "SELECT contact_id || ' ' || other_id || ' ' || reason || ' ' || coalesce (dismissed_at, '-') "
+                        "FROM possible_duplicates");
+  g_assert_cmpstr (rows, ==, "1 2 phone -");
   g_assert_cmpint (query_int (f, "SELECT CAST (cursor AS INTEGER) FROM sync_cursors WHERE resource = 'orders'"),
                    ==, 1710219600);
 
@@ -388,11 +423,11 @@ test_resume (Fixture      *f,
 
   g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (counts.orders.created, ==, 1);
+  g_assert_cmpuint (counts.orders.created, ==, 2);
   g_assert_cmpuint (counts.orders.unchanged, ==, 2);
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 3);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 4);
   g_assert_cmpint (query_int (f, "SELECT CAST (cursor AS INTEGER) FROM sync_cursors WHERE resource = 'orders'"),
-                   ==, 1710205267);
+                   ==, 1710210000);
 }
 
 static gboolean
@@ -550,7 +585,7 @@ test_duplicate_page (Fixture      *f,
 
   g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (counts.orders.created, ==, 1);
+  g_assert_cmpuint (counts.orders.created, ==, 2);
   after = checksum (f);
   g_assert_cmpstr (after, ==, whole);
 }
@@ -574,13 +609,15 @@ test_changed_between_pages (Fixture      *f,
   g_assert_cmpuint (counts.orders.created, ==, 3);
   rows = query_text (f, "SELECT group_concat (external_ref || ' ' || status || ' ' || refunded_amount, '; ') "
                         "FROM (SELECT * FROM orders ORDER BY external_ref)");
-  g_assert_cmpstr (rows, ==, "1187 refunded 37800; 1188 paid 0; 1189 unpaid 0");
+  g_assert_cmpstr (rows, ==, "1187 refunded 38800; 1188 paid 0; 1189 unpaid 0");
   /* 2024-03-12T23:59:00Z, the refund's time. */
   g_assert_cmpint (query_int (f, "SELECT CAST (cursor AS INTEGER) FROM sync_cursors WHERE resource = 'orders'"),
                    ==, 1710287940);
 }
 
-/* A record of the wrong shape: the page it is on is not stored. */
+/* A record of the wrong shape is kept among the rejects, as the platform
+ * sent it and with why; the rest of its page is stored and the cursor
+ * moves.  A retry that finds it no better keeps it. */
 static void
 test_wrong_shape (Fixture      *f,
                   gconstpointer data)
@@ -588,17 +625,59 @@ test_wrong_shape (Fixture      *f,
   g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
   SiyuSyncOptions options = test_options (f);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejects = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+  SiyuSyncReject *reject;
   SiyuSyncCounts counts;
 
   add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
   siyu_emulator_set (f->emulator, &f->emulator->wrong_shape, TRUE);
-  g_assert_false (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
-  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED);
-  g_assert_cmpstr (error->message, ==, "Shopify account “tea”: orders record 5012345678902: "
-                                       "“total_price” is not an amount of money.");
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 0);
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_cursors WHERE resource = 'orders'"), ==, 0);
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts"), ==, 2);
+  g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.rejected, ==, 1);
+  g_assert_cmpuint (counts.orders.records, ==, 4);
+  g_assert_cmpuint (counts.orders.created, ==, 3);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders WHERE external_ref = '#1043'"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 3);
+  g_assert_cmpint (query_int (f, "SELECT CAST (cursor AS INTEGER) FROM sync_cursors WHERE resource = 'orders'"),
+                   ==, 1710210000);
+
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (f->shop), "UPDATE sync_rejects SET updated_at = 0", &error));
+  rejects = siyu_sync_rejects_read (f->shop, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejects->len, ==, 1);
+  reject = g_ptr_array_index (rejects, 0);
+  g_assert_cmpstr (reject->account, ==, "tea");
+  g_assert_cmpstr (reject->platform, ==, "shopify");
+  g_assert_cmpstr (reject->resource, ==, "orders");
+  g_assert_cmpstr (reject->platform_id, ==, "5012345678902");
+  g_assert_cmpstr (reject->reason, ==, "“total_price” is not an amount of money.");
+  g_assert_cmpint (reject->order_id, ==, 0);
+  raw = query_text (f, "SELECT raw FROM sync_rejects");
+  g_assert_true (g_str_has_prefix (raw, "{\"id\":5012345678902,"));
+  g_assert_nonnull (strstr (raw, "\"name\":\"#1043\""));
+  json = siyu_sync_rejects_to_json (rejects);
+  text = json_to_string (json, FALSE);
+  g_assert_cmpstr (text, ==, "[{\"account\":\"tea\",\"platform\":\"shopify\",\"resource\":\"orders\","
+                             "\"platform_id\":\"5012345678902\",\"reason\":\"“total_price” is not an amount of money.\","
+                             "\"order_id\":null,\"updated_at\":0}]");
+
+  /* Nothing about it changed: a retry keeps it. */
+  g_assert_true (siyu_sync_rejects_retry (f->shop, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.rejected, ==, 1);
+  g_assert_cmpuint (counts.orders.created, ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_rejects"), ==, 1);
+
+  /* The platform sends it right: the next sync stores it and forgets the reject. */
+  siyu_emulator_set (f->emulator, &f->emulator->wrong_shape, FALSE);
+  g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, TRUE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.rejected, ==, 0);
+  g_assert_cmpuint (counts.orders.created, ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_rejects"), ==, 0);
 }
 
 /* Orders in dollars in a shop that counts in yuan: kept with their
@@ -1071,7 +1150,7 @@ test_cli (Fixture      *f,
                                       f->emulator->url, "--credentials-file", creds, NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
   tea = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "tea");
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (tea, "orders"), "created"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (tea, "orders"), "created"), ==, 4);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (tea, "customers"), "records"), ==, 2);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

@@ -8,9 +8,11 @@
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 
+#include "siyu-duplicates.h"
 #include "siyu-http.h"
 #include "siyu-json.h"
 #include "siyu-money.h"
+#include "siyu-phone.h"
 #include "siyu-sync-private.h"
 #include "siyu-text.h"
 
@@ -1211,6 +1213,14 @@ _siyu_sync_request (SiyuSyncJob         *job,
 {
   guint attempt;
 
+  /* A retry of rejects asks no platform. */
+  if (job->session == NULL)
+    {
+      g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NETWORK,
+                           _("this record needs the platform’s answer: the next sync stores it."));
+      return NULL;
+    }
+
   /* Credentials go only to the account's own host, and only over https. */
   if (!same_host (url, job->base_url))
     {
@@ -1501,6 +1511,244 @@ _siyu_sync_page_commit (SiyuSyncJob  *job,
   return TRUE;
 }
 
+/* Whether an error is the record's own (its shape, its identity), which
+ * keeps the record among the rejects, rather than the transport's, the
+ * platform's or the database's, which stops the sync.  Offline (a retry),
+ * only the database stops it. */
+gboolean
+_siyu_sync_is_record_error (SiyuSyncJob  *job,
+                            const GError *error)
+{
+  if (error->domain == SIYU_DB_ERROR)
+    return error->code == SIYU_DB_ERROR_CONSTRAINT;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || job->repeated)
+    return FALSE;
+  if (job->session == NULL)
+    return TRUE;
+  if (error->domain == SIYU_SYNC_ERROR)
+    return error->code == SIYU_SYNC_ERROR_MALFORMED;
+
+  return error->domain == SIYU_INGEST_ERROR || error->domain == SIYU_PHONE_ERROR ||
+         error->domain == SIYU_JSON_ERROR;
+}
+
+/* A record without an id of its own is known by its content. */
+static char *
+anonymous_id (const char *raw)
+{
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, raw, -1);
+
+  return g_strdup_printf ("?%.12s", sum);
+}
+
+#define MAX_REJECT_BYTES (4 * 1024 * 1024)
+
+static gboolean
+keep_reject (SiyuSyncJob  *job,
+             const char   *platform_id,
+             const char   *raw,
+             const char   *reason,
+             gint64        order_id,
+             GError      **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *clipped = siyu_text_clip (reason, 500);
+
+  stmt = siyu_db_prepare (job->db,
+                          "INSERT INTO sync_rejects (account_id, resource, platform_id, reason, raw, order_id, "
+                          "  created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
+                          "ON CONFLICT (account_id, resource, platform_id) DO UPDATE SET reason = excluded.reason, "
+                          "  raw = excluded.raw, order_id = excluded.order_id, updated_at = excluded.updated_at",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
+  sqlite3_bind_text (stmt, 2, job->resource, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, platform_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, clipped, -1, SQLITE_STATIC);
+  /* A record too large to keep is kept by its id and reason. */
+  sqlite3_bind_text (stmt, 5, strlen (raw) <= MAX_REJECT_BYTES ? raw : "null", -1, SQLITE_STATIC);
+  if (order_id > 0)
+    sqlite3_bind_int64 (stmt, 6, order_id);
+  else
+    sqlite3_bind_null (stmt, 6);
+  sqlite3_bind_int64 (stmt, 7, now_seconds ());
+  if (!siyu_db_step_done (job->db, stmt, error))
+    return FALSE;
+  job->counts->rejected++;
+
+  return TRUE;
+}
+
+static gboolean
+forget_reject (SiyuSyncJob  *job,
+               const char   *platform_id,
+               GError      **error)
+{
+  sqlite3_stmt *stmt = siyu_db_prepare (job->db, "DELETE FROM sync_rejects WHERE account_id = ? AND resource = ? "
+                                                 "AND platform_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
+  sqlite3_bind_text (stmt, 2, job->resource, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, platform_id, -1, SQLITE_STATIC);
+
+  return siyu_db_step_done (job->db, stmt, error);
+}
+
+/* Stores one record inside a savepoint: stored whole, or not at all and
+ * kept among the rejects, the rest of the page going on.  Only an error
+ * that is not the record's own stops the page. */
+static gboolean
+store_record (SiyuSyncJob  *job,
+              JsonNode     *node,
+              GError      **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  g_autofree char *id = object != NULL ? job->connector->record_id (job->resource, object) : NULL;
+  g_autofree char *raw = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SiyuSyncCounts before = *job->counts;
+  SiyuIngestCounts ingest_before = *siyu_ingest_get_counts (job->ingest);
+  const SiyuIngestCounts *ingest;
+
+  g_clear_error (&job->record_problem);
+  job->record_order_id = 0;
+  if (!siyu_db_exec (job->db, "SAVEPOINT siyu_record", error))
+    return FALSE;
+  if (object == NULL)
+    local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED, _("the record is not an object."));
+  else if (!job->connector->store (job, job->resource, object, &local_error) && local_error == NULL)
+    local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED, _("the record was not stored."));
+
+  if (local_error == NULL)
+    {
+      if (!siyu_db_exec (job->db, "RELEASE siyu_record", error))
+        return FALSE;
+      ingest = siyu_ingest_get_counts (job->ingest);
+      job->counts->contacts_created += ingest->contacts_created - ingest_before.contacts_created;
+      job->counts->refunds_created += ingest->refunds_created - ingest_before.refunds_created;
+      job->counts->possible_duplicates += ingest->possible_duplicates - ingest_before.possible_duplicates;
+      job->counts->phones_as_written += ingest->phones_as_written - ingest_before.phones_as_written;
+      if (id == NULL)
+        return TRUE;
+      if (job->record_problem == NULL)
+        return forget_reject (job, id, error);
+      raw = json_to_string (node, FALSE);
+      return keep_reject (job, id, raw, job->record_problem->message, job->record_order_id, error);
+    }
+
+  if (!siyu_db_exec (job->db, "ROLLBACK TO siyu_record; RELEASE siyu_record", error))
+    return FALSE;
+  siyu_ingest_forget_products (job->ingest);
+  *job->counts = before;
+  if (!_siyu_sync_is_record_error (job, local_error))
+    {
+      _siyu_sync_bad_record (job, error, id, local_error);
+      return FALSE;
+    }
+  raw = json_to_string (node, FALSE);
+  if (id == NULL)
+    id = anonymous_id (raw);
+  g_debug ("%s record %s kept among the rejects: %s", job->resource, id, local_error->message);
+
+  return keep_reject (job, id, raw, local_error->message, 0, error);
+}
+
+/**
+ * _siyu_sync_store_page:
+ * @records: (nullable): the page's records; %NULL: none (a last, empty page)
+ * @last: whether this is the walk's last page, whose transaction moves the
+ *   cursor
+ *
+ * Stores a page in one transaction.  A record that cannot be stored is
+ * kept among the rejects and the rest of the page is stored.
+ */
+gboolean
+_siyu_sync_store_page (SiyuSyncJob  *job,
+                       JsonArray    *records,
+                       gboolean      last,
+                       GError      **error)
+{
+  guint n = records != NULL ? json_array_get_length (records) : 0;
+
+  if (!_siyu_sync_page_begin (job, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!store_record (job, json_array_get_element (records, i), error))
+      {
+        _siyu_sync_page_abort (job);
+        return FALSE;
+      }
+
+  return _siyu_sync_page_commit (job, n, last, error);
+}
+
+/**
+ * _siyu_sync_keep_reject:
+ * @order_id: the order stored anonymously, or 0
+ *
+ * Says that the record being stored was stored only in part (its order,
+ * without its customer): it stays among the rejects with @cause.
+ */
+void
+_siyu_sync_keep_reject (SiyuSyncJob  *job,
+                        gint64        order_id,
+                        const GError *cause)
+{
+  g_clear_error (&job->record_problem);
+  job->record_problem = g_error_copy (cause);
+  job->record_order_id = order_id;
+}
+
+/**
+ * _siyu_sync_encrypted:
+ *
+ * Keeps a value the platform sent encrypted, as it came, with the record
+ * it belongs to; it is never stored as a name, phone or address.
+ */
+gboolean
+_siyu_sync_encrypted (SiyuSyncJob  *job,
+                      const char   *platform_id,
+                      const char   *field,
+                      const char   *ciphertext,
+                      gint64        contact_id,
+                      gint64        order_id,
+                      GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = siyu_db_prepare (job->db,
+                          "INSERT INTO sync_encrypted (account_id, resource, platform_id, field, ciphertext, contact_id, "
+                          "  order_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                          "ON CONFLICT (account_id, resource, platform_id, field) DO UPDATE SET "
+                          "  ciphertext = excluded.ciphertext, contact_id = coalesce (excluded.contact_id, contact_id), "
+                          "  order_id = coalesce (excluded.order_id, order_id)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job->account_id);
+  sqlite3_bind_text (stmt, 2, job->resource, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, platform_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, field, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, ciphertext, -1, SQLITE_STATIC);
+  if (contact_id > 0)
+    sqlite3_bind_int64 (stmt, 6, contact_id);
+  else
+    sqlite3_bind_null (stmt, 6);
+  if (order_id > 0)
+    sqlite3_bind_int64 (stmt, 7, order_id);
+  else
+    sqlite3_bind_null (stmt, 7);
+  sqlite3_bind_int64 (stmt, 8, now_seconds ());
+  if (!siyu_db_step_done (job->db, stmt, error))
+    return FALSE;
+  job->counts->encrypted++;
+
+  return TRUE;
+}
+
 void
 _siyu_sync_saw (SiyuSyncJob *job,
                 gint64       updated_at)
@@ -1521,6 +1769,7 @@ check_walked (SiyuSyncJob  *job,
   *first = id == NULL || job->walked == NULL || g_hash_table_add (job->walked, g_strdup (id));
   if (*first || job->connector->pages_overlap)
     return TRUE;
+  job->repeated = TRUE;
   g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
                        _("the platform sent it twice in one walk: a page was repeated, and another may have been "
                          "left out. The pages before were stored; the next sync reads the rest again."));
@@ -1534,7 +1783,6 @@ _siyu_sync_ingest_contact (SiyuSyncJob             *job,
                            GError                 **error)
 {
   SiyuOutcome outcome = SIYU_OUTCOME_UNCHANGED;
-  guint before = siyu_ingest_get_counts (job->ingest)->contacts_created;
   gboolean first;
   gint64 id;
 
@@ -1543,7 +1791,6 @@ _siyu_sync_ingest_contact (SiyuSyncJob             *job,
   id = siyu_ingest_contact (job->ingest, record, &outcome, error);
   if (id < 0)
     return FALSE;
-  job->counts->contacts_created += siyu_ingest_get_counts (job->ingest)->contacts_created - before;
   if (g_strcmp0 (job->resource, "customers") == 0)
     {
       if (outcome == SIYU_OUTCOME_CREATED)
@@ -1715,6 +1962,36 @@ _siyu_sync_money_member (SiyuSyncJob  *job,
 }
 
 /**
+ * _siyu_sync_shop_money:
+ * @member: a money member such as "total_price"
+ *
+ * Shopify's money in the shop's currency: the shop_money of @member's
+ * "_set" twin when there is one (the plain member may be in the buyer's
+ * presentment currency on a multi-currency shop), else @member.
+ */
+gboolean
+_siyu_sync_shop_money (SiyuSyncJob  *job,
+                       JsonObject   *object,
+                       const char   *member,
+                       gint64       *amount,
+                       GError      **error)
+{
+  g_autofree char *set_name = g_strconcat (member, "_set", NULL);
+  JsonObject *shop_money = _siyu_sync_object (_siyu_sync_object (object, set_name), "shop_money");
+
+  if (shop_money != NULL && json_object_has_member (shop_money, "amount"))
+    {
+      if (_siyu_sync_money_member (job, shop_money, "amount", amount, NULL))
+        return TRUE;
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                   _("“%s” is not an amount of money."), set_name);
+      return FALSE;
+    }
+
+  return _siyu_sync_money_member (job, object, member, amount, error);
+}
+
+/**
  * _siyu_sync_parse_time:
  * @default_offset: the offset of a time written without one: "Z" for
  *   WooCommerce's _gmt fields, "+08:00" for Youzan's Beijing time
@@ -1754,6 +2031,124 @@ _siyu_sync_string (JsonObject *object,
     return NULL;
 
   return json_node_get_string (node);
+}
+
+/* A text member, %NULL when it is missing, not text or blank. */
+const char *
+_siyu_sync_text (JsonObject *object,
+                 const char *member)
+{
+  const char *text = _siyu_sync_string (object, member);
+
+  return is_blank (text) ? NULL : text;
+}
+
+/* Named entities WordPress and WooCommerce write into text (wptexturize,
+ * product attributes); numeric ones are decoded by number. */
+static const struct {
+  const char *name;
+  gunichar    c;
+} entities[] = {
+  { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' }, { "nbsp", 0x00A0 },
+  { "ndash", 0x2013 }, { "mdash", 0x2014 }, { "times", 0x00D7 }, { "hellip", 0x2026 }, { "lsquo", 0x2018 },
+  { "rsquo", 0x2019 }, { "sbquo", 0x201A }, { "ldquo", 0x201C }, { "rdquo", 0x201D }, { "bdquo", 0x201E },
+  { "laquo", 0x00AB }, { "raquo", 0x00BB }, { "copy", 0x00A9 }, { "reg", 0x00AE }, { "trade", 0x2122 },
+  { "euro", 0x20AC }, { "pound", 0x00A3 }, { "yen", 0x00A5 }, { "cent", 0x00A2 }, { "deg", 0x00B0 },
+  { "middot", 0x00B7 }, { "bull", 0x2022 }, { "prime", 0x2032 }, { "Prime", 0x2033 }, { "minus", 0x2212 },
+  { "frac12", 0x00BD }, { "frac14", 0x00BC }, { "frac34", 0x00BE }, { "sup2", 0x00B2 }, { "divide", 0x00F7 },
+  { "plusmn", 0x00B1 }, { "shy", 0x00AD }, { "zwj", 0x200D }, { "zwnj", 0x200C }, { "lrm", 0x200E },
+  { "rlm", 0x200F }, { "thinsp", 0x2009 }, { "ensp", 0x2002 }, { "emsp", 0x2003 },
+};
+
+/**
+ * _siyu_sync_decode_html:
+ *
+ * Decodes the HTML entities in @text (&ndash; &#8211; &#x2013;); an
+ * ampersand that starts none, or a code point that is not a character,
+ * is kept as written.
+ *
+ * Returns: (transfer full) (nullable): the text, %NULL for %NULL
+ */
+char *
+_siyu_sync_decode_html (const char *text)
+{
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  if (strchr (text, '&') == NULL)
+    return g_strdup (text);
+
+  out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; )
+    {
+      const char *semicolon;
+      gunichar c = 0;
+
+      if (*p != '&' || (semicolon = strchr (p + 1, ';')) == NULL || semicolon - p > 10)
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      if (p[1] == '#')
+        {
+          gboolean hex = p[2] == 'x' || p[2] == 'X';
+          const char *digits = p + (hex ? 3 : 2);
+          char *end = NULL;
+          guint64 value = digits < semicolon ? g_ascii_strtoull (digits, &end, hex ? 16 : 10) : 0;
+
+          if (end == semicolon && value > 0 && value <= 0x10FFFF && g_unichar_validate ((gunichar) value) &&
+              (value >= 0x20 || value == '\t' || value == '\n'))
+            c = (gunichar) value;
+        }
+      else
+        for (guint i = 0; i < G_N_ELEMENTS (entities) && c == 0; i++)
+          if ((gsize) (semicolon - p - 1) == strlen (entities[i].name) &&
+              strncmp (p + 1, entities[i].name, semicolon - p - 1) == 0)
+            c = entities[i].c;
+      if (c == 0)
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      g_string_append_unichar (out, c);
+      p = semicolon + 1;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * _siyu_sync_is_youzan_ciphertext:
+ *
+ * Whether @text is a value Youzan sent encrypted: “$” base64 “$” key
+ * version “$”, as the official SDK writes and recognises it
+ * (youzan/open-sdk-php, Security/OpenClientSecretServer.php).  Not
+ * Taobao's “$187$…$1$”, which has a third part.
+ */
+gboolean
+_siyu_sync_is_youzan_ciphertext (const char *text)
+{
+  const char *p, *body, *version;
+  gsize body_len = 0;
+
+  if (text == NULL || strlen (text) < 4 || text[0] != '$')
+    return FALSE;
+  body = text + 1;
+  for (p = body; g_ascii_isalnum (*p) || *p == '+' || *p == '/'; p++)
+    body_len++;
+  if (body_len == 0)
+    return FALSE;
+  for (; *p == '='; p++)
+    body_len++;
+  if (*p != '$' || body_len % 4 != 0)
+    return FALSE;
+  version = ++p;
+  while (g_ascii_isdigit (*p))
+    p++;
+
+  /* The SDK drops a version written "0" before it counts the parts. */
+  return p > version && p[0] == '$' && p[1] == '\0' && !(p - version == 1 && version[0] == '0');
 }
 
 gint64
@@ -1844,8 +2239,49 @@ job_clear (SiyuSyncJob *job)
   g_clear_pointer (&job->account, g_free);
   g_clear_pointer (&job->base_url, g_free);
   g_clear_pointer (&job->shop_id, g_free);
+  g_clear_error (&job->record_problem);
   if (job->token != NULL)
     wipe (g_steal_pointer (&job->token));
+}
+
+/* What a job needs to store records, without asking the platform. */
+static gboolean
+job_init_offline (SiyuSyncJob     *job,
+                  SiyuShop        *shop,
+                  const char      *account,
+                  SiyuSyncCounts  *counts,
+                  char           **platform,
+                  char           **shop_url,
+                  GError         **error)
+{
+  AccountRow row = { 0, };
+
+  memset (job, 0, sizeof *job);
+  if (!load_account (shop, account, &row, error))
+    return FALSE;
+  job->connector = connector_for (row.platform);
+  job->shop = shop;
+  job->db = siyu_shop_get_db (shop);
+  job->account = g_strdup (account);
+  job->account_id = row.id;
+  job->channel_id = row.channel_id;
+  job->shop_id = g_strdup (row.shop_url);
+  job->counts = counts;
+  job->currency = siyu_shop_get_currency (shop);
+  job->digits = siyu_currency_digits (job->currency);
+  job->total = -1;
+  job->ingest = siyu_ingest_new (shop);
+  *platform = g_steal_pointer (&row.platform);
+  *shop_url = g_steal_pointer (&row.shop_url);
+  account_row_clear (&row);
+  if (job->connector == NULL)
+    {
+      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
+                   _("“%s” is not a platform Siyu syncs with (shopify, woocommerce or youzan)."), *platform);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -1858,27 +2294,13 @@ job_init (SiyuSyncJob               *job,
           SiyuSyncCounts            *counts,
           GError                   **error)
 {
-  AccountRow row = { 0, };
   g_autofree char *platform = NULL;
   g_autofree char *shop_url = NULL;
 
-  memset (job, 0, sizeof *job);
-  if (!load_account (shop, account, &row, error))
+  if (!job_init_offline (job, shop, account, counts, &platform, &shop_url, error))
     return FALSE;
-  platform = g_steal_pointer (&row.platform);
-  shop_url = g_steal_pointer (&row.shop_url);
-  account_row_clear (&row);
-
-  job->connector = connector_for (platform);
-  job->shop = shop;
-  job->db = siyu_shop_get_db (shop);
-  job->account = g_strdup (account);
-  job->account_id = row.id;
-  job->channel_id = row.channel_id;
-  job->shop_id = g_strdup (shop_url);
   job->credentials = credentials;
   job->cancellable = cancellable;
-  job->counts = counts;
   if (options != NULL)
     job->options = *options;
   if (job->options.timeout_seconds == 0)
@@ -1891,16 +2313,6 @@ job_init (SiyuSyncJob               *job,
     job->options.backoff_cap_ms = DEFAULT_BACKOFF_CAP;
   if (job->options.delay_scale <= 0)
     job->options.delay_scale = 1.0;
-  job->currency = siyu_shop_get_currency (shop);
-  job->digits = siyu_currency_digits (job->currency);
-  job->total = -1;
-
-  if (job->connector == NULL)
-    {
-      g_set_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_INVALID,
-                   _("“%s” is not a platform Siyu syncs with (shopify, woocommerce or youzan)."), platform);
-      return FALSE;
-    }
   if (!siyu_sync_credentials_check (credentials, platform, error))
     return FALSE;
 
@@ -1921,7 +2333,6 @@ job_init (SiyuSyncJob               *job,
   if (test_tls_database != NULL)
     soup_session_set_tls_database (job->session, test_tls_database);
   job->rand = g_rand_new ();
-  job->ingest = siyu_ingest_new (shop);
 
   return TRUE;
 }
@@ -2000,7 +2411,14 @@ siyu_sync_run (SiyuShop                  *shop,
           goto out;
         }
     }
-  counts->refunds_created = siyu_ingest_get_counts (job.ingest)->refunds_created;
+  /* Phones kept as written may be another contact's, read elsewhere. */
+  {
+    guint found = 0;
+
+    if (!siyu_duplicates_scan (shop, &found, &local_error))
+      goto out;
+    counts->possible_duplicates += found;
+  }
   ok = TRUE;
 
 out:
@@ -2082,6 +2500,14 @@ siyu_sync_counts_to_json (const SiyuSyncCounts *counts)
   json_builder_add_int_value (builder, counts->retries);
   json_builder_set_member_name (builder, "foreign_currency");
   json_builder_add_int_value (builder, counts->foreign_currency);
+  json_builder_set_member_name (builder, "rejected");
+  json_builder_add_int_value (builder, counts->rejected);
+  json_builder_set_member_name (builder, "possible_duplicates");
+  json_builder_add_int_value (builder, counts->possible_duplicates);
+  json_builder_set_member_name (builder, "phones_as_written");
+  json_builder_add_int_value (builder, counts->phones_as_written);
+  json_builder_set_member_name (builder, "encrypted");
+  json_builder_add_int_value (builder, counts->encrypted);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -2147,4 +2573,265 @@ void
 _siyu_sync_set_keyring (const SiyuSyncKeyring *stand_in)
 {
   keyring = stand_in != NULL ? stand_in : &libsecret_keyring;
+}
+
+/* Rejects */
+
+void
+siyu_sync_reject_free (SiyuSyncReject *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->account);
+  g_free (self->platform);
+  g_free (self->resource);
+  g_free (self->platform_id);
+  g_free (self->reason);
+  g_free (self);
+}
+
+/**
+ * siyu_sync_rejects_read:
+ * @account: (nullable): one account's; %NULL: every account's
+ *
+ * Returns: (transfer full) (element-type SiyuSyncReject): the records the
+ *   syncs kept among the rejects, by account, then oldest first
+ */
+GPtrArray *
+siyu_sync_rejects_read (SiyuShop    *shop,
+                        const char  *account,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func ((GDestroyNotify) siyu_sync_reject_free);
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  db = siyu_shop_get_db (shop);
+  if (account != NULL)
+    {
+      AccountRow row = { 0, };
+
+      if (!load_account (shop, account, &row, error))
+        return NULL;
+      account_row_clear (&row);
+    }
+  stmt = siyu_db_prepare (db,
+                          "SELECT r.id, a.name, a.platform, r.resource, r.platform_id, r.reason, r.order_id, r.updated_at "
+                          "FROM sync_rejects r JOIN sync_accounts a ON a.id = r.account_id "
+                          "WHERE ?1 IS NULL OR a.name = ?1 ORDER BY a.name, r.id",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  if (account != NULL)
+    sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 1);
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SiyuSyncReject *reject = g_new0 (SiyuSyncReject, 1);
+
+      reject->id = sqlite3_column_int64 (stmt, 0);
+      reject->account = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      reject->platform = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      reject->resource = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      reject->platform_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      reject->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      reject->order_id = sqlite3_column_int64 (stmt, 6);
+      reject->updated_at = sqlite3_column_int64 (stmt, 7);
+      g_ptr_array_add (rejects, reject);
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return NULL;
+
+  return g_steal_pointer (&rejects);
+}
+
+/**
+ * siyu_sync_rejects_to_json:
+ *
+ * Returns: (transfer full): [{account, platform, resource, platform_id,
+ *   reason, order_id (null: none stored), updated_at}]
+ */
+JsonNode *
+siyu_sync_rejects_to_json (GPtrArray *rejects)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rejects->len; i++)
+    {
+      SiyuSyncReject *reject = g_ptr_array_index (rejects, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "account");
+      json_builder_add_string_value (builder, reject->account);
+      json_builder_set_member_name (builder, "platform");
+      json_builder_add_string_value (builder, reject->platform);
+      json_builder_set_member_name (builder, "resource");
+      json_builder_add_string_value (builder, reject->resource);
+      json_builder_set_member_name (builder, "platform_id");
+      json_builder_add_string_value (builder, reject->platform_id);
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, reject->reason);
+      json_builder_set_member_name (builder, "order_id");
+      if (reject->order_id > 0)
+        json_builder_add_int_value (builder, reject->order_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "updated_at");
+      json_builder_add_int_value (builder, reject->updated_at);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* One account's rejects again, each in a transaction of its own. */
+static gboolean
+retry_account (SiyuShop        *shop,
+               const char      *account,
+               SiyuSyncCounts  *counts,
+               GError         **error)
+{
+  SiyuSyncJob job;
+  g_autofree char *platform = NULL;
+  g_autofree char *shop_url = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (!job_init_offline (&job, shop, account, counts, &platform, &shop_url, error))
+    goto out;
+  stmt = siyu_db_prepare (job.db, "SELECT id FROM sync_rejects WHERE account_id = ? ORDER BY id", error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, job.account_id);
+  while ((rc = siyu_db_step (job.db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    goto out;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *resource = NULL;
+      g_autofree char *raw = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) parse_error = NULL;
+      guint rejected;
+
+      stmt = siyu_db_prepare (job.db, "SELECT resource, raw FROM sync_rejects WHERE id = ?", error);
+      if (stmt == NULL)
+        goto out;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+      rc = siyu_db_step (job.db, stmt, error);
+      if (rc == SQLITE_ROW)
+        {
+          resource = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          raw = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        }
+      sqlite3_reset (stmt);
+      if (rc < 0)
+        goto out;
+      if (rc != SQLITE_ROW || resource == NULL || raw == NULL)
+        continue;
+
+      job.resource = g_str_equal (resource, "orders") ? "orders" : "customers";
+      job.resource_counts = g_str_equal (job.resource, "orders") ? &counts->orders : &counts->customers;
+      /* Kept in the shop file, so read as any JSON from outside. */
+      node = siyu_json_parse (raw, -1, "sync_rejects.raw", &parse_error);
+      if (node == NULL)
+        continue;
+      if (!siyu_db_begin (job.db, error))
+        goto out;
+      rejected = counts->rejected;
+      if (!store_record (&job, node, error))
+        {
+          _siyu_sync_page_abort (&job);
+          goto out;
+        }
+      /* Stored: the row goes, also when the record has no id of its own. */
+      if (counts->rejected == rejected)
+        {
+          stmt = siyu_db_prepare (job.db, "DELETE FROM sync_rejects WHERE id = ?", error);
+          if (stmt == NULL)
+            {
+              _siyu_sync_page_abort (&job);
+              goto out;
+            }
+          sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+          if (!siyu_db_step_done (job.db, stmt, error))
+            {
+              _siyu_sync_page_abort (&job);
+              goto out;
+            }
+        }
+      if (!siyu_db_commit (job.db, error))
+        {
+          _siyu_sync_page_abort (&job);
+          goto out;
+        }
+      job.resource_counts->records++;
+    }
+  ok = TRUE;
+
+out:
+  job_clear (&job);
+  return ok;
+}
+
+/**
+ * siyu_sync_rejects_retry:
+ * @account: (nullable): one account's rejects; %NULL: every account's
+ * @counts: (out caller-allocates): what the retry stored; rejected says how
+ *   many records are still kept among the rejects
+ *
+ * Stores again, without asking the platforms, the records the syncs kept
+ * among the rejects, as they are now read: after the owner changed the
+ * shop's phone region, say.  Those stored leave the rejects.  Does not
+ * recompute the analytics.
+ */
+gboolean
+siyu_sync_rejects_retry (SiyuShop        *shop,
+                         const char      *account,
+                         SiyuSyncCounts  *counts,
+                         GError         **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  guint found = 0;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  memset (counts, 0, sizeof *counts);
+  if (account != NULL)
+    g_ptr_array_add (names, g_strdup (account));
+  else
+    {
+      g_autoptr(JsonNode) list = siyu_sync_account_list (shop, error);
+
+      if (list == NULL)
+        return FALSE;
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+        g_ptr_array_add (names, g_strdup (json_object_get_string_member (
+                           json_array_get_object_element (json_node_get_array (list), i), "name")));
+    }
+  for (guint i = 0; i < names->len; i++)
+    if (!retry_account (shop, g_ptr_array_index (names, i), counts, error))
+      return FALSE;
+  if (!siyu_duplicates_scan (shop, &found, error))
+    return FALSE;
+  counts->possible_duplicates += found;
+
+  return TRUE;
 }

@@ -74,7 +74,23 @@ typedef struct {
   guint retries;                 /* 5xx, network errors, bad bodies */
   guint foreign_currency;        /* orders in another currency than the shop's:
                                   * kept with theirs, left out of the figures */
+  guint rejected;                /* records kept among the rejects: they need a look */
+  guint possible_duplicates;     /* pairs of contacts kept apart, new */
+  guint phones_as_written;       /* phones that could not be read, kept as written */
+  guint encrypted;               /* values the platform sent encrypted, kept unread */
 } SiyuSyncCounts;
+
+/* A record a sync could not store as the platform sent it. */
+typedef struct {
+  gint64  id;
+  char   *account;
+  char   *platform;
+  char   *resource;              /* "orders" or "customers" */
+  char   *platform_id;
+  char   *reason;
+  gint64  order_id;              /* its order, stored anonymously; 0: none */
+  gint64  updated_at;            /* when a sync or a retry last refused it */
+} SiyuSyncReject;
 
 typedef struct {
   const char *resource;          /* "orders" or "customers" */
@@ -157,11 +173,22 @@ gboolean  siyu_sync_test_connection      (SiyuShop                  *shop,
                                           GError                   **error);
 JsonNode *siyu_sync_counts_to_json       (const SiyuSyncCounts      *counts);
 
+GPtrArray *siyu_sync_rejects_read        (SiyuShop                  *shop,
+                                          const char                *account,
+                                          GError                   **error);
+JsonNode  *siyu_sync_rejects_to_json     (GPtrArray                 *rejects);
+gboolean   siyu_sync_rejects_retry       (SiyuShop                  *shop,
+                                          const char                *account,
+                                          SiyuSyncCounts            *counts,
+                                          GError                   **error);
+void       siyu_sync_reject_free         (SiyuSyncReject            *reject);
+
 gboolean  siyu_sync_get_on_open          (SiyuShop                  *shop);
 gboolean  siyu_sync_set_on_open          (SiyuShop                  *shop,
                                           gboolean                   on_open,
                                           GError                   **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuSyncCredentials, siyu_sync_credentials_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuSyncReject, siyu_sync_reject_free)
 
 G_END_DECLS
