@@ -54,6 +54,8 @@ typedef struct {
                                   * as they are: 1, Shopify's orders list and guest order (two
                                   * pages) and customers by ids, WooCommerce's orders and customers;
                                   * 2, Shopify's order refunded in full, as the one order */
+  guint         odd_guest;       /* WooCommerce: one more order, of a guest known only by a phone
+                                  * written without country code, "6123 4567" */
   guint         encrypted;       /* Youzan: buyers' and receivers' phones, names and addresses
                                   * come encrypted, $…$1$ */
 

@@ -680,6 +680,135 @@ test_wrong_shape (Fixture      *f,
   g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_rejects"), ==, 0);
 }
 
+/* A guest known only by "6123 4567" in a shop whose phone region is the
+ * mainland: the number cannot be read, so the order is kept anonymous and
+ * the record waits among the rejects.  The owner makes the region Hong
+ * Kong and retries: the guest becomes a contact with the order. */
+static void
+test_retry_region (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (NULL, WOO_KEY, WOO_SECRET);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejects = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  SiyuSyncReject *reject;
+  SiyuSyncCounts counts;
+  gint64 order_id;
+
+  add_account (f, "woocommerce", "wp", "https://tea.example.com");
+  siyu_emulator_set (f->emulator, &f->emulator->odd_guest, TRUE);
+  g_assert_true (siyu_sync_run (f->shop, "wp", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.orders.created, ==, 4);
+  g_assert_cmpuint (counts.rejected, ==, 1);
+  order_id = query_int (f, "SELECT id FROM orders WHERE external_ref = '1190' AND contact_id IS NULL");
+  g_assert_cmpint (order_id, >, 0);
+  rejects = siyu_sync_rejects_read (f->shop, "wp", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejects->len, ==, 1);
+  reject = g_ptr_array_index (rejects, 0);
+  g_assert_cmpstr (reject->platform_id, ==, "1190");
+  g_assert_cmpstr (reject->reason, ==, "The phone number “6123 4567” cannot be read, and the customer has no e-mail, "
+                                       "WeChat id or platform id to be told apart by.");
+  g_assert_cmpint (reject->order_id, ==, order_id);
+
+  /* siyu-cli lists it. */
+  g_clear_object (&f->shop);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "sync", "rejects", "--db", f->path, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "wp  orders 1190  The phone number “6123 4567” cannot be read, and the customer has no "
+                            "e-mail, WeChat id or platform id to be told apart by. (its order is kept, anonymous)\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Hong Kong: siyu-cli sync rejects retry stores it. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "settings", "--db", f->path, "--phone-region", "HK", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "sync", "rejects", "retry", "--db", f->path, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Tried 1 record again: 1 stored.\n");
+  f->shop = siyu_shop_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_rejects"), ==, 0);
+  rows = query_text (f, "SELECT c.name || ' ' || c.phone || ' ' || o.external_ref FROM orders o "
+                        "JOIN contacts c ON c.id = o.contact_id WHERE o.id = 4");
+  g_assert_cmpstr (rows, ==, "Ka Yan Wong +85261234567 1190");
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 4);
+}
+
+/* A shop under Youzan's data-security rules gets buyers' phones and
+ * receivers' names and addresses encrypted: they are kept as they came,
+ * never read as a name, a phone or an identity. */
+static void
+test_youzan_encrypted (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (NULL, YZ_CLIENT, YZ_SECRET);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rows = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "youzan", "yz", "44556677");
+  siyu_emulator_set (f->emulator, &f->emulator->encrypted, TRUE);
+  g_assert_true (siyu_sync_run (f->shop, "yz", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.orders.created, ==, 2);
+  g_assert_cmpuint (counts.rejected, ==, 0);
+  g_assert_cmpuint (counts.encrypted, ==, 4);
+  rows = query_text (f, "SELECT group_concat (coalesce (name, '-') || ' ' || coalesce (phone, '-'), '; ') "
+                        "FROM (SELECT * FROM contacts ORDER BY id)");
+  g_assert_cmpstr (rows, ==, "李娜 -; - -");
+  g_clear_pointer (&rows, g_free);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contact_identities WHERE kind != 'youzan'"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts WHERE instr (coalesce (name, '') || "
+                                 "coalesce (phone, '') || coalesce (city, ''), '$') > 0"), ==, 0);
+  rows = query_text (f, "SELECT group_concat (resource || ' ' || platform_id || ' ' || field || ' ' || "
+                        "(ciphertext GLOB '$*$1$') || ' ' || coalesce (contact_id, '-') || ' ' || coalesce (order_id, '-'), '; ') "
+                        "FROM (SELECT * FROM sync_encrypted ORDER BY id)");
+  g_assert_cmpstr (rows, ==, "customers Zx3k9QmP1a mobile 1 1 -; "
+                             "orders E20240308101522047600012 buyer_phone 1 1 1; "
+                             "orders E20240308101522047600012 receiver_tel 1 1 1; "
+                             "orders E20240308101522047600012 receiver_name 1 1 1");
+  g_clear_pointer (&rows, g_free);
+  /* The trade's money: 398.00 of goods, 20.00 off, nothing for postage. */
+  rows = query_text (f, "SELECT group_concat (external_ref || ' ' || total_amount || ' ' || discount_amount || ' ' || "
+                        "shipping_amount, '; ') FROM (SELECT * FROM orders ORDER BY external_ref)");
+  g_assert_cmpstr (rows, ==, "E20240308101522047600012 37800 2000 0; E20240309120000047600013 8800 0 0");
+}
+
+/* The ciphertext rule of Youzan's SDK, and HTML entities as WooCommerce
+ * writes them. */
+static void
+test_text_rules (void)
+{
+  static const struct { const char *text; gboolean cipher; } ciphers[] = {
+    { "$QUJD$1$", TRUE }, { "$QUJDRA==$12$", TRUE }, { "$q44MDhecUvkOGZ7gxnO4tQ==$1$", TRUE },
+    { "13800138000", FALSE }, { "$187$q44MDhecUvkOGZ7gxnO4tQ==$1$", FALSE }, { "QUJD$1$", FALSE },
+    { "$QUJD$v1$", FALSE }, { "", FALSE }, { "$$$", FALSE }, { "$QUJD$1", FALSE }, { "$QUJ$1$", FALSE },
+    { "$QUJD$0$", FALSE }, { "~h58YHJekFtDy4sor38uzHQ==~1~", FALSE }, { "$QUJD$1$x", FALSE },
+  };
+  static const struct { const char *in, *out; } html[] = {
+    { "Ship Your Idea &ndash; Color: Black, Size: M Test", "Ship Your Idea – Color: Black, Size: M Test" },
+    { "Woo Album #2 &times; 1", "Woo Album #2 × 1" }, { "Su&#8217;zhou", "Su’zhou" }, { "&#x4E2D;&#X6587;", "中文" },
+    { "Tom &amp; Jerry", "Tom & Jerry" }, { "a & b", "a & b" }, { "&unknown;", "&unknown;" }, { "&#0;", "&#0;" },
+    { "&#1114112;", "&#1114112;" }, { "&#xD800;", "&#xD800;" }, { "&#27;", "&#27;" }, { "&lt;b&gt;", "<b>" },
+    { "no entity", "no entity" }, { "&", "&" }, { "&;", "&;" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ciphers); i++)
+    g_assert_cmpint (_siyu_sync_is_youzan_ciphertext (ciphers[i].text), ==, ciphers[i].cipher);
+  g_assert_false (_siyu_sync_is_youzan_ciphertext (NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (html); i++)
+    {
+      g_autofree char *decoded = _siyu_sync_decode_html (html[i].in);
+      g_assert_cmpstr (decoded, ==, html[i].out);
+    }
+}
+
 /* Orders in dollars in a shop that counts in yuan: kept with their
  * currency, counted, and left out of the figures. */
 static void
@@ -1190,6 +1319,7 @@ main (int    argc,
 
 #define ADD(name, func) g_test_add ("/siyu/sync/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   g_test_add_func ("/siyu/sync/money-and-time", test_money);
+  g_test_add_func ("/siyu/sync/text-rules", test_text_rules);
   ADD ("shopify", test_shopify);
   ADD ("woocommerce", test_woocommerce);
   ADD ("youzan", test_youzan);
@@ -1206,6 +1336,8 @@ main (int    argc,
   ADD ("duplicate-page", test_duplicate_page);
   ADD ("changed-between-pages", test_changed_between_pages);
   ADD ("wrong-shape", test_wrong_shape);
+  ADD ("retry-region", test_retry_region);
+  ADD ("youzan-encrypted", test_youzan_encrypted);
   ADD ("foreign-currency", test_foreign_currency);
   ADD ("self-signed", test_self_signed);
   ADD ("killed", test_killed);

@@ -243,6 +243,98 @@ progress_cb (const SiyuSyncProgress *progress,
   fflush (stderr);
 }
 
+/* What the owner should look at after a sync or a retry. */
+static void
+print_looks (const SiyuSyncCounts *counts)
+{
+  if (counts->rejected > 0)
+    /* Translators: records a sync could not store as they came. */
+    g_print (g_dngettext (NULL, "  %u record needs a look: siyu-cli sync rejects\n",
+                          "  %u records need a look: siyu-cli sync rejects\n", counts->rejected),
+             counts->rejected);
+  if (counts->possible_duplicates > 0)
+    g_print (g_dngettext (NULL, "  %u pair of contacts may be one person: siyu-cli duplicates\n",
+                          "  %u pairs of contacts may be one person each: siyu-cli duplicates\n",
+                          counts->possible_duplicates),
+             counts->possible_duplicates);
+  if (counts->phones_as_written > 0)
+    g_print (g_dngettext (NULL, "  %u phone number could not be read and is kept as written\n",
+                          "  %u phone numbers could not be read and are kept as written\n",
+                          counts->phones_as_written),
+             counts->phones_as_written);
+  if (counts->encrypted > 0)
+    g_print (g_dngettext (NULL, "  %u value came encrypted and is kept unread\n",
+                          "  %u values came encrypted and are kept unread\n", counts->encrypted),
+             counts->encrypted);
+}
+
+/* sync rejects [list | retry]: the records syncs kept among the rejects. */
+static int
+sync_rejects (SiyuShop   *shop,
+              const char *action,
+              const char *account,
+              gboolean    json,
+              gboolean    no_recompute)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (action, "retry"))
+    {
+      SiyuSyncCounts counts;
+
+      if (!siyu_sync_rejects_retry (shop, account, &counts, &error))
+        return siyu_cli_fail (error);
+      if (json)
+        {
+          g_autoptr(JsonNode) node = siyu_sync_counts_to_json (&counts);
+          siyu_cli_print_json (node);
+        }
+      else
+        {
+          guint tried = counts.orders.records + counts.customers.records;
+
+          /* Translators: records tried again, then how many of them were stored. */
+          g_print (g_dngettext (NULL, "Tried %u record again: %u stored.\n", "Tried %u records again: %u stored.\n",
+                                tried),
+                   tried, tried - counts.rejected);
+          print_looks (&counts);
+        }
+      if (counts.orders.created + counts.orders.updated + counts.contacts_created > 0 && !no_recompute &&
+          !siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error))
+        return siyu_cli_fail (error);
+      return SIYU_CLI_OK;
+    }
+
+  {
+    g_autoptr(GPtrArray) rejects = siyu_sync_rejects_read (shop, account, &error);
+
+    if (rejects == NULL)
+      return siyu_cli_fail (error);
+    if (json)
+      {
+        g_autoptr(JsonNode) node = siyu_sync_rejects_to_json (rejects);
+        siyu_cli_print_json (node);
+        return SIYU_CLI_OK;
+      }
+    if (rejects->len == 0)
+      g_print ("%s\n", _("No record needs a look."));
+    for (guint i = 0; i < rejects->len; i++)
+      {
+        SiyuSyncReject *reject = g_ptr_array_index (rejects, i);
+
+        /* Translators: an account, "orders" or "customers", the platform's id of a record, then why it was
+         * not stored. */
+        g_print (_("%s  %s %s  %s"), reject->account, reject->resource, reject->platform_id, reject->reason);
+        if (reject->order_id > 0)
+          /* Translators: after a rejected record, when its order was stored without its customer. */
+          g_print (_(" (its order is kept, anonymous)"));
+        g_print ("\n");
+      }
+  }
+
+  return SIYU_CLI_OK;
+}
+
 static void
 print_counts (const char           *account,
               const SiyuSyncCounts *counts)
@@ -262,6 +354,7 @@ print_counts (const char           *account,
                           "  %u orders are in another currency than the shop’s: kept with their currency, "
                           "left out of the figures\n", counts->foreign_currency),
              counts->foreign_currency);
+  print_looks (counts);
 }
 
 int
@@ -292,15 +385,33 @@ siyu_cli_sync (int    argc,
     { NULL }
   };
 
-  context = siyu_cli_option_context ("sync", NULL,
+  context = siyu_cli_option_context ("sync", _("[rejects [list | retry]]"),
                                      _("Sync customers and orders from the shop platform accounts. Only what "
                                        "changed since the last sync is asked for, unless --full; syncing again "
-                                       "changes nothing already stored. Each page is stored whole or not at all. "
-                                       "Credentials come from --credentials-file, from SIYU_SYNC_TOKEN or "
-                                       "SIYU_SYNC_KEY and SIYU_SYNC_SECRET, or from the system keyring."));
+                                       "changes nothing already stored. Each page is stored whole or not at all; "
+                                       "a record that cannot be stored as it came is kept among the rejects with "
+                                       "why, and the rest goes on. “sync rejects” lists them, “sync rejects retry” "
+                                       "stores them again as they read now (after changing the phone region, say), "
+                                       "without asking the platforms. Credentials come from --credentials-file, "
+                                       "from SIYU_SYNC_TOKEN or SIYU_SYNC_KEY and SIYU_SYNC_SECRET, or from the "
+                                       "system keyring."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
     return rc;
+  if (argc > 1 && g_str_equal (argv[1], "rejects"))
+    {
+      const char *action = argc > 2 ? argv[2] : "list";
+
+      if (argc > 3 || !g_strv_contains ((const char * const[]) { "list", "retry", NULL }, action))
+        return siyu_cli_usage_error ("sync", _("rejects takes list or retry"));
+      if (full || base_url != NULL || credentials_file != NULL || timeout != 0)
+        return siyu_cli_usage_error ("sync", _("rejects asks no platform: --full, --base-url, --credentials-file "
+                                               "and --timeout are for a sync"));
+      shop = siyu_cli_open_shop ("sync", db, &rc);
+      if (shop == NULL)
+        return rc;
+      return sync_rejects (shop, action, account, json, no_recompute);
+    }
   if (argc > 1)
     return siyu_cli_usage_error ("sync", _("unexpected argument “%s”"), argv[1]);
   if (timeout < 0)

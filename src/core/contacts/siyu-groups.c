@@ -1288,7 +1288,8 @@ siyu_orders_list (SiyuShop    *shop,
   return query_json (siyu_shop_get_db (shop),
                      "SELECT json_group_array (json_object ('id', o.id, 'reference', o.external_ref, "
                      "  'channel', ch.name, 'created_at', o.created_at, 'status', o.status, 'currency', o.currency, "
-                     "  'total', o.total_amount, 'refunded', o.refunded_amount, 'contact_id', o.contact_id, "
+                     "  'total', o.total_amount, 'refunded', o.refunded_amount, 'discount_amount', o.discount_amount, "
+                     "  'shipping_amount', o.shipping_amount, 'tax_amount', o.tax_amount, 'contact_id', o.contact_id, "
                      "  'name', c.name, 'items', (SELECT json_group_array (json_object ('sku', i.sku, "
                      "     'name', i.name, 'quantity', i.quantity, 'line_total', i.line_total)) "
                      "     FROM order_items i WHERE i.order_id = o.id))) "

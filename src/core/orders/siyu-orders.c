@@ -504,7 +504,9 @@ siyu_order_describe (SiyuShop  *shop,
     { "header", "SELECT json_object ('id', o.id, 'reference', o.external_ref, 'channel_id', o.channel_id, "
                 "  'channel', ch.name, 'channel_kind', ch.kind, 'status', o.status, 'created_at', o.created_at, "
                 "  'updated_at', o.updated_at, 'currency', o.currency, 'total', o.total_amount, "
-                "  'refunded', o.refunded_amount, 'net', max (o.total_amount - o.refunded_amount, 0)) "
+                "  'refunded', o.refunded_amount, 'net', max (o.total_amount - o.refunded_amount, 0), "
+                "  'discount_amount', o.discount_amount, 'shipping_amount', o.shipping_amount, "
+                "  'tax_amount', o.tax_amount) "
                 "FROM orders o JOIN channels ch ON ch.id = o.channel_id WHERE o.id = ?" },
     { "customer", "SELECT json_object ('id', c.id, 'name', c.name, 'phone', c.phone, 'email', c.email, "
                   "  'wechat_id', c.wechat_id, "
