@@ -1597,6 +1597,17 @@ forget_reject (SiyuSyncJob  *job,
   return siyu_db_step_done (job->db, stmt, error);
 }
 
+/* SAVEPOINT, RELEASE and ROLLBACK TO, prepared once per shop. */
+static gboolean
+savepoint (SiyuSyncJob  *job,
+           const char   *sql,
+           GError      **error)
+{
+  sqlite3_stmt *stmt = siyu_db_prepare (job->db, sql, error);
+
+  return stmt != NULL && siyu_db_step_done (job->db, stmt, error);
+}
+
 /* Stores one record inside a savepoint: stored whole, or not at all and
  * kept among the rejects, the rest of the page going on.  Only an error
  * that is not the record's own stops the page. */
@@ -1615,7 +1626,7 @@ store_record (SiyuSyncJob  *job,
 
   g_clear_error (&job->record_problem);
   job->record_order_id = 0;
-  if (!siyu_db_exec (job->db, "SAVEPOINT siyu_record", error))
+  if (!savepoint (job, "SAVEPOINT siyu_record", error))
     return FALSE;
   if (object == NULL)
     local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED, _("the record is not an object."));
@@ -1624,7 +1635,7 @@ store_record (SiyuSyncJob  *job,
 
   if (local_error == NULL)
     {
-      if (!siyu_db_exec (job->db, "RELEASE siyu_record", error))
+      if (!savepoint (job, "RELEASE siyu_record", error))
         return FALSE;
       ingest = siyu_ingest_get_counts (job->ingest);
       job->counts->contacts_created += ingest->contacts_created - ingest_before.contacts_created;
@@ -1639,7 +1650,7 @@ store_record (SiyuSyncJob  *job,
       return keep_reject (job, id, raw, job->record_problem->message, job->record_order_id, error);
     }
 
-  if (!siyu_db_exec (job->db, "ROLLBACK TO siyu_record; RELEASE siyu_record", error))
+  if (!savepoint (job, "ROLLBACK TO siyu_record", error) || !savepoint (job, "RELEASE siyu_record", error))
     return FALSE;
   siyu_ingest_forget_products (job->ingest);
   *job->counts = before;
