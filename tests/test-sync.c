@@ -105,6 +105,18 @@ checksum (Fixture *f)
     "(SELECT coalesce (group_concat (x, '|'), '') FROM (SELECT resource || '=' || cursor AS x FROM sync_cursors ORDER BY resource))");
 }
 
+/* The checksum without the times rows were written at. */
+static char *
+content_checksum (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (f->shop), "UPDATE contacts SET updated_at = 0; "
+                               "UPDATE orders SET updated_at = 0", &error));
+  g_assert_no_error (error);
+  return checksum (f);
+}
+
 static void
 add_account (Fixture    *f,
              const char *platform,
@@ -568,7 +580,7 @@ test_duplicate_page (Fixture      *f,
 
   add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
   g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
-  whole = checksum (f);
+  whole = content_checksum (f);
   g_assert_true (siyu_db_exec (siyu_shop_get_db (f->shop), "DELETE FROM order_items; DELETE FROM refunds; "
                                "DELETE FROM orders; DELETE FROM sync_cursors WHERE resource = 'orders'", &error));
   g_assert_no_error (error);
@@ -586,7 +598,7 @@ test_duplicate_page (Fixture      *f,
   g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (counts.orders.created, ==, 2);
-  after = checksum (f);
+  after = content_checksum (f);
   g_assert_cmpstr (after, ==, whole);
 }
 
@@ -1145,18 +1157,6 @@ test_keyring (Fixture      *f,
     g_clear_pointer (&err, g_free);
     g_assert_cmpint (siyu_test_run_cli (&out, &err, "account", "confirm", "main", "--db", crafted_path, NULL), ==, 2);
   }
-}
-
-/* The checksum without the times rows were written at. */
-static char *
-content_checksum (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (siyu_db_exec (siyu_shop_get_db (f->shop), "UPDATE contacts SET updated_at = 0; "
-                               "UPDATE orders SET updated_at = 0", &error));
-  g_assert_no_error (error);
-  return checksum (f);
 }
 
 static gboolean

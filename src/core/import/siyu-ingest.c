@@ -346,7 +346,7 @@ read_phone (SiyuIngest               *self,
   g_autofree char *text = g_strstrip (g_strdup (record->phone));
 
   if (!is_blank (record->phone_region))
-    region = g_ascii_strup (g_strstrip (g_strdup (record->phone_region)), -1);
+    region = g_strstrip (g_ascii_strup (record->phone_region, -1));
   if (region == NULL || siyu_phone_region_is_known (region))
     return siyu_phone_normalize (record->phone, region != NULL ? region : siyu_shop_get_phone_region (self->shop),
                                  error);
