@@ -44,6 +44,14 @@ typedef struct {
                            const char   *resource,
                            JsonObject   *record,
                            GError      **error);
+  /* The records of one answer for @resource, in the shape the platform
+   * documents; %NULL with @error set when the answer is not that shape,
+   * which refuses the whole page. */
+  JsonArray *(*records)   (SiyuSyncJob  *job,
+                           const char   *resource,
+                           JsonNode     *answer,
+                           const char   *url,
+                           GError      **error);
 } SiyuSyncConnector;
 
 struct _SiyuSyncJob
@@ -184,6 +192,14 @@ void      _siyu_sync_bad_record   (SiyuSyncJob         *job,
                                    const GError        *cause);
 
 void      _siyu_sync_set_tls_database (GTlsDatabase      *database);
+
+gboolean  _siyu_sync_store_answer (SiyuShop            *shop,
+                                   const char          *account,
+                                   const char          *resource,
+                                   const char          *data,
+                                   gsize                length,
+                                   SiyuSyncCounts      *counts,
+                                   GError             **error);
 
 /* Where secrets are kept: libsecret's Secret Service, or a stand-in the
  * tests install.  @attributes are the schema's, string to string; lookup

@@ -414,6 +414,25 @@ sync_order (SiyuSyncJob  *job,
   return TRUE;
 }
 
+/* A list answer: {"orders": […]} or {"customers": […]}. */
+static JsonArray *
+shopify_records (SiyuSyncJob  *job,
+                 const char   *resource,
+                 JsonNode     *answer,
+                 const char   *url,
+                 GError      **error)
+{
+  JsonArray *records = JSON_NODE_HOLDS_OBJECT (answer) ? _siyu_sync_array (json_node_get_object (answer), resource)
+                                                       : NULL;
+
+  if (records == NULL)
+    {
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer has no “%s” list."), resource);
+      return NULL;
+    }
+  return json_array_ref (records);
+}
+
 static char *
 shopify_record_id (const char *resource,
                    JsonObject *record)
@@ -466,18 +485,14 @@ shopify_sync (SiyuSyncJob  *job,
     {
       g_autoptr(SoupMessageHeaders) headers = NULL;
       g_autoptr(JsonNode) root = _siyu_sync_request (job, "GET", url, NULL, &headers, error);
+      g_autoptr(JsonArray) records = NULL;
       g_autofree char *next = NULL;
-      JsonArray *records;
 
       if (root == NULL)
         return FALSE;
-      records = JSON_NODE_HOLDS_OBJECT (root) ? _siyu_sync_array (json_node_get_object (root), resource) : NULL;
+      records = shopify_records (job, resource, root, url, error);
       if (records == NULL)
-        {
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url,
-                           _("the answer has no “%s” list."), resource);
-          return FALSE;
-        }
+        return FALSE;
       next = siyu_http_next_link (soup_message_headers_get_one (headers, "Link"));
 
       if (!_siyu_sync_store_page (job, records, next == NULL, error))
@@ -510,4 +525,5 @@ const SiyuSyncConnector _siyu_sync_shopify = {
   .pages_overlap = FALSE,
   .record_id = shopify_record_id,
   .store = shopify_store,
+  .records = shopify_records,
 };

@@ -256,6 +256,22 @@ sync_order (SiyuSyncJob  *job,
   return TRUE;
 }
 
+/* A list answer is a bare array. */
+static JsonArray *
+woocommerce_records (SiyuSyncJob  *job,
+                     const char   *resource,
+                     JsonNode     *answer,
+                     const char   *url,
+                     GError      **error)
+{
+  if (!JSON_NODE_HOLDS_ARRAY (answer))
+    {
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not a list."));
+      return NULL;
+    }
+  return json_array_ref (json_node_get_array (answer));
+}
+
 static char *
 woocommerce_record_id (const char *resource,
                        JsonObject *record)
@@ -317,8 +333,8 @@ woocommerce_sync (SiyuSyncJob  *job,
     {
       g_autoptr(SoupMessageHeaders) headers = NULL;
       g_autoptr(JsonNode) root = NULL;
+      g_autoptr(JsonArray) records = NULL;
       g_autofree char *url = NULL;
-      JsonArray *records;
       gboolean last;
 
       if (orders)
@@ -344,12 +360,9 @@ woocommerce_sync (SiyuSyncJob  *job,
       root = _siyu_sync_request (job, "GET", url, NULL, &headers, error);
       if (root == NULL)
         return FALSE;
-      if (!JSON_NODE_HOLDS_ARRAY (root))
-        {
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not a list."));
-          return FALSE;
-        }
-      records = json_node_get_array (root);
+      records = woocommerce_records (job, resource, root, url, error);
+      if (records == NULL)
+        return FALSE;
       if (n_pages == 1)
         job->total = header_int (headers, "X-WP-Total");
       if (page == 1)
@@ -390,4 +403,5 @@ const SiyuSyncConnector _siyu_sync_woocommerce = {
   .pages_overlap = TRUE,
   .record_id = woocommerce_record_id,
   .store = woocommerce_store,
+  .records = woocommerce_records,
 };

@@ -112,6 +112,61 @@ get_token (SiyuSyncJob  *job,
   return TRUE;
 }
 
+/* The data of an answer's envelope, or %NULL with @error set;
+ * *token_gone says the gateway refused the token (4201–4203). */
+static JsonNode *
+envelope_data (SiyuSyncJob  *job,
+               JsonNode     *root,
+               const char   *url,
+               gboolean     *token_gone,
+               GError      **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonObject *gateway, *old;
+
+  *token_gone = FALSE;
+  if (object == NULL)
+    {
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not an object."));
+      return NULL;
+    }
+  gateway = _siyu_sync_object (object, "gw_err_resp");
+  if (gateway != NULL)
+    {
+      gint64 code = _siyu_sync_int (gateway, "err_code");
+      const char *message = _siyu_sync_string (gateway, "err_msg");
+
+      *token_gone = code == 4201 || code == 4202 || code == 4203;
+      _siyu_sync_fail (job, error, *token_gone ? SIYU_SYNC_ERROR_AUTH : SIYU_SYNC_ERROR_PLATFORM,
+                       url, _("gateway error %lld: %s"), (long long) code, message != NULL ? message : "");
+      return NULL;
+    }
+  old = _siyu_sync_object (object, "error_response");
+  if (old != NULL)
+    {
+      const char *message = _siyu_sync_string (old, "msg");
+
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
+                       (long long) _siyu_sync_int (old, "code"), message != NULL ? message : "");
+      return NULL;
+    }
+  if (_siyu_sync_int (object, "success") != 1 || _siyu_sync_int (object, "code") != 200)
+    {
+      const char *message = _siyu_sync_string (object, "message");
+
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
+                       (long long) _siyu_sync_int (object, "code"), message != NULL ? message : "");
+      return NULL;
+    }
+  if (_siyu_sync_object (object, "data") == NULL)
+    {
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer has no data."));
+      return NULL;
+    }
+
+  return json_object_get_member (object, "data");
+}
+
 /* Returns the envelope's data, or %NULL with @error set. */
 static JsonNode *
 call (SiyuSyncJob  *job,
@@ -125,7 +180,9 @@ call (SiyuSyncJob  *job,
   for (int attempt = 0; ; attempt++)
     {
       g_autoptr(JsonNode) root = NULL;
-      JsonObject *object, *gateway, *old;
+      g_autoptr(GError) local_error = NULL;
+      gboolean token_gone;
+      JsonNode *data;
 
       if ((job->token == NULL ||
            (job->token_expires_ms > 0 && g_get_real_time () / 1000 >= job->token_expires_ms)) &&
@@ -135,55 +192,46 @@ call (SiyuSyncJob  *job,
       root = _siyu_sync_request (job, "POST", url, body, NULL, error);
       if (root == NULL)
         return NULL;
-      object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-      if (object == NULL)
+      data = envelope_data (job, root, url, &token_gone, &local_error);
+      if (data != NULL)
+        return json_node_copy (data);
+      if (token_gone && attempt == 0)
         {
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not an object."));
-          return NULL;
+          /* The token ran out or was revoked: one new one. */
+          if (!get_token (job, TRUE, error))
+            return NULL;
+          continue;
         }
-
-      gateway = _siyu_sync_object (object, "gw_err_resp");
-      if (gateway != NULL)
-        {
-          gint64 code = _siyu_sync_int (gateway, "err_code");
-          const char *message = _siyu_sync_string (gateway, "err_msg");
-
-          if ((code == 4201 || code == 4202 || code == 4203) && attempt == 0)
-            {
-              /* The token ran out or was revoked: one new one. */
-              if (!get_token (job, TRUE, error))
-                return NULL;
-              continue;
-            }
-          _siyu_sync_fail (job, error, code >= 4201 && code <= 4203 ? SIYU_SYNC_ERROR_AUTH : SIYU_SYNC_ERROR_PLATFORM,
-                           url, _("gateway error %lld: %s"), (long long) code, message != NULL ? message : "");
-          return NULL;
-        }
-      old = _siyu_sync_object (object, "error_response");
-      if (old != NULL)
-        {
-          const char *message = _siyu_sync_string (old, "msg");
-
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
-                           (long long) _siyu_sync_int (old, "code"), message != NULL ? message : "");
-          return NULL;
-        }
-      if (_siyu_sync_int (object, "success") != 1 || _siyu_sync_int (object, "code") != 200)
-        {
-          const char *message = _siyu_sync_string (object, "message");
-
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
-                           (long long) _siyu_sync_int (object, "code"), message != NULL ? message : "");
-          return NULL;
-        }
-      if (_siyu_sync_object (object, "data") == NULL)
-        {
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer has no data."));
-          return NULL;
-        }
-
-      return json_node_copy (json_object_get_member (object, "data"));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
     }
+}
+
+/* A page's records: trades or customers, as their APIs put them in data;
+ * a data without a list is an empty page. */
+static JsonArray *
+list_of (const char *resource,
+         JsonNode   *data)
+{
+  JsonArray *list = JSON_NODE_HOLDS_OBJECT (data)
+                    ? _siyu_sync_array (json_node_get_object (data),
+                                        g_str_equal (resource, "orders") ? "full_order_info_list" : "record_list")
+                    : NULL;
+
+  return list != NULL ? json_array_ref (list) : json_array_new ();
+}
+
+static JsonArray *
+youzan_records (SiyuSyncJob  *job,
+                const char   *resource,
+                JsonNode     *answer,
+                const char   *url,
+                GError      **error)
+{
+  gboolean token_gone;
+  JsonNode *data = envelope_data (job, answer, url, &token_gone, error);
+
+  return data != NULL ? list_of (resource, data) : NULL;
 }
 
 static gint64
@@ -514,17 +562,16 @@ sync_orders (SiyuSyncJob  *job,
                                                    "\"page_no\":%u,\"page_size\":%u}",
                                                    from_text, to_text, page, page_size);
           g_autoptr(JsonNode) data = call (job, ORDERS_API, ORDERS_VERSION, body, error);
-          JsonArray *list;
+          g_autoptr(JsonArray) list = NULL;
           gboolean last_page;
 
           if (data == NULL)
             return FALSE;
-          list = _siyu_sync_array (json_node_get_object (data), "full_order_info_list");
-          last_page = list == NULL || json_array_get_length (list) < page_size || page == MAX_ORDER_PAGES;
-          if (list != NULL && json_array_get_length (list) > 0 &&
-              !store_page (job, list, TRUE, last_window && last_page, error))
+          list = list_of ("orders", data);
+          last_page = json_array_get_length (list) < page_size || page == MAX_ORDER_PAGES;
+          if (json_array_get_length (list) > 0 && !store_page (job, list, TRUE, last_window && last_page, error))
             return FALSE;
-          if ((list == NULL || json_array_get_length (list) == 0) && last_window && last_page &&
+          if (json_array_get_length (list) == 0 && last_window && last_page &&
               !store_page (job, NULL, TRUE, TRUE, error))
             return FALSE;
           if (last_page)
@@ -550,15 +597,15 @@ sync_customers (SiyuSyncJob  *job,
                                                page, page_size, (long long) MAX (since, 0) * 1000,
                                                (long long) now * 1000);
       g_autoptr(JsonNode) data = call (job, CUSTOMERS_API, CUSTOMERS_VERSION, body, error);
-      JsonArray *list;
+      g_autoptr(JsonArray) list = NULL;
       gboolean last;
 
       if (data == NULL)
         return FALSE;
       if (page == 1)
         job->total = _siyu_sync_int (json_node_get_object (data), "total");
-      list = _siyu_sync_array (json_node_get_object (data), "record_list");
-      last = list == NULL || json_array_get_length (list) < page_size || page == MAX_CUSTOMER_PAGES;
+      list = list_of ("customers", data);
+      last = json_array_get_length (list) < page_size || page == MAX_CUSTOMER_PAGES;
       if (!store_page (job, list, FALSE, last, error))
         return FALSE;
       if (last)
@@ -598,4 +645,5 @@ const SiyuSyncConnector _siyu_sync_youzan = {
   .pages_overlap = TRUE,
   .record_id = youzan_record_id,
   .store = youzan_store,
+  .records = youzan_records,
 };

@@ -2846,3 +2846,51 @@ siyu_sync_rejects_retry (SiyuShop        *shop,
 
   return TRUE;
 }
+
+/**
+ * _siyu_sync_store_answer:
+ * @account: an account of @shop, whose platform reads the answer
+ * @resource: "orders" or "customers"
+ * @data: the body of one answer, as the platform would send it
+ *
+ * Reads one answer's page and stores it as a sync would, without asking
+ * anything of the platform (what needs it is kept among the rejects): the
+ * way in for the fuzz harnesses of tests/fuzz.  Moves no cursor.
+ */
+gboolean
+_siyu_sync_store_answer (SiyuShop        *shop,
+                         const char      *account,
+                         const char      *resource,
+                         const char      *data,
+                         gsize            length,
+                         SiyuSyncCounts  *counts,
+                         GError         **error)
+{
+  SiyuSyncJob job;
+  g_autofree char *platform = NULL;
+  g_autofree char *shop_url = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) records = NULL;
+  g_autofree char *url = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (g_strcmp0 (resource, "orders") == 0 || g_strcmp0 (resource, "customers") == 0, FALSE);
+
+  memset (counts, 0, sizeof *counts);
+  if (!job_init_offline (&job, shop, account, counts, &platform, &shop_url, error))
+    goto out;
+  job.resource = g_str_equal (resource, "orders") ? "orders" : "customers";
+  job.resource_counts = g_str_equal (resource, "orders") ? &counts->orders : &counts->customers;
+  job.walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  url = g_strdup_printf ("https://%s.invalid/%s", platform, resource);
+  root = siyu_json_parse (data, (gssize) length, "answer", error);
+  if (root == NULL)
+    goto out;
+  records = job.connector->records (&job, job.resource, root, url, error);
+  ok = records != NULL && _siyu_sync_store_page (&job, records, FALSE, error);
+
+out:
+  job_clear (&job);
+  return ok;
+}
