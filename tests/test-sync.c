@@ -792,6 +792,39 @@ test_youzan_encrypted (Fixture      *f,
   g_assert_cmpstr (rows, ==, "E20240308101522047600012 37800 2000 0; E20240309120000047600013 8800 0 0");
 }
 
+/* One answer read without network, as a retry and the fuzz harnesses read
+ * it: a Youzan trade partly refunded needs its detail from Youzan, so it
+ * waits among the rejects (the answer used to reach for credentials that
+ * a retry does not have). */
+static void
+test_offline_answer (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "seeds", "sync-youzan", "trades-encrypted", NULL);
+  g_autofree char *answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejects = NULL;
+  SiyuSyncCounts counts;
+  gsize length;
+
+  add_account (f, "youzan", "yz", "44556677");
+  g_assert_true (g_file_get_contents (path, &answer, &length, NULL));
+  g_assert_true (_siyu_sync_store_answer (f->shop, "yz", "orders", answer, length, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.orders.records, ==, 1);
+  g_assert_cmpuint (counts.rejected, ==, 1);
+  rejects = siyu_sync_rejects_read (f->shop, "yz", &error);
+  g_assert_cmpuint (rejects->len, ==, 1);
+  g_assert_cmpstr (((SiyuSyncReject *) g_ptr_array_index (rejects, 0))->reason, ==,
+                   "this record needs the platform’s answer: the next sync stores it.");
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders"), ==, 0);
+
+  /* An answer of the wrong shape is refused whole, and stores nothing. */
+  g_assert_false (_siyu_sync_store_answer (f->shop, "yz", "customers", "[1,2]", 5, &counts, &error));
+  g_assert_error (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED);
+  g_assert_cmpstr (error->message, ==, "Youzan account “yz”, /customers: the answer is not an object.");
+}
+
 /* The ciphertext rule of Youzan's SDK, and HTML entities as WooCommerce
  * writes them. */
 static void
@@ -1338,6 +1371,7 @@ main (int    argc,
   ADD ("wrong-shape", test_wrong_shape);
   ADD ("retry-region", test_retry_region);
   ADD ("youzan-encrypted", test_youzan_encrypted);
+  ADD ("offline-answer", test_offline_answer);
   ADD ("foreign-currency", test_foreign_currency);
   ADD ("self-signed", test_self_signed);
   ADD ("killed", test_killed);

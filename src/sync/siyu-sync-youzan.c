@@ -177,6 +177,11 @@ call (SiyuSyncJob  *job,
 {
   g_autofree char *url = g_strdup_printf ("%s/api/%s/%s", job->base_url, api, version);
 
+  /* A retry of rejects has no session and no credentials: the request
+   * says it needs the platform. */
+  if (job->session == NULL)
+    return _siyu_sync_request (job, "POST", url, body, NULL, error);
+
   for (int attempt = 0; ; attempt++)
     {
       g_autoptr(JsonNode) root = NULL;

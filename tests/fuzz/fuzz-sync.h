@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "siyu-fuzz.h"
+#include "siyu-json.h"
 #include "siyu-sync-private.h"
 
 /* What the three connectors' harnesses share (fuzz-sync-shopify.c,
@@ -47,6 +48,45 @@ fuzz_count (const char *sql)
   return n;
 }
 
+/* Whether a contact's name, phone or city is a value Youzan encrypted,
+ * by the rule of its SDK. */
+static gboolean
+keeps_ciphertext (void)
+{
+  SiyuDb *db = siyu_shop_get_db (fuzz_shop);
+  sqlite3_stmt *stmt = siyu_db_prepare (db, "SELECT name, phone, city FROM contacts WHERE instr (coalesce (name, '') "
+                                            "|| coalesce (phone, '') || coalesce (city, ''), '$') > 0", NULL);
+  gboolean found = FALSE;
+
+  g_assert (stmt != NULL);
+  while (!found && siyu_db_step (db, stmt, NULL) == SQLITE_ROW)
+    for (int i = 0; i < 3; i++)
+      found = found || _siyu_sync_is_youzan_ciphertext ((const char *) sqlite3_column_text (stmt, i));
+  sqlite3_reset (stmt);
+  return found;
+}
+
+/* Whether every reject keeps its record as a retry reads it: json-glib
+ * writes control characters in strings as they are, which it reads back
+ * although SQLite's json_valid () would not. */
+static gboolean
+rejects_read_back (void)
+{
+  SiyuDb *db = siyu_shop_get_db (fuzz_shop);
+  sqlite3_stmt *stmt = siyu_db_prepare (db, "SELECT raw FROM sync_rejects", NULL);
+  gboolean ok = TRUE;
+
+  g_assert (stmt != NULL);
+  while (ok && siyu_db_step (db, stmt, NULL) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = siyu_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, "raw", NULL);
+
+      ok = node != NULL;
+    }
+  sqlite3_reset (stmt);
+  return ok;
+}
+
 static void
 fuzz_sync_one (const uint8_t *data,
                size_t         size)
@@ -76,11 +116,8 @@ fuzz_sync_one (const uint8_t *data,
                    "an order's money is out of order");
   siyu_fuzz_check (fuzz_count ("SELECT count (*) FROM contact_identities WHERE kind = 'phone' AND "
                                "value NOT GLOB '+[1-9]*'") == 0, "a phone identity that is not E.164");
-  siyu_fuzz_check (fuzz_count ("SELECT count (*) FROM contacts WHERE name GLOB '$*$[0-9]*$' OR "
-                               "phone GLOB '$*$[0-9]*$' OR city GLOB '$*$[0-9]*$'") == 0,
-                   "an encrypted value kept as a name, a phone or a city");
-  siyu_fuzz_check (fuzz_count ("SELECT count (*) FROM sync_rejects WHERE NOT json_valid (raw)") == 0,
-                   "a reject kept without its record");
+  siyu_fuzz_check (!keeps_ciphertext (), "an encrypted value kept as a name, a phone or a city");
+  siyu_fuzz_check (rejects_read_back (), "a reject kept without a record a retry can read");
 
   if (++inputs % 500 == 0)
     {
