@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Packaging checks, one per meson test:
 #   check-packaging.sh desktop FILE | metainfo FILE | schemas DIR | translations SRCDIR
+#   check-packaging.sh flatpak SRCDIR BINARY…
 # A missing tool skips (exit 77) on a developer's machine and fails in CI.
 set -euo pipefail
 
@@ -60,6 +61,34 @@ case "$1" in
       fi
     done
     echo "translations complete"
+    ;;
+  flatpak)
+    # Every library the binaries link directly is in the GNOME runtime or
+    # built by a module of the manifest (named in its x-libraries).
+    need readelf; need python3
+    src=$2; shift 2
+    readelf -d "$@" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u |
+      python3 -c '
+import json, re, sys
+src = sys.argv[1]
+runtime = {l.strip() for l in open(src + "/flatpak/runtime-libraries.txt")
+           if l.strip() and not l.startswith("#")}
+manifest = json.load(open(src + "/flatpak/io.github.siyu.Siyu.json"))
+built = {lib for m in manifest["modules"] for lib in m.get("x-libraries", [])}
+for m in manifest["modules"]:
+    for source in m.get("sources", []):
+        if source.get("type") == "archive" and not re.fullmatch(r"[0-9a-f]{64}", source.get("sha256", "")):
+            sys.exit("module %s: an archive without a sha256" % m["name"])
+missing = []
+for soname in sys.stdin.read().split():
+    name = re.sub(r"\.so(\.[0-9]+)*$", "", soname)
+    name = name[3:] if name.startswith("lib") else name
+    if name not in runtime and name not in built:
+        missing.append(soname)
+if missing:
+    sys.exit("linked, but neither in the runtime nor built by a module: " + " ".join(missing))
+print("every linked library is in the runtime or built by a module")
+' "$src"
     ;;
   *)
     echo "usage: $0 desktop|metainfo|schemas|translations ARG" >&2

@@ -151,6 +151,40 @@ test_search (Fixture       *f,
   assert_search (f, "雷雷", "");
 }
 
+static void assert_list (Fixture *f, const SiyuContactFilter *filter, const char *expected);
+
+/* At the counter the owner types the last digits of a phone: a phone that
+ * ends with them comes first, in the list and in the search, before one
+ * that only holds them and before any sort order. */
+static void
+test_search_phone_suffix (Fixture       *f,
+                          gconstpointer  data)
+{
+  gint64 ends = add_contact (f, "周一", "13600003037", NULL, NULL);
+  gint64 holds = add_contact (f, "吴二", "13030371234", NULL, NULL);
+  gint64 both = add_contact (f, "郑三", "13503037777", NULL, NULL);
+  SiyuContactFilter filter = { .search = "3037" };
+
+  g_assert_cmpint (ends, ==, 4);
+  g_assert_cmpint (holds, ==, 5);
+  g_assert_cmpint (both, ==, 6);
+
+  /* Newest first, but the phone that ends with 3037 before them all. */
+  assert_list (f, &filter, "4,6,5");
+  filter.search = "30 37";
+  filter.sort = SIYU_CONTACT_SORT_NAME;
+  assert_list (f, &filter, "4,5,6");
+  assert_search (f, "3037", "4,5,6");
+  assert_search (f, "1234", "5,2");
+  /* Two digits are looked for row by row, and ordered the same way. */
+  filter.search = "37";
+  filter.sort = SIYU_CONTACT_SORT_NEWEST;
+  assert_list (f, &filter, "4,6,5,3");
+  /* Text that is not a phone keeps the sort order alone. */
+  filter.search = "王芳";
+  assert_list (f, &filter, "3,1");
+}
+
 static char *
 list (Fixture                 *f,
       const SiyuContactFilter *filter)
@@ -667,6 +701,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/siyu/contacts/search", test_search);
+  ADD ("/siyu/contacts/search-phone-suffix", test_search_phone_suffix);
   ADD ("/siyu/contacts/list", test_list);
   ADD ("/siyu/contacts/set-and-undo", test_set_and_undo);
   ADD ("/siyu/contacts/set-refused", test_set_refused);

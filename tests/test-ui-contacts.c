@@ -637,6 +637,9 @@ main (int    argc,
 
   data_home = siyu_test_tmpdir ();
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* Far from the shops' Asia/Shanghai: a day shown in the computer's zone
+   * instead of the shop's would differ. */
+  g_setenv ("TZ", "Pacific/Honolulu", TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -356,12 +356,19 @@ restore_removed_tiers (SiyuDb  *db,
     {
       const SiyuTierSetting *tier = &g_array_index (tiers, SiyuTierSetting, i);
       sqlite3_stmt *stmt;
-      g_autofree char *sql = NULL;
+      int rc;
 
       if (tier->id == 0)
         continue;
-      sql = g_strdup_printf ("SELECT count (*) FROM tiers WHERE id = %" G_GINT64_FORMAT, tier->id);
-      if (siyu_db_query_int (db, sql, error) != 0)
+      stmt = siyu_db_prepare (db, "SELECT 1 FROM tiers WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, tier->id);
+      rc = siyu_db_step (db, stmt, error);
+      sqlite3_reset (stmt);
+      if (rc < 0)
+        return FALSE;
+      if (rc == SQLITE_ROW)
         continue;
       stmt = siyu_db_prepare (db, "INSERT INTO tiers (position, name, name_zh, threshold, capacity, "
                                   "by_application, benefits, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);

@@ -143,16 +143,18 @@ phone_digits (const char *text)
 
 /* The search part of a list query: an FTS5 match for three characters or
  * more, a scan for fewer.  Returns the SQL condition on c and the text to
- * bind, or %NULL for no search. */
+ * bind, or %NULL for no search; @suffix gets the digits of a phone search. */
 static const char *
 search_condition (const char  *text,
-                  char       **bind)
+                  char       **bind,
+                  char       **suffix)
 {
   g_autofree char *trimmed = NULL;
   g_autofree char *digits = NULL;
   const char *needle;
 
   *bind = NULL;
+  *suffix = NULL;
   if (text == NULL)
     return NULL;
   trimmed = g_strstrip (g_strdup (text));
@@ -160,6 +162,9 @@ search_condition (const char  *text,
     return NULL;
 
   digits = phone_digits (trimmed);
+  /* At the counter the owner types the last digits of a phone: a phone
+   * that ends with them comes before one that only contains them. */
+  *suffix = g_strdup (digits);
   needle = digits != NULL ? digits : trimmed;
   if (g_utf8_strlen (needle, -1) >= 3)
     {
@@ -191,6 +196,7 @@ siyu_contacts_list (SiyuShop                *shop,
   g_autoptr(GString) sql = g_string_new ("SELECT c.id FROM contacts c ");
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *search = NULL;
+  g_autofree char *suffix = NULL;
   const char *condition;
   sqlite3_stmt *stmt = NULL;
   sqlite3 *handle;
@@ -215,7 +221,7 @@ siyu_contacts_list (SiyuShop                *shop,
     g_string_append (sql, "LEFT JOIN contact_predictions p ON p.contact_id = c.id ");
   g_string_append (sql, "WHERE c.erased_at IS NULL ");
 
-  condition = search_condition (filter->search, &search);
+  condition = search_condition (filter->search, &search, &suffix);
   if (condition != NULL)
     g_string_append_printf (sql, "AND %s ", condition);
   if (filter->stage != NULL)
@@ -243,23 +249,26 @@ siyu_contacts_list (SiyuShop                *shop,
   if (filter->consent_only)
     g_string_append (sql, "AND c.marketing_consent = 1 AND c.do_not_contact = 0 ");
 
+  g_string_append (sql, "ORDER BY ");
+  if (suffix != NULL)
+    g_string_append (sql, "c.phone LIKE '%' || :suffix DESC, ");
   switch (filter->sort)
     {
     case SIYU_CONTACT_SORT_NAME:
-      g_string_append (sql, "ORDER BY c.name IS NULL, c.name, c.id");
+      g_string_append (sql, "c.name IS NULL, c.name, c.id");
       break;
     case SIYU_CONTACT_SORT_LAST_ORDER:
-      g_string_append (sql, "ORDER BY m.last_order IS NULL, m.last_order DESC, c.id DESC");
+      g_string_append (sql, "m.last_order IS NULL, m.last_order DESC, c.id DESC");
       break;
     case SIYU_CONTACT_SORT_NET_SPEND:
-      g_string_append (sql, "ORDER BY coalesce (m.net_spend, 0) DESC, c.id DESC");
+      g_string_append (sql, "coalesce (m.net_spend, 0) DESC, c.id DESC");
       break;
     case SIYU_CONTACT_SORT_P_ALIVE:
-      g_string_append (sql, "ORDER BY p.p_alive IS NULL, p.p_alive DESC, c.id DESC");
+      g_string_append (sql, "p.p_alive IS NULL, p.p_alive DESC, c.id DESC");
       break;
     case SIYU_CONTACT_SORT_NEWEST:
     default:
-      g_string_append (sql, "ORDER BY c.id DESC");
+      g_string_append (sql, "c.id DESC");
       break;
     }
 
@@ -273,6 +282,7 @@ siyu_contacts_list (SiyuShop                *shop,
 #define BIND_TEXT(name, value) \
   if ((value) != NULL) sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, name), value, -1, SQLITE_STATIC)
   BIND_TEXT (":search", search);
+  BIND_TEXT (":suffix", suffix);
   BIND_TEXT (":stage", filter->stage);
   BIND_TEXT (":segment", filter->segment);
   BIND_TEXT (":tag", filter->tag);
@@ -552,8 +562,9 @@ siyu_contact_untag (SiyuShop    *shop,
  * @text: any part of a name (Chinese too), phone digits, e-mail or WeChat id
  * @limit: the most ids to return
  *
- * Returns: (transfer full) (element-type gint64): matching contacts, lowest
- *   id first; erased contacts are never found.
+ * Returns: (transfer full) (element-type gint64): matching contacts, those
+ *   whose phone ends with the digits searched for first, then lowest id
+ *   first; erased contacts are never found.
  */
 GArray *
 siyu_contacts_search (SiyuShop    *shop,
@@ -587,7 +598,8 @@ siyu_contacts_search (SiyuShop    *shop,
 
       stmt = siyu_db_prepare (db,
                               "SELECT c.id FROM contacts_fts f JOIN contacts c ON c.id = f.rowid "
-                              "WHERE contacts_fts MATCH ? AND c.erased_at IS NULL ORDER BY c.id LIMIT ?",
+                              "WHERE contacts_fts MATCH ?1 AND c.erased_at IS NULL "
+                              "ORDER BY ?3 IS NOT NULL AND c.phone LIKE '%' || ?3 DESC, c.id LIMIT ?2",
                               error);
       if (stmt == NULL)
         return NULL;
@@ -599,7 +611,7 @@ siyu_contacts_search (SiyuShop    *shop,
                               "SELECT id FROM contacts WHERE erased_at IS NULL AND ("
                               "  instr (name, ?1) > 0 OR instr (phone, ?1) > 0 OR instr (email, ?1) > 0 "
                               "  OR instr (wechat_id, ?1) > 0) "
-                              "ORDER BY id LIMIT ?2",
+                              "ORDER BY ?3 IS NOT NULL AND phone LIKE '%' || ?3 DESC, id LIMIT ?2",
                               error);
       if (stmt == NULL)
         return NULL;
@@ -607,6 +619,8 @@ siyu_contacts_search (SiyuShop    *shop,
     }
 
   sqlite3_bind_int64 (stmt, 2, limit);
+  if (digits != NULL)
+    sqlite3_bind_text (stmt, 3, digits, -1, SQLITE_TRANSIENT);
   append_ids (db, stmt, ids);
 
   return g_steal_pointer (&ids);

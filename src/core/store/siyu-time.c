@@ -119,3 +119,32 @@ siyu_time_zone_new (const char *identifier)
 
   return g_time_zone_new_identifier (identifier);
 }
+
+/**
+ * siyu_time_format:
+ * @tz: the shop's time zone
+ * @utc: seconds since 1970
+ * @format: a g_date_time_format() format
+ *
+ * Returns: (transfer full): @utc as a local day and time of @tz, or an
+ *   empty string for a time GLib cannot represent
+ */
+char *
+siyu_time_format (GTimeZone  *tz,
+                  gint64      utc,
+                  const char *format)
+{
+  g_autoptr(GDateTime) time = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  char *text;
+
+  g_return_val_if_fail (tz != NULL, NULL);
+  g_return_val_if_fail (format != NULL, NULL);
+
+  time = g_date_time_new_from_unix_utc (utc);
+  if (time != NULL)
+    local = g_date_time_to_timezone (time, tz);
+  text = local != NULL ? g_date_time_format (local, format) : NULL;
+
+  return text != NULL ? text : g_strdup ("");
+}

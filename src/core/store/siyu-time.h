@@ -22,5 +22,8 @@ SiyuDay   siyu_day_of_time       (GTimeZone   *tz,
 gint64    siyu_day_start_time    (GTimeZone   *tz,
                                   SiyuDay      day);
 GTimeZone *siyu_time_zone_new    (const char  *identifier);
+char     *siyu_time_format       (GTimeZone   *tz,
+                                  gint64       utc,
+                                  const char  *format);
 
 G_END_DECLS

@@ -85,9 +85,7 @@ struct _SiyuCampaignWizard
   int                  digits;          /* of the shop's currency */
   gboolean             loading;         /* the channels and today */
   gboolean             planning;        /* siyu_campaign_plan_new () on the worker */
-  gboolean             computing;       /* siyu_campaign_plan_recompute () in a thread */
   gboolean             saving;
-  gboolean             dirty;           /* edited while computing */
   gboolean             rhythm_stale;    /* the rhythm page shows an older plan */
   guint                recompute_source;
   guint                replan_source;
@@ -469,7 +467,7 @@ siyu_campaign_timeline_set (GtkWidget          *timeline,
 static gboolean
 is_busy (SiyuCampaignWizard *self)
 {
-  return self->loading || self->planning || self->computing || self->saving ||
+  return self->loading || self->planning || self->saving ||
          self->recompute_source != 0 || self->replan_source != 0;
 }
 
@@ -1001,12 +999,6 @@ replan_cb (gpointer data)
   SiyuCampaignWizard *self = data;
 
   self->replan_source = 0;
-  /* The thread recomputing works on the plan a new deduction replaces. */
-  if (self->computing)
-    {
-      self->replan_source = g_timeout_add (REPLAN_DELAY_MS, replan_cb, self);
-      return G_SOURCE_REMOVE;
-    }
   start_planning (self, FALSE);
   return G_SOURCE_REMOVE;
 }
@@ -1022,41 +1014,7 @@ reference_changed_cb (SiyuCampaignWizard *self)
   update_buttons (self);
 }
 
-/* ── recomputing: the edited figures, in a thread ────────────────────── */
-
-typedef struct {
-  SiyuCampaignPlan *plan;      /* the wizard's, left alone by it meanwhile */
-  double            aov;
-  double            orders_per_buyer;
-  double            weights[SIYU_N_STAGES];
-} Recompute;
-
-static void
-recompute_thread (GTask        *task,
-                  gpointer      source,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  Recompute *recompute = task_data;
-  SiyuCampaignPlan *plan = recompute->plan;
-  GError *error = NULL;
-  double aov = plan->aov, opb = plan->orders_per_buyer;
-
-  plan->aov = recompute->aov;
-  plan->orders_per_buyer = recompute->orders_per_buyer;
-  if (!siyu_campaign_plan_recompute (plan, &error) ||
-      !siyu_campaign_plan_set_weights (plan, recompute->weights, &error))
-    {
-      plan->aov = aov;
-      plan->orders_per_buyer = opb;
-      siyu_campaign_plan_recompute (plan, NULL);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean recompute_cb (gpointer data);
+/* ── recomputing: the edited figures ──────────────────────────────────── */
 
 /* What @spin says, times @scale; @shown when it only rounds that. */
 static double
@@ -1070,57 +1028,42 @@ spin_value (GtkSpinButton *spin,
   return fabs (value - shown) <= half * (1 + 1e-9) ? shown : value;
 }
 
-static void
-recomputed_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  SiyuCampaignWizard *self = SIYU_CAMPAIGN_WIZARD (source);
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
-
-  self->computing = FALSE;
-  if (self->plan == NULL)
-    return;
-  self->rhythm_stale = TRUE;
-  if (self->dirty)
-    {
-      self->dirty = FALSE;
-      recompute_cb (self);
-      return;
-    }
-  set_error (self->deduction_error, ok ? NULL : error->message);
-  if (ok)
-    show_deduction (self);
-  update_buttons (self);
-}
-
+/* Redoing B, E, G and the split is arithmetic over a handful of stages, so
+ * it runs here, on the plan the widgets show: no other thread ever holds
+ * the plan while the page draws it. */
 static gboolean
 recompute_cb (gpointer data)
 {
   SiyuCampaignWizard *self = data;
-  g_autoptr(GTask) task = NULL;
-  Recompute *recompute;
+  g_autoptr(GError) error = NULL;
+  double weights[SIYU_N_STAGES];
+  double aov, opb;
+  gboolean ok;
 
   self->recompute_source = 0;
   if (self->plan == NULL || self->planning)
     return G_SOURCE_REMOVE;
-  if (self->computing)
-    {
-      self->dirty = TRUE;
-      return G_SOURCE_REMOVE;
-    }
-  recompute = g_new0 (Recompute, 1);
-  recompute->plan = self->plan;
-  recompute->aov = spin_value (self->aov_spin, self->shown_aov, pow (10, self->digits));
-  recompute->orders_per_buyer = spin_value (self->opb_spin, self->shown_opb, 1);
+
+  aov = self->plan->aov;
+  opb = self->plan->orders_per_buyer;
   for (int s = 0; s < SIYU_N_STAGES; s++)
-    recompute->weights[s] = spin_value (self->weights[s], self->shown_weights[s], 1);
-  self->computing = TRUE;
+    weights[s] = spin_value (self->weights[s], self->shown_weights[s], 1);
+  self->plan->aov = spin_value (self->aov_spin, self->shown_aov, pow (10, self->digits));
+  self->plan->orders_per_buyer = spin_value (self->opb_spin, self->shown_opb, 1);
+  ok = siyu_campaign_plan_recompute (self->plan, &error) &&
+       siyu_campaign_plan_set_weights (self->plan, weights, &error);
+  if (!ok)
+    {
+      self->plan->aov = aov;
+      self->plan->orders_per_buyer = opb;
+      siyu_campaign_plan_recompute (self->plan, NULL);
+    }
+
+  self->rhythm_stale = TRUE;
+  set_error (self->deduction_error, ok ? NULL : error->message);
+  if (ok)
+    show_deduction (self);
   update_buttons (self);
-  task = g_task_new (self, NULL, recomputed_cb, NULL);
-  g_task_set_task_data (task, recompute, g_free);
-  g_task_run_in_thread (task, recompute_thread);
 
   return G_SOURCE_REMOVE;
 }

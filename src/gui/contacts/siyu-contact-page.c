@@ -231,12 +231,11 @@ member_int (JsonObject *object,
 }
 
 static char *
-format_time (gint64 utc)
+format_time (SiyuContactPage *self,
+             gint64           utc)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (utc);
-
   /* Translators: a day, as a strftime format, e.g. “%Y年%-m月%-d日”. */
-  return g_date_time_format (time, _("%-d %B %Y"));
+  return siyu_shop_runner_format_time (self->runner, utc, _("%-d %B %Y"));
 }
 
 static GtkWidget *
@@ -1201,15 +1200,13 @@ collect_happenings (SiyuContactPage *self,
       JsonObject *change = json_array_get_object_element (array, i);
       const char *from = tier_label (change, "from", "from_zh");
       const char *to = tier_label (change, "to", "to_zh");
-      int year, month, mday;
       SiyuDay day;
-      g_autoptr(GDateTime) noon = NULL;
+      gint64 noon;
 
       if (!member_day (change, "changed_on", &day))
         continue;
-      siyu_day_to_ymd (day, &year, &month, &mday);
-      noon = g_date_time_new_local (year, month, mday, 12, 0, 0);
-      add_happening (happenings, g_date_time_to_unix (noon),
+      noon = siyu_day_start_time (siyu_shop_runner_get_time_zone (self->runner), day) + 12 * 3600;
+      add_happening (happenings, noon,
                      to == NULL ? g_strdup (_("Left the member tiers"))
                      /* Translators: a tier change; the %s are tiers, e.g. “Silver to Gold”. */
                      : from != NULL ? g_strdup_printf (_("Tier changed from %s to %s"), from, to)
@@ -1255,7 +1252,7 @@ show_timeline (SiyuContactPage *self,
   for (guint i = 0; i < happenings->len; i++)
     {
       Happening *happening = g_ptr_array_index (happenings, i);
-      g_autofree char *when = format_time (happening->at);
+      g_autofree char *when = format_time (self, happening->at);
       GtkWidget *row = add_row (group, happening->title, when);
 
       if (happening->subtitle != NULL)
@@ -1307,13 +1304,13 @@ show (SiyuContactPage *self)
   add_entry_row (self, group, SIYU_CONTACT_BIRTHDAY, _("Birthday (YYYY-MM-DD)"), member_string (contact, "birthday"),
                  GTK_INPUT_PURPOSE_FREE_FORM);
   {
-    g_autofree char *seen = format_time (member_int (contact, "first_seen_at"));
+    g_autofree char *seen = format_time (self, member_int (contact, "first_seen_at"));
 
     add_row (group, _("First seen"), seen);
   }
   if (member_int (contact, "member_since") > 0)
     {
-      g_autofree char *since = format_time (member_int (contact, "member_since"));
+      g_autofree char *since = format_time (self, member_int (contact, "member_since"));
 
       add_row (group, _("Member since"), since);
     }
@@ -1418,7 +1415,7 @@ show (SiyuContactPage *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Agrees to marketing"));
   if (member_int (contact, "consent_at") > 0)
     {
-      g_autofree char *when = format_time (member_int (contact, "consent_at"));
+      g_autofree char *when = format_time (self, member_int (contact, "consent_at"));
       const char *source = member_string (contact, "consent_source");
       /* Translators: when and where a contact gave or refused consent, e.g. “3 March 2025, youzan-customers”. */
       g_autofree char *subtitle = source != NULL ? g_strdup_printf (_("%s, %s"), when, source) : g_strdup (when);
@@ -1536,9 +1533,9 @@ show (SiyuContactPage *self)
       for (guint i = 0; i < json_array_get_length (groups); i++)
         {
           JsonObject *membership = json_array_get_object_element (groups, i);
-          g_autofree char *joined = format_time (member_int (membership, "joined_at"));
+          g_autofree char *joined = format_time (self, member_int (membership, "joined_at"));
           g_autofree char *left = member_int (membership, "left_at") > 0
-                                  ? format_time (member_int (membership, "left_at")) : NULL;
+                                  ? format_time (self, member_int (membership, "left_at")) : NULL;
           /* Translators: when a contact joined a group, and maybe left it. */
           g_autofree char *when = left != NULL ? g_strdup_printf (_("Joined %s, left %s"), joined, left)
                                                : g_strdup_printf (_("Joined %s"), joined);

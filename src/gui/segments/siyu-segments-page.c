@@ -183,11 +183,10 @@ format_label (const char *format)
 }
 
 static char *
-format_time (gint64 utc)
+format_time (SiyuSegmentsPage *self,
+             gint64            utc)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (utc);
-
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("");
+  return siyu_shop_runner_format_time (self->runner, utc, "%Y-%m-%d %H:%M");
 }
 
 static void
@@ -220,7 +219,7 @@ show_lists (SiyuSegmentsPage *self)
   for (guint i = 0; i < json_array_get_length (touches); i++)
     {
       JsonObject *touch = json_array_get_object_element (touches, i);
-      g_autofree char *when = format_time (json_object_get_int_member (touch, "created_at"));
+      g_autofree char *when = format_time (self, json_object_get_int_member (touch, "created_at"));
       gint64 members = json_object_get_int_member (touch, "members");
       gint64 holdout = json_object_get_int_member (touch, "holdout");
       g_autofree char *sent = siyu_count_format (members);
@@ -570,7 +569,7 @@ touch_read_cb (GObject      *source,
   up = json_object_get_object_member (touch, "uplift");
   clear_detail (self);
   {
-    g_autofree char *when = format_time (json_object_get_int_member (touch, "created_at"));
+    g_autofree char *when = format_time (self, json_object_get_int_member (touch, "created_at"));
     /* Translators: when a touch was made, its format, and the days its purchases are counted. */
     g_autofree char *text = g_strdup_printf (_("Exported %s as %s. Purchases counted from %s to %s.\n%s"), when,
                                              format_label (json_object_get_string_member (touch, "format")),

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "siyu-shop-runner.h"
+#include "siyu-time.h"
 
 /* A shop is used by one thread at a time, and its queries must not block
  * the main thread.  The runner owns the shop and does all work on it in
@@ -16,6 +17,7 @@ typedef struct {
   char *name;
   char *currency;
   char *time_zone_id;
+  GTimeZone *time_zone;
   char *phone_region;
 } Settings;
 
@@ -60,6 +62,7 @@ settings_clear (Settings *settings)
   g_clear_pointer (&settings->name, g_free);
   g_clear_pointer (&settings->currency, g_free);
   g_clear_pointer (&settings->time_zone_id, g_free);
+  g_clear_pointer (&settings->time_zone, g_time_zone_unref);
   g_clear_pointer (&settings->phone_region, g_free);
 }
 
@@ -71,6 +74,9 @@ settings_read (Settings *settings,
   settings->name = g_strdup (siyu_shop_get_name (shop));
   settings->currency = g_strdup (siyu_shop_get_currency (shop));
   settings->time_zone_id = g_strdup (siyu_shop_get_time_zone_id (shop));
+  settings->time_zone = siyu_time_zone_new (settings->time_zone_id);
+  if (settings->time_zone == NULL)
+    settings->time_zone = g_time_zone_new_utc ();
   settings->phone_region = g_strdup (siyu_shop_get_phone_region (shop));
 }
 
@@ -308,4 +314,38 @@ siyu_shop_runner_get_phone_region (SiyuShopRunner *self)
   g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (self), NULL);
 
   return self->settings.phone_region;
+}
+
+/**
+ * siyu_shop_runner_get_time_zone:
+ *
+ * Returns: (transfer none): the shop's time zone
+ */
+GTimeZone *
+siyu_shop_runner_get_time_zone (SiyuShopRunner *self)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (self), NULL);
+
+  return self->settings.time_zone;
+}
+
+/**
+ * siyu_shop_runner_format_time:
+ * @utc: seconds since 1970
+ * @format: a g_date_time_format() format
+ *
+ * Formats a moment as a day and time of the shop's time zone, not of the
+ * computer's: an order shows on the same day on every page.
+ *
+ * Returns: (transfer full): the formatted text
+ */
+char *
+siyu_shop_runner_format_time (SiyuShopRunner *self,
+                              gint64          utc,
+                              const char     *format)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (self), NULL);
+  g_return_val_if_fail (format != NULL, NULL);
+
+  return siyu_time_format (self->settings.time_zone, utc, format);
 }

@@ -24,6 +24,10 @@ const char     *siyu_shop_runner_get_path         (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_name         (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_currency     (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_time_zone_id (SiyuShopRunner *self);
+GTimeZone      *siyu_shop_runner_get_time_zone    (SiyuShopRunner *self);
+char           *siyu_shop_runner_format_time      (SiyuShopRunner *self,
+                                                   gint64          utc,
+                                                   const char     *format);
 const char     *siyu_shop_runner_get_phone_region (SiyuShopRunner *self);
 
 G_END_DECLS
