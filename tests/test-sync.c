@@ -825,6 +825,41 @@ test_offline_answer (Fixture      *f,
   g_assert_cmpstr (error->message, ==, "Youzan account “yz”, /customers: the answer is not an object.");
 }
 
+/* "refunded" means refunded in full: a Shopify order its platform still
+ * calls partially refunded, whose refunds paid back its whole total, is
+ * refunded; one called refunded is refunded in full whatever its
+ * transactions add up to. */
+static void
+test_refunded_in_full (Fixture      *f,
+                       gconstpointer data)
+{
+  static const char answer[] =
+    "{\"orders\":["
+    "{\"id\":1,\"name\":\"#1\",\"created_at\":\"2024-03-01T10:00:00Z\",\"currency\":\"CNY\",\"total_price\":\"50.00\","
+    " \"financial_status\":\"partially_refunded\",\"customer\":null,\"email\":\"\",\"line_items\":[],"
+    " \"refunds\":[{\"id\":11,\"created_at\":\"2024-03-02T10:00:00Z\",\"transactions\":["
+    "   {\"kind\":\"refund\",\"status\":\"success\",\"amount\":\"20.00\",\"currency\":\"CNY\"},"
+    "   {\"kind\":\"refund\",\"status\":\"success\",\"amount\":\"30.00\",\"currency\":\"CNY\"}]}]},"
+    "{\"id\":2,\"name\":\"#2\",\"created_at\":\"2024-03-01T11:00:00Z\",\"currency\":\"CNY\",\"total_price\":\"80.00\","
+    " \"financial_status\":\"refunded\",\"customer\":null,\"email\":\"\",\"line_items\":[],"
+    " \"refunds\":[{\"id\":21,\"created_at\":\"2024-03-02T11:00:00Z\",\"transactions\":["
+    "   {\"kind\":\"refund\",\"status\":\"success\",\"amount\":\"10.00\",\"currency\":\"CNY\"}]}]},"
+    "{\"id\":3,\"name\":\"#3\",\"created_at\":\"2024-03-01T12:00:00Z\",\"currency\":\"CNY\",\"total_price\":\"90.00\","
+    " \"financial_status\":\"partially_refunded\",\"customer\":null,\"email\":\"\",\"line_items\":[],"
+    " \"refunds\":[{\"id\":31,\"created_at\":\"2024-03-02T12:00:00Z\",\"transactions\":["
+    "   {\"kind\":\"refund\",\"status\":\"success\",\"amount\":\"15.00\",\"currency\":\"CNY\"}]}]}]}";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rows = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  g_assert_true (_siyu_sync_store_answer (f->shop, "tea", "orders", answer, strlen (answer), &counts, &error));
+  g_assert_no_error (error);
+  rows = query_text (f, "SELECT group_concat (external_ref || ' ' || status || ' ' || total_amount || ' ' || "
+                        "refunded_amount, '; ') FROM (SELECT * FROM orders ORDER BY external_ref)");
+  g_assert_cmpstr (rows, ==, "#1 refunded 5000 5000; #2 refunded 8000 8000; #3 partially_refunded 9000 1500");
+}
+
 /* The ciphertext rule of Youzan's SDK, and HTML entities as WooCommerce
  * writes them. */
 static void
@@ -1306,6 +1341,9 @@ test_cli (Fixture      *f,
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "account", "test", "tea", "--db", f->path, "--base-url",
                                       f->emulator->url, "--credentials-file", creds, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "The account “tea” works: the platform accepted the credentials.\n");
+  /* It says which credentials it used and for which address. */
+  g_assert_cmpstr (err, ==, "siyu-cli: account “tea”: the credentials from --credentials-file, for "
+                            "https://tea-house.myshopify.com.\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "sync", "--db", f->path, "--account", "tea", "--json", "--base-url",
@@ -1372,6 +1410,7 @@ main (int    argc,
   ADD ("retry-region", test_retry_region);
   ADD ("youzan-encrypted", test_youzan_encrypted);
   ADD ("offline-answer", test_offline_answer);
+  ADD ("refunded-in-full", test_refunded_in_full);
   ADD ("foreign-currency", test_foreign_currency);
   ADD ("self-signed", test_self_signed);
   ADD ("killed", test_killed);

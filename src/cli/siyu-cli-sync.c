@@ -13,7 +13,7 @@
 
 /* Credentials for a command: a file named on the command line, else the
  * environment (SIYU_SYNC_TOKEN, SIYU_SYNC_KEY, SIYU_SYNC_SECRET), else the
- * system keyring, in which case it says which address they are for. */
+ * system keyring; it says on stderr which it used and for which address. */
 static SiyuSyncCredentials *
 find_credentials (SiyuShop    *shop,
                   const char  *file,
@@ -22,20 +22,28 @@ find_credentials (SiyuShop    *shop,
 {
   SiyuSyncCredentials *credentials;
   g_autofree char *shop_url = NULL;
-
-  if (file != NULL)
-    return siyu_sync_credentials_from_file (file, error);
-  credentials = siyu_sync_credentials_from_env ();
-  if (credentials != NULL)
-    return credentials;
+  const char *source;
 
   shop_url = siyu_sync_account_dup_shop_url (shop, account, error);
   if (shop_url == NULL)
     return NULL;
-  credentials = siyu_sync_credentials_lookup (shop, account, NULL, error);
+  if (file != NULL)
+    {
+      credentials = siyu_sync_credentials_from_file (file, error);
+      source = "--credentials-file";
+    }
+  else if ((credentials = siyu_sync_credentials_from_env ()) != NULL)
+    /* Translators: where credentials came from, in “… the credentials from %s, for https://…”. */
+    source = _("the environment");
+  else
+    {
+      credentials = siyu_sync_credentials_lookup (shop, account, NULL, error);
+      /* Translators: where credentials came from, in “… the credentials from %s, for https://…”. */
+      source = _("the system keyring");
+    }
   if (credentials != NULL)
-    /* Translators: an account's name, then its shop's address (or Youzan shop id). */
-    g_printerr (_("siyu-cli: account “%s”: the credentials the system keyring holds for %s.\n"), account, shop_url);
+    /* Translators: an account's name, where its credentials came from, then its shop's address (or Youzan shop id). */
+    g_printerr (_("siyu-cli: account “%s”: the credentials from %s, for %s.\n"), account, source, shop_url);
   else if (error != NULL && g_error_matches (*error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED))
     {
       GError *unconfirmed = *error;

@@ -396,6 +396,9 @@ sync_order (SiyuSyncJob  *job,
     record.refunded_amount = MIN (refunded, record.total_amount);
   if (g_str_equal (record.status, "paid") && record.refunded_amount > 0)
     record.status = record.refunded_amount == record.total_amount ? "refunded" : "partially_refunded";
+  else if (g_str_equal (record.status, "partially_refunded") && record.total_amount > 0 &&
+           record.refunded_amount == record.total_amount)
+    record.status = "refunded";
 
   if (!_siyu_sync_ingest_order (job, &record, &order_id, error))
     return FALSE;

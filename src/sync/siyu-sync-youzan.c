@@ -459,6 +459,9 @@ sync_order (SiyuSyncJob  *job,
       for (guint i = 0; i < refunds->len; i++)
         record.refunded_amount += MIN (g_array_index (refunds, Refund, i).amount, SIYU_INGEST_MAX_AMOUNT);
       record.refunded_amount = MIN (record.refunded_amount, record.total_amount);
+      /* "refunded" is refunded in full, however the trade got there. */
+      if (record.total_amount > 0 && record.refunded_amount == record.total_amount)
+        record.status = "refunded";
     }
 
   if (!_siyu_sync_ingest_order (job, &record, &order_id, error))
