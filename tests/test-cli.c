@@ -304,6 +304,46 @@ test_analytics (void)
   g_assert_nonnull (strstr (err, "“15/03/2026” is not a date"));
 }
 
+/* Issue 15, item 7: siyu-cli contacts --format csv guards every cell as
+ * exports do, and writes phones as exports do. */
+static void
+test_contacts_csv_guard (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  g_autoptr(GError) error = NULL;
+  static const char * const names[] = {
+    "-1+cmd|' /C calc'!A0", "+1+HYPERLINK(\"http://evil.example\",\"x\")", "=1+1", "@SUM(1,2)", "\t=2", "-1250",
+  };
+  static const char * const phones[] = {
+    "13800000001", "13800000002", "13800000003", "13800000004", "+447911123456", "+85291234567",
+  };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      SiyuContactRecord record = { .name = names[i], .phone = phones[i], .consent = -1, .do_not_contact = -1,
+                                   .seen_at = siyu_test_time (shop, "2026-01-01 10:00:00") };
+
+      g_assert_cmpint (siyu_ingest_contact (ingest, &record, NULL, &error), ==, i + 1);
+      g_assert_no_error (error);
+    }
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 3, 31), &error));
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contacts", "--db", siyu_shop_get_path (shop), "--fields",
+                                      "id,name,phone", "--format", "csv", NULL), ==, 0);
+  g_assert_cmpstr (out, ==,
+                   "id,name,phone\n"
+                   "1,'-1+cmd|' /C calc'!A0,13800000001\n"
+                   "2,\"'+1+HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",13800000002\n"
+                   "3,'=1+1,13800000003\n"
+                   "4,\"'@SUM(1,2)\",13800000004\n"
+                   "5,\"'\t=2\",'+447911123456\n"
+                   "6,-1250,'+85291234567\n");
+}
+
 static void
 test_contacts (void)
 {
@@ -316,8 +356,8 @@ test_contacts (void)
                                       NULL), ==, 0);
   g_assert_cmpstr (out, ==,
                    "id,phone,stage,rfm_segment,tier,tier_gap,pyramid,aipl,net_spend,first_order\n"
-                   "1,+8613800000001,new,about_to_sleep,Regular,37655,co_builder,purchase,12345,2026-03-25\n"
-                   "2,+8613800000002,dormant,lost,,,silent,purchase,100,2026-02-25\n");
+                   "1,13800000001,new,about_to_sleep,Regular,37655,co_builder,purchase,12345,2026-03-25\n"
+                   "2,13800000002,dormant,lost,,,silent,purchase,100,2026-02-25\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -490,6 +530,7 @@ main (int    argc,
   g_test_add_func ("/siyu/cli/settings", test_settings);
   g_test_add_func ("/siyu/cli/analytics", test_analytics);
   g_test_add_func ("/siyu/cli/contacts", test_contacts);
+  g_test_add_func ("/siyu/cli/contacts-csv-guard", test_contacts_csv_guard);
   g_test_add_func ("/siyu/cli/cohorts", test_cohorts);
   g_test_add_func ("/siyu/cli/predict", test_predict);
   g_test_add_func ("/siyu/cli/contact", test_contact);

@@ -92,7 +92,8 @@ test_cli_files (Fixture      *f,
   g_assert_true (g_file_set_contents (small, "{\"match\":\"all\",\"conditions\":[]}", -1, NULL));
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "segment", "count", "--json-file", small, "--db", f->path,
                                       "--json", NULL), ==, 0);
-  g_assert_cmpstr (out, ==, "{\n  \"count\" : 0,\n  \"unreachable\" : 0\n}\n");
+  g_assert_cmpstr (out, ==, "{\n  \"count\" : 0,\n  \"unreachable\" : 0,\n  \"given\" : 0,\n  \"unknown\" : 0,\n"
+                            "  \"refused\" : 0,\n  \"do_not_contact\" : 0\n}\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "segment", "count", "Deep", "--json-file", small, "--db", f->path,

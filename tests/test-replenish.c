@@ -205,10 +205,10 @@ test_export (Fixture       *f,
   text = siyu_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "\xef\xbb\xbfID,Name,Phone\r\n"
-                   "1,买家00,+8613900000000\r\n"
-                   "2,买家01,+8613900000001\r\n"
-                   "4,买家03,+8613900000003\r\n"
-                   "6,买家05,+8613900000005\r\n");
+                   "1,买家00,13900000000\r\n"
+                   "2,买家01,13900000001\r\n"
+                   "4,买家03,13900000003\r\n"
+                   "6,买家05,13900000005\r\n");
   g_clear_pointer (&text, g_free);
 
   /* The touch, its members and the audit line are recorded; the segment

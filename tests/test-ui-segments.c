@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 
 #include "siyu-application.h"
+#include "siyu-consent.h"
+#include "siyu-consent-dialog-private.h"
 #include "siyu-export-dialog-private.h"
 #include "siyu-export.h"
 #include "siyu-ingest.h"
@@ -329,7 +331,7 @@ test_export (void)
   g_assert_nonnull (dialog);
   _siyu_export_dialog_export_to (dialog, bad);
   siyu_test_wait_for (export_idle, dialog);
-  message = g_strdup_printf ("Cannot write in the folder %s%smissing: No such file or directory", out_dir,
+  message = g_strdup_printf ("Cannot write in the folder “%s%smissing”: No such file or directory", out_dir,
                              G_DIR_SEPARATOR_S);
   g_assert_cmpstr (_siyu_export_dialog_get_result (dialog), ==, message);
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -341,13 +343,14 @@ test_export (void)
   _siyu_export_dialog_export_to (dialog, path);
   siyu_test_wait_for (export_idle, dialog);
   g_assert_cmpstr (_siyu_export_dialog_get_result (dialog), ==,
-                   "Exported 2 contacts to 学生.csv\nLeft out 1 without consent or with do-not-contact.");
+                   "Exported 2 contacts to 学生.csv\n"
+                   "Left out 1 who may not be contacted: 1 never asked, 0 refused, 0 asked not to be contacted.");
   g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (csv, ==,
                    "\xEF\xBB\xBFID,Name,Phone\r\n"
-                   "2,李雷,+8613912345678\r\n"
-                   "3,张伟,+8613700137000\r\n");
+                   "2,李雷,13912345678\r\n"
+                   "3,张伟,13700137000\r\n");
   gtk_window_destroy (GTK_WINDOW (dialog));
   siyu_test_drain ();
 
@@ -411,6 +414,215 @@ test_delete_undo (void)
   siyu_test_destroy_window (window);
 }
 
+static gboolean
+consent_idle (gpointer data)
+{
+  return !_siyu_consent_busy (GTK_WIDGET (data)) &&
+         !g_str_equal (_siyu_segments_page_get_state (data), "loading");
+}
+
+static gboolean
+page_idle (gpointer data)
+{
+  return !g_str_equal (_siyu_segments_page_get_state (data), "loading");
+}
+
+/* Issue 16: the dialog opens ready to save, with the counts by consent;
+ * asks once whether people never asked may be contacted; an export of
+ * nobody is not offered and says why; the format, columns, masking and
+ * folder are remembered for the shop's next export. */
+static void
+test_export_consent (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuSegmentsPage *page = open_place (window);
+  g_autofree char *out_dir = siyu_test_tmpdir ();
+  g_autofree char *text = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *expected_name = NULL;
+  g_autofree char *first_path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimeZone) shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) now = g_date_time_new_now (shanghai);
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+  SiyuExportDialog *dialog;
+  gint64 unknown_only;
+
+  /* 赵敏 alone: never asked. */
+  {
+    g_autoptr(JsonNode) node = json_from_string ("{\"match\":\"all\",\"conditions\":[{\"field\":\"consent_state\","
+                                                 "\"op\":\"is\",\"value\":\"unknown\"}]}", NULL);
+
+    unknown_only = siyu_segment_create (shop, "未询问", node, &error);
+    g_assert_no_error (error);
+  }
+  siyu_segments_page_reload (page);
+  siyu_test_wait_for (list_ready, page);
+  siyu_segments_page_open (page, unknown_only);
+  siyu_test_wait_for (segment_ready, page);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.export", NULL);
+  dialog = _siyu_segments_page_get_export (page);
+  siyu_test_wait_for (export_idle, dialog);
+  text = _siyu_export_dialog_describe (dialog);
+  g_assert_cmpstr (text, ==, "agreed 0, never asked 1 (Not exported: the shop contacts only those who agreed), "
+                             "refused 0, do not contact 0\nasks the shop's policy\nexport disabled");
+  g_clear_pointer (&text, g_free);
+  expected_name = g_strdup_printf ("未询问 %s.csv", day);
+  g_assert_cmpstr (_siyu_export_dialog_get_file_name (dialog), ==, expected_name);
+  g_assert_false (_siyu_export_dialog_press_export (dialog));
+
+  /* Only those who agreed: nobody, and why. */
+  _siyu_export_dialog_answer_policy (dialog, FALSE);
+  siyu_test_wait_for (export_idle, dialog);
+  text = _siyu_export_dialog_describe (dialog);
+  g_assert_cmpstr (text, ==, "agreed 0, never asked 1 (Not exported: the shop contacts only those who agreed), "
+                             "refused 0, do not contact 0\n"
+                             "Nobody was exported: the 1 person in this list may not be contacted. 1 was never asked "
+                             "whether they agree to hear from the shop. Record that they agreed with Set Consent, "
+                             "or, if the shop may contact people who were never asked, allow it in Preferences. "
+                             "[Set Consent…]\nexport disabled");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (siyu_consent_get_policy (shop), ==, SIYU_CONSENT_POLICY_EXCLUDE_UNKNOWN);
+
+  /* Those never asked too: 赵敏 goes. */
+  _siyu_export_dialog_answer_policy (dialog, TRUE);
+  siyu_test_wait_for (export_idle, dialog);
+  text = _siyu_export_dialog_describe (dialog);
+  g_assert_cmpstr (text, ==, "agreed 0, never asked 1 (Exported: the shop contacts people who were never asked), "
+                             "refused 0, do not contact 0\nexport enabled");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM audit_log WHERE "
+                                      "action = 'consent-policy'", NULL), ==, 2);
+
+  /* One press: the file, named and placed as shown. */
+  _siyu_export_dialog_set_folder (dialog, out_dir);
+  _siyu_export_dialog_set_format (dialog, SIYU_EXPORT_PHONES);
+  _siyu_export_dialog_set_field (dialog, "name", FALSE);
+  g_assert_true (_siyu_export_dialog_press_export (dialog));
+  siyu_test_wait_for (export_idle, dialog);
+  first_path = g_strdup (_siyu_export_dialog_get_path (dialog));
+  g_assert_true (g_str_has_suffix (first_path, ".txt"));
+  g_assert_true (g_str_has_prefix (first_path, out_dir));
+  csv = siyu_test_read_file (first_path, NULL);
+  g_assert_cmpstr (csv, ==, "13600136000\r\n");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  siyu_test_drain ();
+
+  /* The next one starts where this one left off, and keeps the first file. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.export", NULL);
+  dialog = _siyu_segments_page_get_export (page);
+  siyu_test_wait_for (export_idle, dialog);
+  g_assert_cmpuint (_siyu_export_dialog_get_format (dialog), ==, SIYU_EXPORT_PHONES);
+  g_assert_true (_siyu_export_dialog_press_export (dialog));
+  siyu_test_wait_for (export_idle, dialog);
+  g_assert_true (g_str_has_suffix (_siyu_export_dialog_get_path (dialog), " (2).txt"));
+  g_assert_true (g_str_has_prefix (_siyu_export_dialog_get_path (dialog), out_dir));
+  g_assert_true (g_file_test (first_path, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  siyu_test_drain ();
+  {
+    g_autofree char *fields = NULL;
+    g_autofree char *expected = g_strdup_printf ("export_fields=id,phone;export_folder=%s;export_format=phones;"
+                                                 "export_mask=0", out_dir);
+    sqlite3_stmt *stmt;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (siyu_db_get_handle (siyu_shop_get_db (shop)),
+                                         "SELECT group_concat (key || '=' || value, ';') FROM "
+                                         "(SELECT * FROM settings WHERE key LIKE 'export_%' ORDER BY key)", -1, &stmt,
+                                         NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    fields = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    g_assert_cmpstr (fields, ==, expected);
+  }
+
+  siyu_test_destroy_window (window);
+}
+
+/* Issue 16: consent for a segment in bulk, its count following at once
+ * (no F5), and undone. */
+static void
+test_set_consent (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuSegmentsPage *page = open_place (window);
+  g_autofree char *list = NULL;
+  SiyuConsentDialog *dialog;
+
+  make_segment (page);
+  siyu_segments_page_open (page, saved_id (shop));
+  siyu_test_wait_for (segment_ready, page);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.set-consent", NULL);
+  dialog = _siyu_segments_page_get_consent (page);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (_siyu_consent_dialog_get_body (dialog), ==,
+                   "What did the people of “学生或沉睡” say about hearing from the shop? The answer is dated today. "
+                   "Those who refused keep their answer when you record that they agreed, and do-not-contact "
+                   "always wins.");
+  /* An answer needs its source. */
+  g_assert_false (_siyu_consent_dialog_can_apply (dialog));
+  _siyu_consent_dialog_choose (dialog, SIYU_CONSENT_GIVEN, "门店登记表");
+  g_assert_true (_siyu_consent_dialog_can_apply (dialog));
+  _siyu_consent_dialog_apply (dialog);
+  siyu_test_drain ();
+  siyu_test_wait_for (consent_idle, page);
+  siyu_test_wait_for (page_idle, page);
+  g_assert_cmpstr (_siyu_consent_last_summary (GTK_WIDGET (page)), ==, "Consent recorded for 1 of 3 people");
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.back", NULL);
+  siyu_test_wait_for (list_ready, page);
+  list = _siyu_segments_page_describe (page);
+  g_assert_true (g_str_has_prefix (list, "[saved]\n学生或沉睡: 3 contacts · 0 cannot be contacted\n"));
+  g_clear_pointer (&list, g_free);
+  g_assert_cmpint (siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM contacts WHERE "
+                                      "consent = 'given' AND consent_source = '门店登记表'", NULL), ==, 1);
+
+  _siyu_consent_undo_last (GTK_WIDGET (page));
+  siyu_test_wait_for (consent_idle, page);
+  siyu_test_wait_for (list_ready, page);
+  list = _siyu_segments_page_describe (page);
+  g_assert_true (g_str_has_prefix (list, "[saved]\n学生或沉睡: 3 contacts · 1 cannot be contacted\n"));
+  g_assert_cmpstr (_siyu_consent_last_summary (GTK_WIDGET (page)), ==, "Consent put back as it was");
+
+  siyu_test_destroy_window (window);
+}
+
+/* Issue 16: make a segment's people members; tiers follow; undone. */
+static void
+test_make_members (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuSegmentsPage *page = open_place (window);
+  SiyuDb *db = siyu_shop_get_db (shop);
+
+  g_assert_true (siyu_db_exec (db, "UPDATE contacts SET member_since = NULL, member_source = NULL WHERE id IN (2, 4)",
+                               NULL));
+  make_segment (page);
+  siyu_segments_page_open (page, saved_id (shop));
+  siyu_test_wait_for (segment_ready, page);
+  _siyu_segments_page_make_members (page, FALSE);
+  siyu_test_wait_for (page_idle, page);
+  g_assert_cmpstr (_siyu_segments_page_get_members_summary (page), ==, "2 new members; 1 already ones");
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM contacts WHERE member_source = 'manual'", NULL), ==, 3);
+  /* 李雷 became a member: a tier now. */
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM contact_metrics WHERE contact_id = 2 AND "
+                                          "tier_id IS NOT NULL", NULL), ==, 1);
+
+  _siyu_segments_page_undo_members (page);
+  siyu_test_wait_for (page_idle, page);
+  g_assert_cmpstr (_siyu_segments_page_get_members_summary (page), ==, "Memberships put back as they were");
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM contacts WHERE member_since IS NOT NULL", NULL), ==, 2);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM contact_metrics WHERE contact_id = 2 AND "
+                                          "tier_id IS NULL", NULL), ==, 1);
+
+  siyu_test_destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -433,6 +645,9 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/segments/editor", test_editor);
   g_test_add_func ("/siyu/ui/segments/export", test_export);
   g_test_add_func ("/siyu/ui/segments/delete-undo", test_delete_undo);
+  g_test_add_func ("/siyu/ui/segments/export-consent", test_export_consent);
+  g_test_add_func ("/siyu/ui/segments/set-consent", test_set_consent);
+  g_test_add_func ("/siyu/ui/segments/make-members", test_make_members);
 
   status = g_test_run ();
 

@@ -5,8 +5,10 @@
 #include <glib/gstdio.h>
 
 #include "siyu-application.h"
+#include "siyu-consent.h"
 #include "siyu-demo.h"
 #include "siyu-ingest.h"
+#include "siyu-membership.h"
 #include "siyu-new-shop-dialog-private.h"
 #include "siyu-overview-page-private.h"
 #include "siyu-preferences-window-private.h"
@@ -432,6 +434,80 @@ test_preferences_settings (void)
   destroy_window (empty_window);
 }
 
+static gboolean
+consent_page_idle (gpointer data)
+{
+  return !_siyu_consent_page_is_busy (data);
+}
+
+static char *
+memberships (SiyuShop *shop)
+{
+  sqlite3_stmt *stmt;
+  char *text;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (siyu_db_get_handle (siyu_shop_get_db (shop)),
+                                       "SELECT group_concat (id || ':' || coalesce (member_source, '-'), ' ') "
+                                       "FROM (SELECT * FROM contacts ORDER BY id)", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return text;
+}
+
+/* Issue 16: Preferences → Customers: the shop's answer on people never
+ * asked, audited; the membership rule, applied at once. */
+static void
+test_preferences_customers (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = shop_with_sales (dir);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuPreferencesWindow *preferences;
+  SiyuConsentPage *page;
+  g_autofree char *members = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  preferences = siyu_preferences_window_new (window);
+  gtk_window_present (GTK_WINDOW (preferences));
+  page = _siyu_preferences_window_get_consent_page (preferences);
+  wait_for (consent_page_idle, page);
+  g_assert_cmpuint (_siyu_consent_page_get_policy (page), ==, SIYU_CONSENT_POLICY_UNSET);
+  g_assert_cmpuint (_siyu_consent_page_get_rule (page), ==, SIYU_MEMBERSHIP_RULE_NONE);
+
+  _siyu_consent_page_set_policy (page, SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN);
+  wait_for (consent_page_idle, page);
+  g_assert_cmpstr (_siyu_consent_page_get_message (page), ==, "Saved, and written to the audit log");
+  g_assert_cmpint (siyu_consent_get_policy (shop), ==, SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN);
+  g_assert_cmpint (siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM audit_log WHERE "
+                                      "action = 'consent-policy'", NULL), ==, 1);
+
+  /* 1 and 4 are members from the import; 2 and 3 bought. */
+  _siyu_consent_page_set_rule (page, SIYU_MEMBERSHIP_RULE_FIRST_ORDER, NULL);
+  wait_for (consent_page_idle, page);
+  g_assert_cmpstr (_siyu_consent_page_get_message (page), ==, "Membership rule saved: 2 memberships changed");
+  members = memberships (shop);
+  g_assert_cmpstr (members, ==, "1:source 2:rule 3:rule 4:source");
+  g_clear_pointer (&members, g_free);
+
+  /* ¥3,000 in 365 days: 3 (¥3,703.68) stays, 2 (¥2,469.12) goes. */
+  _siyu_consent_page_set_rule (page, SIYU_MEMBERSHIP_RULE_SPEND, "3000");
+  wait_for (consent_page_idle, page);
+  g_assert_cmpstr (_siyu_consent_page_get_message (page), ==, "Membership rule saved: 1 membership changed");
+  members = memberships (shop);
+  g_assert_cmpstr (members, ==, "1:source 2:- 3:rule 4:source");
+  g_assert_cmpint (siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM contact_metrics WHERE "
+                                      "contact_id = 3 AND tier_id IS NOT NULL", NULL), ==, 1);
+
+  _siyu_consent_page_set_rule (page, SIYU_MEMBERSHIP_RULE_SPEND, "三千");
+  wait_for (consent_page_idle, page);
+  g_assert_cmpstr (_siyu_consent_page_get_message (page), ==, "“三千” is not an amount above 0, such as 500");
+
+  destroy_window (preferences);
+  destroy_window (window);
+}
+
 static SiyuPreferencesWindow *
 find_preferences (void)
 {
@@ -797,6 +873,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/preferences-rename", test_preferences_rename);
   g_test_add_func ("/siyu/ui/preferences-settings", test_preferences_settings);
   g_test_add_func ("/siyu/ui/preferences-once", test_preferences_once);
+  g_test_add_func ("/siyu/ui/preferences-customers", test_preferences_customers);
   g_test_add_func ("/siyu/ui/open-refused", test_open_refused);
   g_test_add_func ("/siyu/ui/open-remembers", test_open_remembers);
   g_test_add_func ("/siyu/ui/welcome-recent", test_welcome_recent);

@@ -9,8 +9,10 @@
 #include "siyu-analytics.h"
 #include "siyu-cli.h"
 #include "siyu-money.h"
+#include "siyu-phone.h"
 #include "siyu-prediction.h"
 #include "siyu-recompute.h"
+#include "siyu-text.h"
 #include "siyu-time.h"
 
 /* Opens the shop of @command, parses --as-of and computes every analytic. */
@@ -330,27 +332,6 @@ value_for (SiyuAnalytics               *analytics,
 #undef MONEY
 }
 
-/* RFC 4180: quote a field holding a comma, a quote or a line break. */
-static void
-append_csv (GString    *line,
-            const char *text)
-{
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, text);
-      return;
-    }
-
-  g_string_append_c (line, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
 static gboolean
 parse_fields (const char  *list,
               GArray      *fields,
@@ -456,8 +437,12 @@ siyu_cli_contacts (int    argc,
   else
     {
       for (guint f = 0; f < fields->len; f++)
-        g_print ("%s%s", f > 0 ? "," : "", field_names[g_array_index (fields, int, f)]);
-      g_print ("\n");
+        {
+          if (f > 0)
+            g_string_append_c (line, ',');
+          siyu_csv_append_cell (line, field_names[g_array_index (fields, int, f)]);
+        }
+      g_print ("%s\n", line->str);
     }
 
   while ((rc = siyu_db_step (store, row, &error)) == SQLITE_ROW)
@@ -501,8 +486,15 @@ siyu_cli_contacts (int    argc,
                   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
                   g_string_append (line, g_ascii_formatd (buffer, sizeof buffer, "%.6f", value.real));
                 }
+              else if (value.text != NULL && field == FIELD_PHONE)
+                {
+                  /* As a segment's CSV export writes it: see siyu-export.c. */
+                  g_autofree char *national = siyu_phone_national (value.text, siyu_shop_get_phone_region (shop));
+
+                  siyu_csv_append_cell (line, national != NULL ? national : value.text);
+                }
               else if (value.text != NULL)
-                append_csv (line, value.text);
+                siyu_csv_append_cell (line, value.text);
             }
           g_free (value.text);
         }

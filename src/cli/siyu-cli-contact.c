@@ -8,6 +8,7 @@
 #include "siyu-cli.h"
 #include "siyu-contacts.h"
 #include "siyu-phone.h"
+#include "siyu-time.h"
 
 static gboolean
 parse_id (const char *text,
@@ -68,7 +69,22 @@ contact_show (SiyuShop *shop,
   print_value (_("City:"), contact, "city");
   print_value (_("Birthday:"), contact, "birthday");
   print_value (_("Notes:"), contact, "notes");
-  g_print ("  %s %s\n", _("Consent:"), json_object_get_int_member (contact, "marketing_consent") ? _("yes") : _("no"));
+  {
+    SiyuConsent consent = SIYU_CONSENT_UNKNOWN;
+    const char *source = json_object_get_string_member_with_default (contact, "consent_source", NULL);
+    gint64 at = json_object_get_int_member_with_default (contact, "consent_at", 0);
+    g_autofree char *day = at > 0 ? siyu_day_format (siyu_shop_day_of (shop, at)) : NULL;
+
+    siyu_consent_from_string (json_object_get_string_member_with_default (contact, "consent", NULL), &consent);
+    if (source != NULL && day != NULL)
+      g_print ("  %s %s (%s, %s)\n", _("Consent:"), siyu_consent_get_label (consent), siyu_consent_source_label (source),
+               day);
+    else if (source != NULL || day != NULL)
+      g_print ("  %s %s (%s)\n", _("Consent:"), siyu_consent_get_label (consent),
+               source != NULL ? siyu_consent_source_label (source) : day);
+    else
+      g_print ("  %s %s\n", _("Consent:"), siyu_consent_get_label (consent));
+  }
   g_print ("  %s %s\n", _("Do not contact:"), json_object_get_int_member (contact, "do_not_contact") ? _("yes") : _("no"));
 
   array = json_object_get_array_member (object, "identities");
@@ -112,7 +128,7 @@ contact_edit (SiyuShop  *shop,
       SiyuContactField field;
 
       if (parts[1] == NULL || !siyu_contact_field_from_string (parts[0], &field))
-        return siyu_cli_usage_error ("contact", _("“%s” is not FIELD=VALUE with a field of name, phone, email, wechat_id, city, birthday, notes, marketing_consent or do_not_contact"),
+        return siyu_cli_usage_error ("contact", _("“%s” is not FIELD=VALUE with a field of name, phone, email, wechat_id, city, birthday, notes, consent (given, refused or unknown) or do_not_contact"),
                                      assignments[i]);
     }
 
@@ -227,7 +243,7 @@ siyu_cli_contact (int    argc,
                                      _("Look a contact up and change them:\n"
                                        "  contact show ID            everything Siyu keeps about them\n"
                                        "  contact search TEXT        find by name, phone digits, e-mail or WeChat id\n"
-                                       "  contact edit ID --set phone=13800138000 --set do_not_contact=yes\n"
+                                       "  contact edit ID --set phone=13800138000 --set consent=given --set do_not_contact=yes\n"
                                        "  contact merge KEEP OTHER [--take name]   one person recorded twice\n"
                                        "  contact delete ID --yes    erase the person; their orders stay, anonymous"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

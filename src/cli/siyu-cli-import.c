@@ -30,6 +30,7 @@ counts_to_json (SiyuImport *import)
   COUNT (memberships);
   COUNT (events_created);
   COUNT (events_unchanged);
+  COUNT (consents_given);
 #undef COUNT
   json_builder_end_object (builder);
 
@@ -111,6 +112,8 @@ print_result (SiyuImport *import,
     g_print (_("Group memberships: %u\n"), counts->memberships);
   if (counts->events_created + counts->events_unchanged > 0)
     g_print (_("Events: %u new, %u already known\n"), counts->events_created, counts->events_unchanged);
+  if (counts->consents_given > 0)
+    g_print (_("Agreed to hear from the shop: %u (refusals and do-not-contact kept)\n"), counts->consents_given);
 
   for (guint i = 0; i < n; i++)
     {
@@ -159,6 +162,7 @@ siyu_cli_import (int    argc,
   g_autofree char *preset = NULL;
   g_autofree char *encoding = NULL;
   g_autofree char *reject_file = NULL;
+  g_autofree char *consent_given = NULL;
   g_auto(GStrv) maps = NULL;
   gboolean dry_run = FALSE, json = FALSE, no_recompute = FALSE, presets = FALSE;
   SiyuImportKind kind = SIYU_IMPORT_ORDERS;
@@ -174,6 +178,7 @@ siyu_cli_import (int    argc,
     { "encoding", 0, 0, G_OPTION_ARG_STRING, &encoding, N_("The text encoding of a CSV file, such as UTF-8 or GB18030 (default: detected)"), N_("ENCODING") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Read and check everything, print the counts, store nothing"), NULL },
     { "reject-file", 0, 0, G_OPTION_ARG_FILENAME, &reject_file, N_("Import the valid rows and write the rejected ones, with the reason, to this CSV file"), N_("FILE") },
+    { "consent-given", 0, 0, G_OPTION_ARG_STRING, &consent_given, N_("These customers agreed to hear from the shop, and this is where the shop has it from; a consent column and earlier refusals still win"), N_("SOURCE") },
     { "no-recompute", 0, 0, G_OPTION_ARG_NONE, &no_recompute, N_("Do not recompute the shop’s figures after the import"), NULL },
     { "list-presets", 0, 0, G_OPTION_ARG_NONE, &presets, N_("List the presets for the kind and stop"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the counts and the errors as JSON"), NULL },
@@ -217,6 +222,7 @@ siyu_cli_import (int    argc,
   if (preset != NULL && !siyu_import_set_preset (import, preset, &error))
     return siyu_cli_usage_error ("import", "%s", error->message);
   siyu_import_set_encoding (import, encoding);
+  siyu_import_set_consent_given (import, consent_given);
   for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
     {
       g_auto(GStrv) parts = g_strsplit (maps[i], "=", 2);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-cli.h"
+#include "siyu-consent.h"
 #include "siyu-export.h"
 #include "siyu-json.h"
 #include "siyu-money.h"
@@ -77,9 +78,12 @@ segment_list (SiyuShop *shop,
 }
 
 static int
-print_count (gint64   total,
-             gint64   unreachable,
-             gboolean json)
+print_count (SiyuShop                *shop,
+             gint64                   total,
+             gint64                   unreachable,
+             const SiyuConsentCounts *consent,
+             gboolean                 json,
+             gboolean                 with_consent)
 {
   if (json)
     {
@@ -91,19 +95,30 @@ print_count (gint64   total,
       json_builder_add_int_value (builder, total);
       json_builder_set_member_name (builder, "unreachable");
       json_builder_add_int_value (builder, unreachable);
+      json_builder_set_member_name (builder, "given");
+      json_builder_add_int_value (builder, consent->given);
+      json_builder_set_member_name (builder, "unknown");
+      json_builder_add_int_value (builder, consent->unknown);
+      json_builder_set_member_name (builder, "refused");
+      json_builder_add_int_value (builder, consent->refused);
+      json_builder_set_member_name (builder, "do_not_contact");
+      json_builder_add_int_value (builder, consent->do_not_contact);
       json_builder_end_object (builder);
       counts = json_builder_get_root (builder);
       siyu_cli_print_json (counts);
+      return SIYU_CLI_OK;
     }
-  else
-    {
-      g_autofree char *all = siyu_count_format (total);
-      g_autofree char *left = siyu_count_format (unreachable);
 
-      /* Translators: the first %s is how many contacts match a segment, the
-       * second how many of them cannot be contacted. */
-      g_print (_("%s contacts match; %s of them cannot be contacted (no consent, or do not contact).\n"), all, left);
-    }
+  {
+    g_autofree char *all = siyu_count_format (total);
+    g_autofree char *left = siyu_count_format (unreachable);
+
+    /* Translators: the first %s is how many contacts match a segment, the
+     * second how many of them cannot be contacted. */
+    g_print (_("%s contacts match; %s of them cannot be contacted (no consent, or do not contact).\n"), all, left);
+    if (with_consent && total > 0)
+      siyu_cli_print_consent_counts (consent, siyu_consent_get_policy (shop));
+  }
 
   return SIYU_CLI_OK;
 }
@@ -118,6 +133,7 @@ segment_show (SiyuShop   *shop,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(SiyuSegmentQuery) query = NULL;
   JsonObject *segment;
+  SiyuConsentCounts consent;
   gint64 id, total, unreachable;
   int rc = SIYU_CLI_OK;
 
@@ -128,13 +144,14 @@ segment_show (SiyuShop   *shop,
     return siyu_cli_fail (error);
   segment = json_node_get_object (node);
   query = siyu_segment_query_new (shop, json_object_get_member (segment, "definition"), &error);
-  if (query == NULL || !siyu_segment_query_count (query, &total, &unreachable, &error))
+  if (query == NULL || !siyu_segment_query_count (query, &total, &unreachable, &error) ||
+      !siyu_consent_count_segment (shop, json_object_get_member (segment, "definition"), &consent, &error))
     return siyu_cli_fail (error);
   json_object_set_int_member (segment, "count", total);
   json_object_set_int_member (segment, "unreachable", unreachable);
 
   if (json && count_only)
-    return print_count (total, unreachable, TRUE);
+    return print_count (shop, total, unreachable, &consent, TRUE, FALSE);
   if (json)
     {
       siyu_cli_print_json (node);
@@ -151,7 +168,7 @@ segment_show (SiyuShop   *shop,
       g_print ("%s\n", definition);
     }
 
-  return print_count (total, unreachable, FALSE);
+  return print_count (shop, total, unreachable, &consent, FALSE, !count_only);
 }
 
 /* A definition from a file the owner names: refused when it nests deeper
@@ -172,19 +189,21 @@ segment_count_file (SiyuShop   *shop,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) definition = read_definition (json_file, &error);
   g_autoptr(SiyuSegmentQuery) query = NULL;
+  SiyuConsentCounts consent;
   gint64 total, unreachable;
 
   if (definition == NULL)
     return siyu_cli_fail (error);
   query = siyu_segment_query_new (shop, definition, &error);
-  if (query == NULL || !siyu_segment_query_count (query, &total, &unreachable, &error))
+  if (query == NULL || !siyu_segment_query_count (query, &total, &unreachable, &error) ||
+      !siyu_consent_count_segment (shop, definition, &consent, &error))
     {
       g_autofree char *display = g_filename_display_name (json_file);
 
       g_prefix_error (&error, "%s: ", display);
       return siyu_cli_fail (error);
     }
-  return print_count (total, unreachable, json);
+  return print_count (shop, total, unreachable, &consent, json, FALSE);
 }
 
 static int
@@ -257,6 +276,7 @@ segment_export (SiyuShop    *shop,
                 gint64       seed,
                 int          window_days,
                 const char  *out,
+                gboolean     include_unknown,
                 gboolean     json)
 {
   g_autoptr(GError) error = NULL;
@@ -282,8 +302,24 @@ segment_export (SiyuShop    *shop,
 
   if ((id = find_segment (shop, name, &rc)) == 0)
     return rc;
+  /* The owner's answer for the shop, as the export dialog asks it. */
+  if (include_unknown && siyu_consent_get_policy (shop) != SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN)
+    {
+      if (!siyu_consent_set_policy (shop, SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN, &error))
+        return siyu_cli_fail (error);
+      if (!json)
+        g_print ("%s\n", _("From now on this shop contacts people whose consent is unknown "
+                            "(“siyu-cli consent policy exclude” takes it back)."));
+    }
   if (!siyu_export_segment (shop, id, out, &options, &result, &error))
-    return siyu_cli_fail (error);
+    {
+      rc = siyu_cli_fail (error);
+      if (g_error_matches (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_NOBODY) && result.consent.unknown > 0 &&
+          siyu_consent_get_policy (shop) != SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN)
+        g_printerr (_("Record their consent with “siyu-cli consent set --segment NAME --to given --source TEXT”, "
+                      "or export with --include-unknown-consent if the shop may contact people never asked.\n"));
+      return rc;
+    }
 
   if (json)
     {
@@ -297,6 +333,19 @@ segment_export (SiyuShop    *shop,
       json_builder_add_int_value (builder, result.matched);
       json_builder_set_member_name (builder, "excluded");
       json_builder_add_int_value (builder, result.excluded);
+      json_builder_set_member_name (builder, "consent");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "given");
+      json_builder_add_int_value (builder, result.consent.given);
+      json_builder_set_member_name (builder, "unknown");
+      json_builder_add_int_value (builder, result.consent.unknown);
+      json_builder_set_member_name (builder, "refused");
+      json_builder_add_int_value (builder, result.consent.refused);
+      json_builder_set_member_name (builder, "do_not_contact");
+      json_builder_add_int_value (builder, result.consent.do_not_contact);
+      json_builder_set_member_name (builder, "policy");
+      json_builder_add_string_value (builder, siyu_consent_policy_to_string (siyu_consent_get_policy (shop)));
+      json_builder_end_object (builder);
       json_builder_set_member_name (builder, "skipped");
       json_builder_add_int_value (builder, result.skipped);
       json_builder_set_member_name (builder, "held_out");
@@ -314,7 +363,17 @@ segment_export (SiyuShop    *shop,
   /* Translators: %lld are counts, %s a file name. */
   g_print (_("Exported %lld contacts to %s (touch %lld).\n"), (long long) result.exported, out,
            (long long) result.touch_id);
-  g_print (_("Left out %lld without consent or with do-not-contact.\n"), (long long) result.excluded);
+  {
+    gboolean include = siyu_consent_get_policy (shop) == SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN;
+
+    /* Translators: %lld are counts. */
+    g_print (_("Left out %lld who may not be contacted: %lld never asked, %lld refused, %lld asked not to be contacted.\n"),
+             (long long) result.excluded, (long long) (include ? 0 : result.consent.unknown),
+             (long long) result.consent.refused, (long long) result.consent.do_not_contact);
+    if (!include && result.consent.unknown > 0 && siyu_consent_get_policy (shop) == SIYU_CONSENT_POLICY_UNSET)
+      g_print ("%s\n", _("The shop has not decided whether people never asked may be contacted: "
+                          "see “siyu-cli consent policy”, or export with --include-unknown-consent."));
+  }
   if (result.skipped > 0)
     g_print (_("Skipped %lld without a phone number.\n"), (long long) result.skipped);
   if (options.holdout_share > 0)
@@ -338,7 +397,7 @@ siyu_cli_segment (int    argc,
   g_autofree char *format = NULL;
   g_autofree char *fields = NULL;
   g_autofree char *out = NULL;
-  gboolean json = FALSE, mask = FALSE, count_file = FALSE;
+  gboolean json = FALSE, mask = FALSE, include_unknown = FALSE, count_file = FALSE;
   double holdout = -1.0;
   gint64 seed = -1;
   int window_days = 0;
@@ -354,6 +413,7 @@ siyu_cli_segment (int    argc,
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("The seed of the holdout's draw, to repeat it"), N_("N") },
     { "window-days", 0, 0, G_OPTION_ARG_INT, &window_days, N_("Days after the export in which purchases count (default 14)"), N_("N") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The file to write"), N_("FILE") },
+    { "include-unknown-consent", 0, 0, G_OPTION_ARG_NONE, &include_unknown, N_("Contact people whose consent is unknown too, from now on: the shop's policy, audited (refused and do-not-contact never)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
@@ -405,9 +465,9 @@ siyu_cli_segment (int    argc,
         seed = g_random_int ();
     }
   else if (format != NULL || fields != NULL || out != NULL || mask || holdout != -1.0 || seed != -1 ||
-           window_days != 0)
-    return siyu_cli_usage_error ("segment", _("--format, --fields, --mask, --holdout, --seed, --window-days and "
-                                              "--out are for export"));
+           window_days != 0 || include_unknown)
+    return siyu_cli_usage_error ("segment", _("--format, --fields, --mask, --holdout, --seed, --window-days, "
+                                              "--include-unknown-consent and --out are for export"));
 
   shop = siyu_cli_open_shop ("segment", db, &rc);
   if (shop == NULL)
@@ -421,7 +481,7 @@ siyu_cli_segment (int    argc,
     return segment_show (shop, argv[2], g_str_equal (action, "count"), json);
   if (g_str_equal (action, "export"))
     return segment_export (shop, argv[2], format, fields, mask, holdout, seed == -1 ? 0 : seed, window_days, out,
-                           json);
+                           include_unknown, json);
 
   return segment_edit (shop, action, argv + 2, json_file);
 }

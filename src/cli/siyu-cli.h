@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "siyu-consent.h"
 #include "siyu-shop.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,7 @@ typedef struct {
 int        siyu_cli_analytics     (int argc, char **argv);
 int        siyu_cli_audit         (int argc, char **argv);
 int        siyu_cli_cohorts       (int argc, char **argv);
+int        siyu_cli_consent       (int argc, char **argv);
 int        siyu_cli_contact       (int argc, char **argv);
 int        siyu_cli_contacts      (int argc, char **argv);
 int        siyu_cli_create        (int argc, char **argv);
@@ -34,6 +36,7 @@ int        siyu_cli_replenish     (int argc, char **argv);
 int        siyu_cli_review        (int argc, char **argv);
 int        siyu_cli_group         (int argc, char **argv);
 int        siyu_cli_import        (int argc, char **argv);
+int        siyu_cli_members       (int argc, char **argv);
 int        siyu_cli_model         (int argc, char **argv);
 int        siyu_cli_orders        (int argc, char **argv);
 int        siyu_cli_info          (int argc, char **argv);
@@ -64,5 +67,7 @@ char      *siyu_cli_pad           (const char      *label,
 void       siyu_cli_progress      (double           fraction,
                                    gpointer         user_data);
 void       siyu_cli_progress_done (void);
+void       siyu_cli_print_consent_counts (const SiyuConsentCounts *counts,
+                                          SiyuConsentPolicy        policy);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include "siyu-analytics.h"
 #include "siyu-money.h"
+#include "siyu-output-file.h"
 #include "siyu-review-pdf.h"
 
 /* The monthly health review as an A4 PDF to send to a partner: a title
@@ -29,9 +30,11 @@
  * Text is laid out by Pango with a CJK font first, so Chinese is embedded
  * (as subsets) by cairo.  Blocks never straddle a page: a chart, a table
  * row or a card that does not fit goes to the next page whole, and a table
- * carried over repeats its header.  The file is written beside the target
- * under a temporary name and renamed at the end, so an error or a cancel
- * leaves nothing half-written. */
+ * carried over repeats its header.  The file is written with SiyuOutputFile:
+ * beside the target under a temporary name created exclusively with mode
+ * 0600 (the review names the shop and its figures), never through a link
+ * planted there, and renamed at the end, so an error or a cancel leaves
+ * nothing half-written. */
 
 #define PAGE_WIDTH     595.0
 #define PAGE_HEIGHT    842.0
@@ -75,8 +78,8 @@ typedef struct {
 
 /* The output file under its temporary name. */
 typedef struct {
-  int fd;
-  int error;
+  SiyuOutputFile *out;
+  int             error;
 } Sink;
 
 static const guint32 stage_colors[SIYU_N_STAGES] = {
@@ -1361,7 +1364,7 @@ sink_write (void                *closure,
 
   while (length > 0 && sink->error == 0)
     {
-      ssize_t written = write (sink->fd, data, length);
+      ssize_t written = write (siyu_output_file_get_fd (sink->out), data, length);
 
       if (written < 0)
         {
@@ -1426,16 +1429,14 @@ siyu_review_write_pdf (JsonNode      *review,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *temp = NULL;
+  g_autoptr(SiyuOutputFile) out = NULL;
   g_autofree char *title = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *created = NULL;
   cairo_font_options_t *options;
   JsonObject *object;
-  Sink sink = { -1, 0 };
+  Sink sink = { NULL, 0 };
   Pdf pdf = { 0, };
   cairo_status_t status;
   gboolean drawn;
@@ -1448,19 +1449,10 @@ siyu_review_write_pdf (JsonNode      *review,
     return FALSE;
   object = json_node_get_object (review);
 
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  temp = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-  sink.fd = g_mkstemp_full (temp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-  if (sink.fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   /* Translators: the first %s is a file name, the second why it cannot be written. */
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
+  out = siyu_output_file_open (path, error);
+  if (out == NULL)
+    return FALSE;
+  sink.out = out;
 
   pdf.surface = cairo_pdf_surface_create_for_stream (sink_write, &sink, PAGE_WIDTH, PAGE_HEIGHT);
   /* Translators: the PDF's title in its metadata; %s is a month. */
@@ -1499,34 +1491,26 @@ siyu_review_write_pdf (JsonNode      *review,
   g_object_unref (pdf.font_map);
   g_free (pdf.footer);
 
-  if (drawn && sink.error == 0 && status == CAIRO_STATUS_SUCCESS && fsync (sink.fd) != 0)
-    sink.error = errno;
-  if (close (sink.fd) != 0 && sink.error == 0)
-    sink.error = errno;
-
+  /* Freeing @out removes the temporary file of a PDF not committed. */
   if (!drawn)
     {
-      g_unlink (temp);
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  if (sink.error != 0 || status != CAIRO_STATUS_SUCCESS)
+  if (sink.error != 0)
     {
-      g_unlink (temp);
-      g_set_error (error, G_IO_ERROR, sink.error != 0 ? g_io_error_from_errno (sink.error) : G_IO_ERROR_FAILED,
-                   _("Cannot write “%s”: %s"), path,
-                   sink.error != 0 ? g_strerror (sink.error) : cairo_status_to_string (status));
+      siyu_output_file_set_error (out, sink.error, error);
       return FALSE;
     }
-  if (g_rename (temp, path) != 0)
+  if (status != CAIRO_STATUS_SUCCESS)
     {
-      int saved = errno;
+      g_autofree char *display = g_filename_display_name (path);
 
-      g_unlink (temp);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   /* Translators: the first %s is a file name, the second why it cannot be written. */
+                   _("Cannot write “%s”: %s"), display, cairo_status_to_string (status));
       return FALSE;
     }
 
-  return TRUE;
+  return siyu_output_file_commit (out, error);
 }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "siyu-membership.h"
 #include "siyu-prediction.h"
 #include "siyu-recompute.h"
 
@@ -25,9 +26,10 @@ analytics_progress_cb (double   fraction,
  * siyu_recompute:
  * @analytics: (out) (optional) (transfer full): the figures computed
  *
- * Computes every analytic and prediction as of @as_of and stores them in
- * one transaction: what an import, a sync or the owner's "Recompute" runs.
- * Cancelling leaves the stored figures as they were.
+ * Brings the memberships of the shop's rule up to date (siyu-membership.c),
+ * then computes every analytic and prediction as of @as_of and stores them
+ * in one transaction: what an import, a sync or the owner's "Recompute"
+ * runs.  Cancelling leaves the stored figures as they were.
  */
 gboolean
 siyu_recompute (SiyuShop          *shop,
@@ -45,6 +47,8 @@ siyu_recompute (SiyuShop          *shop,
 
   g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
 
+  if (!siyu_membership_apply_rule (shop, NULL, error))
+    return FALSE;
   computed = siyu_analytics_compute (shop, as_of, progress != NULL ? analytics_progress_cb : NULL, &scaled,
                                      cancellable, error);
   if (computed == NULL)

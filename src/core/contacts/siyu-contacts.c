@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "siyu-consent.h"
 #include "siyu-contacts.h"
 #include "siyu-ingest.h"
 #include "siyu-json.h"
@@ -33,6 +34,11 @@ siyu_contact_field_from_string (const char       *text,
         *field = i;
         return TRUE;
       }
+  if (g_strcmp0 (text, "consent") == 0)
+    {
+      *field = SIYU_CONTACT_MARKETING_CONSENT;
+      return TRUE;
+    }
 
   return FALSE;
 }
@@ -247,7 +253,7 @@ siyu_contacts_list (SiyuShop                *shop,
     g_string_append (sql, "AND c.id IN (SELECT contact_id FROM group_members WHERE group_id = :group "
                           "AND left_at IS NULL) ");
   if (filter->consent_only)
-    g_string_append (sql, "AND c.marketing_consent = 1 AND c.do_not_contact = 0 ");
+    g_string_append_printf (sql, "AND %s ", siyu_consent_shop_reachable_sql (shop));
 
   g_string_append (sql, "ORDER BY ");
   if (suffix != NULL)
@@ -378,7 +384,7 @@ siyu_contacts_summarize (SiyuShop      *shop,
                           "  (SELECT group_concat (name, ', ') FROM (SELECT g.name FROM group_members gm "
                           "     JOIN community_groups g ON g.id = gm.group_id "
                           "     WHERE gm.contact_id = c.id AND gm.left_at IS NULL ORDER BY g.name)), "
-                          "  c.marketing_consent, c.do_not_contact, p.p_alive, p.value_12m "
+                          "  c.marketing_consent, c.do_not_contact, p.p_alive, p.value_12m, c.consent "
                           "FROM json_each (?) j JOIN contacts c ON c.id = j.value "
                           "LEFT JOIN contact_metrics m ON m.contact_id = c.id "
                           "LEFT JOIN tiers t ON t.id = m.tier_id "
@@ -420,6 +426,8 @@ siyu_contacts_summarize (SiyuShop      *shop,
       summary->do_not_contact = sqlite3_column_int (stmt, 15);
       summary->p_alive = sqlite3_column_type (stmt, 16) != SQLITE_NULL ? sqlite3_column_double (stmt, 16) : NAN;
       summary->value_12m = sqlite3_column_type (stmt, 17) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 17) : -1;
+      if (!siyu_consent_from_string ((const char *) sqlite3_column_text (stmt, 18), &summary->consent))
+        summary->consent = SIYU_CONSENT_UNKNOWN;
 
       position = GPOINTER_TO_UINT (g_hash_table_lookup (index, &summary->id));
       if (position == 0 || g_ptr_array_index (summaries, position - 1) != NULL)
@@ -787,6 +795,23 @@ normalise_value (SiyuShop          *shop,
       break;
 
     case SIYU_CONTACT_MARKETING_CONSENT:
+      {
+        SiyuConsent consent;
+
+        /* yes and no, as before consent had three states. */
+        if (siyu_consent_from_string (trimmed, &consent))
+          *stored = g_strdup (siyu_consent_to_string (consent));
+        else if (parse_yes_no (trimmed, &flag, NULL))
+          *stored = g_strdup (flag ? "given" : "refused");
+        else
+          {
+            g_set_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID,
+                         _("“%s” is not a consent: use given, refused or unknown."), trimmed != NULL ? trimmed : "");
+            return FALSE;
+          }
+        return TRUE;
+      }
+
     case SIYU_CONTACT_DO_NOT_CONTACT:
       if (!parse_yes_no (trimmed, &flag, error))
         return FALSE;
@@ -832,7 +857,7 @@ update_sql (SiyuContactField field)
     case SIYU_CONTACT_NOTES:
       return "UPDATE contacts SET notes = ?2, updated_at = ?3 WHERE id = ?1";
     case SIYU_CONTACT_MARKETING_CONSENT:
-      return "UPDATE contacts SET marketing_consent = ?2, consent_at = ?3, consent_source = 'manual', "
+      return "UPDATE contacts SET consent = ?2, consent_at = ?3, consent_source = 'manual', "
              "updated_at = ?3 WHERE id = ?1";
     case SIYU_CONTACT_DO_NOT_CONTACT:
       return "UPDATE contacts SET do_not_contact = ?2, updated_at = ?3 WHERE id = ?1";
@@ -853,7 +878,7 @@ select_sql (SiyuContactField field)
     "SELECT city FROM contacts WHERE id = ?",
     "SELECT birthday FROM contacts WHERE id = ?",
     "SELECT notes FROM contacts WHERE id = ?",
-    "SELECT marketing_consent FROM contacts WHERE id = ?",
+    "SELECT consent FROM contacts WHERE id = ?",
     "SELECT do_not_contact FROM contacts WHERE id = ?",
   };
 
@@ -863,7 +888,8 @@ select_sql (SiyuContactField field)
 /**
  * siyu_contact_set:
  * @value: (nullable): the new value as the owner typed it; %NULL or blank
- *   clears the field; yes/no for consent and do-not-contact
+ *   clears the field; given, refused or unknown (or yes and no) for
+ *   consent, dated now with the source "manual"; yes/no for do-not-contact
  * @previous: (out) (optional) (nullable): the value before, to undo with
  *
  * Changes one field of a contact after checking it: a phone must be a phone
@@ -1100,9 +1126,10 @@ query_json (SiyuDb      *db,
 #define CONTACT_COLUMNS_JSON \
   "json_object ('id', id, 'name', name, 'phone', phone, 'email', email, 'wechat_id', wechat_id, " \
   "  'city', city, 'birthday', birthday, 'first_seen_at', first_seen_at, " \
-  "  'first_channel_id', first_channel_id, 'marketing_consent', marketing_consent, " \
+  "  'first_channel_id', first_channel_id, 'marketing_consent', marketing_consent, 'consent', consent, " \
   "  'consent_at', consent_at, 'consent_source', consent_source, 'do_not_contact', do_not_contact, " \
-  "  'member_since', member_since, 'notes', notes, 'created_at', created_at, 'updated_at', updated_at)"
+  "  'member_since', member_since, 'member_source', member_source, 'notes', notes, " \
+  "  'created_at', created_at, 'updated_at', updated_at)"
 
 /**
  * siyu_contact_describe:
@@ -1320,11 +1347,11 @@ static const struct {
   "j ->> '$.name', j ->> '$.phone', j ->> '$.email', j ->> '$.wechat_id', j ->> '$.city', " \
   "j ->> '$.birthday', j ->> '$.first_seen_at', j ->> '$.first_channel_id', j ->> '$.marketing_consent', " \
   "j ->> '$.consent_at', j ->> '$.consent_source', j ->> '$.do_not_contact', j ->> '$.member_since', " \
-  "j ->> '$.notes', j ->> '$.created_at', j ->> '$.updated_at'"
+  "j ->> '$.notes', j ->> '$.created_at', j ->> '$.updated_at', j ->> '$.consent', j ->> '$.member_source'"
 
 #define CONTACT_COLUMN_LIST \
   "name, phone, email, wechat_id, city, birthday, first_seen_at, first_channel_id, marketing_consent, " \
-  "consent_at, consent_source, do_not_contact, member_since, notes, created_at, updated_at"
+  "consent_at, consent_source, do_not_contact, member_since, notes, created_at, updated_at, consent, member_source"
 
 /* Never REPLACE: deleting the kept contact, even for an instant, would
  * cascade to its orders and identities. */
@@ -1446,6 +1473,11 @@ siyu_contact_merge (SiyuShop               *shop,
                           "  member_since = CASE WHEN k.member_since IS NULL THEN o.member_since "
                           "                      WHEN o.member_since IS NULL THEN k.member_since "
                           "                      ELSE min (k.member_since, o.member_since) END, "
+                          "  member_source = CASE WHEN k.member_since IS NULL THEN o.member_source "
+                          "                       WHEN o.member_since IS NULL OR k.member_since <= o.member_since "
+                          "                       THEN k.member_source ELSE o.member_source END, "
+                          "  consent = CASE WHEN coalesce (o.consent_at, 0) > coalesce (k.consent_at, 0) "
+                          "                 THEN o.consent ELSE k.consent END, "
                           "  marketing_consent = CASE WHEN coalesce (o.consent_at, 0) > coalesce (k.consent_at, 0) "
                           "                           THEN o.marketing_consent ELSE k.marketing_consent END, "
                           "  consent_source = CASE WHEN coalesce (o.consent_at, 0) > coalesce (k.consent_at, 0) "

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "siyu-consent.h"
 #include "siyu-shop.h"
 
 G_BEGIN_DECLS
@@ -52,7 +53,7 @@ typedef struct {
   const char      *cohort;       /* "YYYY-MM": first paid order in that month */
   const char      *tag;
   gint64           group_id;     /* 0: any; members still in the group */
-  gboolean         consent_only; /* only those who agreed to marketing and may be contacted */
+  gboolean         consent_only; /* only those who may be contacted (siyu-consent.c) */
   SiyuContactSort  sort;
 } SiyuContactFilter;
 
@@ -72,8 +73,9 @@ typedef struct {
   gint64    net_spend;
   char     *tags;                /* comma-separated */
   char     *groups;              /* comma-separated */
-  gboolean  marketing_consent;
+  gboolean  marketing_consent;   /* consent is given */
   gboolean  do_not_contact;
+  SiyuConsent consent;
   double    p_alive;             /* 0–1; NAN: no prediction */
   gint64    value_12m;           /* minor units; -1: no prediction */
 } SiyuContactSummary;

@@ -166,6 +166,7 @@ struct _SiyuImport
   gboolean          preset_chosen;
   gboolean          remembered;     /* the mapping is one remembered for these headers */
   GHashTable       *overrides;      /* field name → column name, "" for none */
+  char             *consent_given;  /* the owner's "they agreed", its source */
 
   gboolean          opened;
   gboolean          xlsx;
@@ -474,6 +475,7 @@ siyu_import_finalize (GObject *object)
     }
   g_free (self->encoding_choice);
   g_free (self->preset);
+  g_free (self->consent_given);
   g_free (self->path);
   g_free (self->display_name);
   g_clear_object (&self->shop);
@@ -539,6 +541,25 @@ siyu_import_set_encoding (SiyuImport *self,
   g_free (self->encoding_choice);
   self->encoding_choice = is_blank (encoding) ? NULL : g_strdup (encoding);
   self->opened = FALSE;
+}
+
+/**
+ * siyu_import_set_consent_given:
+ * @source: (nullable): where the shop has it from, such as “signed up at
+ *   the till”; %NULL for nothing
+ *
+ * Records, for the customers of this file, that they agreed to hear from
+ * the shop: siyu_ingest_set_default_consent().  A consent column of the
+ * file, a refusal already in the shop and do-not-contact still win.
+ */
+void
+siyu_import_set_consent_given (SiyuImport *self,
+                               const char *source)
+{
+  g_return_if_fail (SIYU_IS_IMPORT (self));
+
+  g_free (self->consent_given);
+  self->consent_given = source != NULL && *source != '\0' ? g_strstrip (g_strdup (source)) : NULL;
 }
 
 /* %NULL goes back to detecting the preset. */
@@ -2473,6 +2494,7 @@ siyu_import_run (SiyuImport       *self,
 
   db = siyu_shop_get_db (self->shop);
   self->ingest = siyu_ingest_new (self->shop);
+  siyu_ingest_set_default_consent (self->ingest, self->consent_given, g_get_real_time () / G_USEC_PER_SEC);
   self->tz = siyu_shop_get_time_zone (self->shop);
   self->digits = siyu_currency_digits (siyu_shop_get_currency (self->shop));
   self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -2580,6 +2602,7 @@ siyu_import_run (SiyuImport       *self,
   self->counts.items_created = ingest_counts->items_created;
   self->counts.events_created = ingest_counts->events_created;
   self->counts.events_unchanged = ingest_counts->events_unchanged;
+  self->counts.consents_given = ingest_counts->consents_given;
 
   if (mode == SIYU_IMPORT_DRY_RUN)
     {

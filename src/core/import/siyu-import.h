@@ -50,6 +50,7 @@ typedef struct {
   guint memberships;
   guint events_created;
   guint events_unchanged;
+  guint consents_given;         /* by siyu_import_set_consent_given() */
 } SiyuImportCounts;
 
 #define SIYU_TYPE_IMPORT (siyu_import_get_type ())
@@ -79,6 +80,8 @@ gboolean            siyu_import_set_preset        (SiyuImport      *self,
 void                siyu_import_map               (SiyuImport      *self,
                                                    const char      *field,
                                                    const char      *column);
+void                siyu_import_set_consent_given (SiyuImport      *self,
+                                                   const char      *source);
 
 /* Reads the header and the first rows, detects the encoding, the
  * delimiter and, unless one was set, the preset (a mapping remembered for

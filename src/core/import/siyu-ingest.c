@@ -24,6 +24,9 @@ struct _SiyuIngest
   SiyuDb           *db;
   GHashTable       *product_ids;   /* sku → id */
   SiyuIngestCounts  counts;
+  char             *default_consent_source;
+  gint64            default_consent_at;
+  GHashTable       *consent_given;  /* ids that got the default consent */
 };
 
 G_DEFINE_FINAL_TYPE (SiyuIngest, siyu_ingest, G_TYPE_OBJECT)
@@ -178,6 +181,8 @@ siyu_ingest_finalize (GObject *object)
   SiyuIngest *self = (SiyuIngest *)object;
 
   g_clear_pointer (&self->product_ids, g_hash_table_unref);
+  g_clear_pointer (&self->consent_given, g_hash_table_unref);
+  g_clear_pointer (&self->default_consent_source, g_free);
   g_clear_object (&self->shop);
 
   G_OBJECT_CLASS (siyu_ingest_parent_class)->finalize (object);
@@ -195,6 +200,7 @@ static void
 siyu_ingest_init (SiyuIngest *self)
 {
   self->product_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->consent_given = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 SiyuIngest *
@@ -228,6 +234,32 @@ siyu_ingest_reset_counts (SiyuIngest *self)
 
   memset (&self->counts, 0, sizeof self->counts);
   g_hash_table_remove_all (self->product_ids);
+  g_hash_table_remove_all (self->consent_given);
+}
+
+/**
+ * siyu_ingest_set_default_consent:
+ * @source: (nullable): where the shop has the answer from, such as “signed
+ *   up at the till”; %NULL for none
+ * @at: when it was given, UTC seconds
+ *
+ * Records that the people of this batch agreed to hear from the shop: a
+ * record with no word on consent gives consent, from @source at @at, to a
+ * new contact and to a known one whose consent is unknown.  A refusal,
+ * whether in the record or already in the shop, is kept, and
+ * do-not-contact is untouched.  Counted in consents_given.
+ */
+void
+siyu_ingest_set_default_consent (SiyuIngest *self,
+                                 const char *source,
+                                 gint64      at)
+{
+  g_return_if_fail (SIYU_IS_INGEST (self));
+
+  g_clear_pointer (&self->default_consent_source, g_free);
+  if (source != NULL && *source != '\0')
+    self->default_consent_source = g_strdup (source);
+  self->default_consent_at = at;
 }
 
 /* Product ids are cached across a batch: forget them when part of the
@@ -448,6 +480,14 @@ effective_seen_at (const SiyuContactRecord *record)
   return record->seen_at;
 }
 
+static void
+note_default_consent (SiyuIngest *self,
+                      gint64      contact_id)
+{
+  g_hash_table_add (self->consent_given, g_memdup2 (&contact_id, sizeof contact_id));
+  self->counts.consents_given = g_hash_table_size (self->consent_given);
+}
+
 static gint64
 insert_contact (SiyuIngest              *self,
                 const SiyuContactRecord *record,
@@ -461,8 +501,9 @@ insert_contact (SiyuIngest              *self,
   stmt = siyu_db_prepare (self->db,
                           "INSERT INTO contacts (name, phone, email, wechat_id, city, birthday, "
                           "  first_seen_at, first_channel_id, marketing_consent, consent_at, "
-                          "  consent_source, do_not_contact, member_since, created_at, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "  consent_source, do_not_contact, member_since, created_at, updated_at, consent, "
+                          "  member_source) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ?13 IS NOT NULL THEN 'source' END)",
                           error);
   if (stmt == NULL)
     return -1;
@@ -475,9 +516,25 @@ insert_contact (SiyuIngest              *self,
   bind_text_or_null (stmt, 6, record->birthday);
   sqlite3_bind_int64 (stmt, 7, effective_seen_at (record));
   bind_time_or_null (stmt, 8, record->channel_id);
-  sqlite3_bind_int (stmt, 9, record->consent == 1);
-  bind_time_or_null (stmt, 10, record->consent >= 0 ? record->consent_at : 0);
-  bind_text_or_null (stmt, 11, record->consent >= 0 ? record->consent_source : NULL);
+  if (record->consent >= 0)
+    {
+      sqlite3_bind_int (stmt, 9, record->consent == 1);
+      bind_time_or_null (stmt, 10, record->consent_at);
+      bind_text_or_null (stmt, 11, record->consent_source);
+      sqlite3_bind_text (stmt, 16, record->consent == 1 ? "given" : "refused", -1, SQLITE_STATIC);
+    }
+  else if (self->default_consent_source != NULL)
+    {
+      sqlite3_bind_int (stmt, 9, 1);
+      bind_time_or_null (stmt, 10, self->default_consent_at);
+      bind_text_or_null (stmt, 11, self->default_consent_source);
+      sqlite3_bind_text (stmt, 16, "given", -1, SQLITE_STATIC);
+    }
+  else
+    {
+      sqlite3_bind_int (stmt, 9, 0);
+      sqlite3_bind_text (stmt, 16, "unknown", -1, SQLITE_STATIC);
+    }
   sqlite3_bind_int (stmt, 12, record->do_not_contact == 1);
   bind_time_or_null (stmt, 13, record->member_since);
   sqlite3_bind_int64 (stmt, 14, now);
@@ -485,6 +542,8 @@ insert_contact (SiyuIngest              *self,
 
   if (!siyu_db_step_done (self->db, stmt, error))
     return -1;
+  if (record->consent < 0 && self->default_consent_source != NULL)
+    note_default_consent (self, siyu_db_last_insert_id (self->db));
 
   return siyu_db_last_insert_id (self->db);
 }
@@ -510,9 +569,11 @@ contact_would_change (SiyuIngest              *self,
                           "  (city IS NULL AND ?6 IS NOT NULL) OR (birthday IS NULL AND ?7 IS NOT NULL) OR "
                           "  ?8 < first_seen_at OR "
                           "  (?10 IS NOT NULL AND coalesce (?11, 0) >= coalesce (consent_at, 0) AND "
-                          "   (marketing_consent IS NOT ?10 OR consent_at IS NOT ?11 OR consent_source IS NOT ?12)) OR "
+                          "   (consent IS NOT ?10 OR consent_at IS NOT ?11 OR consent_source IS NOT ?12)) OR "
+                          "  (?10 IS NULL AND ?15 IS NOT NULL AND consent = 'unknown') OR "
                           "  (?13 IS NOT NULL AND do_not_contact IS NOT ?13) OR "
-                          "  (?14 IS NOT NULL AND (member_since IS NULL OR ?14 < member_since)))",
+                          "  (?14 IS NOT NULL AND (member_since IS NULL OR ?14 < member_since OR "
+                          "                        member_source IS NOT 'source')))",
                           error);
   if (stmt == NULL)
     return -1;
@@ -527,13 +588,14 @@ contact_would_change (SiyuIngest              *self,
   sqlite3_bind_int64 (stmt, 8, effective_seen_at (record));
   if (record->consent >= 0)
     {
-      sqlite3_bind_int (stmt, 10, record->consent);
+      sqlite3_bind_text (stmt, 10, record->consent == 1 ? "given" : "refused", -1, SQLITE_STATIC);
       bind_time_or_null (stmt, 11, record->consent_at);
       bind_text_or_null (stmt, 12, record->consent_source);
     }
   if (record->do_not_contact >= 0)
     sqlite3_bind_int (stmt, 13, record->do_not_contact);
   bind_time_or_null (stmt, 14, record->member_since);
+  bind_text_or_null (stmt, 15, self->default_consent_source);
 
   rc = siyu_db_step (self->db, stmt, error);
   sqlite3_reset (stmt);
@@ -571,19 +633,23 @@ update_contact (SiyuIngest              *self,
                           "  first_channel_id = CASE WHEN ?8 < first_seen_at AND ?9 IS NOT NULL "
                           "                          THEN ?9 ELSE first_channel_id END, "
                           "  first_seen_at = min (first_seen_at, ?8), "
-                          "  marketing_consent = CASE WHEN ?10 IS NOT NULL AND "
+                          "  consent = CASE WHEN ?10 IS NOT NULL AND "
                           "      coalesce (?11, 0) >= coalesce (consent_at, 0) THEN ?10 "
-                          "      ELSE marketing_consent END, "
+                          "      WHEN ?10 IS NULL AND ?16 IS NOT NULL AND consent = 'unknown' THEN 'given' "
+                          "      ELSE consent END, "
                           "  consent_source = CASE WHEN ?10 IS NOT NULL AND "
                           "      coalesce (?11, 0) >= coalesce (consent_at, 0) THEN ?12 "
+                          "      WHEN ?10 IS NULL AND ?16 IS NOT NULL AND consent = 'unknown' THEN ?16 "
                           "      ELSE consent_source END, "
                           "  consent_at = CASE WHEN ?10 IS NOT NULL AND "
                           "      coalesce (?11, 0) >= coalesce (consent_at, 0) THEN ?11 "
+                          "      WHEN ?10 IS NULL AND ?16 IS NOT NULL AND consent = 'unknown' THEN ?17 "
                           "      ELSE consent_at END, "
                           "  do_not_contact = coalesce (?13, do_not_contact), "
                           "  member_since = CASE WHEN ?14 IS NULL THEN member_since "
-                          "      WHEN member_since IS NULL THEN ?14 "
+                          "      WHEN member_since IS NULL OR member_source IS 'rule' THEN ?14 "
                           "      ELSE min (member_since, ?14) END, "
+                          "  member_source = CASE WHEN ?14 IS NULL THEN member_source ELSE 'source' END, "
                           "  updated_at = ?15 "
                           "WHERE id = ?1 AND erased_at IS NULL",
                           error);
@@ -601,7 +667,7 @@ update_contact (SiyuIngest              *self,
   bind_time_or_null (stmt, 9, record->channel_id);
   if (record->consent >= 0)
     {
-      sqlite3_bind_int (stmt, 10, record->consent);
+      sqlite3_bind_text (stmt, 10, record->consent == 1 ? "given" : "refused", -1, SQLITE_STATIC);
       bind_time_or_null (stmt, 11, record->consent_at);
       bind_text_or_null (stmt, 12, record->consent_source);
     }
@@ -609,8 +675,33 @@ update_contact (SiyuIngest              *self,
     sqlite3_bind_int (stmt, 13, record->do_not_contact);
   bind_time_or_null (stmt, 14, record->member_since);
   sqlite3_bind_int64 (stmt, 15, now_seconds ());
+  bind_text_or_null (stmt, 16, self->default_consent_source);
+  sqlite3_bind_int64 (stmt, 17, self->default_consent_at);
 
-  return siyu_db_step_done (self->db, stmt, error);
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return FALSE;
+  /* The shop's own "they agreed" fills only an unknown consent. */
+  if (record->consent < 0 && self->default_consent_source != NULL &&
+      sqlite3_changes (siyu_db_get_handle (self->db)) > 0)
+    {
+      sqlite3_stmt *check = siyu_db_prepare (self->db, "SELECT consent_at IS ?2 AND consent_source IS ?3 "
+                                                       "FROM contacts WHERE id = ?1", error);
+      int rc;
+
+      if (check == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (check, 1, contact_id);
+      sqlite3_bind_int64 (check, 2, self->default_consent_at);
+      sqlite3_bind_text (check, 3, self->default_consent_source, -1, SQLITE_STATIC);
+      rc = siyu_db_step (self->db, check, error);
+      if (rc == SQLITE_ROW && sqlite3_column_int (check, 0))
+        note_default_consent (self, contact_id);
+      sqlite3_reset (check);
+      if (rc < 0)
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* The pair is listed for the owner once; a pair they said was two people

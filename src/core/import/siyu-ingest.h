@@ -39,7 +39,7 @@ typedef struct {
   const char *platform_id;
   gint64      seen_at;           /* UTC seconds; required */
   gint64      channel_id;        /* 0: not known */
-  int         consent;           /* -1 not known, 0 no, 1 yes */
+  int         consent;           /* -1 unknown (no word), 0 refused, 1 given */
   gint64      consent_at;
   const char *consent_source;
   int         do_not_contact;    /* -1 not known, 0 no, 1 yes */
@@ -92,6 +92,7 @@ typedef struct {
   guint members_created;
   guint events_created;
   guint events_unchanged;
+  guint consents_given;   /* by siyu_ingest_set_default_consent() */
   guint phones_as_written;       /* phones kept as written, not read */
   guint possible_duplicates;     /* pairs of contacts kept apart, new in this batch */
 } SiyuIngestCounts;
@@ -104,6 +105,9 @@ GQuark       siyu_ingest_error_quark     (void);
 SiyuIngest  *siyu_ingest_new             (SiyuShop                *shop);
 const SiyuIngestCounts *siyu_ingest_get_counts (SiyuIngest       *self);
 void         siyu_ingest_reset_counts    (SiyuIngest              *self);
+void         siyu_ingest_set_default_consent (SiyuIngest          *self,
+                                          const char              *source,
+                                          gint64                   at);
 void         siyu_ingest_forget_products (SiyuIngest              *self);
 gint64       siyu_ingest_channel         (SiyuIngest              *self,
                                           const char              *kind,

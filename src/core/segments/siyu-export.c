@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -16,37 +18,60 @@
 
 #include "siyu-export.h"
 #include "siyu-money.h"
+#include "siyu-output-file.h"
 #include "siyu-phone.h"
 #include "siyu-segments.h"
+#include "siyu-text.h"
 #include "siyu-time.h"
 
-/* Exports of a segment's members, and the touches they record.
+/* Exports of a segment's members or of a list of contacts, and the touches
+ * they record.
  *
  * Formats: CSV in UTF-8 with a byte order mark, RFC 4180 quoting (a field
- * with a comma, quote, CR or LF is quoted, quotes doubled) and CRLF after
- * every line; a text field that a spreadsheet would run as a formula (it
- * starts with =, @, a tab or CR, or with + or − not followed by a digit)
- * gets a leading apostrophe.  XLSX through libxlsxwriter: one sheet, a bold
- * header, numbers as numbers.  vCard 3.0: BEGIN, VERSION, FN, N, TEL;
+ * with a comma, semicolon, quote, tab, CR or LF is quoted, quotes doubled)
+ * and CRLF after every line; every cell, the header's too, goes through
+ * siyu_csv_append_cell(): one that starts with = + - @, a tab or CR gets a
+ * leading apostrophe unless it is exactly one of Siyu's own numbers (-1250,
+ * 410.00), so a spreadsheet never runs it as a formula.  XLSX through
+ * libxlsxwriter: one sheet, a bold header, numbers as numbers, text always
+ * as text (never a formula).  vCard 3.0: BEGIN, VERSION, FN, N, TEL;
  * TYPE=CELL, EMAIL, END, CRLF, with \ , ; and newlines escaped (lines are
- * not folded).  Phones: one number per line, CRLF, mainland numbers as 11
- * digits for SMS and WeCom tools, others in E.164; members without a phone
- * are skipped.  Phones are E.164 elsewhere, or masked (138****8000) with
- * siyu_phone_mask() when asked.  Money is in major units.
+ * not folded).  Phones: one number per line, CRLF; members without a phone
+ * are skipped.
  *
- * Members without marketing consent or with do-not-contact are always left
- * out, and counted.  A holdout is drawn from the rest: the member ids in
+ * Phone numbers.  Group-messaging tools, SMS tools and spreadsheets in a
+ * shop's own country take numbers as people there write them: a Chinese
+ * tool imports 13812345678, not +8613812345678.  So in CSV, XLSX and phone
+ * lists a number of the shop's phone region is written in its national
+ * form (siyu_phone_national(): 13812345678, 01065529988; 91234567 in Hong
+ * Kong), which never starts with a formula character, and a foreign number
+ * keeps its + (E.164), which in CSV therefore carries the guard's
+ * apostrophe ('+447911123456) — the mark that tells a spreadsheet it is
+ * text — and in XLSX is a text cell as it is.  vCards keep E.164, which
+ * phones' address books dial from anywhere.  Masked numbers are
+ * siyu_phone_mask()'s 138****8000.  Money is in major units.
+ *
+ * Members who may not be contacted (siyu-consent.c: refused, do-not-contact,
+ * and unknown unless the shop's policy allows it) are always left out, and
+ * counted by consent.  A holdout is drawn from the rest: the member ids in
  * ascending order are shuffled by Fisher–Yates with GRand seeded with the
  * seed (for i from n − 1 down to 1, swap i with g_rand_int_range (0, i + 1))
- * and the first round (share × n) are held out: recorded, not exported.
+ * and the first round (share × n) are held out: recorded, not exported.  An
+ * export that would write nobody is refused with the reason, and leaves
+ * no file and no record.
  *
- * The file is written to a temporary file (mode 0600: it holds personal
- * data) in the destination folder, synced and renamed over the final name
- * only when everything succeeded, in the same step as the touch, its members
- * and the audit line are committed.  On any error nothing is left under the
- * final name or as the temporary file, and nothing is recorded.  The audit
- * line holds the segment, format, counts, fields and the file's base name,
- * never personal data.
+ * The file is written with SiyuOutputFile under a temporary name in the
+ * destination folder, created exclusively with mode 0600 (it holds
+ * personal data), never through a link planted there.  Once it is on the
+ * disk, the touch, its members and the audit line are committed in one
+ * transaction, and only then does the file take its name: a process killed
+ * in between leaves a record without a file, never a file of phone numbers
+ * without a record.  A rename that fails removes the record again.  On any
+ * error nothing is left under the final name or as the temporary file; a
+ * temporary file a killed process left is removed the next time the shop
+ * is opened (siyu_export_remove_leftovers()).  The audit line holds the
+ * segment, format, counts, fields, the consent policy and the file's base
+ * name, never personal data.
  *
  * Uplift of a touch with a holdout.  The window is from the touch's moment
  * to the end of the W-th shop day counting the touch's day (default
@@ -207,14 +232,36 @@ read_row (sqlite3_stmt *stmt,
 }
 
 typedef struct {
-  SiyuShop   *shop;
-  int         digits;
-  gboolean    mask;
-  GArray     *fields;      /* Field */
-  FILE       *file;
-  gssize      written;
-  int         errsv;       /* errno of the first failed write, 0 if none */
+  SiyuShop       *shop;
+  int             digits;
+  gboolean        mask;
+  gboolean        sheet;       /* CSV or XLSX: phones in the shop's own national form */
+  const char     *region;
+  GArray         *fields;      /* Field */
+  SiyuOutputFile *out;
+  GString        *buffer;
+  gssize          written;
+  int             errsv;       /* errno of the first failed write, 0 if none */
 } Writer;
+
+#define FLUSH_AT 65536
+
+static gboolean
+flush (Writer *w)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (w->errsv != 0)
+    return FALSE;
+  if (w->buffer->len > 0 && !siyu_output_file_write (w->out, w->buffer->str, w->buffer->len, &error))
+    {
+      w->errsv = error->domain == G_IO_ERROR && error->code == G_IO_ERROR_NO_SPACE ? ENOSPC : EIO;
+      return FALSE;
+    }
+  g_string_truncate (w->buffer, 0);
+
+  return TRUE;
+}
 
 static gboolean
 put (Writer     *w,
@@ -228,14 +275,10 @@ put (Writer     *w,
       w->errsv = ENOSPC;
       return FALSE;
     }
-  if (len > 0 && fwrite (data, 1, len, w->file) != len)
-    {
-      w->errsv = errno != 0 ? errno : EIO;
-      return FALSE;
-    }
+  g_string_append_len (w->buffer, data, (gssize) len);
   w->written += (gssize) len;
 
-  return TRUE;
+  return w->buffer->len < FLUSH_AT || flush (w);
 }
 
 static char *
@@ -253,6 +296,22 @@ format_amount (gint64 amount,
                           digits, (long long) (ABS (amount) % unit));
 }
 
+/* A phone for a spreadsheet or a phone list: see the top of this file. */
+static char *
+phone_text (Writer     *w,
+            const char *e164)
+{
+  char *national;
+
+  if (e164 == NULL || *e164 == '\0')
+    return NULL;
+  if (w->mask)
+    return siyu_phone_mask (e164);
+  national = siyu_phone_national (e164, w->region);
+
+  return national != NULL ? national : g_strdup (e164);
+}
+
 /* The text of one field, or NULL when empty. */
 static char *
 field_text (Writer    *w,
@@ -266,6 +325,8 @@ field_text (Writer    *w,
     case FIELD_PHONE:
       if (row->text[FIELD_PHONE] == NULL || *row->text[FIELD_PHONE] == '\0')
         return NULL;
+      if (w->sheet)
+        return phone_text (w, row->text[FIELD_PHONE]);
       return w->mask ? siyu_phone_mask (row->text[FIELD_PHONE]) : g_strdup (row->text[FIELD_PHONE]);
     case FIELD_ORDERS:
       return g_strdup_printf ("%lld", (long long) row->orders);
@@ -290,31 +351,6 @@ field_text (Writer    *w,
     }
 }
 
-static void
-csv_field (GString    *line,
-           const char *text)
-{
-  gboolean formula, quote;
-
-  if (text == NULL)
-    return;
-  formula = text[0] == '=' || text[0] == '@' || text[0] == '\t' || text[0] == '\r' ||
-            ((text[0] == '+' || text[0] == '-') && !g_ascii_isdigit (text[1]));
-  quote = strpbrk (text, ",\"\r\n") != NULL;
-  if (quote)
-    g_string_append_c (line, '"');
-  if (formula)
-    g_string_append_c (line, '\'');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  if (quote)
-    g_string_append_c (line, '"');
-}
-
 static gboolean
 csv_header (Writer *w)
 {
@@ -324,7 +360,7 @@ csv_header (Writer *w)
     {
       if (i > 0)
         g_string_append_c (line, ',');
-      csv_field (line, field_title (g_array_index (w->fields, Field, i)));
+      siyu_csv_append_cell (line, field_title (g_array_index (w->fields, Field, i)));
     }
   g_string_append (line, "\r\n");
 
@@ -343,7 +379,7 @@ csv_row (Writer    *w,
 
       if (i > 0)
         g_string_append_c (line, ',');
-      csv_field (line, text);
+      siyu_csv_append_cell (line, text);
     }
   g_string_append (line, "\r\n");
 
@@ -409,13 +445,7 @@ static gboolean
 phone_row (Writer    *w,
            const Row *row)
 {
-  const char *phone = row->text[FIELD_PHONE];
-  g_autofree char *text = NULL;
-
-  if (w->mask)
-    text = siyu_phone_mask (phone);
-  else
-    text = g_strdup (g_str_has_prefix (phone, "+86") && strlen (phone) == 14 ? phone + 3 : phone);
+  g_autofree char *text = phone_text (w, row->text[FIELD_PHONE]);
 
   return put (w, text, strlen (text)) && put (w, "\r\n", 2);
 }
@@ -447,6 +477,8 @@ xlsx_header (Xlsx   *x,
   x->next_row = 1;
 }
 
+/* Strings are written as strings, never as formulas: a cell of an XLSX
+ * needs no guard. */
 static void
 xlsx_row (Xlsx      *x,
           Writer    *w,
@@ -495,6 +527,7 @@ xlsx_row (Xlsx      *x,
   x->next_row++;
 }
 
+/* Names the owner's file, never the temporary one, and says why. */
 static gboolean
 set_write_error (GError    **error,
                  const char *path,
@@ -579,14 +612,34 @@ parse_fields (const char * const  *names,
   return TRUE;
 }
 
+/* Libxlsxwriter opens its file by name: it is given the file already
+ * created, through its descriptor, so that nothing planted at the
+ * temporary name can be followed. */
+static char *
+fd_path (int fd)
+{
+  return g_strdup_printf ("/proc/self/fd/%d", fd);
+}
+
+/* Whether a failed XLSX write was the disk filling up: libxlsxwriter keeps
+ * no errno, so the file system is asked. */
+static gboolean
+out_of_space (int fd)
+{
+  struct statvfs st;
+
+  return fstatvfs (fd, &st) == 0 && st.f_bavail == 0;
+}
+
 /* Writes the rows of @stmt that are not held out; returns the written ids. */
 static gboolean
 write_file (Writer             *w,
             SiyuExportFormat    format,
-            const char         *tmp_path,
+            const char         *path,
             sqlite3_stmt       *stmt,
             GHashTable         *holdout,
             GArray             *written,
+            GCancellable       *cancellable,
             GError            **error)
 {
   Xlsx x = { NULL, };
@@ -595,10 +648,11 @@ write_file (Writer             *w,
   if (format == SIYU_EXPORT_XLSX)
     {
       lxw_workbook_options options = { .constant_memory = LXW_TRUE, .use_zip64 = LXW_FALSE };
+      g_autofree char *name = fd_path (siyu_output_file_get_fd (w->out));
 
-      x.workbook = workbook_new_opt (tmp_path, &options);
+      x.workbook = workbook_new_opt (name, &options);
       if (x.workbook == NULL)
-        return set_write_error (error, tmp_path, errno != 0 ? errno : EIO);
+        return set_write_error (error, path, errno != 0 ? errno : EIO);
       x.sheet = workbook_add_worksheet (x.workbook, NULL);
       x.bold = workbook_add_format (x.workbook);
       format_set_bold (x.bold);
@@ -635,11 +689,14 @@ write_file (Writer             *w,
       g_array_append_val (written, row.id);
       if (w->errsv != 0 || x.error != LXW_NO_ERROR)
         break;
+      if (written->len % 1024 == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
     }
 
   if (format == SIYU_EXPORT_XLSX)
     {
       lxw_error closed = workbook_close (x.workbook);
+      int fd = siyu_output_file_get_fd (w->out);
 
       if (x.error == LXW_NO_ERROR)
         x.error = closed;
@@ -647,23 +704,31 @@ write_file (Writer             *w,
         {
           GStatBuf st;
 
-          if (g_stat (tmp_path, &st) != 0 || st.st_size > write_limit)
+          if (fstat (fd, &st) != 0 || st.st_size > write_limit)
             w->errsv = ENOSPC;
         }
       if (x.error != LXW_NO_ERROR && w->errsv == 0)
         {
+          g_autofree char *display = g_filename_display_name (path);
+
+          if (out_of_space (fd))
+            return set_write_error (error, path, ENOSPC);
           g_set_error (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_WRITE,
-                       _("Could not write %s: %s"), tmp_path, lxw_strerror (x.error));
+                       _("Could not write %s: %s"), display, lxw_strerror (x.error));
           return FALSE;
         }
     }
+  else
+    flush (w);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       siyu_db_set_error (siyu_shop_get_db (w->shop), rc, error);
       return FALSE;
     }
   if (w->errsv != 0)
-    return set_write_error (error, tmp_path, w->errsv);
+    return set_write_error (error, path, w->errsv);
 
   return TRUE;
 }
@@ -671,7 +736,7 @@ write_file (Writer             *w,
 static gboolean
 record (SiyuShop                *shop,
         gint64                   segment_id,
-        const char              *segment_name,
+        const char              *touch_name,
         const char              *path,
         const SiyuExportOptions *options,
         GArray                  *fields,
@@ -692,8 +757,9 @@ record (SiyuShop                *shop,
                               "holdout_share, seed) VALUES (?, ?, 'export', ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, segment_name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, segment_id);
+  sqlite3_bind_text (stmt, 1, touch_name, -1, SQLITE_STATIC);
+  if (segment_id > 0)
+    sqlite3_bind_int64 (stmt, 2, segment_id);
   sqlite3_bind_text (stmt, 3, format_names[options->format], -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, options->at != 0 ? options->at : g_get_real_time () / G_USEC_PER_SEC);
   sqlite3_bind_int (stmt, 5, options->window_days > 0 ? options->window_days : SIYU_EXPORT_DEFAULT_WINDOW);
@@ -723,8 +789,8 @@ record (SiyuShop                *shop,
     }
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "segment");
-  json_builder_add_string_value (builder, segment_name);
+  json_builder_set_member_name (builder, segment_id > 0 ? "segment" : "list");
+  json_builder_add_string_value (builder, touch_name);
   json_builder_set_member_name (builder, "touch_id");
   json_builder_add_int_value (builder, touch);
   json_builder_set_member_name (builder, "format");
@@ -751,62 +817,189 @@ record (SiyuShop                *shop,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "masked");
   json_builder_add_boolean_value (builder, options->mask_phones);
+  json_builder_set_member_name (builder, "unknown_consent");
+  json_builder_add_string_value (builder, siyu_consent_policy_to_string (siyu_consent_get_policy (shop)));
   json_builder_set_member_name (builder, "file");
   json_builder_add_string_value (builder, base);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   detail = json_to_string (node, FALSE);
-  if (!siyu_shop_audit (shop, "export", "segment", segment_id, detail, error))
+  if (!siyu_shop_audit (shop, "export", segment_id > 0 ? "segment" : "contacts", segment_id, detail, error))
     return FALSE;
 
   result->touch_id = touch;
   return TRUE;
 }
 
-/**
- * siyu_export_segment:
- * @path: the file to write; replaced only when the export succeeds
- * @result: (out) (optional): what was done
- *
- * Exports the segment's members that may be contacted, less a holdout if
- * asked, records the touch and writes the audit log.  See the top of this
- * file for the formats and the holdout.
- */
-gboolean
-siyu_export_segment (SiyuShop                *shop,
-                     gint64                   segment_id,
-                     const char              *path,
-                     const SiyuExportOptions *options,
-                     SiyuExportResult        *result,
-                     GError                 **error)
+/* A rename that failed after the commit takes the touch and its audit line
+ * back: nothing may say a file was exported that does not exist. */
+static void
+unrecord (SiyuShop *shop,
+          gint64    touch_id)
 {
-  SiyuDb *db;
-  g_autoptr(JsonNode) segment = NULL;
-  g_autoptr(SiyuSegmentQuery) query = NULL;
+  SiyuDb *db = siyu_shop_get_db (shop);
+  sqlite3_stmt *stmt;
+
+  if (!siyu_db_begin (db, NULL))
+    return;
+  stmt = siyu_db_prepare (db, "DELETE FROM audit_log WHERE action = 'export' AND detail ->> '$.touch_id' = ?", NULL);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, touch_id);
+  if (!siyu_db_step_done (db, stmt, NULL))
+    goto fail;
+  stmt = siyu_db_prepare (db, "DELETE FROM touches WHERE id = ?", NULL);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, touch_id);
+  if (!siyu_db_step_done (db, stmt, NULL) || !siyu_db_commit (db, NULL))
+    goto fail;
+  return;
+
+fail:
+  siyu_db_rollback (db);
+}
+
+/* Who is exported: a segment's members, or a list of contacts. */
+typedef struct {
+  gint64            segment_id;
+  char             *name;
+  SiyuSegmentQuery *query;
+  char             *ids;        /* JSON array, for a list */
+} Members;
+
+static void
+members_clear (Members *members)
+{
+  g_clear_pointer (&members->name, g_free);
+  g_clear_pointer (&members->query, siyu_segment_query_free);
+  g_clear_pointer (&members->ids, g_free);
+}
+
+/* "@select FROM contacts c LEFT JOIN contact_metrics m … WHERE they are
+ * members (and alive) @tail". */
+static sqlite3_stmt *
+members_prepare (SiyuShop    *shop,
+                 Members     *members,
+                 const char  *select,
+                 const char  *tail,
+                 GError     **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (members->query != NULL)
+    return siyu_segment_query_prepare (members->query, select, tail, error);
+
+  sql = g_strdup_printf ("%s FROM contacts c LEFT JOIN contact_metrics m ON m.contact_id = c.id "
+                         "WHERE c.id IN (SELECT value FROM json_each (?1)) AND c.erased_at IS NULL %s",
+                         select, tail != NULL ? tail : "");
+  rc = sqlite3_prepare_v2 (siyu_db_get_handle (db), sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      siyu_db_set_error (db, rc, error);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, members->ids, -1, SQLITE_STATIC);
+
+  return stmt;
+}
+
+/**
+ * siyu_export_describe_nobody:
+ * @result: what an export found: its consent counts and skips
+ * @policy: the shop's policy on unknown consent
+ *
+ * Says why an export would write nobody, and what the owner can do.
+ *
+ * Returns: (transfer full) (nullable): the reason, or %NULL when someone
+ *   would be exported
+ */
+char *
+siyu_export_describe_nobody (const SiyuExportResult *result,
+                             SiyuConsentPolicy       policy)
+{
+  const SiyuConsentCounts *c = &result->consent;
+  g_autoptr(GString) out = NULL;
+
+  if (result->matched == 0)
+    return g_strdup (_("Nobody was exported: no one is in this list today."));
+  if (c->reachable > 0 && result->skipped >= c->reachable)
+    return g_strdup (_("Nobody was exported: none of those who may be contacted has a phone number."));
+  if (c->reachable > 0)
+    return result->exported == 0 && result->held_out > 0
+           ? g_strdup (_("Nobody was exported: the holdout took everyone. Hold out a smaller share, or none."))
+           : NULL;
+
+  out = g_string_new (NULL);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
+                                            "Nobody was exported: the %lld person in this list may not be contacted.",
+                                            "Nobody was exported: none of the %lld people in this list may be contacted.",
+                                            c->total),
+                          (long long) c->total);
+  if (c->unknown > 0)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
+                                                "%lld was never asked whether they agree to hear from the shop.",
+                                                "%lld were never asked whether they agree to hear from the shop.",
+                                                c->unknown),
+                              (long long) c->unknown);
+    }
+  if (c->refused > 0)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%lld refused.", "%lld refused.", c->refused),
+                              (long long) c->refused);
+    }
+  if (c->do_not_contact > 0)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%lld asked not to be contacted.",
+                                                "%lld asked not to be contacted.", c->do_not_contact),
+                              (long long) c->do_not_contact);
+    }
+  if (c->unknown > 0 && policy != SIYU_CONSENT_POLICY_INCLUDE_UNKNOWN)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, _("Record that they agreed with Set Consent, or, if the shop may contact "
+                              "people who were never asked, allow it in Preferences."));
+    }
+  else if (c->unknown == 0)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, _("Refusals and do-not-contact are never exported."));
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+export_members (SiyuShop                *shop,
+                Members                 *members,
+                const char              *path,
+                const SiyuExportOptions *options,
+                SiyuExportResult        *result,
+                GError                 **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  SiyuConsentPolicy policy = siyu_consent_get_policy (shop);
   g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
-  g_autoptr(GArray) reachable = NULL;
+  g_autoptr(GArray) reachable = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) held = NULL;
   g_autoptr(GArray) written = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GHashTable) holdout = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
-  g_autofree char *segment_name = NULL;
-  SiyuExportResult local = { 0, };
-  Writer w = { shop, 0, FALSE, NULL, NULL, 0, 0 };
-  const char *eligible;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE, renamed = FALSE;
-  int fd;
-
-  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (options != NULL, FALSE);
-
-  if (result == NULL)
-    result = &local;
-  memset (result, 0, sizeof *result);
-  db = siyu_shop_get_db (shop);
+  g_autoptr(SiyuOutputFile) out = NULL;
+  g_autoptr(GString) buffer = g_string_new (NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *eligible = NULL;
+  g_autofree char *nobody = NULL;
+  Writer w = { shop, 0, FALSE, FALSE, NULL, NULL, NULL, NULL, 0, 0 };
+  sqlite3_stmt *stmt;
+  int rc;
 
   if (options->format > SIYU_EXPORT_PHONES ||
       !(options->holdout_share >= 0.0 && options->holdout_share < 1.0) ||
@@ -820,155 +1013,328 @@ siyu_export_segment (SiyuShop                *shop,
   if (!parse_fields (options->fields, fields, error))
     return FALSE;
 
-  segment = siyu_segment_get (shop, segment_id, error);
-  if (segment == NULL)
+  stmt = members_prepare (shop, members, SIYU_CONSENT_COUNTS_SELECT, NULL, error);
+  if (stmt == NULL)
     return FALSE;
-  segment_name = g_strdup (json_object_get_string_member (json_node_get_object (segment), "name"));
-  query = siyu_segment_query_new (shop, json_object_get_member (json_node_get_object (segment), "definition"),
-                                  error);
-  if (query == NULL || !siyu_segment_query_count (query, &result->matched, &result->excluded, error))
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    siyu_consent_counts_read (stmt, policy, &result->consent);
+  else
+    siyu_db_set_error (db, rc, error);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
     return FALSE;
+  result->matched = result->consent.total;
+  result->excluded = result->consent.total - result->consent.reachable;
 
   /* A phone list holds only those with a phone: the holdout is drawn from
    * the same people, so that both groups are alike. */
-  eligible = options->format == SIYU_EXPORT_PHONES
-             ? "AND c.marketing_consent = 1 AND c.do_not_contact = 0 AND coalesce (c.phone, '') <> '' ORDER BY c.id"
-             : "AND c.marketing_consent = 1 AND c.do_not_contact = 0 ORDER BY c.id";
-  stmt = siyu_segment_query_prepare (query, "SELECT c.id", eligible, error);
+  eligible = g_strdup_printf ("AND %s %s ORDER BY c.id", siyu_consent_reachable_sql (policy),
+                              options->format == SIYU_EXPORT_PHONES ? "AND coalesce (c.phone, '') <> ''" : "");
+  stmt = members_prepare (shop, members, "SELECT c.id", eligible, error);
   if (stmt == NULL)
     return FALSE;
-  reachable = g_array_new (FALSE, FALSE, sizeof (gint64));
-  {
-    int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
 
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 id = sqlite3_column_int64 (stmt, 0);
-
-        g_array_append_val (reachable, id);
-      }
-    if (rc != SQLITE_DONE)
-      {
-        siyu_db_set_error (db, rc, error);
-        sqlite3_finalize (stmt);
-        return FALSE;
-      }
-    sqlite3_finalize (stmt);
-  }
-  result->skipped = result->matched - result->excluded - reachable->len;
+      g_array_append_val (reachable, id);
+    }
+  if (rc != SQLITE_DONE)
+    siyu_db_set_error (db, rc, error);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  result->skipped = result->consent.reachable - reachable->len;
   held = siyu_export_holdout ((const gint64 *) (gpointer) reachable->data, reachable->len,
                               options->holdout_share, options->seed);
   for (guint i = 0; i < held->len; i++)
     g_hash_table_add (holdout, &g_array_index (held, gint64, i));
+  result->held_out = held->len;
 
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
+  /* An empty file is no success: say why, write and record nothing. */
+  if (reachable->len == held->len)
     {
-      int errsv = errno;
-      g_autofree char *display = g_filename_display_name (dir);
+      nobody = siyu_export_describe_nobody (result, policy);
+      g_set_error_literal (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_NOBODY,
+                           nobody != NULL ? nobody : _("Nobody was exported."));
+      return FALSE;
+    }
 
-      g_set_error (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_WRITE,
-                   /* Translators: %s is a folder, then the reason. */
-                   _("Cannot write in the folder %s: %s"), display, g_strerror (errsv));
+  out = siyu_output_file_open (path, &local_error);
+  if (out == NULL)
+    {
+      g_set_error_literal (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_WRITE, local_error->message);
       return FALSE;
     }
 
   w.digits = siyu_currency_digits (siyu_shop_get_currency (shop));
   w.mask = options->mask_phones;
+  w.sheet = options->format == SIYU_EXPORT_CSV || options->format == SIYU_EXPORT_XLSX;
+  w.region = siyu_shop_get_phone_region (shop);
   w.fields = fields;
-  if (options->format == SIYU_EXPORT_XLSX)
-    close (fd);
-  else
-    {
-      w.file = fdopen (fd, "wb");
-      if (w.file == NULL)
-        {
-          close (fd);
-          set_write_error (error, path, errno);
-          goto out;
-        }
-    }
+  w.out = out;
+  w.buffer = buffer;
 
-  stmt = siyu_segment_query_prepare (query, ROW_SELECT, eligible, error);
+  stmt = members_prepare (shop, members, ROW_SELECT, eligible, error);
   if (stmt == NULL)
-    goto out;
-  if (!write_file (&w, options->format, tmp_path, stmt, holdout, written, error))
+    return FALSE;
+  if (!write_file (&w, options->format, path, stmt, holdout, written, options->cancellable, error))
     {
-      /* Name the file the user chose, not the temporary one. */
-      if (w.errsv != 0)
-        {
-          g_clear_error (error);
-          set_write_error (error, path, w.errsv);
-        }
-      goto out;
+      sqlite3_finalize (stmt);
+      return FALSE;
     }
-  if (w.file != NULL)
+  sqlite3_finalize (stmt);
+  if (!siyu_output_file_sync (out, &local_error))
     {
-      FILE *file = g_steal_pointer (&w.file);
-
-      if (fflush (file) != 0 || fsync (fileno (file)) != 0)
-        {
-          int errsv = errno;
-
-          fclose (file);
-          set_write_error (error, path, errsv);
-          goto out;
-        }
-      if (fclose (file) != 0)
-        {
-          set_write_error (error, path, errno);
-          goto out;
-        }
+      g_set_error_literal (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_WRITE, local_error->message);
+      return FALSE;
     }
 
-  result->held_out = held->len;
+  /* Cancelled until here, nothing is left: the temporary file goes with
+   * @out.  The touch and its audit line are committed first and the file
+   * gets its name last: killed in between, the shop says an export was
+   * made that the owner never got, never the reverse.  A rename that fails
+   * takes the record back. */
+  if (g_cancellable_set_error_if_cancelled (options->cancellable, error))
+    return FALSE;
   result->exported = written->len;
   if (!siyu_db_begin (db, error))
-    goto out;
-  if (!record (shop, segment_id, segment_name, path, options, fields, written, held, result, error))
+    return FALSE;
+  if (!record (shop, members->segment_id, members->name, path, options, fields, written, held, result, error) ||
+      !siyu_db_commit (db, error))
     {
       siyu_db_rollback (db);
-      goto out;
+      result->touch_id = 0;
+      result->exported = 0;
+      return FALSE;
     }
-  if (g_rename (tmp_path, path) != 0)
+  if (!siyu_output_file_commit (out, &local_error))
     {
-      int errsv = errno;
-      g_autofree char *display = g_filename_display_name (path);
-
-      siyu_db_rollback (db);
-      g_set_error (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_WRITE,
-                   _("Could not save %s: %s"), display, g_strerror (errsv));
-      goto out;
+      unrecord (shop, result->touch_id);
+      result->touch_id = 0;
+      result->exported = 0;
+      g_set_error_literal (error, SIYU_EXPORT_ERROR, SIYU_EXPORT_ERROR_WRITE, local_error->message);
+      return FALSE;
     }
-  renamed = TRUE;
-  if (!siyu_db_commit (db, error))
-    {
-      siyu_db_rollback (db);
-      g_unlink (path);
-      goto out;
-    }
-  ok = TRUE;
 
-out:
-  if (stmt != NULL)
-    sqlite3_finalize (stmt);
-  if (w.file != NULL)
-    fclose (w.file);
-  if (!renamed)
-    g_unlink (tmp_path);
-  if (!ok)
-    {
-      gint64 matched = result->matched, excluded = result->excluded;
+  return TRUE;
+}
 
-      memset (result, 0, sizeof *result);
-      result->matched = matched;
-      result->excluded = excluded;
-    }
+/**
+ * siyu_export_segment:
+ * @path: the file to write; replaced only when the export succeeds
+ * @result: (out) (optional): what was done, and the consent counts, filled
+ *   on failure too
+ *
+ * Exports the segment's members that may be contacted, less a holdout if
+ * asked, records the touch and writes the audit log.  See the top of this
+ * file for the formats and the holdout.  When nobody would be written it
+ * fails with %SIYU_EXPORT_ERROR_NOBODY, saying why.
+ */
+gboolean
+siyu_export_segment (SiyuShop                *shop,
+                     gint64                   segment_id,
+                     const char              *path,
+                     const SiyuExportOptions *options,
+                     SiyuExportResult        *result,
+                     GError                 **error)
+{
+  g_autoptr(JsonNode) segment = NULL;
+  SiyuExportResult local = { 0, };
+  Members members = { segment_id, NULL, NULL, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  if (result == NULL)
+    result = &local;
+  memset (result, 0, sizeof *result);
+
+  segment = siyu_segment_get (shop, segment_id, error);
+  if (segment == NULL)
+    return FALSE;
+  members.name = g_strdup (json_object_get_string_member (json_node_get_object (segment), "name"));
+  members.query = siyu_segment_query_new (shop, json_object_get_member (json_node_get_object (segment), "definition"),
+                                          error);
+  ok = members.query != NULL && export_members (shop, &members, path, options, result, error);
+  members_clear (&members);
 
   return ok;
+}
+
+/**
+ * siyu_export_contacts:
+ * @ids: (array length=n_ids): the contacts, such as a filtered contacts list
+ * @name: what the touch is called, such as “Contacts: dormant in 杭州”
+ *
+ * siyu_export_segment() for a list of contacts rather than a segment: the
+ * same consent rules, holdout, touch and audit line (without a segment).
+ */
+gboolean
+siyu_export_contacts (SiyuShop                *shop,
+                      const gint64            *ids,
+                      guint                    n_ids,
+                      const char              *name,
+                      const char              *path,
+                      const SiyuExportOptions *options,
+                      SiyuExportResult        *result,
+                      GError                 **error)
+{
+  SiyuExportResult local = { 0, };
+  Members members = { 0, NULL, NULL, NULL };
+  GString *list;
+  gboolean ok;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+  g_return_val_if_fail (name != NULL && *name != '\0', FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  if (result == NULL)
+    result = &local;
+  memset (result, 0, sizeof *result);
+
+  list = g_string_sized_new (16 + n_ids * 8);
+  g_string_append_c (list, '[');
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+  g_string_append_c (list, ']');
+  members.ids = g_string_free (list, FALSE);
+  members.name = g_strdup (name);
+  ok = export_members (shop, &members, path, options, result, error);
+  members_clear (&members);
+
+  return ok;
+}
+
+/**
+ * siyu_export_remove_leftovers:
+ *
+ * Removes what an export killed half way left behind, beside the shop and
+ * in the folder its exports last went to: temporary files older than a
+ * minute (siyu_output_file_remove_leftovers()).
+ *
+ * Returns: how many were removed
+ */
+guint
+siyu_export_remove_leftovers (SiyuShop *shop)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *folder = NULL;
+  guint removed;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), 0);
+
+  dir = g_path_get_dirname (siyu_shop_get_path (shop));
+  removed = siyu_output_file_remove_leftovers (dir, 60);
+  folder = siyu_shop_dup_setting (shop, SIYU_EXPORT_FOLDER_KEY);
+  if (folder != NULL && g_path_is_absolute (folder) && g_strcmp0 (folder, dir) != 0)
+    removed += siyu_output_file_remove_leftovers (folder, 60);
+
+  return removed;
+}
+
+static const char * const prefs_keys[] = { "export_format", "export_fields", "export_mask", SIYU_EXPORT_FOLDER_KEY };
+
+/**
+ * siyu_export_load_prefs:
+ * @prefs: (out caller-allocates): the choices the shop's last export made;
+ *   free with siyu_export_prefs_clear()
+ */
+void
+siyu_export_load_prefs (SiyuShop        *shop,
+                        SiyuExportPrefs *prefs)
+{
+  g_autofree char *format = NULL;
+  g_autofree char *fields = NULL;
+  g_autofree char *mask = NULL;
+
+  g_return_if_fail (SIYU_IS_SHOP (shop));
+  g_return_if_fail (prefs != NULL);
+
+  memset (prefs, 0, sizeof *prefs);
+  format = siyu_shop_dup_setting (shop, prefs_keys[0]);
+  if (!siyu_export_format_from_string (format, &prefs->format))
+    prefs->format = SIYU_EXPORT_CSV;
+  fields = siyu_shop_dup_setting (shop, prefs_keys[1]);
+  if (fields != NULL)
+    {
+      g_auto(GStrv) names = g_strsplit (fields, ",", -1);
+      g_autoptr(GArray) parsed = g_array_new (FALSE, FALSE, sizeof (Field));
+
+      /* Only names this version knows, or none at all. */
+      if (parse_fields ((const char * const *) names, parsed, NULL))
+        prefs->fields = g_steal_pointer (&names);
+    }
+  mask = siyu_shop_dup_setting (shop, prefs_keys[2]);
+  prefs->mask_phones = g_strcmp0 (mask, "1") == 0;
+  prefs->folder = siyu_shop_dup_setting (shop, prefs_keys[3]);
+  if (prefs->folder != NULL && !g_path_is_absolute (prefs->folder))
+    g_clear_pointer (&prefs->folder, g_free);
+}
+
+/**
+ * siyu_export_save_prefs:
+ *
+ * Remembers an export's format, columns, masking and folder for the shop's
+ * next one.
+ */
+gboolean
+siyu_export_save_prefs (SiyuShop               *shop,
+                        const SiyuExportPrefs  *prefs,
+                        GError                **error)
+{
+  g_autofree char *fields = NULL;
+  const char *values[G_N_ELEMENTS (prefs_keys)];
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (prefs != NULL && prefs->format <= SIYU_EXPORT_PHONES, FALSE);
+
+  if (prefs->fields != NULL)
+    fields = g_strjoinv (",", prefs->fields);
+  values[0] = format_names[prefs->format];
+  values[1] = fields;
+  values[2] = prefs->mask_phones ? "1" : "0";
+  values[3] = prefs->folder;
+
+  db = siyu_shop_get_db (shop);
+  if (!siyu_db_begin (db, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (prefs_keys); i++)
+    {
+      sqlite3_stmt *stmt = values[i] != NULL
+                           ? siyu_db_prepare (db, "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error)
+                           : siyu_db_prepare (db, "DELETE FROM settings WHERE key = ?1", error);
+
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, prefs_keys[i], -1, SQLITE_STATIC);
+      if (values[i] != NULL)
+        sqlite3_bind_text (stmt, 2, values[i], -1, SQLITE_TRANSIENT);
+      if (!siyu_db_step_done (db, stmt, error))
+        goto fail;
+    }
+  if (!siyu_db_commit (db, error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  siyu_db_rollback (db);
+  return FALSE;
+}
+
+void
+siyu_export_prefs_clear (SiyuExportPrefs *prefs)
+{
+  g_clear_pointer (&prefs->fields, g_strfreev);
+  g_clear_pointer (&prefs->folder, g_free);
 }
 
 /* Touches and their uplift. */

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "siyu-consent.h"
 #include "siyu-shop.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,7 @@ typedef enum {
   SIYU_EXPORT_ERROR_INVALID,
   SIYU_EXPORT_ERROR_WRITE,
   SIYU_EXPORT_ERROR_NOT_FOUND,
+  SIYU_EXPORT_ERROR_NOBODY,     /* nobody may be written: the message says why */
 } SiyuExportError;
 
 typedef enum {
@@ -33,16 +35,28 @@ typedef struct {
   guint32             seed;
   int                 window_days;   /* 0: SIYU_EXPORT_DEFAULT_WINDOW */
   gint64              at;            /* the touch's time, UTC; 0: now */
+  GCancellable       *cancellable;   /* NULL: none; cancelled, nothing is left or recorded */
 } SiyuExportOptions;
 
 typedef struct {
-  gint64 touch_id;
-  gint64 matched;     /* the segment's members */
-  gint64 excluded;    /* left out: no consent, or do-not-contact */
-  gint64 held_out;    /* reachable, but held out */
-  gint64 skipped;     /* reachable, but nothing to write: no phone for a phone list */
-  gint64 exported;    /* written to the file */
+  gint64            touch_id;
+  gint64            matched;     /* the segment's members */
+  gint64            excluded;    /* left out: may not be contacted (siyu-consent.c) */
+  gint64            held_out;    /* reachable, but held out */
+  gint64            skipped;     /* reachable, but nothing to write: no phone for a phone list */
+  gint64            exported;    /* written to the file */
+  SiyuConsentCounts consent;     /* the members by consent */
 } SiyuExportResult;
+
+/* What the export dialog remembers per shop. */
+typedef struct {
+  SiyuExportFormat  format;
+  char            **fields;      /* NULL: the default */
+  gboolean          mask_phones;
+  char             *folder;      /* NULL: none yet */
+} SiyuExportPrefs;
+
+#define SIYU_EXPORT_FOLDER_KEY "export_folder"
 
 GQuark       siyu_export_error_quark       (void);
 gboolean     siyu_export_format_from_string (const char          *text,
@@ -56,6 +70,23 @@ gboolean     siyu_export_segment           (SiyuShop                *shop,
                                             const SiyuExportOptions *options,
                                             SiyuExportResult        *result,
                                             GError                 **error);
+gboolean     siyu_export_contacts          (SiyuShop                *shop,
+                                            const gint64            *ids,
+                                            guint                    n_ids,
+                                            const char              *name,
+                                            const char              *path,
+                                            const SiyuExportOptions *options,
+                                            SiyuExportResult        *result,
+                                            GError                 **error);
+char        *siyu_export_describe_nobody   (const SiyuExportResult  *result,
+                                            SiyuConsentPolicy        policy);
+guint        siyu_export_remove_leftovers  (SiyuShop                *shop);
+void         siyu_export_load_prefs        (SiyuShop                *shop,
+                                            SiyuExportPrefs         *prefs);
+gboolean     siyu_export_save_prefs        (SiyuShop                *shop,
+                                            const SiyuExportPrefs   *prefs,
+                                            GError                 **error);
+void         siyu_export_prefs_clear       (SiyuExportPrefs         *prefs);
 GArray      *siyu_export_holdout           (const gint64            *ids,
                                             guint                    n_ids,
                                             double                   share,

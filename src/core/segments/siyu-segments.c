@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "siyu-consent.h"
 #include "siyu-ingest.h"
 #include "siyu-json.h"
 #include "siyu-segments.h"
@@ -42,8 +43,12 @@
  *                       (name or id)
  *   city                is, is_not, contains, starts_with (LIKE with the
  *                       value's %, _ and \ escaped)
- *   consent             is true: marketing consent and not do-not-contact;
- *                       is false: the others
+ *   consent             is true: may be contacted (siyu-consent.c: not
+ *                       do-not-contact, and consent given, or unknown when
+ *                       the shop's policy allows it); is false: the others
+ *   consent_state       is, is_not (text); in, not_in (list): given,
+ *                       refused or unknown, whatever do-not-contact says
+ *   do_not_contact      is true or false
  *   first_order, last_order, member_since   before, after, on (YYYY-MM-DD,
  *                       after is strictly after), more_than_days_ago N
  *                       (days(x) > N), within_days N (days(x) < N: the N
@@ -110,6 +115,7 @@
 #define MAX_DAYS      36500
 #define MAX_PARAMS    30000
 #define MAX_NAME      100
+#define GROUP_RUN     32
 
 G_DEFINE_QUARK (siyu-segments-error-quark, siyu_segments_error)
 
@@ -160,6 +166,7 @@ static const char * const rfm_segments[] = {
 };
 static const char * const pyramids[] = { "co_builder", "communicator", "silent", NULL };
 static const char * const aipls[] = { "awareness", "interest", "purchase", "loyalty", NULL };
+static const char * const consent_states[] = { "given", "refused", "unknown", NULL };
 static const char * const event_kinds[] = {
   "visit", "view", "cart", "favourite", "inquiry", "review", "share", "referral", "group_message", NULL
 };
@@ -200,6 +207,8 @@ static const struct {
   { "channel", KIND_CHANNEL, NULL, channel_ops, NULL, FALSE },
   { "city", KIND_TEXT, "c.city", text_ops, NULL, FALSE },
   { "consent", KIND_CONSENT, NULL, consent_ops, NULL, FALSE },
+  { "consent_state", KIND_ENUM, "c.consent", enum_ops, consent_states, FALSE },
+  { "do_not_contact", KIND_CONSENT, "c.do_not_contact", consent_ops, NULL, FALSE },
   { "first_order", KIND_DAY, "m.first_order", date_ops, NULL, FALSE },
   { "last_order", KIND_DAY, "m.last_order", date_ops, NULL, FALSE },
   { "member_since", KIND_TIME, "c.member_since", date_ops, NULL, FALSE },
@@ -920,9 +929,12 @@ compile_condition (Compiler    *c,
     case KIND_CONSENT:
       if (!is_bool (value))
         return invalid (error, _("%s.value must be true or false."), path);
-      g_string_append (c->sql, json_node_get_boolean (value)
-                               ? "(c.marketing_consent = 1 AND c.do_not_contact = 0)"
-                               : "(c.marketing_consent = 0 OR c.do_not_contact = 1)");
+      if (fields[f].column != NULL)
+        g_string_append_printf (c->sql, "%s = %d", fields[f].column, json_node_get_boolean (value) ? 1 : 0);
+      else
+        g_string_append_printf (c->sql, "%s%s", json_node_get_boolean (value) ? "" : "NOT ",
+                                siyu_consent_reachable_sql (c->shop != NULL ? siyu_consent_get_policy (c->shop)
+                                                                            : SIYU_CONSENT_POLICY_UNSET));
       return TRUE;
 
     case KIND_DAY:
@@ -975,6 +987,109 @@ compile_condition (Compiler    *c,
     }
 }
 
+/* One compiled member of a group, kept apart until the group is written.
+ * A condition that tests one column against one or more values (city is
+ * X; stage in [A, B]) in a group that joins them the same way (any for
+ * "is", all for "is not") has its column and values, so that such
+ * conditions on one column are written as a single IN list. */
+typedef struct {
+  GString     *sql;
+  GArray      *params;
+  gboolean     group;
+  const char  *column;    /* NULL: not merged */
+  JsonNode    *values;    /* the value or list of values */
+  gboolean     merged;    /* written with an earlier part's list */
+} Part;
+
+/* Whether the condition can join an IN list of its group: its column, or
+ * NULL.  @object has compiled already, so its values are valid. */
+static const char *
+mergeable (JsonObject *object,
+           gboolean    any)
+{
+  const char *name = json_object_get_string_member_with_default (object, "field", "");
+  const char *op = json_object_get_string_member_with_default (object, "op", "");
+
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      if (!g_str_equal (fields[f].name, name))
+        continue;
+      if (fields[f].kind != KIND_ENUM && fields[f].kind != KIND_TEXT)
+        return NULL;
+      if (any ? (g_str_equal (op, "is") || (fields[f].kind == KIND_ENUM && g_str_equal (op, "in")))
+              : (g_str_equal (op, "is_not") || (fields[f].kind == KIND_ENUM && g_str_equal (op, "not_in"))))
+        return fields[f].column;
+      return NULL;
+    }
+
+  return NULL;
+}
+
+/* "column IN (?, …)" or "coalesce (column, '') NOT IN (?, …)" of every
+ * value of the parts on @column from @first on, which are marked merged. */
+static void
+write_merged (Compiler *c,
+              GArray   *parts,
+              guint     first,
+              gboolean  any)
+{
+  Part *head = &g_array_index (parts, Part, first);
+  guint n = 0;
+
+  g_string_append_printf (c->sql, any ? "(%s IN (" : "(coalesce (%s, '') NOT IN (", head->column);
+  for (guint i = first; i < parts->len; i++)
+    {
+      Part *part = &g_array_index (parts, Part, i);
+
+      if (part->column == NULL || !g_str_equal (part->column, head->column))
+        continue;
+      part->merged = TRUE;
+      if (JSON_NODE_HOLDS_ARRAY (part->values))
+        {
+          JsonArray *list = json_node_get_array (part->values);
+
+          for (guint k = 0; k < json_array_get_length (list); k++)
+            {
+              if (n++ > 0)
+                g_string_append (c->sql, ", ");
+              add_text (c, json_array_get_string_element (list, k));
+            }
+        }
+      else
+        {
+          if (n++ > 0)
+            g_string_append (c->sql, ", ");
+          add_text (c, json_node_get_string (part->values));
+        }
+    }
+  g_string_append (c->sql, "))");
+}
+
+static void
+part_clear (gpointer data)
+{
+  Part *part = data;
+
+  if (part->sql != NULL)
+    g_string_free (part->sql, TRUE);
+  g_clear_pointer (&part->params, g_array_unref);
+}
+
+/* Moves a part's values to the end of @c's, in order. */
+static void
+take_params (Compiler *c,
+             Part     *part)
+{
+  for (guint i = 0; i < part->params->len; i++)
+    {
+      Param *param = &g_array_index (part->params, Param, i);
+
+      g_array_append_val (c->params, *param);
+      param->s = NULL;
+    }
+  g_array_set_size (part->params, 0);
+}
+
 static gboolean
 compile_group (Compiler    *c,
                JsonObject  *object,
@@ -983,12 +1098,13 @@ compile_group (Compiler    *c,
                GError     **error)
 {
   g_autoptr(GList) keys = json_object_get_members (object);
+  g_autoptr(GArray) parts = NULL;
   JsonNode *match = json_object_get_member (object, "match");
   JsonNode *list = json_object_get_member (object, "conditions");
   const char *where = *path != '\0' ? path : _("The segment");
   JsonArray *array;
   gboolean any;
-  guint n;
+  guint n, params, written, members;
 
   if (depth > SIYU_SEGMENT_MAX_DEPTH)
     return invalid (error, _("%s is nested more than %d deep."), path, SIYU_SEGMENT_MAX_DEPTH);
@@ -1015,32 +1131,111 @@ compile_group (Compiler    *c,
       return TRUE;
     }
 
-  g_string_append_c (c->sql, '(');
+  /* Every member is compiled on its own first, in the definition's order,
+   * so that errors name the first part at fault and values stay in order
+   * with their placeholders. */
+  parts = g_array_sized_new (FALSE, TRUE, sizeof (Part), n);
+  g_array_set_clear_func (parts, part_clear);
+  params = c->params->len;
   for (guint i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
       g_autofree char *child = g_strdup_printf ("%s%sconditions[%u]", path, *path != '\0' ? "." : "", i);
+      Compiler sub = { c->shop, c->today, g_string_new (NULL), params_new (), c->count };
+      Part part = { sub.sql, sub.params, FALSE, NULL, NULL, FALSE };
       JsonObject *object_element;
       gboolean ok;
 
-      if (i > 0)
-        g_string_append (c->sql, any ? " OR " : " AND ");
+      g_array_append_val (parts, part);
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return invalid (error, _("%s must be an object."), child);
       object_element = json_node_get_object (element);
       if (json_object_has_member (object_element, "conditions") || json_object_has_member (object_element, "match"))
-        ok = compile_group (c, object_element, child, depth + 1, error);
+        {
+          g_array_index (parts, Part, i).group = TRUE;
+          ok = compile_group (&sub, object_element, child, depth + 1, error);
+        }
       else
         {
-          g_string_append_c (c->sql, '(');
-          ok = compile_condition (c, object_element, child, error);
-          g_string_append_c (c->sql, ')');
+          g_string_append_c (sub.sql, '(');
+          ok = compile_condition (&sub, object_element, child, error);
+          g_string_append_c (sub.sql, ')');
+          if (ok && (g_array_index (parts, Part, i).column = mergeable (object_element, any)) != NULL)
+            g_array_index (parts, Part, i).values = json_object_get_member (object_element, "value");
         }
+      c->count = sub.count;
       if (!ok)
         return FALSE;
-      if (c->params->len > MAX_PARAMS)
+      params += sub.params->len;
+      if (params > MAX_PARAMS)
         return invalid (error, _("The segment is too large: it has more than %d values."), MAX_PARAMS);
     }
+
+  /* Conditions on one column that two or more members test alike become
+   * one IN list: 1,000 cities are one lookup, not 1,000 comparisons. */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) twice = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < n; i++)
+      {
+        const char *column = g_array_index (parts, Part, i).column;
+
+        if (column != NULL && !g_hash_table_add (seen, (gpointer) column))
+          g_hash_table_add (twice, (gpointer) column);
+      }
+    for (guint i = 0; i < n; i++)
+      {
+        Part *part = &g_array_index (parts, Part, i);
+
+        if (part->column != NULL && !g_hash_table_contains (twice, part->column))
+          part->column = NULL;
+      }
+  }
+  members = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      Part *part = &g_array_index (parts, Part, i);
+      gboolean first = TRUE;
+
+      for (guint j = 0; j < i && first && part->column != NULL; j++)
+        first = g_strcmp0 (g_array_index (parts, Part, j).column, part->column) != 0;
+      members += part->column == NULL || first;
+    }
+
+  /* SQLite refuses an expression more than 1,000 operators deep and runs
+   * out of parser stack about 35 parentheses to the right of an operator,
+   * so a group is written as runs of at most GROUP_RUN members, each in
+   * parentheses, joined by the same operator: 1,000 members are at most
+   * GROUP_RUN + 1000 / GROUP_RUN deep.  Nested groups come first in the
+   * first run, where their parentheses cost the parser no stack for the
+   * operators before them; AND and OR do not depend on the order. */
+  g_string_append_c (c->sql, '(');
+  written = 0;
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        Part *part = &g_array_index (parts, Part, i);
+
+        if (part->group != (pass == 0) || part->merged)
+          continue;
+        if (written > 0 && written % GROUP_RUN == 0)
+          g_string_append_c (c->sql, ')');
+        if (written > 0)
+          g_string_append (c->sql, any ? " OR " : " AND ");
+        if (members > GROUP_RUN && written % GROUP_RUN == 0)
+          g_string_append_c (c->sql, '(');
+        if (part->column != NULL)
+          write_merged (c, parts, i, any);
+        else
+          {
+            g_string_append_len (c->sql, part->sql->str, part->sql->len);
+            take_params (c, part);
+          }
+        written++;
+      }
+  if (members > GROUP_RUN)
+    g_string_append_c (c->sql, ')');
   g_string_append_c (c->sql, ')');
 
   return TRUE;
@@ -1174,8 +1369,8 @@ siyu_segment_query_prepare (SiyuSegmentQuery  *query,
 /**
  * siyu_segment_query_count:
  * @total: (out): how many contacts match
- * @unreachable: (out) (optional): how many of them cannot be contacted:
- *   no marketing consent, or do-not-contact
+ * @unreachable: (out) (optional): how many of them cannot be contacted
+ *   (siyu_consent_reachable_sql() under the shop's policy)
  */
 gboolean
 siyu_segment_query_count (SiyuSegmentQuery  *query,
@@ -1186,10 +1381,10 @@ siyu_segment_query_count (SiyuSegmentQuery  *query,
   SiyuDb *db = siyu_shop_get_db (query->shop);
   sqlite3_stmt *stmt;
   int rc;
+  g_autofree char *select = g_strdup_printf ("SELECT count (*), coalesce (sum (NOT %s), 0)",
+                                             siyu_consent_shop_reachable_sql (query->shop));
 
-  stmt = siyu_segment_query_prepare (query, "SELECT count (*), "
-                                            "coalesce (sum (c.marketing_consent = 0 OR c.do_not_contact = 1), 0)",
-                                     NULL, error);
+  stmt = siyu_segment_query_prepare (query, select, NULL, error);
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
@@ -1208,7 +1403,7 @@ siyu_segment_query_count (SiyuSegmentQuery  *query,
 
 /**
  * siyu_segment_query_members:
- * @reachable_only: leave out those without consent or with do-not-contact
+ * @reachable_only: leave out those who may not be contacted
  *
  * Returns: (transfer full) (element-type gint64): the ids, ascending
  */
@@ -1219,14 +1414,13 @@ siyu_segment_query_members (SiyuSegmentQuery  *query,
 {
   SiyuDb *db = siyu_shop_get_db (query->shop);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *tail = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = siyu_segment_query_prepare (query, "SELECT c.id",
-                                     reachable_only ? "AND c.marketing_consent = 1 AND c.do_not_contact = 0 "
-                                                      "ORDER BY c.id"
-                                                    : "ORDER BY c.id",
-                                     error);
+  tail = reachable_only ? g_strdup_printf ("AND %s ORDER BY c.id", siyu_consent_shop_reachable_sql (query->shop))
+                        : g_strdup ("ORDER BY c.id");
+  stmt = siyu_segment_query_prepare (query, "SELECT c.id", tail, error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

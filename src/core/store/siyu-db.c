@@ -32,6 +32,7 @@ static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0004-search.sql",
   "/io/github/siyu/core/migrations/0005-overview-indexes.sql",
   "/io/github/siyu/core/migrations/0006-campaigns.sql",
+  "/io/github/siyu/core/migrations/0010-consent-membership.sql",
   "/io/github/siyu/core/migrations/0008-sync.sql",
 };
 

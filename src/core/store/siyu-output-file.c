@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -16,7 +18,13 @@
  * the folder of its target, created exclusively with mode 0600 (so a link
  * planted at that name is never followed, and no other user can read it),
  * and renamed over the target only when complete.  An unfinished one is
- * removed.  Errors name the file the owner chose, never the temporary one. */
+ * removed.  Errors name the file the owner chose, never the temporary one.
+ *
+ * The temporary name is “.NAME.siyu-XXXXXX”, so that one a killed process
+ * left behind can be told from the owner's files and removed later
+ * (siyu_output_file_remove_leftovers()). */
+#define TEMP_MARK ".siyu-"
+
 struct _SiyuOutputFile
 {
   char *path;
@@ -55,7 +63,7 @@ siyu_output_file_open (const char  *path,
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
-  self->temp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
+  self->temp_path = g_strdup_printf ("%s%c.%s" TEMP_MARK "XXXXXX", dir, G_DIR_SEPARATOR, base);
   self->fd = g_mkstemp_full (self->temp_path, O_RDWR | O_CLOEXEC, 0600);
   if (self->fd < 0)
     {
@@ -149,14 +157,15 @@ siyu_output_file_write (SiyuOutputFile  *self,
 }
 
 /**
- * siyu_output_file_commit:
+ * siyu_output_file_sync:
  *
- * Flushes the file to the disk and gives it its name.  Afterwards the file
- * is the owner's: freeing @self no longer removes it.
+ * Flushes the file to the disk and closes it, still under its temporary
+ * name: what can fail for lack of space fails here, before the caller
+ * records anything.  siyu_output_file_commit() then only renames it.
  */
 gboolean
-siyu_output_file_commit (SiyuOutputFile  *self,
-                         GError         **error)
+siyu_output_file_sync (SiyuOutputFile  *self,
+                       GError         **error)
 {
   int fd;
 
@@ -177,6 +186,25 @@ siyu_output_file_commit (SiyuOutputFile  *self,
       siyu_output_file_set_error (self, errno, error);
       return FALSE;
     }
+
+  return TRUE;
+}
+
+/**
+ * siyu_output_file_commit:
+ *
+ * Flushes the file to the disk, unless siyu_output_file_sync() did, and
+ * gives it its name.  Afterwards the file is the owner's: freeing @self no
+ * longer removes it.
+ */
+gboolean
+siyu_output_file_commit (SiyuOutputFile  *self,
+                         GError         **error)
+{
+  g_return_val_if_fail (self != NULL && self->temp_path != NULL, FALSE);
+
+  if (self->fd >= 0 && !siyu_output_file_sync (self, error))
+    return FALSE;
   if (g_rename (self->temp_path, self->path) != 0)
     {
       siyu_output_file_set_error (self, errno, error);
@@ -205,4 +233,61 @@ siyu_output_file_free (SiyuOutputFile *self)
   g_free (self->temp_path);
   g_free (self->path);
   g_free (self);
+}
+
+static gboolean
+is_temp_name (const char *name)
+{
+  const char *mark = g_strrstr (name, TEMP_MARK);
+
+  if (name[0] != '.' || mark == NULL || mark == name || strlen (mark) != strlen (TEMP_MARK) + 6)
+    return FALSE;
+  for (const char *p = mark + strlen (TEMP_MARK); *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * siyu_output_file_remove_leftovers:
+ * @dir: a folder Siyu writes files to
+ * @min_age: seconds; younger ones may still be being written
+ *
+ * Removes the temporary files of SiyuOutputFile that a killed process left
+ * in @dir: regular files of this user named “.NAME.siyu-XXXXXX”, not
+ * changed for @min_age seconds.  Links and anything else are left alone.
+ *
+ * Returns: how many were removed
+ */
+guint
+siyu_output_file_remove_leftovers (const char *dir,
+                                   gint64      min_age)
+{
+  g_autoptr(GDir) d = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+  guint removed = 0;
+
+  g_return_val_if_fail (dir != NULL, 0);
+
+  d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!is_temp_name (name))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_uid != getuid () ||
+          (gint64) st.st_mtime > now - min_age)
+        continue;
+      if (g_unlink (path) == 0)
+        removed++;
+    }
+
+  return removed;
 }

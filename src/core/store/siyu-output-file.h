@@ -19,9 +19,13 @@ gboolean        siyu_output_file_write         (SiyuOutputFile  *self,
 void            siyu_output_file_set_error     (SiyuOutputFile  *self,
                                                 int              errsv,
                                                 GError         **error);
+gboolean        siyu_output_file_sync          (SiyuOutputFile  *self,
+                                                GError         **error);
 gboolean        siyu_output_file_commit        (SiyuOutputFile  *self,
                                                 GError         **error);
 void            siyu_output_file_free          (SiyuOutputFile  *self);
+guint           siyu_output_file_remove_leftovers (const char    *dir,
+                                                gint64           min_age);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuOutputFile, siyu_output_file_free)
 

@@ -344,3 +344,50 @@ siyu_phone_mask (const char *e164)
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+/**
+ * siyu_phone_national:
+ * @e164: a number from siyu_phone_normalize()
+ * @region: the shop's region (CN, HK, MO, TW, SG, US, CA)
+ *
+ * The number as people of @region dial it at home, which is what their
+ * spreadsheets and group-messaging tools take: a mainland mobile becomes
+ * 13812345678 and a mainland fixed line 01065529988; Hong Kong, Macao and
+ * Singapore numbers their eight digits, Taiwan's take the trunk 0, and
+ * North American ones their ten digits.
+ *
+ * Returns: (transfer full) (nullable): the national number, or %NULL when
+ *   @e164 is not a number of @region
+ */
+char *
+siyu_phone_national (const char *e164,
+                     const char *region)
+{
+  static const struct {
+    const char *region;
+    const char *prefix;
+    const char *trunk;   /* before every number but mainland mobiles */
+  } forms[] = {
+    { "CN", "+86", "0" }, { "HK", "+852", "" }, { "MO", "+853", "" }, { "TW", "+886", "0" },
+    { "SG", "+65", "" }, { "US", "+1", "" }, { "CA", "+1", "" },
+  };
+
+  if (e164 == NULL || region == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      const char *nsn;
+
+      if (!g_str_equal (forms[i].region, region) || !g_str_has_prefix (e164, forms[i].prefix))
+        continue;
+      nsn = e164 + strlen (forms[i].prefix);
+      if (*nsn == '\0' || !all_digits (nsn, 0, strlen (nsn)))
+        return NULL;
+      if (g_str_equal (region, "CN") && nsn[0] == '1' && strlen (nsn) == 11)
+        return g_strdup (nsn);
+      return g_strconcat (forms[i].trunk, nsn, NULL);
+    }
+
+  return NULL;
+}

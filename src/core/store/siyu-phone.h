@@ -18,5 +18,7 @@ char     *siyu_phone_normalize       (const char  *text,
                                       const char  *region,
                                       GError     **error);
 char     *siyu_phone_mask            (const char  *e164);
+char     *siyu_phone_national        (const char  *e164,
+                                      const char  *region);
 
 G_END_DECLS

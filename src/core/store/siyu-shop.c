@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "siyu-export.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
 #include "siyu-shop.h"
@@ -327,6 +328,8 @@ siyu_shop_open (const char  *path,
   self = g_object_new (SIYU_TYPE_SHOP, NULL);
   self->db = db;
   load_settings (self);
+  /* What an export killed half way left beside the shop. */
+  siyu_export_remove_leftovers (self);
 
   return self;
 }

@@ -529,3 +529,22 @@ siyu_contact_model_get_n_cached_blocks (SiyuContactModel *self)
   g_return_val_if_fail (SIYU_IS_CONTACT_MODEL (self), 0);
   return g_hash_table_size (self->blocks);
 }
+
+/**
+ * siyu_contact_model_dup_ids:
+ *
+ * Returns: (transfer full) (element-type gint64): the ids the list holds,
+ *   in its order
+ */
+GArray *
+siyu_contact_model_dup_ids (SiyuContactModel *self)
+{
+  GArray *ids;
+
+  g_return_val_if_fail (SIYU_IS_CONTACT_MODEL (self), NULL);
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->ids->len);
+  g_array_append_vals (ids, self->ids->data, self->ids->len);
+
+  return ids;
+}

@@ -24,5 +24,6 @@ void              siyu_contact_model_set_filter  (SiyuContactModel        *self,
 void              siyu_contact_model_reload      (SiyuContactModel        *self);
 gboolean          siyu_contact_model_is_loading  (SiyuContactModel        *self);
 guint             siyu_contact_model_get_n_cached_blocks (SiyuContactModel *self);
+GArray           *siyu_contact_model_dup_ids     (SiyuContactModel        *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "siyu-analytics.h"
+#include "siyu-consent.h"
 #include "siyu-contact-page-private.h"
 #include "siyu-contacts.h"
 #include "siyu-money.h"
@@ -647,6 +648,11 @@ edited_cb (GObject      *source,
     }
 
   self->changed |= edit->changed;
+  /* Other pages count who may be contacted: they follow without F5. */
+  if (edit->changed && (edit->kind == EDIT_DO_NOT_CONTACT || edit->kind == EDIT_ERASE || edit->kind == EDIT_MERGE ||
+                        edit->kind == EDIT_UNMERGE ||
+                        (edit->kind == EDIT_FIELD && edit->field == SIYU_CONTACT_MARKETING_CONSENT)))
+    siyu_shop_runner_data_changed (self->runner);
   if (edit->kind == EDIT_ERASE)
     {
       g_signal_emit (self, signals[CLOSED], 0, TRUE);
@@ -949,15 +955,15 @@ notes_left_cb (GtkEventControllerFocus *controller,
   save_notes (self);
 }
 
-static gboolean
-consent_set_cb (GtkSwitch       *button,
-                gboolean         state,
-                SiyuContactPage *self)
+static void
+consent_selected_cb (AdwComboRow     *row,
+                     GParamSpec      *pspec,
+                     SiyuContactPage *self)
 {
-  if (!self->loaded)
-    return FALSE;
-  run_edit_full (self, EDIT_FIELD, SIYU_CONTACT_MARKETING_CONSENT, state ? "1" : "0", NULL, FALSE);
-  return FALSE;
+  if (!self->loaded || g_object_get_data (G_OBJECT (row), "filling") != NULL)
+    return;
+  run_edit_full (self, EDIT_FIELD, SIYU_CONTACT_MARKETING_CONSENT,
+                 siyu_consent_to_string ((SiyuConsent) adw_combo_row_get_selected (row)), NULL, FALSE);
 }
 
 static gboolean
@@ -1411,26 +1417,35 @@ show (SiyuContactPage *self)
                    metrics != NULL, currency);
 
   group = new_group (self, _("Marketing"));
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Agrees to marketing"));
-  if (member_int (contact, "consent_at") > 0)
-    {
-      g_autofree char *when = format_time (self, member_int (contact, "consent_at"));
-      const char *source = member_string (contact, "consent_source");
-      /* Translators: when and where a contact gave or refused consent, e.g. “3 March 2025, youzan-customers”. */
-      g_autofree char *subtitle = source != NULL ? g_strdup_printf (_("%s, %s"), when, source) : g_strdup (when);
+  {
+    g_autoptr(GtkStringList) states = gtk_string_list_new (NULL);
+    SiyuConsent consent = SIYU_CONSENT_UNKNOWN;
 
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-    }
-  toggle = gtk_switch_new ();
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_switch_set_active (GTK_SWITCH (toggle), member_int (contact, "marketing_consent") != 0);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Agrees to marketing"), -1);
-  g_signal_connect (toggle, "state-set", G_CALLBACK (consent_set_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  self->field_rows[SIYU_CONTACT_MARKETING_CONSENT] = toggle;
+    /* In the order of SiyuConsent. */
+    for (SiyuConsent c = SIYU_CONSENT_UNKNOWN; c <= SIYU_CONSENT_REFUSED; c++)
+      gtk_string_list_append (states, siyu_consent_get_label (c));
+    siyu_consent_from_string (member_string (contact, "consent"), &consent);
+    row = adw_combo_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Agrees to marketing"));
+    adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (states));
+    g_object_set_data (G_OBJECT (row), "filling", GINT_TO_POINTER (1));
+    adw_combo_row_set_selected (ADW_COMBO_ROW (row), consent);
+    g_object_set_data (G_OBJECT (row), "filling", NULL);
+    if (member_int (contact, "consent_at") > 0)
+      {
+        g_autofree char *when = format_time (self, member_int (contact, "consent_at"));
+        const char *source = siyu_consent_source_label (member_string (contact, "consent_source"));
+        /* Translators: when and where a contact gave or refused consent, e.g. “3 March 2025, youzan-customers”. */
+        g_autofree char *subtitle = source != NULL ? g_strdup_printf (_("%s, %s"), when, source) : g_strdup (when);
+
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      }
+    else if (consent == SIYU_CONSENT_UNKNOWN)
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Known only from orders: never asked"));
+    g_signal_connect (row, "notify::selected", G_CALLBACK (consent_selected_cb), self);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    self->field_rows[SIYU_CONTACT_MARKETING_CONSENT] = row;
+  }
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Do not contact"));
@@ -1897,6 +1912,13 @@ _siyu_contact_page_set_field (SiyuContactPage  *self,
     }
   else if (widget != NULL && GTK_IS_SWITCH (widget))
     gtk_switch_set_active (GTK_SWITCH (widget), g_strcmp0 (value, "1") == 0);
+  else if (widget != NULL && ADW_IS_COMBO_ROW (widget))
+    {
+      SiyuConsent consent = SIYU_CONSENT_UNKNOWN;
+
+      if (siyu_consent_from_string (value, &consent))
+        adw_combo_row_set_selected (ADW_COMBO_ROW (widget), consent);
+    }
   else
     run_edit_full (self, EDIT_FIELD, field, value, NULL, FALSE);
 }
@@ -1920,6 +1942,8 @@ _siyu_contact_page_get_field (SiyuContactPage  *self,
     return g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget)));
   if (widget != NULL && GTK_IS_SWITCH (widget))
     return g_strdup (gtk_switch_get_active (GTK_SWITCH (widget)) ? "1" : "0");
+  if (widget != NULL && ADW_IS_COMBO_ROW (widget))
+    return g_strdup (siyu_consent_to_string ((SiyuConsent) adw_combo_row_get_selected (ADW_COMBO_ROW (widget))));
   return NULL;
 }
 

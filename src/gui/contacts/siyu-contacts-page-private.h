@@ -31,4 +31,10 @@ char            *_siyu_contacts_page_get_cell         (SiyuContactsPage *self,
 gint64           _siyu_contacts_page_get_n_duplicates (SiyuContactsPage *self);
 SiyuDuplicatesDialog *_siyu_contacts_page_show_duplicates (SiyuContactsPage *self);
 
+void             _siyu_contacts_page_select           (SiyuContactsPage *self,
+                                                       guint             position,
+                                                       gboolean          add);
+GtkWindow       *_siyu_contacts_page_get_consent      (SiyuContactsPage *self);
+GtkWindow       *_siyu_contacts_page_get_export       (SiyuContactsPage *self);
+
 G_END_DECLS

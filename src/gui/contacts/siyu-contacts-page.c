@@ -9,9 +9,11 @@
 #include <glib/gi18n.h>
 
 #include "siyu-analytics.h"
+#include "siyu-consent-dialog.h"
 #include "siyu-contact-page.h"
 #include "siyu-contacts-page-private.h"
 #include "siyu-duplicates.h"
+#include "siyu-export-dialog.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
 #include "siyu-window.h"
@@ -84,8 +86,11 @@ struct _SiyuContactsPage
 
   SiyuShopRunner   *runner;
   SiyuContactModel *model;
-  GtkSingleSelection *selection;
+  GtkMultiSelection *selection;
   gulong            changed_id;
+  gulong            data_changed_id;
+  GtkWindow        *consent;
+  GtkWindow        *export;
   gboolean          reveal;
   gboolean          open_first;   /* Enter was pressed before the list was read */
   char             *applied_search;
@@ -703,6 +708,115 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* The chosen rows, or every row of the list when none is chosen. */
+static GArray *
+chosen_ids (SiyuContactsPage *self,
+            gboolean          selection)
+{
+  g_autoptr(GtkBitset) chosen = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GArray *ids;
+
+  if (!selection || gtk_bitset_is_empty (chosen))
+    return siyu_contact_model_dup_ids (self->model);
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) gtk_bitset_get_size (chosen));
+  for (guint64 i = 0; i < gtk_bitset_get_size (chosen); i++)
+    {
+      g_autoptr(SiyuContactItem) item = g_list_model_get_item (G_LIST_MODEL (self->model),
+                                                               gtk_bitset_get_nth (chosen, (guint) i));
+      gint64 id;
+
+      if (item == NULL)
+        continue;
+      id = siyu_contact_item_get_id (item);
+      g_array_append_val (ids, id);
+    }
+
+  return ids;
+}
+
+/* What the list shows, in words: the touch's name and the file's. */
+static char *
+list_title (SiyuContactsPage *self)
+{
+  GString *title = g_string_new (_("Contacts"));
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint stage = gtk_drop_down_get_selected (self->stage_dropdown);
+  g_autofree char *tier = selected_string (self->tier_dropdown);
+  g_autofree char *tag = selected_string (self->tag_dropdown);
+  g_autofree char *group = selected_string (self->group_dropdown);
+  const char *parts[6] = { NULL, };
+  guint n = 0;
+
+  if (gtk_revealer_get_reveal_child (self->chip_revealer))
+    parts[n++] = gtk_label_get_label (self->chip_label);
+  if (stage != GTK_INVALID_LIST_POSITION && stage > 0)
+    parts[n++] = siyu_stage_get_label ((SiyuStage) (stage - 1));
+  if (tier != NULL)
+    parts[n++] = tier;
+  if (tag != NULL)
+    parts[n++] = tag;
+  if (group != NULL)
+    parts[n++] = group;
+  if (*search != '\0')
+    parts[n++] = search;
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (title, i == 0 ? _(": %s") : _(", %s"), parts[i]);
+
+  return g_string_free (title, FALSE);
+}
+
+static void
+set_consent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (widget);
+  g_autoptr(GtkBitset) chosen = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GArray) ids = chosen_ids (self, TRUE);
+  g_autofree char *what = NULL;
+  SiyuConsentDialog *dialog;
+
+  if (ids->len == 0)
+    return;
+  if (!gtk_bitset_is_empty (chosen))
+    {
+      g_autofree char *count = siyu_count_format (ids->len);
+
+      /* Translators: %s is a number of contacts chosen in the list. */
+      what = g_strdup_printf (g_dngettext (NULL, "%s chosen contact", "%s chosen contacts", ids->len), count);
+    }
+  else
+    what = list_title (self);
+  dialog = siyu_consent_dialog_new (widget, self->runner, SIYU_CONSENT_TARGET_CONTACTS, 0, ids, what);
+  g_set_weak_pointer (&self->consent, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_list_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (widget);
+  g_autoptr(GArray) ids = chosen_ids (self, FALSE);
+  g_autofree char *title = list_title (self);
+  SiyuExportDialog *dialog;
+
+  if (ids->len == 0)
+    return;
+  dialog = siyu_export_dialog_new_for_contacts (GTK_WINDOW (gtk_widget_get_root (widget)), self->runner, ids, title);
+  g_set_weak_pointer (&self->export, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+data_changed_cb (SiyuContactsPage *self)
+{
+  if (self->model != NULL)
+    siyu_contact_model_reload (self->model);
+}
+
 static GListModel *
 stage_choices (void)
 {
@@ -743,8 +857,8 @@ siyu_contacts_page_constructed (GObject *object)
   self->model = siyu_contact_model_new (self->runner);
   g_signal_connect_swapped (self->model, "notify::n-items", G_CALLBACK (model_changed_cb), self);
   g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (model_changed_cb), self);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  /* Several rows can be chosen, for a change to all of them at once. */
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   add_columns (self);
 
@@ -756,6 +870,7 @@ siyu_contacts_page_constructed (GObject *object)
 
   self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
                                                G_CALLBACK (runner_settings_changed_cb), self);
+  self->data_changed_id = g_signal_connect_swapped (self->runner, "data-changed", G_CALLBACK (data_changed_cb), self);
   apply_filter (self);
 }
 
@@ -765,7 +880,12 @@ siyu_contacts_page_dispose (GObject *object)
   SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
 
   if (self->runner != NULL)
-    g_clear_signal_handler (&self->changed_id, self->runner);
+    {
+      g_clear_signal_handler (&self->changed_id, self->runner);
+      g_clear_signal_handler (&self->data_changed_id, self->runner);
+    }
+  g_clear_weak_pointer (&self->consent);
+  g_clear_weak_pointer (&self->export);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIYU_TYPE_CONTACTS_PAGE);
@@ -947,6 +1067,8 @@ siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.show-duplicates", NULL, show_duplicates_action);
   gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "page.clear-filter", NULL, clear_filter_action);
+  gtk_widget_class_install_action (widget_class, "page.set-consent", NULL, set_consent_action);
+  gtk_widget_class_install_action (widget_class, "page.export", NULL, export_list_action);
 }
 
 static void
@@ -1093,4 +1215,24 @@ SiyuDuplicatesDialog *
 _siyu_contacts_page_show_duplicates (SiyuContactsPage *self)
 {
   return show_duplicates (self);
+}
+
+void
+_siyu_contacts_page_select (SiyuContactsPage *self,
+                            guint             position,
+                            gboolean          add)
+{
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, !add);
+}
+
+GtkWindow *
+_siyu_contacts_page_get_consent (SiyuContactsPage *self)
+{
+  return self->consent;
+}
+
+GtkWindow *
+_siyu_contacts_page_get_export (SiyuContactsPage *self)
+{
+  return self->export;
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "siyu-consent-dialog.h"
 #include "siyu-group-member-model.h"
 #include "siyu-group-page-private.h"
 #include "siyu-groups.h"
@@ -972,6 +973,21 @@ siyu_group_page_finalize (GObject *object)
 }
 
 static void
+set_consent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SiyuGroupPage *self = SIYU_GROUP_PAGE (widget);
+  SiyuConsentDialog *dialog;
+
+  if (!self->loaded)
+    return;
+  dialog = siyu_consent_dialog_new (widget, self->runner, SIYU_CONSENT_TARGET_GROUP, self->group_id, NULL,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 siyu_group_page_class_init (SiyuGroupPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1010,6 +1026,7 @@ siyu_group_page_class_init (SiyuGroupPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "group.add-members", NULL);
   gtk_widget_class_install_action (widget_class, "group.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "group.set-consent", NULL, set_consent_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "group.undo", NULL);
 }
 

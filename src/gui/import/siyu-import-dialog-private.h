@@ -19,4 +19,7 @@ gboolean    _siyu_import_dialog_map             (SiyuImportDialog *self,
 const char *_siyu_import_dialog_get_reject_path (SiyuImportDialog *self);
 const char *_siyu_import_dialog_get_failure     (SiyuImportDialog *self);
 
+void _siyu_import_dialog_set_consent_given (SiyuImportDialog *self,
+                                            const char       *source);
+
 G_END_DECLS

@@ -50,6 +50,7 @@ typedef struct {
   char           *preset;
   char           *encoding;
   GHashTable     *overrides;
+  char           *consent_given; /* “these customers agreed”: where from */
   gboolean        keep_rejects;  /* import the valid rows, the others to a file */
   char           *reject_path;   /* made by the worker; unlinked unless taken */
   Progress       *progress;
@@ -70,6 +71,8 @@ struct _SiyuImportDialog
   GtkLabel            *working_label;
   GtkProgressBar      *progress_bar;
   AdwComboRow         *kind_row;
+  AdwExpanderRow      *consent_row;
+  AdwEntryRow         *consent_source_row;
   AdwComboRow         *preset_row;
   AdwComboRow         *encoding_row;
   AdwPreferencesGroup *columns_group;
@@ -125,6 +128,7 @@ job_free (gpointer data)
   g_free (job->path);
   g_free (job->preset);
   g_free (job->encoding);
+  g_free (job->consent_given);
   g_clear_pointer (&job->overrides, g_hash_table_unref);
   /* A run that failed or was stopped leaves no file of rejected rows. */
   if (job->reject_path != NULL)
@@ -176,6 +180,7 @@ import_job (GTask        *task,
 
   job->import = siyu_import_new (shop, job->path, job->import_kind);
   siyu_import_set_encoding (job->import, job->encoding);
+  siyu_import_set_consent_given (job->import, job->consent_given);
   if (!siyu_import_set_preset (job->import, job->preset, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -285,6 +290,16 @@ start_job (SiyuImportDialog *self,
   job->import_kind = self->kind;
   job->preset = g_strdup (self->preset);
   job->encoding = g_strdup (self->encoding);
+  /* Without a source of its own, the answer is the file's. */
+  if (adw_expander_row_get_enable_expansion (self->consent_row))
+    {
+      job->consent_given = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->consent_source_row))));
+      if (*job->consent_given == '\0')
+        {
+          g_free (job->consent_given);
+          job->consent_given = g_file_get_basename (self->file);
+        }
+    }
   job->overrides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_iter_init (&iter, self->overrides);
   while (g_hash_table_iter_next (&iter, &field, &column))
@@ -555,6 +570,8 @@ fill_counts (SiyuImportDialog    *self,
       add_count (group, rows, _("New events"), counts->events_created);
       add_count (group, rows, _("Events already stored"), counts->events_unchanged);
     }
+  if (counts->consents_given > 0)
+    add_count (group, rows, _("Agreed to hear from the shop"), counts->consents_given);
   add_count (group, rows, _("Rows with problems"), counts->rows_rejected);
 }
 
@@ -1015,6 +1032,8 @@ siyu_import_dialog_class_init (SiyuImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, working_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, consent_row);
+  gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, consent_source_row);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, preset_row);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, encoding_row);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, columns_group);
@@ -1173,4 +1192,14 @@ const char *
 _siyu_import_dialog_get_failure (SiyuImportDialog *self)
 {
   return adw_status_page_get_description (self->failed_page);
+}
+
+/* The owner's “these customers agreed to hear from the shop”, with where
+ * the shop has it from; %NULL turns it off. */
+void
+_siyu_import_dialog_set_consent_given (SiyuImportDialog *self,
+                                       const char       *source)
+{
+  adw_expander_row_set_enable_expansion (self->consent_row, source != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->consent_source_row), source != NULL ? source : "");
 }

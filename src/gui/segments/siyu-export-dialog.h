@@ -15,5 +15,9 @@ SiyuExportDialog *siyu_export_dialog_new (GtkWindow      *parent,
                                           SiyuShopRunner *runner,
                                           gint64          segment_id,
                                           const char     *title);
+SiyuExportDialog *siyu_export_dialog_new_for_contacts (GtkWindow      *parent,
+                                                       SiyuShopRunner *runner,
+                                                       GArray         *ids,
+                                                       const char     *title);
 
 G_END_DECLS

@@ -50,6 +50,12 @@ static const char * const event_labels[] = {
   N_("Share"), N_("Referral"), N_("Group message"), NULL
 };
 
+static const char * const consent_states[] = { "given", "refused", "unknown", NULL };
+static const char * const consent_state_labels[] = {
+  /* Translators: a contact's consent to hear from the shop. */
+  N_("Agreed"), N_("Refused"), N_("Not asked yet"), NULL
+};
+
 static const char * const enum_ops[] = { "is", "is_not", NULL };
 static const char * const number_ops[] = { "=", "!=", "<", "<=", ">", ">=", "between", NULL };
 static const char * const spend_ops[] = { "=", "!=", "<", "<=", ">", ">=", "between", "top_percent", NULL };
@@ -93,6 +99,8 @@ static const struct {
   { "channel", N_("Channel"), VALUE_CHANNEL, channel_ops, NULL, NULL, 0, 0, FALSE },
   { "city", N_("City"), VALUE_TEXT, text_ops, NULL, NULL, 0, 0, FALSE },
   { "consent", N_("May be contacted"), VALUE_BOOL, consent_ops, NULL, NULL, 0, 0, FALSE },
+  { "consent_state", N_("Consent"), VALUE_ENUM, enum_ops, consent_states, consent_state_labels, 0, 0, FALSE },
+  { "do_not_contact", N_("Asked not to be contacted"), VALUE_BOOL, consent_ops, NULL, NULL, 0, 0, FALSE },
   { "first_order", N_("First order"), VALUE_DATE, date_ops, NULL, NULL, 0, 36500, FALSE },
   { "last_order", N_("Last order"), VALUE_DATE, date_ops, NULL, NULL, 0, 36500, FALSE },
   { "member_since", N_("Member since"), VALUE_DATE, date_ops, NULL, NULL, 0, 36500, FALSE },

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "siyu-consent-dialog.h"
 #include "siyu-export-dialog.h"
 #include "siyu-segment-editor.h"
 #include "siyu-segments-page.h"
@@ -16,5 +17,10 @@ void               _siyu_segments_page_open_touch      (SiyuSegmentsPage *self,
 SiyuSegmentEditor *_siyu_segments_page_get_editor      (SiyuSegmentsPage *self);
 SiyuExportDialog  *_siyu_segments_page_get_export      (SiyuSegmentsPage *self);
 void               _siyu_segments_page_undo_delete     (SiyuSegmentsPage *self);
+SiyuConsentDialog *_siyu_segments_page_get_consent     (SiyuSegmentsPage *self);
+void               _siyu_segments_page_make_members    (SiyuSegmentsPage *self,
+                                                        gboolean          today);
+const char        *_siyu_segments_page_get_members_summary (SiyuSegmentsPage *self);
+void               _siyu_segments_page_undo_members    (SiyuSegmentsPage *self);
 
 G_END_DECLS

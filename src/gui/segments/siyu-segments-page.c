@@ -8,12 +8,15 @@
 #include <glib/gi18n.h>
 
 #include "siyu-analytics.h"
+#include "siyu-consent-dialog.h"
 #include "siyu-contacts.h"
 #include "siyu-db.h"
 #include "siyu-json.h"
 #include "siyu-export.h"
+#include "siyu-membership.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
+#include "siyu-recompute.h"
 #include "siyu-segments-page-private.h"
 #include "siyu-segments.h"
 #include "siyu-window.h"
@@ -58,7 +61,11 @@ struct _SiyuSegmentsPage
   char                *deleted_definition;
   GtkWindow           *editor;
   GtkWindow           *export;
+  GtkWindow           *consent;
   GtkEntry            *rename_entry;
+  gulong               data_changed_id;
+  JsonNode            *members_undo;  /* the last “make members”, for undo */
+  char                *members_summary;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuSegmentsPage, siyu_segments_page, GTK_TYPE_WIDGET)
@@ -924,6 +931,185 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+set_consent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SiyuSegmentsPage *self = SIYU_SEGMENTS_PAGE (widget);
+  JsonObject *segment = find_segment (self, self->open_id);
+  SiyuConsentDialog *dialog;
+
+  if (segment == NULL)
+    return;
+  dialog = siyu_consent_dialog_new (widget, self->runner, SIYU_CONSENT_TARGET_SEGMENT, self->open_id, NULL,
+                                    json_object_get_string_member (segment, "title"));
+  g_set_weak_pointer (&self->consent, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Making members changes tiers: the figures are counted again in the same
+ * job, so that the segments and the Overview show them at once. */
+typedef struct {
+  gint64                segment_id;
+  SiyuMembershipSince   since;
+  JsonNode             *undo;      /* in: to undo; out: what was done */
+  SiyuMembershipChange  change;
+} Members;
+
+static void
+members_free (gpointer data)
+{
+  Members *members = data;
+
+  g_clear_pointer (&members->undo, json_node_unref);
+  g_free (members);
+}
+
+static void
+members_job (GTask        *task,
+             SiyuShop     *shop,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Members *members = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (members->undo != NULL)
+    ok = siyu_membership_undo (shop, members->undo, &error);
+  else
+    ok = (members->undo = siyu_membership_add_segment (shop, members->segment_id, members->since,
+                                                       g_get_real_time () / G_USEC_PER_SEC, &members->change,
+                                                       &error)) != NULL;
+  if (ok)
+    ok = siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, cancellable, NULL, &error);
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void undo_members_cb (SiyuSegmentsPage *self);
+
+static void
+members_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Members *members = g_task_get_task_data (G_TASK (result));
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  gboolean undone = GPOINTER_TO_INT (user_data);
+  SiyuSegmentsPage *self;
+  AdwToast *toast;
+
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = SIYU_SEGMENTS_PAGE (source);
+  self->pending--;
+  g_clear_pointer (&self->members_summary, g_free);
+  if (!ok)
+    {
+      self->members_summary = g_strdup (error->message);
+      show_message (self, error->message);
+      return;
+    }
+  siyu_shop_runner_data_changed (self->runner);
+  if (undone)
+    {
+      self->members_summary = g_strdup (_("Memberships put back as they were"));
+      show_message (self, self->members_summary);
+      return;
+    }
+  {
+    g_autofree char *added = siyu_count_format (members->change.added);
+    g_autofree char *already = siyu_count_format (members->change.already);
+
+    /* Translators: how many people became members, then how many were members already. */
+    self->members_summary = g_strdup_printf (g_dngettext (NULL, "%s new member; %s already one",
+                                                          "%s new members; %s already ones",
+                                                          members->change.added), added, already);
+  }
+  g_clear_pointer (&self->members_undo, json_node_unref);
+  self->members_undo = g_steal_pointer (&members->undo);
+  toast = adw_toast_new (self->members_summary);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_members_cb), self, G_CONNECT_SWAPPED);
+  siyu_toast_show (GTK_WIDGET (self), toast);
+}
+
+static void
+run_members (SiyuSegmentsPage *self,
+             Members          *members)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, members_done_cb,
+                                      GINT_TO_POINTER (members->undo != NULL));
+
+  g_task_set_task_data (task, members, members_free);
+  self->pending++;
+  siyu_shop_runner_run (self->runner, task, members_job);
+}
+
+static void
+undo_members_cb (SiyuSegmentsPage *self)
+{
+  Members *members;
+
+  if (self->members_undo == NULL)
+    return;
+  members = g_new0 (Members, 1);
+  members->undo = g_steal_pointer (&self->members_undo);
+  run_members (self, members);
+}
+
+static void
+make_members_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          SiyuSegmentsPage *self)
+{
+  Members *members;
+
+  if (g_str_equal (response, "cancel") || self->open_id == 0)
+    return;
+  members = g_new0 (Members, 1);
+  members->segment_id = self->open_id;
+  members->since = g_str_equal (response, "today") ? SIYU_MEMBERSHIP_SINCE_TIME : SIYU_MEMBERSHIP_SINCE_FIRST_SEEN;
+  run_members (self, members);
+}
+
+static void
+make_members_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SiyuSegmentsPage *self = SIYU_SEGMENTS_PAGE (widget);
+  JsonObject *segment = find_segment (self, self->open_id);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (segment == NULL)
+    return;
+  /* Translators: %s is a segment's name. */
+  body = g_strdup_printf (_("Everyone in “%s” today becomes a member of the shop, and so has a tier. Those who are "
+                            "members already keep their date. Since when are the new ones members?"),
+                          json_object_get_string_member (segment, "title"));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Make Members"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "today", _("From _Today"), "first-seen", _("Since _First Seen"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "first-seen", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "first-seen");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (make_members_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+data_changed_cb (SiyuSegmentsPage *self)
+{
+  siyu_segments_page_reload (self);
+}
+
+static void
 back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -953,6 +1139,7 @@ siyu_segments_page_constructed (GObject *object)
   G_OBJECT_CLASS (siyu_segments_page_parent_class)->constructed (object);
 
   g_assert (self->runner != NULL);
+  self->data_changed_id = g_signal_connect_swapped (self->runner, "data-changed", G_CALLBACK (data_changed_cb), self);
   siyu_segments_page_reload (self);
 }
 
@@ -962,8 +1149,11 @@ siyu_segments_page_dispose (GObject *object)
   SiyuSegmentsPage *self = SIYU_SEGMENTS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->runner != NULL)
+    g_clear_signal_handler (&self->data_changed_id, self->runner);
   g_clear_weak_pointer (&self->editor);
   g_clear_weak_pointer (&self->export);
+  g_clear_weak_pointer (&self->consent);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIYU_TYPE_SEGMENTS_PAGE);
 
   G_OBJECT_CLASS (siyu_segments_page_parent_class)->dispose (object);
@@ -980,6 +1170,8 @@ siyu_segments_page_finalize (GObject *object)
   g_clear_pointer (&self->touches, json_node_unref);
   g_clear_pointer (&self->deleted_name, g_free);
   g_clear_pointer (&self->deleted_definition, g_free);
+  g_clear_pointer (&self->members_undo, json_node_unref);
+  g_clear_pointer (&self->members_summary, g_free);
   g_ptr_array_unref (self->rows);
   g_ptr_array_unref (self->detail_rows);
 
@@ -1062,6 +1254,8 @@ siyu_segments_page_class_init (SiyuSegmentsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "page.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "page.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "page.set-consent", NULL, set_consent_action);
+  gtk_widget_class_install_action (widget_class, "page.make-members", NULL, make_members_action);
 }
 
 static void
@@ -1187,4 +1381,34 @@ void
 _siyu_segments_page_undo_delete (SiyuSegmentsPage *self)
 {
   undo_delete_cb (self);
+}
+
+SiyuConsentDialog *
+_siyu_segments_page_get_consent (SiyuSegmentsPage *self)
+{
+  return self->consent != NULL ? SIYU_CONSENT_DIALOG (self->consent) : NULL;
+}
+
+/* Makes the open segment's people members, as the dialog's answer would. */
+void
+_siyu_segments_page_make_members (SiyuSegmentsPage *self,
+                                  gboolean          today)
+{
+  Members *members = g_new0 (Members, 1);
+
+  members->segment_id = self->open_id;
+  members->since = today ? SIYU_MEMBERSHIP_SINCE_TIME : SIYU_MEMBERSHIP_SINCE_FIRST_SEEN;
+  run_members (self, members);
+}
+
+const char *
+_siyu_segments_page_get_members_summary (SiyuSegmentsPage *self)
+{
+  return self->members_summary;
+}
+
+void
+_siyu_segments_page_undo_members (SiyuSegmentsPage *self)
+{
+  undo_members_cb (self);
 }

@@ -7,6 +7,7 @@
 
 #include "siyu-accounts-page.h"
 #include "siyu-choices.h"
+#include "siyu-consent-page.h"
 #include "siyu-model-page.h"
 #include "siyu-preferences-window-private.h"
 
@@ -19,6 +20,7 @@ struct _SiyuPreferencesWindow
   AdwComboRow          *time_zone_row;
   AdwComboRow          *region_row;
   SiyuModelPage        *model_page;
+  SiyuConsentPage      *consent_page;
 
   SiyuShopRunner       *runner;
   gulong                changed_id;
@@ -276,6 +278,8 @@ siyu_preferences_window_new (SiyuWindow *window)
 
   self->model_page = siyu_model_page_new (self->runner);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->model_page));
+  self->consent_page = siyu_consent_page_new (self->runner);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->consent_page));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (siyu_accounts_page_new (self->runner)));
 
   /* Until the shop says whether it has orders. */
@@ -317,4 +321,10 @@ SiyuModelPage *
 _siyu_preferences_window_get_model_page (SiyuPreferencesWindow *self)
 {
   return self->model_page;
+}
+
+SiyuConsentPage *
+_siyu_preferences_window_get_consent_page (SiyuPreferencesWindow *self)
+{
+  return self->consent_page;
 }

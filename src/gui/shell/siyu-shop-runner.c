@@ -51,6 +51,7 @@ G_DEFINE_FINAL_TYPE (SiyuShopRunner, siyu_shop_runner, G_TYPE_OBJECT)
 
 enum {
   SETTINGS_CHANGED,
+  DATA_CHANGED,
   N_SIGNALS
 };
 
@@ -216,6 +217,19 @@ siyu_shop_runner_class_init (SiyuShopRunnerClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * SiyuShopRunner::data-changed:
+   *
+   * Emitted in the main thread when a page changed what others count, such
+   * as consent or memberships, so that their counts follow without F5.
+   */
+  signals[DATA_CHANGED] =
+    g_signal_new ("data-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -314,6 +328,19 @@ siyu_shop_runner_get_phone_region (SiyuShopRunner *self)
   g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (self), NULL);
 
   return self->settings.phone_region;
+}
+
+/**
+ * siyu_shop_runner_data_changed:
+ *
+ * Says, in the main thread, that a job changed what other pages count.
+ */
+void
+siyu_shop_runner_data_changed (SiyuShopRunner *self)
+{
+  g_return_if_fail (SIYU_IS_SHOP_RUNNER (self));
+
+  g_signal_emit (self, signals[DATA_CHANGED], 0);
 }
 
 /**

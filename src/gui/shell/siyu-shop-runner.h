@@ -29,5 +29,6 @@ char           *siyu_shop_runner_format_time      (SiyuShopRunner *self,
                                                    gint64          utc,
                                                    const char     *format);
 const char     *siyu_shop_runner_get_phone_region (SiyuShopRunner *self);
+void            siyu_shop_runner_data_changed     (SiyuShopRunner *self);
 
 G_END_DECLS
