@@ -93,6 +93,47 @@ siyu_test_files_equal (const char *a,
   return len_a == len_b && memcmp (ca, cb, len_a) == 0;
 }
 
+GResource *siyu_core_get_resource (void);
+
+/* Writes at @path the shop an older Siyu made: the first @version
+ * migrations, run as that Siyu ran them, then @sql (may be %NULL) on a
+ * plain SQLite connection: how a test builds a legitimate older shop, or a
+ * crafted one. */
+void
+siyu_test_write_shop (const char *path,
+                      int         version,
+                      const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *header = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA journal_mode = WAL;",
+                                             SIYU_DB_APPLICATION_ID);
+  g_autofree char *footer = g_strdup_printf ("PRAGMA user_version = %d;", version);
+  sqlite3 *handle = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (version, <=, siyu_db_get_latest_schema_version ());
+  g_assert_cmpint (sqlite3_open (path, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, header, NULL, NULL, NULL), ==, SQLITE_OK);
+  for (int i = 0; i < version; i++)
+    {
+      g_autoptr(GBytes) bytes = g_resource_lookup_data (siyu_core_get_resource (), siyu_db_get_migration (i),
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      sqlite3_exec (handle, text, NULL, NULL, &message);
+      g_assert_cmpstr (message, ==, NULL);
+    }
+  g_assert_cmpint (sqlite3_exec (handle, footer, NULL, NULL, NULL), ==, SQLITE_OK);
+  if (sql != NULL)
+    {
+      sqlite3_exec (handle, sql, NULL, NULL, &message);
+      g_assert_cmpstr (message, ==, NULL);
+    }
+  g_assert_cmpint (sqlite3_close (handle), ==, SQLITE_OK);
+}
+
 SiyuShop *
 siyu_test_new_shop (const char *dir,
                     const char *name)

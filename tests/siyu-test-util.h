@@ -15,6 +15,9 @@ gboolean  siyu_test_files_equal   (const char  *a,
                                    const char  *b);
 SiyuShop *siyu_test_new_shop      (const char  *dir,
                                    const char  *name);
+void      siyu_test_write_shop    (const char  *path,
+                                   int          version,
+                                   const char  *sql);
 gint64    siyu_test_time          (SiyuShop    *shop,
                                    const char  *local);
 const char *siyu_test_shared_dir  (void);

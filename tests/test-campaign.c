@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "siyu-analytics.h"
@@ -207,6 +208,15 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->dir);
 }
 
+static SiyuDay
+year_before (SiyuDay day)
+{
+  int y, m, d;
+
+  siyu_day_to_ymd (day, &y, &m, &d);
+  return siyu_day_from_ymd (y - 1, m, d);
+}
+
 static SiyuCampaignPlan *
 plan_for (Fixture    *fx,
           gint64      target,
@@ -219,6 +229,10 @@ plan_for (Fixture    *fx,
   siyu_campaign_inputs_init (&inputs);
   inputs.target = target;
   g_assert_true (siyu_day_parse (day, &inputs.sale_start));
+  /* The hand-worked figures are those of one day a year earlier; the
+   * default window is widened (test_reference_default). */
+  inputs.reference_start = year_before (inputs.sale_start);
+  inputs.reference_end = inputs.reference_start;
   plan = siyu_campaign_plan_new (fx->shop, &inputs, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (plan);
@@ -245,7 +259,7 @@ assert_deduction (SiyuCampaignPlan *plan)
 
   assert_day (plan->reference_start, "2025-11-11");
   assert_day (plan->reference_end, "2025-11-11");
-  g_assert_cmpint (plan->reference_source, ==, SIYU_CAMPAIGN_REFERENCE_YEAR_AGO);
+  g_assert_cmpint (plan->reference_source, ==, SIYU_CAMPAIGN_REFERENCE_OVERRIDE);
   g_assert_cmpint (plan->reference_orders, ==, 7);
   g_assert_cmpint (plan->reference_net, ==, 74000);
   g_assert_cmpint (plan->reference_contact_orders, ==, 6);
@@ -293,6 +307,12 @@ test_deduction (Fixture       *fx,
 
   assert_deduction (plan);
   assert_day (plan->today, "2026-11-01");
+  /* Buyers are shown whole, rounded up, without a floating point's last bits. */
+  g_assert_cmpint (siyu_campaign_whole_buyers (474.1), ==, 475);
+  g_assert_cmpint (siyu_campaign_whole_buyers (12.9), ==, 13);
+  g_assert_cmpint (siyu_campaign_whole_buyers (3.0000000001), ==, 3);
+  g_assert_cmpint (siyu_campaign_whole_buyers (0.0), ==, 0);
+  g_assert_cmpint (siyu_campaign_whole_buyers (NAN), ==, 0);
   g_assert_cmpint (plan->overlap_id, ==, 0);
 
   /* The phases and their default days. */
@@ -410,16 +430,127 @@ test_thin (Fixture       *fx,
   g_assert_cmpint (plan->segments[SIYU_STAGE_NEW].reference_size, ==, 0);
   g_assert_cmpint (plan->segments[SIYU_STAGE_DORMANT].reference_size, ==, 2);
 
-  /* Nothing on 2025-12-25: the last day (up to today) instead, empty too. */
+  /* The default window for 2025-12-25 a year earlier reaches back to the
+   * first order (test_reference_default). */
   siyu_campaign_inputs_init (&inputs);
   inputs.target = 200000;
   inputs.sale_start = siyu_day_from_ymd (2026, 12, 25);
   recent = siyu_campaign_plan_new (fx->shop, &inputs, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (recent->reference_source, ==, SIYU_CAMPAIGN_REFERENCE_RECENT);
-  assert_day (recent->reference_start, "2026-11-01");
-  assert_day (recent->reference_end, "2026-11-01");
-  g_assert_cmpint (recent->thin, ==, SIYU_CAMPAIGN_THIN_NO_ORDERS);
+  g_assert_cmpint (recent->reference_source, ==, SIYU_CAMPAIGN_REFERENCE_YEAR_AGO);
+  assert_day (recent->reference_start, "2025-01-09");
+  assert_day (recent->reference_end, "2025-12-25");
+  g_assert_cmpint (recent->thin, ==, SIYU_CAMPAIGN_THIN_FEW_BUYERS);
+}
+
+/* ANALYTICS.md "Decisions taken in the code": the default reference window
+ * is the campaign's days a year earlier, widened backwards by whole weeks
+ * until it holds at least 100 buyers, or all the history.  The fixture's
+ * history holds 14 buyers up to 2025-11-11, the first orders on
+ * 2025-01-10: 2025-11-11 widened by 44 weeks starts on 2025-01-07. */
+static void
+test_reference_default (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuCampaignPlan) plan = NULL;
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  SiyuCampaignInputs inputs;
+
+  siyu_campaign_inputs_init (&inputs);
+  inputs.target = 200000;
+  inputs.sale_start = siyu_day_from_ymd (2026, 11, 11);
+  plan = siyu_campaign_plan_new (fx->shop, &inputs, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->reference_source, ==, SIYU_CAMPAIGN_REFERENCE_YEAR_AGO);
+  assert_day (plan->reference_start, "2025-01-07");
+  assert_day (plan->reference_end, "2025-11-11");
+  /* A1–A4 (5 orders), B1, B2 (6), C1–C5 (12), E1, E2 (2), N (1), anonymous (1). */
+  g_assert_cmpint (plan->reference_buyers, ==, 14);
+  g_assert_cmpint (plan->reference_orders, ==, 27);
+  g_assert_cmpstr (plan->reference_reason, ==, "The same days a year earlier. Widened back by 44 weeks to the first "
+                                               "order: the whole history holds fewer than 100 buyers.");
+  g_assert_cmpint (plan->thin, ==, SIYU_CAMPAIGN_THIN_FEW_BUYERS);
+  g_clear_pointer (&plan, siyu_campaign_plan_free);
+
+  /* A shop whose 11 November 2025 had 40 buyers, 4–10 November 30 more,
+   * 28 October – 3 November 40 more, and 20 October 20 more: two weeks
+   * back, 2025-10-28 to 2025-11-11, hold 110 buyers; the third is not needed. */
+  {
+    const char *days[] = { "2025-11-11", "2025-11-05", "2025-10-29", "2025-10-20" };
+    const int buyers[] = { 40, 30, 40, 20 };
+    guint serial = 0;
+
+    for (guint k = 0; k < G_N_ELEMENTS (days); k++)
+      for (int i = 0; i < buyers[k]; i++)
+        {
+          g_autofree char *phone = g_strdup_printf ("1390000%04u", ++serial);
+          gint64 id = contact (ingest, shop, "买家", phone, "2025-01-01 09:00:00", FALSE);
+
+          order (ingest, shop, channel, id, days[k], 10000);
+        }
+  }
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 11, 1), &error));
+  plan = siyu_campaign_plan_new (shop, &inputs, NULL, &error);
+  g_assert_no_error (error);
+  assert_day (plan->reference_start, "2025-10-28");
+  assert_day (plan->reference_end, "2025-11-11");
+  g_assert_cmpint (plan->reference_buyers, ==, 110);
+  g_assert_cmpint (plan->reference_orders, ==, 110);
+  g_assert_cmpstr (plan->reference_reason, ==, "The same days a year earlier. Widened back by 2 weeks to hold at "
+                                               "least 100 buyers.");
+  g_assert_cmpint (plan->thin, ==, SIYU_CAMPAIGN_THIN_NONE);
+  g_clear_pointer (&plan, siyu_campaign_plan_free);
+
+  /* 140 buyers on the day itself: no widening. */
+  for (int i = 0; i < 100; i++)
+    {
+      g_autofree char *phone = g_strdup_printf ("1370000%04d", i);
+      gint64 id = contact (ingest, shop, "买家", phone, "2025-01-01 09:00:00", FALSE);
+
+      order (ingest, shop, channel, id, "2025-11-11", 10000);
+    }
+  plan = siyu_campaign_plan_new (shop, &inputs, NULL, &error);
+  g_assert_no_error (error);
+  assert_day (plan->reference_start, "2025-11-11");
+  g_assert_cmpint (plan->reference_buyers, ==, 140);
+  g_assert_cmpstr (plan->reference_reason, ==, "The same days a year earlier.");
+}
+
+/* A shop younger than a year: nothing on the days a year earlier nor
+ * before, so the last days up to today, widened back to the first order
+ * on 2026-06-01: 2026-11-01 less 22 weeks is 2026-05-31. */
+static void
+test_reference_recent (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuCampaignPlan) plan = NULL;
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  SiyuCampaignInputs inputs;
+
+  order (ingest, shop, channel, contact (ingest, shop, "甲", "13900000001", "2026-05-01 09:00:00", FALSE),
+         "2026-06-01", 10000);
+  order (ingest, shop, channel, contact (ingest, shop, "乙", "13900000002", "2026-05-01 09:00:00", FALSE),
+         "2026-10-30", 10000);
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 11, 1), &error));
+  siyu_campaign_inputs_init (&inputs);
+  inputs.target = 200000;
+  inputs.sale_start = siyu_day_from_ymd (2026, 11, 11);
+  plan = siyu_campaign_plan_new (shop, &inputs, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->reference_source, ==, SIYU_CAMPAIGN_REFERENCE_RECENT);
+  assert_day (plan->reference_start, "2026-05-31");
+  assert_day (plan->reference_end, "2026-11-01");
+  g_assert_cmpint (plan->reference_buyers, ==, 2);
+  g_assert_cmpstr (plan->reference_reason, ==, "There was no paid order on the same days a year earlier, so the last "
+                                               "1 day. Widened back by 22 weeks to the first order: the whole history "
+                                               "holds fewer than 100 buyers.");
 }
 
 static void
@@ -849,7 +980,8 @@ test_cli (Fixture       *fx,
   JsonObject *object;
 
   /* JSON: the deduction as worked out above; decimals in the target. */
-  g_assert_cmpint (cli (&out, &err, "plan", "--db", db, "--target", "2000", "--day", "2026-11-11", "--json", NULL), ==, 0);
+  g_assert_cmpint (cli (&out, &err, "plan", "--db", db, "--target", "2000", "--day", "2026-11-11",
+                        "--reference", "2025-11-11:2025-11-11", "--json", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
   g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
@@ -869,7 +1001,7 @@ test_cli (Fixture       *fx,
 
   /* An edited split: the prospects cannot close their half. */
   g_assert_cmpint (cli (&out, &err, "plan", "--db", db, "--target", "2000", "--day", "2026-11-11",
-                        "--split", "prospect=1, dormant=1", "--json", NULL), ==, 0);
+                        "--reference", "2025-11-11:2025-11-11", "--split", "prospect=1, dormant=1", "--json", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
   {
     JsonArray *segments = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "segments");
@@ -885,11 +1017,21 @@ test_cli (Fixture       *fx,
   g_clear_pointer (&err, g_free);
 
   /* The table, and saving. */
-  g_assert_cmpint (cli (&out, &err, "plan", "--db", db, "--target", "2000", "--day", "2026-11-11", "--save", "双十一", NULL), ==, 0);
+  g_assert_cmpint (cli (&out, &err, "plan", "--db", db, "--target", "2000", "--day", "2026-11-11",
+                        "--reference", "2025-11-11:2025-11-11", "--save", "双十一", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Buyers needed (B)        16"));
-  g_assert_nonnull (strstr (out, "Gap (G)                  12.9"));
+  /* Buyers whole, rounded up: E 3.1 and G 12.9 are 4 and 13. */
+  g_assert_nonnull (strstr (out, "Expected buyers (E)      4\n"));
+  g_assert_nonnull (strstr (out, "Gap (G)                  13\n"));
   g_assert_nonnull (strstr (out, "Reference window 2025-11-11 to 2025-11-11"));
   g_assert_nonnull (strstr (out, "Saved the campaign."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The default reference window of the hand-built shop reaches back to its first order. */
+  g_assert_cmpint (cli (&out, &err, "plan", "--db", db, "--target", "2000", "--day", "2026-11-11", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Reference window 2025-01-07 to 2025-11-11: The same days a year earlier. Widened back "
+                                 "by 44 weeks to the first order: the whole history holds fewer than 100 buyers.\n"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -982,6 +1124,8 @@ main (int    argc,
 
   g_test_add ("/campaign/deduction", Fixture, NULL, fixture_set_up, test_deduction, fixture_tear_down);
   g_test_add ("/campaign/thin", Fixture, NULL, fixture_set_up, test_thin, fixture_tear_down);
+  g_test_add ("/campaign/reference-default", Fixture, NULL, fixture_set_up, test_reference_default, fixture_tear_down);
+  g_test_add_func ("/campaign/reference-recent", test_reference_recent);
   g_test_add ("/campaign/stages", Fixture, NULL, fixture_set_up, test_stages, fixture_tear_down);
   g_test_add_func ("/campaign/stages-demo", test_stages_demo);
   g_test_add ("/campaign/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);

@@ -213,6 +213,54 @@ test_info_text (void)
   g_assert_nonnull (strstr (out, "As of:                 2026-03-31"));
 }
 
+/* Data more than a week old is counted up to its last day, and info says so. */
+static void
+test_info_old_data (void)
+{
+  g_autofree char *path = small_shop ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  {
+    g_autoptr(SiyuShop) shop = siyu_shop_open (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 4, 10), &error));
+  }
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--db", path, "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "as_of"), ==, "2026-03-25");
+  g_assert_cmpstr (json_object_get_string_member (root, "last_data_day"), ==, "2026-03-25");
+  g_assert_true (json_object_get_boolean_member (root, "data_old"));
+  g_assert_cmpint (member_int (root, "contacts", "value"), ==, 2);
+  g_assert_cmpint (member_int (root, "contacts", "before"), ==, 1);
+  g_assert_cmpint (member_int (root, "buyers_30d", "value"), ==, 2);
+  g_assert_cmpint (member_int (root, "net_sales_30d", "value"), ==, 12445);
+  g_assert_cmpint (member_int (root, "net_sales_30d", "before"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "info", "--db", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "As of:                 2026-03-25"));
+  g_assert_nonnull (strstr (out, "Data up to:            2026-03-25"));
+  g_assert_nonnull (strstr (out, "Net sales, 30 days:    ¥124.45  (30 days earlier: ¥0.00)"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The review opens on March, the month of the newest order. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "review", "--db", path, "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "review"), ==, "2026-03");
+}
+
 /* Settings change together or not at all. */
 static void
 test_settings (void)
@@ -407,7 +455,7 @@ test_predict (void)
 
   g_assert_cmpint (siyu_test_run_cli (&out, &err, "predict", "--db", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Buyers: 2, of whom 0 bought again\n"));
-  g_assert_nonnull (strstr (out, "Purchases (BG/NBD): Too few customers bought again to predict: 0 of the 200 needed.\n"));
+  g_assert_nonnull (strstr (out, "Purchases (modified BG/NBD): Too few customers bought again to predict: 0 of the 200 needed.\n"));
   g_free (out);
   g_free (err);
 
@@ -448,6 +496,7 @@ test_predict (void)
   g_assert_cmpstr (out, ==,
                    "Customers: 2357\n"
                    "BG/NBD: r = 0.2426, α = 4.4136, a = 0.7929, b = 2.4259 (LL -9582.43)\n"
+                   "MBG/NBD: r = 0.5248, α = 6.1831, a = 0.8914, b = 1.6140 (LL -9582.14)\n"
                    "Gamma-Gamma: p = 6.2496, q = 3.7442, v = 15.4435 (LL -4055.92)\n");
   g_free (out);
   g_free (err);
@@ -527,6 +576,7 @@ main (int    argc,
   g_test_add_func ("/siyu/cli/info-refused", test_info_refused);
   g_test_add_func ("/siyu/cli/info-json", test_info_json);
   g_test_add_func ("/siyu/cli/info-text", test_info_text);
+  g_test_add_func ("/siyu/cli/info-old-data", test_info_old_data);
   g_test_add_func ("/siyu/cli/settings", test_settings);
   g_test_add_func ("/siyu/cli/analytics", test_analytics);
   g_test_add_func ("/siyu/cli/contacts", test_contacts);

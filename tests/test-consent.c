@@ -258,35 +258,20 @@ test_migration (void)
   g_autofree char *dir = siyu_test_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "old.siyu", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SiyuDb) db = siyu_db_create (path, &error);
   g_autofree char *states = NULL;
   g_autofree char *sources = NULL;
   g_autoptr(SiyuShop) shop = NULL;
-  int latest = siyu_db_get_latest_schema_version ();
-  g_autofree char *downgrade = g_strdup_printf (
-    "DROP TRIGGER contacts_consent_from_flag; DROP TRIGGER contacts_consent_to_flag;"
-    "DROP TRIGGER contacts_consent_insert; DROP INDEX contacts_consent;"
-    "ALTER TABLE contacts DROP COLUMN consent; ALTER TABLE contacts DROP COLUMN member_source;"
-    /* Migration 0008 (sync) comes after this one. */
-    "ALTER TABLE sync_accounts DROP COLUMN secret_id; ALTER TABLE orders DROP COLUMN discount_amount;"
-    "ALTER TABLE orders DROP COLUMN shipping_amount; ALTER TABLE orders DROP COLUMN tax_amount;"
-    "DROP TABLE sync_rejects; DROP TABLE possible_duplicates; DROP TABLE sync_encrypted;"
-    "PRAGMA user_version = %d;", latest - 2);
 
-  g_assert_no_error (error);
-  g_assert_true (siyu_db_exec (db, downgrade, &error));
-  g_assert_no_error (error);
-  /* 1 said yes; 2 said no in an import; 3 turned the switch off by hand;
+  /* The shop the Siyu before consent states made (6 migrations).
+   * 1 said yes; 2 said no in an import; 3 turned the switch off by hand;
    * 4 a platform's "unsubscribed" with no date; 5 only seen in orders;
    * 6 a member from an import. */
-  g_assert_true (siyu_db_exec (db,
+  siyu_test_write_shop (path, 6,
     "INSERT INTO contacts (name, first_seen_at, marketing_consent, consent_at, consent_source, member_since, "
     "  created_at, updated_at) VALUES "
     "('一', 1, 1, 100, 'youzan-customers', NULL, 1, 1), ('二', 1, 0, 200, 'import', NULL, 1, 1), "
     "('三', 1, 0, 300, 'manual', NULL, 1, 1), ('四', 1, 0, NULL, 'shopify', NULL, 1, 1), "
-    "('五', 1, 0, NULL, NULL, NULL, 1, 1), ('六', 1, 0, NULL, NULL, 500, 1, 1);", &error));
-  g_assert_no_error (error);
-  g_clear_object (&db);
+    "('五', 1, 0, NULL, NULL, NULL, 1, 1), ('六', 1, 0, NULL, NULL, 500, 1, 1);");
 
   shop = siyu_shop_open (path, &error);
   g_assert_no_error (error);

@@ -431,10 +431,12 @@ test_erase (Fixture       *f,
   assert_search (f, "8000", "");
   assert_search (f, "王芳", "3");
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE action = 'erase' AND object_id = 1 "
-                                             "AND detail = '{\"orders_kept\":1}'", NULL), ==, 1);
+                                             "AND detail = '{\"orders_kept\":1,\"identities_kept_out\":2}'", NULL), ==, 1);
 
-  /* The person is gone: the same phone later is somebody new. */
-  g_assert_cmpint (add_contact (f, NULL, "13800138000", NULL, NULL), ==, 4);
+  /* The person stays erased: the same phone later brings nobody back. */
+  g_assert_cmpint (add_contact (f, NULL, "13800138000", NULL, NULL), ==, 0);
+  g_assert_cmpuint (siyu_ingest_get_counts (f->ingest)->erased_kept, ==, 1);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contacts", NULL), ==, 3);
 
   g_assert_false (siyu_contact_erase (f->shop, f->wang, &error));
   g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_NOT_FOUND);

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <unistd.h>
+#include <glib/gstdio.h>
+
 #include "siyu-demo.h"
+#include "siyu-money.h"
 #include "siyu-phone.h"
 #include "siyu-test-util.h"
 #include "siyu-time.h"
@@ -214,6 +218,31 @@ test_refuses_existing (void)
   g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_EXISTS);
 }
 
+/* The demo shop is its owner's only, and a link put where it goes is
+ * neither followed nor replaced. */
+static void
+test_private (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (shared_dir, "linked.siyu", NULL);
+  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
+  g_autofree char *victim = g_build_filename (shared_dir, "victim", NULL);
+  SiyuDemoOptions options = { SIYU_DEMO_SMALL, 1, SIYU_DAY_INVALID };
+  SiyuShop *shop;
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (siyu_shop_get_path (seed_one), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_cmpint (symlink (victim, path), ==, 0);
+  shop = siyu_demo_create (path, &options, NULL, NULL, NULL, &error);
+  g_assert_null (shop);
+  g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_EXISTS);
+  g_assert_false (g_file_test (victim, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+}
+
 static void
 test_cli (void)
 {
@@ -247,6 +276,47 @@ test_cli (void)
   g_free (err);
 }
 
+/* No lost customer shows 100 % likely to buy again (issue 16): the
+ * modified BG/NBD lets one-time buyers drop out.  In the demo, the most
+ * likely of the 1,509 lost customers is 67 % likely; every one-time buyer
+ * is below 100 %. */
+static void
+test_no_sure_lost (void)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuDb *db = siyu_shop_get_db (seed_one);
+  sqlite3_stmt *stmt;
+  double most = -1;
+  gint64 lost = 0;
+  int rc;
+
+  stmt = siyu_db_prepare (db, "SELECT p.p_alive FROM contact_metrics m JOIN contact_predictions p "
+                              "ON p.contact_id = m.contact_id WHERE m.stage = 'lost'", &error);
+  g_assert_no_error (error);
+  while ((rc = siyu_db_step (db, stmt, &error)) == SQLITE_ROW)
+    {
+      g_autofree char *shown = NULL;
+
+      g_assert_cmpint (sqlite3_column_type (stmt, 0), ==, SQLITE_FLOAT);
+      shown = siyu_percent_format (sqlite3_column_double (stmt, 0));
+      g_assert_cmpstr (shown, !=, "100 %");
+      most = MAX (most, sqlite3_column_double (stmt, 0));
+      lost++;
+    }
+  sqlite3_reset (stmt);
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  g_assert_cmpint (lost, ==, 1509);
+  {
+    g_autofree char *shown = siyu_percent_format (most);
+
+    g_assert_cmpstr (shown, ==, "67 %");
+  }
+  g_assert_cmpint (count (seed_one, "SELECT count (*) FROM contact_metrics m JOIN contact_predictions p "
+                                    "ON p.contact_id = m.contact_id WHERE m.orders = 1"), ==, 2088);
+  g_assert_cmpint (count (seed_one, "SELECT count (*) FROM contact_metrics m JOIN contact_predictions p "
+                                    "ON p.contact_id = m.contact_id WHERE m.orders = 1 AND p.p_alive < 1"), ==, 2088);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -260,11 +330,13 @@ main (int    argc,
 
   g_test_add_func ("/siyu/demo/deterministic", test_deterministic);
   g_test_add_func ("/siyu/demo/counts", test_counts);
+  g_test_add_func ("/siyu/demo/no-sure-lost", test_no_sure_lost);
   g_test_add_func ("/siyu/demo/looks-real", test_looks_real);
   g_test_add_func ("/siyu/demo/phones", test_phones);
   g_test_add_func ("/siyu/demo/duplicates", test_duplicates);
   g_test_add_func ("/siyu/demo/cancel", test_cancel);
   g_test_add_func ("/siyu/demo/refuses-existing", test_refuses_existing);
+  g_test_add_func ("/siyu/demo/private", test_private);
   g_test_add_func ("/siyu/demo/cli", test_cli);
 
   status = g_test_run ();

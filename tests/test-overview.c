@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "siyu-freshness.h"
 #include "siyu-ingest.h"
+#include "siyu-review.h"
 #include "siyu-overview.h"
 #include "siyu-test-util.h"
 #include "siyu-time.h"
@@ -209,6 +211,78 @@ test_before_first_order (Fixture       *f,
   g_assert_cmpint (o.net_sales, ==, 100);
 }
 
+/* ANALYTICS.md "Freshness": the newest order (of any status) is the last
+ * day with data; more than seven days before today, the figures are
+ * counted up to it and the review opens on its month. */
+static void
+test_freshness (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuFreshness fresh;
+  SiyuOverview o;
+  int year, month;
+  gint64 a = contact (f, "13800000001", "2026-08-01 10:00:00", NULL);
+  gint64 b = contact (f, "13800000002", "2026-09-01 10:00:00", NULL);
+
+  /* No order: today, not old. */
+  g_assert_true (siyu_shop_set_data_end (f->shop, siyu_day_from_ymd (2026, 12, 7), &error));
+  g_assert_true (siyu_freshness_get (f->shop, &fresh, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fresh.last_day, ==, SIYU_DAY_INVALID);
+  g_assert_false (fresh.stale);
+  g_assert_cmpint (fresh.as_of, ==, siyu_day_from_ymd (2026, 12, 7));
+
+  order (f, a, "2026-10-02 10:00:00", "paid", 10000, 0, "CNY");
+  order (f, b, "2026-10-20 10:00:00", "paid", 5000, 0, "CNY");
+  /* The newest order, cancelled, still dates the data: 23:59 on 10-31 in Shanghai. */
+  order (f, b, "2026-10-31 23:59:59", "cancelled", 700, 0, "CNY");
+
+  g_assert_true (siyu_freshness_get (f->shop, &fresh, &error));
+  g_assert_cmpint (fresh.today, ==, siyu_day_from_ymd (2026, 12, 7));
+  g_assert_cmpint (fresh.last_day, ==, siyu_day_from_ymd (2026, 10, 31));
+  g_assert_true (fresh.stale);
+  g_assert_cmpint (fresh.as_of, ==, siyu_day_from_ymd (2026, 10, 31));
+  g_assert_cmpint (siyu_freshness_as_of (f->shop), ==, siyu_day_from_ymd (2026, 10, 31));
+
+  /* As of that day, the last 30 days hold both sales, not ¥0. */
+  compute (f, fresh.as_of, &o);
+  g_assert_cmpint (o.buyers, ==, 2);
+  g_assert_cmpint (o.orders, ==, 2);
+  g_assert_cmpint (o.net_sales, ==, 15000);
+  g_assert_cmpint (o.contacts, ==, 2);
+  g_assert_cmpint (o.contacts_before, ==, 2);
+
+  /* The review opens on October, the last month with data. */
+  siyu_review_last_month (f->shop, &year, &month);
+  g_assert_cmpint (year, ==, 2026);
+  g_assert_cmpint (month, ==, 10);
+
+  /* Seven days is not yet old: 2026-11-07 counts as of today, and the
+   * review opens on the last complete month. */
+  g_assert_true (siyu_shop_set_data_end (f->shop, siyu_day_from_ymd (2026, 11, 7), &error));
+  g_assert_true (siyu_freshness_get (f->shop, &fresh, &error));
+  g_assert_false (fresh.stale);
+  g_assert_cmpint (fresh.as_of, ==, siyu_day_from_ymd (2026, 11, 7));
+  siyu_review_last_month (f->shop, &year, &month);
+  g_assert_cmpint (month, ==, 10);
+
+  /* Eight days is. */
+  g_assert_true (siyu_shop_set_data_end (f->shop, siyu_day_from_ymd (2026, 11, 8), &error));
+  g_assert_true (siyu_freshness_get (f->shop, &fresh, &error));
+  g_assert_true (fresh.stale);
+  g_assert_cmpint (fresh.as_of, ==, siyu_day_from_ymd (2026, 10, 31));
+
+  /* Data of mid-November, old by mid-December: the review opens on
+   * November, the month that has it, not on the last complete one. */
+  order (f, a, "2026-11-15 10:00:00", "paid", 300, 0, "CNY");
+  g_assert_true (siyu_shop_set_data_end (f->shop, siyu_day_from_ymd (2027, 1, 3), &error));
+  siyu_review_last_month (f->shop, &year, &month);
+  g_assert_cmpint (year, ==, 2026);
+  g_assert_cmpint (month, ==, 11);
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -223,6 +297,7 @@ main (int    argc,
   ADD ("/siyu/overview/repeat-buyer-counts-once", test_repeat_buyer_counts_once);
   ADD ("/siyu/overview/empty-shop", test_empty_shop);
   ADD ("/siyu/overview/before-first-order", test_before_first_order);
+  ADD ("/siyu/overview/freshness", test_freshness);
 
 #undef ADD
 

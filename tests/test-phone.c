@@ -29,6 +29,13 @@ static const Case cases[] = {
   { "1381234567", "CN", NULL },
   { "138123456789", "CN", NULL },
   { "6552 9988", "CN", NULL },
+  /* No area code but Beijing's 10 starts with 1, and its numbers have at most
+   * 8 digits: these would be stored as numbers that do not read back
+   * (found by tests/fuzz/fuzz-phone). */
+  { "0144 3100 200", "CN", NULL },
+  { "010 1234 56789", "CN", NULL },
+  { "010 1234 5678", "CN", "+861012345678" },
+  { "+861012345678", "US", "+861012345678" },
   /* Hong Kong, Macau, Taiwan, Singapore, North America. */
   { "9123 4567", "HK", "+85291234567" },
   { "+852 9123 4567", "CN", "+85291234567" },
@@ -91,6 +98,8 @@ test_invalid_utf8 (void)
 
   g_assert_null (e164);
   g_assert_error (error, SIYU_PHONE_ERROR, SIYU_PHONE_ERROR_INVALID);
+  /* The message names the text in valid UTF-8 (found by tests/fuzz/fuzz-phone). */
+  g_assert_cmpstr (error->message, ==, "“138\xef\xbf\xbd" "12345678” is not a phone number.");
 }
 
 static void

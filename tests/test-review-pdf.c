@@ -331,8 +331,8 @@ test_chinese (void)
   /* “Contacts” and “Members” in the owner's language. */
   assert_contains (text, "客户");
   assert_contains (text, "会员");
-  /* The built-in segment under the card, named in Chinese too. */
-  assert_contains (text, "分群：近 30 天新买家");
+  /* The segment under the card, named in Chinese too. */
+  assert_contains (text, "分群：2026-03 首次购买的客户");
 }
 
 static void

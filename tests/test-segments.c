@@ -241,6 +241,65 @@ test_fields (Fixture       *f,
   assert_members (s, "{\"field\":\"touches\",\"op\":\"=\",\"value\":0}", "1,2,3,4");
 }
 
+/* Conditions as of a past day: figures counted as of that day, windows
+ * ending on it, group members at its end.  As of 28 February: 李雷 had
+ * bought once, on 15 December (74 days earlier: dormant); 王芳, 赵敏 and
+ * 周杰 nothing yet (prospects); the erased 钱多 never matches. */
+static void
+test_as_of (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  SiyuShop *s = f->shop;
+
+  assert_members (s, "{\"field\":\"stage\",\"op\":\"is\",\"value\":\"prospect\",\"as_of\":\"2026-02-28\"}", "1,3,4");
+  assert_members (s, "{\"field\":\"stage\",\"op\":\"is\",\"value\":\"dormant\",\"as_of\":\"2026-02-28\"}", "2");
+  /* On 15 December itself 李雷 was new; the day before, a prospect. */
+  assert_members (s, "{\"field\":\"stage\",\"op\":\"is\",\"value\":\"new\",\"as_of\":\"2025-12-15\"}", "2");
+  assert_members (s, "{\"field\":\"stage\",\"op\":\"in\",\"value\":[\"new\",\"dormant\"],\"as_of\":\"2025-12-14\"}", "");
+  /* Not yet seen on 31 May 2025: no stage, so is_not matches as for a
+   * contact the last recompute has not seen. */
+  assert_members (s, "{\"field\":\"stage\",\"op\":\"is_not\",\"value\":\"dormant\",\"as_of\":\"2025-05-31\"}", "1,2,3,4");
+  assert_members (s, "{\"field\":\"stage\",\"op\":\"is\",\"value\":\"prospect\",\"as_of\":\"2025-05-31\"}", "");
+  /* Dormant at the end of February and growing…: nobody; new at the end
+   * of March and a prospect at the end of February: 周杰. */
+  assert_members (s, "{\"field\":\"stage\",\"op\":\"is\",\"value\":\"prospect\",\"as_of\":\"2026-02-28\"},"
+                     "{\"field\":\"stage\",\"op\":\"is\",\"value\":\"new\",\"as_of\":\"2026-03-31\"}", "4");
+  assert_members (s, "{\"field\":\"orders\",\"op\":\"=\",\"value\":1,\"as_of\":\"2026-03-02\"}", "1,2");
+  assert_members (s, "{\"field\":\"net_spend\",\"op\":\"top_percent\",\"value\":50,\"as_of\":\"2026-03-02\"}", "2");
+  assert_members (s, "{\"field\":\"first_order\",\"op\":\"within_days\",\"value\":31,\"as_of\":\"2025-12-31\"}", "2");
+  assert_members (s, "{\"field\":\"last_order\",\"op\":\"more_than_days_ago\",\"value\":30,\"as_of\":\"2026-03-01\"}", "2");
+  /* Windows end on that day: one paid order in the 7 days to 2 March. */
+  assert_members (s, "{\"field\":\"orders\",\"op\":\">=\",\"value\":1,\"days\":7,\"as_of\":\"2026-03-02\"}", "1");
+  assert_members (s, "{\"field\":\"event\",\"op\":\"happened\",\"value\":\"share\",\"days\":1,\"as_of\":\"2026-03-20\"}", "3");
+  assert_members (s, "{\"field\":\"event\",\"op\":\"happened\",\"value\":\"share\",\"days\":1,\"as_of\":\"2026-03-21\"}", "");
+  /* Both joined the group on 2 January. */
+  assert_members (s, "{\"field\":\"group\",\"op\":\"member\",\"as_of\":\"2026-01-01\"}", "");
+  assert_members (s, "{\"field\":\"group\",\"op\":\"member\",\"value\":\"龙井老客群\",\"as_of\":\"2026-01-02\"}", "1,3");
+  assert_members (s, "{\"field\":\"group\",\"op\":\"left\"}", "");
+
+  /* 赵敏 leaves on 10 March at noon. */
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (s), "UPDATE group_members SET left_at = 1773115200 WHERE contact_id = 3",
+                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_shop_day_of (s, 1773115200), ==, day ("2026-03-10"));
+  assert_members (s, "{\"field\":\"group\",\"op\":\"left\"}", "3");
+  assert_members (s, "{\"field\":\"group\",\"op\":\"left\",\"value\":\"龙井老客群\",\"days\":31,\"as_of\":\"2026-03-31\"}", "3");
+  assert_members (s, "{\"field\":\"group\",\"op\":\"left\",\"days\":28,\"as_of\":\"2026-02-28\"}", "");
+  assert_members (s, "{\"field\":\"group\",\"op\":\"left\",\"days\":1,\"as_of\":\"2026-03-10\"}", "3");
+  assert_members (s, "{\"field\":\"group\",\"op\":\"member\",\"as_of\":\"2026-03-09\"}", "1,3");
+  assert_members (s, "{\"field\":\"group\",\"op\":\"member\",\"as_of\":\"2026-03-10\"}", "1");
+  assert_members (s, "{\"field\":\"group\",\"op\":\"not_member\",\"as_of\":\"2026-03-10\"}", "2,3,4");
+
+  /* A day after today has no figures yet. */
+  node = parse ("{\"match\":\"all\",\"conditions\":[{\"field\":\"stage\",\"op\":\"is\",\"value\":\"new\","
+                "\"as_of\":\"2026-04-01\"}]}");
+  g_assert_null (siyu_segment_members (s, node, &error));
+  g_assert_error (error, SIYU_SEGMENTS_ERROR, SIYU_SEGMENTS_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "conditions[0].as_of is after today, 2026-03-31: there are no figures of that day yet.");
+}
+
 static void
 test_nesting (Fixture       *f,
               gconstpointer  data)
@@ -349,7 +408,17 @@ test_bad_input (void)
   assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"orders\",\"op\":\">\",\"value\":1,\"days\":0}]}",
                   "conditions[0].days must be a whole number of days from 1 to 36500.");
   assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"city\",\"op\":\"is\",\"value\":\"上海\",\"extra\":1}]}",
-                  "conditions[0] has an unknown key “extra”: a condition has field, op, value and days.");
+                  "conditions[0] has an unknown key “extra”: a condition has field, op, value, days and as_of.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"tag\",\"op\":\"has\",\"value\":\"VIP\",\"as_of\":\"2026-03-01\"}]}",
+                  "conditions[0].as_of does not apply to tag.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"stage\",\"op\":\"is\",\"value\":\"new\",\"as_of\":\"2026-02-30\"}]}",
+                  "conditions[0].as_of must be a date written YYYY-MM-DD.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"stage\",\"op\":\"is\",\"value\":\"new\",\"as_of\":20260301}]}",
+                  "conditions[0].as_of must be a date written YYYY-MM-DD.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"group\",\"op\":\"member\",\"days\":3}]}",
+                  "conditions[0].days does not apply to group.");
+  assert_refused ("{\"match\":\"all\",\"conditions\":[{\"field\":\"stage\",\"op\":\"is\",\"value\":\"old\",\"as_of\":\"2026-03-01\"}]}",
+                  "conditions[0].value must be one of prospect, new, growing, mature, dormant, lost.");
   assert_refused ("{\"match\":\"all\",\"conditions\":[3]}", "conditions[0] must be an object.");
 
   /* 10,000 conditions. */
@@ -1533,6 +1602,7 @@ main (int    argc,
 
   g_test_add ("/siyu/segments/fields", Fixture, NULL, set_up, test_fields, tear_down);
   g_test_add ("/siyu/segments/nesting", Fixture, NULL, set_up, test_nesting, tear_down);
+  g_test_add ("/siyu/segments/as-of", Fixture, NULL, set_up, test_as_of, tear_down);
   g_test_add ("/siyu/segments/literal-text", Fixture, NULL, set_up, test_literal_text, tear_down);
   g_test_add_func ("/siyu/segments/bad-input", test_bad_input);
   g_test_add ("/siyu/segments/predictive", Fixture, NULL, set_up, test_predictive, tear_down);

@@ -5,6 +5,7 @@
 
 #include <libsoup/soup.h>
 
+#include "siyu-contacts.h"
 #include "siyu-emulator.h"
 #include "siyu-sync-private.h"
 #include "siyu-test-keyring.h"
@@ -790,6 +791,11 @@ test_youzan_encrypted (Fixture      *f,
   rows = query_text (f, "SELECT group_concat (external_ref || ' ' || total_amount || ' ' || discount_amount || ' ' || "
                         "shipping_amount, '; ') FROM (SELECT * FROM orders ORDER BY external_ref)");
   g_assert_cmpstr (rows, ==, "E20240308101522047600012 37800 2000 0; E20240309120000047600013 8800 0 0");
+
+  /* Erasing the buyer erases what came encrypted about her too. */
+  g_assert_true (siyu_contact_erase (f->shop, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM sync_encrypted"), ==, 0);
 }
 
 /* One answer read without network, as a retry and the fuzz harnesses read
@@ -910,6 +916,41 @@ test_foreign_currency (Fixture      *f,
   g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders WHERE currency = 'USD'"), ==, 3);
   json = siyu_sync_counts_to_json (&counts);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (json), "foreign_currency"), ==, 3);
+}
+
+/* A person the owner erased stays erased: the next sync keeps their
+ * customer record and their orders anonymous, and counts them. */
+static void
+test_erased_stays_erased (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr(SiyuSyncCredentials) credentials = siyu_sync_credentials_new (SHOPIFY_TOKEN, NULL, NULL);
+  SiyuSyncOptions options = test_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  SiyuSyncCounts counts;
+  gint64 li_na;
+
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, FALSE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.erased_kept, ==, 0);
+  li_na = query_int (f, "SELECT contact_id FROM contact_identities WHERE kind = 'shopify' AND value = '6123456789012'");
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM orders WHERE contact_id = (SELECT contact_id FROM "
+                                 "contact_identities WHERE kind = 'shopify' AND value = '6123456789012')"), ==, 2);
+  g_assert_true (siyu_contact_erase (f->shop, li_na, &error));
+  g_assert_no_error (error);
+
+  /* Her customer record and her two orders. */
+  g_assert_true (siyu_sync_run (f->shop, "tea", credentials, &options, TRUE, NULL, NULL, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.erased_kept, ==, 3);
+  g_assert_cmpuint (counts.contacts_created, ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contact_identities WHERE value IN "
+                                 "('6123456789012', '+8613800138000', 'li.na@example.com')"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM contacts WHERE erased_at IS NULL AND email = 'li.na@example.com'"), ==, 0);
+  json = siyu_sync_counts_to_json (&counts);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json), "erased_kept"), ==, 3);
 }
 
 /* A server whose certificate no authority signed is refused before any
@@ -1412,6 +1453,7 @@ main (int    argc,
   ADD ("offline-answer", test_offline_answer);
   ADD ("refunded-in-full", test_refunded_in_full);
   ADD ("foreign-currency", test_foreign_currency);
+  ADD ("erased-stays-erased", test_erased_stays_erased);
   ADD ("self-signed", test_self_signed);
   ADD ("killed", test_killed);
   ADD ("redirect", test_redirect);

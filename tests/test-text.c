@@ -37,6 +37,13 @@ test_controls (void)
   g_assert_cmpstr (a, ==, "张[31m三");
   g_assert_cmpstr (b, ==, "line one\nline two\nthree\tend");
   g_assert_cmpstr (c, ==, "a1mb");
+  {
+    /* Removing \x10 must not join \xc2 and \x9b into a C1 control. */
+    g_autofree char *d = siyu_text_strip_controls ("\xc2\x10\x9b");
+
+    g_assert_false (siyu_text_has_controls (d));
+    g_assert_cmpstr (d, ==, "\xef\xbf\xbd\xef\xbf\xbd");
+  }
   g_assert_true (siyu_text_has_controls ("\x1b]0;title\x07"));
   g_assert_true (siyu_text_has_controls ("\x01"));
   g_assert_false (siyu_text_has_controls ("tab\tand\nnewline, 中文, é"));
@@ -110,6 +117,34 @@ test_json_depth (void)
   g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "“page.json” is not valid JSON: "));
   g_clear_error (&error);
+
+  /* json-glib also reads single-quoted strings and comments: a double
+   * quote inside one must not hide the brackets after it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_string_assign (deep, i == 0 ? "['\"', " : "/* \" */ [");
+      for (int j = 0; j < 200000; j++)
+        g_string_append_c (deep, '[');
+      for (int j = 0; j < 200000; j++)
+        g_string_append_c (deep, ']');
+      g_string_append_c (deep, ']');
+      node = siyu_json_parse (deep->str, (gssize) deep->len, "“page.json”", &error);
+      g_assert_null (node);
+      g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, i == 0 ? "“page.json” is not valid JSON: unexpected character at byte 2."
+                                                  : "“page.json” is not valid JSON: unexpected character at byte 1.");
+      g_clear_error (&error);
+    }
+  node = siyu_json_parse ("[1]\0", 4, "x", &error);
+  g_assert_null (node);
+  g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
+  g_clear_error (&error);
+  {
+    g_autoptr(JsonNode) plain = siyu_json_parse ("{\"名\": [\"'/*#\", -1.5e3, true, null]}\r\n", -1, "x", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (plain);
+  }
 
   node = siyu_json_parse ("", 0, "“empty.json”", &error);
   g_assert_null (node);

@@ -81,6 +81,35 @@ test_daylight_saving (void)
   g_assert_cmpint (siyu_day_of_time (tz, siyu_day_start_time (tz, day + 1) - 1), ==, day);
 }
 
+/* Times and days as a damaged shop file may hold them: every one has a day
+ * and a date, without overflow (found by tests/fuzz/fuzz-date). */
+static void
+test_extreme (void)
+{
+  g_autoptr(GTimeZone) tz = siyu_time_zone_new ("Asia/Shanghai");
+  g_autofree char *last = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *max_day = NULL;
+  g_autofree char *min_day = NULL;
+
+  /* Beyond a day from the ends of GDateTime's range, times are held at
+   * 0001-01-02 and 9999-12-30 UTC: 08:00 on 2 January and 07:59:59 on 31
+   * December in Shanghai. */
+  g_assert_cmpint (siyu_day_of_time (tz, G_MAXINT64), ==, siyu_day_from_ymd (9999, 12, 31));
+  g_assert_cmpint (siyu_day_of_time (tz, G_MININT64), ==, siyu_day_from_ymd (1, 1, 2));
+  g_assert_cmpint (siyu_day_of_time (tz, G_GINT64_CONSTANT (253402300799)), ==, siyu_day_from_ymd (9999, 12, 31));
+  g_assert_cmpint (siyu_day_of_time (tz, G_GINT64_CONSTANT (253402214399)), ==, siyu_day_from_ymd (9999, 12, 31));
+  last = siyu_day_format (siyu_day_of_time (tz, G_MAXINT64 - 1));
+  g_assert_cmpstr (last, ==, "9999-12-31");
+  first = siyu_day_format (siyu_day_of_time (tz, G_MININT64 + 1));
+  g_assert_cmpstr (first, ==, "0001-01-02");
+
+  max_day = siyu_day_format (G_MAXINT32);
+  g_assert_cmpstr (max_day, ==, "5881580-07-11");
+  min_day = siyu_day_format (G_MININT32 + 1);
+  g_assert_cmpstr (min_day, ==, "-5877641-06-24");
+}
+
 static void
 test_unknown_zone (void)
 {
@@ -100,6 +129,7 @@ main (int    argc,
   g_test_add_func ("/siyu/time/shanghai-boundary", test_shanghai_boundary);
   g_test_add_func ("/siyu/time/daylight-saving", test_daylight_saving);
   g_test_add_func ("/siyu/time/unknown-zone", test_unknown_zone);
+  g_test_add_func ("/siyu/time/extreme", test_extreme);
 
   return g_test_run ();
 }

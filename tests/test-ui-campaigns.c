@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 #include <adwaita.h>
@@ -145,6 +147,12 @@ campaign_shop (const char *dir)
   return shop;
 }
 
+static gboolean
+scrollable (gpointer data)
+{
+  return gtk_adjustment_get_upper (data) - gtk_adjustment_get_page_size (data) > 100;
+}
+
 static SiyuCampaignsPage *
 open_place (SiyuWindow *window)
 {
@@ -196,7 +204,7 @@ table_of (SiyuCampaignWizard *wizard)
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   GString *out = g_string_new (NULL);
 
-  for (guint i = 0; lines[i] != NULL && i < 8; i++)
+  for (guint i = 0; lines[i] != NULL && i < 10; i++)
     g_string_append_printf (out, "%s%s", i > 0 ? "\n" : "", lines[i]);
   return g_string_free (out, FALSE);
 }
@@ -213,8 +221,11 @@ table_of (SiyuCampaignWizard *wizard)
  *   17, 0, 17, 0.
  */
 #define FIGURES \
-  "Target ¥20,400.00 ÷ (average order ¥283.33 × 1.20 orders per buyer) = 60 buyers needed (B). " \
-  "Expected from the stages: 3.3 (E). Gap: 56.7 buyers (G).\n" \
+  "B, buyers needed: to reach the target of ¥20,400.00 with an average order of ¥283.33 and 1.20 orders per " \
+  "buyer, the sale needs 60 buyers.\n" \
+  "E, buyers expected: if the contacts of each lifecycle stage today buy as their stage did in the reference " \
+  "window, they bring about 4 buyers on their own.\n" \
+  "G, the gap: B less E, about 57 more buyers to win by reaching more contacts, split over the stages below.\n" \
   "The history is too thin: only 5 buyers from 2025-04-20 to 2025-04-20, fewer than 30, so these figures are rough.\n"
 
 static void
@@ -266,20 +277,29 @@ test_wizard (void)
   g_assert_cmpstr (_siyu_campaign_wizard_get_error (wizard), ==,
                    "Write the GMV target as an amount in yuan, such as 200000.");
 
-  /* The deduction, figure by figure. */
+  /* The default reference window: 2025-04-20 a year earlier holds 5
+   * buyers, so it is widened back by weeks to the first order, 2025-01-05
+   * (ANALYTICS.md); 7 buyers in all, never one day and 18 buyers. */
   _siyu_campaign_wizard_set_basics (wizard, "清明茶会", "2026-04-20", NULL, "¥20,400");
   next (wizard);
   g_assert_null (_siyu_campaign_wizard_get_error (wizard));
   g_assert_cmpstr (_siyu_campaign_wizard_get_page (wizard), ==, "deduction");
+  g_assert_cmpstr (_siyu_campaign_wizard_get_reference (wizard), ==,
+                   "2025-01-05 to 2025-04-20. The same days a year earlier. Widened back by 15 weeks to the first "
+                   "order: the whole history holds fewer than 100 buyers. 12 paid orders from 7 buyers.");
+
+  /* The deduction, figure by figure, on 2025-04-20 alone. */
+  _siyu_campaign_wizard_set_reference (wizard, "2025-04-20", "2025-04-20");
+  siyu_test_wait_for (wizard_idle, wizard);
   table = table_of (wizard);
   g_assert_cmpstr (table, ==,
                    FIGURES
-                   "Prospect | 1 | 33 % | 0.3 | 0.33 | 10 % (5.7) | 17 (more than there are)\n"
-                   "New | 3 | 50 % | 1.5 | 1.50 | 45 % (25.5) | 51 (more than there are)\n"
-                   "Growing | 1 | 100 % | 1.0 | 1.00 | 30 % (17.0) | 17 (more than there are)\n"
-                   "Mature | 0 | 0.0 % | 0.0 | 0.00 | 0.0 % (0.0) | 0\n"
-                   "Dormant | 1 | 50 % | 0.5 | 0.50 | 15 % (8.5) | 17 (more than there are)\n"
-                   "Lost | 7 | 0.0 % | 0.0 | 0.00 | 0.0 % (0.0) | 0");
+                   "Prospect | 1 | 33 % | 1 | 0.33 | 10 % (6) | 17 (more than there are)\n"
+                   "New | 3 | 50 % | 2 | 1.50 | 45 % (26) | 51 (more than there are)\n"
+                   "Growing | 1 | 100 % | 1 | 1.00 | 30 % (17) | 17 (more than there are)\n"
+                   "Mature | 0 | 0.0 % | 0 | 0.00 | 0.0 % (0) | 0\n"
+                   "Dormant | 1 | 50 % | 1 | 0.50 | 15 % (9) | 17 (more than there are)\n"
+                   "Lost | 7 | 0.0 % | 0 | 0.00 | 0.0 % (0) | 0");
   chart = _siyu_campaign_wizard_describe (wizard);
   g_assert_nonnull (strstr (chart, "Buyers needed"));
   g_assert_nonnull (strstr (chart, "Gap to close"));
@@ -292,20 +312,20 @@ test_wizard (void)
   changed = table_of (wizard);
   g_assert_cmpstr (changed, ==,
                    FIGURES
-                   "Prospect | 1 | 33 % | 0.3 | 0.33 | 14 % (8.1) | 25 (more than there are)\n"
-                   "New | 3 | 50 % | 1.5 | 1.50 | 64 % (36.4) | 73 (more than there are)\n"
-                   "Growing | 1 | 100 % | 1.0 | 0.00 | 0.0 % (0.0) | 0\n"
-                   "Mature | 0 | 0.0 % | 0.0 | 0.00 | 0.0 % (0.0) | 0\n"
-                   "Dormant | 1 | 50 % | 0.5 | 0.50 | 21 % (12.1) | 25 (more than there are)\n"
-                   "Lost | 7 | 0.0 % | 0.0 | 0.00 | 0.0 % (0.0) | 0");
+                   "Prospect | 1 | 33 % | 1 | 0.33 | 14 % (9) | 25 (more than there are)\n"
+                   "New | 3 | 50 % | 2 | 1.50 | 64 % (37) | 73 (more than there are)\n"
+                   "Growing | 1 | 100 % | 1 | 0.00 | 0.0 % (0) | 0\n"
+                   "Mature | 0 | 0.0 % | 0 | 0.00 | 0.0 % (0) | 0\n"
+                   "Dormant | 1 | 50 % | 1 | 0.50 | 21 % (13) | 25 (more than there are)\n"
+                   "Lost | 7 | 0.0 % | 0 | 0.00 | 0.0 % (0) | 0");
 
   /* Weight on Lost, who never convert: their share cannot be closed, and
    * nothing divides by zero. */
   _siyu_campaign_wizard_set_weight (wizard, SIYU_STAGE_LOST, 1);
   siyu_test_wait_for (wizard_idle, wizard);
   lost = table_of (wizard);
-  g_assert_nonnull (strstr (lost, "\nLost | 7 | 0.0 % | 0.0 | 1.00 | 30 % (17.0) | cannot close"));
-  g_assert_nonnull (strstr (lost, "\nNew | 3 | 50 % | 1.5 | 1.50 | 45 % (25.5) | 51 (more than there are)\n"));
+  g_assert_nonnull (strstr (lost, "\nLost | 7 | 0.0 % | 0 | 1.00 | 30 % (17) | cannot close"));
+  g_assert_nonnull (strstr (lost, "\nNew | 3 | 50 % | 2 | 1.50 | 45 % (26) | 51 (more than there are)\n"));
   _siyu_campaign_wizard_set_weight (wizard, SIYU_STAGE_LOST, 0);
   siyu_test_wait_for (wizard_idle, wizard);
 
@@ -319,7 +339,18 @@ test_wizard (void)
   siyu_test_wait_for (wizard_idle, wizard);
   g_clear_pointer (&table, g_free);
   table = table_of (wizard);
-  g_assert_true (g_str_has_prefix (table, FIGURES "Prospect | 1 | 33 % | 0.3 | 0.33 | 10 % (5.7) | 17"));
+  g_assert_true (g_str_has_prefix (table, FIGURES "Prospect | 1 | 33 % | 1 | 0.33 | 10 % (6) | 17"));
+
+  /* The mouse wheel over a weight scrolls the page and leaves the weight. */
+  {
+    GtkAdjustment *scroll = _siyu_campaign_wizard_get_scroll (wizard);
+    double before = gtk_adjustment_get_value (scroll);
+
+    gtk_window_set_default_size (GTK_WINDOW (wizard), 700, 400);
+    siyu_test_wait_for (scrollable, scroll);
+    g_assert_cmpfloat (_siyu_campaign_wizard_scroll_weight (wizard, SIYU_STAGE_NEW, 1.0), ==, 1.5);
+    g_assert_cmpfloat (gtk_adjustment_get_value (scroll), >, before);
+  }
 
   /* The rhythm: D−30 … D−16, D−15 … D−1, D, D+1 … D+14. */
   next (wizard);
@@ -332,6 +363,28 @@ test_wizard (void)
   /* Champions as of today: R score 5 and F score 4–5 among the 11 buyers
    * of the last 365 days: Q alone (two orders, last on 25 March). */
   g_assert_nonnull (strstr (rhythm, "\n  Champions: 1 on 2026-03-21, 2026-03-28\n"));
+  /* The one-day harvest is a bar wide enough for its name, not a sliver;
+   * the fifteen-day phases give up the room.  At 600 pixels by days alone
+   * it would be 600 × 1 / 45 = 13 pixels wide. */
+  {
+    g_autofree char *layout = _siyu_campaign_wizard_describe_timeline (wizard, 600);
+    double x[8];
+
+    g_assert_cmpint (sscanf (layout, "%lf–%lf %lf–%lf %lf–%lf %lf–%lf", &x[0], &x[1], &x[2], &x[3], &x[4], &x[5],
+                             &x[6], &x[7]), ==, 8);
+    g_assert_cmpfloat (x[0], ==, 0);
+    g_assert_cmpfloat (x[7], ==, 600);
+    g_assert_cmpfloat (x[5] - x[4], >=, 40);
+    g_assert_cmpfloat (x[1] - x[0], <, 600.0 * 15 / 45);
+  }
+  /* Every touch day shows in its entry. */
+  {
+    int width = 0;
+    g_autofree char *days = _siyu_campaign_wizard_get_touch_days (wizard, 1, 0, &width);
+
+    g_assert_cmpstr (days, ==, "2026-04-05, 2026-04-13, 2026-04-19");
+    g_assert_cmpint (width, >=, (int) g_utf8_strlen (days, -1));
+  }
   _siyu_campaign_wizard_set_theme (wizard, 2, "清明新茶，今日开抢");
 
   save (page, wizard);

@@ -81,6 +81,18 @@ dialog_shown (gpointer data)
   return find_dialog () != NULL;
 }
 
+static gboolean
+erased_shown (gpointer data)
+{
+  return _siyu_contacts_page_get_erased_text (data) != NULL;
+}
+
+static gboolean
+erased_hidden (gpointer data)
+{
+  return _siyu_contacts_page_get_erased_text (data) == NULL;
+}
+
 static gint64
 add_contact (SiyuIngest *ingest,
              const char *name,
@@ -288,6 +300,30 @@ test_contact_edits (void)
   g_assert_cmpstr (_siyu_contacts_page_get_count_text (page), ==, "2 contacts");
   assert_query (path, "SELECT coalesce (name, '-') || '|' || (erased_at IS NOT NULL) FROM contacts WHERE id = 1", "-|1\n");
   assert_query (path, "SELECT count (*) FROM orders WHERE external_ref = 'A1'", "1\n");
+
+  /* Her phone number finds nobody, and says she was erased; she came back
+   * and agreed, so the owner lets her back. */
+  g_assert_null (_siyu_contacts_page_get_erased_text (page));
+  _siyu_contacts_page_search (page, "138 0013 8000", FALSE);
+  siyu_test_wait_for (list_ready, page);
+  g_assert_cmpstr (_siyu_contacts_page_get_state (page), ==, "none-found");
+  siyu_test_wait_for (erased_shown, page);
+  g_assert_nonnull (strstr (_siyu_contacts_page_get_erased_text (page),
+                            "This phone number belongs to a person erased on "));
+  _siyu_contacts_page_ask_let_back (page);
+  siyu_test_wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Let This Person Back?");
+  adw_message_dialog_response (dialog, "let-back");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  siyu_test_wait_for (erased_hidden, page);
+  assert_query (path, "SELECT count (*) FROM erasure_tombstones", "0\n");
+  assert_query (path, "SELECT action || ' ' || detail FROM audit_log WHERE action = 'unerase'",
+                "unerase {\"by\":\"phone\",\"identities\":1}\n");
+  _siyu_contacts_page_search (page, "13800138000", FALSE);
+  siyu_test_wait_for (list_ready, page);
+  siyu_test_drain ();
+  g_assert_null (_siyu_contacts_page_get_erased_text (page));
 
   siyu_test_destroy_window (window);
 }
@@ -566,7 +602,7 @@ test_rules (void)
   /* Two buyers are too few to learn from: the page says why, no figure. */
   {
     g_autofree char *reason = query (siyu_shop_get_path (shop),
-                                     "SELECT json_extract (summary, '$.predictive.bgnbd.reason') FROM analytics_runs "
+                                     "SELECT json_extract (summary, '$.predictive.mbgnbd.reason') FROM analytics_runs "
                                      "ORDER BY id DESC LIMIT 1");
     g_autofree char *expected = g_strdup_printf ("Not known: %.*s", (int) strlen (reason) - 1, reason);
 

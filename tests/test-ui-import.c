@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "siyu-application.h"
+#include "siyu-contacts.h"
 #include "siyu-db.h"
 #include "siyu-import-dialog-private.h"
 #include "siyu-test-ui.h"
@@ -152,6 +153,87 @@ test_recognised (void)
   _siyu_import_dialog_next (f.dialog);
   siyu_test_drain ();
   g_assert_null (f.dialog);
+  fixture_close (&f);
+}
+
+/* The text of the count row titled @title anywhere under @widget, or NULL. */
+static const char *
+count_row (GtkWidget  *widget,
+           const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        {
+          GtkWidget *label = child;
+
+          /* The suffix label is deep in the row's box. */
+          while (label != NULL && !GTK_IS_LABEL (label))
+            label = gtk_widget_get_last_child (label);
+          if (label != NULL)
+            return gtk_label_get_label (GTK_LABEL (label));
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = count_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* An order file of someone the owner erased: the check and the import say
+ * how many rows were kept anonymous, and nobody comes back. */
+static void
+test_erased (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "orders.csv", NULL);
+  g_autoptr(GFile) gfile = g_file_new_for_path (file);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuIngest) ingest = NULL;
+  Fixture f = { NULL, };
+  SiyuContactRecord record = {
+    .name = "周敏", .phone = "13700137000", .seen_at = 1700000000, .consent = -1, .do_not_contact = -1,
+  };
+  gint64 id;
+
+  g_assert_true (g_file_set_contents (file,
+    "order_ref,created_at,status,phone,name,product_name,quantity,unit_price,line_total,order_total\n"
+    "A-1,2025-03-01 10:00:00,paid,13700137000,周敏,龙井,1,128.00,128.00,256.00\n"
+    "A-1,2025-03-01 10:00:00,paid,13700137000,周敏,碧螺春,1,128.00,128.00,256.00\n"
+    "A-2,2025-03-02 10:00:00,paid,13800138000,王芳,龙井,1,128.00,128.00,128.00\n", -1, NULL));
+  f.dir = g_strdup (dir);
+  f.shop = siyu_test_new_shop (f.dir, "小王的茶叶店");
+  ingest = siyu_ingest_new (f.shop);
+  id = siyu_ingest_contact (ingest, &record, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (siyu_contact_erase (f.shop, id, &error));
+  g_assert_no_error (error);
+
+  f.window = siyu_window_new (app, f.shop);
+  gtk_window_present (GTK_WINDOW (f.window));
+  f.dialog = SIYU_IMPORT_DIALOG (siyu_window_import (f.window, gfile));
+  g_object_add_weak_pointer (G_OBJECT (f.dialog), (gpointer *) &f.dialog);
+  g_signal_connect_swapped (f.dialog, "imported", G_CALLBACK (count_cb), &f.imported);
+  wait_step (f.dialog, "setup");
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "checked");
+  g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "Rows of erased people kept anonymous"), ==, "2");
+  g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "New contacts"), ==, "1");
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "done");
+  g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "Rows of erased people kept anonymous"), ==, "2");
+  assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM orders WHERE contact_id IS NULL", "1\n");
+  assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM contacts WHERE erased_at IS NULL", "1\n");
+
+  _siyu_import_dialog_next (f.dialog);
+  siyu_test_drain ();
   fixture_close (&f);
 }
 
@@ -319,6 +401,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/import/mapped-by-hand", test_mapped_by_hand);
   g_test_add_func ("/siyu/ui/import/problems", test_problems);
   g_test_add_func ("/siyu/ui/import/unreadable", test_unreadable);
+  g_test_add_func ("/siyu/ui/import/erased", test_erased);
   g_test_add_func ("/siyu/ui/import/consent-given", test_consent_given);
 
   status = g_test_run ();

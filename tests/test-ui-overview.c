@@ -16,6 +16,7 @@
 #include "siyu-shop-picture-private.h"
 #include "siyu-test-ui.h"
 #include "siyu-test-util.h"
+#include "siyu-time.h"
 #include "siyu-window.h"
 #include "siyu-window-private.h"
 
@@ -213,6 +214,41 @@ test_count_now (void)
   siyu_test_destroy_window (window);
 }
 
+/* The newest order more than a week before today: the Overview counts up
+ * to its day and says so, instead of showing ¥0 for the last 30 days. */
+static void
+test_old_data (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir, FALSE);
+  g_autoptr(GError) error = NULL;
+  SiyuWindow *window;
+  SiyuOverviewPage *page;
+
+  /* Today 2026-04-10; the newest order was on 2026-03-25. */
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 4, 10), &error));
+  window = siyu_window_new (app, shop);
+  page = _siyu_window_get_overview (window);
+  gtk_window_present (GTK_WINDOW (window));
+  siyu_test_wait_for (overview_ready, page);
+  g_assert_cmpstr (_siyu_overview_page_get_as_of (page), ==, "Data up to 25 March 2026");
+  /* 王芳's two March orders and 李雷's, in the 30 days to 25 March. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (_siyu_overview_page_get_value_label (page, SIYU_FIGURE_NET_SALES))), ==,
+                   "¥630.00");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (_siyu_overview_page_get_value_label (page, SIYU_FIGURE_BUYERS))), ==, "2");
+
+  /* Counting again counts up to the same day, so the charts match. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.recount", NULL);
+  siyu_test_wait_for (overview_ready, page);
+  siyu_test_drain ();
+  siyu_test_wait_for (overview_ready, page);
+  g_assert_cmpstr (_siyu_overview_page_get_counted_text (page), ==,
+                   "Stages, scores and tiers as counted on the same day. Click a bar or a cell to see the "
+                   "contacts behind it.");
+
+  siyu_test_destroy_window (window);
+}
+
 static gboolean
 list_idle (gpointer data)
 {
@@ -348,6 +384,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/ui/overview/charts", test_charts);
   g_test_add_func ("/siyu/ui/overview/count-now", test_count_now);
+  g_test_add_func ("/siyu/ui/overview/old-data", test_old_data);
   g_test_add_func ("/siyu/ui/overview/preferences-model", test_preferences_model);
   g_test_add_func ("/siyu/ui/overview/quick-filters", test_quick_filters);
 

@@ -9,6 +9,7 @@
 #include "siyu-ingest.h"
 #include "siyu-recompute.h"
 #include "siyu-review-page-private.h"
+#include "siyu-segment-editor-private.h"
 #include "siyu-segments-page-private.h"
 #include "siyu-test-ui.h"
 #include "siyu-test-util.h"
@@ -39,9 +40,9 @@ exported (gpointer data)
 }
 
 static gboolean
-segment_shown (gpointer data)
+editor_idle (gpointer data)
 {
-  return g_str_equal (_siyu_segments_page_get_state (data), "segment");
+  return !_siyu_segment_editor_is_busy (data);
 }
 
 static SiyuReviewPage *
@@ -129,20 +130,28 @@ test_figures (void)
   assert_figure (page, "aov", "¥210.00", "Nothing to compare with in 2026-02", "2026-02: —");
   g_assert_false (_siyu_review_page_get_figure (page, "no such figure", NULL, NULL, NULL, NULL));
 
-  /* Only the group's losses call for action, and they have no segment:
-   * the card opens the group. */
+  /* Only the group's losses call for action: the card opens the two who
+   * left in March, in the segment editor, to save and export. */
   g_assert_cmpuint (_siyu_review_page_get_n_cards (page), ==, 1);
   g_assert_cmpstr (_siyu_review_page_get_card_text (page, 0), ==,
                    "Group “茶友群” lost 20 % of its members this month: ask those who left why, and welcome the "
                    "others.");
   g_assert_true (_siyu_review_page_open_card (page, 0));
   siyu_test_drain ();
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page)))), ==,
-                   "groups");
   {
-    GtkWidget *groups = gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page))));
+    SiyuSegmentsPage *segments = SIYU_SEGMENTS_PAGE (gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page)))));
+    SiyuSegmentEditor *editor = _siyu_segments_page_get_editor (segments);
+    g_autofree char *definition = NULL;
 
-    g_assert_cmpstr (_siyu_groups_page_get_state (SIYU_GROUPS_PAGE (groups)), ==, "group");
+    g_assert_nonnull (editor);
+    siyu_test_wait_for (editor_idle, editor);
+    g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "2 contacts · 2 cannot be contacted");
+    g_assert_cmpstr (_siyu_segment_editor_get_fixed_text (editor, 0), ==,
+                     "Community group left 茶友群, in the 31 days up to 2026-03-31");
+    definition = _siyu_segment_editor_dup_definition (editor);
+    g_assert_cmpstr (definition, ==, "{\"match\":\"all\",\"conditions\":[{\"field\":\"group\",\"op\":\"left\","
+                                     "\"value\":\"茶友群\",\"days\":31,\"as_of\":\"2026-03-31\"}]}");
+    gtk_window_destroy (GTK_WINDOW (editor));
   }
 
   /* The lifecycle from the end of February: eleven prospects stayed, one
@@ -202,7 +211,7 @@ test_cards (void)
   SiyuWindow *window = siyu_window_new (app, shop);
   SiyuReviewPage *page = open_page (window);
   SiyuSegmentsPage *segments;
-  g_autofree char *detail = NULL;
+  SiyuSegmentEditor *editor;
 
   /* Five first orders in March: 李雷 and four of the group. */
   show_month (page, 2026, 3);
@@ -220,13 +229,17 @@ test_cards (void)
   g_assert_null (_siyu_review_page_get_card_text (page, 2));
   g_assert_false (_siyu_review_page_open_card (page, 2));
 
-  /* Its button shows the built-in segment in Segments. */
+  /* Its button opens the five, as of the end of March, in the editor. */
   g_assert_true (_siyu_review_page_open_card (page, 1));
   segments = SIYU_SEGMENTS_PAGE (siyu_window_show_place (window, "segments"));
   siyu_test_drain ();
-  siyu_test_wait_for (segment_shown, segments);
-  detail = _siyu_segments_page_describe_detail (segments);
-  g_assert_true (g_str_has_prefix (detail, "New buyers of the last 30 days\n"));
+  editor = _siyu_segments_page_get_editor (segments);
+  g_assert_nonnull (editor);
+  siyu_test_wait_for (editor_idle, editor);
+  g_assert_cmpstr (_siyu_segment_editor_get_count_text (editor), ==, "5 contacts · 5 cannot be contacted");
+  g_assert_cmpstr (_siyu_segment_editor_get_fixed_text (editor, 0), ==,
+                   "First order in the 31 days up to 2026-03-31");
+  gtk_window_destroy (GTK_WINDOW (editor));
 
   siyu_test_destroy_window (window);
 }
@@ -349,6 +362,49 @@ test_export (void)
   siyu_test_destroy_window (window);
 }
 
+static gboolean
+scrollable (gpointer data)
+{
+  GtkAdjustment *adjustment = data;
+
+  return gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) > 200;
+}
+
+/* Another month is shown from its top, not where the last one was read. */
+static void
+test_scroll (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
+  SiyuWindow *window = siyu_window_new (app, shop);
+  SiyuReviewPage *page;
+  GtkAdjustment *scroll;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  page = open_page (window);
+  show_month (page, 2026, 3);
+  scroll = _siyu_review_page_get_scroll (page);
+  siyu_test_wait_for (scrollable, scroll);
+  gtk_adjustment_set_value (scroll, 200.0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 200.0);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.previous-month", NULL);
+  siyu_test_wait_for (review_ready, page);
+  g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-02");
+  siyu_test_drain ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 0.0);
+
+  /* Counting the same month again keeps the place. */
+  siyu_test_wait_for (scrollable, scroll);
+  gtk_adjustment_set_value (scroll, 150.0);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.reload", NULL);
+  siyu_test_wait_for (review_ready, page);
+  siyu_test_drain ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 150.0);
+
+  siyu_test_destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -369,6 +425,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/ui/review/figures", test_figures);
   g_test_add_func ("/siyu/ui/review/cards", test_cards);
+  g_test_add_func ("/siyu/ui/review/scroll", test_scroll);
   g_test_add_func ("/siyu/ui/review/last-year", test_last_year);
   g_test_add_func ("/siyu/ui/review/refused", test_refused);
   g_test_add_func ("/siyu/ui/review/empty", test_empty);

@@ -8,9 +8,11 @@
 
 #include "siyu-accounts-page-private.h"
 #include "siyu-application.h"
+#include "siyu-contacts.h"
 #include "siyu-contacts-page-private.h"
 #include "siyu-duplicates-dialog-private.h"
 #include "siyu-emulator.h"
+#include "siyu-ingest.h"
 #include "siyu-order-page-private.h"
 #include "siyu-preferences-window.h"
 #include "siyu-sync.h"
@@ -682,6 +684,40 @@ test_foreign_currency (Fixture       *f,
   g_assert_cmpint (query_int (f->path, "SELECT count (*) FROM orders WHERE currency = 'USD'"), ==, 4);
 }
 
+/* A customer the owner erased before: the sync keeps her record and her
+ * orders anonymous, and says so. */
+static void
+test_erased (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(SiyuSyncDialog) dialog = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(SiyuShop) shop = siyu_shop_open (f->path, &error);
+    g_autoptr(SiyuIngest) ingest = NULL;
+    SiyuContactRecord record = {
+      .name = "李娜", .phone = "13800138000", .seen_at = 1700000000, .consent = -1, .do_not_contact = -1,
+    };
+    gint64 id;
+
+    g_assert_no_error (error);
+    ingest = siyu_ingest_new (shop);
+    id = siyu_ingest_contact (ingest, &record, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (siyu_contact_erase (shop, id, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL));
+  dialog = find_sync_dialog ();
+  wait_for_sync (dialog);
+  g_assert_cmpstr (_siyu_sync_dialog_get_result (dialog), ==,
+                   "Synced 1 account: 4 new orders, 0 updated. 3 records of erased people kept anonymous.");
+  g_assert_cmpint (query_int (f->path, "SELECT count (*) FROM contacts WHERE erased_at IS NULL "
+                                       "AND email = 'li.na@example.com'"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -707,6 +743,7 @@ main (int    argc,
   ADD ("test-connection", test_connection, FALSE);
   ADD ("other-platforms", test_other_platforms, FALSE);
   ADD ("foreign-currency", test_foreign_currency, FALSE);
+  ADD ("erased", test_erased, FALSE);
   ADD ("sync-now", test_sync_now, FALSE);
   ADD ("server-error", test_server_error, FALSE);
   ADD ("no-credentials", test_no_credentials, FALSE);

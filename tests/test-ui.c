@@ -279,7 +279,9 @@ test_overview_falls (void)
   order (ingest, shop, channel, c, "T3", "2026-02-12 10:00:00", "paid", 20000, 0);
   order (ingest, shop, channel, a, "T4", "2026-03-10 10:00:00", "paid", 60000, 0);
   order (ingest, shop, channel, b, "T5", "2026-03-11 10:00:00", "paid", 35700, 0);
-  g_assert_true (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 3, 31), &error));
+  /* Four days after the newest order: the data is fresh, so the Overview
+   * counts up to this day and not up to the newest order. */
+  g_assert_true (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 3, 15), &error));
   g_assert_no_error (error);
 
   window = siyu_window_new (app, shop);
@@ -378,7 +380,8 @@ pin_to_april_job (GTask        *task,
 {
   GError *error = NULL;
 
-  if (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 4, 30), &error))
+  /* Three days after the newest order (R7): the data is fresh. */
+  if (siyu_shop_set_data_end (shop, siyu_day_from_ymd (2026, 4, 5), &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -419,9 +422,10 @@ test_preferences_settings (void)
   task = g_task_new (NULL, NULL, NULL, NULL);
   siyu_shop_runner_run (siyu_window_get_runner (window), task, pin_to_april_job);
   wait_for (as_of_is_april, page);
-  g_assert_cmpstr (_siyu_overview_page_get_as_of (page), ==, "As of 30 April 2026");
-  assert_figure (page, SIYU_FIGURE_NET_SALES, "¥999.99", "↓ 85 % vs. the 30 days before",
-                 "The 30 days before: ¥6,472.80");
+  g_assert_cmpstr (_siyu_overview_page_get_as_of (page), ==, "As of 5 April 2026");
+  /* 7 March–5 April: R4 + R5 + R6 net + R7; 5 February–6 March: R1 + R2. */
+  assert_figure (page, SIYU_FIGURE_NET_SALES, "¥7,472.79", "↑ 460 % vs. the 30 days before",
+                 "The 30 days before: ¥1,334.56");
 
   destroy_window (window);
   g_assert_cmpstr (siyu_shop_get_time_zone_id (shop), ==, "Asia/Hong_Kong");

@@ -12,6 +12,7 @@
 
 #include "siyu-analytics.h"
 #include "siyu-cli.h"
+#include "siyu-contacts.h"
 #include "siyu-prediction.h"
 #include "siyu-demo.h"
 #include "siyu-import.h"
@@ -391,23 +392,138 @@ bench_import (int    argc,
   return SIYU_CLI_OK;
 }
 
+/* Erasing one person: their fields, identities and tombstones, their part
+ * of the search index rewritten, the commit and the emptying of the log.
+ * Works on a copy: the shop given is never changed. */
+static int
+bench_erase (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree double *walls = NULL;
+  gint64 live, open_started;
+  double open_s;
+  int count = 10;
+  int rc;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("A shop to copy and erase people from (default: a new large demo shop, which takes minutes to build)"), N_("FILE") },
+    { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("How many people to erase, one at a time (default 10)"), N_("N") },
+    { NULL }
+  };
+
+  context = siyu_cli_option_context ("bench erase", NULL,
+                                     _("Time erasing one person at a time, in a copy of the shop: the shop given is not changed."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
+    return rc;
+  if (count < 1 || count > 1000)
+    return siyu_cli_usage_error ("bench", _("--count takes a number from 1 to 1000"));
+
+  dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
+  if (dir == NULL)
+    return siyu_cli_fail (error);
+
+  if (db != NULL)
+    {
+      g_autoptr(GFile) from = g_file_new_for_path (db);
+      g_autoptr(GFile) to = NULL;
+      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        {
+          g_rmdir (dir);
+          return siyu_cli_usage_error ("bench", _("“%s” is open in another program: close it first"), db);
+        }
+      copy = g_build_filename (dir, "bench.siyu", NULL);
+      to = g_file_new_for_path (copy);
+      if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
+        {
+          g_rmdir (dir);
+          return siyu_cli_fail (error);
+        }
+      open_started = g_get_monotonic_time ();
+      shop = siyu_shop_open (copy, &error);
+      open_s = (g_get_monotonic_time () - open_started) / 1e6;
+    }
+  else
+    {
+      double wall, cpu;
+
+      shop = build_demo (dir, SIYU_DEMO_LARGE, 1, &wall, &cpu, &error);
+      open_s = 0;
+    }
+  if (shop == NULL)
+    {
+      if (copy != NULL)
+        remove_shop (copy);
+      g_rmdir (dir);
+      return siyu_cli_fail (error);
+    }
+
+  live = siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM contacts WHERE erased_at IS NULL", NULL);
+  walls = g_new (double, count);
+  for (int i = 0; i < count; i++)
+    {
+      sqlite3_stmt *stmt = siyu_db_prepare (siyu_shop_get_db (shop),
+                                            "SELECT id FROM contacts WHERE erased_at IS NULL ORDER BY id LIMIT 1 OFFSET ?",
+                                            &error);
+      gint64 id = 0, started;
+
+      if (stmt == NULL)
+        return siyu_cli_fail (error);
+      /* Spread over the shop, and so over every part of the index. */
+      sqlite3_bind_int64 (stmt, 1, (live - i) * (gint64) i / count);
+      if (siyu_db_step (siyu_shop_get_db (shop), stmt, &error) == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (id == 0)
+        return siyu_cli_fail (error);
+
+      started = g_get_monotonic_time ();
+      if (!siyu_contact_erase (shop, id, &error))
+        return siyu_cli_fail (error);
+      walls[i] = (g_get_monotonic_time () - started) / 1e6;
+    }
+  qsort (walls, count, sizeof (double), compare_double);
+
+  g_print ("erase of one person in a shop of %" G_GINT64_FORMAT " contacts and %" G_GINT64_FORMAT " orders, %d runs: "
+           "best %.3f s, median %.3f s, worst %.3f s wall (fields, identities, tombstones, search index, commit, "
+           "log emptied); opening the copy took %.2f s\n",
+           live, siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM orders", NULL),
+           count, walls[0], walls[count / 2], walls[count - 1], open_s);
+
+  remove_shop (siyu_shop_get_path (shop));
+  g_clear_object (&shop);
+  g_rmdir (dir);
+
+  return SIYU_CLI_OK;
+}
+
 int
 siyu_cli_bench (int    argc,
                 char **argv)
 {
   if (argc < 2 || (!g_str_equal (argv[1], "demo") && !g_str_equal (argv[1], "recompute") &&
-                   !g_str_equal (argv[1], "import")))
+                   !g_str_equal (argv[1], "import") && !g_str_equal (argv[1], "erase")))
     {
       if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
         {
-          g_print ("%s\n", _("Usage: siyu-cli bench demo|recompute|import [OPTION…]"));
+          g_print ("%s\n", _("Usage: siyu-cli bench demo|recompute|import|erase [OPTION…]"));
           return SIYU_CLI_OK;
         }
-      return siyu_cli_usage_error ("bench", _("say what to measure: demo, recompute or import"));
+      return siyu_cli_usage_error ("bench", _("say what to measure: demo, recompute, import or erase"));
     }
 
   if (g_str_equal (argv[1], "demo"))
     return bench_demo (argc - 1, argv + 1);
+
+  if (g_str_equal (argv[1], "erase"))
+    return bench_erase (argc - 1, argv + 1);
 
   if (g_str_equal (argv[1], "import"))
     return bench_import (argc - 1, argv + 1);

@@ -99,8 +99,9 @@ print_plan (SiyuCampaignPlan *plan)
   g_autofree char *ref_end = siyu_day_format (plan->reference_end);
   g_autofree char *aov = siyu_money_format ((gint64) llround (plan->aov), plan->currency);
   g_autofree char *opb = format_double (plan->orders_per_buyer, 2);
-  g_autofree char *expected = format_double (plan->expected, 1);
-  g_autofree char *gap = format_double (plan->gap, 1);
+  /* Buyers are shown whole, rounded up (ANALYTICS.md); --json has the figures. */
+  g_autofree char *expected = siyu_count_format (siyu_campaign_whole_buyers (plan->expected));
+  g_autofree char *gap = siyu_count_format (siyu_campaign_whole_buyers (plan->gap));
   g_autofree char *stage_h = siyu_cli_pad (_("Stage"), 12);
 
   if (plan->name != NULL)
@@ -147,8 +148,8 @@ print_plan (SiyuCampaignPlan *plan)
       const SiyuCampaignSegment *seg = &plan->segments[s];
       g_autofree char *label = siyu_cli_pad (siyu_stage_get_label (s), 12);
       g_autofree char *conversion = siyu_percent_format (seg->conversion);
-      g_autofree char *exp = format_double (seg->expected, 1);
-      g_autofree char *share = format_double (seg->gap_share, 1);
+      g_autofree char *exp = siyu_count_format (siyu_campaign_whole_buyers (seg->expected));
+      g_autofree char *share = siyu_count_format (siyu_campaign_whole_buyers (seg->gap_share));
       g_autofree char *reach_text = seg->cannot_close ? g_strdup (_("cannot close"))
                                                       : g_strdup_printf ("%lld", (long long) seg->reach);
       g_autofree char *reach = pad_left (reach_text, 12);

@@ -9,6 +9,7 @@
 #include "siyu-contacts.h"
 #include "siyu-phone.h"
 #include "siyu-time.h"
+#include "siyu-tombstones.h"
 
 static gboolean
 parse_id (const char *text,
@@ -215,6 +216,55 @@ contact_search (SiyuShop   *shop,
   return SIYU_CLI_OK;
 }
 
+/* Lets an erased person come back, from one of their values: the owner
+ * knows it, Siyu only its keyed hash. */
+static int
+contact_unerase (SiyuShop   *shop,
+                 const char *kind,
+                 const char *value,
+                 gboolean    yes)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 erased_at = 0;
+  gint64 erasure;
+  int lifted;
+
+  erasure = siyu_tombstones_lookup (shop, kind, value, &erased_at, &error);
+  if (erasure < 0)
+    return siyu_cli_fail (error);
+  if (erasure == 0)
+    {
+      g_printerr (_("siyu-cli: nobody erased from this shop has that %s.\n"),
+                  g_str_equal (kind, "phone") ? _("phone number") :
+                  g_str_equal (kind, "email") ? _("e-mail address") :
+                  g_str_equal (kind, "wechat") ? _("WeChat id") : _("customer id"));
+      return SIYU_CLI_REFUSED;
+    }
+
+  if (!yes)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (erased_at);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (when, siyu_shop_get_time_zone (shop));
+      g_autofree char *day = g_date_time_format (local, "%Y-%m-%d");
+
+      /* Translators: %s is a date. */
+      g_print (_("This belongs to a person erased on %s: imports and syncs keep them anonymous.\n"
+                 "If they came back and agreed to be known again, add --yes to let them back.\n"), day);
+      return SIYU_CLI_OK;
+    }
+
+  lifted = siyu_tombstones_lift (shop, kind, value, &error);
+  if (lifted < 0)
+    return siyu_cli_fail (error);
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Let the person back (%d identity): the next import or sync that carries them makes a contact again.\n",
+                        "Let the person back (%d identities): the next import or sync that carries them makes a contact again.\n",
+                        lifted),
+           lifted);
+
+  return SIYU_CLI_OK;
+}
+
 int
 siyu_cli_contact (int    argc,
                   char **argv)
@@ -225,6 +275,11 @@ siyu_cli_contact (int    argc,
   g_autofree char *db = NULL;
   g_auto(GStrv) assignments = NULL;
   g_auto(GStrv) take = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *wechat = NULL;
+  g_autofree char *customer_id = NULL;
+  g_autofree char *platform = NULL;
   gboolean json = FALSE;
   gboolean yes = FALSE;
   const char *verb;
@@ -234,23 +289,59 @@ siyu_cli_contact (int    argc,
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &assignments, N_("With edit: a field and its new value; repeat for several"), N_("FIELD=VALUE") },
     { "take", 0, 0, G_OPTION_ARG_STRING_ARRAY, &take, N_("With merge: a field whose value comes from the merged contact"), N_("FIELD") },
-    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("With delete: really erase the person"), NULL },
+    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("With delete: really erase the person; with unerase: really let them back"), NULL },
+    { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, N_("With unerase: the erased person’s phone number"), N_("PHONE") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("With unerase: the erased person’s e-mail address"), N_("EMAIL") },
+    { "wechat", 0, 0, G_OPTION_ARG_STRING, &wechat, N_("With unerase: the erased person’s WeChat id"), N_("ID") },
+    { "customer-id", 0, 0, G_OPTION_ARG_STRING, &customer_id, N_("With unerase: the erased person’s customer id on a platform (with --platform)"), N_("ID") },
+    { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, N_("With --customer-id: shopify, woocommerce, youzan, or import:SOURCE"), N_("PLATFORM") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
 
-  context = siyu_cli_option_context ("contact", N_("show|edit|merge|delete|search …"),
+  context = siyu_cli_option_context ("contact", N_("show|edit|merge|delete|unerase|search …"),
                                      _("Look a contact up and change them:\n"
                                        "  contact show ID            everything Siyu keeps about them\n"
                                        "  contact search TEXT        find by name, phone digits, e-mail or WeChat id\n"
                                        "  contact edit ID --set phone=13800138000 --set consent=given --set do_not_contact=yes\n"
                                        "  contact merge KEEP OTHER [--take name]   one person recorded twice\n"
-                                       "  contact delete ID --yes    erase the person; their orders stay, anonymous"));
+                                       "  contact delete ID --yes    erase the person; their orders stay, anonymous,\n"
+                                       "                             and imports and syncs do not bring them back\n"
+                                       "  contact unerase --phone 13800138000 --yes   an erased person came back and\n"
+                                       "                             agreed: let imports and syncs bring them back"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
     return rc;
+  if (argc >= 2 && g_str_equal (argv[1], "unerase"))
+    {
+      const char *kind = NULL, *value = NULL;
+      guint given = (phone != NULL) + (email != NULL) + (wechat != NULL) + (customer_id != NULL);
+
+      if (argc != 2)
+        return siyu_cli_usage_error ("contact", _("unexpected argument “%s”"), argv[2]);
+      if (given != 1)
+        return siyu_cli_usage_error ("contact", _("unerase takes one of --phone, --email, --wechat or --customer-id"));
+      if (phone != NULL)
+        kind = "phone", value = phone;
+      else if (email != NULL)
+        kind = "email", value = email;
+      else if (wechat != NULL)
+        kind = "wechat", value = wechat;
+      else
+        {
+          if (platform == NULL || (!g_str_equal (platform, "shopify") && !g_str_equal (platform, "woocommerce") &&
+                                   !g_str_equal (platform, "youzan") && !g_str_has_prefix (platform, "import:")))
+            return siyu_cli_usage_error ("contact", _("--customer-id needs --platform shopify, woocommerce, youzan or import:SOURCE"));
+          kind = platform, value = customer_id;
+        }
+
+      shop = siyu_cli_open_shop ("contact", db, &rc);
+      if (shop == NULL)
+        return rc;
+      return contact_unerase (shop, kind, value, yes);
+    }
   if (argc < 3)
-    return siyu_cli_usage_error ("contact", _("say what to do: show, search, edit, merge or delete"));
+    return siyu_cli_usage_error ("contact", _("say what to do: show, search, edit, merge, delete or unerase"));
 
   verb = argv[1];
   if (g_str_equal (verb, "search"))
@@ -270,7 +361,7 @@ siyu_cli_contact (int    argc,
 
   if (!g_str_equal (verb, "show") && !g_str_equal (verb, "search") && !g_str_equal (verb, "edit") &&
       !g_str_equal (verb, "merge") && !g_str_equal (verb, "delete"))
-    return siyu_cli_usage_error ("contact", _("“%s” is not one of show, search, edit, merge or delete"), verb);
+    return siyu_cli_usage_error ("contact", _("“%s” is not one of show, search, edit, merge, delete or unerase"), verb);
 
   shop = siyu_cli_open_shop ("contact", db, &rc);
   if (shop == NULL)

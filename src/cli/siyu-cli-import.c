@@ -30,6 +30,7 @@ counts_to_json (SiyuImport *import)
   COUNT (memberships);
   COUNT (events_created);
   COUNT (events_unchanged);
+  COUNT (rows_erased);
   COUNT (consents_given);
 #undef COUNT
   json_builder_end_object (builder);
@@ -112,6 +113,10 @@ print_result (SiyuImport *import,
     g_print (_("Group memberships: %u\n"), counts->memberships);
   if (counts->events_created + counts->events_unchanged > 0)
     g_print (_("Events: %u new, %u already known\n"), counts->events_created, counts->events_unchanged);
+  if (counts->rows_erased > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u row of erased people kept anonymous\n",
+                          "%u rows of erased people kept anonymous\n", counts->rows_erased),
+             counts->rows_erased);
   if (counts->consents_given > 0)
     g_print (_("Agreed to hear from the shop: %u (refusals and do-not-contact kept)\n"), counts->consents_given);
 

@@ -37,6 +37,7 @@ predict_cdnow (const char *path,
   g_autoptr(GArray) buyers = NULL;
   g_autoptr(GError) error = NULL;
   SiyuBgNbd bg;
+  SiyuMbgNbd mbg;
   SiyuGammaGamma gg;
   SiyuDay end;
   gboolean gg_ok;
@@ -48,7 +49,8 @@ predict_cdnow (const char *path,
   if (buyers == NULL)
     return siyu_cli_fail (error);
 
-  if (!siyu_bgnbd_fit ((SiyuBuyerHistory *) buyers->data, buyers->len, &bg, &error))
+  if (!siyu_bgnbd_fit ((SiyuBuyerHistory *) buyers->data, buyers->len, &bg, &error) ||
+      !siyu_mbgnbd_fit ((SiyuBuyerHistory *) buyers->data, buyers->len, &mbg, &error))
     return siyu_cli_fail (error);
   gg_ok = siyu_gamma_gamma_fit ((SiyuBuyerHistory *) buyers->data, buyers->len, &gg, &error);
 
@@ -63,6 +65,10 @@ predict_cdnow (const char *path,
       json_builder_set_member_name (builder, "bgnbd");
       json_builder_begin_object (builder);
       add_bgnbd (builder, &bg);
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "mbgnbd");
+      json_builder_begin_object (builder);
+      add_bgnbd (builder, &mbg);
       json_builder_end_object (builder);
       json_builder_set_member_name (builder, "gamma_gamma");
       if (gg_ok)
@@ -89,6 +95,8 @@ predict_cdnow (const char *path,
       g_print (_("Customers: %u\n"), buyers->len);
       g_print ("BG/NBD: r = %.4f, α = %.4f, a = %.4f, b = %.4f (LL %.2f)\n",
                bg.r, bg.alpha, bg.a, bg.b, bg.log_likelihood);
+      g_print ("MBG/NBD: r = %.4f, α = %.4f, a = %.4f, b = %.4f (LL %.2f)\n",
+               mbg.r, mbg.alpha, mbg.a, mbg.b, mbg.log_likelihood);
       if (gg_ok)
         g_print ("Gamma-Gamma: p = %.4f, q = %.4f, v = %.4f (LL %.2f)\n", gg.p, gg.q, gg.v, gg.log_likelihood);
       else
@@ -184,7 +192,7 @@ siyu_cli_predict (int    argc,
   g_print (_("Buyers: %d, of whom %d bought again\n"),
            (int) json_object_get_int_member (summary, "buyers"),
            (int) json_object_get_int_member (summary, "repeat_buyers"));
-  print_model (json_object_get_object_member (summary, "bgnbd"), _("Purchases (BG/NBD)"), bg_names);
+  print_model (json_object_get_object_member (summary, "mbgnbd"), _("Purchases (modified BG/NBD)"), bg_names);
   print_model (json_object_get_object_member (summary, "gamma_gamma"), _("Spend (Gamma-Gamma)"), gg_names);
   g_print (_("Replenishment: %d products bought often enough to time, %d buyer–product pairs\n"),
            (int) json_object_get_int_member (json_object_get_object_member (summary, "replenishment"), "products"),

@@ -173,7 +173,7 @@ siyu_cli_review (int    argc,
   int year, month, rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
-    { "month", 0, 0, G_OPTION_ARG_STRING, &month_text, N_("The month to review (default: the last complete one)"), N_("YYYY-MM") },
+    { "month", 0, 0, G_OPTION_ARG_STRING, &month_text, N_("The month to review (default: the last complete one, or the month of the newest order when it is more than a week old)"), N_("YYYY-MM") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Also write the review as an A4 PDF to FILE"), N_("FILE") },
     { NULL }

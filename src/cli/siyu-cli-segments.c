@@ -418,7 +418,7 @@ siyu_cli_segment (int    argc,
     { NULL }
   };
 
-  context = siyu_cli_option_context ("segment", _("list | show NAME | count NAME | create NAME | update NAME | "
+  context = siyu_cli_option_context ("segment", _("list | show NAME | count NAME|--json-file FILE | create NAME | update NAME | "
                                                   "rename NAME NEW-NAME | duplicate NAME [NEW-NAME] | delete NAME | "
                                                   "export NAME"),
                                      _("List the saved segments with how many contacts match each now; show or "

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-cli.h"
+#include "siyu-freshness.h"
 #include "siyu-money.h"
 #include "siyu-overview.h"
 #include "siyu-time.h"
@@ -100,13 +101,15 @@ siyu_cli_info (int    argc,
   g_autofree char *as_of_text = NULL;
   g_autofree char *as_of_out = NULL;
   gboolean json = FALSE;
+  g_autofree char *last_day_out = NULL;
   SiyuOverview overview;
+  SiyuFreshness freshness;
   SiyuDay as_of;
   gint64 orders;
   int rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
-    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of_text, N_("Count up to this day (default: today, or the last day of a demo shop)"), N_("YYYY-MM-DD") },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of_text, N_("Count up to this day (default: today, the last day of a demo shop, or the day of the newest order when it is more than a week old)"), N_("YYYY-MM-DD") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
@@ -125,8 +128,12 @@ siyu_cli_info (int    argc,
   if (shop == NULL)
     return rc;
 
+  if (!siyu_freshness_get (shop, &freshness, &error))
+    return siyu_cli_fail (error);
   if (as_of_text == NULL)
-    as_of = siyu_shop_get_today (shop);
+    as_of = freshness.as_of;
+  if (freshness.last_day != SIYU_DAY_INVALID)
+    last_day_out = siyu_day_format (freshness.last_day);
 
   if (!siyu_overview_compute (shop, as_of, &overview, &error))
     return siyu_cli_fail (error);
@@ -155,6 +162,13 @@ siyu_cli_info (int    argc,
       json_builder_add_int_value (builder, siyu_db_get_schema_version (siyu_shop_get_db (shop)));
       json_builder_set_member_name (builder, "as_of");
       json_builder_add_string_value (builder, as_of_out);
+      json_builder_set_member_name (builder, "last_data_day");
+      if (last_day_out != NULL)
+        json_builder_add_string_value (builder, last_day_out);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "data_old");
+      json_builder_add_boolean_value (builder, freshness.stale);
       json_builder_set_member_name (builder, "orders_stored");
       json_builder_add_int_value (builder, orders);
       add_pair (builder, "contacts", overview.contacts, overview.contacts_before);
@@ -185,6 +199,12 @@ siyu_cli_info (int    argc,
       g_print ("  %-22s %s\n", _("Time zone:"), siyu_shop_get_time_zone_id (shop));
       g_print ("  %-22s %s\n", _("Phone region:"), siyu_shop_get_phone_region (shop));
       g_print ("  %-22s %s\n", _("As of:"), as_of_out);
+      if (freshness.stale)
+        {
+          g_print ("  %-22s %s\n", _("Data up to:"), last_day_out);
+          if (as_of_text == NULL)
+            g_print ("  %s\n", _("The newest order is more than a week old, so the figures are counted up to its day."));
+        }
       g_print ("\n");
       print_pair (_("Contacts:"), c1, c0);
       print_pair (_("Members:"), m1, m0);

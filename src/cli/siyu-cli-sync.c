@@ -363,6 +363,10 @@ print_counts (const char           *account,
                           "left out of the figures\n", counts->foreign_currency),
              counts->foreign_currency);
   print_looks (counts);
+  if (counts->erased_kept > 0)
+    g_print (g_dngettext (NULL, "  %u record of erased people kept anonymous\n",
+                          "  %u records of erased people kept anonymous\n", counts->erased_kept),
+             counts->erased_kept);
 }
 
 int

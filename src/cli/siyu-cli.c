@@ -49,6 +49,40 @@ print_help (FILE *out)
   fprintf (out, "%s\n", _("Exit status: 0 done, 1 bad data or refused, 2 wrong command line."));
 }
 
+/* What siyu-cli prints is valid UTF-8, in the console's charset, even when
+ * text read from a shop or an import was not: a damaged file can hold any
+ * bytes, and a script reading the JSON must still be able to parse it. */
+static void
+print_to (FILE       *out,
+          const char *text)
+{
+  g_autofree char *valid = g_utf8_validate (text, -1, NULL) ? NULL : g_utf8_make_valid (text, -1);
+  const char *utf8 = valid != NULL ? valid : text;
+  const char *charset;
+
+  if (g_get_console_charset (&charset))
+    fputs (utf8, out);
+  else
+    {
+      g_autofree char *local = g_convert_with_fallback (utf8, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+
+      fputs (local != NULL ? local : utf8, out);
+    }
+  fflush (out);
+}
+
+static void
+print_cb (const char *text)
+{
+  print_to (stdout, text);
+}
+
+static void
+printerr_cb (const char *text)
+{
+  print_to (stderr, text);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -61,6 +95,8 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("siyu-cli");
+  g_set_print_handler (print_cb);
+  g_set_printerr_handler (printerr_cb);
 
   if (argc < 2)
     {

@@ -1642,6 +1642,7 @@ store_record (SiyuSyncJob  *job,
       job->counts->refunds_created += ingest->refunds_created - ingest_before.refunds_created;
       job->counts->possible_duplicates += ingest->possible_duplicates - ingest_before.possible_duplicates;
       job->counts->phones_as_written += ingest->phones_as_written - ingest_before.phones_as_written;
+      job->counts->erased_kept += ingest->erased_kept - ingest_before.erased_kept;
       if (id == NULL)
         return TRUE;
       if (job->record_problem == NULL)
@@ -2519,6 +2520,8 @@ siyu_sync_counts_to_json (const SiyuSyncCounts *counts)
   json_builder_add_int_value (builder, counts->phones_as_written);
   json_builder_set_member_name (builder, "encrypted");
   json_builder_add_int_value (builder, counts->encrypted);
+  json_builder_set_member_name (builder, "erased_kept");
+  json_builder_add_int_value (builder, counts->erased_kept);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

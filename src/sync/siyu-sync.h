@@ -78,6 +78,8 @@ typedef struct {
   guint possible_duplicates;     /* pairs of contacts kept apart, new */
   guint phones_as_written;       /* phones that could not be read, kept as written */
   guint encrypted;               /* values the platform sent encrypted, kept unread */
+  guint erased_kept;             /* customers and orders of erased people:
+                                  * no contact made, orders kept anonymous */
 } SiyuSyncCounts;
 
 /* A record a sync could not store as the platform sent it. */

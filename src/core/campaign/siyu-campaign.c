@@ -17,8 +17,12 @@
  * GMV gap deduction (ANALYTICS.md, to the letter).  The campaign window is
  * the sale days, sale_start (D) to sale_end, w days.  The reference window
  * is, unless the owner gives one, the same calendar days a year earlier
- * (29 February becomes 28 February); when that window has no paid order,
- * the last w days ending on the shop's today.  In it, over paid orders in
+ * (29 February becomes 28 February), widened backwards by whole weeks until
+ * it holds at least SIYU_CAMPAIGN_REFERENCE_BUYERS buyers or reaches back
+ * to the first paid order (ANALYTICS.md "Decisions taken in the code": one
+ * day a year earlier can hold 18 buyers, whose conversions make any plan
+ * absurd); when that holds no paid order at all, the last w days ending on
+ * the shop's today, widened the same way.  In it, over paid orders in
  * the shop's currency (and the campaign's channel, if any):
  *   AOV = net ÷ paid orders (anonymous orders included);
  *   orders per buyer = paid orders with a contact ÷ distinct buyers;
@@ -197,6 +201,20 @@ ceil_slack (double x)
   if (x - f <= CEIL_SLACK * MAX (1.0, fabs (x)))
     return (gint64) f;
   return (gint64) ceil (x);
+}
+
+/**
+ * siyu_campaign_whole_buyers:
+ * @buyers: a number of buyers of the deduction (E, G, a stage's share)
+ *
+ * Returns: @buyers as shown, whole and rounded up (ANALYTICS.md "Decisions
+ *   taken in the code"), forgiving the floating point's last bits: 474.1
+ *   buyers are shown as 475, 3.0000000001 as 3.
+ */
+gint64
+siyu_campaign_whole_buyers (double buyers)
+{
+  return buyers > 0.0 && isfinite (buyers) ? ceil_slack (buyers) : 0;
 }
 
 /**
@@ -451,6 +469,53 @@ count_window (SiyuShop     *shop,
   return rc == SQLITE_ROW;
 }
 
+/* Moves *first back by whole weeks until [*first, last] holds at least
+ * SIYU_CAMPAIGN_REFERENCE_BUYERS distinct buyers, or until it starts on or
+ * before the first paid order: one pass over the orders, newest first. */
+static gboolean
+widen_window (SiyuShop  *shop,
+              SiyuDay   *first,
+              SiyuDay    last,
+              gint64     channel_id,
+              GError   **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autoptr(GHashTable) buyers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = siyu_db_prepare (db, "SELECT created_at, contact_id FROM orders "
+                              "WHERE " PAID " AND currency = ?1 AND created_at < ?2 "
+                              "  AND (?3 = 0 OR channel_id = ?3) AND contact_id IS NOT NULL "
+                              "ORDER BY created_at DESC", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, siyu_shop_day_start (shop, last + 1));
+  sqlite3_bind_int64 (stmt, 3, channel_id);
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SiyuDay day = siyu_shop_day_of (shop, sqlite3_column_int64 (stmt, 0));
+      gint64 id = sqlite3_column_int64 (stmt, 1);
+
+      /* An order before the window: widen only if the window is short of buyers. */
+      while (day < *first)
+        {
+          if (g_hash_table_size (buyers) >= SIYU_CAMPAIGN_REFERENCE_BUYERS)
+            {
+              sqlite3_reset (stmt);
+              return TRUE;
+            }
+          *first -= 7;
+        }
+      if (!g_hash_table_contains (buyers, &id))
+        g_hash_table_add (buyers, g_memdup2 (&id, sizeof id));
+    }
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
 /* Returns: (transfer full): the distinct contacts with a paid order in the window. */
 static GArray *
 window_buyers (SiyuShop  *shop,
@@ -618,16 +683,37 @@ set_reference_reason (SiyuCampaignPlan *plan)
   switch (plan->reference_source)
     {
     case SIYU_CAMPAIGN_REFERENCE_YEAR_AGO:
-      plan->reference_reason = g_strdup (_("The same days a year earlier."));
-      break;
     case SIYU_CAMPAIGN_REFERENCE_RECENT:
       {
         int days = plan->sale_end - plan->sale_start + 1;
+        int weeks = (plan->reference_end - plan->reference_start + 1 - days) / 7;
+        g_autofree char *base = NULL;
+        g_autofree char *widened = NULL;
 
-        plan->reference_reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                               "There was no paid order on the same days a year earlier, so the last %d day.",
-                                                               "There was no paid order on the same days a year earlier, so the last %d days.",
-                                                               days), days);
+        if (plan->reference_source == SIYU_CAMPAIGN_REFERENCE_YEAR_AGO)
+          base = g_strdup (_("The same days a year earlier."));
+        else
+          base = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "There was no paid order on the same days a year earlier, so the last %d day.",
+                                               "There was no paid order on the same days a year earlier, so the last %d days.",
+                                               days), days);
+        if (weeks == 0)
+          {
+            plan->reference_reason = g_steal_pointer (&base);
+            break;
+          }
+        if (plan->reference_buyers >= SIYU_CAMPAIGN_REFERENCE_BUYERS)
+          /* Translators: after “The same days a year earlier.”: why the window is longer. */
+          widened = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "Widened back by %d week to hold at least %d buyers.",
+                                                  "Widened back by %d weeks to hold at least %d buyers.",
+                                                  weeks), weeks, SIYU_CAMPAIGN_REFERENCE_BUYERS);
+        else
+          widened = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "Widened back by %d week to the first order: the whole history holds fewer than %d buyers.",
+                                                  "Widened back by %d weeks to the first order: the whole history holds fewer than %d buyers.",
+                                                  weeks), weeks, SIYU_CAMPAIGN_REFERENCE_BUYERS);
+        plan->reference_reason = g_strconcat (base, " ", widened, NULL);
       }
       break;
     case SIYU_CAMPAIGN_REFERENCE_OVERRIDE:
@@ -1050,14 +1136,16 @@ siyu_campaign_plan_new (SiyuShop                 *shop,
       plan->reference_start = year_before (plan->sale_start);
       plan->reference_end = plan->reference_start + w - 1;
       plan->reference_source = SIYU_CAMPAIGN_REFERENCE_YEAR_AGO;
-      if (!count_window (shop, plan->reference_start, plan->reference_end, plan->channel_id, &counts, error))
+      if (!widen_window (shop, &plan->reference_start, plan->reference_end, plan->channel_id, error) ||
+          !count_window (shop, plan->reference_start, plan->reference_end, plan->channel_id, &counts, error))
         return NULL;
       if (counts.orders == 0)
         {
           plan->reference_end = plan->today;
           plan->reference_start = plan->today - w + 1;
           plan->reference_source = SIYU_CAMPAIGN_REFERENCE_RECENT;
-          if (!count_window (shop, plan->reference_start, plan->reference_end, plan->channel_id, &counts, error))
+          if (!widen_window (shop, &plan->reference_start, plan->reference_end, plan->channel_id, error) ||
+              !count_window (shop, plan->reference_start, plan->reference_end, plan->channel_id, &counts, error))
             return NULL;
         }
     }

@@ -30,6 +30,9 @@ typedef enum {
 #define SIYU_CAMPAIGN_MAX_DAYS     92
 /* Fewer buyers than this in the reference window: the history is thin. */
 #define SIYU_CAMPAIGN_MIN_BUYERS   30
+/* The default reference window is widened back by whole weeks until it
+ * holds this many buyers (or all the history). */
+#define SIYU_CAMPAIGN_REFERENCE_BUYERS 100
 /* The longest campaign name, in characters. */
 #define SIYU_CAMPAIGN_MAX_NAME     100
 
@@ -43,8 +46,8 @@ typedef enum {
 
 /* Where the reference window came from. */
 typedef enum {
-  SIYU_CAMPAIGN_REFERENCE_YEAR_AGO,  /* the sale's calendar days a year earlier */
-  SIYU_CAMPAIGN_REFERENCE_RECENT,    /* the last w days up to today: a year earlier had no paid order */
+  SIYU_CAMPAIGN_REFERENCE_YEAR_AGO,  /* the sale's calendar days a year earlier, widened back by weeks */
+  SIYU_CAMPAIGN_REFERENCE_RECENT,    /* the last w days up to today, widened: a year earlier had no paid order */
   SIYU_CAMPAIGN_REFERENCE_OVERRIDE,  /* given by the owner */
 } SiyuCampaignReference;
 
@@ -255,5 +258,7 @@ const char         *siyu_campaign_thin_to_string       (SiyuCampaignThin      th
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuCampaignPlan, siyu_campaign_plan_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuCampaignTarget, siyu_campaign_target_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuCampaignActuals, siyu_campaign_actuals_free)
+
+gint64 siyu_campaign_whole_buyers (double buyers);
 
 G_END_DECLS

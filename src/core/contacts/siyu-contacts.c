@@ -12,7 +12,9 @@
 #include "siyu-ingest.h"
 #include "siyu-json.h"
 #include "siyu-phone.h"
+#include "siyu-search-index.h"
 #include "siyu-time.h"
+#include "siyu-tombstones.h"
 
 /* Finding, editing, merging and erasing contacts: the owner's own hand on
  * the data, as opposed to imports and syncs.  Every act that touches
@@ -147,6 +149,44 @@ phone_digits (const char *text)
   return g_string_free (digits, FALSE);
 }
 
+static const char *
+fts_condition (void)
+{
+  static char *condition = NULL;
+  static gsize ready = 0;
+
+  if (g_once_init_enter (&ready))
+    {
+      g_autofree char *rowids = siyu_search_index_rowids (":search");
+
+      condition = g_strdup_printf ("c.id IN (%s)", rowids);
+      g_once_init_leave (&ready, 1);
+    }
+
+  return condition;
+}
+
+/* siyu_contacts_search()'s query of the index: ?1 the phrase, ?2 the
+ * limit, ?3 the digits of a phone search. */
+static const char *
+fts_search_sql (void)
+{
+  static char *sql = NULL;
+  static gsize ready = 0;
+
+  if (g_once_init_enter (&ready))
+    {
+      g_autofree char *rowids = siyu_search_index_rowids ("?1");
+
+      sql = g_strdup_printf ("SELECT c.id FROM contacts c WHERE c.id IN (%s) AND c.erased_at IS NULL "
+                             "ORDER BY ?3 IS NOT NULL AND c.phone LIKE '%%' || ?3 DESC, c.id LIMIT ?2",
+                             rowids);
+      g_once_init_leave (&ready, 1);
+    }
+
+  return sql;
+}
+
 /* The search part of a list query: an FTS5 match for three characters or
  * more, a scan for fewer.  Returns the SQL condition on c and the text to
  * bind, or %NULL for no search; @suffix gets the digits of a phone search. */
@@ -175,7 +215,7 @@ search_condition (const char  *text,
   if (g_utf8_strlen (needle, -1) >= 3)
     {
       *bind = fts_phrase (needle);
-      return "c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :search)";
+      return fts_condition ();
     }
 
   *bind = g_strdup (needle);
@@ -230,6 +270,8 @@ siyu_contacts_list (SiyuShop                *shop,
   condition = search_condition (filter->search, &search, &suffix);
   if (condition != NULL)
     g_string_append_printf (sql, "AND %s ", condition);
+  if (search != NULL && !siyu_search_index_flush (db, error))
+    return NULL;
   if (filter->stage != NULL)
     g_string_append (sql, "AND m.stage = :stage ");
   if (filter->segment != NULL)
@@ -604,11 +646,9 @@ siyu_contacts_search (SiyuShop    *shop,
     {
       g_autofree char *phrase = fts_phrase (needle);
 
-      stmt = siyu_db_prepare (db,
-                              "SELECT c.id FROM contacts_fts f JOIN contacts c ON c.id = f.rowid "
-                              "WHERE contacts_fts MATCH ?1 AND c.erased_at IS NULL "
-                              "ORDER BY ?3 IS NOT NULL AND c.phone LIKE '%' || ?3 DESC, c.id LIMIT ?2",
-                              error);
+      if (!siyu_search_index_flush (db, error))
+        return NULL;
+      stmt = siyu_db_prepare (db, fts_search_sql (), error);
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, phrase, -1, SQLITE_TRANSIENT);
@@ -1009,9 +1049,15 @@ siyu_contact_find_owner (SiyuShop          *shop,
  * siyu_contact_erase:
  *
  * Erases a person from the shop (PIPL): name, phone numbers, e-mails, WeChat
- * and platform ids, city, birthday, notes, tags and events are removed for
- * good.  Their orders stay, anonymous, so the shop's figures do not change.
+ * and platform ids, city, birthday, notes, tags, events and group
+ * memberships are removed for good.  Their orders stay, anonymous, so the shop's figures do not change.
  * The audit log records the erasure without any of the erased data.
+ *
+ * Nothing of theirs is left in the file: secure_delete zeroes what is
+ * deleted, their part of the search index is rewritten without them, and
+ * the write-ahead log is emptied after the commit.  A keyed hash of each of
+ * their identities (siyu-tombstones.c) keeps the next import or sync from
+ * bringing them back, until the owner lifts it.
  */
 gboolean
 siyu_contact_erase (SiyuShop  *shop,
@@ -1022,6 +1068,7 @@ siyu_contact_erase (SiyuShop  *shop,
   SiyuDb *db;
   sqlite3_stmt *stmt;
   gint64 orders;
+  guint identities = 0;
 
   g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
 
@@ -1029,7 +1076,8 @@ siyu_contact_erase (SiyuShop  *shop,
   if (!siyu_db_begin (db, error))
     return FALSE;
 
-  if (!contact_exists (db, contact_id, error))
+  if (!contact_exists (db, contact_id, error) ||
+      !siyu_tombstones_add_contact (shop, contact_id, &identities, error))
     goto fail;
 
   stmt = siyu_db_prepare (db, "SELECT count (*) FROM orders WHERE contact_id = ?", error);
@@ -1077,12 +1125,37 @@ siyu_contact_erase (SiyuShop  *shop,
   if (!siyu_db_step_done (db, stmt, error))
     goto fail;
 
+  stmt = siyu_db_prepare (db, "DELETE FROM group_members WHERE contact_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
+  /* What a platform sent encrypted about them goes too. */
+  stmt = siyu_db_prepare (db, "DELETE FROM sync_encrypted WHERE contact_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
+  if (!siyu_search_index_purge (db, contact_id, error))
+    goto fail;
+
   json_builder_begin_object (detail);
   json_builder_set_member_name (detail, "orders_kept");
   json_builder_add_int_value (detail, orders);
+  json_builder_set_member_name (detail, "identities_kept_out");
+  json_builder_add_int_value (detail, identities);
   json_builder_end_object (detail);
   if (!audit (shop, "erase", contact_id, detail, error) || !siyu_db_commit (db, error))
     goto fail;
+
+  /* The log still holds the pages as they were before.  Another program
+   * reading the shop keeps it from being emptied now; it is when the last
+   * one closes the shop. */
+  siyu_db_checkpoint (db, NULL);
 
   return TRUE;
 

@@ -71,6 +71,15 @@ query_json (SiyuDb      *db,
   sqlite3_reset (stmt);
   if (rc < 0)
     return NULL;
+  /* SQLite copies text into its JSON as it is stored, and a damaged file's
+   * need not be UTF-8. */
+  if (json != NULL && !g_utf8_validate (json, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (json, -1);
+
+      g_free (json);
+      json = valid;
+    }
   return siyu_json_parse (json != NULL ? json : "[]", -1, _("The group"), error);
 }
 
@@ -210,6 +219,13 @@ resolve_phones (SiyuShop           *shop,
           id = siyu_ingest_contact (ingest, &record, NULL, error);
           if (id < 0)
             return NULL;
+          if (id == 0)
+            {
+              g_set_error (error, SIYU_GROUPS_ERROR, SIYU_GROUPS_ERROR_INVALID,
+                           _("Phone %u of the list, %s, belongs to an erased person. If they came back and agreed, let them back first: search Contacts for the number, or use siyu-cli contact unerase."),
+                           i + 1, phones[i]);
+              return NULL;
+            }
         }
       else
         {

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -636,6 +637,31 @@ remove_shop_files (const char *path)
   g_unlink (shm);
 }
 
+/* Moves the finished shop to @path without replacing anything put there
+ * since it was found free, a link included: a hard link fails when the
+ * name is taken.  A file system without hard links gets a plain rename. */
+static gboolean
+move_into_place (const char *partial,
+                 const char *path)
+{
+  GStatBuf st;
+
+  if (link (partial, path) == 0)
+    {
+      g_unlink (partial);
+      return TRUE;
+    }
+  if (errno == EEXIST)
+    return FALSE;
+  if (g_lstat (path, &st) == 0)
+    {
+      errno = EEXIST;
+      return FALSE;
+    }
+
+  return g_rename (partial, path) == 0;
+}
+
 /**
  * siyu_demo_create:
  * @path: where the demo shop goes; it must not exist
@@ -747,13 +773,17 @@ siyu_demo_create (const char             *path,
       return NULL;
     }
 
-  if (g_rename (partial, path) != 0)
+  if (!move_into_place (partial, path))
     {
       int saved_errno = errno;
 
       remove_shop_files (partial);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not save “%s”: %s"), display, g_strerror (saved_errno));
+      if (saved_errno == EEXIST)
+        g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_EXISTS,
+                     _("“%s” already exists. Choose another name or open it instead."), display);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     _("Could not save “%s”: %s"), display, g_strerror (saved_errno));
       return NULL;
     }
 

@@ -189,8 +189,6 @@ struct _SiyuImport
   GHashTable       *channels;       /* name → id */
   GHashTable       *rejected_refs;  /* order refs rejected in this file */
   gint64            max_order_id;
-  gint64            max_contact_id;
-  GPtrArray        *search_triggers;  /* CREATE TRIGGER statements set aside */
   FILE             *reject_file;
   char             *reject_part;
   GString          *scratch[N_FIELDS];
@@ -1608,6 +1606,9 @@ resolve_contact (SiyuImport        *self,
   gint64 id;
 
   id = siyu_ingest_contact (self->ingest, record, NULL, &local_error);
+  /* 0: an erased person, kept anonymous. */
+  if (id == 0)
+    self->counts.rows_erased++;
   if (id >= 0)
     return id;
 
@@ -1955,6 +1956,8 @@ import_order (SiyuImport  *self,
             return fail (self, g_steal_pointer (&error));
           goto rejected;
         }
+      if (order.contact_id == 0)
+        self->counts.rows_erased += group->rows->len - 1;
     }
   person_text_clear (&person);
 
@@ -2143,6 +2146,11 @@ import_member (SiyuImport         *self,
   contact_id = resolve_contact (self, &record, t, error);
   if (contact_id < 0)
     goto out;
+  if (contact_id == 0)
+    {
+      ok = TRUE;
+      goto out;
+    }
 
   group_id = siyu_ingest_group (self->ingest, group, kind, joined, error);
   if (group_id < 0 ||
@@ -2312,87 +2320,10 @@ finish_reject_file (SiyuImport  *self,
   return TRUE;
 }
 
-/* The search index (contacts_fts, migration 4) is kept by triggers.  Once
- * an FTS5 table is written in a transaction, every later statement that
- * opens a savepoint (any insert checked by a foreign key) makes it flush
- * its pending terms, which made a large import five times slower.  So an
- * import sets the triggers aside inside its own transaction, notes the
- * old values of contacts whose indexed fields change, and brings the index
- * up to date in one pass at the end.  A rollback restores the triggers
- * with everything else. */
-static gboolean
-suspend_search_index (SiyuImport  *self,
-                      GError     **error)
-{
-  SiyuDb *db = siyu_shop_get_db (self->shop);
-  sqlite3_stmt *stmt;
-  g_autofree char *dirty = NULL;
-  int rc;
-
-  self->max_contact_id = siyu_db_query_int (db, "SELECT coalesce (max (id), 0) FROM contacts", error);
-  if (self->max_contact_id < 0)
-    return FALSE;
-
-  g_clear_pointer (&self->search_triggers, g_ptr_array_unref);
-  self->search_triggers = g_ptr_array_new_with_free_func (g_free);
-  stmt = siyu_db_prepare (db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND "
-                              "name IN ('contacts_fts_insert', 'contacts_fts_update') ORDER BY name", error);
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (self->search_triggers, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc < 0)
-    return FALSE;
-  if (self->search_triggers->len != 2)
-    {
-      g_clear_pointer (&self->search_triggers, g_ptr_array_unref);
-      return TRUE;
-    }
-
-  dirty = g_strdup_printf ("DROP TRIGGER contacts_fts_insert;"
-                           "DROP TRIGGER contacts_fts_update;"
-                           "CREATE TEMP TABLE IF NOT EXISTS import_fts_old ("
-                           "  id INTEGER PRIMARY KEY, name, phone, email, wechat_id);"
-                           "DELETE FROM temp.import_fts_old;"
-                           "CREATE TEMP TRIGGER import_fts_note AFTER UPDATE OF name, phone, email, wechat_id "
-                           "ON main.contacts WHEN old.id <= %" G_GINT64_FORMAT " AND "
-                           "  (old.name IS NOT new.name OR old.phone IS NOT new.phone OR "
-                           "   old.email IS NOT new.email OR old.wechat_id IS NOT new.wechat_id) "
-                           "BEGIN "
-                           "  INSERT OR IGNORE INTO import_fts_old VALUES "
-                           "    (old.id, old.name, old.phone, old.email, old.wechat_id); "
-                           "END;",
-                           self->max_contact_id);
-
-  return siyu_db_exec (db, dirty, error);
-}
-
-static gboolean
-resume_search_index (SiyuImport  *self,
-                     GError     **error)
-{
-  SiyuDb *db = siyu_shop_get_db (self->shop);
-  g_autofree char *sql = NULL;
-
-  if (self->search_triggers == NULL)
-    return TRUE;
-
-  sql = g_strdup_printf ("DROP TRIGGER temp.import_fts_note;"
-                         "INSERT INTO contacts_fts (contacts_fts, rowid, name, phone, email, wechat_id) "
-                         "  SELECT 'delete', id, name, phone, email, wechat_id FROM temp.import_fts_old;"
-                         "INSERT INTO contacts_fts (rowid, name, phone, email, wechat_id) "
-                         "  SELECT id, name, phone, email, wechat_id FROM contacts "
-                         "  WHERE id > %" G_GINT64_FORMAT " OR id IN (SELECT id FROM temp.import_fts_old);"
-                         "DELETE FROM temp.import_fts_old;"
-                         "%s;%s;",
-                         self->max_contact_id,
-                         (const char *) g_ptr_array_index (self->search_triggers, 0),
-                         (const char *) g_ptr_array_index (self->search_triggers, 1));
-  g_clear_pointer (&self->search_triggers, g_ptr_array_unref);
-
-  return siyu_db_exec (db, sql, error);
-}
+/* The search index is not written row by row: the triggers of migration 8
+ * note the contacts that change, and siyu_db_commit() indexes them all in
+ * one pass at the end (siyu-search-index.c).  So an import no longer sets
+ * anything aside, and never runs SQL read from the shop file. */
 
 static gboolean
 remember (SiyuImport  *self,
@@ -2510,7 +2441,7 @@ siyu_import_run (SiyuImport       *self,
     goto out_unlocked;
 
   self->max_order_id = siyu_db_query_int (db, "SELECT coalesce (max (id), 0) FROM orders", error);
-  if (self->max_order_id < 0 || !suspend_search_index (self, error))
+  if (self->max_order_id < 0)
     goto out;
   /* Checked once at the commit rather than row by row; SQLite resets this
    * at the end of the transaction. */
@@ -2622,7 +2553,7 @@ siyu_import_run (SiyuImport       *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
 
-  if (!resume_search_index (self, error) || !remember (self, error))
+  if (!remember (self, error))
     goto out;
   if (self->reject_file != NULL && !finish_reject_file (self, reject_path, error))
     goto out;
@@ -2645,7 +2576,6 @@ out_unlocked:
   g_array_unref (group.row_numbers);
   g_clear_pointer (&self->channels, g_hash_table_unref);
   g_clear_pointer (&self->rejected_refs, g_hash_table_unref);
-  g_clear_pointer (&self->search_triggers, g_ptr_array_unref);
   g_clear_pointer (&self->fatal_error, g_error_free);
   g_clear_object (&self->ingest);
   self->tz = NULL;

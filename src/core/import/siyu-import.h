@@ -50,6 +50,7 @@ typedef struct {
   guint memberships;
   guint events_created;
   guint events_unchanged;
+  guint rows_erased;            /* rows of erased people, kept anonymous */
   guint consents_given;         /* by siyu_import_set_consent_given() */
 } SiyuImportCounts;
 

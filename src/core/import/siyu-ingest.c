@@ -10,6 +10,7 @@
 #include "siyu-phone.h"
 #include "siyu-text.h"
 #include "siyu-time.h"
+#include "siyu-tombstones.h"
 
 /* The one path by which contacts, orders, groups and events enter a shop:
  * file import, platform sync and the demo shop all write through here, so
@@ -24,6 +25,8 @@ struct _SiyuIngest
   SiyuDb           *db;
   GHashTable       *product_ids;   /* sku → id */
   SiyuIngestCounts  counts;
+  SiyuTombstones   *tombstones;    /* read in the current transaction */
+  guint64           tombstones_generation;
   char             *default_consent_source;
   gint64            default_consent_at;
   GHashTable       *consent_given;  /* ids that got the default consent */
@@ -181,6 +184,7 @@ siyu_ingest_finalize (GObject *object)
   SiyuIngest *self = (SiyuIngest *)object;
 
   g_clear_pointer (&self->product_ids, g_hash_table_unref);
+  g_clear_pointer (&self->tombstones, siyu_tombstones_free);
   g_clear_pointer (&self->consent_given, g_hash_table_unref);
   g_clear_pointer (&self->default_consent_source, g_free);
   g_clear_object (&self->shop);
@@ -704,6 +708,33 @@ update_contact (SiyuIngest              *self,
   return TRUE;
 }
 
+/* Whether the record is of a person the owner erased: one of its
+ * identities has a tombstone.  The tombstones are read once per
+ * transaction: an erasure or a lift happens in a transaction of its own. */
+static int
+is_erased (SiyuIngest     *self,
+           const Identity *ids,
+           guint           n_ids,
+           GError        **error)
+{
+  guint64 generation = siyu_db_get_generation (self->db);
+
+  if (self->tombstones == NULL || self->tombstones_generation != generation)
+    {
+      g_clear_pointer (&self->tombstones, siyu_tombstones_free);
+      self->tombstones = siyu_tombstones_load (self->shop, error);
+      if (self->tombstones == NULL)
+        return -1;
+      self->tombstones_generation = generation;
+    }
+
+  for (guint i = 0; i < n_ids; i++)
+    if (siyu_tombstones_contains (self->tombstones, ids[i].kind, ids[i].value))
+      return 1;
+
+  return 0;
+}
+
 /* The pair is listed for the owner once; a pair they said was two people
  * stays dismissed. */
 static gboolean
@@ -861,6 +892,21 @@ ingest_contact_apart (SiyuIngest              *self,
       goto out;
     }
 
+  /* An erased person stays erased, whichever way the record came. */
+  switch (is_erased (self, ids, n, error))
+    {
+    case 1:
+      self->counts.erased_kept++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_UNCHANGED;
+      result = 0;
+      goto out;
+    case 0:
+      break;
+    default:
+      goto out;
+    }
+
   for (guint i = 0; i < n; i++)
     {
       owners[i] = lookup_identity (self, ids[i].kind, ids[i].value, error);
@@ -963,7 +1009,11 @@ out:
  * phone_as_written, a phone that cannot be read is stored in the contact's
  * phone field as written and is never an identity.
  *
- * Returns: the contact id, or -1 with @error set.
+ * A record of an erased person (siyu_contact_erase()) writes nothing and
+ * returns 0: their orders are stored without a contact.  It is counted in
+ * erased_kept.
+ *
+ * Returns: the contact id, 0 for an erased person, or -1 with @error set.
  */
 gint64
 siyu_ingest_contact (SiyuIngest              *self,
@@ -988,6 +1038,20 @@ siyu_ingest_contact (SiyuIngest              *self,
   if (!validate_contact (record, error) ||
       !collect_identities (self, record, ids, &n_ids, &phone, &email, error))
     goto out;
+
+  switch (is_erased (self, ids, n_ids, error))
+    {
+    case 1:
+      self->counts.erased_kept++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_UNCHANGED;
+      result = 0;
+      goto out;
+    case 0:
+      break;
+    default:
+      goto out;
+    }
 
   for (guint i = 0; i < n_ids; i++)
     {
@@ -1446,6 +1510,10 @@ siyu_ingest_group_member (SiyuIngest  *self,
 
   g_return_val_if_fail (SIYU_IS_INGEST (self), FALSE);
 
+  /* 0 is an erased person's record, kept anonymous (siyu_ingest_contact()). */
+  if (contact_id == 0)
+    return TRUE;
+
   if (role == NULL)
     role = "member";
   if (!g_strv_contains (group_roles, role))
@@ -1488,6 +1556,10 @@ siyu_ingest_event (SiyuIngest  *self,
 
   g_return_val_if_fail (SIYU_IS_INGEST (self), FALSE);
 
+  /* 0 is an erased person's record, kept anonymous (siyu_ingest_contact()). */
+  if (contact_id == 0)
+    return TRUE;
+
   if (!siyu_event_kind_is_valid (kind))
     return invalid (error, _("“%s” is not a kind of event."), kind != NULL ? kind : "");
   if (occurred_at <= 0)
@@ -1527,6 +1599,10 @@ siyu_ingest_tag (SiyuIngest  *self,
   g_autofree char *name = NULL;
 
   g_return_val_if_fail (SIYU_IS_INGEST (self), FALSE);
+
+  /* 0 is an erased person's record, kept anonymous (siyu_ingest_contact()). */
+  if (contact_id == 0)
+    return TRUE;
 
   if (is_blank (tag) || !g_utf8_validate (tag, -1, NULL))
     return invalid (error, _("A tag needs a name."));

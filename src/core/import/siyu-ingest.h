@@ -92,6 +92,7 @@ typedef struct {
   guint members_created;
   guint events_created;
   guint events_unchanged;
+  guint erased_kept;             /* records of erased people: nothing of them written */
   guint consents_given;   /* by siyu_ingest_set_default_consent() */
   guint phones_as_written;       /* phones kept as written, not read */
   guint possible_duplicates;     /* pairs of contacts kept apart, new in this batch */

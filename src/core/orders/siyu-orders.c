@@ -11,6 +11,7 @@
 #include "siyu-json.h"
 #include "siyu-orders.h"
 #include "siyu-phone.h"
+#include "siyu-search-index.h"
 
 /* The orders list: every order of the shop, newest first, narrowed by a
  * search, a channel, a status and a range of days, read a block at a time
@@ -152,10 +153,11 @@ add_search (Query      *query,
   digits = phone_digits (trimmed);
   if (digits != NULL && strlen (digits) >= 3)
     {
+      g_autofree char *rowids = siyu_search_index_rowids (":phone");
+
       query->phone = g_strdup_printf ("phone : \"%s\"", digits);
-      g_string_append (query->where,
-                       " UNION SELECT s.id FROM orders s WHERE s.contact_id IN "
-                       "  (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :phone)");
+      g_string_append_printf (query->where,
+                              " UNION SELECT s.id FROM orders s WHERE s.contact_id IN (%s)", rowids);
     }
   else if (digits != NULL)
     {
@@ -194,6 +196,8 @@ query_init (Query                  *query,
    * days narrows it more. */
   by_time = for_read || filter->from != SIYU_DAY_INVALID || filter->to != SIYU_DAY_INVALID;
   add_search (query, filter->search);
+  if (query->phone != NULL && !siyu_search_index_flush (siyu_shop_get_db (shop), error))
+    return FALSE;
   if (filter->channel_id != 0)
     add_condition (query, by_time ? "+o.channel_id = :channel" : "o.channel_id = :channel");
   if (filter->status != NULL)
@@ -463,6 +467,15 @@ query_json (SiyuDb      *db,
     return NULL;
   if (json == NULL)
     return json_node_new (JSON_NODE_NULL);
+  /* SQLite copies text into its JSON as it is stored, and a damaged file's
+   * need not be UTF-8. */
+  if (!g_utf8_validate (json, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (json, -1);
+
+      g_free (json);
+      json = valid;
+    }
 
   return siyu_json_parse (json, -1, _("The order"), error);
 }

@@ -10,9 +10,13 @@
 #include "siyu-predict.h"
 #include "siyu-time.h"
 
-/* BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way")
- * and the Gamma-Gamma spend model (Fader & Hardie 2013), fitted by maximum
- * likelihood.  Parameters are optimised on their logarithms, so they stay
+/* BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way"),
+ * the modified BG/NBD (Batislam, Denizel & Filiztekin 2007, "Empirical
+ * validation and comparison of models for customer base analysis", with
+ * the erratum of Wagner & Hoppe 2008), where a customer may also drop out
+ * right after the first purchase, so that a one-time buyer is not certain
+ * to be alive, and the Gamma-Gamma spend model (Fader & Hardie 2013),
+ * fitted by maximum likelihood.  Parameters are optimised on their logarithms, so they stay
  * positive, with Nelder-Mead from several starting points; the best end
  * point is polished by restarting the simplex there until it stops moving. */
 
@@ -576,6 +580,170 @@ siyu_bgnbd_expected_purchases (const SiyuBgNbd        *model,
   double numerator = (m->a + m->b + h->x - 1) / (m->a - 1) * (1.0 - outside * hyp);
 
   return numerator * siyu_bgnbd_p_alive (m, h);
+}
+
+/* MBG/NBD, one buyer: L = A1 · A2 · ((α+T)^−(r+x) + a/(b+x) (α+t_x)^−(r+x))
+ * with A1 = Γ(r+x) α^r / Γ(r) and A2 = B(a, b+x+1) / B(a, b); every buyer
+ * has the dropout term, one-time buyers too. */
+static double
+mbgnbd_buyer_log_likelihood (const SiyuMbgNbd       *m,
+                             const SiyuBuyerHistory *h)
+{
+  double a1 = lgamma (m->r + h->x) - lgamma (m->r) + m->r * log (m->alpha);
+  double a2 = lgamma (m->a + m->b) + lgamma (m->b + h->x + 1) - lgamma (m->b) - lgamma (m->a + m->b + h->x + 1);
+  double a3 = -(m->r + h->x) * log (m->alpha + h->T);
+  double a4 = log (m->a) - log (m->b + h->x) - (m->r + h->x) * log (m->alpha + h->t_x);
+
+  return a1 + a2 + log_add_exp (a3, a4);
+}
+
+double
+siyu_mbgnbd_log_likelihood (const SiyuMbgNbd       *model,
+                            const SiyuBuyerHistory *buyers,
+                            gsize                   n)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    sum += mbgnbd_buyer_log_likelihood (model, &buyers[i]);
+
+  return sum;
+}
+
+static double
+mbgnbd_rows_log_likelihood (const SiyuMbgNbd *m,
+                            const Rows       *rows)
+{
+  double sum = 0.0, by_x = 0.0, dropout = 0.0, x = -1;
+  double log_alpha = log (m->alpha);
+  double shared = lgamma (m->a + m->b) - lgamma (m->b) - lgamma (m->r) + m->r * log_alpha;
+  g_autofree double *log_times = g_new (double, MAX (rows->n_times, 1));
+
+  for (gsize k = 0; k < rows->n_times; k++)
+    log_times[k] = log (m->alpha + rows->times[k]);
+
+  for (gsize i = 0; i < rows->n; i++)
+    {
+      const Row *row = &rows->rows[i];
+
+      if (row->x != x)
+        {
+          x = row->x;
+          by_x = shared + lgamma (m->r + x) + lgamma (m->b + x + 1) - lgamma (m->a + m->b + x + 1);
+          dropout = log (m->a) - log (m->b + x);
+        }
+
+      sum += row->weight * (by_x + log_add_exp (-(m->r + x) * log_times[row->T_index],
+                                                dropout - (m->r + x) * log_times[row->t_x_index]));
+    }
+
+  return sum;
+}
+
+static double
+mbgnbd_objective (const double *params,
+                  gpointer      data)
+{
+  const Rows *rows = data;
+  SiyuMbgNbd model = { exp (params[0]), exp (params[1]), exp (params[2]), exp (params[3]), 0 };
+  double ll;
+
+  for (int i = 0; i < 4; i++)
+    if (fabs (params[i]) > 30.0)
+      return INFINITY;
+
+  ll = mbgnbd_rows_log_likelihood (&model, rows);
+
+  return isfinite (ll) ? -ll : INFINITY;
+}
+
+/**
+ * siyu_mbgnbd_fit:
+ *
+ * Fits the modified BG/NBD by maximum likelihood, with the same refusals
+ * as siyu_bgnbd_fit().
+ */
+gboolean
+siyu_mbgnbd_fit (const SiyuBuyerHistory *buyers,
+                 gsize                   n,
+                 SiyuMbgNbd             *model,
+                 GError                **error)
+{
+  static const double starts[] = {
+    0.0, 0.0, 0.0, 0.0,
+    -1.0, 1.5, -0.5, 1.0,
+    0.5, 2.5, 0.5, 0.5,
+    -2.0, 0.0, 1.0, 2.0,
+  };
+  Rows rows;
+  double best[4], f;
+  gboolean ok;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (!check_histories (buyers, n, FALSE, error))
+    return FALSE;
+
+  rows = compress (buyers, n, FALSE, FALSE);
+  ok = minimise (mbgnbd_objective, &rows, starts, G_N_ELEMENTS (starts) / 4, 4, best, &f);
+  rows_clear (&rows);
+  if (!ok)
+    {
+      g_set_error_literal (error, SIYU_PREDICT_ERROR, SIYU_PREDICT_ERROR_NOT_CONVERGED,
+                           _("The purchase model did not settle on an answer for this shop’s data."));
+      return FALSE;
+    }
+
+  model->r = exp (best[0]);
+  model->alpha = exp (best[1]);
+  model->a = exp (best[2]);
+  model->b = exp (best[3]);
+  model->log_likelihood = -f;
+
+  return TRUE;
+}
+
+/* log (a / (b + x)) + (r + x) log ((α + T) / (α + t_x)): the log odds of
+ * having dropped out, for every buyer, one-time buyers included. */
+static double
+mbgnbd_log_dropout_odds (const SiyuMbgNbd       *m,
+                         const SiyuBuyerHistory *h)
+{
+  return log (m->a) - log (m->b + h->x) + (m->r + h->x) * (log (m->alpha + h->T) - log (m->alpha + h->t_x));
+}
+
+/* P(alive | x, t_x, T) = 1 / (1 + a / (b + x) ((α + T) / (α + t_x))^(r + x)):
+ * below 1 for every buyer, and the lower the longer since the last purchase. */
+double
+siyu_mbgnbd_p_alive (const SiyuMbgNbd       *model,
+                     const SiyuBuyerHistory *buyer)
+{
+  double z = mbgnbd_log_dropout_odds (model, buyer);
+
+  return z > 0 ? exp (-z) / (1.0 + exp (-z)) : 1.0 / (1.0 + exp (z));
+}
+
+/**
+ * siyu_mbgnbd_expected_purchases:
+ * @weeks: the length of the coming period
+ *
+ * E[Y(t) | x, t_x, T] of the modified BG/NBD (Wagner & Hoppe 2008):
+ * (a + b + x) / (a − 1) · (1 − ((α + T) / (α + T + t))^(r + x)
+ * ₂F₁(r + x, b + x + 1; a + b + x; t / (α + T + t))) · P(alive).
+ */
+double
+siyu_mbgnbd_expected_purchases (const SiyuMbgNbd       *model,
+                                const SiyuBuyerHistory *buyer,
+                                double                  weeks)
+{
+  const SiyuMbgNbd *m = model;
+  const SiyuBuyerHistory *h = buyer;
+  double z = weeks / (m->alpha + h->T + weeks);
+  double hyp = siyu_hyp2f1 (m->r + h->x, m->b + h->x + 1, m->a + m->b + h->x, z);
+  double outside = pow ((m->alpha + h->T) / (m->alpha + h->T + weeks), m->r + h->x);
+  double numerator = (m->a + m->b + h->x) / (m->a - 1) * (1.0 - outside * hyp);
+
+  return numerator * siyu_mbgnbd_p_alive (m, h);
 }
 
 static double

@@ -33,6 +33,11 @@ typedef struct {
   double log_likelihood;
 } SiyuBgNbd;
 
+/* The modified BG/NBD (Batislam, Denizel & Filiztekin 2007, with Wagner
+ * & Hoppe's 2008 erratum) has the same four parameters: r, α of the
+ * purchase rates' gamma; a, b of the dropout probabilities' beta. */
+typedef SiyuBgNbd SiyuMbgNbd;
+
 typedef struct {
   double p, q, v;
   double log_likelihood;
@@ -50,6 +55,19 @@ gboolean siyu_bgnbd_fit                  (const SiyuBuyerHistory *buyers,
 double   siyu_bgnbd_p_alive              (const SiyuBgNbd        *model,
                                           const SiyuBuyerHistory *buyer);
 double   siyu_bgnbd_expected_purchases   (const SiyuBgNbd        *model,
+                                          const SiyuBuyerHistory *buyer,
+                                          double                  weeks);
+
+double   siyu_mbgnbd_log_likelihood      (const SiyuMbgNbd       *model,
+                                          const SiyuBuyerHistory *buyers,
+                                          gsize                   n);
+gboolean siyu_mbgnbd_fit                 (const SiyuBuyerHistory *buyers,
+                                          gsize                   n,
+                                          SiyuMbgNbd             *model,
+                                          GError                **error);
+double   siyu_mbgnbd_p_alive             (const SiyuMbgNbd       *model,
+                                          const SiyuBuyerHistory *buyer);
+double   siyu_mbgnbd_expected_purchases  (const SiyuMbgNbd       *model,
                                           const SiyuBuyerHistory *buyer,
                                           double                  weeks);
 

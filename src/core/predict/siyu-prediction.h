@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 /* A product needs this many repeat-purchase gaps before its interval is
  * trusted (ANALYTICS.md "Replenishment due"). */
 #define SIYU_REPLENISH_MIN_GAPS 20
+/* ... and at least this percentage of its buyers must have bought it on
+ * two or more days (ANALYTICS.md "Restock products"). */
+#define SIYU_REPLENISH_MIN_REPEAT_PERCENT 30
 
 /* What Siyu expects of one buyer.  Fields without a prediction are NAN
  * (values) or SIYU_DAY_INVALID (dates). */

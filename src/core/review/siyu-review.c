@@ -11,6 +11,7 @@
 
 #include "siyu-analytics.h"
 #include "siyu-export.h"
+#include "siyu-freshness.h"
 #include "siyu-review.h"
 #include "siyu-time.h"
 
@@ -74,15 +75,31 @@ siyu_review_parse_month (const char  *text,
   return TRUE;
 }
 
-/* The last complete month before the shop's today. */
+/* The month a review opens on: the last complete month before the shop's
+ * today, or, when the shop's data is old (ANALYTICS.md "Freshness"), the
+ * month of its newest order, the last month that has data. */
 void
 siyu_review_last_month (SiyuShop *shop,
                         int      *year,
                         int      *month)
 {
+  g_autoptr(GError) error = NULL;
+  SiyuFreshness freshness;
   int y, m, d;
 
-  siyu_day_to_ymd (siyu_shop_get_today (shop), &y, &m, &d);
+  if (!siyu_freshness_get (shop, &freshness, &error))
+    {
+      g_warning ("Could not read how recent the shop’s data is: %s", error->message);
+      freshness.today = siyu_shop_get_today (shop);
+      freshness.stale = FALSE;
+    }
+  if (freshness.stale)
+    {
+      siyu_day_to_ymd (freshness.last_day, year, month, &d);
+      return;
+    }
+
+  siyu_day_to_ymd (freshness.today, &y, &m, &d);
   if (--m == 0)
     {
       m = 12;
@@ -691,13 +708,20 @@ tier_name (JsonObject *tier)
   return siyu_tier_display_name (json_object_get_string_member (tier, "name"), zh);
 }
 
+/* A card: the rule that fired, the figure that made it fire, the number
+ * of people it is about (value), its words, and the segment that selects
+ * exactly those people in its month: a title and a definition in the
+ * format of siyu-segments.c, each condition "as_of" the day its figure was
+ * counted, so that counting the definition gives the value. */
 static void
 add_card (JsonBuilder *builder,
           JsonObject  *rule,
           const char  *figure,
           gint64       value,
           gint64       group_id,
-          char        *text)
+          char        *text,
+          char        *segment,
+          JsonNode    *definition)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "rule");
@@ -708,15 +732,69 @@ add_card (JsonBuilder *builder,
   json_builder_set_member_name (builder, "text");
   json_builder_add_string_value (builder, text);
   json_builder_set_member_name (builder, "segment");
-  if (json_object_has_member (rule, "segment"))
-    json_builder_add_string_value (builder, json_object_get_string_member (rule, "segment"));
-  else
-    json_builder_add_null_value (builder);
+  json_builder_add_string_value (builder, segment);
+  json_builder_set_member_name (builder, "definition");
+  json_builder_add_value (builder, definition);
   /* A card about one group names it, so that it can be opened. */
   if (group_id > 0)
     add_int (builder, "group_id", group_id);
   json_builder_end_object (builder);
   g_free (text);
+  g_free (segment);
+}
+
+/* A card's definition: "all" of up to two conditions, each as of a day,
+ * with a text (@text) or whole (@number) value and, when @days > 0, a
+ * window of that many days ending on that day. */
+typedef struct {
+  const char *field;
+  const char *op;
+  const char *text;
+  gint64      number;
+  int         days;
+  SiyuDay     as_of;
+} CardCondition;
+
+static JsonNode *
+card_definition (const CardCondition *first,
+                 const CardCondition *second)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const CardCondition *conditions[] = { first, second };
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "match");
+  json_builder_add_string_value (builder, "all");
+  json_builder_set_member_name (builder, "conditions");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (conditions) && conditions[i] != NULL; i++)
+    {
+      const CardCondition *c = conditions[i];
+      g_autofree char *day = siyu_day_format (c->as_of);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, c->field);
+      json_builder_set_member_name (builder, "op");
+      json_builder_add_string_value (builder, c->op);
+      json_builder_set_member_name (builder, "value");
+      if (c->text != NULL)
+        json_builder_add_string_value (builder, c->text);
+      else
+        json_builder_add_int_value (builder, c->number);
+      if (c->days > 0)
+        {
+          json_builder_set_member_name (builder, "days");
+          json_builder_add_int_value (builder, c->days);
+        }
+      json_builder_set_member_name (builder, "as_of");
+      json_builder_add_string_value (builder, day);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
 }
 
 static double
@@ -728,14 +806,73 @@ ratio_member (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_double (node) : NAN;
 }
 
+/* The days a card's segment is counted on: the review's month (its first
+ * day and the day its figures are counted as of, the month's last or
+ * today), and the last day of the month before. */
+typedef struct {
+  SiyuDay first;
+  SiyuDay end;
+  SiyuDay before_first;
+  SiyuDay before_last;
+} CardDays;
+
+/* Contacts, not erased, with a paid order from @from to @to: how many
+ * orders of @index's contact fall there. */
+static guint
+orders_in (SiyuAnalytics *analytics,
+           guint          index,
+           SiyuDay        from,
+           SiyuDay        to)
+{
+  const SiyuDay *days;
+  const gint64 *nets;
+  guint n, count = 0;
+
+  siyu_analytics_get_purchases (analytics, index, &days, &nets, &n);
+  for (guint k = 0; k < n; k++)
+    count += days[k] >= from && days[k] <= to;
+
+  return count;
+}
+
+/* Distinct contacts, not erased, who left @group_id from @from to @to. */
+static gboolean
+count_left (SiyuShop  *shop,
+            gint64     group_id,
+            SiyuDay    from,
+            SiyuDay    to,
+            gint64    *count,
+            GError   **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  sqlite3_stmt *stmt = siyu_db_prepare (db,
+    "SELECT count (DISTINCT m.contact_id) FROM group_members m JOIN contacts c ON c.id = m.contact_id "
+    "WHERE m.group_id = ?1 AND m.left_at >= ?2 AND m.left_at < ?3 AND c.erased_at IS NULL", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, group_id);
+  sqlite3_bind_int64 (stmt, 2, siyu_shop_day_start (shop, from));
+  sqlite3_bind_int64 (stmt, 3, siyu_shop_day_start (shop, to + 1));
+  rc = siyu_db_step (db, stmt, error);
+  *count = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
 /* The action cards: each a change that calls for an action, with the
- * figure that triggered it and the segment to open. */
-static void
-add_cards (JsonBuilder   *builder,
-           JsonObject    *review,
-           SiyuAnalytics *now,
-           const Moves   *moves,
-           JsonArray     *tiers)
+ * figure that triggered it, the people it is about and their segment. */
+static gboolean
+add_cards (JsonBuilder     *builder,
+           JsonObject      *review,
+           SiyuShop        *shop,
+           SiyuAnalytics   *now,
+           const Moves     *moves,
+           JsonArray       *tiers,
+           const CardDays  *days,
+           GError         **error)
 {
   g_autoptr(JsonObject) fell = load_rule ("growing-fell-dormant");
   g_autoptr(JsonObject) close = load_rule ("close-to-next-tier");
@@ -752,6 +889,9 @@ add_cards (JsonBuilder   *builder,
   double r_now = ratio_member (month, "repurchase_rate");
   double r_before = ratio_member (before, "repurchase_rate");
   gint64 new_buyers = json_object_get_int_member (month, "new_buyers");
+  const char *name = json_object_get_string_member (review, "review");
+  int month_days = days->end - days->first + 1;
+  int before_days = days->before_last - days->before_first + 1;
 
   json_builder_set_member_name (builder, "cards");
   json_builder_begin_array (builder);
@@ -763,11 +903,17 @@ add_cards (JsonBuilder   *builder,
                                             "%lld Growing customer fell Dormant this month: message them before they reach %lld days without an order.",
                                             "%lld Growing customers fell Dormant this month: message them before they reach %lld days without an order.",
                                             (gulong) dropped),
-                               (long long) dropped, (long long) json_object_get_int_member (model, "lost_days")));
+                               (long long) dropped, (long long) json_object_get_int_member (model, "lost_days")),
+              /* Translators: the segment of a review's card; %s is a month, such as 2026-10. */
+              g_strdup_printf (_("Growing customers who fell Dormant in %s"), name),
+              card_definition (&(CardCondition) { "stage", "is", "growing", 0, 0, days->before_last },
+                               &(CardCondition) { "stage", "is", "dormant", 0, 0, days->end }));
 
   for (guint i = 0; tiers != NULL && i + 1 < json_array_get_length (tiers); i++)
     {
       gint64 count = g_array_index (moves->close, gint64, i);
+      JsonObject *tier = json_array_get_object_element (tiers, i);
+      JsonObject *next = json_array_get_object_element (tiers, i + 1);
 
       if (count >= json_object_get_int_member (close, "min_count"))
         add_card (builder, close, "tiers.close_to_next", count, 0,
@@ -775,8 +921,12 @@ add_cards (JsonBuilder   *builder,
                                                 "%s has %lld member close to %s: a nudge may move them up.",
                                                 "%s has %lld members close to %s: a nudge may move them up.",
                                                 (gulong) count),
-                                   tier_name (json_array_get_object_element (tiers, i)), (long long) count,
-                                   tier_name (json_array_get_object_element (tiers, i + 1))));
+                                   tier_name (tier), (long long) count, tier_name (next)),
+                  /* Translators: the segment of a review's card: a tier, the tier above it, and a month. */
+                  g_strdup_printf (_("%s members close to %s in %s"), tier_name (tier), tier_name (next), name),
+                  card_definition (&(CardCondition) { "tier", "is", json_object_get_string_member (tier, "name"),
+                                                      0, 0, days->end },
+                                   &(CardCondition) { "next_tier_gap_percent", "<", NULL, 20, 0, days->end }));
     }
 
   for (guint i = 0; groups != NULL && i < json_array_get_length (groups); i++)
@@ -784,30 +934,75 @@ add_cards (JsonBuilder   *builder,
       JsonObject *group = json_array_get_object_element (groups, i);
       gint64 left = json_object_get_int_member (group, "left");
       gint64 start = json_object_get_int_member (group, "members_at_start");
+      gint64 id = json_object_get_int_member (group, "id");
+      gint64 people;
 
-      if (start >= json_object_get_int_member (lost, "min_members") &&
-          (double) left / (double) start >= json_object_get_double_member (lost, "min_share"))
-        add_card (builder, lost, "groups.left", left, json_object_get_int_member (group, "id"),
-                  g_strdup_printf (_("Group “%s” lost %.0f %% of its members this month: ask those who left why, "
-                                     "and welcome the others."),
-                                   json_object_get_string_member (group, "name"), 100.0 * left / start));
+      if (start < json_object_get_int_member (lost, "min_members") ||
+          (double) left / (double) start < json_object_get_double_member (lost, "min_share"))
+        continue;
+      if (!count_left (shop, id, days->first, days->end, &people, error))
+        return FALSE;
+      add_card (builder, lost, "groups.left", people, id,
+                g_strdup_printf (_("Group “%s” lost %.0f %% of its members this month: ask those who left why, "
+                                   "and welcome the others."),
+                                 json_object_get_string_member (group, "name"), 100.0 * left / start),
+                /* Translators: the segment of a review's card: a group's name and a month. */
+                g_strdup_printf (_("Left “%s” in %s"), json_object_get_string_member (group, "name"), name),
+                card_definition (&(CardCondition) { "group", "left", json_object_get_string_member (group, "name"),
+                                                    0, month_days, days->end }, NULL));
     }
 
   if (!isnan (r_now) && !isnan (r_before) &&
       100 * (r_before - r_now) >= json_object_get_double_member (repurchase, "min_points"))
-    add_card (builder, repurchase, "month.repurchase_rate", llround (100 * r_now), 0,
-              g_strdup_printf (_("Repurchase fell from %.0f %% to %.0f %%: remind last month’s buyers who have "
-                                 "not come back."), 100 * r_before, 100 * r_now));
+    {
+      gint64 people = 0;
+
+      /* The month before's buyers with no paid order in this month. */
+      for (guint i = 0; i < siyu_analytics_get_n_contacts (now); i++)
+        if (!siyu_analytics_get_contact (now, i)->erased &&
+            orders_in (now, i, days->before_first, days->before_last) > 0 &&
+            orders_in (now, i, days->first, days->end) == 0)
+          people++;
+      add_card (builder, repurchase, "month_before.buyers_not_back", people, 0,
+                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Repurchase fell from %.0f %% to %.0f %%: remind the %lld buyer of last month who has not come back.",
+                                              "Repurchase fell from %.0f %% to %.0f %%: remind the %lld buyers of last month who have not come back.",
+                                              (gulong) people),
+                                 100 * r_before, 100 * r_now, (long long) people),
+                /* Translators: the segment of a review's card; %s is a month, such as 2026-10. */
+                g_strdup_printf (_("Buyers of the month before who did not buy in %s"), name),
+                card_definition (&(CardCondition) { "orders", ">=", NULL, 1, before_days, days->before_last },
+                                 &(CardCondition) { "orders", "=", NULL, 0, month_days, days->end }));
+    }
 
   if (new_buyers >= json_object_get_int_member (fresh, "min_count"))
-    add_card (builder, fresh, "month.new_buyers", new_buyers, 0,
-              g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%lld customer bought for the first time this month: welcome them and give them a reason for a second order.",
-                                            "%lld customers bought for the first time this month: welcome them and give them a reason for a second order.",
-                                            (gulong) new_buyers),
-                               (long long) new_buyers));
+    {
+      gint64 people = 0;
+
+      /* The month's new buyers who can be reached: not erased. */
+      for (guint i = 0; i < siyu_analytics_get_n_contacts (now); i++)
+        {
+          const SiyuContactMetrics *m = siyu_analytics_get_contact (now, i);
+
+          if (!m->erased && m->first_order != SIYU_DAY_INVALID && m->first_order >= days->first &&
+              m->first_order <= days->end)
+            people++;
+        }
+      add_card (builder, fresh, "month.new_buyers", people, 0,
+                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%lld customer bought for the first time this month: welcome them and give them a reason for a second order.",
+                                              "%lld customers bought for the first time this month: welcome them and give them a reason for a second order.",
+                                              (gulong) people),
+                                 (long long) people),
+                /* Translators: the segment of a review's card; %s is a month, such as 2026-10. */
+                g_strdup_printf (_("First bought in %s"), name),
+                card_definition (&(CardCondition) { "first_order", "within_days", NULL, month_days, 0, days->end },
+                                 NULL));
+    }
 
   json_builder_end_array (builder);
+
+  return TRUE;
 }
 
 /* L1–L5 from what the shop actually has, and the next step. */
@@ -1106,8 +1301,11 @@ siyu_review_compute (SiyuShop      *shop,
     g_autoptr(JsonBuilder) cards = json_builder_new ();
     g_autoptr(JsonNode) node = NULL;
 
+    CardDays card_days = { month_first (year, month), end, month_first (by, bm), month_last (by, bm) };
+
     json_builder_begin_object (cards);
-    add_cards (cards, json_node_get_object (root), now, &moves, tiers);
+    if (!add_cards (cards, json_node_get_object (root), shop, now, &moves, tiers, &card_days, error))
+      goto failed;
     json_builder_end_object (cards);
     node = json_builder_get_root (cards);
     json_object_set_member (json_node_get_object (root), "cards",

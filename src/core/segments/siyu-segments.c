@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "siyu-analytics.h"
 #include "siyu-consent.h"
 #include "siyu-ingest.h"
 #include "siyu-json.h"
@@ -20,8 +21,9 @@
  *
  *   { "match": "all" | "any", "conditions": [ CONDITION or GROUP, … ] }
  *
- * and a condition is { "field": F, "op": OP, "value": V, "days": N }, where
- * "days" is optional and only for the fields that say so below.  No other
+ * and a condition is { "field": F, "op": OP, "value": V, "days": N,
+ * "as_of": "YYYY-MM-DD" }, where "days" is optional and only for the
+ * fields that say so below, and "as_of" is optional (see below).  No other
  * key is allowed anywhere.  An empty "all" matches everyone, an empty "any"
  * nobody.  Groups nest up to 16 deep, and a definition holds at most 1,000
  * conditions and groups in all.  A definition is a tree of plain JSON with
@@ -38,7 +40,9 @@
  *                       "< 20" is the Overview's "close to the next tier".
  *   tag                 has, has_not: a tag's name
  *   group               member, not_member: a group's name or id, or no
- *                       value for any group; member means now (not left)
+ *                       value for any group; member means now (not left);
+ *                       left: left that group (or any) in the "days" N
+ *                       days ending today, or ever without "days"
  *   channel             bought_in, not_bought_in: a paid order in a channel
  *                       (name or id)
  *   city                is, is_not, contains, starts_with (LIKE with the
@@ -91,9 +95,27 @@
  * prediction (the field empty, or no row) never matches them, whatever the
  * operator.
  *
+ * "as_of" evaluates a condition as of the end of a past day (today at the
+ * latest) instead of today, so that a segment can select exactly the
+ * people a figure of that day counted (the review's action cards do):
+ * "days" windows, within_days and more_than_days_ago end on that day; a
+ * group member is one at the end of that day; and the figures (stage,
+ * rfm_segment and the scores, tier, next_tier_gap_percent, pyramid, aipl,
+ * first_order, last_order, orders and net_spend without "days", and
+ * top_percent) are those of siyu_analytics_compute() as of that day, not
+ * the last recompute's.  It applies to stage, the RFM fields, tier,
+ * next_tier_gap_percent, pyramid, aipl, group, first_order, last_order,
+ * member_since, orders, net_spend, touches, product, sku and event.  For
+ * example, the Growing customers of the end of September who were Dormant
+ * at the end of October:
+ *   { "match": "all", "conditions": [
+ *     { "field": "stage", "op": "is", "value": "growing", "as_of": "2026-09-30" },
+ *     { "field": "stage", "op": "is", "value": "dormant", "as_of": "2026-10-31" } ] }
+ *
  * A definition compiles to one SELECT over contacts c LEFT JOIN
  * contact_metrics m, whose WHERE is made of fixed fragments and ?
- * placeholders only.
+ * placeholders only; a condition with "as_of" that reads figures reads
+ * them from a temporary table filled before the statement is prepared.
  *
  * Built-in segments are rows of the segments table with builtin = 1, added
  * the first time the segments of a shop are read; their definitions come
@@ -138,6 +160,7 @@ struct _SiyuSegmentQuery
   SiyuShop *shop;
   char     *condition;
   GArray   *params;
+  JsonNode *definition;
 };
 
 typedef enum {
@@ -176,7 +199,7 @@ static const char * const number_ops[] = { "=", "!=", "<", "<=", ">", ">=", "bet
 static const char * const spend_ops[] = { "=", "!=", "<", "<=", ">", ">=", "between", "top_percent", NULL };
 static const char * const tier_ops[] = { "is", "is_not", "at_least", NULL };
 static const char * const tag_ops[] = { "has", "has_not", NULL };
-static const char * const group_ops[] = { "member", "not_member", NULL };
+static const char * const group_ops[] = { "member", "not_member", "left", NULL };
 static const char * const channel_ops[] = { "bought_in", "not_bought_in", NULL };
 static const char * const text_ops[] = { "is", "is_not", "contains", "starts_with", NULL };
 static const char * const consent_ops[] = { "is", NULL };
@@ -226,6 +249,17 @@ static const struct {
 
 #define PAID "o.status IN ('paid', 'partially_refunded')"
 
+/* The fields that take "as_of": figures of a day, and windows of days. */
+static const char * const as_of_fields[] = {
+  "stage", "rfm_segment", "rfm_r_score", "rfm_f_score", "rfm_m_score", "tier", "next_tier_gap_percent",
+  "pyramid", "aipl", "group", "first_order", "last_order", "member_since", "orders", "net_spend", "touches",
+  "product", "sku", "event", NULL
+};
+
+/* The temporary table of every contact's figures as of a day, for the
+ * conditions with "as_of" (see siyu_segment_query_prepare()). */
+#define METRICS_AS_OF "temp.siyu_metrics_as_of"
+
 /* Built-in segments.  The definitions are written in the format above. */
 static const struct {
   const char *name;
@@ -266,6 +300,8 @@ typedef struct {
   GString   *sql;
   GArray    *params;
   guint      count;
+  gboolean   as_of;          /* the condition compiled has "as_of": today is that day */
+  gboolean   metrics_as_of;  /* and m names the metrics as of it, not the last recompute's */
 } Compiler;
 
 static void
@@ -689,6 +725,23 @@ compile_count (Compiler    *c,
         return invalid (error, _("%s.days does not apply to top_percent."), path);
       if (!is_int (value) || json_node_get_int (value) < 1 || json_node_get_int (value) > 100)
         return invalid (error, _("%s.value must be a whole number from 1 to 100."), path);
+      if (c->metrics_as_of)
+        {
+          /* The same over the figures as of the condition's day. */
+          g_string_append (c->sql,
+                           "(coalesce (m.net_spend, 0) > 0 AND m.net_spend >= "
+                           "(SELECT x.net_spend FROM " METRICS_AS_OF " x JOIN contacts xc ON xc.id = x.contact_id "
+                           "WHERE x.as_of = ");
+          add_date (c, c->today);
+          g_string_append (c->sql, " AND x.orders > 0 AND xc.erased_at IS NULL ORDER BY x.net_spend DESC LIMIT 1 "
+                                   "OFFSET (SELECT max (0, (count (*) * ");
+          add_int (c, json_node_get_int (value));
+          g_string_append (c->sql, " + 99) / 100 - 1) FROM " METRICS_AS_OF " y JOIN contacts yc ON yc.id = y.contact_id "
+                                   "WHERE y.as_of = ");
+          add_date (c, c->today);
+          g_string_append (c->sql, " AND y.orders > 0 AND yc.erased_at IS NULL)))");
+          return TRUE;
+        }
       g_string_append (c->sql,
                        "(coalesce (m.net_spend, 0) > 0 AND m.net_spend >= "
                        "(SELECT x.net_spend FROM contact_metrics x JOIN contacts xc ON xc.id = x.contact_id "
@@ -797,6 +850,75 @@ compile_due (Compiler    *c,
   return TRUE;
 }
 
+static gboolean compile_condition (Compiler *c, JsonObject *object, const char *path, GError **error);
+
+/* Whether the condition reads the figures of contact_metrics (m). */
+static gboolean
+reads_metrics (guint       f,
+               const char *op,
+               JsonNode   *days_node)
+{
+  if (fields[f].column != NULL && g_str_has_prefix (fields[f].column, "m."))
+    return TRUE;
+  return fields[f].kind == KIND_COUNT && !g_str_equal (fields[f].name, "touches") &&
+         (days_node == NULL || g_str_equal (op, "top_percent"));
+}
+
+/* A condition with "as_of": the same condition as of the end of that day.
+ * Its windows of days end on that day; the figures it reads (stage,
+ * scores, tier, orders…) are those of the analytics as of that day, which
+ * siyu_segment_query_prepare() puts in METRICS_AS_OF, joined as m in a
+ * subquery of its own so that a contact without figures then (not seen
+ * yet) reads NULL as with contact_metrics. */
+static gboolean
+compile_as_of (Compiler    *c,
+               JsonObject  *object,
+               const char  *path,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "as_of");
+  JsonNode *field_node = json_object_get_member (object, "field");
+  JsonNode *op_node = json_object_get_member (object, "op");
+  SiyuDay day, saved = c->today;
+  gboolean metrics = FALSE, ok;
+  guint f = G_N_ELEMENTS (fields);
+
+  if (is_text (field_node))
+    for (f = 0; f < G_N_ELEMENTS (fields); f++)
+      if (g_str_equal (fields[f].name, json_node_get_string (field_node)))
+        break;
+  if (f < G_N_ELEMENTS (fields) && !g_strv_contains (as_of_fields, fields[f].name))
+    return invalid (error, _("%s.as_of does not apply to %s."), path, fields[f].name);
+  if (!is_text (node) || !siyu_day_parse (json_node_get_string (node), &day))
+    return invalid (error, _("%s.as_of must be a date written YYYY-MM-DD."), path);
+  if (c->shop != NULL && day > c->today)
+    {
+      g_autofree char *today = siyu_day_format (c->today);
+
+      return invalid (error, _("%s.as_of is after today, %s: there are no figures of that day yet."), path, today);
+    }
+  if (f < G_N_ELEMENTS (fields) && is_text (op_node))
+    metrics = reads_metrics (f, json_node_get_string (op_node), json_object_get_member (object, "days"));
+
+  if (metrics)
+    {
+      g_string_append (c->sql, "EXISTS (SELECT 1 FROM (SELECT 1) LEFT JOIN " METRICS_AS_OF " m ON m.as_of = ");
+      add_date (c, day);
+      g_string_append (c->sql, " AND m.contact_id = c.id WHERE ");
+    }
+  c->today = day;
+  c->as_of = TRUE;
+  c->metrics_as_of = metrics;
+  ok = compile_condition (c, object, path, error);
+  c->today = saved;
+  c->as_of = FALSE;
+  c->metrics_as_of = FALSE;
+  if (metrics)
+    g_string_append_c (c->sql, ')');
+
+  return ok;
+}
+
 static gboolean
 compile_condition (Compiler    *c,
                    JsonObject  *object,
@@ -813,9 +935,11 @@ compile_condition (Compiler    *c,
   guint f;
 
   for (GList *l = keys; l != NULL; l = l->next)
-    if (!g_strv_contains ((const char * const[]) { "field", "op", "value", "days", NULL }, l->data))
-      return invalid (error, _("%s has an unknown key “%s”: a condition has field, op, value and days."),
+    if (!g_strv_contains ((const char * const[]) { "field", "op", "value", "days", "as_of", NULL }, l->data))
+      return invalid (error, _("%s has an unknown key “%s”: a condition has field, op, value, days and as_of."),
                       path, (const char *) l->data);
+  if (json_object_has_member (object, "as_of") && !c->as_of)
+    return compile_as_of (c, object, path, error);
 
   if (!is_text (field_node))
     return invalid (error, _("%s.field must be text."), path);
@@ -835,7 +959,7 @@ compile_condition (Compiler    *c,
 
       return invalid (error, _("%s.op “%s” does not apply to %s; use %s."), path, op, fields[f].name, list);
     }
-  if (days_node != NULL && !fields[f].days)
+  if (days_node != NULL && !fields[f].days && !(fields[f].kind == KIND_GROUP && g_str_equal (op, "left")))
     return invalid (error, _("%s.days does not apply to %s."), path, fields[f].name);
 
   switch (fields[f].kind)
@@ -882,8 +1006,32 @@ compile_condition (Compiler    *c,
       return TRUE;
 
     case KIND_GROUP:
-      g_string_append (c->sql, g_str_equal (op, "member") ? "c.id IN " : "c.id NOT IN ");
-      g_string_append (c->sql, "(SELECT gm.contact_id FROM group_members gm WHERE gm.left_at IS NULL");
+      if (days_node != NULL && !read_days (days_node, path, "days", 1, &days, error))
+        return FALSE;
+      g_string_append (c->sql, g_str_equal (op, "not_member") ? "c.id NOT IN " : "c.id IN ");
+      if (g_str_equal (op, "left"))
+        {
+          /* Left in the N days ending today (or as_of), else by the end of it. */
+          g_string_append (c->sql, "(SELECT gm.contact_id FROM group_members gm WHERE gm.left_at IS NOT NULL");
+          if (days > 0)
+            window (c, "gm.left_at", days);
+          else
+            {
+              g_string_append (c->sql, " AND gm.left_at < ");
+              add_time (c, c->today + 1);
+            }
+        }
+      else if (c->as_of)
+        {
+          /* A member at the end of that day. */
+          g_string_append (c->sql, "(SELECT gm.contact_id FROM group_members gm WHERE gm.joined_at < ");
+          add_time (c, c->today + 1);
+          g_string_append (c->sql, " AND (gm.left_at IS NULL OR gm.left_at >= ");
+          add_time (c, c->today + 1);
+          g_string_append_c (c->sql, ')');
+        }
+      else
+        g_string_append (c->sql, "(SELECT gm.contact_id FROM group_members gm WHERE gm.left_at IS NULL");
       if (value != NULL && !JSON_NODE_HOLDS_NULL (value))
         {
           g_string_append (c->sql, " AND gm.group_id IN ");
@@ -1265,6 +1413,7 @@ compile (SiyuShop  *shop,
   query->shop = shop != NULL ? g_object_ref (shop) : NULL;
   query->condition = g_string_free (g_steal_pointer (&sql), FALSE);
   query->params = g_steal_pointer (&params);
+  query->definition = json_node_copy (definition);
 
   return query;
 }
@@ -1295,6 +1444,7 @@ siyu_segment_query_free (SiyuSegmentQuery *query)
   g_clear_object (&query->shop);
   g_free (query->condition);
   g_array_unref (query->params);
+  g_clear_pointer (&query->definition, json_node_unref);
   g_free (query);
 }
 
@@ -1309,6 +1459,160 @@ guint
 siyu_segment_query_get_n_params (SiyuSegmentQuery *query)
 {
   return query->params->len;
+}
+
+/* The days of the conditions with "as_of" that read figures, each once. */
+static void
+collect_as_of_days (JsonNode *node,
+                    GArray   *days)
+{
+  JsonObject *object;
+  JsonNode *list, *as_of, *field, *op;
+  SiyuDay day;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  object = json_node_get_object (node);
+  list = json_object_get_member (object, "conditions");
+  if (list != NULL && JSON_NODE_HOLDS_ARRAY (list))
+    {
+      JsonArray *array = json_node_get_array (list);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        collect_as_of_days (json_array_get_element (array, i), days);
+      return;
+    }
+
+  as_of = json_object_get_member (object, "as_of");
+  field = json_object_get_member (object, "field");
+  op = json_object_get_member (object, "op");
+  if (!is_text (as_of) || !is_text (field) || !is_text (op) || !siyu_day_parse (json_node_get_string (as_of), &day))
+    return;
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    if (g_str_equal (fields[f].name, json_node_get_string (field)))
+      {
+        if (!reads_metrics (f, json_node_get_string (op), json_object_get_member (object, "days")))
+          return;
+        for (guint i = 0; i < days->len; i++)
+          if (g_array_index (days, SiyuDay, i) == day)
+            return;
+        g_array_append_val (days, day);
+        return;
+      }
+}
+
+typedef struct {
+  gint64 data_version;
+  gint64 changes;
+} Filled;
+
+/* Puts every contact's figures as of @day (siyu_analytics_compute()) in
+ * METRICS_AS_OF, unless they are there and nothing changed in the shop
+ * since: the temporary table lives as long as the connection. */
+static gboolean
+fill_metrics_as_of (SiyuShop  *shop,
+                    SiyuDay    day,
+                    GError   **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autofree char *text = siyu_day_format (day);
+  GHashTable *filled = g_object_get_data (G_OBJECT (shop), "siyu-metrics-as-of");
+  g_autoptr(SiyuAnalytics) analytics = NULL;
+  Filled *was, now;
+  sqlite3_stmt *stmt;
+
+  if (filled == NULL)
+    {
+      filled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_object_set_data_full (G_OBJECT (shop), "siyu-metrics-as-of", filled, (GDestroyNotify) g_hash_table_unref);
+    }
+  now.data_version = siyu_db_query_int (db, "PRAGMA data_version", error);
+  if (now.data_version < 0)
+    return FALSE;
+  now.changes = sqlite3_total_changes64 (siyu_db_get_handle (db));
+  was = g_hash_table_lookup (filled, text);
+  if (was != NULL && was->data_version == now.data_version && was->changes == now.changes)
+    return TRUE;
+  g_hash_table_remove (filled, text);
+
+  analytics = siyu_analytics_compute (shop, day, NULL, NULL, NULL, error);
+  if (analytics == NULL)
+    return FALSE;
+
+  if (!siyu_db_exec (db, "CREATE TEMP TABLE IF NOT EXISTS siyu_metrics_as_of ("
+                         "  as_of TEXT NOT NULL, contact_id INTEGER NOT NULL, orders INTEGER, net_spend INTEGER, "
+                         "  first_order TEXT, last_order TEXT, stage TEXT, rfm_r_score INTEGER, rfm_f_score INTEGER, "
+                         "  rfm_m_score INTEGER, rfm_segment TEXT, tier_id INTEGER, tier_gap INTEGER, pyramid TEXT, "
+                         "  aipl TEXT, PRIMARY KEY (as_of, contact_id)) WITHOUT ROWID; "
+                         "SAVEPOINT siyu_metrics_as_of", error))
+    return FALSE;
+  stmt = siyu_db_prepare (db, "DELETE FROM " METRICS_AS_OF " WHERE as_of = ?", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto failed;
+  stmt = siyu_db_prepare (db, "INSERT INTO " METRICS_AS_OF " (as_of, contact_id, orders, net_spend, first_order, "
+                              "  last_order, stage, rfm_r_score, rfm_f_score, rfm_m_score, rfm_segment, tier_id, "
+                              "  tier_gap, pyramid, aipl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto failed;
+  for (guint i = 0; i < siyu_analytics_get_n_contacts (analytics); i++)
+    {
+      const SiyuContactMetrics *m = siyu_analytics_get_contact (analytics, i);
+      g_autofree char *first = m->first_order != SIYU_DAY_INVALID ? siyu_day_format (m->first_order) : NULL;
+      g_autofree char *last = m->last_order != SIYU_DAY_INVALID ? siyu_day_format (m->last_order) : NULL;
+
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, m->contact_id);
+      sqlite3_bind_int64 (stmt, 3, m->orders);
+      sqlite3_bind_int64 (stmt, 4, m->net_spend);
+      sqlite3_bind_text (stmt, 5, first, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 6, last, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 7, siyu_stage_to_string (m->stage), -1, SQLITE_STATIC);
+      if (m->rfm_r >= 0)
+        {
+          sqlite3_bind_int (stmt, 8, m->rfm_r_score);
+          sqlite3_bind_int (stmt, 9, m->rfm_f_score);
+          sqlite3_bind_int (stmt, 10, m->rfm_m_score);
+          sqlite3_bind_text (stmt, 11, siyu_rfm_segment_to_string (m->rfm_segment), -1, SQLITE_STATIC);
+        }
+      if (m->tier_id > 0)
+        sqlite3_bind_int64 (stmt, 12, m->tier_id);
+      if (m->tier_gap >= 0)
+        sqlite3_bind_int64 (stmt, 13, m->tier_gap);
+      sqlite3_bind_text (stmt, 14, siyu_pyramid_level_to_string (m->pyramid), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 15, siyu_aipl_stage_to_string (m->aipl), -1, SQLITE_STATIC);
+      if (siyu_db_step (db, stmt, error) < 0)
+        goto failed;
+    }
+  sqlite3_reset (stmt);
+  if (!siyu_db_exec (db, "RELEASE siyu_metrics_as_of", error))
+    goto failed;
+
+  now.changes = sqlite3_total_changes64 (siyu_db_get_handle (db));
+  g_hash_table_insert (filled, g_steal_pointer (&text), g_memdup2 (&now, sizeof now));
+  return TRUE;
+
+failed:
+  siyu_db_exec (db, "ROLLBACK TO siyu_metrics_as_of; RELEASE siyu_metrics_as_of", NULL);
+  return FALSE;
+}
+
+static gboolean
+prepare_as_of (SiyuSegmentQuery  *query,
+               GError           **error)
+{
+  g_autoptr(GArray) days = g_array_new (FALSE, FALSE, sizeof (SiyuDay));
+
+  collect_as_of_days (query->definition, days);
+  for (guint i = 0; i < days->len; i++)
+    if (!fill_metrics_as_of (query->shop, g_array_index (days, SiyuDay, i), error))
+      return FALSE;
+
+  return TRUE;
 }
 
 /**
@@ -1333,6 +1637,8 @@ siyu_segment_query_prepare (SiyuSegmentQuery  *query,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
+  if (!prepare_as_of (query, error))
+    return NULL;
   rc = sqlite3_prepare_v2 (siyu_db_get_handle (db), sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -1519,7 +1825,8 @@ ensure_builtins (SiyuShop  *shop,
 }
 
 static JsonNode *
-segment_to_json (sqlite3_stmt *stmt,
+segment_to_json (SiyuShop     *shop,
+                 sqlite3_stmt *stmt,
                  GError      **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -1527,13 +1834,27 @@ segment_to_json (sqlite3_stmt *stmt,
   gboolean builtin = sqlite3_column_int (stmt, 3) != 0;
   int index = builtin ? builtin_index (name) : -1;
   const char *text = (const char *) sqlite3_column_text (stmt, 2);
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *what = g_strdup_printf (_("The definition of the segment “%s”"), name != NULL ? name : "");
-  /* The shop file is untrusted: a definition stored in it may nest deeper
-   * than json-glib's recursion survives. */
-  JsonNode *definition = siyu_json_parse (text != NULL ? text : "", -1, what, error);
+  JsonNode *definition = text != NULL ? siyu_json_parse (text, -1, what, &local_error) : NULL;
 
+  /* The shop file is untrusted: a definition stored in it may nest deeper
+   * than json-glib's recursion survives; a damaged file can hold anything,
+   * or nothing, in place of a definition. */
+  if (definition == NULL && local_error != NULL && g_error_matches (local_error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_TOO_DEEP))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (definition == NULL)
-    return NULL;
+    {
+      g_autofree char *file = g_filename_display_name (siyu_shop_get_path (shop));
+
+      g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CORRUPT,
+                   _("“%s” is damaged: the definition of segment %lld cannot be read. Restore it from a backup."),
+                   file, (long long) sqlite3_column_int64 (stmt, 0));
+      return NULL;
+    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -1584,7 +1905,7 @@ siyu_segments_list (SiyuShop  *shop,
     return NULL;
   while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
     {
-      JsonNode *node = segment_to_json (stmt, error);
+      JsonNode *node = segment_to_json (shop, stmt, error);
 
       if (node == NULL)
         {
@@ -1687,7 +2008,7 @@ siyu_segment_get (SiyuShop   *shop,
   sqlite3_bind_int64 (stmt, 1, segment_id);
   rc = siyu_db_step (db, stmt, error);
   if (rc == SQLITE_ROW)
-    node = segment_to_json (stmt, error);
+    node = segment_to_json (shop, stmt, error);
   else if (rc == SQLITE_DONE)
     g_set_error (error, SIYU_SEGMENTS_ERROR, SIYU_SEGMENTS_ERROR_NOT_FOUND,
                  _("There is no segment %lld."), (long long) segment_id);

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -11,6 +13,7 @@
 
 #include "siyu-core-resources.h"
 #include "siyu-db.h"
+#include "siyu-search-index.h"
 
 struct _SiyuDb
 {
@@ -20,6 +23,7 @@ struct _SiyuDb
   char       *display_name;
   sqlite3    *handle;
   GHashTable *statements;
+  guint64     generation;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuDb, siyu_db, G_TYPE_OBJECT)
@@ -32,8 +36,9 @@ static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0004-search.sql",
   "/io/github/siyu/core/migrations/0005-overview-indexes.sql",
   "/io/github/siyu/core/migrations/0006-campaigns.sql",
-  "/io/github/siyu/core/migrations/0010-consent-membership.sql",
-  "/io/github/siyu/core/migrations/0008-sync.sql",
+  "/io/github/siyu/core/migrations/0007-consent-membership.sql",
+  "/io/github/siyu/core/migrations/0008-untrusted-file.sql",
+  "/io/github/siyu/core/migrations/0009-sync.sql",
 };
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)
@@ -69,9 +74,11 @@ static void
 set_error_for_rc (GError     **error,
                   const char  *display_name,
                   int          rc,
-                  const char  *detail)
+                  const char  *raw_detail)
 {
   SiyuDbError code = error_code_for_rc (rc);
+  /* SQLite's message can quote bytes of a damaged file; a message is UTF-8. */
+  g_autofree char *detail = g_utf8_make_valid (raw_detail != NULL ? raw_detail : "", -1);
 
   switch (code)
     {
@@ -108,6 +115,7 @@ set_error_for_rc (GError     **error,
     case SIYU_DB_ERROR_NOT_A_SHOP:
     case SIYU_DB_ERROR_TOO_NEW:
     case SIYU_DB_ERROR_FAILED:
+    case SIYU_DB_ERROR_UNTRUSTED:
     default:
       g_set_error (error, SIYU_DB_ERROR, code,
                    _("Could not update “%s” (%s)."), display_name, detail);
@@ -120,6 +128,276 @@ close_handle (sqlite3 *handle)
 {
   if (handle != NULL)
     sqlite3_close_v2 (handle);
+}
+
+/* A shop file is untrusted input: it may come from anyone.  Every
+ * connection is defensive (no writable schema, no writes to the search
+ * index's shadow tables, no loading of extensions, no two-argument
+ * fts3_tokenizer (), which calls through a pointer the caller gives), uses
+ * no views (Siyu makes none), and trusts the schema only while it runs
+ * Siyu's own migrations on a schema it has compared with its own: with
+ * trusted_schema off, a trigger or view in the file may call no function and
+ * no virtual table that could do harm. */
+static void
+harden (sqlite3  *handle,
+        gboolean  trusted)
+{
+  sqlite3_db_config (handle, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config (handle, SQLITE_DBCONFIG_TRUSTED_SCHEMA, trusted ? 1 : 0, NULL);
+  sqlite3_db_config (handle, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, NULL);
+  sqlite3_db_config (handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+  sqlite3_db_config (handle, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+  sqlite3_db_config (handle, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
+}
+
+/* The schema of a shop: every table, index, trigger and view of the file,
+ * by name. */
+typedef struct {
+  char *type;
+  char *table;
+  char *sql;
+} SchemaEntry;
+
+static void
+schema_entry_free (gpointer data)
+{
+  SchemaEntry *entry = data;
+
+  g_free (entry->type);
+  g_free (entry->table);
+  g_free (entry->sql);
+  g_free (entry);
+}
+
+static int
+read_schema (sqlite3     *handle,
+             GHashTable **schema)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  *schema = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, schema_entry_free);
+  rc = sqlite3_prepare_v2 (handle, "SELECT type, name, tbl_name, sql FROM main.sqlite_schema", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto out;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SchemaEntry *entry = g_new0 (SchemaEntry, 1);
+
+      entry->type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      entry->table = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      entry->sql = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      g_hash_table_replace (*schema, g_strdup ((const char *) sqlite3_column_text (stmt, 1)), entry);
+    }
+  if (rc == SQLITE_DONE)
+    rc = SQLITE_OK;
+
+out:
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    g_clear_pointer (schema, g_hash_table_unref);
+
+  return rc;
+}
+
+static gboolean
+exec_migration (sqlite3     *handle,
+                guint        index,
+                char       **message)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *sql = NULL;
+
+  bytes = g_resource_lookup_data (siyu_core_get_resource (), migrations[index],
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_assert (bytes != NULL);
+  sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  return sqlite3_exec (handle, sql, NULL, NULL, message) == SQLITE_OK;
+}
+
+/* What the migrations make: the schema of a shop of each version, built
+ * once by running them into a database in memory.  schemas[v] is the schema
+ * of version v. */
+static GHashTable **
+reference_schemas (void)
+{
+  static GHashTable *schemas[G_N_ELEMENTS (migrations) + 1];
+  static gsize ready = 0;
+
+  if (g_once_init_enter (&ready))
+    {
+      sqlite3 *handle = NULL;
+      int rc = sqlite3_open_v2 (":memory:", &handle, SQLITE_OPEN_READWRITE, NULL);
+
+      if (rc != SQLITE_OK)
+        g_error ("Could not open a database in memory: %s", sqlite3_errstr (rc));
+      harden (handle, TRUE);
+      schemas[0] = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < G_N_ELEMENTS (migrations); i++)
+        {
+          g_autofree char *message = NULL;
+
+          if (!exec_migration (handle, i, &message) || read_schema (handle, &schemas[i + 1]) != SQLITE_OK)
+            g_error ("Migration %s does not run: %s", migrations[i], message != NULL ? message : sqlite3_errmsg (handle));
+        }
+      close_handle (handle);
+      g_once_init_leave (&ready, 1);
+    }
+
+  return schemas;
+}
+
+/* SQLite's own statistics tables, which ANALYZE makes: harmless, and made
+ * by other tools the owner may use on a shop. */
+static const char * const statistics[][2] = {
+  { "sqlite_stat1", "CREATE TABLE sqlite_stat1(tbl,idx,stat)" },
+  { "sqlite_stat4", "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)" },
+};
+
+static gboolean
+is_statistics (const char        *name,
+               const SchemaEntry *entry)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (statistics); i++)
+    if (g_str_equal (name, statistics[i][0]))
+      return g_strcmp0 (entry->type, "table") == 0 && g_strcmp0 (entry->sql, statistics[i][1]) == 0;
+
+  return FALSE;
+}
+
+static const char *
+kind_name (const char *type)
+{
+  if (g_strcmp0 (type, "trigger") == 0)
+    return C_("schema object", "trigger");
+  if (g_strcmp0 (type, "view") == 0)
+    return C_("schema object", "view");
+  if (g_strcmp0 (type, "index") == 0)
+    return C_("schema object", "index");
+
+  return C_("schema object", "table");
+}
+
+/* Which of a schema's objects is looked at first: triggers and views are
+ * what can run SQL of the file's. */
+static int
+kind_rank (const char *type)
+{
+  if (g_strcmp0 (type, "trigger") == 0)
+    return 0;
+  if (g_strcmp0 (type, "view") == 0)
+    return 1;
+  if (g_strcmp0 (type, "table") == 0)
+    return 2;
+
+  return 3;
+}
+
+typedef struct {
+  const char        *name;
+  const SchemaEntry *entry;
+} NamedEntry;
+
+static int
+compare_named_entries (gconstpointer a,
+                       gconstpointer b)
+{
+  const NamedEntry *x = a, *y = b;
+  int rank = kind_rank (x->entry->type) - kind_rank (y->entry->type);
+
+  return rank != 0 ? rank : strcmp (x->name, y->name);
+}
+
+static GArray *
+sorted_entries (GHashTable *schema)
+{
+  GArray *entries = g_array_new (FALSE, FALSE, sizeof (NamedEntry));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, schema);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      NamedEntry named = { key, value };
+
+      g_array_append_val (entries, named);
+    }
+  g_array_sort (entries, compare_named_entries);
+
+  return entries;
+}
+
+/* Compares the schema of the shop @handle is open on with what the
+ * migrations make for @version: the same tables, indexes, triggers and
+ * views, each with the same SQL, and nothing else.  A shop that was only
+ * ever changed by Siyu matches to the byte; anything else may have been
+ * made to run SQL of its own, and is refused. */
+static gboolean
+check_schema (sqlite3     *handle,
+              int          version,
+              const char  *display_name,
+              GError     **error)
+{
+  GHashTable *reference = reference_schemas ()[version];
+  g_autoptr(GHashTable) schema = NULL;
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(GArray) expected = NULL;
+  int rc;
+
+  rc = read_schema (handle, &schema);
+  if (rc != SQLITE_OK)
+    {
+      set_error_for_rc (error, display_name, rc, sqlite3_errmsg (handle));
+      return FALSE;
+    }
+
+  found = sorted_entries (schema);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const NamedEntry *named = &g_array_index (found, NamedEntry, i);
+      const SchemaEntry *want = g_hash_table_lookup (reference, named->name);
+
+      if (want == NULL && is_statistics (named->name, named->entry))
+        continue;
+      if (want == NULL)
+        {
+          /* Translators: the first %s is a file, the second a kind of object in it (table, index, trigger,
+           * view), the third its name. */
+          g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_UNTRUSTED,
+                       _("“%s” was not opened: the %s “%s” in it is not one Siyu makes, so the file may have been made to run commands of its own. The file was not changed."),
+                       display_name, kind_name (named->entry->type), named->name);
+          return FALSE;
+        }
+      if (g_strcmp0 (want->type, named->entry->type) != 0 || g_strcmp0 (want->table, named->entry->table) != 0 ||
+          g_strcmp0 (want->sql, named->entry->sql) != 0)
+        {
+          /* Translators: the first %s is a file, the second a kind of object in it (table, index, trigger,
+           * view), the third its name. */
+          g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_UNTRUSTED,
+                       _("“%s” was not opened: the %s “%s” in it was changed from the one Siyu makes, so the file may have been made to run commands of its own. The file was not changed."),
+                       display_name, kind_name (named->entry->type), named->name);
+          return FALSE;
+        }
+    }
+
+  expected = sorted_entries (reference);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      const NamedEntry *named = &g_array_index (expected, NamedEntry, i);
+
+      if (!g_hash_table_contains (schema, named->name))
+        {
+          /* Translators: the first %s is a file, the second a kind of object in it (table, index, trigger,
+           * view), the third its name. */
+          g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CORRUPT,
+                       _("“%s” was not opened: the %s “%s” is missing from it, so the shop is damaged. Restore it from a backup; the file was not changed."),
+                       display_name, kind_name (named->entry->type), named->name);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
 }
 
 /* Reading a shop in WAL mode makes SQLite create its -wal and -shm files
@@ -153,6 +431,9 @@ probe_shop_connection (const char  *path,
   rc = sqlite3_open_v2 (path, &handle, SQLITE_OPEN_READONLY, NULL);
   if (rc != SQLITE_OK)
     goto fail;
+  /* This connection reads the schema and runs nothing of it: it may trust
+   * it to read an older shop, whose CHECK constraints use json_valid (). */
+  harden (handle, TRUE);
 
   rc = sqlite3_prepare_v2 (handle, "PRAGMA application_id", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
@@ -172,10 +453,10 @@ probe_shop_connection (const char  *path,
   user_version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
   stmt = NULL;
-  close_handle (handle);
 
   if (application_id != SIYU_DB_APPLICATION_ID || user_version < 1)
     {
+      close_handle (handle);
       g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_NOT_A_SHOP,
                    _("“%s” is not a Siyu shop file."), display_name);
       return -1;
@@ -183,11 +464,19 @@ probe_shop_connection (const char  *path,
 
   if (user_version > (int) G_N_ELEMENTS (migrations))
     {
+      close_handle (handle);
       g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_TOO_NEW,
                    _("“%s” was saved by a newer version of Siyu. Update Siyu to open it; the file was not changed."),
                    display_name);
       return -1;
     }
+
+  if (!check_schema (handle, user_version, display_name, error))
+    {
+      close_handle (handle);
+      return -1;
+    }
+  close_handle (handle);
 
   return user_version;
 
@@ -203,8 +492,9 @@ fail:
   }
 }
 
-/* Checks that @path names a Siyu shop this version understands, without
- * writing anything to it.  Returns its schema version. */
+/* Checks that @path names a Siyu shop this version understands and whose
+ * schema is Siyu's own, without writing anything to it.  Returns its schema
+ * version. */
 static int
 probe_shop (const char  *path,
             const char  *display_name,
@@ -249,61 +539,180 @@ check_folder_writable (const char  *path,
   return TRUE;
 }
 
+static const char * const side_suffixes[] = { "-wal", "-shm", "-journal" };
+
+/* SQLite creates a shop's log and shared memory beside it with the shop's
+ * own mode, and never follows a link there; a link found there is refused
+ * with a clear message rather than an error from SQLite.  A new shop has
+ * nothing beside it at all: a log planted there would be read into it. */
+static gboolean
+check_side_files (const char  *path,
+                  gboolean     creating,
+                  GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (side_suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (path, side_suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_lstat (side, &st) != 0)
+        continue;
+      if (creating || !S_ISREG (st.st_mode))
+        {
+          g_autofree char *side_name = g_filename_display_name (side);
+
+          g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_EXISTS,
+                       _("“%s” is in the way: it is not a file Siyu made. Remove it, or choose another name."),
+                       side_name);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Creates an empty file that only its owner may read and write, whatever
+ * the umask, never through a link and never over anything already there. */
+static gboolean
+create_private_file (const char  *path,
+                     const char  *display_name,
+                     GError     **error)
+{
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  int saved_errno;
+
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      if (saved_errno == EEXIST)
+        g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_EXISTS,
+                     _("“%s” already exists. Choose another name or open it instead."), display_name);
+      else
+        g_set_error (error, SIYU_DB_ERROR, saved_errno == EACCES || saved_errno == EROFS
+                                           ? SIYU_DB_ERROR_READ_ONLY : SIYU_DB_ERROR_IO,
+                     _("Could not read or write “%s” (%s)."), display_name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (fchmod (fd, S_IRUSR | S_IWUSR) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_unlink (path);
+      g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_IO,
+                   _("Could not read or write “%s” (%s)."), display_name, g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+
+  return TRUE;
+}
+
+static int
+commit_hook_cb (gpointer user_data)
+{
+  SiyuDb *self = user_data;
+
+  self->generation++;
+
+  return 0;
+}
+
+static void
+rollback_hook_cb (gpointer user_data)
+{
+  SiyuDb *self = user_data;
+
+  self->generation++;
+}
+
+static gboolean
+configure_connection (SiyuDb  *self,
+                      gboolean trusted,
+                      GError **error)
+{
+  harden (self->handle, trusted);
+  sqlite3_busy_timeout (self->handle, 5000);
+  sqlite3_extended_result_codes (self->handle, 1);
+
+  /* Set here rather than left to the build of SQLite: Debian's erases
+   * deleted content by default, others may not. */
+  if (!siyu_db_exec (self,
+                     "PRAGMA foreign_keys = ON;"
+                     "PRAGMA secure_delete = ON;"
+                     "PRAGMA journal_mode = WAL;"
+                     "PRAGMA synchronous = NORMAL;"
+                     "PRAGMA temp_store = MEMORY;"
+                     "PRAGMA cache_size = -65536;",
+                     error))
+    return FALSE;
+
+  if (siyu_db_query_int (self, "PRAGMA secure_delete", error) != 1)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_FAILED,
+                     _("Could not update “%s” (%s)."), self->display_name, "secure_delete");
+      return FALSE;
+    }
+
+  sqlite3_commit_hook (self->handle, commit_hook_cb, self);
+  sqlite3_rollback_hook (self->handle, rollback_hook_cb, self);
+
+  return TRUE;
+}
+
+/* Brings the shop from @from_version to the latest, in one transaction on a
+ * connection of its own: the older schemas need trusted_schema on, and the
+ * rebuilding of tables in migration 8 needs foreign keys off (dropping a
+ * table would otherwise clear what points to it). */
 static gboolean
 run_migrations (SiyuDb  *self,
                 int      from_version,
                 GError **error)
 {
   g_autofree char *pragma = NULL;
+  gint64 problems;
 
   if (from_version >= (int) G_N_ELEMENTS (migrations))
     return TRUE;
 
-  if (!siyu_db_begin (self, error))
+  if (!siyu_db_exec (self, "PRAGMA foreign_keys = OFF", error) ||
+      !siyu_db_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   for (int i = from_version; i < (int) G_N_ELEMENTS (migrations); i++)
     {
-      g_autoptr(GBytes) bytes = NULL;
-      g_autofree char *sql = NULL;
-      gsize len;
+      g_autofree char *message = NULL;
 
-      bytes = g_resource_lookup_data (siyu_core_get_resource (), migrations[i],
-                                      G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-      g_assert (bytes != NULL);
-      sql = g_strndup (g_bytes_get_data (bytes, &len), g_bytes_get_size (bytes));
-
-      if (!siyu_db_exec (self, sql, error))
+      if (!exec_migration (self->handle, i, &message))
         {
+          siyu_db_set_error (self, sqlite3_errcode (self->handle), error);
           siyu_db_rollback (self);
           return FALSE;
         }
     }
 
+  problems = siyu_db_query_int (self, "SELECT count (*) FROM pragma_foreign_key_check", error);
+  if (problems != 0)
+    {
+      if (problems > 0)
+        g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CORRUPT,
+                     _("“%s” is damaged (%s). Restore it from a backup."), self->display_name, "foreign_key_check");
+      siyu_db_rollback (self);
+      return FALSE;
+    }
+
+  /* Contacts an older Siyu noted for the search index (one of migration 8
+   * or later) are indexed with the migration. */
   pragma = g_strdup_printf ("PRAGMA user_version = %d", (int) G_N_ELEMENTS (migrations));
-  if (!siyu_db_exec (self, pragma, error) || !siyu_db_commit (self, error))
+  if (!siyu_db_exec (self, pragma, error) || !siyu_search_index_flush (self, error) ||
+      !siyu_db_exec (self, "COMMIT", error))
     {
       siyu_db_rollback (self);
       return FALSE;
     }
 
   return TRUE;
-}
-
-static gboolean
-configure_connection (SiyuDb  *self,
-                      GError **error)
-{
-  sqlite3_busy_timeout (self->handle, 5000);
-  sqlite3_extended_result_codes (self->handle, 1);
-
-  return siyu_db_exec (self,
-                       "PRAGMA foreign_keys = ON;"
-                       "PRAGMA journal_mode = WAL;"
-                       "PRAGMA synchronous = NORMAL;"
-                       "PRAGMA temp_store = MEMORY;"
-                       "PRAGMA cache_size = -65536;",
-                       error);
 }
 
 static SiyuDb *
@@ -315,6 +724,56 @@ db_new (const char *path)
   self->display_name = g_filename_display_name (path);
 
   return self;
+}
+
+static void
+drop_handle (SiyuDb *self)
+{
+  g_hash_table_remove_all (self->statements);
+  g_clear_pointer (&self->handle, close_handle);
+}
+
+static gboolean
+open_handle (SiyuDb   *self,
+             gboolean  trusted,
+             GError  **error)
+{
+  int rc = sqlite3_open_v2 (self->path, &self->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      siyu_db_set_error (self, rc, error);
+      drop_handle (self);
+      return FALSE;
+    }
+
+  return configure_connection (self, trusted, error);
+}
+
+/* Migrates the shop if it is older than this Siyu, then opens it for good
+ * with trusted_schema off, and checks the schema it ends with. */
+static gboolean
+open_migrated (SiyuDb  *self,
+               int      version,
+               GError **error)
+{
+  if (version < (int) G_N_ELEMENTS (migrations))
+    {
+      gboolean ok = open_handle (self, TRUE, error) && run_migrations (self, version, error);
+
+      drop_handle (self);
+      if (!ok)
+        return FALSE;
+    }
+
+  if (!open_handle (self, FALSE, error) ||
+      !check_schema (self->handle, G_N_ELEMENTS (migrations), self->display_name, error))
+    {
+      drop_handle (self);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
@@ -345,12 +804,25 @@ siyu_db_init (SiyuDb *self)
                                             (GDestroyNotify) sqlite3_finalize);
 }
 
+static void
+remove_shop_files (const char *path)
+{
+  g_unlink (path);
+  for (guint i = 0; i < G_N_ELEMENTS (side_suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (path, side_suffixes[i], NULL);
+
+      g_unlink (side);
+    }
+}
+
 /**
  * siyu_db_create:
- * @path: where the new shop file goes; it must not exist yet
+ * @path: where the new shop file goes; nothing may be there yet
  *
- * Creates an empty shop with the whole data model.  On failure nothing is
- * left behind at @path.
+ * Creates an empty shop with the whole data model, readable and writable by
+ * its owner only, never through a link placed at @path.  On failure nothing
+ * is left behind at @path.
  */
 SiyuDb *
 siyu_db_create (const char  *path,
@@ -358,13 +830,13 @@ siyu_db_create (const char  *path,
 {
   g_autoptr(SiyuDb) self = NULL;
   g_autofree char *pragma = NULL;
-  int rc;
+  GStatBuf st;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   self = db_new (path);
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  if (g_lstat (path, &st) == 0)
     {
       g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_EXISTS,
                    _("“%s” already exists. Choose another name or open it instead."),
@@ -372,28 +844,25 @@ siyu_db_create (const char  *path,
       return NULL;
     }
 
-  if (!check_folder_writable (path, self->display_name, error))
+  if (!check_folder_writable (path, self->display_name, error) ||
+      !check_side_files (path, TRUE, error) ||
+      !create_private_file (path, self->display_name, error))
     return NULL;
 
-  rc = sqlite3_open_v2 (path, &self->handle,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE,
-                        NULL);
   pragma = g_strdup_printf ("PRAGMA application_id = %d", SIYU_DB_APPLICATION_ID);
-  if (rc != SQLITE_OK)
-    siyu_db_set_error (self, rc, error);
-  if (rc != SQLITE_OK ||
-      !configure_connection (self, error) ||
+  if (!open_handle (self, TRUE, error) ||
       !siyu_db_exec (self, pragma, error) ||
       !run_migrations (self, 0, error))
     {
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+      drop_handle (self);
+      remove_shop_files (path);
+      return NULL;
+    }
+  drop_handle (self);
 
-      g_clear_pointer (&self->statements, g_hash_table_unref);
-      g_clear_pointer (&self->handle, close_handle);
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
+  if (!open_migrated (self, G_N_ELEMENTS (migrations), error))
+    {
+      remove_shop_files (path);
       return NULL;
     }
 
@@ -405,8 +874,9 @@ siyu_db_create (const char  *path,
  * @path: an existing shop file
  *
  * Opens a shop, bringing an older one up to date in one transaction.  A file
- * that is missing, not SQLite, not a shop, or from a newer Siyu is refused
- * with a #SiyuDbError and left untouched.
+ * that is missing, not SQLite, not a shop, from a newer Siyu, or whose
+ * schema is not the one Siyu makes is refused with a #SiyuDbError and left
+ * untouched.
  */
 SiyuDb *
 siyu_db_open (const char  *path,
@@ -414,7 +884,6 @@ siyu_db_open (const char  *path,
 {
   g_autoptr(SiyuDb) self = NULL;
   int version;
-  int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -441,6 +910,9 @@ siyu_db_open (const char  *path,
       return NULL;
     }
 
+  if (!check_side_files (path, FALSE, error))
+    return NULL;
+
   version = probe_shop (path, self->display_name, error);
   if (version < 0)
     return NULL;
@@ -456,15 +928,7 @@ siyu_db_open (const char  *path,
   if (!check_folder_writable (path, self->display_name, error))
     return NULL;
 
-  rc = sqlite3_open_v2 (path, &self->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
-  if (rc != SQLITE_OK)
-    {
-      siyu_db_set_error (self, rc, error);
-      return NULL;
-    }
-
-  if (!configure_connection (self, error) ||
-      !run_migrations (self, version, error))
+  if (!open_migrated (self, version, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -498,6 +962,20 @@ int
 siyu_db_get_latest_schema_version (void)
 {
   return G_N_ELEMENTS (migrations);
+}
+
+/**
+ * siyu_db_get_migration:
+ * @index: from 0, in the order migrations run
+ *
+ * Returns: (nullable): the resource holding the SQL of the migration that
+ *   takes a shop from version @index to @index + 1, or %NULL.  For the
+ *   tests, which build older shops with it.
+ */
+const char *
+siyu_db_get_migration (guint index)
+{
+  return index < G_N_ELEMENTS (migrations) ? migrations[index] : NULL;
 }
 
 void
@@ -606,11 +1084,13 @@ siyu_db_begin (SiyuDb  *self,
   return siyu_db_exec (self, "BEGIN IMMEDIATE", error);
 }
 
+/* Brings the search index up to date with the transaction's changes of
+ * contacts (see siyu-search-index.c), then commits. */
 gboolean
 siyu_db_commit (SiyuDb  *self,
                 GError **error)
 {
-  return siyu_db_exec (self, "COMMIT", error);
+  return siyu_search_index_flush (self, error) && siyu_db_exec (self, "COMMIT", error);
 }
 
 void
@@ -620,6 +1100,42 @@ siyu_db_rollback (SiyuDb *self)
 
   if (!sqlite3_get_autocommit (self->handle))
     sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/**
+ * siyu_db_checkpoint:
+ *
+ * Copies everything in the write-ahead log into the shop file and empties
+ * the log, so that the log holds nothing that was deleted.  Fails with
+ * %SIYU_DB_ERROR_BUSY while another program reads the shop.
+ */
+gboolean
+siyu_db_checkpoint (SiyuDb  *self,
+                    GError **error)
+{
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_DB (self), FALSE);
+  g_return_val_if_fail (!siyu_db_in_transaction (self), FALSE);
+
+  rc = sqlite3_wal_checkpoint_v2 (self->handle, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      siyu_db_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Changes at every commit and rollback: what was read from the shop in an
+ * earlier transaction may have changed since. */
+guint64
+siyu_db_get_generation (SiyuDb *self)
+{
+  g_return_val_if_fail (SIYU_IS_DB (self), 0);
+
+  return self->generation;
 }
 
 gboolean

@@ -23,6 +23,7 @@ typedef enum {
   SIYU_DB_ERROR_CONSTRAINT,
   SIYU_DB_ERROR_IO,
   SIYU_DB_ERROR_FAILED,
+  SIYU_DB_ERROR_UNTRUSTED,
 } SiyuDbError;
 
 /* 'SIYU' in the SQLite header: how a shop file is told from other SQLite files. */
@@ -41,6 +42,7 @@ const char   *siyu_db_get_path          (SiyuDb        *self);
 sqlite3      *siyu_db_get_handle        (SiyuDb        *self);
 int           siyu_db_get_schema_version (SiyuDb       *self);
 int           siyu_db_get_latest_schema_version (void);
+const char   *siyu_db_get_migration     (guint          index);
 
 sqlite3_stmt *siyu_db_prepare           (SiyuDb        *self,
                                          const char    *sql,
@@ -60,6 +62,9 @@ gboolean      siyu_db_commit            (SiyuDb        *self,
                                          GError       **error);
 void          siyu_db_rollback          (SiyuDb        *self);
 gboolean      siyu_db_in_transaction    (SiyuDb        *self);
+gboolean      siyu_db_checkpoint        (SiyuDb        *self,
+                                         GError       **error);
+guint64       siyu_db_get_generation    (SiyuDb        *self);
 gint64        siyu_db_last_insert_id    (SiyuDb        *self);
 gint64        siyu_db_query_int         (SiyuDb        *self,
                                          const char    *sql,

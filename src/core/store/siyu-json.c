@@ -10,21 +10,25 @@
 
 G_DEFINE_QUARK (siyu-json-error-quark, siyu_json_error)
 
-/**
- * siyu_json_depth:
+/* Reads @data as strict JSON (RFC 8259) reads it: strings in double quotes
+ * with backslash escapes, and between them only brackets, commas, colons,
+ * numbers, true, false, null and white space.  Sets @depth to how deeply
+ * the arrays and objects nest and returns the offset of the first byte
+ * strict JSON cannot hold outside a string, or -1 when there is none.
  *
- * How deeply the arrays and objects of @data nest, read from the bytes alone
- * (brackets inside strings do not count), so that a document can be refused
- * before a recursive parser sees it.  Malformed input gives a number too; the
- * parser then says what is wrong with it.
- */
-guint
-siyu_json_depth (const char *data,
-                 gsize       length)
+ * json-glib is laxer: it also reads single-quoted strings and comments,
+ * inside which a double quote would hide brackets from a scan that knew
+ * only double quotes.  Refusing anything outside strict JSON keeps the
+ * depth measured here the depth json-glib builds. */
+static gssize
+scan (const char *data,
+      gsize       length,
+      guint      *depth_out)
 {
   guint depth = 0;
   guint deepest = 0;
   gboolean in_string = FALSE;
+  gssize stray = -1;
 
   for (gsize i = 0; i < length; i++)
     {
@@ -55,11 +59,33 @@ siyu_json_depth (const char *data,
             depth--;
           break;
         default:
+          if (stray < 0 && (c == '\0' || (!g_ascii_isalnum (c) && strchr (" \t\r\n,:-+.", c) == NULL)))
+            stray = (gssize) i;
           break;
         }
     }
 
-  return deepest;
+  *depth_out = deepest;
+  return stray;
+}
+
+/**
+ * siyu_json_depth:
+ *
+ * How deeply the arrays and objects of @data nest, read from the bytes alone
+ * (brackets inside strings do not count), so that a document can be refused
+ * before a recursive parser sees it.  Malformed input gives a number too; the
+ * parser then says what is wrong with it.
+ */
+guint
+siyu_json_depth (const char *data,
+                 gsize       length)
+{
+  guint depth;
+
+  scan (data, length, &depth);
+
+  return depth;
 }
 
 /**
@@ -80,18 +106,29 @@ siyu_json_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  guint depth;
+  gssize stray;
   gsize size;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (what != NULL, NULL);
 
   size = length < 0 ? strlen (data) : (gsize) length;
-  if (siyu_json_depth (data, size) > SIYU_JSON_MAX_DEPTH)
+  stray = scan (data, size, &depth);
+  if (depth > SIYU_JSON_MAX_DEPTH)
     {
       g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_TOO_DEEP,
                    /* Translators: %s says what was read, e.g. a file name; %d is 64. */
                    _("%s is nested more than %d levels deep; Siyu does not read it."),
                    what, SIYU_JSON_MAX_DEPTH);
+      return NULL;
+    }
+  if (stray >= 0)
+    {
+      g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID,
+                   /* Translators: %s says what was read; %zd is a byte offset, from 1. */
+                   _("%s is not valid JSON: unexpected character at byte %zd."),
+                   what, stray + 1);
       return NULL;
     }
 

@@ -31,7 +31,9 @@ all_digits (const char *s,
   return TRUE;
 }
 
-/* Mainland China: mobiles 1[3-9]xxxxxxxxx, fixed lines 0 + area code + number. */
+/* Mainland China: mobiles 1[3-9]xxxxxxxxx, fixed lines 0 + area code + number.
+ * The only area code that starts with 1 is Beijing's 10, whose numbers have 7
+ * or 8 digits; what is stored must read back the same in international form. */
 static gboolean
 cn_valid (const char *d,
           GString    *nsn)
@@ -43,7 +45,8 @@ cn_valid (const char *d,
       g_string_assign (nsn, d);
       return TRUE;
     }
-  if (len >= 10 && len <= 12 && d[0] == '0' && d[1] != '0')
+  if (len >= 10 && len <= 12 && d[0] == '0' && d[1] != '0' &&
+      (d[1] != '1' || (d[2] == '0' && len <= 11)))
     {
       g_string_assign (nsn, d + 1);
       return TRUE;
@@ -308,8 +311,13 @@ siyu_phone_normalize (const char  *text,
     }
 
   if (result == NULL)
-    g_set_error (error, SIYU_PHONE_ERROR, SIYU_PHONE_ERROR_INVALID,
-                 _("“%s” is not a phone number."), text != NULL ? text : "");
+    {
+      /* A message is UTF-8 even when the text was not. */
+      g_autofree char *shown = g_utf8_make_valid (text != NULL ? text : "", -1);
+
+      g_set_error (error, SIYU_PHONE_ERROR, SIYU_PHONE_ERROR_INVALID,
+                   _("“%s” is not a phone number."), shown);
+    }
 
   return result;
 }

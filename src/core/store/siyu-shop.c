@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "siyu-export.h"
 #include "siyu-money.h"
@@ -602,6 +603,19 @@ siyu_shop_audit (SiyuShop    *self,
 
   g_return_val_if_fail (SIYU_IS_SHOP (self), FALSE);
   g_return_val_if_fail (action != NULL, FALSE);
+
+  /* The schema no longer checks it (migration 8): it is checked here. */
+  if (detail_json != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (!json_parser_load_from_data (parser, detail_json, -1, NULL))
+        {
+          g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CONSTRAINT,
+                       _("Could not update “%s” (%s)."), siyu_shop_get_name (self), "audit_log.detail");
+          return FALSE;
+        }
+    }
 
   stmt = siyu_db_prepare (self->db,
                           "INSERT INTO audit_log (at, actor, action, object_kind, object_id, detail) "

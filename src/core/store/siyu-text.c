@@ -77,19 +77,24 @@ siyu_text_has_controls (const char *text)
  *
  * @text without its control characters (see siyu_text_has_controls()); a
  * carriage return before a newline goes too, a lone one becomes a newline.
+ * Bytes that are not UTF-8 become U+FFFD.
  *
  * Returns: (transfer full): the cleaned text
  */
 char *
 siyu_text_strip_controls (const char *text)
 {
+  g_autofree char *valid = NULL;
   GString *out;
 
   if (text == NULL)
     return NULL;
 
-  out = g_string_sized_new (strlen (text));
-  for (const char *p = text; *p != '\0';)
+  /* Bytes that are not UTF-8 become U+FFFD first, so that removing a
+   * control between them cannot join two of them into a C1 control. */
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0';)
     {
       gsize n;
 

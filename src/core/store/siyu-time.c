@@ -29,9 +29,10 @@ siyu_day_to_ymd (SiyuDay  day,
                  int     *month,
                  int     *mday)
 {
-  int z = day + 719468;
-  int era = (z >= 0 ? z : z - 146096) / 146097;
-  int doe = z - era * 146097;
+  /* 64 bits: any SiyuDay, even one read from a damaged file, has a date. */
+  gint64 z = (gint64) day + 719468;
+  int era = (int) ((z >= 0 ? z : z - 146096) / 146097);
+  int doe = (int) (z - (gint64) era * 146097);
   int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   int mp = (5 * doy + 2) / 153;
@@ -83,12 +84,23 @@ siyu_day_format (SiyuDay day)
   return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
 }
 
+/* 0001-01-02 and 9999-12-30 23:59:59 UTC: a day after and before the
+ * times GDateTime can hold, so that their day has a date in every zone. */
+#define FIRST_TIME G_GINT64_CONSTANT (-62135510400)
+#define LAST_TIME  G_GINT64_CONSTANT (253402214399)
+
 SiyuDay
 siyu_day_of_time (GTimeZone *tz,
                   gint64     utc)
 {
-  int interval = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, utc);
-  gint64 local = utc + g_time_zone_get_offset (tz, MAX (interval, 0));
+  int interval;
+  gint64 local;
+
+  /* A time from a damaged file can be anything: it is shown as the first or
+   * the last day there is rather than overflowing. */
+  utc = CLAMP (utc, FIRST_TIME, LAST_TIME);
+  interval = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, utc);
+  local = utc + g_time_zone_get_offset (tz, MAX (interval, 0));
 
   /* Floor division: times before 1970 belong to the day that contains them. */
   return (SiyuDay) (local >= 0 ? local / 86400 : -((-local + 86399) / 86400));

@@ -24,6 +24,17 @@ void        _siyu_campaign_wizard_set_aov           (SiyuCampaignWizard *self,
 const char *_siyu_campaign_wizard_get_error         (SiyuCampaignWizard *self);
 char       *_siyu_campaign_wizard_describe          (SiyuCampaignWizard *self);
 char       *_siyu_campaign_wizard_describe_rhythm   (SiyuCampaignWizard *self);
+char       *_siyu_campaign_wizard_describe_timeline (SiyuCampaignWizard *self,
+                                                     int                 width);
+double      _siyu_campaign_wizard_scroll_weight     (SiyuCampaignWizard *self,
+                                                     guint               stage,
+                                                     double              dy);
+GtkAdjustment *_siyu_campaign_wizard_get_scroll     (SiyuCampaignWizard *self);
+const char *_siyu_campaign_wizard_get_reference     (SiyuCampaignWizard *self);
+char       *_siyu_campaign_wizard_get_touch_days    (SiyuCampaignWizard *self,
+                                                     guint               phase,
+                                                     guint               target,
+                                                     int                *width_chars);
 void        _siyu_campaign_wizard_set_theme         (SiyuCampaignWizard *self,
                                                      guint               phase,
                                                      const char         *theme);

@@ -301,6 +301,53 @@ field_row (const char *title,
   return row;
 }
 
+/* ── spin buttons in a scrolled page ─────────────────────────────────── */
+
+/* The mouse wheel over a spin button that does not have the focus scrolls
+ * the page, as in GNOME Settings, instead of turning a weight of 0.17 into
+ * 0.00 while the owner only meant to read on. */
+static gboolean
+spin_scrolled_cb (GtkEventControllerScroll *controller,
+                  double                    dx,
+                  double                    dy,
+                  gpointer                  user_data)
+{
+  GtkWidget *spin = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkRoot *root = gtk_widget_get_root (spin);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *scrolled;
+  GtkAdjustment *adjustment;
+  double step;
+
+  if (focus != NULL && (focus == spin || gtk_widget_is_ancestor (focus, spin)))
+    return FALSE;
+  scrolled = gtk_widget_get_ancestor (spin, GTK_TYPE_SCROLLED_WINDOW);
+  if (scrolled == NULL)
+    return TRUE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_SURFACE)
+    step = dy;
+  else
+    step = dy * pow (gtk_adjustment_get_page_size (adjustment), 2.0 / 3.0);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + step);
+  return TRUE;
+}
+
+static GtkWidget *
+page_spin_new (double low,
+               double high,
+               double step)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (low, high, step);
+  GtkEventController *controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "scroll", G_CALLBACK (spin_scrolled_cb), NULL);
+  gtk_widget_add_controller (spin, controller);
+  g_object_set_data (G_OBJECT (spin), "page-scroll", controller);
+  return spin;
+}
+
 /* ── the timeline ────────────────────────────────────────────────────── */
 
 typedef struct {
@@ -330,6 +377,74 @@ static const GdkRGBA phase_colors[] = {
   { 0x35 / 255.f, 0x84 / 255.f, 0xe4 / 255.f, 1.f },
 };
 
+/* Where each phase is drawn: as wide as its days, but never narrower than
+ * its name and dates, so that a one-day harvest is a labelled bar and not
+ * an unlabelled sliver; the others give up the room in proportion. */
+static void
+lay_out_timeline (Timeline    *timeline,
+                  GtkWidget   *widget,
+                  int          width,
+                  double      *x0,
+                  double      *x1)
+{
+  SiyuDay start = G_MAXINT32, end = G_MININT32;
+  double need[SIYU_CAMPAIGN_N_PHASES], natural[SIYU_CAMPAIGN_N_PHASES];
+  double total = 0, spare = 0, span, x;
+  gboolean in_order = TRUE;
+
+  for (guint i = 0; i < timeline->n; i++)
+    {
+      g_autofree char *first = siyu_day_format (timeline->first[i]);
+      g_autofree char *last = siyu_day_format (timeline->last[i]);
+      g_autofree char *dates = g_strdup_printf ("%s\n%s", first + 5, last + 5);
+      PangoLayout *layout = gtk_widget_create_pango_layout (widget, timeline->labels[i]);
+      int tw, th, dw, dh;
+
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      g_object_unref (layout);
+      layout = gtk_widget_create_pango_layout (widget, dates);
+      pango_layout_get_pixel_size (layout, &dw, &dh);
+      g_object_unref (layout);
+      need[i] = MAX (tw, dw) + 8;
+      start = MIN (start, timeline->first[i]);
+      end = MAX (end, timeline->last[i]);
+      if (i > 0 && timeline->first[i] <= timeline->last[i - 1])
+        in_order = FALSE;
+    }
+  span = (double) end - start + 1;
+
+  for (guint i = 0; i < timeline->n; i++)
+    {
+      natural[i] = width * (timeline->last[i] - timeline->first[i] + 1) / span;
+      total += MAX (natural[i], need[i]);
+      if (natural[i] > need[i])
+        spare += natural[i] - need[i];
+    }
+  /* Overlapping phases, or no room to give: as wide as their days. */
+  if (!in_order || total - width > spare)
+    {
+      for (guint i = 0; i < timeline->n; i++)
+        {
+          x0[i] = width * (timeline->first[i] - start) / span;
+          x1[i] = width * (timeline->last[i] - start + 1) / span;
+        }
+      return;
+    }
+
+  x = 0;
+  for (guint i = 0; i < timeline->n; i++)
+    {
+      double w = natural[i] > need[i] ? natural[i] - (natural[i] - need[i]) * MAX (0, total - width) / spare
+                                      : need[i];
+
+      if (i > 0)
+        x += width * (timeline->first[i] - timeline->last[i - 1] - 1) / span;
+      x0[i] = x;
+      x1[i] = x + w;
+      x += w;
+    }
+}
+
 static void
 draw_timeline (GtkDrawingArea *area,
                cairo_t        *cr,
@@ -338,24 +453,17 @@ draw_timeline (GtkDrawingArea *area,
                gpointer        user_data)
 {
   Timeline *timeline = g_object_get_data (G_OBJECT (area), "timeline");
-  SiyuDay start = G_MAXINT32, end = G_MININT32;
+  double x0[SIYU_CAMPAIGN_N_PHASES], x1[SIYU_CAMPAIGN_N_PHASES];
   GdkRGBA fg;
-  double span, bar_y = 4, bar_h = 28;
+  double bar_y = 4, bar_h = 28;
 
   if (timeline == NULL || timeline->n == 0)
     return;
-  for (guint i = 0; i < timeline->n; i++)
-    {
-      start = MIN (start, timeline->first[i]);
-      end = MAX (end, timeline->last[i]);
-    }
-  span = (double) end - start + 1;
+  lay_out_timeline (timeline, GTK_WIDGET (area), width, x0, x1);
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
 
   for (guint i = 0; i < timeline->n; i++)
     {
-      double x0 = width * (timeline->first[i] - start) / span;
-      double x1 = width * (timeline->last[i] - start + 1) / span;
       g_autofree char *first = siyu_day_format (timeline->first[i]);
       g_autofree char *last = siyu_day_format (timeline->last[i]);
       g_autofree char *dates = g_strdup_printf ("%s\n%s", first + 5, last + 5);
@@ -363,15 +471,15 @@ draw_timeline (GtkDrawingArea *area,
       int tw, th;
 
       gdk_cairo_set_source_rgba (cr, &phase_colors[i % G_N_ELEMENTS (phase_colors)]);
-      cairo_rectangle (cr, x0 + 1, bar_y, MAX (1.0, x1 - x0 - 2), bar_h);
+      cairo_rectangle (cr, x0[i] + 1, bar_y, MAX (1.0, x1[i] - x0[i] - 2), bar_h);
       cairo_fill (cr);
 
       layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), timeline->labels[i]);
       pango_layout_get_pixel_size (layout, &tw, &th);
       cairo_set_source_rgba (cr, 0, 0, 0, 0.85);
-      if (tw < x1 - x0 - 4)
+      if (tw < x1[i] - x0[i] - 4)
         {
-          cairo_move_to (cr, x0 + (x1 - x0 - tw) / 2, bar_y + (bar_h - th) / 2);
+          cairo_move_to (cr, x0[i] + (x1[i] - x0[i] - tw) / 2, bar_y + (bar_h - th) / 2);
           pango_cairo_show_layout (cr, layout);
         }
       g_object_unref (layout);
@@ -379,26 +487,46 @@ draw_timeline (GtkDrawingArea *area,
       /* The dates under the phase, when they fit in its width. */
       layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), dates);
       pango_layout_get_pixel_size (layout, &tw, &th);
-      if (tw <= x1 - x0 - 4)
+      if (tw <= x1[i] - x0[i] - 4)
         {
           gdk_cairo_set_source_rgba (cr, &fg);
-          cairo_move_to (cr, x0 + 2, bar_y + bar_h + 4);
+          cairo_move_to (cr, x0[i] + 2, bar_y + bar_h + 4);
           pango_cairo_show_layout (cr, layout);
         }
       g_object_unref (layout);
     }
 
-  /* Today, when it falls in the campaign. */
-  if (timeline->today >= start && timeline->today <= end)
-    {
-      double x = width * (timeline->today - start + 0.5) / span;
+  /* Today, when it falls in a phase. */
+  for (guint i = 0; i < timeline->n; i++)
+    if (timeline->today >= timeline->first[i] && timeline->today <= timeline->last[i])
+      {
+        double x = x0[i] + (x1[i] - x0[i]) * (timeline->today - timeline->first[i] + 0.5) /
+                   (timeline->last[i] - timeline->first[i] + 1);
 
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_set_line_width (cr, 2);
-      cairo_move_to (cr, x, 0);
-      cairo_line_to (cr, x, bar_y + bar_h + 4);
-      cairo_stroke (cr);
-    }
+        gdk_cairo_set_source_rgba (cr, &fg);
+        cairo_set_line_width (cr, 2);
+        cairo_move_to (cr, x, 0);
+        cairo_line_to (cr, x, bar_y + bar_h + 4);
+        cairo_stroke (cr);
+        break;
+      }
+}
+
+/* For the tests: the phases' extents at @width, as "x0–x1" each. */
+static char *
+describe_layout (GtkWidget *timeline,
+                 int        width)
+{
+  Timeline *data = g_object_get_data (G_OBJECT (timeline), "timeline");
+  double x0[SIYU_CAMPAIGN_N_PHASES], x1[SIYU_CAMPAIGN_N_PHASES];
+  GString *out = g_string_new (NULL);
+
+  if (data == NULL)
+    return g_string_free (out, FALSE);
+  lay_out_timeline (data, timeline, width, x0, x1);
+  for (guint i = 0; i < data->n; i++)
+    g_string_append_printf (out, "%s%.0f–%.0f", i > 0 ? " " : "", x0[i], x1[i]);
+  return g_string_free (out, FALSE);
 }
 
 /**
@@ -546,7 +674,7 @@ show_chart (SiyuCampaignWizard *self)
       if (seg->expected <= 0.0)
         continue;
       left = MAX (0.0, left - seg->expected);
-      expected = decimal_format (seg->expected, "%.1f");
+      expected = siyu_count_format (siyu_campaign_whole_buyers (seg->expected));
       /* Translators: buyers a lifecycle stage is expected to bring, in the waterfall. */
       g_ptr_array_add (labels, g_strdup_printf (_("From %s"), siyu_stage_get_label (s)));
       g_ptr_array_add (texts, g_strdup_printf ("−%s", expected));
@@ -555,7 +683,7 @@ show_chart (SiyuCampaignWizard *self)
     }
   value = plan->gap;
   g_ptr_array_add (labels, g_strdup (_("Gap to close")));
-  g_ptr_array_add (texts, decimal_format (plan->gap, "%.1f"));
+  g_ptr_array_add (texts, siyu_count_format (siyu_campaign_whole_buyers (plan->gap)));
   g_array_append_val (values, value);
   g_array_append_val (before, nan_value);
 
@@ -576,8 +704,11 @@ show_deduction (SiyuCampaignWizard *self)
   g_autofree char *aov = siyu_money_format ((gint64) llround (plan->aov), plan->currency);
   g_autofree char *opb = decimal_format (plan->orders_per_buyer, "%.2f");
   g_autofree char *needed = siyu_count_format (plan->buyers_needed);
-  g_autofree char *expected = decimal_format (plan->expected, "%.1f");
-  g_autofree char *gap = decimal_format (plan->gap, "%.1f");
+  g_autofree char *expected = siyu_count_format (siyu_campaign_whole_buyers (plan->expected));
+  g_autofree char *gap = siyu_count_format (siyu_campaign_whole_buyers (plan->gap));
+  g_autofree char *b_text = NULL;
+  g_autofree char *e_text = NULL;
+  g_autofree char *g_text = NULL;
   g_autofree char *target = siyu_money_format (plan->target, plan->currency);
   g_autofree char *figures = NULL;
   double scale = pow (10, self->digits);
@@ -595,10 +726,21 @@ show_deduction (SiyuCampaignWizard *self)
   gtk_spin_button_set_value (self->aov_spin, plan->aov / scale);
   gtk_spin_button_set_value (self->opb_spin, plan->orders_per_buyer);
 
-  /* Translators: the deduction's figures; B, E and G as in the help. */
-  figures = g_strdup_printf (_("Target %s ÷ (average order %s × %s orders per buyer) = %s buyers needed (B). "
-                               "Expected from the stages: %s (E). Gap: %s buyers (G)."),
-                             target, aov, opb, needed, expected, gap);
+  /* B, E and G in words; buyers are whole, rounded up (ANALYTICS.md). */
+  /* Translators: the target, the average order, orders per buyer, and the buyers needed. */
+  b_text = g_strdup_printf (_("B, buyers needed: to reach the target of %s with an average order of %s and %s "
+                              "orders per buyer, the sale needs %s buyers."),
+                            target, aov, opb, needed);
+  /* Translators: %s is a number of buyers. */
+  e_text = g_strdup_printf (_("E, buyers expected: if the contacts of each lifecycle stage today buy as their stage "
+                              "did in the reference window, they bring about %s buyers on their own."), expected);
+  if (plan->gap > 0.0)
+    /* Translators: %s is a number of buyers. */
+    g_text = g_strdup_printf (_("G, the gap: B less E, about %s more buyers to win by reaching more contacts, "
+                                "split over the stages below."), gap);
+  else
+    g_text = g_strdup (_("G, the gap: none, the stages are expected to bring the buyers needed."));
+  figures = g_strjoin ("\n", b_text, e_text, g_text, NULL);
   gtk_label_set_label (self->figures_label, figures);
   set_error (self->thin_label, plan->thin_reason);
   if (plan->overlap_name != NULL)
@@ -617,11 +759,11 @@ show_deduction (SiyuCampaignWizard *self)
       const SiyuCampaignSegment *seg = &plan->segments[s];
       g_autofree char *size = siyu_count_format (seg->size);
       g_autofree char *conversion = siyu_percent_format (seg->conversion);
-      g_autofree char *seg_expected = decimal_format (seg->expected, "%.1f");
+      g_autofree char *seg_expected = siyu_count_format (siyu_campaign_whole_buyers (seg->expected));
       g_autofree char *share = plan->gap > 0.0 && plan->unassigned <= 0.0
                                ? siyu_percent_format (seg->gap_share / plan->gap) : g_strdup ("—");
       g_autofree char *share_text = NULL;
-      g_autofree char *buyers_share = decimal_format (seg->gap_share, "%.1f");
+      g_autofree char *buyers_share = siyu_count_format (siyu_campaign_whole_buyers (seg->gap_share));
       g_autofree char *reach = reach_text (seg);
 
       share_text = g_strdup_printf ("%s (%s)", share, buyers_share);
@@ -642,7 +784,7 @@ show_deduction (SiyuCampaignWizard *self)
     }
   if (plan->unassigned > 0.0)
     {
-      g_autofree char *unassigned = decimal_format (plan->unassigned, "%.1f");
+      g_autofree char *unassigned = siyu_count_format (siyu_campaign_whole_buyers (plan->unassigned));
       g_autofree char *text = g_strdup_printf (_("Every weight is 0, so %s buyers of the gap are left to no stage."),
                                                unassigned);
 
@@ -743,7 +885,7 @@ build_rhythm (SiyuCampaignWizard *self)
         {
           SiyuCampaignTarget *target = g_ptr_array_index (phase->targets, t);
           GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-          GtkWidget *spin = gtk_spin_button_new_with_range (0, 1e9, 1);
+          GtkWidget *spin = page_spin_new (0, 1e9, 1);
           GtkWidget *days = gtk_entry_new ();
           g_autofree char *reach_name = g_strdup_printf (_("Contacts to reach of %s in %s"), target->segment_name, label);
           g_autofree char *days_name = g_strdup_printf (_("Touch days of %s in %s"), target->segment_name, label);
@@ -760,7 +902,9 @@ build_rhythm (SiyuCampaignWizard *self)
           set_accessible_label (spin, reach_name);
           gtk_widget_set_tooltip_text (spin, _("Contacts to reach"));
           gtk_editable_set_text (GTK_EDITABLE (days), days_value);
-          gtk_editable_set_width_chars (GTK_EDITABLE (days), 24);
+          /* Every touch day shows: three days are 34 characters. */
+          gtk_editable_set_width_chars (GTK_EDITABLE (days), MAX (24, (int) g_utf8_strlen (days_value, -1) + 1));
+          gtk_widget_set_tooltip_text (days, days_value);
           set_accessible_label (days, days_name);
           gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
           gtk_widget_set_valign (days, GTK_ALIGN_CENTER);
@@ -1311,14 +1455,14 @@ build_deduction (SiyuCampaignWizard *self)
   self->reference_label = wrapped_label (NULL, "dim-label");
   gtk_widget_set_margin_top (GTK_WIDGET (self->reference_label), 6);
 
-  aov = gtk_spin_button_new_with_range (0, 1e8, 1);
+  aov = page_spin_new (0, 1e8, 1);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (aov), 2);
   set_accessible_label (aov, _("Average order value"));
   self->aov_spin = GTK_SPIN_BUTTON (aov);
   g_signal_connect_swapped (aov, "value-changed", G_CALLBACK (figure_changed_cb), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                              field_row (_("Average order value"), _("Net sales ÷ paid orders in the window"), aov));
-  opb = gtk_spin_button_new_with_range (0, 1000, 0.01);
+  opb = page_spin_new (0, 1000, 0.01);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (opb), 2);
   set_accessible_label (opb, _("Orders per buyer"));
   self->opb_spin = GTK_SPIN_BUTTON (opb);
@@ -1356,7 +1500,7 @@ build_deduction (SiyuCampaignWizard *self)
     }
   for (int s = 0; s < SIYU_N_STAGES; s++)
     {
-      GtkWidget *spin = gtk_spin_button_new_with_range (0, 1e9, 0.5);
+      GtkWidget *spin = page_spin_new (0, 1e9, 0.5);
       g_autofree char *weight_name = g_strdup_printf (_("Weight of %s"), siyu_stage_get_label (s));
 
       for (guint c = 0; c < 6; c++)
@@ -1715,6 +1859,54 @@ _siyu_campaign_wizard_describe (SiyuCampaignWizard *self)
     g_string_append_printf (out, "\n%s", chart);
   }
   return g_string_free (out, FALSE);
+}
+
+const char *
+_siyu_campaign_wizard_get_reference (SiyuCampaignWizard *self)
+{
+  return gtk_label_get_label (self->reference_label);
+}
+
+/* Scrolls the wheel once over the weight of @stage; returns the weight. */
+double
+_siyu_campaign_wizard_scroll_weight (SiyuCampaignWizard *self,
+                                     guint               stage,
+                                     double              dy)
+{
+  GtkEventController *controller = g_object_get_data (G_OBJECT (self->weights[stage]), "page-scroll");
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (controller, "scroll", 0.0, dy, &handled);
+  return gtk_spin_button_get_value (self->weights[stage]);
+}
+
+GtkAdjustment *
+_siyu_campaign_wizard_get_scroll (SiyuCampaignWizard *self)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->weights[0]), GTK_TYPE_SCROLLED_WINDOW);
+
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+}
+
+/* The touch days entries of the rhythm page, as the owner sees them. */
+char *
+_siyu_campaign_wizard_get_touch_days (SiyuCampaignWizard *self,
+                                      guint               phase,
+                                      guint               target,
+                                      int                *width_chars)
+{
+  PhaseWidgets *widgets = g_ptr_array_index (self->phase_widgets, phase);
+  GtkEditable *days = g_ptr_array_index (widgets->days, target);
+
+  *width_chars = gtk_editable_get_width_chars (days);
+  return g_strdup (gtk_editable_get_text (days));
+}
+
+char *
+_siyu_campaign_wizard_describe_timeline (SiyuCampaignWizard *self,
+                                         int                 width)
+{
+  return describe_layout (self->timeline, width);
 }
 
 /* The rhythm page as shown: a line a phase, then a line a target. */

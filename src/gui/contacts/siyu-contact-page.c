@@ -328,7 +328,7 @@ show_prediction (SiyuContactPage *self,
   JsonObject *fit = prediction != NULL && json_object_has_member (prediction, "fit") &&
                     JSON_NODE_HOLDS_OBJECT (json_object_get_member (prediction, "fit"))
                     ? json_object_get_object_member (prediction, "fit") : NULL;
-  JsonObject *bgnbd = fit != NULL && json_object_has_member (fit, "bgnbd") ? json_object_get_object_member (fit, "bgnbd") : NULL;
+  JsonObject *bgnbd = fit != NULL && json_object_has_member (fit, "mbgnbd") ? json_object_get_object_member (fit, "mbgnbd") : NULL;
   JsonObject *gamma = fit != NULL && json_object_has_member (fit, "gamma_gamma") ? json_object_get_object_member (fit, "gamma_gamma") : NULL;
   gboolean fitted = g_strcmp0 (member_string (bgnbd, "status"), "ok") == 0;
   gboolean valued = fitted && g_strcmp0 (member_string (gamma, "status"), "ok") == 0;
@@ -824,7 +824,10 @@ erase_clicked_cb (SiyuContactPage *self)
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
                                    _("Their name, phone numbers, e-mail addresses, ids, notes, tags, events and "
                                      "group memberships are removed for good. Their orders stay, without a name, "
-                                     "so the shop’s figures do not change. This cannot be undone."));
+                                     "so the shop’s figures do not change. This cannot be undone.\n\n"
+                                     "Imports and syncs will not bring them back. If they return and agree to be "
+                                     "known again, search Contacts for their phone number or e-mail address to "
+                                     "let them back."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "erase", _("_Erase"),

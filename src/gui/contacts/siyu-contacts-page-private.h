@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 /* For the tests. */
 const char      *_siyu_contacts_page_get_state        (SiyuContactsPage *self);
 const char      *_siyu_contacts_page_get_count_text   (SiyuContactsPage *self);
+const char      *_siyu_contacts_page_get_erased_text  (SiyuContactsPage *self);
+void             _siyu_contacts_page_ask_let_back     (SiyuContactsPage *self);
 void             _siyu_contacts_page_search           (SiyuContactsPage *self,
                                                        const char       *text,
                                                        gboolean          enter);

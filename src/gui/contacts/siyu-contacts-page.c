@@ -16,6 +16,7 @@
 #include "siyu-export-dialog.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
+#include "siyu-tombstones.h"
 #include "siyu-window.h"
 
 /* The Contacts place: everyone the shop knows, found by any part of their
@@ -83,6 +84,8 @@ struct _SiyuContactsPage
   GtkLabel         *chip_label;
   GtkWidget        *duplicates_button;
   gint64            n_duplicates;
+  GtkWidget        *erased_box;
+  GtkLabel         *erased_label;
 
   SiyuShopRunner   *runner;
   SiyuContactModel *model;
@@ -96,6 +99,9 @@ struct _SiyuContactsPage
   char             *applied_search;
   SiyuContactFilter shown;        /* what a figure opened, beyond search and stage */
   GHashTable       *bound;        /* list items showing a row now */
+  GCancellable     *erased_cancellable;
+  char             *erased_kind;  /* what the search found an erased person by */
+  char             *erased_value;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuContactsPage, siyu_contacts_page, GTK_TYPE_WIDGET)
@@ -274,6 +280,206 @@ add_columns (SiyuContactsPage *self)
 static void row_activated_cb (SiyuContactsPage *self,
                               guint             position);
 
+/* A search that finds nobody may be for someone the owner erased: the page
+ * says so, and offers to let them back when they came back and agreed. */
+typedef struct {
+  char   *text;
+  char   *kind;
+  gint64  erased_at;
+} ErasedCheck;
+
+static void
+erased_check_free (ErasedCheck *check)
+{
+  g_free (check->text);
+  g_free (check->kind);
+  g_free (check);
+}
+
+static void
+erased_check_job (GTask        *task,
+                  SiyuShop     *shop,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  ErasedCheck *check = task_data;
+  static const char * const kinds[] = { "phone", "email", "wechat" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      /* A text that is no phone number or e-mail address is simply not one. */
+      gint64 erasure = siyu_tombstones_lookup (shop, kinds[i], check->text, &check->erased_at, NULL);
+
+      if (erasure > 0)
+        {
+          check->kind = g_strdup (kinds[i]);
+          break;
+        }
+    }
+  g_task_return_boolean (task, check->kind != NULL);
+}
+
+static void
+hide_erased (SiyuContactsPage *self)
+{
+  g_cancellable_cancel (self->erased_cancellable);
+  g_clear_object (&self->erased_cancellable);
+  g_clear_pointer (&self->erased_kind, g_free);
+  g_clear_pointer (&self->erased_value, g_free);
+  gtk_widget_set_visible (self->erased_box, FALSE);
+}
+
+static void
+erased_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SiyuContactsPage *self;
+  ErasedCheck *check = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  self = SIYU_CONTACTS_PAGE (object);
+  if (self->erased_box == NULL ||
+      g_strcmp0 (check->text, gtk_editable_get_text (GTK_EDITABLE (self->search_entry))) != 0)
+    return;
+
+  when = g_date_time_new_from_unix_utc (check->erased_at);
+  zone = g_time_zone_new_identifier (siyu_shop_runner_get_time_zone_id (self->runner));
+  if (zone == NULL)
+    zone = g_time_zone_new_utc ();
+  local = g_date_time_to_timezone (when, zone);
+  day = g_date_time_format (local, "%Y-%m-%d");
+  if (g_str_equal (check->kind, "phone"))
+    /* Translators: %s is a date. */
+    text = g_strdup_printf (_("This phone number belongs to a person erased on %s. Imports and syncs keep them anonymous."), day);
+  else if (g_str_equal (check->kind, "email"))
+    /* Translators: %s is a date. */
+    text = g_strdup_printf (_("This e-mail address belongs to a person erased on %s. Imports and syncs keep them anonymous."), day);
+  else
+    /* Translators: %s is a date. */
+    text = g_strdup_printf (_("This WeChat id belongs to a person erased on %s. Imports and syncs keep them anonymous."), day);
+
+  g_free (self->erased_kind);
+  self->erased_kind = g_strdup (check->kind);
+  g_free (self->erased_value);
+  self->erased_value = g_strdup (check->text);
+  gtk_label_set_label (self->erased_label, text);
+  gtk_widget_set_visible (self->erased_box, TRUE);
+}
+
+static void
+check_erased (SiyuContactsPage *self,
+              const char       *text)
+{
+  g_autoptr(GTask) task = NULL;
+  ErasedCheck *check;
+
+  hide_erased (self);
+  if (text == NULL || *text == '\0')
+    return;
+
+  self->erased_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->erased_cancellable, erased_checked_cb, NULL);
+  check = g_new0 (ErasedCheck, 1);
+  check->text = g_strstrip (g_strdup (text));
+  g_task_set_task_data (task, check, (GDestroyNotify) erased_check_free);
+  siyu_shop_runner_run (self->runner, task, erased_check_job);
+}
+
+typedef struct {
+  char *kind;
+  char *value;
+} Unerase;
+
+static void
+unerase_free (Unerase *unerase)
+{
+  g_free (unerase->kind);
+  g_free (unerase->value);
+  g_free (unerase);
+}
+
+static void
+unerase_job (GTask        *task,
+             SiyuShop     *shop,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Unerase *unerase = task_data;
+  GError *error = NULL;
+  int lifted = siyu_tombstones_lift (shop, unerase->kind, unerase->value, &error);
+
+  if (lifted < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, lifted);
+}
+
+static void
+unerased_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  gssize lifted = g_task_propagate_int (G_TASK (result), &error);
+
+  if (self->erased_box == NULL)
+    return;
+  hide_erased (self);
+  if (lifted < 0)
+    siyu_toast_show (GTK_WIDGET (self), adw_toast_new (error->message));
+  else
+    siyu_toast_show (GTK_WIDGET (self),
+                     adw_toast_new (_("Erased person let back: the next import or sync that carries them makes a contact again")));
+}
+
+static void
+unerase_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     SiyuContactsPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Unerase *unerase;
+
+  if (!g_str_equal (response, "let-back") || self->erased_kind == NULL)
+    return;
+
+  task = g_task_new (self, NULL, unerased_cb, NULL);
+  unerase = g_new0 (Unerase, 1);
+  unerase->kind = g_strdup (self->erased_kind);
+  unerase->value = g_strdup (self->erased_value);
+  g_task_set_task_data (task, unerase, (GDestroyNotify) unerase_free);
+  siyu_shop_runner_run (self->runner, task, unerase_job);
+}
+
+static void
+unerase_clicked_cb (SiyuContactsPage *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Let This Person Back?"),
+                                   _("Do this only if they came back and agreed to be known again. The next import "
+                                     "or sync that carries them makes a new contact, and their orders are linked to "
+                                     "it again when they are imported again. The audit log records it."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "let-back", _("_Let Back"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "let-back", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (unerase_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 update_count (SiyuContactsPage *self)
 {
@@ -294,6 +500,11 @@ update_count (SiyuContactsPage *self)
     gtk_stack_set_visible_child_name (self->list_stack, "contacts");
   else
     gtk_stack_set_visible_child_name (self->list_stack, filtered ? "none-found" : "empty");
+
+  if (n == 0 && filtered)
+    check_erased (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  else
+    hide_erased (self);
 }
 
 static void
@@ -888,7 +1099,10 @@ siyu_contacts_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->export);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  g_cancellable_cancel (self->erased_cancellable);
+  g_clear_object (&self->erased_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIYU_TYPE_CONTACTS_PAGE);
+  self->erased_box = NULL;
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
 
@@ -977,6 +1191,8 @@ siyu_contacts_page_finalize (GObject *object)
   g_clear_object (&self->runner);
   g_hash_table_unref (self->bound);
   g_free (self->applied_search);
+  g_free (self->erased_kind);
+  g_free (self->erased_value);
   g_clear_pointer (&self->tier_ids, g_array_unref);
   g_clear_pointer (&self->group_ids, g_array_unref);
   shown_clear (self);
@@ -1057,7 +1273,10 @@ siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, chip_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, contact_bin);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, duplicates_button);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, erased_box);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, erased_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unerase_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, reveal_toggled_cb);
@@ -1119,6 +1338,21 @@ const char *
 _siyu_contacts_page_get_count_text (SiyuContactsPage *self)
 {
   return gtk_label_get_label (self->count_label);
+}
+
+/* What the page says of an erased person the search names, or %NULL. */
+const char *
+_siyu_contacts_page_get_erased_text (SiyuContactsPage *self)
+{
+  if (!gtk_widget_get_visible (self->erased_box))
+    return NULL;
+  return gtk_label_get_label (self->erased_label);
+}
+
+void
+_siyu_contacts_page_ask_let_back (SiyuContactsPage *self)
+{
+  unerase_clicked_cb (self);
 }
 
 void

@@ -570,6 +570,8 @@ fill_counts (SiyuImportDialog    *self,
       add_count (group, rows, _("New events"), counts->events_created);
       add_count (group, rows, _("Events already stored"), counts->events_unchanged);
     }
+  if (counts->rows_erased > 0)
+    add_count (group, rows, _("Rows of erased people kept anonymous"), counts->rows_erased);
   if (counts->consents_given > 0)
     add_count (group, rows, _("Agreed to hear from the shop"), counts->consents_given);
   add_count (group, rows, _("Rows with problems"), counts->rows_rejected);

@@ -7,6 +7,7 @@
 
 #include "siyu-contacts-page.h"
 #include "siyu-figure-card.h"
+#include "siyu-freshness.h"
 #include "siyu-money.h"
 #include "siyu-overview.h"
 #include "siyu-overview-page-private.h"
@@ -53,6 +54,7 @@ static GParamSpec *properties[N_PROPS];
  * anything at all yet. */
 typedef struct {
   SiyuOverview        overview;
+  SiyuFreshness       freshness;
   SiyuStoredAnalytics stored;
   gboolean            empty;
   char               *currency;
@@ -115,7 +117,30 @@ describe_change (gint64 now,
 }
 
 static char *
+format_day (SiyuDay day)
+{
+  g_autoptr(GDateTime) date = NULL;
+  int y, m, d;
+
+  siyu_day_to_ymd (day, &y, &m, &d);
+  date = g_date_time_new_utc (y, m, d, 0, 0, 0);
+  /* Translators: the day the figures are counted up to, as a strftime format, e.g. “%Y年%-m月%-d日”. */
+  return g_date_time_format (date, _("%-d %B %Y"));
+}
+
+static char *
 format_as_of (SiyuDay day)
+{
+  g_autofree char *text = format_day (day);
+
+  /* Translators: %s is a date, e.g. “As of 15 November 2026”. */
+  return g_strdup_printf (_("As of %s"), text);
+}
+
+/* When the newest order is more than a week old, the figures are counted
+ * up to its day, and the page says so. */
+static char *
+format_data_up_to (SiyuDay day)
 {
   g_autoptr(GDateTime) date = NULL;
   g_autofree char *text = NULL;
@@ -123,11 +148,12 @@ format_as_of (SiyuDay day)
 
   siyu_day_to_ymd (day, &y, &m, &d);
   date = g_date_time_new_utc (y, m, d, 0, 0, 0);
-  /* Translators: the day the figures are counted up to, as a strftime format, e.g. “%Y年%-m月%-d日”. */
-  text = g_date_time_format (date, _("%-d %B %Y"));
+  /* Translators: the day of the newest order, as a strftime format, e.g. “%Y-%m-%d”. */
+  text = g_date_time_format (date, C_("data up to", "%-d %B %Y"));
 
-  /* Translators: %s is a date, e.g. “As of 15 November 2026”. */
-  return g_strdup_printf (_("As of %s"), text);
+  /* Translators: %s is the day of the newest order, e.g. “Data up to 31 October 2026”: the
+   * figures are counted up to it because it is more than a week old. */
+  return g_strdup_printf (_("Data up to %s"), text);
 }
 
 static void
@@ -204,7 +230,19 @@ show_figures (SiyuOverviewPage *self,
       return;
     }
 
-  as_of = format_as_of (o->as_of);
+  if (figures->freshness.stale)
+    {
+      as_of = format_data_up_to (o->as_of);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->as_of_label),
+                                   _("The newest order is more than a week old, so every figure is counted up "
+                                     "to its day rather than today. Import or sync newer orders to bring them "
+                                     "up to date."));
+    }
+  else
+    {
+      as_of = format_as_of (o->as_of);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->as_of_label), NULL);
+    }
   gtk_label_set_label (self->as_of_label, as_of);
 
   /* Translators: %s is a count on the day 30 days before the as-of date. */
@@ -237,7 +275,8 @@ compute_job (GTask        *task,
   figures->currency = g_strdup (siyu_shop_get_currency (shop));
   anything = siyu_db_query_int (db, "SELECT EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM orders)", &error);
   if (anything < 0 ||
-      !siyu_overview_compute (shop, siyu_shop_get_today (shop), &figures->overview, &error) ||
+      !siyu_freshness_get (shop, &figures->freshness, &error) ||
+      !siyu_overview_compute (shop, figures->freshness.as_of, &figures->overview, &error) ||
       !siyu_stored_analytics_load (shop, &figures->stored, &error))
     {
       figures_free (figures);
@@ -309,7 +348,7 @@ recount_job (GTask        *task,
 {
   GError *error = NULL;
 
-  if (!siyu_recompute (shop, siyu_shop_get_today (shop), recount_progress_cb, task_data, cancellable,
+  if (!siyu_recompute (shop, siyu_freshness_as_of (shop), recount_progress_cb, task_data, cancellable,
                        NULL, &error))
     g_task_return_error (task, error);
   else

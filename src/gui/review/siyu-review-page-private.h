@@ -24,6 +24,7 @@ gboolean    _siyu_review_page_open_card       (SiyuReviewPage *self,
 guint       _siyu_review_page_get_n_months    (SiyuReviewPage *self);
 GtkDropDown *_siyu_review_page_get_month_chooser (SiyuReviewPage *self);
 SiyuChart  *_siyu_review_page_get_flow        (SiyuReviewPage *self);
+GtkAdjustment *_siyu_review_page_get_scroll   (SiyuReviewPage *self);
 void        _siyu_review_page_export          (SiyuReviewPage *self,
                                                const char     *path);
 gboolean    _siyu_review_page_is_exporting    (SiyuReviewPage *self);

@@ -19,7 +19,8 @@
 #include "siyu-window.h"
 
 /* The Review place: the monthly private-domain health review of a month
- * (siyu_review_compute), the last complete month by default.  The review
+ * (siyu_review_compute), by default the last complete month, or the month
+ * of the newest order when the data is old (siyu_review_last_month).  The review
  * is counted on the shop's worker, a month at a time; choosing another
  * month while one is counted cancels it.  The page shows what to do next
  * first (the action cards, each opening its segment in Segments), then
@@ -61,6 +62,7 @@ struct _SiyuReviewPage
 
   GtkWidget            *box;
   GtkDropDown          *month_dropdown;
+  GtkScrolledWindow    *scrolled;
   GtkStringList        *months;
   GtkSpinner           *spinner;
   GtkStack             *stack;
@@ -84,8 +86,6 @@ struct _SiyuReviewPage
   char                 *month_text;
 
   JsonNode             *review;
-  GArray               *card_segments;     /* gint64 per card, 0 for none */
-  GArray               *card_groups;       /* gint64 per card, 0 for none */
   GPtrArray            *card_texts;
   GHashTable           *figures;           /* name → Figure */
   SiyuChart            *flow;
@@ -110,14 +110,12 @@ typedef struct {
   int       last_index;
   gboolean  no_orders;
   JsonNode *review;
-  GArray   *segments;
 } Reading;
 
 static void
 reading_free (Reading *reading)
 {
   g_clear_pointer (&reading->review, json_node_unref);
-  g_clear_pointer (&reading->segments, g_array_unref);
   g_free (reading);
 }
 
@@ -258,27 +256,6 @@ read_job (GTask        *task,
       return;
     }
 
-  /* The segment of each card, by its name. */
-  {
-    JsonArray *cards = member_array (json_node_get_object (reading->review), "cards");
-
-    reading->segments = g_array_new (FALSE, TRUE, sizeof (gint64));
-    for (guint i = 0; cards != NULL && i < json_array_get_length (cards); i++)
-      {
-        JsonObject *card = json_array_get_object_element (cards, i);
-        gint64 id = 0;
-
-        if (member_defined (card, "segment"))
-          {
-            g_autoptr(GError) lookup_error = NULL;
-
-            id = siyu_segment_lookup (shop, json_object_get_string_member (card, "segment"), &lookup_error);
-            if (lookup_error != NULL)
-              g_warning ("Could not find the segment of an action card: %s", lookup_error->message);
-          }
-        g_array_append_val (reading->segments, id);
-      }
-  }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -333,6 +310,7 @@ read_done_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *month_text = NULL;
   SiyuReviewPage *self;
   Reading *reading;
 
@@ -349,13 +327,15 @@ read_done_cb (GObject      *source,
 
   self->year = reading->year;
   self->month = reading->month;
+  month_text = g_strdup_printf ("%04d-%02d", reading->year, reading->month);
+  /* Another month starts at its top, not where the last one was read. */
+  if (g_strcmp0 (self->month_text, month_text) != 0)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0.0);
   g_free (self->month_text);
-  self->month_text = g_strdup_printf ("%04d-%02d", reading->year, reading->month);
+  self->month_text = g_steal_pointer (&month_text);
   self->first_index = reading->first_index;
   self->last_index = reading->last_index;
   g_clear_pointer (&self->review, json_node_unref);
-  g_clear_pointer (&self->card_segments, g_array_unref);
-  g_clear_pointer (&self->card_groups, g_array_unref);
   update_months (self);
 
   if (error != NULL)
@@ -373,18 +353,6 @@ read_done_cb (GObject      *source,
     }
 
   self->review = g_steal_pointer (&reading->review);
-  self->card_segments = g_steal_pointer (&reading->segments);
-  {
-    JsonArray *cards = member_array (json_node_get_object (self->review), "cards");
-
-    self->card_groups = g_array_new (FALSE, TRUE, sizeof (gint64));
-    for (guint i = 0; cards != NULL && i < json_array_get_length (cards); i++)
-      {
-        gint64 group = member_int (json_array_get_object_element (cards, i), "group_id");
-
-        g_array_append_val (self->card_groups, group);
-      }
-  }
   show_review (self);
   gtk_stack_set_visible_child_name (self->stack, "review");
   update_actions (self);
@@ -797,8 +765,8 @@ card_figure_title (const char *figure)
     return _("Members close to the next tier");
   if (g_strcmp0 (figure, "groups.left") == 0)
     return _("Members who left the group");
-  if (g_strcmp0 (figure, "month.repurchase_rate") == 0)
-    return _("Repurchase rate, in %");
+  if (g_strcmp0 (figure, "month_before.buyers_not_back") == 0)
+    return _("Buyers of the month before who did not come back");
   if (g_strcmp0 (figure, "month.new_buyers") == 0)
     return _("New buyers");
   return figure;
@@ -827,7 +795,7 @@ add_cards (SiyuReviewPage *self)
     {
       JsonObject *card = json_array_get_object_element (cards, i);
       const char *text = json_object_get_string_member (card, "text");
-      const char *segment = member_defined (card, "segment") ? json_object_get_string_member (card, "segment") : NULL;
+      const char *segment = member_defined (card, "segment") ? json_object_get_string_member (card, "segment") : "";
       g_autofree char *value = siyu_count_format (member_int (card, "value"));
       g_autofree char *trigger = NULL;
       g_autofree char *accessible = NULL;
@@ -838,15 +806,12 @@ add_cards (SiyuReviewPage *self)
       trigger = g_strdup_printf (_("Triggered by %s: %s"),
                                  card_figure_title (json_object_get_string_member (card, "figure")), value);
       row = new_row (text, trigger);
-      button = gtk_button_new_with_mnemonic (segment != NULL ? _("Open _Segment") : _("Open _Group"));
+      button = gtk_button_new_with_label (_("Open Segment"));
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       g_object_set_data (G_OBJECT (button), "card", GUINT_TO_POINTER (i));
       g_signal_connect_object (button, "clicked", G_CALLBACK (card_clicked_cb), self, 0);
-      if (segment != NULL)
-        /* Translators: names a card's button for a screen reader, e.g. “Open segment About to sleep”. */
-        accessible = g_strdup_printf (_("Open segment %s"), segment);
-      else
-        accessible = g_strdup (_("Open the community groups"));
+      /* Translators: names a card's button for a screen reader, e.g. “Open segment First bought in 2026-10”. */
+      accessible = g_strdup_printf (_("Open segment %s"), segment);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -1562,8 +1527,6 @@ siyu_review_page_finalize (GObject *object)
   g_clear_object (&self->read_cancellable);
   g_clear_object (&self->months);
   g_clear_pointer (&self->review, json_node_unref);
-  g_clear_pointer (&self->card_segments, g_array_unref);
-  g_clear_pointer (&self->card_groups, g_array_unref);
   g_clear_pointer (&self->card_texts, g_ptr_array_unref);
   g_clear_pointer (&self->figures, g_hash_table_unref);
   g_free (self->month_text);
@@ -1645,6 +1608,8 @@ siyu_review_page_init (SiyuReviewPage *self)
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *clamp = adw_clamp_new ();
   GtkWidget *empty = adw_status_page_new ();
+
+  self->scrolled = GTK_SCROLLED_WINDOW (scrolled);
 
   self->cancellable = g_cancellable_new ();
   self->figures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) figure_free);
@@ -1758,34 +1723,27 @@ _siyu_review_page_get_card_text (SiyuReviewPage *self,
   return index < self->card_texts->len ? g_ptr_array_index (self->card_texts, index) : NULL;
 }
 
-/* What a card's button does: its segment in Segments, or its group (the
- * groups when it names none). */
+/* What a card's button does: its segment, exactly the people it counts in
+ * its month, in the segment editor of Segments, to save or export. */
 gboolean
 _siyu_review_page_open_card (SiyuReviewPage *self,
                              guint           index)
 {
   GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SIYU_TYPE_WINDOW);
-  gint64 id = self->card_segments != NULL && index < self->card_segments->len
-              ? g_array_index (self->card_segments, gint64, index) : 0;
-  gint64 group = self->card_groups != NULL && index < self->card_groups->len
-                 ? g_array_index (self->card_groups, gint64, index) : 0;
+  JsonArray *cards = self->review != NULL ? member_array (json_node_get_object (self->review), "cards") : NULL;
+  JsonObject *card;
   GtkWidget *page;
 
-  if (window == NULL || index >= self->card_texts->len)
+  if (window == NULL || cards == NULL || index >= json_array_get_length (cards))
     return FALSE;
-  if (id == 0)
-    {
-      page = siyu_window_show_place (SIYU_WINDOW (window), "groups");
-      if (page == NULL || !SIYU_IS_GROUPS_PAGE (page))
-        return FALSE;
-      if (group > 0)
-        siyu_groups_page_open (SIYU_GROUPS_PAGE (page), group);
-      return TRUE;
-    }
+  card = json_array_get_object_element (cards, index);
+  if (member_object (card, "definition") == NULL)
+    return FALSE;
   page = siyu_window_show_place (SIYU_WINDOW (window), "segments");
   if (page == NULL || !SIYU_IS_SEGMENTS_PAGE (page))
     return FALSE;
-  siyu_segments_page_open (SIYU_SEGMENTS_PAGE (page), id);
+  siyu_segments_page_open_definition (SIYU_SEGMENTS_PAGE (page), json_object_get_string_member (card, "segment"),
+                                      json_object_get_member (card, "definition"));
   return TRUE;
 }
 
@@ -1799,6 +1757,12 @@ GtkDropDown *
 _siyu_review_page_get_month_chooser (SiyuReviewPage *self)
 {
   return self->month_dropdown;
+}
+
+GtkAdjustment *
+_siyu_review_page_get_scroll (SiyuReviewPage *self)
+{
+  return gtk_scrolled_window_get_vadjustment (self->scrolled);
 }
 
 SiyuChart *

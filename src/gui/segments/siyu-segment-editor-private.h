@@ -23,6 +23,8 @@ void        _siyu_segment_editor_remove        (SiyuSegmentEditor *self,
                                                 guint              index);
 char       *_siyu_segment_editor_dup_definition (SiyuSegmentEditor *self);
 const char *_siyu_segment_editor_get_count_text (SiyuSegmentEditor *self);
+const char *_siyu_segment_editor_get_fixed_text (SiyuSegmentEditor *self,
+                                                guint              index);
 const char *_siyu_segment_editor_get_error     (SiyuSegmentEditor *self);
 gboolean    _siyu_segment_editor_can_save      (SiyuSegmentEditor *self);
 

@@ -156,7 +156,8 @@ op_label (const char *op)
     { "starts_with", N_("starts with") }, { "before", N_("before") }, { "after", N_("after") },
     { "on", N_("on") }, { "more_than_days_ago", N_("more than … days ago") },
     { "within_days", N_("in the last … days") }, { "exists", N_("exists") }, { "bought", N_("bought") },
-    { "not_bought", N_("did not buy") }, { "happened", N_("happened") }, { "not_happened", N_("did not happen") },
+    { "not_bought", N_("did not buy") }, { "happened", N_("happened") }, { "not_happened", N_("did not happen") }, { "left", N_("left") },
+    { "in", N_("is one of") }, { "not_in", N_("is none of") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -566,11 +567,143 @@ remove_button_new (SiyuSegmentEditor *self,
   return button;
 }
 
+/* Whether the editor can show @condition in its widgets: a field, an
+ * operator and a value it offers, and no "as_of".  Any other condition —
+ * one of the review's cards, as of a past day, or one written in JSON —
+ * is shown in words, kept as it is and can only be removed. */
+static gboolean
+editable (JsonObject *condition)
+{
+  g_autoptr(GList) keys = json_object_get_members (condition);
+  const char *op = json_object_get_string_member_with_default (condition, "op", NULL);
+  int field = field_index (json_object_get_string_member_with_default (condition, "field", NULL));
+
+  for (GList *l = keys; l != NULL; l = l->next)
+    if (!g_strv_contains ((const char * const[]) { "field", "op", "value", "days", NULL }, l->data))
+      return FALSE;
+  return field >= 0 && op != NULL && g_strv_contains (fields[field].ops, op) &&
+         (!json_object_has_member (condition, "days") || fields[field].days);
+}
+
+/* A condition's value in words. */
+static char *
+describe_value (int         field,
+                JsonNode   *value,
+                const char *currency)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return g_strdup (field >= 0 && fields[field].kind == VALUE_GROUP ? _("any group") : "");
+  if (JSON_NODE_HOLDS_ARRAY (value))
+    {
+      JsonArray *array = json_node_get_array (value);
+      GString *out = g_string_new (NULL);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *item = describe_value (field, json_array_get_element (array, i), currency);
+
+          if (i > 0)
+            g_string_append (out, ", ");
+          g_string_append (out, item);
+        }
+      return g_string_free (out, FALSE);
+    }
+  if (!JSON_NODE_HOLDS_VALUE (value))
+    return g_strdup ("");
+  if (json_node_get_value_type (value) == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (value) ? _("yes") : _("no"));
+  if (json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (value);
+
+      for (guint i = 0; field >= 0 && fields[field].values != NULL && fields[field].values[i] != NULL; i++)
+        if (g_str_equal (fields[field].values[i], text))
+          return g_strdup (value_label (field, i));
+      return g_strdup (text);
+    }
+  if (field >= 0 && is_money (field, NULL))
+    return siyu_money_format (json_node_get_int (value), currency);
+
+  return g_strdup_printf ("%g", json_node_get_double (value));
+}
+
+static char *
+describe_condition (JsonObject *condition,
+                    const char *currency)
+{
+  const char *name = json_object_get_string_member_with_default (condition, "field", "");
+  const char *op = json_object_get_string_member_with_default (condition, "op", "");
+  int field = field_index (name);
+  g_autofree char *value = describe_value (field, json_object_get_member (condition, "value"), currency);
+  /* Translators: a segment's condition in words: a field, an operator and a value, e.g. “Stage is Growing”. */
+  g_autofree char *text = g_strdup_printf (C_("segment condition", "%s %s %s"),
+                                           field >= 0 ? _(fields[field].label) : name, op_label (op), value);
+  const char *as_of = json_object_get_string_member_with_default (condition, "as_of", NULL);
+  gint64 days = json_object_get_int_member_with_default (condition, "days", 0);
+
+  g_strstrip (text);
+  if ((g_str_equal (op, "within_days") || g_str_equal (op, "more_than_days_ago")) && field >= 0)
+    {
+      gint64 n = json_object_get_int_member_with_default (condition, "value", 0);
+      const char *label = _(fields[field].label);
+
+      if (g_str_equal (op, "within_days"))
+        return as_of != NULL
+               /* Translators: e.g. “First order in the 31 days up to 2026-10-31”. */
+               ? g_strdup_printf (g_dngettext (NULL, "%s in the %lld day up to %s", "%s in the %lld days up to %s", n),
+                                  label, (long long) n, as_of)
+               /* Translators: e.g. “First order in the last 30 days”. */
+               : g_strdup_printf (g_dngettext (NULL, "%s in the last %lld day", "%s in the last %lld days", n),
+                                  label, (long long) n);
+      return as_of != NULL
+             /* Translators: e.g. “Last order more than 60 days before 2026-10-31”. */
+             ? g_strdup_printf (g_dngettext (NULL, "%s more than %lld day before %s", "%s more than %lld days before %s", n),
+                                label, (long long) n, as_of)
+             /* Translators: e.g. “Last order more than 60 days ago”. */
+             : g_strdup_printf (g_dngettext (NULL, "%s more than %lld day ago", "%s more than %lld days ago", n),
+                                label, (long long) n);
+    }
+  if (days > 0 && as_of != NULL)
+    /* Translators: a condition over the N days ending on a day, e.g. “Number of orders = 0, in the 31 days up to 2026-10-31”. */
+    return g_strdup_printf (g_dngettext (NULL, "%s, in the %lld day up to %s", "%s, in the %lld days up to %s", days),
+                            text, (long long) days, as_of);
+  if (days > 0)
+    return g_strdup_printf (g_dngettext (NULL, "%s, in the last %lld day", "%s, in the last %lld days", days),
+                            text, (long long) days);
+  if (as_of != NULL)
+    /* Translators: a condition counted as of a past day, e.g. “Stage is Growing, as of 2026-09-30”. */
+    return g_strdup_printf (_("%s, as of %s"), text, as_of);
+  return g_steal_pointer (&text);
+}
+
+static GtkWidget *
+fixed_new (SiyuSegmentEditor *self,
+           JsonObject        *condition)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  g_autofree char *text = describe_condition (condition, siyu_shop_runner_get_currency (self->runner));
+  GtkWidget *label = gtk_label_new (text);
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, condition);
+  g_object_set_data_full (G_OBJECT (box), "fixed", node, (GDestroyNotify) json_node_unref);
+  g_object_set_data (G_OBJECT (box), "text", label);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_tooltip_text (label, _("This condition is counted as of a past day or written by Siyu; it is kept "
+                                        "as it is and can only be removed."));
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), remove_button_new (self, box, _("Remove this condition")));
+
+  return box;
+}
+
 static GtkWidget *
 cond_new (SiyuSegmentEditor *self,
           JsonObject        *condition)
 {
-  Cond *cond = g_new0 (Cond, 1);
+  Cond *cond;
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
   g_auto(GStrv) id_list = NULL;
@@ -580,6 +713,9 @@ cond_new (SiyuSegmentEditor *self,
   gint64 days = condition != NULL ? json_object_get_int_member_with_default (condition, "days", 0) : 0;
   GtkWidget *days_box;
 
+  if (condition != NULL && !editable (condition))
+    return fixed_new (self, condition);
+  cond = g_new0 (Cond, 1);
   if (field_index (field) < 0)
     field = "stage";
   self->frozen++;
@@ -776,6 +912,8 @@ build_group (JsonBuilder *builder,
             }
           json_builder_end_object (builder);
         }
+      else if (g_object_get_data (G_OBJECT (item), "fixed") != NULL)
+        json_builder_add_value (builder, json_node_copy (g_object_get_data (G_OBJECT (item), "fixed")));
       else
         build_group (builder, dropdown_get_id (g_object_get_data (G_OBJECT (item), "match")),
                      g_object_get_data (G_OBJECT (item), "rows"));
@@ -1323,7 +1461,7 @@ collect (GtkWidget *rows,
   for (GtkWidget *item = gtk_widget_get_first_child (rows); item != NULL; item = gtk_widget_get_next_sibling (item))
     {
       g_ptr_array_add (items, item);
-      if (g_object_get_data (G_OBJECT (item), "cond") == NULL)
+      if (g_object_get_data (G_OBJECT (item), "rows") != NULL)
         collect (g_object_get_data (G_OBJECT (item), "rows"), items);
     }
 }
@@ -1410,6 +1548,16 @@ char *
 _siyu_segment_editor_dup_definition (SiyuSegmentEditor *self)
 {
   return g_strdup (self->current);
+}
+
+/* The words of a condition shown as it is (see editable()), or NULL. */
+const char *
+_siyu_segment_editor_get_fixed_text (SiyuSegmentEditor *self,
+                                     guint              index)
+{
+  GtkWidget *label = g_object_get_data (G_OBJECT (nth_item (self, index)), "text");
+
+  return label != NULL ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
 }
 
 const char *

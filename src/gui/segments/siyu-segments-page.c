@@ -1301,6 +1301,26 @@ siyu_segments_page_open (SiyuSegmentsPage *self,
     show_segment (self);
 }
 
+/**
+ * siyu_segments_page_open_definition:
+ * @name: the name to suggest when it is saved
+ * @definition: a segment definition that is not saved, such as one of
+ *   the review's action cards
+ *
+ * Opens the segment editor on @definition, with its live count, to save
+ * it, change it or export it once saved.
+ */
+void
+siyu_segments_page_open_definition (SiyuSegmentsPage *self,
+                                    const char       *name,
+                                    JsonNode         *definition)
+{
+  g_return_if_fail (SIYU_IS_SEGMENTS_PAGE (self));
+  g_return_if_fail (definition != NULL);
+
+  open_editor (self, 0, name, definition);
+}
+
 /* For tests. */
 const char *
 _siyu_segments_page_get_state (SiyuSegmentsPage *self)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "siyu-shop-runner.h"
 
@@ -14,5 +15,8 @@ SiyuSegmentsPage *siyu_segments_page_new    (SiyuShopRunner   *runner);
 void              siyu_segments_page_reload (SiyuSegmentsPage *self);
 void              siyu_segments_page_open   (SiyuSegmentsPage *self,
                                              gint64            segment_id);
+void              siyu_segments_page_open_definition (SiyuSegmentsPage *self,
+                                                      const char       *name,
+                                                      JsonNode         *definition);
 
 G_END_DECLS

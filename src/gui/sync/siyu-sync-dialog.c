@@ -44,6 +44,7 @@ typedef struct {
   guint         rejected;          /* records of this sync kept among the rejects */
   GPtrArray    *names;             /* the accounts synced */
   GPtrArray    *rejects;           /* SiyuSyncReject of those accounts, after it */
+  guint         erased_kept;
   gboolean      changed;
   gboolean      cancelled;
   char         *failed_account;
@@ -228,6 +229,7 @@ sync_job (GTask        *task,
       job->orders_updated += counts.orders.updated;
       job->foreign_currency += counts.foreign_currency;
       job->rejected += counts.rejected;
+      job->erased_kept += counts.erased_kept;
       if (counts.orders.created + counts.orders.updated + counts.customers.created + counts.refunds_created > 0)
         job->changed = TRUE;
       if (ok)
@@ -393,6 +395,19 @@ describe_result (Job *job)
       g_free (synced);
       synced = with;
     }
+  if (job->erased_kept > 0)
+    {
+      /* Translators: after “Synced 1 account: 3 new orders, 0 updated”. */
+      g_autofree char *erased = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                              "%u record of erased people kept anonymous.",
+                                                              "%u records of erased people kept anonymous.",
+                                                              job->erased_kept),
+                                                 job->erased_kept);
+      g_autofree char *both = g_strdup_printf ("%s. %s", synced, erased);
+
+      g_free (synced);
+      synced = g_steal_pointer (&both);
+    }
   if (job->foreign_currency == 0)
     return g_steal_pointer (&synced);
   /* Translators: after “Synced 1 account: 3 new orders, 0 updated”. */
@@ -402,7 +417,7 @@ describe_result (Job *job)
                                           "%u orders are in another currency than the shop’s: they are kept with "
                                           "their currency and left out of the figures.", job->foreign_currency),
                              job->foreign_currency);
-  return g_strdup_printf ("%s. %s", synced, foreign);
+  return g_strdup_printf ("%s%s %s", synced, g_str_has_suffix (synced, ".") ? "" : ".", foreign);
 }
 
 static void

@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
--- Migration 8: what sync needs to trust a shop file no more than it must.
+-- Migration 9: what sync needs to trust a shop file no more than it must.
 
 -- The system keyring keys an account's secret by its platform, its shop's
 -- address and this random id, so that a shop file made elsewhere, with an
