@@ -29,6 +29,58 @@ fixture (const char *name)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* The bytes of a file of tests/data/sync, unchanged. */
+static char *
+fixture_bytes (const char *name,
+               gsize      *length)
+{
+  g_autofree char *path = data_path (name);
+  g_autoptr(GError) error = NULL;
+  char *bytes = NULL;
+
+  g_file_get_contents (path, &bytes, length, &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+/* Where the object or array starting at @start ends (one past its
+ * closing bracket), brackets inside strings not counted; 0 if it does not. */
+static gsize
+value_end (const char *text,
+           gsize       length,
+           gsize       start)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = start; i < length; i++)
+    {
+      if (in_string)
+        {
+          if (text[i] == '\\')
+            i++;
+          else if (text[i] == '"')
+            in_string = FALSE;
+        }
+      else if (text[i] == '"')
+        in_string = TRUE;
+      else if (text[i] == '{' || text[i] == '[')
+        depth++;
+      else if ((text[i] == '}' || text[i] == ']') && --depth == 0)
+        return i + 1;
+    }
+  return 0;
+}
+
+static void
+reply_bytes (SoupServerMessage *msg,
+             char              *bytes,
+             gsize              length)
+{
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, bytes, length);
+}
+
 static void
 reply (SoupServerMessage *msg,
        guint              status,
@@ -77,8 +129,48 @@ set_currency (JsonArray  *orders,
 
 /* Shopify */
 
-/* Order @i of the made-up ones: a customer in 500, one line, updated a
- * minute after the one before. */
+/* A money object of Shopify: the shop's amount, and the buyer's. */
+static void
+add_money_set (JsonBuilder *builder,
+               const char  *member,
+               const char  *amount)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "shop_money");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "amount");
+  json_builder_add_string_value (builder, amount);
+  json_builder_set_member_name (builder, "currency_code");
+  json_builder_add_string_value (builder, "CNY");
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "presentment_money");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "amount");
+  json_builder_add_string_value (builder, amount);
+  json_builder_set_member_name (builder, "currency_code");
+  json_builder_add_string_value (builder, "CNY");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_money (JsonBuilder *builder,
+           const char  *member,
+           const char  *amount)
+{
+  g_autofree char *set = g_strconcat (member, "_set", NULL);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, amount);
+  add_money_set (builder, set, amount);
+}
+
+/* Order @i of the made-up ones, in the shape of Shopify's own examples: a
+ * customer in 500, one line, updated a minute after the one before; every
+ * third line has a discount allocation, every fourth order pays shipping,
+ * every tenth is a guest without e-mail and phone, and every seventh a
+ * guest from the United States known by a phone without its country code. */
 static JsonNode *
 synthetic_order (guint i)
 {
@@ -87,8 +179,17 @@ synthetic_order (guint i)
   g_autoptr(GDateTime) when = g_date_time_add_minutes (base, i);
   g_autofree char *time = g_date_time_format_iso8601 (when);
   g_autofree char *name = g_strdup_printf ("#%u", 100000 + i);
-  g_autofree char *price = g_strdup_printf ("%u.%02u", 10 + i % 490, i % 100);
+  guint cents = (10 + i % 490) * 100 + i % 100;
+  guint discount = i % 3 == 0 ? 100 : 0;
+  guint postage = i % 4 == 0 ? 800 : 0;
+  g_autofree char *price = g_strdup_printf ("%u.%02u", cents / 100, cents % 100);
+  g_autofree char *off = g_strdup_printf ("%u.%02u", discount / 100, discount % 100);
+  g_autofree char *shipping = g_strdup_printf ("%u.%02u", postage / 100, postage % 100);
+  g_autofree char *total = g_strdup_printf ("%u.%02u", (cents - discount + postage) / 100,
+                                            (cents - discount + postage) % 100);
   g_autofree char *email = g_strdup_printf ("buyer%u@example.com", i % 500);
+  g_autofree char *phone = g_strdup_printf ("(415) 555-%04u", i % 10000);
+  gboolean guest = i % 10 == 5, foreign = i % 7 == 3;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -100,22 +201,47 @@ synthetic_order (guint i)
   json_builder_set_member_name (builder, "updated_at");
   json_builder_add_string_value (builder, time);
   json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, email);
+  json_builder_add_string_value (builder, guest || foreign ? "" : email);
+  json_builder_set_member_name (builder, "phone");
+  json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "currency");
   json_builder_add_string_value (builder, "CNY");
-  json_builder_set_member_name (builder, "total_price");
-  json_builder_add_string_value (builder, price);
+  json_builder_set_member_name (builder, "presentment_currency");
+  json_builder_add_string_value (builder, "CNY");
+  add_money (builder, "total_price", total);
+  add_money (builder, "total_discounts", off);
+  add_money (builder, "total_tax", "0.00");
+  add_money_set (builder, "total_shipping_price_set", shipping);
   json_builder_set_member_name (builder, "financial_status");
   json_builder_add_string_value (builder, "paid");
   json_builder_set_member_name (builder, "customer");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, G_GINT64_CONSTANT (8000000000000) + i % 500);
-  json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, email);
-  json_builder_set_member_name (builder, "created_at");
-  json_builder_add_string_value (builder, "2023-12-01T00:00:00Z");
-  json_builder_end_object (builder);
+  if (guest || foreign)
+    json_builder_add_null_value (builder);
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, G_GINT64_CONSTANT (8000000000000) + i % 500);
+      json_builder_set_member_name (builder, "email");
+      json_builder_add_string_value (builder, email);
+      json_builder_set_member_name (builder, "phone");
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_string_value (builder, "2023-12-01T00:00:00Z");
+      json_builder_end_object (builder);
+    }
+  json_builder_set_member_name (builder, "billing_address");
+  if (foreign)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "country_code");
+      json_builder_add_string_value (builder, "US");
+      json_builder_set_member_name (builder, "phone");
+      json_builder_add_string_value (builder, phone);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "line_items");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
@@ -125,11 +251,31 @@ synthetic_order (guint i)
   json_builder_add_string_value (builder, i % 2 ? "Oolong 250 g" : "Tea cup");
   json_builder_set_member_name (builder, "quantity");
   json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "price");
-  json_builder_add_string_value (builder, price);
-  json_builder_set_member_name (builder, "total_discount");
-  json_builder_add_string_value (builder, "0.00");
+  add_money (builder, "price", price);
+  add_money (builder, "total_discount", "0.00");
+  json_builder_set_member_name (builder, "discount_allocations");
+  json_builder_begin_array (builder);
+  if (discount > 0)
+    {
+      json_builder_begin_object (builder);
+      add_money (builder, "amount", off);
+      json_builder_set_member_name (builder, "discount_application_index");
+      json_builder_add_int_value (builder, 0);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "shipping_lines");
+  json_builder_begin_array (builder);
+  if (postage > 0)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, "SF Express");
+      add_money (builder, "price", shipping);
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "refunds");
   json_builder_begin_array (builder);
@@ -205,6 +351,49 @@ shopify (SiyuEmulator      *self,
       soup_message_headers_replace (headers, "X-Shopify-Shop-Api-Call-Limit", call_limit);
     }
 
+  if (self->published)
+    {
+      const char *page_info = query != NULL ? g_hash_table_lookup (query, "page_info") : NULL;
+      gsize length;
+      char *bytes;
+
+      if (g_str_has_suffix (path, "/count.json"))
+        {
+          reply (msg, 200, orders && self->published == 2 ? "{\"count\":1}" : "{\"count\":2}");
+          return;
+        }
+      if (!orders)
+        {
+          bytes = fixture_bytes ("published/shopify-2024-01-customers-by-ids.json", &length);
+          reply_bytes (msg, bytes, length);
+          return;
+        }
+      if (self->published == 2)
+        {
+          /* The order of the cancel example, in a list page: the bytes
+           * of its "order" member as published (a "notice" follows). */
+          g_autofree char *whole = fixture_bytes ("published/shopify-2024-01-order-refunded.json", &length);
+          g_autofree char *wrapped = NULL;
+          gsize end = value_end (whole, length, 9);
+
+          g_assert_true (g_str_has_prefix (whole, "{\"order\":{") && end > 9);
+          wrapped = g_strdup_printf ("{\"orders\":[%.*s]}", (int) (end - 9), whole + 9);
+          reply (msg, 200, wrapped);
+          return;
+        }
+      if (page_info == NULL)
+        {
+          g_autofree char *link = g_strdup_printf ("<%s%s?limit=%u&page_info=guest>; rel=\"next\"",
+                                                   self->url, path, limit);
+
+          soup_message_headers_replace (headers, "Link", link);
+          bytes = fixture_bytes ("published/shopify-2024-01-orders.json", &length);
+        }
+      else
+        bytes = fixture_bytes ("published/shopify-2024-01-orders-guest.json", &length);
+      reply_bytes (msg, bytes, length);
+      return;
+    }
   if (orders && self->synthetic > 0)
     n = self->synthetic;
   else
@@ -250,6 +439,7 @@ shopify (SiyuEmulator      *self,
       JsonObject *second = json_array_get_object_element (records, 1 - offset);
 
       json_object_set_array_member (second, "total_price", json_array_new ());
+      json_object_set_array_member (second, "total_price_set", json_array_new ());
     }
   json_object_set_array_member (object, orders ? "orders" : "customers", records);
   reply_node (msg, page);
@@ -333,6 +523,31 @@ woocommerce (SiyuEmulator      *self,
                        "\"data\":{\"status\":401}}");
       return;
     }
+  if (self->published)
+    {
+      gsize length;
+      char *bytes = page == 1 ? fixture_bytes (orders ? "published/woocommerce-v3-orders.json"
+                                                      : "published/woocommerce-v3-customers.json", &length)
+                              : g_strdup ("[]");
+
+      soup_message_headers_replace (headers, "X-WP-Total", "2");
+      soup_message_headers_replace (headers, "X-WP-TotalPages", "1");
+      reply_bytes (msg, bytes, page == 1 ? length : 2);
+      return;
+    }
+  if (orders && self->odd_guest && json_array_get_length (json_node_get_array (self->woo_orders)) == 3)
+    {
+      JsonNode *odd = json_from_string ("{\"id\":1190,\"number\":\"1190\",\"status\":\"completed\",\"currency\":\"CNY\","
+                                        "\"date_created_gmt\":\"2024-03-12T06:00:00\",\"date_modified_gmt\":\"2024-03-12T06:00:00\","
+                                        "\"date_paid_gmt\":\"2024-03-12T06:00:00\",\"discount_total\":\"0.00\","
+                                        "\"shipping_total\":\"0.00\",\"total_tax\":\"0.00\",\"total\":\"45.00\",\"customer_id\":0,"
+                                        "\"billing\":{\"first_name\":\"Ka Yan\",\"last_name\":\"Wong\",\"city\":\"\",\"country\":\"\","
+                                        "\"email\":\"\",\"phone\":\"6123 4567\"},"
+                                        "\"line_items\":[{\"id\":908,\"name\":\"Tea cup\",\"quantity\":1,\"total\":\"45.00\","
+                                        "\"sku\":\"CUP-01\",\"price\":45}],\"refunds\":[]}", NULL);
+
+      json_array_add_element (json_node_get_array (self->woo_orders), odd);
+    }
   if (orders)
     {
       const char *after = query != NULL ? g_hash_table_lookup (query, "modified_after") : NULL;
@@ -369,6 +584,30 @@ woocommerce (SiyuEmulator      *self,
 }
 
 /* Youzan */
+
+/* What a shop under Youzan's data-security rules receives: “$”, the
+ * value encrypted in base64, “$”, the key's version, “$”.  The same value
+ * gives the same text, as AES-CBC with Youzan's fixed IV does. */
+static void
+encrypt_member (JsonObject *object,
+                const char *member)
+{
+  const char *plain = object != NULL ? json_object_get_string_member_with_default (object, member, "") : "";
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  g_autofree char *encoded = NULL;
+  g_autofree char *cipher = NULL;
+
+  if (*plain == '\0' || plain[0] == '$')
+    return;
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) plain, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  encoded = g_base64_encode (digest, 16);
+  cipher = g_strdup_printf ("$%s$1$", encoded);
+  json_object_set_string_member (object, member, cipher);
+}
 
 static void
 youzan (SiyuEmulator      *self,
@@ -433,9 +672,17 @@ youzan (SiyuEmulator      *self,
       for (guint i = 0; i < json_array_get_length (json_node_get_array (all)); i++)
         {
           JsonObject *element = json_array_get_object_element (json_node_get_array (all), i);
-          JsonObject *info = json_object_get_object_member (json_object_get_object_member (element, "full_order_info"),
-                                                            "order_info");
+          JsonObject *full = json_object_get_object_member (element, "full_order_info");
+          JsonObject *info = json_object_get_object_member (full, "order_info");
           const char *updated = json_object_get_string_member (info, "update_time");
+
+          if (self->encrypted)
+            {
+              encrypt_member (json_object_get_object_member (full, "buyer_info"), "buyer_phone");
+              encrypt_member (json_object_get_object_member (full, "address_info"), "receiver_tel");
+              encrypt_member (json_object_get_object_member (full, "address_info"), "receiver_name");
+              encrypt_member (json_object_get_object_member (full, "address_info"), "delivery_address");
+            }
 
           if (self->partial_refund && i == 0)
             json_object_set_int_member (info, "refund_state", 2);
@@ -501,7 +748,11 @@ youzan (SiyuEmulator      *self,
 
       for (guint i = 0; page == 1 && i < json_array_get_length (json_node_get_array (all)); i++)
         if (json_object_get_int_member (json_array_get_object_element (json_node_get_array (all), i), "created_at") >= start)
-          json_array_add_element (kept, json_node_copy (json_array_get_element (json_node_get_array (all), i)));
+          {
+            if (self->encrypted)
+              encrypt_member (json_array_get_object_element (json_node_get_array (all), i), "mobile");
+            json_array_add_element (kept, json_node_copy (json_array_get_element (json_node_get_array (all), i)));
+          }
       json_node_take_array (out, kept);
       list = json_to_string (out, FALSE);
       answer = g_strdup_printf ("{\"trace_id\":\"yz7-4\",\"code\":200,\"success\":true,\"message\":\"successful\","
@@ -511,6 +762,21 @@ youzan (SiyuEmulator      *self,
       return;
     }
   reply (msg, 200, "{\"gw_err_resp\":{\"trace_id\":\"yz7-5\",\"err_code\":4005,\"err_msg\":\"unknown api\"}}");
+}
+
+/* Whether a call brought any credential: a platform's header, Youzan's
+ * token in the query, or a client secret in the body. */
+static gboolean
+carries_credentials (SoupServerMessage *msg,
+                     GHashTable        *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  return soup_message_headers_get_one (headers, "X-Shopify-Access-Token") != NULL ||
+         soup_message_headers_get_one (headers, "Authorization") != NULL ||
+         (query != NULL && g_hash_table_contains (query, "access_token")) ||
+         (body->data != NULL && g_strstr_len (body->data, body->length, "client_secret") != NULL);
 }
 
 static void
@@ -524,7 +790,18 @@ handle_cb (SoupServer        *server,
 
   g_mutex_lock (&self->lock);
   self->requests++;
-  if (self->hang || (self->hang_after > 0 && self->requests > self->hang_after))
+  if (carries_credentials (msg, query))
+    self->credentials_seen++;
+  if (self->redirect_status != 0)
+    {
+      g_autofree char *location = NULL;
+      const char *text = g_uri_get_query (soup_server_message_get_uri (msg));
+
+      location = g_strdup_printf ("%s%s%s%s", self->redirect_to, path, text != NULL ? "?" : "", text != NULL ? text : "");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", location);
+      reply (msg, self->redirect_status, "{}");
+    }
+  else if (self->hang || (self->hang_after > 0 && self->requests > self->hang_after))
     {
       soup_server_message_pause (msg);
       g_ptr_array_add (self->paused, g_object_ref (msg));
@@ -551,6 +828,19 @@ handle_cb (SoupServer        *server,
           soup_server_message_set_status (msg, status, NULL);
           soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, html, strlen (html));
         }
+    }
+  else if (self->deep && !g_str_has_suffix (path, "/count.json"))
+    {
+      GString *deep = g_string_new ("{\"customers\":");
+
+      for (guint i = 0; i < 200000; i++)
+        g_string_append_c (deep, '[');
+      for (guint i = 0; i < 200000; i++)
+        g_string_append_c (deep, ']');
+      g_string_append_c (deep, '}');
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, deep->str, deep->len);
+      g_string_free (deep, FALSE);
     }
   else if (self->malformed)
     reply (msg, 200, "{\"orders\": [ {\"id\": 1, ");
@@ -658,6 +948,7 @@ siyu_emulator_stop (SiyuEmulator *self)
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->ready);
   g_free (self->url);
+  g_free (self->redirect_to);
   g_free (self);
 }
 
@@ -694,4 +985,18 @@ siyu_emulator_n_paused (SiyuEmulator *self)
   n = self->paused->len;
   g_mutex_unlock (&self->lock);
   return n;
+}
+
+/* Every later call is answered with @status and a Location on @to (a
+ * scheme://host:port), the path and the query kept; 0 stops it. */
+void
+siyu_emulator_redirect (SiyuEmulator *self,
+                        guint         status,
+                        const char   *to)
+{
+  g_mutex_lock (&self->lock);
+  self->redirect_status = status;
+  g_free (self->redirect_to);
+  self->redirect_to = g_strdup (to);
+  g_mutex_unlock (&self->lock);
 }

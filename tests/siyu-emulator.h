@@ -49,9 +49,22 @@ typedef struct {
                                   * 40 (the default) makes the engine pause before each */
   guint         synthetic;       /* > 0: Shopify serves this many made-up orders */
   guint         partial_refund;  /* Youzan: the first trade was partly refunded */
+  guint         deep;            /* lists (not counts) are nested 200,000 levels deep */
+  guint         published;       /* serve the platforms' own examples of tests/data/sync/published
+                                  * as they are: 1, Shopify's orders list and guest order (two
+                                  * pages) and customers by ids, WooCommerce's orders and customers;
+                                  * 2, Shopify's order refunded in full, as the one order */
+  guint         odd_guest;       /* WooCommerce: one more order, of a guest known only by a phone
+                                  * written without country code, "6123 4567" */
+  guint         encrypted;       /* Youzan: buyers' and receivers' phones, names and addresses
+                                  * come encrypted, $…$1$ */
+
+  guint         redirect_status; /* 301, 302, 307, 308: every call is sent to redirect_to */
+  char         *redirect_to;     /* scheme://host:port the redirects name */
 
   /* Read under the lock. */
   guint         requests;
+  guint         credentials_seen; /* calls that carried a token, a key or a secret */
   guint         token_serial;
   guint         refused;         /* 429s sent by the bucket */
 } SiyuEmulator;
@@ -64,5 +77,8 @@ void          siyu_emulator_set       (SiyuEmulator *self,
 guint         siyu_emulator_get       (SiyuEmulator *self,
                                        guint        *field);
 guint         siyu_emulator_n_paused  (SiyuEmulator *self);
+void          siyu_emulator_redirect  (SiyuEmulator *self,
+                                       guint         status,
+                                       const char   *to);
 
 G_END_DECLS

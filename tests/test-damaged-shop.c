@@ -8,6 +8,7 @@
 #include "siyu-demo.h"
 #include "siyu-ingest.h"
 #include "siyu-recompute.h"
+#include "siyu-json.h"
 #include "siyu-segments.h"
 #include "siyu-test-util.h"
 
@@ -643,14 +644,22 @@ test_segment_definition (void)
         }
 
       g_assert_cmpint (siyu_test_run_cli (&out, &err, "segment", "list", "--db", path, NULL), ==, 1);
-      expected = g_strdup_printf ("siyu-cli: “%s” is damaged: the definition of segment %d cannot be read. "
-                                  "Restore it from a backup.\n", path, i == 0 ? 2 : 1);
+      /* Too deep is named as such, as anywhere JSON comes from outside. */
+      if (i == G_N_ELEMENTS (damaged) - 1)
+        expected = g_strdup ("siyu-cli: The definition of the segment “Dormant high spenders” is nested more than "
+                             "64 levels deep; Siyu does not read it.\n");
+      else
+        expected = g_strdup_printf ("siyu-cli: “%s” is damaged: the definition of segment %d cannot be read. "
+                                    "Restore it from a backup.\n", path, i == 0 ? 2 : 1);
       g_assert_cmpstr (err, ==, expected);
 
       shop = siyu_shop_open (path, &error);
       g_assert_no_error (error);
       list = siyu_segments_list (shop, &error);
-      g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CORRUPT);
+      if (i == G_N_ELEMENTS (damaged) - 1)
+        g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_TOO_DEEP);
+      else
+        g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CORRUPT);
       g_assert_null (list);
     }
 }

@@ -14,8 +14,8 @@ static const char * const tables[] = {
   "campaign_touch_days", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
   "contact_metrics", "contact_predictions", "contact_tags", "contacts", "erasure_keys", "erasure_tombstones",
   "events", "group_members", "lifecycle_models", "order_items",
-  "orders", "products", "refunds", "replenishments", "search_pending", "segments", "settings", "stage_snapshots", "sync_accounts",
-  "sync_cursors", "tags", "tier_history", "tiers", "touch_members", "touches", NULL
+  "orders", "possible_duplicates", "products", "refunds", "replenishments", "search_pending", "segments", "settings", "stage_snapshots", "sync_accounts",
+  "sync_cursors", "sync_encrypted", "sync_rejects", "tags", "tier_history", "tiers", "touch_members", "touches", NULL
 };
 
 static void
@@ -320,7 +320,10 @@ test_migrate_from_each (void)
                             "INSERT INTO segments (name, definition, created_at, updated_at) "
                             "  VALUES ('Big', '{\"field\":\"orders\",\"op\":\">\",\"value\":3}', 1, 1);"
                             "INSERT INTO touches (name, segment_id, kind, created_at) VALUES ('Mail', 1, 'export', 1);"
-                            "INSERT INTO audit_log (at, actor, action, detail) VALUES (1, 'me', 'export', '{\"count\":3}');");
+                            "INSERT INTO audit_log (at, actor, action, detail) VALUES (1, 'me', 'export', '{\"count\":3}');"
+                            "INSERT INTO channels (kind, name, created_at) VALUES ('online_shop', 'tea', 1);"
+                            "INSERT INTO sync_accounts (platform, name, shop_url, channel_id, created_at) "
+                            "  VALUES ('shopify', 'tea', 'https://tea.myshopify.com', 1, 1);");
 
       db = siyu_db_open (path, &error);
       g_assert_no_error (error);
@@ -336,6 +339,9 @@ test_migrate_from_each (void)
       g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM contacts_fts_1 WHERE contacts_fts_1 MATCH '\"3800138\"'",
                                           NULL), ==, 1);
       g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM pragma_foreign_key_check", NULL), ==, 0);
+      /* An account gets its random keyring id. */
+      g_assert_cmpint (siyu_db_query_int (db, "SELECT length (secret_id) FROM sync_accounts WHERE "
+                                              "secret_id GLOB '[0-9a-f]*' AND NOT secret_id GLOB '*[^0-9a-f]*'", NULL), ==, 32);
     }
 }
 

@@ -307,7 +307,7 @@ test_describe (Fixture       *f,
   expected = g_strdup_printf ("{\"header\":{\"id\":%" G_GINT64_FORMAT ",\"reference\":\"A2\",\"channel_id\":1,"
                               "\"channel\":\"微店\",\"channel_kind\":\"online_shop\",\"status\":\"partially_refunded\","
                               "\"created_at\":%" G_GINT64_FORMAT ",\"currency\":\"CNY\",\"total\":7000,"
-                              "\"refunded\":1500,\"net\":5500},"
+                              "\"refunded\":1500,\"net\":5500,\"discount_amount\":0,\"shipping_amount\":0,\"tax_amount\":0},"
                               "\"customer\":{\"id\":2,\"name\":\"李雷\",\"phone\":\"+8613912345678\",\"email\":null,"
                               "\"wechat_id\":null,\"erased\":false},"
                               "\"lines\":[{\"sku\":\"BJ-100\",\"name\":\"白茶\",\"quantity\":1,\"unit_price\":5000,"

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-cli.h"
+#include "siyu-json.h"
 #include "siyu-model.h"
 #include "siyu-money.h"
 #include "siyu-parse.h"
@@ -277,15 +278,14 @@ model_set (SiyuShop    *shop,
 
   if (json_file != NULL)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonNode) root = siyu_json_parse_file (json_file, &error);
 
-      if (!json_parser_load_from_file (parser, json_file, &error))
+      if (root == NULL)
         {
           siyu_model_clear (&model);
-          g_prefix_error (&error, "%s: ", json_file);
           return siyu_cli_fail (error);
         }
-      if (!siyu_model_from_json (json_parser_get_root (parser), &model, &error))
+      if (!siyu_model_from_json (root, &model, &error))
         {
           siyu_model_clear (&model);
           g_prefix_error (&error, "%s: ", json_file);

@@ -11,6 +11,7 @@
 #include "siyu-cli.h"
 #include "siyu-consent.h"
 #include "siyu-export.h"
+#include "siyu-json.h"
 #include "siyu-money.h"
 #include "siyu-segments.h"
 #include "siyu-time.h"
@@ -77,6 +78,52 @@ segment_list (SiyuShop *shop,
 }
 
 static int
+print_count (SiyuShop                *shop,
+             gint64                   total,
+             gint64                   unreachable,
+             const SiyuConsentCounts *consent,
+             gboolean                 json,
+             gboolean                 with_consent)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) counts = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, total);
+      json_builder_set_member_name (builder, "unreachable");
+      json_builder_add_int_value (builder, unreachable);
+      json_builder_set_member_name (builder, "given");
+      json_builder_add_int_value (builder, consent->given);
+      json_builder_set_member_name (builder, "unknown");
+      json_builder_add_int_value (builder, consent->unknown);
+      json_builder_set_member_name (builder, "refused");
+      json_builder_add_int_value (builder, consent->refused);
+      json_builder_set_member_name (builder, "do_not_contact");
+      json_builder_add_int_value (builder, consent->do_not_contact);
+      json_builder_end_object (builder);
+      counts = json_builder_get_root (builder);
+      siyu_cli_print_json (counts);
+      return SIYU_CLI_OK;
+    }
+
+  {
+    g_autofree char *all = siyu_count_format (total);
+    g_autofree char *left = siyu_count_format (unreachable);
+
+    /* Translators: the first %s is how many contacts match a segment, the
+     * second how many of them cannot be contacted. */
+    g_print (_("%s contacts match; %s of them cannot be contacted (no consent, or do not contact).\n"), all, left);
+    if (with_consent && total > 0)
+      siyu_cli_print_consent_counts (consent, siyu_consent_get_policy (shop));
+  }
+
+  return SIYU_CLI_OK;
+}
+
+static int
 segment_show (SiyuShop   *shop,
               const char *name,
               gboolean    count_only,
@@ -103,32 +150,11 @@ segment_show (SiyuShop   *shop,
   json_object_set_int_member (segment, "count", total);
   json_object_set_int_member (segment, "unreachable", unreachable);
 
+  if (json && count_only)
+    return print_count (shop, total, unreachable, &consent, TRUE, FALSE);
   if (json)
     {
-      if (count_only)
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
-          g_autoptr(JsonNode) counts = NULL;
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "count");
-          json_builder_add_int_value (builder, total);
-          json_builder_set_member_name (builder, "unreachable");
-          json_builder_add_int_value (builder, unreachable);
-          json_builder_set_member_name (builder, "given");
-          json_builder_add_int_value (builder, consent.given);
-          json_builder_set_member_name (builder, "unknown");
-          json_builder_add_int_value (builder, consent.unknown);
-          json_builder_set_member_name (builder, "refused");
-          json_builder_add_int_value (builder, consent.refused);
-          json_builder_set_member_name (builder, "do_not_contact");
-          json_builder_add_int_value (builder, consent.do_not_contact);
-          json_builder_end_object (builder);
-          counts = json_builder_get_root (builder);
-          siyu_cli_print_json (counts);
-        }
-      else
-        siyu_cli_print_json (node);
+      siyu_cli_print_json (node);
       return SIYU_CLI_OK;
     }
 
@@ -141,79 +167,43 @@ segment_show (SiyuShop   *shop,
         g_print ("%s\n", json_object_get_string_member (segment, "explanation"));
       g_print ("%s\n", definition);
     }
-  {
-    g_autofree char *all = siyu_count_format (total);
-    g_autofree char *left = siyu_count_format (unreachable);
 
-    /* Translators: the first %s is how many contacts match a segment, the
-     * second how many of them cannot be contacted. */
-    g_print (_("%s contacts match; %s of them cannot be contacted (no consent, or do not contact).\n"), all, left);
-    if (!count_only && total > 0)
-      siyu_cli_print_consent_counts (&consent, siyu_consent_get_policy (shop));
-  }
-
-  return SIYU_CLI_OK;
+  return print_count (shop, total, unreachable, &consent, FALSE, !count_only);
 }
 
+/* A definition from a file the owner names: refused when it nests deeper
+ * than anything Siyu reads (json-glib would recurse on it). */
 static JsonNode *
 read_definition (const char  *path,
                  GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (!json_parser_load_from_file (parser, path, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      g_set_error (error, SIYU_SEGMENTS_ERROR, SIYU_SEGMENTS_ERROR_INVALID, _("The file is empty."));
-      return NULL;
-    }
-
-  return json_node_copy (root);
+  return siyu_json_parse_file (path, error);
 }
 
-/* Counts the definition in @path, as `count NAME` counts a saved one. */
+/* count --json-file: how many contacts an unsaved definition matches. */
 static int
 segment_count_file (SiyuShop   *shop,
-                    const char *path,
+                    const char *json_file,
                     gboolean    json)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) definition = read_definition (path, &error);
-  gint64 total = 0, unreachable = 0;
+  g_autoptr(JsonNode) definition = read_definition (json_file, &error);
+  g_autoptr(SiyuSegmentQuery) query = NULL;
+  SiyuConsentCounts consent;
+  gint64 total, unreachable;
 
-  if (definition == NULL || !siyu_segment_count (shop, definition, &total, &unreachable, &error))
+  if (definition == NULL)
+    return siyu_cli_fail (error);
+  query = siyu_segment_query_new (shop, definition, &error);
+  if (query == NULL || !siyu_segment_query_count (query, &total, &unreachable, &error) ||
+      !siyu_consent_count_segment (shop, definition, &consent, &error))
     {
-      g_prefix_error (&error, "%s: ", path);
+      g_autofree char *display = g_filename_display_name (json_file);
+
+      g_prefix_error (&error, "%s: ", display);
       return siyu_cli_fail (error);
     }
-
-  if (json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) counts = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "count");
-      json_builder_add_int_value (builder, total);
-      json_builder_set_member_name (builder, "unreachable");
-      json_builder_add_int_value (builder, unreachable);
-      json_builder_end_object (builder);
-      counts = json_builder_get_root (builder);
-      siyu_cli_print_json (counts);
-    }
-  else
-    {
-      g_autofree char *all = siyu_count_format (total);
-      g_autofree char *out = siyu_count_format (unreachable);
-
-      /* Translators: the count of a segment read from a file: contacts, and how many of them cannot be contacted. */
-      g_print (_("%s contacts, %s of them cannot be contacted\n"), all, out);
-    }
-
-  return SIYU_CLI_OK;
+  return print_count (shop, total, unreachable, &consent, json, FALSE);
 }
 
 static int
@@ -231,10 +221,7 @@ segment_edit (SiyuShop    *shop,
     {
       definition = read_definition (json_file, &error);
       if (definition == NULL)
-        {
-          g_prefix_error (&error, "%s: ", json_file);
-          return siyu_cli_fail (error);
-        }
+        return siyu_cli_fail (error);
     }
 
   if (g_str_equal (action, "create"))
@@ -410,7 +397,7 @@ siyu_cli_segment (int    argc,
   g_autofree char *format = NULL;
   g_autofree char *fields = NULL;
   g_autofree char *out = NULL;
-  gboolean json = FALSE, mask = FALSE, include_unknown = FALSE;
+  gboolean json = FALSE, mask = FALSE, include_unknown = FALSE, count_file = FALSE;
   double holdout = -1.0;
   gint64 seed = -1;
   int window_days = 0;
@@ -418,7 +405,7 @@ siyu_cli_segment (int    argc,
   int rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
-    { "json-file", 0, 0, G_OPTION_ARG_FILENAME, &json_file, N_("The segment's definition (create, update; or count it without saving it)"), N_("FILE") },
+    { "json-file", 0, 0, G_OPTION_ARG_FILENAME, &json_file, N_("The segment's definition (create, update; count one not saved)"), N_("FILE") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("The export's format: csv, xlsx, vcard or phones"), N_("FORMAT") },
     { "fields", 0, 0, G_OPTION_ARG_STRING, &fields, N_("The columns of a CSV or XLSX export, separated by commas"), N_("A,B,C") },
     { "mask", 0, 0, G_OPTION_ARG_NONE, &mask, N_("Write phone numbers as 138****8000"), NULL },
@@ -452,20 +439,16 @@ siyu_cli_segment (int    argc,
                                               "delete or export"), action);
   if (g_str_equal (action, "list") && argc != 2)
     return siyu_cli_usage_error ("segment", _("unexpected argument “%s”"), argv[2]);
-  /* count --json-file F counts a definition that is not saved, such as
-   * one of the review's action cards. */
-  if (g_str_equal (action, "count") && json_file != NULL)
-    {
-      if (argc != 2)
-        return siyu_cli_usage_error ("segment", _("count takes the name of a segment or --json-file, not both"));
-    }
-  else if ((g_str_equal (action, "rename") && argc != 4) || (g_str_equal (action, "duplicate") && (argc < 3 || argc > 4)) ||
-           (!g_str_equal (action, "list") && !g_str_equal (action, "rename") && !g_str_equal (action, "duplicate") &&
-            argc != 3))
+  count_file = g_str_equal (action, "count") && json_file != NULL;
+  if (count_file && argc != 2)
+    return siyu_cli_usage_error ("segment", _("count takes the name of a segment or --json-file, not both"));
+  if ((g_str_equal (action, "rename") && argc != 4) || (g_str_equal (action, "duplicate") && (argc < 3 || argc > 4)) ||
+      (!g_str_equal (action, "list") && !g_str_equal (action, "rename") && !g_str_equal (action, "duplicate") &&
+       !count_file && argc != 3))
     return siyu_cli_usage_error ("segment", _("%s takes the name of a segment"), action);
-  if ((g_str_equal (action, "create") || g_str_equal (action, "update")) != (json_file != NULL) &&
-      !g_str_equal (action, "count"))
-    return siyu_cli_usage_error ("segment", _("--json-file is for create, update and count, and create and update need it"));
+  if (!count_file && (g_str_equal (action, "create") || g_str_equal (action, "update")) != (json_file != NULL))
+    return siyu_cli_usage_error ("segment", _("--json-file is for create, update and count, and create and update "
+                                              "need it"));
   if (g_str_equal (action, "export"))
     {
       if (format == NULL || out == NULL)
@@ -490,10 +473,10 @@ siyu_cli_segment (int    argc,
   if (shop == NULL)
     return rc;
 
+  if (count_file)
+    return segment_count_file (shop, json_file, json);
   if (g_str_equal (action, "list"))
     return segment_list (shop, json);
-  if (g_str_equal (action, "count") && json_file != NULL)
-    return segment_count_file (shop, json_file, json);
   if (g_str_equal (action, "show") || g_str_equal (action, "count"))
     return segment_show (shop, argv[2], g_str_equal (action, "count"), json);
   if (g_str_equal (action, "export"))

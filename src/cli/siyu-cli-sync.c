@@ -13,22 +13,51 @@
 
 /* Credentials for a command: a file named on the command line, else the
  * environment (SIYU_SYNC_TOKEN, SIYU_SYNC_KEY, SIYU_SYNC_SECRET), else the
- * system keyring. */
+ * system keyring; it says on stderr which it used and for which address. */
 static SiyuSyncCredentials *
-find_credentials (const char  *file,
+find_credentials (SiyuShop    *shop,
+                  const char  *file,
                   const char  *account,
-                  const char  *platform,
                   GError     **error)
 {
   SiyuSyncCredentials *credentials;
+  g_autofree char *shop_url = NULL;
+  const char *source;
 
+  shop_url = siyu_sync_account_dup_shop_url (shop, account, error);
+  if (shop_url == NULL)
+    return NULL;
   if (file != NULL)
-    return siyu_sync_credentials_from_file (file, error);
-  credentials = siyu_sync_credentials_from_env ();
+    {
+      credentials = siyu_sync_credentials_from_file (file, error);
+      source = "--credentials-file";
+    }
+  else if ((credentials = siyu_sync_credentials_from_env ()) != NULL)
+    /* Translators: where credentials came from, in “… the credentials from %s, for https://…”. */
+    source = _("the environment");
+  else
+    {
+      credentials = siyu_sync_credentials_lookup (shop, account, NULL, error);
+      /* Translators: where credentials came from, in “… the credentials from %s, for https://…”. */
+      source = _("the system keyring");
+    }
   if (credentials != NULL)
-    return credentials;
+    /* Translators: an account's name, where its credentials came from, then its shop's address (or Youzan shop id). */
+    g_printerr (_("siyu-cli: account “%s”: the credentials from %s, for %s.\n"), account, source, shop_url);
+  else if (error != NULL && g_error_matches (*error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED))
+    {
+      GError *unconfirmed = *error;
+      /* Translators: after “… once you confirm that they belong to https://…”: the account's name, then
+       * its address. */
+      g_autofree char *hint = g_strdup_printf (_("If they do, run: siyu-cli account confirm “%s” --shop-url %s"),
+                                               account, shop_url);
+      char *message = g_strconcat (unconfirmed->message, " ", hint, NULL);
 
-  return siyu_sync_credentials_lookup (account, platform, NULL, error);
+      g_free (unconfirmed->message);
+      unconfirmed->message = message;
+    }
+
+  return credentials;
 }
 
 static int
@@ -93,7 +122,7 @@ siyu_cli_account (int    argc,
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
     { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, N_("For add: shopify, woocommerce or youzan"), N_("PLATFORM") },
-    { "shop-url", 0, 0, G_OPTION_ARG_STRING, &shop_url, N_("For add: the shop’s https address, or the shop id (kdt_id) for Youzan"), N_("URL") },
+    { "shop-url", 0, 0, G_OPTION_ARG_STRING, &shop_url, N_("For add and confirm: the shop’s https address, or the shop id (kdt_id) for Youzan"), N_("URL") },
     { "keyring", 0, 0, G_OPTION_ARG_NONE, &keyring, N_("For add: store the credentials from --credentials-file or the environment in the system keyring; for remove: delete them from it"), NULL },
     { "credentials-file", 0, 0, G_OPTION_ARG_FILENAME, &credentials_file, N_("Read the credentials from a file of token=, key= and secret= lines"), N_("FILE") },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, N_("For test: talk to this address instead of the platform’s (for emulators)"), N_("URL") },
@@ -102,25 +131,30 @@ siyu_cli_account (int    argc,
     { NULL }
   };
 
-  context = siyu_cli_option_context ("account", _("list | add NAME | remove NAME | test NAME"),
+  context = siyu_cli_option_context ("account", _("list | add NAME | remove NAME | test NAME | confirm NAME"),
                                      _("List, add or remove the shop platform accounts a shop syncs with, or test "
                                        "an account’s connection. The shop file keeps the platform, the name and the "
                                        "shop’s address, never credentials: those come from --credentials-file, from "
                                        "SIYU_SYNC_TOKEN (Shopify) or SIYU_SYNC_KEY and SIYU_SYNC_SECRET (WooCommerce, "
-                                       "Youzan), or from the system keyring."));
+                                       "Youzan), or from the system keyring, where they are tied to the shop’s "
+                                       "address. “confirm NAME --shop-url URL” ties credentials an earlier Siyu "
+                                       "saved by the account’s name alone to its shop, when URL is the address the "
+                                       "account points at."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
     return rc;
   if (argc < 2)
     return siyu_cli_usage_error ("account", _("say what to do: list, add, remove or test"));
   action = argv[1];
-  if (!g_strv_contains ((const char * const[]) { "list", "add", "remove", "test", NULL }, action))
-    return siyu_cli_usage_error ("account", _("“%s” is not list, add, remove or test"), action);
+  if (!g_strv_contains ((const char * const[]) { "list", "add", "remove", "test", "confirm", NULL }, action))
+    return siyu_cli_usage_error ("account", _("“%s” is not list, add, remove, test or confirm"), action);
   if (g_str_equal (action, "list") ? argc != 2 : argc != 3)
     return siyu_cli_usage_error ("account", g_str_equal (action, "list") ? _("list takes no argument")
                                                                          : _("%s takes the name of one account"), action);
   if (g_str_equal (action, "add") && (platform == NULL || shop_url == NULL))
     return siyu_cli_usage_error ("account", _("add needs --platform and --shop-url"));
+  if (g_str_equal (action, "confirm") && shop_url == NULL)
+    return siyu_cli_usage_error ("account", _("confirm needs --shop-url: the address the credentials belong to"));
   if (timeout < 0)
     return siyu_cli_usage_error ("account", _("--timeout must be a number of seconds"));
 
@@ -148,7 +182,7 @@ siyu_cli_account (int    argc,
       if (siyu_sync_account_add (shop, platform, argv[2], shop_url, &error) < 0)
         return siyu_cli_fail (error);
       if (credentials != NULL &&
-          !siyu_sync_credentials_store (credentials, argv[2], platform, NULL, &error))
+          !siyu_sync_credentials_store (shop, credentials, argv[2], NULL, &error))
         {
           g_autoptr(GError) undo_error = NULL;
 
@@ -162,26 +196,31 @@ siyu_cli_account (int    argc,
 
   if (g_str_equal (action, "remove"))
     {
-      g_autofree char *account_platform = siyu_sync_account_dup_platform (shop, argv[2], &error);
-
-      if (account_platform == NULL || !siyu_sync_account_remove (shop, argv[2], &error))
+      /* The keyring's entry is found through the account: first. */
+      if (keyring && !siyu_sync_credentials_clear (shop, argv[2], NULL, &error))
         return siyu_cli_fail (error);
-      if (keyring && !siyu_sync_credentials_clear (argv[2], account_platform, NULL, &error))
+      if (!siyu_sync_account_remove (shop, argv[2], &error))
         return siyu_cli_fail (error);
       /* Translators: %s is an account's name. */
       g_print (_("Removed the account “%s”; what it synced stays in the shop.\n"), argv[2]);
       return SIYU_CLI_OK;
     }
 
+  if (g_str_equal (action, "confirm"))
+    {
+      if (!siyu_sync_credentials_confirm (shop, argv[2], shop_url, NULL, &error))
+        return siyu_cli_fail (error);
+      /* Translators: an account's name, then its shop's address. */
+      g_print (_("The credentials of “%s” are now tied to %s.\n"), argv[2], shop_url);
+      return SIYU_CLI_OK;
+    }
+
   /* test */
   {
-    g_autofree char *account_platform = siyu_sync_account_dup_platform (shop, argv[2], &error);
     g_autoptr(SiyuSyncCredentials) credentials = NULL;
     SiyuSyncOptions options = { 0, };
 
-    if (account_platform == NULL)
-      return siyu_cli_fail (error);
-    credentials = find_credentials (credentials_file, argv[2], account_platform, &error);
+    credentials = find_credentials (shop, credentials_file, argv[2], &error);
     if (credentials == NULL)
       return siyu_cli_fail (error);
     options.base_url = base_url;
@@ -212,6 +251,98 @@ progress_cb (const SiyuSyncProgress *progress,
   fflush (stderr);
 }
 
+/* What the owner should look at after a sync or a retry. */
+static void
+print_looks (const SiyuSyncCounts *counts)
+{
+  if (counts->rejected > 0)
+    /* Translators: records a sync could not store as they came. */
+    g_print (g_dngettext (NULL, "  %u record needs a look: siyu-cli sync rejects\n",
+                          "  %u records need a look: siyu-cli sync rejects\n", counts->rejected),
+             counts->rejected);
+  if (counts->possible_duplicates > 0)
+    g_print (g_dngettext (NULL, "  %u pair of contacts may be one person: siyu-cli duplicates\n",
+                          "  %u pairs of contacts may be one person each: siyu-cli duplicates\n",
+                          counts->possible_duplicates),
+             counts->possible_duplicates);
+  if (counts->phones_as_written > 0)
+    g_print (g_dngettext (NULL, "  %u phone number could not be read and is kept as written\n",
+                          "  %u phone numbers could not be read and are kept as written\n",
+                          counts->phones_as_written),
+             counts->phones_as_written);
+  if (counts->encrypted > 0)
+    g_print (g_dngettext (NULL, "  %u value came encrypted and is kept unread\n",
+                          "  %u values came encrypted and are kept unread\n", counts->encrypted),
+             counts->encrypted);
+}
+
+/* sync rejects [list | retry]: the records syncs kept among the rejects. */
+static int
+sync_rejects (SiyuShop   *shop,
+              const char *action,
+              const char *account,
+              gboolean    json,
+              gboolean    no_recompute)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (action, "retry"))
+    {
+      SiyuSyncCounts counts;
+
+      if (!siyu_sync_rejects_retry (shop, account, &counts, &error))
+        return siyu_cli_fail (error);
+      if (json)
+        {
+          g_autoptr(JsonNode) node = siyu_sync_counts_to_json (&counts);
+          siyu_cli_print_json (node);
+        }
+      else
+        {
+          guint tried = counts.orders.records + counts.customers.records;
+
+          /* Translators: records tried again, then how many of them were stored. */
+          g_print (g_dngettext (NULL, "Tried %u record again: %u stored.\n", "Tried %u records again: %u stored.\n",
+                                tried),
+                   tried, tried - counts.rejected);
+          print_looks (&counts);
+        }
+      if (counts.orders.created + counts.orders.updated + counts.contacts_created > 0 && !no_recompute &&
+          !siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error))
+        return siyu_cli_fail (error);
+      return SIYU_CLI_OK;
+    }
+
+  {
+    g_autoptr(GPtrArray) rejects = siyu_sync_rejects_read (shop, account, &error);
+
+    if (rejects == NULL)
+      return siyu_cli_fail (error);
+    if (json)
+      {
+        g_autoptr(JsonNode) node = siyu_sync_rejects_to_json (rejects);
+        siyu_cli_print_json (node);
+        return SIYU_CLI_OK;
+      }
+    if (rejects->len == 0)
+      g_print ("%s\n", _("No record needs a look."));
+    for (guint i = 0; i < rejects->len; i++)
+      {
+        SiyuSyncReject *reject = g_ptr_array_index (rejects, i);
+
+        /* Translators: an account, "orders" or "customers", the platform's id of a record, then why it was
+         * not stored. */
+        g_print (_("%s  %s %s  %s"), reject->account, reject->resource, reject->platform_id, reject->reason);
+        if (reject->order_id > 0)
+          /* Translators: after a rejected record, when its order was stored without its customer. */
+          g_print (_(" (its order is kept, anonymous)"));
+        g_print ("\n");
+      }
+  }
+
+  return SIYU_CLI_OK;
+}
+
 static void
 print_counts (const char           *account,
               const SiyuSyncCounts *counts)
@@ -231,6 +362,7 @@ print_counts (const char           *account,
                           "  %u orders are in another currency than the shop’s: kept with their currency, "
                           "left out of the figures\n", counts->foreign_currency),
              counts->foreign_currency);
+  print_looks (counts);
   if (counts->erased_kept > 0)
     g_print (g_dngettext (NULL, "  %u record of erased people kept anonymous\n",
                           "  %u records of erased people kept anonymous\n", counts->erased_kept),
@@ -265,15 +397,33 @@ siyu_cli_sync (int    argc,
     { NULL }
   };
 
-  context = siyu_cli_option_context ("sync", NULL,
+  context = siyu_cli_option_context ("sync", _("[rejects [list | retry]]"),
                                      _("Sync customers and orders from the shop platform accounts. Only what "
                                        "changed since the last sync is asked for, unless --full; syncing again "
-                                       "changes nothing already stored. Each page is stored whole or not at all. "
-                                       "Credentials come from --credentials-file, from SIYU_SYNC_TOKEN or "
-                                       "SIYU_SYNC_KEY and SIYU_SYNC_SECRET, or from the system keyring."));
+                                       "changes nothing already stored. Each page is stored whole or not at all; "
+                                       "a record that cannot be stored as it came is kept among the rejects with "
+                                       "why, and the rest goes on. “sync rejects” lists them, “sync rejects retry” "
+                                       "stores them again as they read now (after changing the phone region, say), "
+                                       "without asking the platforms. Credentials come from --credentials-file, "
+                                       "from SIYU_SYNC_TOKEN or SIYU_SYNC_KEY and SIYU_SYNC_SECRET, or from the "
+                                       "system keyring."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
     return rc;
+  if (argc > 1 && g_str_equal (argv[1], "rejects"))
+    {
+      const char *action = argc > 2 ? argv[2] : "list";
+
+      if (argc > 3 || !g_strv_contains ((const char * const[]) { "list", "retry", NULL }, action))
+        return siyu_cli_usage_error ("sync", _("rejects takes list or retry"));
+      if (full || base_url != NULL || credentials_file != NULL || timeout != 0)
+        return siyu_cli_usage_error ("sync", _("rejects asks no platform: --full, --base-url, --credentials-file "
+                                               "and --timeout are for a sync"));
+      shop = siyu_cli_open_shop ("sync", db, &rc);
+      if (shop == NULL)
+        return rc;
+      return sync_rejects (shop, action, account, json, no_recompute);
+    }
   if (argc > 1)
     return siyu_cli_usage_error ("sync", _("unexpected argument “%s”"), argv[1]);
   if (timeout < 0)
@@ -305,14 +455,12 @@ siyu_cli_sync (int    argc,
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
-      g_autofree char *platform = siyu_sync_account_dup_platform (shop, name, &error);
       g_autoptr(SiyuSyncCredentials) credentials = NULL;
       SiyuSyncOptions options = { 0, };
       SiyuSyncCounts counts;
 
       memset (&counts, 0, sizeof counts);
-      if (platform != NULL)
-        credentials = find_credentials (credentials_file, name, platform, &error);
+      credentials = find_credentials (shop, credentials_file, name, &error);
       options.base_url = base_url;
       options.timeout_seconds = (guint) timeout;
       if (credentials != NULL &&

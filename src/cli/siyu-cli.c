@@ -17,6 +17,7 @@ static const SiyuCliCommand commands[] = {
   { "analytics", N_("Recompute and show lifecycle, RFM, tiers, pyramid, AIPL and FAST"), siyu_cli_analytics },
   { "contacts", N_("List contacts with their stage, scores, tier and other figures"), siyu_cli_contacts },
   { "contact",  N_("Show, find, edit, merge or erase one contact"), siyu_cli_contact },
+  { "duplicates", N_("List contacts that may be one person, or keep a pair apart"), siyu_cli_duplicates },
   { "consent",  N_("Count consent, record it for a segment or group, or set the shop’s policy"), siyu_cli_consent },
   { "members",  N_("Make a segment’s people members, or set the shop’s membership rule"), siyu_cli_members },
   { "orders",   N_("List orders, a contact's or those matching a number or product"), siyu_cli_orders },

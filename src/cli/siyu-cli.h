@@ -30,6 +30,7 @@ int        siyu_cli_contact       (int argc, char **argv);
 int        siyu_cli_contacts      (int argc, char **argv);
 int        siyu_cli_create        (int argc, char **argv);
 int        siyu_cli_demo          (int argc, char **argv);
+int        siyu_cli_duplicates    (int argc, char **argv);
 int        siyu_cli_predict       (int argc, char **argv);
 int        siyu_cli_replenish     (int argc, char **argv);
 int        siyu_cli_review        (int argc, char **argv);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 
 #include "siyu-ingest.h"
@@ -33,6 +34,24 @@ typedef struct {
   /* Whether one walk may read a record twice (WooCommerce's walk by
    * time); otherwise a record read twice means a page was repeated. */
   gboolean    pages_overlap;
+  /* The platform's id of a record of @resource, or %NULL. */
+  char     *(*record_id)  (const char   *resource,
+                           JsonObject   *record);
+  /* Stores one record of @resource, in the page's transaction: %FALSE
+   * with @error when it cannot be stored (the engine keeps it among the
+   * rejects, or stops on a transport or database error). */
+  gboolean  (*store)      (SiyuSyncJob  *job,
+                           const char   *resource,
+                           JsonObject   *record,
+                           GError      **error);
+  /* The records of one answer for @resource, in the shape the platform
+   * documents; %NULL with @error set when the answer is not that shape,
+   * which refuses the whole page. */
+  JsonArray *(*records)   (SiyuSyncJob  *job,
+                           const char   *resource,
+                           JsonNode     *answer,
+                           const char   *url,
+                           GError      **error);
 } SiyuSyncConnector;
 
 struct _SiyuSyncJob
@@ -74,6 +93,12 @@ struct _SiyuSyncJob
   /* Youzan's access token and when it runs out (ms since 1970). */
   char                      *token;
   gint64                     token_expires_ms;
+
+  /* The record being stored: what keeps it among the rejects although
+   * part of it (an anonymous order) was stored. */
+  GError                    *record_problem;
+  gint64                     record_order_id;
+  gboolean                   repeated;      /* a page came twice: stop */
 };
 
 extern const SiyuSyncConnector _siyu_sync_shopify;
@@ -98,6 +123,22 @@ gboolean  _siyu_sync_wait         (SiyuSyncJob         *job,
                                    gint64               ms,
                                    GError             **error);
 
+gboolean  _siyu_sync_store_page   (SiyuSyncJob         *job,
+                                   JsonArray           *records,
+                                   gboolean             last,
+                                   GError             **error);
+gboolean  _siyu_sync_is_record_error (SiyuSyncJob      *job,
+                                   const GError        *error);
+void      _siyu_sync_keep_reject  (SiyuSyncJob         *job,
+                                   gint64               order_id,
+                                   const GError        *cause);
+gboolean  _siyu_sync_encrypted    (SiyuSyncJob         *job,
+                                   const char          *platform_id,
+                                   const char          *field,
+                                   const char          *ciphertext,
+                                   gint64               contact_id,
+                                   gint64               order_id,
+                                   GError             **error);
 gboolean  _siyu_sync_page_begin   (SiyuSyncJob         *job,
                                    GError             **error);
 gboolean  _siyu_sync_page_commit  (SiyuSyncJob         *job,
@@ -124,10 +165,19 @@ gboolean  _siyu_sync_money_member (SiyuSyncJob         *job,
                                    const char          *member,
                                    gint64              *amount,
                                    GError             **error);
+gboolean  _siyu_sync_shop_money   (SiyuSyncJob         *job,
+                                   JsonObject          *object,
+                                   const char          *member,
+                                   gint64              *amount,
+                                   GError             **error);
 gint64    _siyu_sync_parse_time   (const char          *text,
                                    const char          *default_offset);
 const char *_siyu_sync_string     (JsonObject          *object,
                                    const char          *member);
+const char *_siyu_sync_text       (JsonObject          *object,
+                                   const char          *member);
+char     *_siyu_sync_decode_html  (const char          *text);
+gboolean  _siyu_sync_is_youzan_ciphertext (const char  *text);
 gint64    _siyu_sync_int          (JsonObject          *object,
                                    const char          *member);
 char     *_siyu_sync_id_string    (JsonObject          *object,
@@ -140,5 +190,37 @@ void      _siyu_sync_bad_record   (SiyuSyncJob         *job,
                                    GError             **error,
                                    const char          *id,
                                    const GError        *cause);
+
+void      _siyu_sync_set_tls_database (GTlsDatabase      *database);
+
+gboolean  _siyu_sync_store_answer (SiyuShop            *shop,
+                                   const char          *account,
+                                   const char          *resource,
+                                   const char          *data,
+                                   gsize                length,
+                                   SiyuSyncCounts      *counts,
+                                   GError             **error);
+
+/* Where secrets are kept: libsecret's Secret Service, or a stand-in the
+ * tests install.  @attributes are the schema's, string to string; lookup
+ * returns memory of g_malloc(), which the caller wipes. */
+typedef struct {
+  char     *(*lookup) (const SecretSchema  *schema,
+                       GHashTable          *attributes,
+                       GCancellable        *cancellable,
+                       GError             **error);
+  gboolean  (*store)  (const SecretSchema  *schema,
+                       GHashTable          *attributes,
+                       const char          *label,
+                       const char          *secret,
+                       GCancellable        *cancellable,
+                       GError             **error);
+  gboolean  (*clear)  (const SecretSchema  *schema,
+                       GHashTable          *attributes,
+                       GCancellable        *cancellable,
+                       GError             **error);
+} SiyuSyncKeyring;
+
+void      _siyu_sync_set_keyring      (const SiyuSyncKeyring *keyring);
 
 G_END_DECLS

@@ -43,21 +43,37 @@ gmt (JsonObject *object,
   return _siyu_sync_parse_time (_siyu_sync_string (object, member), "Z");
 }
 
-static char *
-full_name (JsonObject *object)
+/* Text as WooCommerce writes it, with HTML entities (&ndash;, &#8217;)
+ * decoded; blank is %NULL.  The pool owns it. */
+static const char *
+text (GPtrArray  *pool,
+      JsonObject *object,
+      const char *member)
 {
-  const char *first = _siyu_sync_string (object, "first_name");
-  const char *last = _siyu_sync_string (object, "last_name");
-  g_autofree char *name = g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : "");
+  char *decoded = _siyu_sync_decode_html (_siyu_sync_text (object, member));
 
-  g_strstrip (name);
-  return *name != '\0' ? g_steal_pointer (&name) : NULL;
+  if (decoded == NULL)
+    return NULL;
+  g_ptr_array_add (pool, decoded);
+  return decoded;
 }
 
 static const char *
-blank_to_null (const char *text)
+full_name (GPtrArray  *pool,
+           JsonObject *object)
 {
-  return text != NULL && *text != '\0' ? text : NULL;
+  const char *first = text (pool, object, "first_name");
+  const char *last = text (pool, object, "last_name");
+  char *name = g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : "");
+
+  g_strstrip (name);
+  if (*name == '\0')
+    {
+      g_free (name);
+      return NULL;
+    }
+  g_ptr_array_add (pool, name);
+  return name;
 }
 
 static gboolean
@@ -65,40 +81,38 @@ sync_customer (SiyuSyncJob  *job,
                JsonObject   *customer,
                GError      **error)
 {
+  g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func (g_free);
   JsonObject *billing = _siyu_sync_object (customer, "billing");
   g_autofree char *id = _siyu_sync_id_string (customer, "id");
-  g_autofree char *name = full_name (customer);
-  g_autoptr(GError) local_error = NULL;
   SiyuContactRecord record = { 0, };
   gint64 contact_id;
 
   _siyu_sync_saw (job, gmt (customer, "date_modified_gmt"));
-  if (name == NULL)
-    name = full_name (billing);
-  record.name = name;
-  record.email = blank_to_null (_siyu_sync_string (customer, "email"));
-  record.phone = blank_to_null (_siyu_sync_string (billing, "phone"));
-  record.city = blank_to_null (_siyu_sync_string (billing, "city"));
+  record.name = full_name (pool, customer);
+  if (record.name == NULL)
+    record.name = full_name (pool, billing);
+  record.email = text (pool, customer, "email");
+  if (record.email == NULL)
+    record.email = text (pool, billing, "email");
+  record.phone = text (pool, billing, "phone");
+  record.city = text (pool, billing, "city");
   record.platform = "woocommerce";
   record.platform_id = id;
   record.seen_at = gmt (customer, "date_created_gmt");
   record.channel_id = job->channel_id;
   record.consent = -1;
   record.do_not_contact = -1;
+  record.phone_region = _siyu_sync_text (billing, "country");
+  record.phone_as_written = TRUE;
+  record.keep_apart = TRUE;
   if (id == NULL || record.seen_at <= 0)
     {
-      local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
-                                         _("the record has no id or no creation time."));
-      goto bad;
+      g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                           _("the record has no id or no creation time."));
+      return FALSE;
     }
-  if (!_siyu_sync_ingest_contact (job, &record, &contact_id, &local_error))
-    goto bad;
 
-  return TRUE;
-
-bad:
-  _siyu_sync_bad_record (job, error, id, local_error);
-  return FALSE;
+  return _siyu_sync_ingest_contact (job, &record, &contact_id, error);
 }
 
 static const char *
@@ -125,19 +139,19 @@ sync_order (SiyuSyncJob  *job,
             JsonObject   *order,
             GError      **error)
 {
+  g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func (g_free);
   JsonObject *billing = _siyu_sync_object (order, "billing");
   JsonArray *lines = _siyu_sync_array (order, "line_items");
   JsonArray *refunds = _siyu_sync_array (order, "refunds");
   g_autofree char *id = _siyu_sync_id_string (order, "id");
   g_autofree char *customer_id = NULL;
-  g_autofree char *name = full_name (billing);
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (SiyuOrderItemRecord));
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) contact_error = NULL;
   SiyuOrderRecord record = { 0, };
   SiyuContactRecord contact = { 0, };
   gint64 modified = gmt (order, "date_modified_gmt");
   gint64 contact_id = 0, order_id, refunded = 0;
-  const char *number = blank_to_null (_siyu_sync_string (order, "number"));
+  const char *number = text (pool, order, "number");
 
   _siyu_sync_saw (job, modified);
   record.channel_id = job->channel_id;
@@ -147,28 +161,42 @@ sync_order (SiyuSyncJob  *job,
   record.currency = _siyu_sync_string (order, "currency");
   if (id == NULL || record.created_at <= 0)
     {
-      local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
-                                         _("the record has no id or no creation time."));
-      goto bad;
+      g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                           _("the record has no id or no creation time."));
+      return FALSE;
     }
-  if (!_siyu_sync_money_member (job, order, "total", &record.total_amount, &local_error))
-    goto bad;
+  if (!_siyu_sync_money_member (job, order, "total", &record.total_amount, error) ||
+      !_siyu_sync_money_member (job, order, "discount_total", &record.discount_amount, error) ||
+      !_siyu_sync_money_member (job, order, "shipping_total", &record.shipping_amount, error) ||
+      !_siyu_sync_money_member (job, order, "total_tax", &record.tax_amount, error))
+    return FALSE;
 
+  /* Guests have no customer record: the buyer is what the billing says. */
   if (_siyu_sync_int (order, "customer_id") > 0)
     customer_id = _siyu_sync_id_string (order, "customer_id");
-  contact.name = name;
-  contact.email = blank_to_null (_siyu_sync_string (billing, "email"));
-  contact.phone = blank_to_null (_siyu_sync_string (billing, "phone"));
-  contact.city = blank_to_null (_siyu_sync_string (billing, "city"));
+  contact.name = full_name (pool, billing);
+  contact.email = text (pool, billing, "email");
+  contact.phone = text (pool, billing, "phone");
+  contact.city = text (pool, billing, "city");
   contact.platform = customer_id != NULL ? "woocommerce" : NULL;
   contact.platform_id = customer_id;
   contact.seen_at = record.created_at;
   contact.channel_id = job->channel_id;
   contact.consent = -1;
   contact.do_not_contact = -1;
+  contact.phone_region = _siyu_sync_text (billing, "country");
+  contact.phone_as_written = TRUE;
+  contact.keep_apart = TRUE;
   if ((customer_id != NULL || contact.email != NULL || contact.phone != NULL) &&
-      !_siyu_sync_ingest_contact (job, &contact, &contact_id, &local_error))
-    goto bad;
+      !_siyu_sync_ingest_contact (job, &contact, &contact_id, &contact_error))
+    {
+      if (!_siyu_sync_is_record_error (job, contact_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&contact_error));
+          return FALSE;
+        }
+      contact_id = 0;
+    }
   record.contact_id = contact_id;
 
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
@@ -178,12 +206,12 @@ sync_order (SiyuSyncJob  *job,
 
       if (line == NULL)
         continue;
-      item.sku = blank_to_null (_siyu_sync_string (line, "sku"));
-      item.name = _siyu_sync_string (line, "name");
+      item.sku = text (pool, line, "sku");
+      item.name = text (pool, line, "name");
       item.quantity = _siyu_sync_int (line, "quantity");
-      if (!_siyu_sync_money_member (job, line, "price", &item.unit_price, &local_error) ||
-          !_siyu_sync_money_member (job, line, "total", &item.line_total, &local_error))
-        goto bad;
+      if (!_siyu_sync_money_member (job, line, "price", &item.unit_price, error) ||
+          !_siyu_sync_money_member (job, line, "total", &item.line_total, error))
+        return FALSE;
       g_array_append_val (items, item);
     }
   record.items = (const SiyuOrderItemRecord *) (gpointer) items->data;
@@ -193,9 +221,10 @@ sync_order (SiyuSyncJob  *job,
     {
       gint64 amount;
 
-      if (!_siyu_sync_money_member (job, json_array_get_object_element (refunds, i), "total", &amount, &local_error))
-        goto bad;
-      refunded += -amount;
+      if (!_siyu_sync_money_member (job, json_array_get_object_element (refunds, i), "total", &amount, error))
+        return FALSE;
+      if (amount < 0)
+        refunded = refunded > G_MAXINT64 + amount ? G_MAXINT64 : refunded - amount;
     }
   record.refunded_amount = CLAMP (refunded, 0, record.total_amount);
   if (g_str_equal (record.status, "refunded"))
@@ -203,27 +232,62 @@ sync_order (SiyuSyncJob  *job,
   else if (g_str_equal (record.status, "paid") && record.refunded_amount > 0)
     record.status = record.refunded_amount == record.total_amount ? "refunded" : "partially_refunded";
 
-  if (!_siyu_sync_ingest_order (job, &record, &order_id, &local_error))
-    goto bad;
+  if (!_siyu_sync_ingest_order (job, &record, &order_id, error))
+    return FALSE;
   for (guint i = 0; refunds != NULL && i < json_array_get_length (refunds); i++)
     {
       JsonObject *refund = json_array_get_object_element (refunds, i);
       g_autofree char *refund_id = _siyu_sync_id_string (refund, "id");
+      /* The docs' example calls the reason "refund"; WooCommerce sends "reason". */
+      const char *reason = text (pool, refund, "reason");
       gint64 amount = 0;
 
+      if (reason == NULL)
+        reason = text (pool, refund, "refund");
       _siyu_sync_money_member (job, refund, "total", &amount, NULL);
-      if (-amount > 0 &&
+      if (amount < 0 && amount != G_MININT64 &&
           !siyu_ingest_refund (job->ingest, order_id, refund_id, -amount,
-                               modified > 0 ? modified : record.created_at,
-                               blank_to_null (_siyu_sync_string (refund, "reason")), &local_error))
-        goto bad;
+                               modified > 0 ? modified : record.created_at, reason, error))
+        return FALSE;
     }
+  if (contact_error != NULL)
+    _siyu_sync_keep_reject (job, order_id, contact_error);
 
   return TRUE;
+}
 
-bad:
-  _siyu_sync_bad_record (job, error, id, local_error);
-  return FALSE;
+/* A list answer is a bare array. */
+static JsonArray *
+woocommerce_records (SiyuSyncJob  *job,
+                     const char   *resource,
+                     JsonNode     *answer,
+                     const char   *url,
+                     GError      **error)
+{
+  if (!JSON_NODE_HOLDS_ARRAY (answer))
+    {
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not a list."));
+      return NULL;
+    }
+  return json_array_ref (json_node_get_array (answer));
+}
+
+static char *
+woocommerce_record_id (const char *resource,
+                       JsonObject *record)
+{
+  return _siyu_sync_id_string (record, "id");
+}
+
+static gboolean
+woocommerce_store (SiyuSyncJob  *job,
+                   const char   *resource,
+                   JsonObject   *record,
+                   GError      **error)
+{
+  if (g_str_equal (resource, "orders"))
+    return sync_order (job, record, error);
+  return sync_customer (job, record, error);
 }
 
 static gint64
@@ -269,8 +333,8 @@ woocommerce_sync (SiyuSyncJob  *job,
     {
       g_autoptr(SoupMessageHeaders) headers = NULL;
       g_autoptr(JsonNode) root = NULL;
+      g_autoptr(JsonArray) records = NULL;
       g_autofree char *url = NULL;
-      JsonArray *records;
       gboolean last;
 
       if (orders)
@@ -296,40 +360,16 @@ woocommerce_sync (SiyuSyncJob  *job,
       root = _siyu_sync_request (job, "GET", url, NULL, &headers, error);
       if (root == NULL)
         return FALSE;
-      if (!JSON_NODE_HOLDS_ARRAY (root))
-        {
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not a list."));
-          return FALSE;
-        }
-      records = json_node_get_array (root);
+      records = woocommerce_records (job, resource, root, url, error);
+      if (records == NULL)
+        return FALSE;
       if (n_pages == 1)
         job->total = header_int (headers, "X-WP-Total");
       if (page == 1)
         total_pages = header_int (headers, "X-WP-TotalPages");
       last = json_array_get_length (records) < per_page || (total_pages >= 0 && page >= total_pages);
 
-      if (!_siyu_sync_page_begin (job, error))
-        return FALSE;
-      for (guint i = 0; i < json_array_get_length (records); i++)
-        {
-          JsonObject *object = json_array_get_object_element (records, i);
-          gboolean ok;
-
-          if (object == NULL)
-            {
-              _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url,
-                               _("element %u of the list is not an object."), i + 1);
-              ok = FALSE;
-            }
-          else
-            ok = orders ? sync_order (job, object, error) : sync_customer (job, object, error);
-          if (!ok)
-            {
-              _siyu_sync_page_abort (job);
-              return FALSE;
-            }
-        }
-      if (!_siyu_sync_page_commit (job, json_array_get_length (records), last, error))
+      if (!_siyu_sync_store_page (job, records, last, error))
         return FALSE;
       if (last)
         return TRUE;
@@ -355,5 +395,13 @@ woocommerce_check (SiyuSyncJob  *job,
 }
 
 const SiyuSyncConnector _siyu_sync_woocommerce = {
-  "woocommerce", "WooCommerce", woocommerce_authorize, woocommerce_check, woocommerce_sync, TRUE,
+  .platform = "woocommerce",
+  .display_name = "WooCommerce",
+  .authorize = woocommerce_authorize,
+  .check = woocommerce_check,
+  .sync = woocommerce_sync,
+  .pages_overlap = TRUE,
+  .record_id = woocommerce_record_id,
+  .store = woocommerce_store,
+  .records = woocommerce_records,
 };

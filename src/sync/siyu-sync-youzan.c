@@ -112,6 +112,61 @@ get_token (SiyuSyncJob  *job,
   return TRUE;
 }
 
+/* The data of an answer's envelope, or %NULL with @error set;
+ * *token_gone says the gateway refused the token (4201–4203). */
+static JsonNode *
+envelope_data (SiyuSyncJob  *job,
+               JsonNode     *root,
+               const char   *url,
+               gboolean     *token_gone,
+               GError      **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonObject *gateway, *old;
+
+  *token_gone = FALSE;
+  if (object == NULL)
+    {
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not an object."));
+      return NULL;
+    }
+  gateway = _siyu_sync_object (object, "gw_err_resp");
+  if (gateway != NULL)
+    {
+      gint64 code = _siyu_sync_int (gateway, "err_code");
+      const char *message = _siyu_sync_string (gateway, "err_msg");
+
+      *token_gone = code == 4201 || code == 4202 || code == 4203;
+      _siyu_sync_fail (job, error, *token_gone ? SIYU_SYNC_ERROR_AUTH : SIYU_SYNC_ERROR_PLATFORM,
+                       url, _("gateway error %lld: %s"), (long long) code, message != NULL ? message : "");
+      return NULL;
+    }
+  old = _siyu_sync_object (object, "error_response");
+  if (old != NULL)
+    {
+      const char *message = _siyu_sync_string (old, "msg");
+
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
+                       (long long) _siyu_sync_int (old, "code"), message != NULL ? message : "");
+      return NULL;
+    }
+  if (_siyu_sync_int (object, "success") != 1 || _siyu_sync_int (object, "code") != 200)
+    {
+      const char *message = _siyu_sync_string (object, "message");
+
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
+                       (long long) _siyu_sync_int (object, "code"), message != NULL ? message : "");
+      return NULL;
+    }
+  if (_siyu_sync_object (object, "data") == NULL)
+    {
+      _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer has no data."));
+      return NULL;
+    }
+
+  return json_object_get_member (object, "data");
+}
+
 /* Returns the envelope's data, or %NULL with @error set. */
 static JsonNode *
 call (SiyuSyncJob  *job,
@@ -122,10 +177,17 @@ call (SiyuSyncJob  *job,
 {
   g_autofree char *url = g_strdup_printf ("%s/api/%s/%s", job->base_url, api, version);
 
+  /* A retry of rejects has no session and no credentials: the request
+   * says it needs the platform. */
+  if (job->session == NULL)
+    return _siyu_sync_request (job, "POST", url, body, NULL, error);
+
   for (int attempt = 0; ; attempt++)
     {
       g_autoptr(JsonNode) root = NULL;
-      JsonObject *object, *gateway, *old;
+      g_autoptr(GError) local_error = NULL;
+      gboolean token_gone;
+      JsonNode *data;
 
       if ((job->token == NULL ||
            (job->token_expires_ms > 0 && g_get_real_time () / 1000 >= job->token_expires_ms)) &&
@@ -135,55 +197,46 @@ call (SiyuSyncJob  *job,
       root = _siyu_sync_request (job, "POST", url, body, NULL, error);
       if (root == NULL)
         return NULL;
-      object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-      if (object == NULL)
+      data = envelope_data (job, root, url, &token_gone, &local_error);
+      if (data != NULL)
+        return json_node_copy (data);
+      if (token_gone && attempt == 0)
         {
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer is not an object."));
-          return NULL;
+          /* The token ran out or was revoked: one new one. */
+          if (!get_token (job, TRUE, error))
+            return NULL;
+          continue;
         }
-
-      gateway = _siyu_sync_object (object, "gw_err_resp");
-      if (gateway != NULL)
-        {
-          gint64 code = _siyu_sync_int (gateway, "err_code");
-          const char *message = _siyu_sync_string (gateway, "err_msg");
-
-          if ((code == 4201 || code == 4202 || code == 4203) && attempt == 0)
-            {
-              /* The token ran out or was revoked: one new one. */
-              if (!get_token (job, TRUE, error))
-                return NULL;
-              continue;
-            }
-          _siyu_sync_fail (job, error, code >= 4201 && code <= 4203 ? SIYU_SYNC_ERROR_AUTH : SIYU_SYNC_ERROR_PLATFORM,
-                           url, _("gateway error %lld: %s"), (long long) code, message != NULL ? message : "");
-          return NULL;
-        }
-      old = _siyu_sync_object (object, "error_response");
-      if (old != NULL)
-        {
-          const char *message = _siyu_sync_string (old, "msg");
-
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
-                           (long long) _siyu_sync_int (old, "code"), message != NULL ? message : "");
-          return NULL;
-        }
-      if (_siyu_sync_int (object, "success") != 1 || _siyu_sync_int (object, "code") != 200)
-        {
-          const char *message = _siyu_sync_string (object, "message");
-
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_PLATFORM, url, _("error %lld: %s"),
-                           (long long) _siyu_sync_int (object, "code"), message != NULL ? message : "");
-          return NULL;
-        }
-      if (_siyu_sync_object (object, "data") == NULL)
-        {
-          _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, url, _("the answer has no data."));
-          return NULL;
-        }
-
-      return json_node_copy (json_object_get_member (object, "data"));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
     }
+}
+
+/* A page's records: trades or customers, as their APIs put them in data;
+ * a data without a list is an empty page. */
+static JsonArray *
+list_of (const char *resource,
+         JsonNode   *data)
+{
+  JsonArray *list = JSON_NODE_HOLDS_OBJECT (data)
+                    ? _siyu_sync_array (json_node_get_object (data),
+                                        g_str_equal (resource, "orders") ? "full_order_info_list" : "record_list")
+                    : NULL;
+
+  return list != NULL ? json_array_ref (list) : json_array_new ();
+}
+
+static JsonArray *
+youzan_records (SiyuSyncJob  *job,
+                const char   *resource,
+                JsonNode     *answer,
+                const char   *url,
+                GError      **error)
+{
+  gboolean token_gone;
+  JsonNode *data = envelope_data (job, answer, url, &token_gone, error);
+
+  return data != NULL ? list_of (resource, data) : NULL;
 }
 
 static gint64
@@ -264,6 +317,40 @@ fetch_refunds (SiyuSyncJob  *job,
   return g_steal_pointer (&refunds);
 }
 
+/* A value as Youzan sent it: %NULL when blank or encrypted ($…$n$); an
+ * encrypted one is noted in @encrypted (field, ciphertext pairs) to be
+ * kept unread. */
+static const char *
+readable (JsonObject *object,
+          const char *member,
+          GPtrArray  *encrypted)
+{
+  const char *value = _siyu_sync_text (object, member);
+
+  if (value != NULL && _siyu_sync_is_youzan_ciphertext (value))
+    {
+      g_ptr_array_add (encrypted, (gpointer) member);
+      g_ptr_array_add (encrypted, (gpointer) value);
+      return NULL;
+    }
+  return value;
+}
+
+static gboolean
+keep_encrypted (SiyuSyncJob  *job,
+                const char   *platform_id,
+                GPtrArray    *encrypted,
+                gint64        contact_id,
+                gint64        order_id,
+                GError      **error)
+{
+  for (guint i = 0; i + 1 < encrypted->len; i += 2)
+    if (!_siyu_sync_encrypted (job, platform_id, g_ptr_array_index (encrypted, i),
+                               g_ptr_array_index (encrypted, i + 1), contact_id, order_id, error))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 sync_order (SiyuSyncJob  *job,
             JsonObject   *element,
@@ -277,13 +364,18 @@ sync_order (SiyuSyncJob  *job,
   JsonArray *lines = _siyu_sync_array (full, "orders");
   g_autofree char *tid = _siyu_sync_id_string (info, "tid");
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (SiyuOrderItemRecord));
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) encrypted = g_ptr_array_new ();
+  g_autoptr(GError) contact_error = NULL;
   SiyuOrderRecord record = { 0, };
   SiyuContactRecord contact = { 0, };
-  gint64 contact_id = 0, order_id;
-  const char *phone = _siyu_sync_string (buyer, "buyer_phone");
+  gint64 contact_id = 0, order_id, total_fee = 0, post_fee = 0;
+  const char *phone = readable (buyer, "buyer_phone", encrypted);
+  const char *receiver_tel = readable (address, "receiver_tel", encrypted);
+  const char *receiver_name = readable (address, "receiver_name", encrypted);
   g_autoptr(GArray) refunds = NULL;
 
+  /* The street is not kept; only whether Youzan encrypted it. */
+  readable (address, "delivery_address", encrypted);
   _siyu_sync_saw (job, youzan_time (info, "update_time"));
   record.channel_id = job->channel_id;
   record.external_ref = tid;
@@ -292,51 +384,68 @@ sync_order (SiyuSyncJob  *job,
   record.currency = "CNY";
   if (tid == NULL || record.created_at <= 0)
     {
-      local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
-                                         _("the record has no id or no creation time."));
-      goto bad;
+      g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                           _("the record has no id or no creation time."));
+      return FALSE;
     }
-  if (!_siyu_sync_money_member (job, pay, "payment", &record.total_amount, &local_error))
-    goto bad;
+  /* payment = total_fee − discounts + adjust_fee + post_fee: what is not
+   * paid of the goods and the postage was taken off. */
+  if (!_siyu_sync_money_member (job, pay, "payment", &record.total_amount, error) ||
+      !_siyu_sync_money_member (job, pay, "total_fee", &total_fee, error) ||
+      !_siyu_sync_money_member (job, pay, "post_fee", &post_fee, error))
+    return FALSE;
+  record.shipping_amount = MAX (post_fee, 0);
+  if (total_fee > 0 && total_fee < SIYU_INGEST_MAX_AMOUNT && record.shipping_amount < SIYU_INGEST_MAX_AMOUNT &&
+      record.total_amount >= 0)
+    record.discount_amount = MAX (0, total_fee + record.shipping_amount - record.total_amount);
   if (g_str_equal (record.status, "refunded"))
     record.refunded_amount = record.total_amount;
 
-  contact.platform_id = _siyu_sync_string (buyer, "yz_open_id");
-  contact.platform = contact.platform_id != NULL && *contact.platform_id != '\0' ? "youzan" : NULL;
-  if (contact.platform == NULL)
-    contact.platform_id = NULL;
-  contact.phone = phone != NULL && *phone != '\0' ? phone : NULL;
+  contact.platform_id = _siyu_sync_text (buyer, "yz_open_id");
+  contact.platform = contact.platform_id != NULL ? "youzan" : NULL;
+  contact.phone = phone;
   /* The receiver is the buyer only when the phone numbers agree. */
-  if (contact.phone != NULL && g_strcmp0 (_siyu_sync_string (address, "receiver_tel"), phone) == 0)
+  if (contact.phone != NULL && g_strcmp0 (receiver_tel, phone) == 0)
     {
-      contact.name = _siyu_sync_string (address, "receiver_name");
-      contact.city = _siyu_sync_string (address, "delivery_city");
+      contact.name = receiver_name;
+      contact.city = readable (address, "delivery_city", encrypted);
     }
   contact.seen_at = record.created_at;
   contact.channel_id = job->channel_id;
   contact.consent = -1;
   contact.do_not_contact = -1;
+  /* Youzan sells in mainland China: its buyers' phones are written there. */
+  contact.phone_region = "CN";
+  contact.phone_as_written = TRUE;
+  contact.keep_apart = TRUE;
   if ((contact.platform_id != NULL || contact.phone != NULL) &&
-      !_siyu_sync_ingest_contact (job, &contact, &contact_id, &local_error))
-    goto bad;
+      !_siyu_sync_ingest_contact (job, &contact, &contact_id, &contact_error))
+    {
+      if (!_siyu_sync_is_record_error (job, contact_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&contact_error));
+          return FALSE;
+        }
+      contact_id = 0;
+    }
   record.contact_id = contact_id;
 
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
     {
       JsonObject *line = json_array_get_object_element (lines, i);
       SiyuOrderItemRecord item = { 0, };
-      const char *sku = _siyu_sync_string (line, "outer_sku_id");
+      const char *sku = _siyu_sync_text (line, "outer_sku_id");
 
       if (line == NULL)
         continue;
-      if (sku == NULL || *sku == '\0')
-        sku = _siyu_sync_string (line, "outer_item_id");
-      item.sku = sku != NULL && *sku != '\0' ? sku : NULL;
+      if (sku == NULL)
+        sku = _siyu_sync_text (line, "outer_item_id");
+      item.sku = sku;
       item.name = _siyu_sync_string (line, "title");
       item.quantity = _siyu_sync_int (line, "num");
-      if (!_siyu_sync_money_member (job, line, "price", &item.unit_price, &local_error) ||
-          !_siyu_sync_money_member (job, line, "payment", &item.line_total, &local_error))
-        goto bad;
+      if (!_siyu_sync_money_member (job, line, "price", &item.unit_price, error) ||
+          !_siyu_sync_money_member (job, line, "payment", &item.line_total, error))
+        return FALSE;
       g_array_append_val (items, item);
     }
   record.items = (const SiyuOrderItemRecord *) (gpointer) items->data;
@@ -344,30 +453,33 @@ sync_order (SiyuSyncJob  *job,
 
   if (g_str_equal (record.status, "partially_refunded"))
     {
-      refunds = fetch_refunds (job, tid, &local_error);
+      refunds = fetch_refunds (job, tid, error);
       if (refunds == NULL)
-        goto bad;
+        return FALSE;
       for (guint i = 0; i < refunds->len; i++)
-        record.refunded_amount += g_array_index (refunds, Refund, i).amount;
+        record.refunded_amount += MIN (g_array_index (refunds, Refund, i).amount, SIYU_INGEST_MAX_AMOUNT);
       record.refunded_amount = MIN (record.refunded_amount, record.total_amount);
+      /* "refunded" is refunded in full, however the trade got there. */
+      if (record.total_amount > 0 && record.refunded_amount == record.total_amount)
+        record.status = "refunded";
     }
 
-  if (!_siyu_sync_ingest_order (job, &record, &order_id, &local_error))
-    goto bad;
+  if (!_siyu_sync_ingest_order (job, &record, &order_id, error))
+    return FALSE;
   for (guint i = 0; refunds != NULL && i < refunds->len; i++)
     {
       Refund *refund = &g_array_index (refunds, Refund, i);
 
       if (!siyu_ingest_refund (job->ingest, order_id, refund->id, refund->amount,
-                               refund->created_at > 0 ? refund->created_at : record.created_at, NULL, &local_error))
-        goto bad;
+                               refund->created_at > 0 ? refund->created_at : record.created_at, NULL, error))
+        return FALSE;
     }
+  if (!keep_encrypted (job, tid, encrypted, contact_id, order_id, error))
+    return FALSE;
+  if (contact_error != NULL)
+    _siyu_sync_keep_reject (job, order_id, contact_error);
 
   return TRUE;
-
-bad:
-  _siyu_sync_bad_record (job, error, tid, local_error);
-  return FALSE;
 }
 
 static gboolean
@@ -376,35 +488,53 @@ sync_customer (SiyuSyncJob  *job,
                GError      **error)
 {
   g_autofree char *id = _siyu_sync_id_string (customer, "yz_open_id");
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) encrypted = g_ptr_array_new ();
   SiyuContactRecord record = { 0, };
-  const char *mobile = _siyu_sync_string (customer, "mobile");
   gint64 contact_id;
 
   record.platform = "youzan";
   record.platform_id = id;
-  record.name = _siyu_sync_string (customer, "show_name");
-  record.phone = mobile != NULL && *mobile != '\0' ? mobile : NULL;
+  record.name = readable (customer, "show_name", encrypted);
+  record.phone = readable (customer, "mobile", encrypted);
   record.seen_at = _siyu_sync_int (customer, "created_at");
   record.member_since = _siyu_sync_int (customer, "is_member") == 1 ? _siyu_sync_int (customer, "created_member_at") : 0;
   record.channel_id = job->channel_id;
   record.consent = -1;
   record.do_not_contact = -1;
+  record.phone_region = "CN";
+  record.phone_as_written = TRUE;
+  record.keep_apart = TRUE;
   _siyu_sync_saw (job, record.seen_at);
   if (id == NULL || record.seen_at <= 0)
     {
-      local_error = g_error_new_literal (SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
-                                         _("the record has no id or no creation time."));
-      goto bad;
+      g_set_error_literal (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_MALFORMED,
+                           _("the record has no id or no creation time."));
+      return FALSE;
     }
-  if (!_siyu_sync_ingest_contact (job, &record, &contact_id, &local_error))
-    goto bad;
+  if (!_siyu_sync_ingest_contact (job, &record, &contact_id, error))
+    return FALSE;
 
-  return TRUE;
+  return keep_encrypted (job, id, encrypted, contact_id, 0, error);
+}
 
-bad:
-  _siyu_sync_bad_record (job, error, id, local_error);
-  return FALSE;
+static char *
+youzan_record_id (const char *resource,
+                  JsonObject *record)
+{
+  if (g_str_equal (resource, "orders"))
+    return _siyu_sync_id_string (_siyu_sync_object (_siyu_sync_object (record, "full_order_info"), "order_info"), "tid");
+  return _siyu_sync_id_string (record, "yz_open_id");
+}
+
+static gboolean
+youzan_store (SiyuSyncJob  *job,
+              const char   *resource,
+              JsonObject   *record,
+              GError      **error)
+{
+  if (g_str_equal (resource, "orders"))
+    return sync_order (job, record, error);
+  return sync_customer (job, record, error);
 }
 
 static gboolean
@@ -414,26 +544,7 @@ store_page (SiyuSyncJob  *job,
             gboolean      last,
             GError      **error)
 {
-  guint n = records != NULL ? json_array_get_length (records) : 0;
-
-  if (!_siyu_sync_page_begin (job, error))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *object = json_array_get_object_element (records, i);
-      gboolean ok = object != NULL && (orders ? sync_order (job, object, error) : sync_customer (job, object, error));
-
-      if (object == NULL)
-        _siyu_sync_fail (job, error, SIYU_SYNC_ERROR_MALFORMED, NULL,
-                         _("element %u of the list is not an object."), i + 1);
-      if (!ok)
-        {
-          _siyu_sync_page_abort (job);
-          return FALSE;
-        }
-    }
-
-  return _siyu_sync_page_commit (job, n, last, error);
+  return _siyu_sync_store_page (job, records, last, error);
 }
 
 static gboolean
@@ -459,17 +570,16 @@ sync_orders (SiyuSyncJob  *job,
                                                    "\"page_no\":%u,\"page_size\":%u}",
                                                    from_text, to_text, page, page_size);
           g_autoptr(JsonNode) data = call (job, ORDERS_API, ORDERS_VERSION, body, error);
-          JsonArray *list;
+          g_autoptr(JsonArray) list = NULL;
           gboolean last_page;
 
           if (data == NULL)
             return FALSE;
-          list = _siyu_sync_array (json_node_get_object (data), "full_order_info_list");
-          last_page = list == NULL || json_array_get_length (list) < page_size || page == MAX_ORDER_PAGES;
-          if (list != NULL && json_array_get_length (list) > 0 &&
-              !store_page (job, list, TRUE, last_window && last_page, error))
+          list = list_of ("orders", data);
+          last_page = json_array_get_length (list) < page_size || page == MAX_ORDER_PAGES;
+          if (json_array_get_length (list) > 0 && !store_page (job, list, TRUE, last_window && last_page, error))
             return FALSE;
-          if ((list == NULL || json_array_get_length (list) == 0) && last_window && last_page &&
+          if (json_array_get_length (list) == 0 && last_window && last_page &&
               !store_page (job, NULL, TRUE, TRUE, error))
             return FALSE;
           if (last_page)
@@ -495,15 +605,15 @@ sync_customers (SiyuSyncJob  *job,
                                                page, page_size, (long long) MAX (since, 0) * 1000,
                                                (long long) now * 1000);
       g_autoptr(JsonNode) data = call (job, CUSTOMERS_API, CUSTOMERS_VERSION, body, error);
-      JsonArray *list;
+      g_autoptr(JsonArray) list = NULL;
       gboolean last;
 
       if (data == NULL)
         return FALSE;
       if (page == 1)
         job->total = _siyu_sync_int (json_node_get_object (data), "total");
-      list = _siyu_sync_array (json_node_get_object (data), "record_list");
-      last = list == NULL || json_array_get_length (list) < page_size || page == MAX_CUSTOMER_PAGES;
+      list = list_of ("customers", data);
+      last = json_array_get_length (list) < page_size || page == MAX_CUSTOMER_PAGES;
       if (!store_page (job, list, FALSE, last, error))
         return FALSE;
       if (last)
@@ -535,5 +645,13 @@ youzan_check (SiyuSyncJob  *job,
 /* Windows share their boundary second: an order updated then is read in
  * both. */
 const SiyuSyncConnector _siyu_sync_youzan = {
-  "youzan", "Youzan", youzan_authorize, youzan_check, youzan_sync, TRUE,
+  .platform = "youzan",
+  .display_name = "Youzan",
+  .authorize = youzan_authorize,
+  .check = youzan_check,
+  .sync = youzan_sync,
+  .pages_overlap = TRUE,
+  .record_id = youzan_record_id,
+  .store = youzan_store,
+  .records = youzan_records,
 };

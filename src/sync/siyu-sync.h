@@ -22,10 +22,16 @@ typedef enum {
   SIYU_SYNC_ERROR_TIMEOUT,
   SIYU_SYNC_ERROR_NETWORK,
   SIYU_SYNC_ERROR_MALFORMED,       /* not JSON, or not the shape documented */
+  SIYU_SYNC_ERROR_UNCONFIRMED,     /* the keyring holds credentials of an earlier Siyu,
+                                    * not tied to a shop's address: the owner confirms it */
 } SiyuSyncError;
 
-/* The schema of the credentials in the system keyring. */
-#define SIYU_SYNC_SECRET_SCHEMA_NAME "io.github.siyu.Siyu.Account"
+/* The schema of the credentials in the system keyring: attributes
+ * platform, shop_url and secret_id (the random id of the account in its
+ * shop file). */
+#define SIYU_SYNC_SECRET_SCHEMA_NAME "io.github.siyu.Siyu.ShopSecret"
+/* What Siyu before 0.3 stored: attributes account (its name) and platform. */
+#define SIYU_SYNC_LEGACY_SECRET_SCHEMA_NAME "io.github.siyu.Siyu.Account"
 
 /* Environment variables read by siyu_sync_credentials_from_env(). */
 #define SIYU_SYNC_ENV_TOKEN  "SIYU_SYNC_TOKEN"
@@ -68,9 +74,25 @@ typedef struct {
   guint retries;                 /* 5xx, network errors, bad bodies */
   guint foreign_currency;        /* orders in another currency than the shop's:
                                   * kept with theirs, left out of the figures */
+  guint rejected;                /* records kept among the rejects: they need a look */
+  guint possible_duplicates;     /* pairs of contacts kept apart, new */
+  guint phones_as_written;       /* phones that could not be read, kept as written */
+  guint encrypted;               /* values the platform sent encrypted, kept unread */
   guint erased_kept;             /* customers and orders of erased people:
                                   * no contact made, orders kept anonymous */
 } SiyuSyncCounts;
+
+/* A record a sync could not store as the platform sent it. */
+typedef struct {
+  gint64  id;
+  char   *account;
+  char   *platform;
+  char   *resource;              /* "orders" or "customers" */
+  char   *platform_id;
+  char   *reason;
+  gint64  order_id;              /* its order, stored anonymously; 0: none */
+  gint64  updated_at;            /* when a sync or a retry last refused it */
+} SiyuSyncReject;
 
 typedef struct {
   const char *resource;          /* "orders" or "customers" */
@@ -110,18 +132,26 @@ void      siyu_sync_credentials_free     (SiyuSyncCredentials *credentials);
 SiyuSyncCredentials *siyu_sync_credentials_from_env  (void);
 SiyuSyncCredentials *siyu_sync_credentials_from_file (const char   *path,
                                                       GError      **error);
-SiyuSyncCredentials *siyu_sync_credentials_lookup    (const char   *account,
-                                                      const char   *platform,
+SiyuSyncCredentials *siyu_sync_credentials_lookup    (SiyuShop     *shop,
+                                                      const char   *account,
                                                       GCancellable *cancellable,
                                                       GError      **error);
-gboolean  siyu_sync_credentials_store    (const SiyuSyncCredentials *credentials,
+gboolean  siyu_sync_credentials_store    (SiyuShop     *shop,
+                                          const SiyuSyncCredentials *credentials,
                                           const char   *account,
-                                          const char   *platform,
                                           GCancellable *cancellable,
                                           GError      **error);
-gboolean  siyu_sync_credentials_clear    (const char   *account,
-                                          const char   *platform,
+gboolean  siyu_sync_credentials_clear    (SiyuShop     *shop,
+                                          const char   *account,
                                           GCancellable *cancellable,
+                                          GError      **error);
+gboolean  siyu_sync_credentials_confirm  (SiyuShop     *shop,
+                                          const char   *account,
+                                          const char   *shop_url,
+                                          GCancellable *cancellable,
+                                          GError      **error);
+char     *siyu_sync_account_dup_shop_url (SiyuShop     *shop,
+                                          const char   *name,
                                           GError      **error);
 gboolean  siyu_sync_credentials_check    (const SiyuSyncCredentials *credentials,
                                           const char   *platform,
@@ -145,11 +175,22 @@ gboolean  siyu_sync_test_connection      (SiyuShop                  *shop,
                                           GError                   **error);
 JsonNode *siyu_sync_counts_to_json       (const SiyuSyncCounts      *counts);
 
+GPtrArray *siyu_sync_rejects_read        (SiyuShop                  *shop,
+                                          const char                *account,
+                                          GError                   **error);
+JsonNode  *siyu_sync_rejects_to_json     (GPtrArray                 *rejects);
+gboolean   siyu_sync_rejects_retry       (SiyuShop                  *shop,
+                                          const char                *account,
+                                          SiyuSyncCounts            *counts,
+                                          GError                   **error);
+void       siyu_sync_reject_free         (SiyuSyncReject            *reject);
+
 gboolean  siyu_sync_get_on_open          (SiyuShop                  *shop);
 gboolean  siyu_sync_set_on_open          (SiyuShop                  *shop,
                                           gboolean                   on_open,
                                           GError                   **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuSyncCredentials, siyu_sync_credentials_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuSyncReject, siyu_sync_reject_free)
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "siyu-overview.h"
+#include "siyu-json.h"
 #include "siyu-time.h"
 
 #define WINDOW_DAYS 30
@@ -262,7 +263,7 @@ siyu_stored_analytics_load (SiyuShop            *shop,
   if (summary == NULL)
     return TRUE;
 
-  stored->summary = json_from_string (summary, error);
+  stored->summary = siyu_json_parse (summary, -1, "analytics_runs.summary", error);
   if (stored->summary == NULL || !siyu_day_parse (as_of, &stored->as_of))
     {
       if (stored->summary != NULL)

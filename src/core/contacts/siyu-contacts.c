@@ -10,6 +10,7 @@
 #include "siyu-consent.h"
 #include "siyu-contacts.h"
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-phone.h"
 #include "siyu-search-index.h"
 #include "siyu-time.h"
@@ -1131,6 +1132,14 @@ siyu_contact_erase (SiyuShop  *shop,
   if (!siyu_db_step_done (db, stmt, error))
     goto fail;
 
+  /* What a platform sent encrypted about them goes too. */
+  stmt = siyu_db_prepare (db, "DELETE FROM sync_encrypted WHERE contact_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
   if (!siyu_search_index_purge (db, contact_id, error))
     goto fail;
 
@@ -1164,7 +1173,6 @@ query_json (SiyuDb      *db,
             GError     **error)
 {
   sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   int rc;
 
   if (stmt == NULL)
@@ -1180,14 +1188,12 @@ query_json (SiyuDb      *db,
       return json_node_new (JSON_NODE_NULL);
     }
 
-  if (!json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 0), -1, error))
-    {
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-  sqlite3_reset (stmt);
+  {
+    JsonNode *node = siyu_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, _("The contact"), error);
 
-  return json_node_copy (json_parser_get_root (parser));
+    sqlite3_reset (stmt);
+    return node;
+  }
 }
 
 #define CONTACT_COLUMNS_JSON \

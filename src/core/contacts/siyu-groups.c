@@ -7,6 +7,7 @@
 
 #include "siyu-groups.h"
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-phone.h"
 #include "siyu-time.h"
 
@@ -51,7 +52,6 @@ query_json (SiyuDb      *db,
             const char  *text,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   sqlite3_stmt *stmt;
   g_autofree char *json = NULL;
   int rc;
@@ -80,10 +80,7 @@ query_json (SiyuDb      *db,
       g_free (json);
       json = valid;
     }
-  if (!json_parser_load_from_data (parser, json != NULL ? json : "[]", -1, error))
-    return NULL;
-
-  return json_node_copy (json_parser_get_root (parser));
+  return siyu_json_parse (json != NULL ? json : "[]", -1, _("The group"), error);
 }
 
 #define MEMBER_AT(alias) \
@@ -1307,7 +1304,8 @@ siyu_orders_list (SiyuShop    *shop,
   return query_json (siyu_shop_get_db (shop),
                      "SELECT json_group_array (json_object ('id', o.id, 'reference', o.external_ref, "
                      "  'channel', ch.name, 'created_at', o.created_at, 'status', o.status, 'currency', o.currency, "
-                     "  'total', o.total_amount, 'refunded', o.refunded_amount, 'contact_id', o.contact_id, "
+                     "  'total', o.total_amount, 'refunded', o.refunded_amount, 'discount_amount', o.discount_amount, "
+                     "  'shipping_amount', o.shipping_amount, 'tax_amount', o.tax_amount, 'contact_id', o.contact_id, "
                      "  'name', c.name, 'items', (SELECT json_group_array (json_object ('sku', i.sku, "
                      "     'name', i.name, 'quantity', i.quantity, 'line_total', i.line_total)) "
                      "     FROM order_items i WHERE i.order_id = o.id))) "

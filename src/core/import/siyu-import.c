@@ -15,6 +15,7 @@
 #include "siyu-csv-reader.h"
 #include "siyu-import.h"
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-money.h"
 #include "siyu-parse.h"
 #include "siyu-phone.h"
@@ -942,16 +943,15 @@ apply_remembered (SiyuImport *self)
 {
   g_autofree char *key = mapping_key (self);
   g_autofree char *text = siyu_shop_dup_setting (self->shop, key);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) node = text != NULL ? siyu_json_parse (text, -1, key, NULL) : NULL;
   g_autoptr(JsonObject) preset = NULL;
   JsonObject *root, *columns;
   g_autoptr(GList) members = NULL;
   Mapping saved[N_FIELDS];
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return FALSE;
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (node);
   if (!json_object_has_member (root, "columns"))
     return FALSE;
 

@@ -8,6 +8,7 @@
 #include "siyu-ingest.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
+#include "siyu-text.h"
 #include "siyu-time.h"
 #include "siyu-tombstones.h"
 
@@ -265,6 +266,16 @@ siyu_ingest_set_default_consent (SiyuIngest *self,
   self->default_consent_at = at;
 }
 
+/* Product ids are cached across a batch: forget them when part of the
+ * batch was rolled back, to a savepoint or whole. */
+void
+siyu_ingest_forget_products (SiyuIngest *self)
+{
+  g_return_if_fail (SIYU_IS_INGEST (self));
+
+  g_hash_table_remove_all (self->product_ids);
+}
+
 gboolean
 siyu_order_status_is_valid (const char *status)
 {
@@ -359,6 +370,31 @@ typedef struct {
   char       *value;
 } Identity;
 
+/* A phone read for the record's own country when it gives one, else for
+ * the shop's region.  A country Siyu has no numbering plan for can only be
+ * read from an international number (+55…, 0055…). */
+static char *
+read_phone (SiyuIngest               *self,
+            const SiyuContactRecord  *record,
+            GError                  **error)
+{
+  g_autofree char *region = NULL;
+  g_autofree char *text = g_strstrip (g_strdup (record->phone));
+
+  if (!is_blank (record->phone_region))
+    region = g_strstrip (g_ascii_strup (record->phone_region, -1));
+  if (region == NULL || siyu_phone_region_is_known (region))
+    return siyu_phone_normalize (record->phone, region != NULL ? region : siyu_shop_get_phone_region (self->shop),
+                                 error);
+  if (g_str_has_prefix (text, "+") || g_str_has_prefix (text, "00") || g_str_has_prefix (text, "\xef\xbc\x8b"))
+    return siyu_phone_normalize (record->phone, siyu_shop_get_phone_region (self->shop), error);
+
+  g_set_error (error, SIYU_PHONE_ERROR, SIYU_PHONE_ERROR_INVALID,
+               /* Translators: a phone number as written, then a country code such as BR. */
+               _("“%s” cannot be read as a phone number of %s without its country code."), text, region);
+  return NULL;
+}
+
 static gboolean
 collect_identities (SiyuIngest              *self,
                     const SiyuContactRecord *record,
@@ -381,8 +417,7 @@ collect_identities (SiyuIngest              *self,
   if (!is_blank (record->phone))
     {
       GError *local_error = NULL;
-      char *phone = siyu_phone_normalize (record->phone, siyu_shop_get_phone_region (self->shop),
-                                          &local_error);
+      char *phone = read_phone (self, record, &local_error);
       if (phone == NULL)
         {
           g_propagate_error (error, local_error);
@@ -700,6 +735,261 @@ is_erased (SiyuIngest     *self,
   return 0;
 }
 
+/* The pair is listed for the owner once; a pair they said was two people
+ * stays dismissed. */
+static gboolean
+note_duplicate (SiyuIngest  *self,
+                gint64       a,
+                gint64       b,
+                const char  *kind,
+                GError     **error)
+{
+  sqlite3_stmt *stmt;
+  const char *reason = g_str_equal (kind, "phone") || g_str_equal (kind, "email") || g_str_equal (kind, "wechat")
+                       ? kind : "platform";
+
+  if (a == b || a <= 0 || b <= 0)
+    return TRUE;
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT OR IGNORE INTO possible_duplicates (contact_id, other_id, reason, created_at) "
+                          "VALUES (?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, MIN (a, b));
+  sqlite3_bind_int64 (stmt, 2, MAX (a, b));
+  sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (siyu_db_get_handle (self->db)) > 0)
+    self->counts.possible_duplicates++;
+
+  return TRUE;
+}
+
+/* Whether following the phone to @contact_id would tie together what the
+ * record says are two people: the contact has another id on the record's
+ * platform, or an e-mail the record does not have. */
+static int
+phone_crosses (SiyuIngest              *self,
+               gint64                   contact_id,
+               const SiyuContactRecord *record,
+               const char              *platform_id,
+               const char              *email,
+               GError                 **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = siyu_db_prepare (self->db,
+                          "SELECT 1 FROM contact_identities WHERE contact_id = ?1 AND ("
+                          "  (?2 IS NOT NULL AND kind = ?2 AND value != ?3) OR "
+                          "  (?4 IS NOT NULL AND kind = 'email' AND value != ?4)) LIMIT 1",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (platform_id != NULL)
+    {
+      sqlite3_bind_text (stmt, 2, record->platform, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, platform_id, -1, SQLITE_STATIC);
+    }
+  else
+    sqlite3_bind_null (stmt, 2);
+  if (email != NULL)
+    sqlite3_bind_text (stmt, 4, email, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 4);
+  rc = siyu_db_step (self->db, stmt, error);
+  sqlite3_reset (stmt);
+
+  return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+/* siyu_ingest_contact() for records that keep people apart: see there. */
+static gint64
+ingest_contact_apart (SiyuIngest              *self,
+                      const SiyuContactRecord *record,
+                      SiyuOutcome             *outcome,
+                      GError                 **error)
+{
+  Identity ids[4] = { { NULL, NULL } };
+  gint64 owners[4] = { 0, };
+  g_autofree char *phone = NULL;     /* read, or as written */
+  g_autofree char *email = NULL;
+  g_autofree char *written = NULL;
+  const char *platform_id = NULL;
+  gint64 contact_id = 0, phone_owner = 0;
+  gboolean email_elsewhere = FALSE;
+  guint n = 0;
+  int phone_index = -1, chooser = -1;
+  gint64 result = -1;
+
+  if (!validate_contact (record, error))
+    goto out;
+
+  /* Strongest first: a platform id, an e-mail, a WeChat id, a phone. */
+  if (!is_blank (record->platform_id))
+    {
+      if (is_blank (record->platform))
+        {
+          invalid (error, _("A platform customer id needs the name of its platform."));
+          goto out;
+        }
+      ids[n].kind = record->platform;
+      ids[n++].value = g_strstrip (g_strdup (record->platform_id));
+      platform_id = ids[n - 1].value;
+    }
+  if (!is_blank (record->email))
+    {
+      email = siyu_email_normalize (record->email);
+      if (email == NULL)
+        {
+          invalid (error, _("“%s” is not an e-mail address."), record->email);
+          goto out;
+        }
+      ids[n].kind = "email";
+      ids[n++].value = g_strdup (email);
+    }
+  if (!is_blank (record->wechat_id))
+    {
+      ids[n].kind = "wechat";
+      ids[n++].value = g_strstrip (g_strdup (record->wechat_id));
+    }
+  if (!is_blank (record->phone))
+    {
+      GError *local_error = NULL;
+
+      phone = read_phone (self, record, &local_error);
+      if (phone != NULL)
+        {
+          phone_index = (int) n;
+          ids[n].kind = "phone";
+          ids[n++].value = g_strdup (phone);
+        }
+      else if (record->phone_as_written)
+        {
+          g_autofree char *clean = siyu_text_strip_controls (record->phone);
+
+          g_error_free (local_error);
+          written = siyu_text_clip (g_strstrip (clean), 64);
+          phone = g_strdup (written);
+        }
+      else
+        {
+          g_propagate_error (error, local_error);
+          goto out;
+        }
+    }
+  if (n == 0)
+    {
+      if (written != NULL)
+        invalid (error, _("The phone number “%s” cannot be read, and the customer has no e-mail, WeChat id or "
+                          "platform id to be told apart by."), written);
+      else
+        invalid (error, _("A customer needs a phone number, e-mail, WeChat id or platform id to be told apart from others."));
+      goto out;
+    }
+
+  /* An erased person stays erased, whichever way the record came. */
+  switch (is_erased (self, ids, n, error))
+    {
+    case 1:
+      self->counts.erased_kept++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_UNCHANGED;
+      result = 0;
+      goto out;
+    case 0:
+      break;
+    default:
+      goto out;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      owners[i] = lookup_identity (self, ids[i].kind, ids[i].value, error);
+      if (owners[i] < 0)
+        goto out;
+      if (contact_id == 0 && owners[i] > 0)
+        {
+          contact_id = owners[i];
+          chooser = (int) i;
+        }
+    }
+
+  /* The phone remains the key within one platform id: it does not tie a
+   * record to a contact with another id on the same platform or another
+   * e-mail. */
+  if (chooser >= 0 && chooser == phone_index && record->keep_apart)
+    {
+      int crosses = phone_crosses (self, contact_id, record, platform_id, email, error);
+
+      if (crosses < 0)
+        goto out;
+      if (crosses)
+        {
+          phone_owner = contact_id;
+          contact_id = 0;
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (ids[i].kind, "email") && owners[i] > 0 && owners[i] != contact_id)
+      email_elsewhere = TRUE;
+  if (!record->keep_apart)
+    for (guint i = 0; i < n; i++)
+      if (owners[i] > 0 && contact_id > 0 && owners[i] != contact_id)
+        {
+          g_set_error (error, SIYU_INGEST_ERROR, SIYU_INGEST_ERROR_CONFLICT,
+                       _("The %s “%s” belongs to another customer than the rest of this row; the two were not merged."),
+                       g_str_equal (ids[i].kind, "phone") ? _("phone number") :
+                       g_str_equal (ids[i].kind, "email") ? _("e-mail address") :
+                       g_str_equal (ids[i].kind, "wechat") ? _("WeChat id") : _("customer id"),
+                       ids[i].value);
+          goto out;
+        }
+
+  if (contact_id == 0)
+    {
+      contact_id = insert_contact (self, record, phone, email_elsewhere ? NULL : email, error);
+      if (contact_id < 0)
+        goto out;
+      self->counts.contacts_created++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_CREATED;
+    }
+  else
+    {
+      if (!update_contact (self, contact_id, record, phone, email_elsewhere ? NULL : email, error))
+        goto out;
+      self->counts.contacts_matched++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_MATCHED;
+    }
+  if (written != NULL)
+    self->counts.phones_as_written++;
+
+  /* Identities another contact holds stay with it; the pair is listed. */
+  for (guint i = 0; i < n; i++)
+    {
+      if (owners[i] == 0 && !add_identity (self, contact_id, ids[i].kind, ids[i].value, error))
+        goto out;
+      if (owners[i] > 0 && owners[i] != contact_id && !note_duplicate (self, contact_id, owners[i], ids[i].kind, error))
+        goto out;
+    }
+  if (phone_owner > 0 && !note_duplicate (self, contact_id, phone_owner, "phone", error))
+    goto out;
+
+  result = contact_id;
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i].value);
+
+  return result;
+}
+
 /**
  * siyu_ingest_contact:
  * @record: what the source knows of the person
@@ -709,6 +999,15 @@ is_erased (SiyuIngest     *self,
  * e-mail, WeChat id) already belongs to, or creates one.  When the
  * identities point to two different contacts nothing is written and
  * %SIYU_INGEST_ERROR_CONFLICT is returned: merging is the owner's decision.
+ *
+ * With @record's keep_apart, the strongest known identity picks the contact
+ * (platform id, then e-mail, then WeChat id, then phone), and the phone
+ * picks one only within one platform id: not a contact with another id on
+ * the record's platform or another e-mail.  Identities another contact
+ * holds stay with it, and the two are listed as possible duplicates; a
+ * contact kept apart from the phone's owner still shows the phone.  With
+ * phone_as_written, a phone that cannot be read is stored in the contact's
+ * phone field as written and is never an identity.
  *
  * A record of an erased person (siyu_contact_erase()) writes nothing and
  * returns 0: their orders are stored without a contact.  It is counted in
@@ -732,6 +1031,9 @@ siyu_ingest_contact (SiyuIngest              *self,
 
   g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
   g_return_val_if_fail (record != NULL, -1);
+
+  if (record->keep_apart || record->phone_as_written)
+    return ingest_contact_apart (self, record, outcome, error);
 
   if (!validate_contact (record, error) ||
       !collect_identities (self, record, ids, &n_ids, &phone, &email, error))
@@ -886,6 +1188,10 @@ validate_order (const SiyuOrderRecord  *record,
     return FALSE;
   if (record->refunded_amount > record->total_amount)
     return invalid (error, _("The refunded amount is larger than the order total."));
+  if (!check_amount (record->discount_amount, _("discount"), error) ||
+      !check_amount (record->shipping_amount, _("shipping"), error) ||
+      !check_amount (record->tax_amount, _("tax"), error))
+    return FALSE;
 
   for (guint i = 0; i < record->n_items; i++)
     {
@@ -976,6 +1282,7 @@ siyu_ingest_order (SiyuIngest             *self,
   stmt = siyu_db_prepare (self->db,
                           "SELECT id, status = ?3 AND total_amount = ?4 AND refunded_amount = ?5 "
                           "  AND (contact_id IS ?6 OR ?6 IS NULL) AND created_at = ?7 AND currency = ?8 "
+                          "  AND discount_amount = ?9 AND shipping_amount = ?10 AND tax_amount = ?11 "
                           "FROM orders WHERE channel_id = ?1 AND external_ref = ?2",
                           error);
   if (stmt == NULL)
@@ -988,6 +1295,9 @@ siyu_ingest_order (SiyuIngest             *self,
   bind_time_or_null (stmt, 6, record->contact_id);
   sqlite3_bind_int64 (stmt, 7, record->created_at);
   sqlite3_bind_text (stmt, 8, record->currency, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, record->discount_amount);
+  sqlite3_bind_int64 (stmt, 10, record->shipping_amount);
+  sqlite3_bind_int64 (stmt, 11, record->tax_amount);
   rc = siyu_db_step (self->db, stmt, error);
   if (rc < 0)
     return -1;
@@ -1011,7 +1321,7 @@ siyu_ingest_order (SiyuIngest             *self,
       stmt = siyu_db_prepare (self->db,
                               "UPDATE orders SET status = ?2, total_amount = ?3, refunded_amount = ?4, "
                               "  contact_id = coalesce (?5, contact_id), created_at = ?6, currency = ?7, "
-                              "  updated_at = ?8 "
+                              "  updated_at = ?8, discount_amount = ?9, shipping_amount = ?10, tax_amount = ?11 "
                               "WHERE id = ?1",
                               error);
       if (stmt == NULL)
@@ -1024,6 +1334,9 @@ siyu_ingest_order (SiyuIngest             *self,
       sqlite3_bind_int64 (stmt, 6, record->created_at);
       sqlite3_bind_text (stmt, 7, record->currency, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 8, now_seconds ());
+      sqlite3_bind_int64 (stmt, 9, record->discount_amount);
+      sqlite3_bind_int64 (stmt, 10, record->shipping_amount);
+      sqlite3_bind_int64 (stmt, 11, record->tax_amount);
       if (!siyu_db_step_done (self->db, stmt, error))
         return -1;
 
@@ -1035,8 +1348,9 @@ siyu_ingest_order (SiyuIngest             *self,
 
   stmt = siyu_db_prepare (self->db,
                           "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, "
-                          "  currency, total_amount, refunded_amount, item_count, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "  currency, total_amount, refunded_amount, item_count, updated_at, "
+                          "  discount_amount, shipping_amount, tax_amount) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           error);
   if (stmt == NULL)
     return -1;
@@ -1050,6 +1364,9 @@ siyu_ingest_order (SiyuIngest             *self,
   sqlite3_bind_int64 (stmt, 8, record->refunded_amount);
   sqlite3_bind_int64 (stmt, 9, record->n_items);
   sqlite3_bind_int64 (stmt, 10, now_seconds ());
+  sqlite3_bind_int64 (stmt, 11, record->discount_amount);
+  sqlite3_bind_int64 (stmt, 12, record->shipping_amount);
+  sqlite3_bind_int64 (stmt, 13, record->tax_amount);
   if (!siyu_db_step_done (self->db, stmt, error))
     return -1;
   order_id = siyu_db_last_insert_id (self->db);

@@ -44,6 +44,15 @@ typedef struct {
   const char *consent_source;
   int         do_not_contact;    /* -1 not known, 0 no, 1 yes */
   gint64      member_since;      /* 0: not a member as far as this source knows */
+
+  /* For sources that must not stop on one odd record (platform sync);
+   * left zero, a record is read as file import reads it. */
+  const char *phone_region;      /* where the phone is from, e.g. a billing country (ISO 3166
+                                  * code); %NULL: the shop's region */
+  gboolean    phone_as_written;  /* a phone that cannot be read is kept as written, never as
+                                  * an identity, rather than refusing the record */
+  gboolean    keep_apart;        /* see siyu_ingest_contact(): identities of other contacts
+                                  * make a possible duplicate rather than an error */
 } SiyuContactRecord;
 
 typedef struct {
@@ -65,6 +74,11 @@ typedef struct {
   gint64                     refunded_amount;
   const SiyuOrderItemRecord *items;
   guint                      n_items;
+
+  /* What the total is made of, as the source says; 0 when it does not. */
+  gint64                     discount_amount;
+  gint64                     shipping_amount;
+  gint64                     tax_amount;
 } SiyuOrderRecord;
 
 typedef struct {
@@ -80,6 +94,8 @@ typedef struct {
   guint events_unchanged;
   guint erased_kept;             /* records of erased people: nothing of them written */
   guint consents_given;   /* by siyu_ingest_set_default_consent() */
+  guint phones_as_written;       /* phones kept as written, not read */
+  guint possible_duplicates;     /* pairs of contacts kept apart, new in this batch */
 } SiyuIngestCounts;
 
 #define SIYU_TYPE_INGEST (siyu_ingest_get_type ())
@@ -93,6 +109,7 @@ void         siyu_ingest_reset_counts    (SiyuIngest              *self);
 void         siyu_ingest_set_default_consent (SiyuIngest          *self,
                                           const char              *source,
                                           gint64                   at);
+void         siyu_ingest_forget_products (SiyuIngest              *self);
 gint64       siyu_ingest_channel         (SiyuIngest              *self,
                                           const char              *kind,
                                           const char              *name,

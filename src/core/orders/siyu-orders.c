@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "siyu-ingest.h"
+#include "siyu-json.h"
 #include "siyu-orders.h"
 #include "siyu-phone.h"
 #include "siyu-search-index.h"
@@ -450,7 +451,6 @@ query_json (SiyuDb      *db,
             gint64       id,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *json = NULL;
   sqlite3_stmt *stmt;
   int rc;
@@ -476,10 +476,8 @@ query_json (SiyuDb      *db,
       g_free (json);
       json = valid;
     }
-  if (!json_parser_load_from_data (parser, json, -1, error))
-    return NULL;
 
-  return json_node_copy (json_parser_get_root (parser));
+  return siyu_json_parse (json, -1, _("The order"), error);
 }
 
 /**
@@ -519,7 +517,9 @@ siyu_order_describe (SiyuShop  *shop,
     { "header", "SELECT json_object ('id', o.id, 'reference', o.external_ref, 'channel_id', o.channel_id, "
                 "  'channel', ch.name, 'channel_kind', ch.kind, 'status', o.status, 'created_at', o.created_at, "
                 "  'updated_at', o.updated_at, 'currency', o.currency, 'total', o.total_amount, "
-                "  'refunded', o.refunded_amount, 'net', max (o.total_amount - o.refunded_amount, 0)) "
+                "  'refunded', o.refunded_amount, 'net', max (o.total_amount - o.refunded_amount, 0), "
+                "  'discount_amount', o.discount_amount, 'shipping_amount', o.shipping_amount, "
+                "  'tax_amount', o.tax_amount) "
                 "FROM orders o JOIN channels ch ON ch.id = o.channel_id WHERE o.id = ?" },
     { "customer", "SELECT json_object ('id', c.id, 'name', c.name, 'phone', c.phone, 'email', c.email, "
                   "  'wechat_id', c.wechat_id, "

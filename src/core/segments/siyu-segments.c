@@ -1834,9 +1834,18 @@ segment_to_json (SiyuShop     *shop,
   gboolean builtin = sqlite3_column_int (stmt, 3) != 0;
   int index = builtin ? builtin_index (name) : -1;
   const char *text = (const char *) sqlite3_column_text (stmt, 2);
-  JsonNode *definition = text != NULL ? siyu_json_parse (text, -1, "segment", NULL) : NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *what = g_strdup_printf (_("The definition of the segment “%s”"), name != NULL ? name : "");
+  JsonNode *definition = text != NULL ? siyu_json_parse (text, -1, what, &local_error) : NULL;
 
-  /* A damaged file can hold anything, or nothing, in place of a definition. */
+  /* The shop file is untrusted: a definition stored in it may nest deeper
+   * than json-glib's recursion survives; a damaged file can hold anything,
+   * or nothing, in place of a definition. */
+  if (definition == NULL && local_error != NULL && g_error_matches (local_error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_TOO_DEEP))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (definition == NULL)
     {
       g_autofree char *file = g_filename_display_name (siyu_shop_get_path (shop));

@@ -38,6 +38,7 @@ static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0006-campaigns.sql",
   "/io/github/siyu/core/migrations/0007-consent-membership.sql",
   "/io/github/siyu/core/migrations/0008-untrusted-file.sql",
+  "/io/github/siyu/core/migrations/0009-sync.sql",
 };
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)
@@ -701,8 +702,11 @@ run_migrations (SiyuDb  *self,
       return FALSE;
     }
 
+  /* Contacts an older Siyu noted for the search index (one of migration 8
+   * or later) are indexed with the migration. */
   pragma = g_strdup_printf ("PRAGMA user_version = %d", (int) G_N_ELEMENTS (migrations));
-  if (!siyu_db_exec (self, pragma, error) || !siyu_db_exec (self, "COMMIT", error))
+  if (!siyu_db_exec (self, pragma, error) || !siyu_search_index_flush (self, error) ||
+      !siyu_db_exec (self, "COMMIT", error))
     {
       siyu_db_rollback (self);
       return FALSE;

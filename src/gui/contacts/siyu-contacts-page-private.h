@@ -3,6 +3,7 @@
 
 #include "siyu-contact-page.h"
 #include "siyu-contacts-page.h"
+#include "siyu-duplicates-dialog.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,8 @@ gboolean         _siyu_contacts_page_has_choices      (SiyuContactsPage *self);
 char            *_siyu_contacts_page_get_cell         (SiyuContactsPage *self,
                                                        guint             position,
                                                        guint             column);
+gint64           _siyu_contacts_page_get_n_duplicates (SiyuContactsPage *self);
+SiyuDuplicatesDialog *_siyu_contacts_page_show_duplicates (SiyuContactsPage *self);
 
 void             _siyu_contacts_page_select           (SiyuContactsPage *self,
                                                        guint             position,

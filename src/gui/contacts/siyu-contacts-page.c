@@ -12,6 +12,7 @@
 #include "siyu-consent-dialog.h"
 #include "siyu-contact-page.h"
 #include "siyu-contacts-page-private.h"
+#include "siyu-duplicates.h"
 #include "siyu-export-dialog.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
@@ -81,6 +82,8 @@ struct _SiyuContactsPage
   AdwBin           *contact_bin;
   GtkRevealer      *chip_revealer;
   GtkLabel         *chip_label;
+  GtkWidget        *duplicates_button;
+  gint64            n_duplicates;
   GtkWidget        *erased_box;
   GtkLabel         *erased_label;
 
@@ -753,6 +756,8 @@ choices_cb (GObject      *object,
   apply_filter (self);
 }
 
+static void count_duplicates (SiyuContactsPage *self);
+
 static void
 load_choices (SiyuContactsPage *self)
 {
@@ -760,6 +765,85 @@ load_choices (SiyuContactsPage *self)
 
   g_task_set_source_tag (task, load_choices);
   siyu_shop_runner_run (self->runner, task, choices_job);
+  count_duplicates (self);
+}
+
+/* Possible duplicates: how many pairs a sync kept apart for the owner. */
+
+static void
+duplicates_job (GTask        *task,
+                SiyuShop     *shop,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  gint64 n = siyu_duplicates_count (shop, &error);
+
+  if (n < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, n);
+}
+
+static void
+duplicates_counted_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  SiyuContactsPage *self = SIYU_CONTACTS_PAGE (object);
+  gint64 n = g_task_propagate_int (G_TASK (result), NULL);
+  g_autofree char *label = NULL;
+
+  if (self->duplicates_button == NULL)
+    return;
+  self->n_duplicates = MAX (n, 0);
+  /* Translators: a button opening the pairs of contacts that may be one person. */
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Possible Duplicate", "%u Possible Duplicates",
+                                        (gulong) self->n_duplicates),
+                           (guint) self->n_duplicates);
+  gtk_button_set_label (GTK_BUTTON (self->duplicates_button), label);
+  gtk_widget_set_visible (self->duplicates_button, self->n_duplicates > 0);
+}
+
+static void
+count_duplicates (SiyuContactsPage *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, duplicates_counted_cb, NULL);
+
+  g_task_set_source_tag (task, count_duplicates);
+  siyu_shop_runner_run (self->runner, task, duplicates_job);
+}
+
+static void
+duplicates_changed_cb (SiyuContactsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* A merge moves orders and identities: every place reads again. */
+  if (SIYU_IS_WINDOW (root))
+    siyu_window_reload_places (SIYU_WINDOW (root));
+  else
+    siyu_contacts_page_reload (self);
+}
+
+static SiyuDuplicatesDialog *
+show_duplicates (SiyuContactsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SiyuDuplicatesDialog *dialog = siyu_duplicates_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                             self->runner);
+
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (duplicates_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+show_duplicates_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  show_duplicates (SIYU_CONTACTS_PAGE (widget));
 }
 
 static void
@@ -1188,6 +1272,7 @@ siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, filters_button);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, chip_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, contact_bin);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, duplicates_button);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, erased_box);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, erased_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -1198,6 +1283,7 @@ siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "page.show-duplicates", NULL, show_duplicates_action);
   gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "page.clear-filter", NULL, clear_filter_action);
   gtk_widget_class_install_action (widget_class, "page.set-consent", NULL, set_consent_action);
@@ -1351,6 +1437,18 @@ gboolean
 _siyu_contacts_page_has_choices (SiyuContactsPage *self)
 {
   return gtk_drop_down_get_model (self->tag_dropdown) != NULL;
+}
+
+gint64
+_siyu_contacts_page_get_n_duplicates (SiyuContactsPage *self)
+{
+  return gtk_widget_get_visible (self->duplicates_button) ? self->n_duplicates : 0;
+}
+
+SiyuDuplicatesDialog *
+_siyu_contacts_page_show_duplicates (SiyuContactsPage *self)
+{
+  return show_duplicates (self);
 }
 
 void

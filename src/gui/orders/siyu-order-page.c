@@ -248,6 +248,23 @@ show (SiyuOrderPage *self,
     g_autofree char *net = siyu_money_format (member_int (header, "net"), currency);
 
     group = new_group (self, "totals", _("Totals"));
+    /* What the total is made of, when the platform said: the lines are
+     * already net of their discounts. */
+    if (member_int (header, "discount_amount") > 0)
+      {
+        g_autofree char *discount = siyu_money_format (member_int (header, "discount_amount"), currency);
+        add_row (self, group, _("Discounts"), _("Already taken off the lines"), discount);
+      }
+    if (member_int (header, "shipping_amount") > 0)
+      {
+        g_autofree char *shipping = siyu_money_format (member_int (header, "shipping_amount"), currency);
+        add_row (self, group, _("Shipping"), NULL, shipping);
+      }
+    if (member_int (header, "tax_amount") > 0)
+      {
+        g_autofree char *tax = siyu_money_format (member_int (header, "tax_amount"), currency);
+        add_row (self, group, _("Tax"), NULL, tax);
+      }
     add_row (self, group, _("Total"), NULL, total);
     add_row (self, group, C_("total", "Refunded"), NULL, refunded);
     add_row (self, group, _("Net"), _("What the shop keeps"), net);

@@ -9,6 +9,7 @@
 
 #include "siyu-analytics.h"
 #include "siyu-db.h"
+#include "siyu-json.h"
 #include "siyu-money.h"
 #include "siyu-segment-editor-private.h"
 #include "siyu-segments.h"
@@ -991,7 +992,7 @@ count_job (GTask        *task,
 {
   Count *count = task_data;
   GError *error = NULL;
-  g_autoptr(JsonNode) node = json_from_string (count->definition, &error);
+  g_autoptr(JsonNode) node = siyu_json_parse (count->definition, -1, _("The segment’s definition"), &error);
 
   if (node == NULL || !siyu_segment_count (shop, node, &count->total, &count->unreachable, &error))
     g_task_return_error (task, error);
@@ -1191,7 +1192,7 @@ choices_read_cb (GObject      *source,
   else
     show_error (self, error->message);
 
-  definition = json_from_string (self->current, NULL);
+  definition = siyu_json_parse (self->current, -1, _("The segment’s definition"), NULL);
   load_definition (self, definition);
   g_clear_pointer (&self->current, g_free);
   refresh (self, FALSE);
@@ -1223,7 +1224,7 @@ save_job (GTask        *task,
 {
   Saving *saving = task_data;
   GError *error = NULL;
-  g_autoptr(JsonNode) definition = json_from_string (saving->definition, &error);
+  g_autoptr(JsonNode) definition = siyu_json_parse (saving->definition, -1, _("The segment’s definition"), &error);
 
   if (definition == NULL)
     ;
@@ -1316,7 +1317,7 @@ undo_action (GtkWidget  *widget,
   if (self->undo->len == 0 || self->loading)
     return;
   before = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
-  definition = json_from_string (before, NULL);
+  definition = siyu_json_parse (before, -1, _("The segment’s definition"), NULL);
   load_definition (self, definition);
   refresh (self, FALSE);
 }

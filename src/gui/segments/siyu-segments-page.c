@@ -11,6 +11,7 @@
 #include "siyu-consent-dialog.h"
 #include "siyu-contacts.h"
 #include "siyu-db.h"
+#include "siyu-json.h"
 #include "siyu-export.h"
 #include "siyu-membership.h"
 #include "siyu-money.h"
@@ -402,7 +403,7 @@ preview_job (GTask        *task,
 {
   Preview *preview = task_data;
   GError *error = NULL;
-  g_autoptr(JsonNode) definition = json_from_string (preview->definition, &error);
+  g_autoptr(JsonNode) definition = siyu_json_parse (preview->definition, -1, _("The segment’s definition"), &error);
   g_autoptr(GArray) ids = definition != NULL ? siyu_segment_members (shop, definition, &error) : NULL;
   g_autoptr(GPtrArray) summaries = NULL;
 
@@ -694,7 +695,7 @@ change_job (GTask        *task,
       break;
     case CHANGE_CREATE:
       {
-        g_autoptr(JsonNode) definition = json_from_string (change->definition, &error);
+        g_autoptr(JsonNode) definition = siyu_json_parse (change->definition, -1, _("The segment’s definition"), &error);
 
         ok = definition != NULL && (change->id = siyu_segment_create (shop, change->name, definition, &error)) > 0;
       }

@@ -25,5 +25,6 @@ void              _siyu_accounts_page_fill_add        (SiyuAccountsPage *self,
                                                        const char       *key,
                                                        const char       *secret);
 const char       *_siyu_accounts_page_get_add_problem (SiyuAccountsPage *self);
+AdwMessageDialog *_siyu_accounts_page_get_confirm_dialog (SiyuAccountsPage *self);
 
 G_END_DECLS

@@ -41,6 +41,7 @@ struct _SiyuAccountsPage
   guint                pending;
   gboolean             filling;
   char                *verdict;     /* of the last connection test */
+  AdwMessageDialog    *confirm_dialog; /* asking to use credentials of an earlier Siyu */
 
   /* The Add dialog, while it is open. */
   AdwMessageDialog    *add_dialog;
@@ -252,6 +253,7 @@ typedef enum {
   ACCOUNT_ADD,
   ACCOUNT_REMOVE,
   ACCOUNT_TEST,
+  ACCOUNT_CONFIRM,
   SET_ON_OPEN,
 } Kind;
 
@@ -292,7 +294,7 @@ account_job (GTask        *task,
     case ACCOUNT_ADD:
       if (siyu_sync_account_add (shop, job->platform, job->name, job->shop_url, &error) < 0)
         break;
-      if (!siyu_sync_credentials_store (job->credentials, job->name, job->platform, NULL, &error))
+      if (!siyu_sync_credentials_store (shop, job->credentials, job->name, NULL, &error))
         {
           siyu_sync_account_remove (shop, job->name, NULL);
           break;
@@ -302,17 +304,21 @@ account_job (GTask        *task,
       break;
 
     case ACCOUNT_REMOVE:
-      job->platform = siyu_sync_account_dup_platform (shop, job->name, &error);
-      if (job->platform == NULL || !siyu_sync_account_remove (shop, job->name, &error))
-        break;
-      if (!siyu_sync_credentials_clear (job->name, job->platform, NULL, &error))
-        {
-          /* Translators: an account's name, then why the keyring could not be changed. */
-          job->message = g_strdup_printf (_("Removed the account “%s”, but its credentials could not be deleted "
-                                            "from the keyring: %s"), job->name, error->message);
-          g_clear_error (&error);
+      {
+        /* The keyring's entry is found through the account: first. */
+        g_autoptr(GError) keyring_error = NULL;
+
+        siyu_sync_credentials_clear (shop, job->name, NULL, &keyring_error);
+        if (!siyu_sync_account_remove (shop, job->name, &error))
           break;
-        }
+        if (keyring_error != NULL)
+          {
+            /* Translators: an account's name, then why the keyring could not be changed. */
+            job->message = g_strdup_printf (_("Removed the account “%s”, but its credentials could not be deleted "
+                                              "from the keyring: %s"), job->name, keyring_error->message);
+            break;
+          }
+      }
       /* Translators: %s is an account's name. */
       job->message = g_strdup_printf (_("Removed the account “%s”; what it synced stays in the shop."), job->name);
       break;
@@ -336,10 +342,11 @@ account_job (GTask        *task,
             if (g_strcmp0 (json_object_get_string_member (account, "name"), job->name) == 0)
               shop_url = json_object_get_string_member (account, "shop_url");
           }
+        job->shop_url = g_strdup (shop_url);
         /* The same order as siyu-cli: the environment, then the keyring. */
         credentials = siyu_sync_credentials_from_env ();
         if (credentials == NULL)
-          credentials = siyu_sync_credentials_lookup (job->name, job->platform, NULL, &error);
+          credentials = siyu_sync_credentials_lookup (shop, job->name, NULL, &error);
         if (credentials == NULL || !siyu_sync_test_connection (shop, job->name, credentials, NULL, NULL, &error))
           break;
         if (g_str_equal (job->platform, "youzan"))
@@ -351,6 +358,10 @@ account_job (GTask        *task,
           job->message = g_strdup_printf (_("✓ Connected to %s: %s accepted the credentials."),
                                           shop_url, platform_title (job->platform));
       }
+      break;
+
+    case ACCOUNT_CONFIRM:
+      siyu_sync_credentials_confirm (shop, job->name, job->shop_url, NULL, &error);
       break;
 
     case SET_ON_OPEN:
@@ -367,6 +378,13 @@ account_job (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+static void ask_confirm  (SiyuAccountsPage *self,
+                          const char       *account,
+                          const char       *shop_url,
+                          const char       *why);
+static void test_account (SiyuAccountsPage *self,
+                          const char       *account);
+
 static void
 account_done_cb (GObject      *object,
                  GAsyncResult *result,
@@ -380,6 +398,24 @@ account_done_cb (GObject      *object,
   self->pending--;
   if (self->accounts_group == NULL)
     return;
+  if (job->kind == ACCOUNT_TEST && g_error_matches (error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED))
+    {
+      ask_confirm (self, job->name, job->shop_url, error->message);
+      return;
+    }
+  if (job->kind == ACCOUNT_CONFIRM)
+    {
+      if (!ok)
+        {
+          g_free (self->verdict);
+          self->verdict = g_strdup (error->message);
+          add_toast (self, error->message);
+          return;
+        }
+      /* Tied to the shop: the test the owner asked for goes on. */
+      test_account (self, job->name);
+      return;
+    }
   if (job->kind == ACCOUNT_TEST)
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -414,6 +450,63 @@ run_job (SiyuAccountsPage *self,
   g_task_set_source_tag (task, run_job);
   g_task_set_task_data (task, job, job_free);
   siyu_shop_runner_run (self->runner, task, account_job);
+}
+
+static void
+test_account (SiyuAccountsPage *self,
+              const char       *account)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = ACCOUNT_TEST;
+  job->name = g_strdup (account);
+  run_job (self, job);
+}
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     SiyuAccountsPage *self)
+{
+  Job *job;
+
+  if (!g_str_equal (response, "use"))
+    return;
+  job = g_new0 (Job, 1);
+  job->kind = ACCOUNT_CONFIRM;
+  job->name = g_strdup (g_object_get_data (G_OBJECT (dialog), "account"));
+  job->shop_url = g_strdup (g_object_get_data (G_OBJECT (dialog), "shop-url"));
+  run_job (self, job);
+}
+
+/* Credentials an earlier Siyu saved by the account's name alone: used
+ * only once the owner has seen the address they will go to. */
+static void
+ask_confirm (SiyuAccountsPage *self,
+             const char       *account,
+             const char       *shop_url,
+             const char       *why)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  g_free (self->verdict);
+  self->verdict = g_strdup (why);
+  /* Translators: why the credentials were not used, then the address they would go to. */
+  body = g_strdup_printf (_("%s\n\nUse them for %s? Say yes only if this is your shop’s address: they will be "
+                            "sent there."), why, shop_url);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       _("Use the Saved Credentials?"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "use", _("_Use for This Address"), NULL);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "account", g_strdup (account), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "shop-url", g_strdup (shop_url), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
+  g_clear_weak_pointer (&self->confirm_dialog);
+  g_set_weak_pointer (&self->confirm_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -667,12 +760,7 @@ test_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  SiyuAccountsPage *self = SIYU_ACCOUNTS_PAGE (widget);
-  Job *job = g_new0 (Job, 1);
-
-  job->kind = ACCOUNT_TEST;
-  job->name = g_variant_dup_string (parameter, NULL);
-  run_job (self, job);
+  test_account (SIYU_ACCOUNTS_PAGE (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -771,6 +859,7 @@ siyu_accounts_page_finalize (GObject *object)
 
   g_ptr_array_unref (self->rows);
   g_clear_object (&self->runner);
+  g_clear_weak_pointer (&self->confirm_dialog);
   g_free (self->verdict);
 
   G_OBJECT_CLASS (siyu_accounts_page_parent_class)->finalize (object);
@@ -904,4 +993,10 @@ _siyu_accounts_page_get_add_problem (SiyuAccountsPage *self)
   g_return_val_if_fail (self->add_dialog != NULL, NULL);
 
   return gtk_label_get_text (self->problem_label);
+}
+
+AdwMessageDialog *
+_siyu_accounts_page_get_confirm_dialog (SiyuAccountsPage *self)
+{
+  return self->confirm_dialog;
 }

@@ -21,6 +21,7 @@
 typedef struct {
   GMutex  lock;
   char   *account;
+  char   *shop_url;        /* where the account's credentials go */
   guint   index;
   guint   n_accounts;
   char   *resource;
@@ -40,6 +41,9 @@ typedef struct {
   guint         orders_created;
   guint         orders_updated;
   guint         foreign_currency;
+  guint         rejected;          /* records of this sync kept among the rejects */
+  GPtrArray    *names;             /* the accounts synced */
+  GPtrArray    *rejects;           /* SiyuSyncReject of those accounts, after it */
   guint         erased_kept;
   gboolean      changed;
   gboolean      cancelled;
@@ -56,6 +60,13 @@ struct _SiyuSyncDialog
   GtkProgressBar *progress_bar;
   GtkLabel       *detail_label;
   GtkWidget      *stop_button;
+  GtkStack       *stack;
+  GtkLabel       *rejects_label;
+  GtkListBox     *rejects_list;
+  GtkWidget      *retry_button;
+  GPtrArray      *rows;            /* of rejects_list */
+  GPtrArray      *names;           /* the accounts synced, for a retry */
+  guint           n_rejects;
 
   SiyuWindow     *window;
   GCancellable   *cancellable;
@@ -79,6 +90,7 @@ progress_clear (Progress *progress)
 {
   g_mutex_clear (&progress->lock);
   g_free (progress->account);
+  g_free (progress->shop_url);
   g_free (progress->resource);
 }
 
@@ -97,6 +109,8 @@ job_free (gpointer data)
   g_clear_pointer (&job->progress, progress_release);
   g_clear_object (&job->cancellable);
   g_free (job->failed_account);
+  g_clear_pointer (&job->names, g_ptr_array_unref);
+  g_clear_pointer (&job->rejects, g_ptr_array_unref);
   g_clear_error (&job->error);
   g_clear_error (&job->recompute_error);
   g_free (job);
@@ -120,10 +134,10 @@ progress_cb (const SiyuSyncProgress *sync_progress,
 }
 
 /* The same order as siyu-cli: the environment (for scripts and tests),
- * then the system keyring. */
+ * then the system keyring, which keys them by the shop's address. */
 static SiyuSyncCredentials *
-find_credentials (const char    *account,
-                  const char    *platform,
+find_credentials (SiyuShop      *shop,
+                  const char    *account,
                   GCancellable  *cancellable,
                   GError       **error)
 {
@@ -131,7 +145,7 @@ find_credentials (const char    *account,
 
   if (credentials != NULL)
     return credentials;
-  return siyu_sync_credentials_lookup (account, platform, cancellable, error);
+  return siyu_sync_credentials_lookup (shop, account, cancellable, error);
 }
 
 static GPtrArray *
@@ -183,7 +197,7 @@ sync_job (GTask        *task,
   for (guint i = 0; i < names->len && !job->cancelled; i++)
     {
       const char *name = g_ptr_array_index (names, i);
-      g_autofree char *platform = NULL;
+      g_autofree char *shop_url = NULL;
       g_autoptr(SiyuSyncCredentials) credentials = NULL;
       SiyuSyncOptions options = { 0, };
       SiyuSyncCounts counts;
@@ -200,9 +214,13 @@ sync_job (GTask        *task,
       g_mutex_unlock (&job->progress->lock);
 
       memset (&counts, 0, sizeof counts);
-      platform = siyu_sync_account_dup_platform (shop, name, &error);
-      if (platform != NULL)
-        credentials = find_credentials (name, platform, job->cancellable, &error);
+      shop_url = siyu_sync_account_dup_shop_url (shop, name, &error);
+      g_mutex_lock (&job->progress->lock);
+      g_free (job->progress->shop_url);
+      job->progress->shop_url = g_strdup (shop_url);
+      g_mutex_unlock (&job->progress->lock);
+      if (shop_url != NULL)
+        credentials = find_credentials (shop, name, job->cancellable, &error);
       if (credentials != NULL)
         ok = siyu_sync_run (shop, name, credentials, &options, FALSE, progress_cb, job->progress,
                             job->cancellable, &counts, &error);
@@ -210,6 +228,7 @@ sync_job (GTask        *task,
       job->orders_created += counts.orders.created;
       job->orders_updated += counts.orders.updated;
       job->foreign_currency += counts.foreign_currency;
+      job->rejected += counts.rejected;
       job->erased_kept += counts.erased_kept;
       if (counts.orders.created + counts.orders.updated + counts.customers.created + counts.refunds_created > 0)
         job->changed = TRUE;
@@ -228,6 +247,17 @@ sync_job (GTask        *task,
       else
         g_clear_error (&error);
     }
+
+  /* What still needs a look, of the accounts synced. */
+  job->rejects = g_ptr_array_new_with_free_func ((GDestroyNotify) siyu_sync_reject_free);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr(GPtrArray) rejects = siyu_sync_rejects_read (shop, g_ptr_array_index (names, i), NULL);
+
+      for (guint r = 0; rejects != NULL && r < rejects->len; r++)
+        g_ptr_array_add (job->rejects, g_ptr_array_steal_index (rejects, r--));
+    }
+  job->names = g_ptr_array_ref (names);
 
   /* Every page stored is whole, so the figures are counted again even
    * after a stop or a failure. */
@@ -292,13 +322,15 @@ tick_cb (gpointer user_data)
     }
   else if (progress->account != NULL)
     {
+      const char *shop_url = progress->shop_url != NULL ? progress->shop_url : "";
+
       if (progress->n_accounts > 1)
-        /* Translators: an account's name, then which of how many accounts it is. */
-        title = g_strdup_printf (_("Syncing “%s” (%u of %u)…"), progress->account, progress->index + 1,
-                                 progress->n_accounts);
+        /* Translators: an account's name, its shop's address, then which of how many accounts it is. */
+        title = g_strdup_printf (_("Syncing “%s” at %s (%u of %u)…"), progress->account, shop_url,
+                                 progress->index + 1, progress->n_accounts);
       else
-        /* Translators: %s is an account's name. */
-        title = g_strdup_printf (_("Syncing “%s”…"), progress->account);
+        /* Translators: an account's name, then its shop's address. */
+        title = g_strdup_printf (_("Syncing “%s” at %s…"), progress->account, shop_url);
       detail = format_detail (progress);
       if (progress->total_records > 0)
         fraction = MIN (1.0, (double) progress->records / (double) progress->total_records);
@@ -326,6 +358,10 @@ describe_result (Job *job)
 
   if (job->error != NULL)
     {
+      if (g_error_matches (job->error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_UNCONFIRMED))
+        /* Translators: an account's name, then why its credentials were not used. */
+        return g_strdup_printf (_("Could not sync “%s”: %s Confirm it with Test Connection in Preferences, "
+                                  "Accounts."), job->failed_account, job->error->message);
       if (g_error_matches (job->error, SIYU_SYNC_ERROR, SIYU_SYNC_ERROR_NO_CREDENTIALS))
         /* Translators: an account's name, then why its credentials could not be found. */
         return g_strdup_printf (_("Could not sync “%s”: %s Remove the account in Preferences, Accounts, and add it "
@@ -348,6 +384,17 @@ describe_result (Job *job)
   synced = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %u account: %s, %u updated",
                                          "Synced %u accounts: %s, %u updated", job->n_synced),
                             job->n_synced, orders, job->orders_updated);
+  if (job->rejected > 0)
+    {
+      /* Translators: after “Synced 1 account: 3 new orders, 0 updated”. */
+      g_autofree char *look = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u record needs a look.",
+                                                            "%u records need a look.", job->rejected),
+                                               job->rejected);
+      char *with = g_strdup_printf ("%s. %s", synced, look);
+
+      g_free (synced);
+      synced = with;
+    }
   if (job->erased_kept > 0)
     {
       /* Translators: after “Synced 1 account: 3 new orders, 0 updated”. */
@@ -370,7 +417,175 @@ describe_result (Job *job)
                                           "%u orders are in another currency than the shop’s: they are kept with "
                                           "their currency and left out of the figures.", job->foreign_currency),
                              job->foreign_currency);
-  return g_strdup_printf ("%s%s %s", synced, job->erased_kept > 0 ? "" : ".", foreign);
+  return g_strdup_printf ("%s%s %s", synced, g_str_has_suffix (synced, ".") ? "" : ".", foreign);
+}
+
+static void
+fill_rejects (SiyuSyncDialog *self,
+              GPtrArray      *rejects)
+{
+  guint shown = MIN (rejects->len, 200);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    gtk_list_box_remove (self->rejects_list, g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+  for (guint i = 0; i < shown; i++)
+    {
+      SiyuSyncReject *reject = g_ptr_array_index (rejects, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = NULL;
+
+      if (g_str_equal (reject->resource, "orders"))
+        /* Translators: a record a sync could not store: the platform's order id, then the account. */
+        title = g_strdup_printf (_("Order %s · %s"), reject->platform_id, reject->account);
+      else
+        /* Translators: a record a sync could not store: the platform's customer id, then the account. */
+        title = g_strdup_printf (_("Customer %s · %s"), reject->platform_id, reject->account);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reject->reason);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_list_box_append (self->rejects_list, row);
+      g_ptr_array_add (self->rows, row);
+    }
+  self->n_rejects = rejects->len;
+}
+
+/* Records that need a look: the dialog stays, with them and Retry. */
+static void
+show_rejects (SiyuSyncDialog *self,
+              GPtrArray      *rejects)
+{
+  g_autofree char *heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u record needs a look",
+                                                           "%u records need a look", rejects->len),
+                                              rejects->len);
+
+  gtk_label_set_text (self->rejects_label, heading);
+  fill_rejects (self, rejects);
+  gtk_widget_set_visible (self->stop_button, FALSE);
+  gtk_widget_set_sensitive (self->retry_button, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "rejects");
+  gtk_widget_grab_focus (self->retry_button);
+}
+
+typedef struct {
+  GPtrArray *names;
+  guint      tried;
+  guint      still;              /* kept among the rejects again */
+  guint      changed;
+  GPtrArray *rejects;
+} Retry;
+
+static void
+retry_free (gpointer data)
+{
+  Retry *retry = data;
+
+  g_clear_pointer (&retry->names, g_ptr_array_unref);
+  g_clear_pointer (&retry->rejects, g_ptr_array_unref);
+  g_free (retry);
+}
+
+static void
+retry_job (GTask        *task,
+           SiyuShop     *shop,
+           gpointer      task_data,
+           GCancellable *cancellable)
+{
+  Retry *retry = task_data;
+  GError *error = NULL;
+
+  retry->rejects = g_ptr_array_new_with_free_func ((GDestroyNotify) siyu_sync_reject_free);
+  for (guint i = 0; i < retry->names->len; i++)
+    {
+      const char *name = g_ptr_array_index (retry->names, i);
+      g_autoptr(GPtrArray) rejects = NULL;
+      SiyuSyncCounts counts;
+
+      if (!siyu_sync_rejects_retry (shop, name, &counts, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      retry->tried += counts.orders.records + counts.customers.records;
+      retry->still += counts.rejected;
+      retry->changed += counts.orders.created + counts.orders.updated + counts.contacts_created;
+      rejects = siyu_sync_rejects_read (shop, name, NULL);
+      for (guint r = 0; rejects != NULL && r < rejects->len; r++)
+        g_ptr_array_add (retry->rejects, g_ptr_array_steal_index (rejects, r--));
+    }
+  if (retry->changed > 0)
+    siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+retried_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SiyuSyncDialog *self = SIYU_SYNC_DIALOG (object);
+  Retry *retry = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  guint tried = retry->tried;
+
+  self->busy = FALSE;
+  g_free (self->result);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    self->result = g_strdup (error->message);
+  else
+    /* Translators: records tried again, then how many of them were stored. */
+    self->result = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Tried %u record again: %u stored.",
+                                                 "Tried %u records again: %u stored.", tried),
+                                    tried, tried - retry->still);
+  if (retry->changed > 0 && self->window != NULL)
+    siyu_window_reload_places (self->window);
+  if (error != NULL || retry->rejects->len > 0)
+    {
+      if (error == NULL)
+        show_rejects (self, retry->rejects);
+      gtk_label_set_text (self->rejects_label, self->result);
+      gtk_widget_set_sensitive (self->retry_button, TRUE);
+      return;
+    }
+  if (self->window != NULL)
+    siyu_window_add_toast (self->window, self->result);
+  gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SiyuSyncDialog *self = SIYU_SYNC_DIALOG (widget);
+  g_autoptr(GTask) task = NULL;
+  Retry *retry;
+
+  if (self->busy || self->names == NULL || self->window == NULL)
+    return;
+  retry = g_new0 (Retry, 1);
+  retry->names = g_ptr_array_ref (self->names);
+  self->busy = TRUE;
+  gtk_widget_set_sensitive (self->retry_button, FALSE);
+  task = g_task_new (self, NULL, retried_cb, NULL);
+  g_task_set_source_tag (task, retry_action);
+  g_task_set_task_data (task, retry, retry_free);
+  siyu_shop_runner_run (siyu_window_get_runner (self->window), task, retry_job);
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SiyuSyncDialog *self = SIYU_SYNC_DIALOG (widget);
+
+  if (self->busy)
+    return;
+  gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
@@ -409,6 +624,14 @@ synced_cb (GObject      *object,
     siyu_window_reload_places (self->window);
 
   g_signal_emit (self, signals[FINISHED], 0);
+  if (error == NULL && job->error == NULL && !job->cancelled && job->rejects != NULL && job->rejects->len > 0 &&
+      gtk_window_get_transient_for (GTK_WINDOW (self)) != NULL)
+    {
+      g_clear_pointer (&self->names, g_ptr_array_unref);
+      self->names = g_ptr_array_ref (job->names);
+      show_rejects (self, job->rejects);
+      return;
+    }
   gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -420,8 +643,13 @@ stop_action (GtkWidget  *widget,
 {
   SiyuSyncDialog *self = SIYU_SYNC_DIALOG (widget);
 
+  /* Escape closes the list of records that need a look. */
   if (!self->busy)
-    return;
+    {
+      if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "rejects"))
+        close_action (widget, NULL, NULL);
+      return;
+    }
   g_cancellable_cancel (self->cancellable);
   gtk_widget_set_sensitive (self->stop_button, FALSE);
   gtk_label_set_text (self->title_label, _("Stopping…"));
@@ -475,6 +703,8 @@ siyu_sync_dialog_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->progress, progress_release);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
   g_free (self->result);
 
   G_OBJECT_CLASS (siyu_sync_dialog_parent_class)->finalize (object);
@@ -505,8 +735,14 @@ siyu_sync_dialog_class_init (SiyuSyncDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SiyuSyncDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SiyuSyncDialog, detail_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuSyncDialog, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, SiyuSyncDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, SiyuSyncDialog, rejects_label);
+  gtk_widget_class_bind_template_child (widget_class, SiyuSyncDialog, rejects_list);
+  gtk_widget_class_bind_template_child (widget_class, SiyuSyncDialog, retry_button);
 
   gtk_widget_class_install_action (widget_class, "sync.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "sync.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "sync.close", NULL, close_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "sync.stop", NULL);
 }
 
@@ -514,6 +750,7 @@ static void
 siyu_sync_dialog_init (SiyuSyncDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new ();
 }
 
 /**
@@ -647,4 +884,31 @@ void
 _siyu_sync_dialog_stop (SiyuSyncDialog *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "sync.stop", NULL);
+}
+
+const char *
+_siyu_sync_dialog_get_title (SiyuSyncDialog *self)
+{
+  return gtk_label_get_text (self->title_label);
+}
+
+/* How many records the dialog lists as needing a look; 0 when it shows
+ * none. */
+guint
+_siyu_sync_dialog_get_n_rejects (SiyuSyncDialog *self)
+{
+  return g_str_equal (gtk_stack_get_visible_child_name (self->stack), "rejects") ? self->n_rejects : 0;
+}
+
+AdwActionRow *
+_siyu_sync_dialog_get_reject_row (SiyuSyncDialog *self,
+                                  guint           index)
+{
+  return index < self->rows->len ? g_ptr_array_index (self->rows, index) : NULL;
+}
+
+void
+_siyu_sync_dialog_retry (SiyuSyncDialog *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "sync.retry", NULL);
 }
