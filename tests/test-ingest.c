@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "siyu-contacts.h"
 #include "siyu-ingest.h"
 #include "siyu-test-util.h"
 
@@ -401,6 +402,50 @@ test_tags (Fixture       *f,
                              "WHERE name = '咖啡爱好者' AND source = 'import'"), ==, 1);
 }
 
+static char *
+text_of (Fixture    *f,
+         const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = siyu_db_prepare (f->db, sql, &error);
+  char *text;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return text;
+}
+
+/* ESC, BEL and other controls from a file or a platform are never stored,
+ * nor typed in by an edit; tab and newline are kept. */
+static void
+test_controls_stripped (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *city = NULL;
+  SiyuContactRecord record = person ("王\033[2J芳\a", "13800138000", NULL);
+  gint64 id;
+
+  record.city = "上海\r\n浦东\x7f";
+  id = siyu_ingest_contact (f->ingest, &record, NULL, &error);
+  g_assert_no_error (error);
+  name = text_of (f, "SELECT name FROM contacts");
+  city = text_of (f, "SELECT city FROM contacts");
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "王[2J芳");
+  g_assert_cmpstr (city, ==, "上海\n浦东");
+
+  g_assert_true (siyu_contact_set (f->shop, id, SIYU_CONTACT_NAME, "\033]0;pwned\007李雷", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&name, g_free);
+  name = text_of (f, "SELECT name FROM contacts");
+  g_assert_cmpstr (name, ==, "]0;pwned李雷");
+}
+
 static void
 test_email_normalize (void)
 {
@@ -440,6 +485,7 @@ main (int    argc,
   ADD ("/siyu/ingest/refunds", test_refunds);
   ADD ("/siyu/ingest/groups-and-events", test_groups_and_events);
   ADD ("/siyu/ingest/tags", test_tags);
+  ADD ("/siyu/ingest/controls-stripped", test_controls_stripped);
   g_test_add_func ("/siyu/ingest/email-normalize", test_email_normalize);
 
 #undef ADD

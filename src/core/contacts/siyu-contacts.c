@@ -9,6 +9,7 @@
 
 #include "siyu-consent.h"
 #include "siyu-contacts.h"
+#include "siyu-text.h"
 #include "siyu-ingest.h"
 #include "siyu-json.h"
 #include "siyu-phone.h"
@@ -796,6 +797,14 @@ normalise_value (SiyuShop          *shop,
     {
       g_set_error_literal (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID, _("The text is not valid."));
       return FALSE;
+    }
+  /* ESC, BEL and the like are never kept: printed, they drive terminals. */
+  if (trimmed != NULL && (siyu_text_has_controls (trimmed) || strchr (trimmed, '\r') != NULL))
+    {
+      char *clean = siyu_text_strip_controls (trimmed);
+
+      g_free (trimmed);
+      trimmed = g_strstrip (clean);
     }
   if (trimmed != NULL && *trimmed == '\0')
     g_clear_pointer (&trimmed, g_free);

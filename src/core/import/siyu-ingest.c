@@ -77,6 +77,10 @@ bind_text_or_null (sqlite3_stmt *stmt,
 {
   if (is_blank (text))
     sqlite3_bind_null (stmt, column);
+  else if (siyu_text_has_controls (text) || strchr (text, '\r') != NULL)
+    /* ESC, BEL and the like from a file or a platform are never stored:
+     * printed, they drive terminals. */
+    sqlite3_bind_text (stmt, column, siyu_text_strip_controls (text), -1, g_free);
   else
     sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
 }
@@ -1153,7 +1157,7 @@ siyu_ingest_product (SiyuIngest  *self,
       if (stmt == NULL)
         return -1;
       sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, is_blank (name) ? sku : name, -1, SQLITE_STATIC);
+      bind_text_or_null (stmt, 2, is_blank (name) ? sku : name);
       bind_text_or_null (stmt, 3, category);
       if (unit_price >= 0)
         sqlite3_bind_int64 (stmt, 4, unit_price);
