@@ -446,6 +446,22 @@ test_controls_stripped (Fixture       *f,
   g_assert_cmpstr (name, ==, "]0;pwned李雷");
 }
 
+/* A value of a megabyte is quoted by its first 80 characters. */
+static void
+test_huge_value_clipped (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_strnfill (1024 * 1024, 'a');
+  g_autofree char *shown = g_strnfill (80, 'a');
+  g_autofree char *expected = g_strdup_printf ("“%s…” is not an e-mail address.", shown);
+  SiyuContactRecord record = person ("王芳", NULL, big);
+
+  g_assert_cmpint (siyu_ingest_contact (f->ingest, &record, NULL, &error), ==, -1);
+  g_assert_error (error, SIYU_INGEST_ERROR, SIYU_INGEST_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
 static void
 test_email_normalize (void)
 {
@@ -486,6 +502,7 @@ main (int    argc,
   ADD ("/siyu/ingest/groups-and-events", test_groups_and_events);
   ADD ("/siyu/ingest/tags", test_tags);
   ADD ("/siyu/ingest/controls-stripped", test_controls_stripped);
+  ADD ("/siyu/ingest/huge-value-clipped", test_huge_value_clipped);
   g_test_add_func ("/siyu/ingest/email-normalize", test_email_normalize);
 
 #undef ADD

@@ -210,6 +210,19 @@ test_output_file (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
 }
 
+/* Each quoted value of a message is cut, the rest left as it is. */
+static void
+test_clip_quotes (void)
+{
+  g_autofree char *big = g_strnfill (1024 * 1024, 'x');
+  g_autofree char *message = g_strdup_printf ("“%s” is not an e-mail address; “短”", big);
+  g_autofree char *clipped = siyu_text_clip_quotes (message, 5);
+  g_autofree char *open = siyu_text_clip_quotes ("Row 3: “abcdefgh", 3);
+
+  g_assert_cmpstr (clipped, ==, "“xxxxx…” is not an e-mail address; “短”");
+  g_assert_cmpstr (open, ==, "Row 3: “abc…");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -220,6 +233,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/siyu/text/csv-guard", test_csv_guard);
   g_test_add_func ("/siyu/text/json-depth", test_json_depth);
   g_test_add_func ("/siyu/text/output-file", test_output_file);
+
+  g_test_add_func ("/siyu/text/clip-quotes", test_clip_quotes);
 
   return g_test_run ();
 }

@@ -107,12 +107,15 @@ invalid (GError     **error,
          ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *clipped = NULL;
   va_list args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error_literal (error, SIYU_INGEST_ERROR, SIYU_INGEST_ERROR_INVALID, message);
+  /* A value of a megabyte is quoted by its first characters. */
+  clipped = siyu_text_clip_quotes (message, SIYU_TEXT_QUOTE_CHARS);
+  g_set_error_literal (error, SIYU_INGEST_ERROR, SIYU_INGEST_ERROR_INVALID, clipped);
 
   return FALSE;
 }

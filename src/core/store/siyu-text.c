@@ -53,6 +53,57 @@ control_length (const char *p)
 }
 
 /**
+ * siyu_text_clip_quotes:
+ * @message: an error message that quotes values between “ and ”
+ * @max_chars: how many characters of each quoted value to keep
+ *
+ * @message with each quoted value cut as siyu_text_clip() cuts it, for
+ * messages formatted before anyone looked at the size of their values.
+ *
+ * Returns: (transfer full): the message
+ */
+char *
+siyu_text_clip_quotes (const char *message,
+                       gsize       max_chars)
+{
+  static const char open[] = "“", close[] = "”";
+  GString *out;
+  const char *p;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  out = g_string_sized_new (strlen (message));
+  p = message;
+  for (;;)
+    {
+      const char *start = strstr (p, open);
+      const char *end;
+      g_autofree char *value = NULL;
+      g_autofree char *clipped = NULL;
+
+      if (start == NULL)
+        break;
+      start += strlen (open);
+      g_string_append_len (out, p, start - p);
+      end = strstr (start, close);
+      if (end == NULL)
+        end = start + strlen (start);
+      value = g_strndup (start, end - start);
+      clipped = siyu_text_clip (value, max_chars);
+      g_string_append (out, clipped);
+      p = end;
+      if (*p != '\0')
+        {
+          g_string_append (out, close);
+          p += strlen (close);
+        }
+    }
+  g_string_append (out, p);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
  * siyu_text_has_controls:
  *
  * Whether @text holds a control character other than tab and newline:
