@@ -1300,7 +1300,7 @@ show (SiyuContactPage *self)
   gtk_label_set_label (GTK_LABEL (self->title), name != NULL ? name : _("No name"));
 
   group = new_group (self, _("Contact Details"));
-  add_entry_row (self, group, SIYU_CONTACT_NAME, _("Name"), name, GTK_INPUT_PURPOSE_NAME);
+  add_entry_row (self, group, SIYU_CONTACT_NAME, C_("person", "Name"), name, GTK_INPUT_PURPOSE_NAME);
   add_entry_row (self, group, SIYU_CONTACT_PHONE, _("Phone"), member_string (contact, "phone"),
                  GTK_INPUT_PURPOSE_PHONE);
   add_entry_row (self, group, SIYU_CONTACT_EMAIL, _("E-mail"), member_string (contact, "email"),

@@ -28,12 +28,21 @@ static const struct {
   const char *label;
 } field_labels[] = {
   /* Translators: columns of an exported list of contacts. */
-  { "id", N_("ID") }, { "name", N_("Name") }, { "phone", N_("Phone") }, { "email", N_("E-mail") },
+  { "id", N_("ID") }, { "name", NC_("person", "Name") }, { "phone", N_("Phone") }, { "email", N_("E-mail") },
   { "wechat_id", N_("WeChat ID") }, { "city", N_("City") }, { "stage", N_("Stage") },
   { "rfm_segment", N_("RFM segment") }, { "tier", N_("Tier") }, { "first_order", N_("First order") },
   { "last_order", N_("Last order") }, { "orders", N_("Orders") }, { "net_spend", N_("Net spend") },
   { "tags", N_("Tags") }, { "member_since", N_("Member since") },
 };
+
+/* A person's name is 姓名, not the 名称 of a thing. */
+static const char *
+field_label (guint i)
+{
+  if (g_str_equal (field_labels[i].name, "name"))
+    return C_("person", "Name");
+  return _(field_labels[i].label);
+}
 
 /* Enough for a message: who, and where to reach them. */
 static const char * const default_fields[] = { "id", "name", "phone", NULL };
@@ -748,10 +757,10 @@ siyu_export_dialog_init (SiyuExportDialog *self)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field_labels[i].label));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field_label (i));
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_strv_contains (default_fields, field_labels[i].name));
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _(field_labels[i].label), -1);
+                                      field_label (i), -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       adw_preferences_group_add (self->fields_group, row);

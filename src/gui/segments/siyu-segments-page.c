@@ -501,7 +501,8 @@ show_segment (SiyuSegmentsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.edit", !builtin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.rename", !builtin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.delete", !builtin);
-  adw_preferences_group_set_title (self->detail_group, _("Members"));
+  /* Translators: the people a segment selects, not members of the membership programme. */
+  adw_preferences_group_set_title (self->detail_group, C_("segment people", "Members"));
   gtk_stack_set_visible_child_name (self->stack, "detail");
 
   preview = g_new0 (Preview, 1);
