@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
 #include "siyu-ingest.h"
 #include "siyu-orders.h"
+#include "siyu-segments.h"
 #include "siyu-test-util.h"
 #include "siyu-time.h"
 
@@ -361,6 +365,28 @@ test_statuses (void)
   g_assert_cmpstr (siyu_order_status_get_label ("shipped"), ==, "shipped");
 }
 
+/* Names Siyu gives things itself are shown in the owner's language; the
+ * owner's own names are shown as written. */
+static void
+test_own_names_translated (void)
+{
+  g_autofree char *language = g_strdup (g_getenv ("LANGUAGE"));
+
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SIYU_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  setlocale (LC_ALL, "");
+  g_assert_cmpstr (siyu_channel_get_label (SIYU_IMPORTED_CHANNEL_NAME), ==, "导入的订单");
+  g_assert_cmpstr (siyu_channel_get_label ("微店"), ==, "微店");
+  g_assert_cmpstr (siyu_segment_get_title ("Dormant high spenders"), ==, "沉睡的高消费客户");
+  g_assert_cmpstr (siyu_segment_get_title ("上海老客"), ==, "上海老客");
+  g_assert_null (siyu_segment_get_title (NULL));
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +398,7 @@ main (int   argc,
   g_test_add ("/siyu/orders/filters", Fixture, NULL, set_up, test_filters, tear_down);
   g_test_add ("/siyu/orders/describe", Fixture, NULL, set_up, test_describe, tear_down);
   g_test_add_func ("/siyu/orders/statuses", test_statuses);
+  g_test_add_func ("/siyu/orders/own-names-translated", test_own_names_translated);
 
   return g_test_run ();
 }

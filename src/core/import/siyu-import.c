@@ -14,6 +14,7 @@
 
 #include "siyu-csv-reader.h"
 #include "siyu-import.h"
+#include "siyu-orders.h"
 #include "siyu-ingest.h"
 #include "siyu-json.h"
 #include "siyu-money.h"
@@ -918,7 +919,7 @@ take_preset_source (SiyuImport *self,
   g_free (self->channel_name);
   g_free (self->platform);
   self->channel_kind = g_strdup (channel != NULL ? json_object_get_string_member (channel, "kind") : "other");
-  self->channel_name = g_strdup (channel != NULL ? json_object_get_string_member (channel, "name") : "Imported orders");
+  self->channel_name = g_strdup (channel != NULL ? json_object_get_string_member (channel, "name") : SIYU_IMPORTED_CHANNEL_NAME);
   self->platform = g_strdup (json_object_get_string_member (preset, "platform"));
 }
 

@@ -292,6 +292,24 @@ siyu_order_statuses (void)
 }
 
 /**
+ * siyu_channel_get_label:
+ * @name: (nullable): a channel's name as stored
+ *
+ * Returns: (transfer none): the name in the owner's language when Siyu
+ *   gave it (an import without a channel of its own), else @name as the
+ *   owner or the platform wrote it
+ */
+const char *
+siyu_channel_get_label (const char *name)
+{
+  if (g_strcmp0 (name, SIYU_IMPORTED_CHANNEL_NAME) == 0)
+    /* Translators: the channel of orders imported from a file that names none. */
+    return _("Imported orders");
+
+  return name;
+}
+
+/**
  * siyu_order_status_get_label:
  *
  * Returns: (transfer none): @status in the owner's language, or @status

@@ -7,6 +7,10 @@
 
 G_BEGIN_DECLS
 
+/* The channel of orders imported from a file that names none, as stored;
+ * shown through siyu_channel_get_label(). */
+#define SIYU_IMPORTED_CHANNEL_NAME "Imported orders"
+
 #define SIYU_ORDERS_ERROR (siyu_orders_error_quark ())
 
 typedef enum {
@@ -44,6 +48,7 @@ GQuark              siyu_orders_error_quark  (void);
 void                siyu_order_filter_init   (SiyuOrderFilter        *filter);
 const char * const *siyu_order_statuses      (void);
 const char         *siyu_order_status_get_label (const char          *status);
+const char         *siyu_channel_get_label      (const char          *name);
 gboolean            siyu_orders_count        (SiyuShop               *shop,
                                               const SiyuOrderFilter  *filter,
                                               guint                  *count,

@@ -1791,6 +1791,22 @@ builtin_index (const char *name)
   return -1;
 }
 
+/**
+ * siyu_segment_get_title:
+ * @name: (nullable): a segment's name as stored, or a touch's, which is
+ *   the name of the segment it went to
+ *
+ * Returns: (transfer none): a built-in segment's name in the owner's
+ *   language, else @name as the owner wrote it
+ */
+const char *
+siyu_segment_get_title (const char *name)
+{
+  int index = builtin_index (name);
+
+  return index >= 0 ? _(builtins[index].name) : name;
+}
+
 /* Adds the built-in segments a shop does not have yet. */
 static gboolean
 ensure_builtins (SiyuShop  *shop,

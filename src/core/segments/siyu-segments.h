@@ -87,4 +87,6 @@ gboolean          siyu_segment_delete       (SiyuShop          *shop,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuSegmentQuery, siyu_segment_query_free)
 
+const char *siyu_segment_get_title (const char *name);
+
 G_END_DECLS

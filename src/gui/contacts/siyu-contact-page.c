@@ -13,6 +13,7 @@
 #include "siyu-contact-page-private.h"
 #include "siyu-contacts.h"
 #include "siyu-money.h"
+#include "siyu-orders.h"
 #include "siyu-time.h"
 
 /* One contact, opened from the contacts list: who they are, what they
@@ -1156,7 +1157,7 @@ collect_happenings (SiyuContactPage *self,
         }
       if (subtitle->len > 0)
         g_string_append (subtitle, " · ");
-      g_string_append_printf (subtitle, "%s · %s", member_string (order, "channel"),
+      g_string_append_printf (subtitle, "%s · %s", siyu_channel_get_label (member_string (order, "channel")),
                               status_label (member_string (order, "status")));
       add_happening (happenings, member_int (order, "created_at"),
                      /* Translators: an order in the timeline: its reference and its total. */
@@ -1180,7 +1181,7 @@ collect_happenings (SiyuContactPage *self,
     {
       JsonObject *event = json_array_get_object_element (array, i);
       const char *detail = member_string (event, "detail");
-      const char *channel = member_string (event, "channel");
+      const char *channel = siyu_channel_get_label (member_string (event, "channel"));
 
       add_happening (happenings, member_int (event, "occurred_at"),
                      g_strdup (event_label (member_string (event, "kind"))),

@@ -182,7 +182,7 @@ show (SiyuOrderPage *self,
     gtk_label_set_label (self->title, title);
     group = new_group (self, "order", _("Order"));
     add_row (self, group, _("Placed"), NULL, when);
-    add_row (self, group, _("Channel"), NULL, member_string (header, "channel"));
+    add_row (self, group, _("Channel"), NULL, siyu_channel_get_label (member_string (header, "channel")));
     add_row (self, group, _("Status"), NULL, siyu_order_status_get_label (member_string (header, "status")));
   }
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-money.h"
+#include "siyu-orders.h"
 #include "siyu-order-page.h"
 #include "siyu-orders-page-private.h"
 #include "siyu-time.h"
@@ -103,7 +104,7 @@ cell_text (SiyuOrdersPage         *self,
         return g_strdup (summary->contact_name);
       return g_strdup (summary->phone != NULL ? summary->phone : _("No name"));
     case COLUMN_CHANNEL:
-      return g_strdup (summary->channel);
+      return g_strdup (siyu_channel_get_label (summary->channel));
     case COLUMN_STATUS:
       return g_strdup (siyu_order_status_get_label (summary->status));
     case COLUMN_TOTAL:
@@ -511,7 +512,7 @@ channels_read_cb (GObject      *source,
       JsonObject *channel = json_array_get_object_element (array, i);
       gint64 id = json_object_get_int_member (channel, "id");
 
-      gtk_string_list_append (names, json_object_get_string_member (channel, "name"));
+      gtk_string_list_append (names, siyu_channel_get_label (json_object_get_string_member (channel, "name")));
       g_array_append_val (self->channel_ids, id);
       if (id == selected_id)
         position = i + 1;

@@ -238,7 +238,8 @@ show_lists (SiyuSegmentsPage *self)
       /* Translators: contacts of a touch who got the message, and those held out. */
       figures = g_strdup_printf (_("%s got it, %s held out"), sent, held);
       subtitle = g_strdup_printf ("%s · %s", when, format_label (json_object_get_string_member (touch, "format")));
-      row = add_row (self, self->touches_group, json_object_get_string_member (touch, "name"), subtitle, figures);
+      row = add_row (self, self->touches_group, siyu_segment_get_title (json_object_get_string_member (touch, "name")),
+                     subtitle, figures);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data (G_OBJECT (row), "id", GSIZE_TO_POINTER ((gsize) json_object_get_int_member (touch, "id")));
@@ -625,7 +626,8 @@ open_touch (SiyuSegmentsPage *self,
   for (guint i = 0; i < json_array_get_length (touches); i++)
     if (json_object_get_int_member (json_array_get_object_element (touches, i), "id") == touch_id)
       gtk_label_set_label (self->detail_title,
-                           json_object_get_string_member (json_array_get_object_element (touches, i), "name"));
+                           siyu_segment_get_title (json_object_get_string_member (
+                             json_array_get_object_element (touches, i), "name")));
   gtk_label_set_label (self->detail_text, "");
   gtk_widget_set_visible (self->segment_buttons, FALSE);
   clear_detail (self);
