@@ -659,8 +659,8 @@ test_export_text (Fixture       *f,
   masked = export (f, segment, "masked.csv", &options, &result);
   g_assert_cmpstr (masked, ==,
                    "\xEF\xBB\xBFID,Name,Phone,City,Stage,Tier,Last order,Net spend\r\n"
-                   "1,王芳,138****8000,杭州,growing,Regular,2026-03-25,410.00\r\n"
-                   "2,\"李雷, \"\"Lei\"\"; a\\b\",139****5678,上海,dormant,,2025-12-15,999.00\r\n");
+                   "1,王芳,138****8000,杭州,Growing,Regular,2026-03-25,410.00\r\n"
+                   "2,\"李雷, \"\"Lei\"\"; a\\b\",139****5678,上海,Dormant,,2025-12-15,999.00\r\n");
 
   options.format = SIYU_EXPORT_VCARD;
   options.mask_phones = FALSE;
@@ -1564,8 +1564,8 @@ test_demo (void)
   g_assert_cmpint (result.excluded, ==, 52);
   g_assert_cmpint (result.exported, ==, 102);
   g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBFID,Name,Phone,Email,City,Stage,Tier,Last order,Net spend\r\n"
-                                        "33,林玲,19900265753,,杭州,dormant,,2026-07-15,2666.00\r\n"
-                                        "34,宋文超,19900273672,,上海,dormant,,2026-07-23,1663.00\r\n"));
+                                        "33,林玲,19900265753,,杭州,Dormant,,2026-07-15,2666.00\r\n"
+                                        "34,宋文超,19900273672,,上海,Dormant,,2026-07-23,1663.00\r\n"));
   lines = g_strsplit (csv, "\r\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 104);
 

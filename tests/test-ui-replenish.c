@@ -199,10 +199,10 @@ test_export (void)
   text = siyu_test_read_file (path, NULL);
   g_assert_cmpstr (text, ==,
                    "\xef\xbb\xbfID,Name,Phone,City,Stage,Tier,Last order,Net spend\r\n"
-                   "1,买家00,13900000000,,growing,,2026-03-01,176.00\r\n"
-                   "2,买家01,13900000001,,growing,,2026-03-02,176.00\r\n"
-                   "4,买家03,13900000003,,growing,,2026-03-04,176.00\r\n"
-                   "6,买家05,13900000005,,growing,,2026-03-06,176.00\r\n");
+                   "1,买家00,13900000000,,Growing,,2026-03-01,176.00\r\n"
+                   "2,买家01,13900000001,,Growing,,2026-03-02,176.00\r\n"
+                   "4,买家03,13900000003,,Growing,,2026-03-04,176.00\r\n"
+                   "6,买家05,13900000005,,Growing,,2026-03-06,176.00\r\n");
   g_clear_pointer (&text, g_free);
 
   show_span (page, SIYU_DUE_OVERDUE);

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <xlsxwriter.h>
 
+#include "siyu-analytics.h"
 #include "siyu-export.h"
 #include "siyu-money.h"
 #include "siyu-output-file.h"
@@ -334,12 +335,21 @@ field_text (Writer    *w,
       return format_amount (row->net_spend, w->digits);
     case FIELD_MEMBER_SINCE:
       return row->member_since != 0 ? siyu_day_format (siyu_shop_day_of (w->shop, row->member_since)) : NULL;
+    case FIELD_STAGE:
+      /* Stages and RFM segments in the export's language, as its header. */
+      for (guint i = 0; row->text[field] != NULL && i < SIYU_N_STAGES; i++)
+        if (g_str_equal (row->text[field], siyu_stage_to_string (i)))
+          return g_strdup (siyu_stage_get_label (i));
+      return NULL;
+    case FIELD_RFM_SEGMENT:
+      for (guint i = 1; row->text[field] != NULL && i < SIYU_N_RFM_SEGMENTS; i++)
+        if (g_str_equal (row->text[field], siyu_rfm_segment_to_string (i)))
+          return g_strdup (siyu_rfm_segment_get_label (i));
+      return NULL;
     case FIELD_NAME:
     case FIELD_EMAIL:
     case FIELD_WECHAT_ID:
     case FIELD_CITY:
-    case FIELD_STAGE:
-    case FIELD_RFM_SEGMENT:
     case FIELD_TIER:
     case FIELD_FIRST_ORDER:
     case FIELD_LAST_ORDER:
