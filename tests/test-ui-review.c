@@ -119,6 +119,12 @@ test_figures (void)
   show_month (page, 2026, 3);
   g_assert_cmpstr (_siyu_review_page_get_state (page), ==, "review");
   g_assert_cmpstr (_siyu_review_page_get_month (page), ==, "2026-03");
+  {
+    g_autofree char *file_name = _siyu_review_page_get_file_name (page);
+
+    /* The PDF is offered under the shop's name. */
+    g_assert_cmpstr (file_name, ==, "小王的茶叶店 review 2026-03.pdf");
+  }
   assert_figure (page, "contacts", "14", "Same as 2026-02", "2026-02: 14");
   assert_figure (page, "members", "4", "Same as 2026-02", "2026-02: 4");
   assert_figure (page, "buyers", "2", "None in 2026-02", "2026-02: 0");

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 /* For the tests. */
 const char *_siyu_review_page_get_state       (SiyuReviewPage *self);
 const char *_siyu_review_page_get_month       (SiyuReviewPage *self);
+char       *_siyu_review_page_get_file_name   (SiyuReviewPage *self);
 const char *_siyu_review_page_get_message     (SiyuReviewPage *self);
 gboolean    _siyu_review_page_get_figure      (SiyuReviewPage *self,
                                                const char     *name,

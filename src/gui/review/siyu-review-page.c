@@ -1363,6 +1363,19 @@ chooser_response_cb (SiyuReviewPage  *self,
   g_clear_object (&self->chooser);
 }
 
+/* The file name offered for the PDF: the shop's name and the month, so
+ * that reviews of two shops do not take each other's place. */
+char *
+_siyu_review_page_get_file_name (SiyuReviewPage *self)
+{
+  g_autofree char *shop = g_strdup (siyu_shop_runner_get_name (self->runner));
+
+  /* A name may hold what a file name cannot. */
+  g_strdelimit (shop, "/\\:*?\"<>|", '-');
+  /* Translators: the file name offered for the review's PDF: the shop's name, then a month such as 2026-10. */
+  return g_strdup_printf (_("%s review %s.pdf"), shop, self->month_text);
+}
+
 static void
 export_pdf_action (GtkWidget  *widget,
                    const char *action_name,
@@ -1375,8 +1388,7 @@ export_pdf_action (GtkWidget  *widget,
 
   if (self->chooser != NULL || self->review == NULL)
     return;
-  /* Translators: the file name offered for the review's PDF; %s is a month, such as 2026-10. */
-  name = g_strdup_printf (_("Siyu review %s.pdf"), self->month_text);
+  name = _siyu_review_page_get_file_name (self);
   self->chooser = gtk_file_chooser_native_new (_("Export the Review as PDF"),
                                                GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
