@@ -161,6 +161,21 @@ test_charts (void)
   g_assert_cmpstr (_siyu_shop_picture_get_note (picture, SIYU_SECTION_RFM), ==, "3 buyers scored.");
   g_assert_nonnull (strstr (_siyu_shop_picture_get_rules (picture, SIYU_SECTION_STAGES),
                             "more than 30 days old"));
+  /* Opened, a section's rules are read, not selected. */
+  for (guint i = 0; i <= SIYU_SECTION_RFM; i++)
+    {
+      GtkLabel *rules = _siyu_shop_picture_get_rules_label (picture, i);
+      GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (rules), GTK_TYPE_POPOVER);
+      int start = 0, end = 0;
+
+      g_assert_nonnull (popover);
+      gtk_popover_popup (GTK_POPOVER (popover));
+      for (int n = 0; n < 20; n++)
+        g_main_context_iteration (NULL, FALSE);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (rules)));
+      g_assert_false (gtk_label_get_selection_bounds (rules, &start, &end) && start != end);
+      gtk_popover_popdown (GTK_POPOVER (popover));
+    }
 
   /* The Dormant bar opens the one dormant contact. */
   click_item (_siyu_shop_picture_get_chart (picture, SIYU_PICTURE_STAGES), 4, 0);

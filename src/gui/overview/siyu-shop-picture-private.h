@@ -35,5 +35,7 @@ const char *_siyu_shop_picture_get_note  (SiyuShopPicture    *self,
                                           SiyuPictureSection  section);
 const char *_siyu_shop_picture_get_rules (SiyuShopPicture    *self,
                                           SiyuPictureSection  section);
+GtkLabel   *_siyu_shop_picture_get_rules_label (SiyuShopPicture    *self,
+                                                SiyuPictureSection  section);
 
 G_END_DECLS

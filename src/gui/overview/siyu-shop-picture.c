@@ -605,3 +605,10 @@ _siyu_shop_picture_get_rules (SiyuShopPicture    *self,
 {
   return gtk_label_get_label (self->rules[section]);
 }
+
+GtkLabel *
+_siyu_shop_picture_get_rules_label (SiyuShopPicture    *self,
+                                    SiyuPictureSection  section)
+{
+  return self->rules[section];
+}
