@@ -11,6 +11,7 @@ gboolean _siyu_new_shop_dialog_select        (SiyuNewShopDialog *self,
                                               const char        *currency,
                                               const char        *time_zone);
 gboolean _siyu_new_shop_dialog_can_create    (SiyuNewShopDialog *self);
+GtkWidget *_siyu_new_shop_dialog_get_name_row (SiyuNewShopDialog *self);
 void     _siyu_new_shop_dialog_create_at     (SiyuNewShopDialog *self,
                                               const char        *path);
 

@@ -243,6 +243,18 @@ siyu_new_shop_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (siyu_new_shop_dialog_parent_class)->dispose (object);
 }
 
+/* The name is what the owner changes first: it opens focused and
+ * selected, so that typing replaces it. */
+static void
+siyu_new_shop_dialog_map (GtkWidget *widget)
+{
+  SiyuNewShopDialog *self = SIYU_NEW_SHOP_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (siyu_new_shop_dialog_parent_class)->map (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  gtk_editable_select_region (GTK_EDITABLE (self->name_row), 0, -1);
+}
+
 static void
 siyu_new_shop_dialog_class_init (SiyuNewShopDialogClass *klass)
 {
@@ -260,6 +272,7 @@ siyu_new_shop_dialog_class_init (SiyuNewShopDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, name_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, name_activated_cb);
 
+  widget_class->map = siyu_new_shop_dialog_map;
   gtk_widget_class_install_action (widget_class, "dialog.create", NULL, create_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -299,6 +312,12 @@ _siyu_new_shop_dialog_select (SiyuNewShopDialog *self,
 {
   return siyu_choices_select (self->currency_row, currency) &&
          siyu_choices_select (self->time_zone_row, time_zone);
+}
+
+GtkWidget *
+_siyu_new_shop_dialog_get_name_row (SiyuNewShopDialog *self)
+{
+  return GTK_WIDGET (self->name_row);
 }
 
 gboolean
