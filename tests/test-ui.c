@@ -9,6 +9,7 @@
 #include "siyu-demo.h"
 #include "siyu-ingest.h"
 #include "siyu-membership.h"
+#include "siyu-import-dialog.h"
 #include "siyu-new-shop-dialog-private.h"
 #include "siyu-overview-page-private.h"
 #include "siyu-preferences-window-private.h"
@@ -863,6 +864,66 @@ test_shortcuts (void)
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
 }
 
+static SiyuImportDialog *
+find_import_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (SIYU_IS_IMPORT_DIALOG (window))
+        return SIYU_IMPORT_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+import_dialog_shown (gpointer data)
+{
+  return find_shop_window () != NULL && find_import_dialog () != NULL;
+}
+
+/* Import a File… on the welcome window: the shop is made from the file,
+ * named after it, beside another of the same name without replacing it,
+ * and the file's import starts in it. */
+static void
+test_import_first (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *export = g_build_filename (dir, "茶叶店订单.csv", NULL);
+  g_autofree char *taken = g_build_filename (dir, "茶叶店订单.siyu", NULL);
+  g_autofree char *made = g_build_filename (dir, "茶叶店订单 2.siyu", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "import", "youzan-orders.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  SiyuWindow *window;
+
+  g_assert_true (g_file_get_contents (fixture, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (export, contents, length, &error));
+  g_assert_true (g_file_set_contents (taken, "not a shop", -1, &error));
+  g_assert_no_error (error);
+  file = g_file_new_for_path (export);
+
+  g_application_activate (G_APPLICATION (app));
+  siyu_application_create_from_file (SIYU_APPLICATION (app), file, dir);
+  wait_for (import_dialog_shown, NULL);
+
+  window = find_shop_window ();
+  g_assert_cmpstr (siyu_shop_runner_get_name (siyu_window_get_runner (window)), ==, "茶叶店订单");
+  g_assert_true (g_file_test (made, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&contents, g_free);
+  contents = siyu_test_read_file (taken, &length);
+  g_assert_cmpstr (contents, ==, "not a shop");
+  g_assert_null (find_welcome_window ());
+
+  close_all ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -899,6 +960,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/welcome-recent", test_welcome_recent);
   g_test_add_func ("/siyu/ui/new-shop", test_new_shop);
   g_test_add_func ("/siyu/ui/new-shop-exists", test_new_shop_exists);
+  g_test_add_func ("/siyu/ui/import-first", test_import_first);
   g_test_add_func ("/siyu/ui/demo", test_demo);
   g_test_add_func ("/siyu/ui/narrow-window", test_narrow_window);
   g_test_add_func ("/siyu/ui/shortcuts", test_shortcuts);

@@ -3,7 +3,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "siyu-application.h"
 #include "siyu-demo.h"
@@ -255,6 +259,177 @@ open_shop_action (GSimpleAction *action,
   siyu_shop_chooser_open (parent_window (self));
 }
 
+/* A shop made from an owner's own export: named after the file, with the
+ * defaults (changed later in Preferences), kept in Documents until the
+ * owner wants it elsewhere. */
+typedef struct {
+  char *folder;
+  char *name;
+  char *path;          /* set by the thread */
+} FromFile;
+
+static void
+from_file_free (gpointer data)
+{
+  FromFile *request = data;
+
+  g_free (request->folder);
+  g_free (request->name);
+  g_free (request->path);
+  g_free (request);
+}
+
+static void
+create_from_file_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  FromFile *request = task_data;
+  g_autofree char *file_name = g_strdup (request->name);
+  GError *error = NULL;
+  SiyuShop *shop = NULL;
+
+  /* A name may hold what a file name cannot. */
+  g_strdelimit (file_name, "/\\:*?\"<>|", '-');
+  if (g_mkdir_with_parents (request->folder, 0700) != 0)
+    {
+      int saved = errno;
+      g_autofree char *display = g_filename_display_name (request->folder);
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                               _("The folder “%s” cannot be made: %s."), display, g_strerror (saved));
+      return;
+    }
+  /* Another shop of the same name is never replaced: “Name 2”, “Name 3”… */
+  for (guint n = 1; shop == NULL && n < 1000; n++)
+    {
+      g_autofree char *base = n == 1 ? g_strdup_printf ("%s.siyu", file_name)
+                                     : g_strdup_printf ("%s %u.siyu", file_name, n);
+
+      g_free (request->path);
+      request->path = g_build_filename (request->folder, base, NULL);
+      if (g_file_test (request->path, G_FILE_TEST_EXISTS))
+        continue;
+      g_clear_error (&error);
+      shop = siyu_shop_create (request->path, request->name, SIYU_SHOP_DEFAULT_CURRENCY,
+                               SIYU_SHOP_DEFAULT_TIME_ZONE, &error);
+      if (shop == NULL && !g_file_test (request->path, G_FILE_TEST_EXISTS))
+        break;
+    }
+
+  if (shop != NULL)
+    g_task_return_pointer (task, shop, g_object_unref);
+  else if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                             _("Every name for the shop is taken in “%s”."), request->folder);
+}
+
+static void
+created_from_file_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  SiyuApplication *self = SIYU_APPLICATION (object);
+  g_autoptr(GFile) file = user_data;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  shop = g_task_propagate_pointer (G_TASK (result), &error);
+  if (shop == NULL)
+    siyu_application_show_error (parent_window (self), _("Could Not Create the Shop"), error);
+  else
+    {
+      window = siyu_application_add_shop (self, shop);
+      siyu_window_import (SIYU_WINDOW (window), file);
+    }
+  g_application_release (G_APPLICATION (self));
+}
+
+/**
+ * siyu_application_create_from_file:
+ * @file: an export of orders or customers
+ * @folder: (nullable): where to keep the shop; %NULL: the Documents folder
+ *
+ * Makes a shop named after @file with the default currency and time zone,
+ * opens it, and starts importing @file into it: the owner's first import
+ * needs no shop made beforehand.
+ */
+void
+siyu_application_create_from_file (SiyuApplication *self,
+                                   GFile           *file,
+                                   const char      *folder)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *base = NULL;
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  FromFile *request = g_new0 (FromFile, 1);
+  char *dot;
+
+  g_return_if_fail (SIYU_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  base = g_file_get_basename (file);
+  request->name = g_filename_display_name (base);
+  dot = strrchr (request->name, '.');
+  if (dot != NULL && dot != request->name)
+    *dot = '\0';
+  if (folder != NULL)
+    request->folder = g_strdup (folder);
+  else if (documents != NULL && g_file_test (documents, G_FILE_TEST_IS_DIR))
+    request->folder = g_strdup (documents);
+  else
+    request->folder = g_strdup (g_get_home_dir ());
+
+  g_application_hold (G_APPLICATION (self));
+  task = g_task_new (self, NULL, created_from_file_cb, g_object_ref (file));
+  g_task_set_source_tag (task, siyu_application_create_from_file);
+  g_task_set_task_data (task, request, from_file_free);
+  g_task_run_in_thread (task, create_from_file_thread);
+}
+
+static void
+import_chooser_response_cb (GtkNativeDialog *chooser,
+                            int              response,
+                            gpointer         user_data)
+{
+  SiyuApplication *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      siyu_application_create_from_file (self, file, NULL);
+    }
+  g_object_unref (chooser);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+import_file_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  SiyuApplication *self = user_data;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Choose Your Export of Orders or Customers"), parent_window (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Spreadsheets (CSV, Excel)"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "txt");
+  gtk_file_filter_add_suffix (filter, "xlsx");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_chooser_response_cb), self);
+  g_application_hold (G_APPLICATION (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* The demo shop is built the first time, on the welcome window that shows
  * how far it has come. */
 static void
@@ -321,6 +496,7 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "new-shop", new_shop_action },
   { "open-shop", open_shop_action },
+  { "import-file", import_file_action },
   { "open-demo", open_demo_action },
   { "preferences", preferences_action },
   { "about", about_action },

@@ -18,6 +18,9 @@ GSettings       *siyu_application_get_settings (SiyuApplication *self);
 void             siyu_application_open_path    (SiyuApplication *self,
                                                 const char      *path,
                                                 GtkWindow       *parent);
+void             siyu_application_create_from_file (SiyuApplication *self,
+                                                   GFile           *file,
+                                                   const char      *folder);
 GtkWindow       *siyu_application_add_shop     (SiyuApplication *self,
                                                 SiyuShop        *shop);
 void             siyu_application_show_error   (GtkWindow       *parent,
