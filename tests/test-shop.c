@@ -3,6 +3,7 @@
 
 #include "siyu-ingest.h"
 #include "siyu-shop.h"
+#include "siyu-shop-lists.h"
 #include "siyu-test-util.h"
 #include "siyu-time.h"
 
@@ -158,6 +159,68 @@ test_audit (void)
   g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_CONSTRAINT);
 }
 
+static char *
+names_of (SiyuShop *shop,
+          SiyuNames kind,
+          guint     limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = siyu_shop_list_names (shop, kind, limit, &error);
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    {
+      SiyuNamedItem *item = g_ptr_array_index (items, i);
+
+      g_string_append_printf (out, "%s%" G_GINT64_FORMAT ":%s", i > 0 ? "," : "", item->id, item->name);
+      if (item->name_zh != NULL)
+        g_string_append_printf (out, "/%s", item->name_zh);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* The names pages offer to choose from, and what an empty shop says. */
+static void
+test_lists (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "茶铺");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tiers = NULL;
+  g_autofree char *tags = NULL;
+  g_autofree char *first_tag = NULL;
+  g_autofree char *groups = NULL;
+  gint64 first_at = 0, orders = 0;
+
+  g_assert_cmpint (siyu_shop_has_data (shop, &error), ==, 0);
+  g_assert_true (siyu_shop_get_activity (shop, &first_at, &orders, &error));
+  g_assert_cmpint (first_at, ==, -1);
+  g_assert_cmpint (orders, ==, 0);
+  g_assert_cmpint (siyu_shop_count_restock_buyers (shop, &error), ==, 0);
+
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (shop),
+                               "INSERT INTO tags (name, created_at) VALUES ('老客', 1), ('VIP', 1), ('团购', 1);"
+                               "INSERT INTO community_groups (kind, name, created_at, archived_at) "
+                               "  VALUES ('wechat', '龙井群', 1, NULL), ('wechat', '旧群', 1, 5);"
+                               "INSERT INTO contacts (name, first_seen_at, created_at, updated_at) "
+                               "  VALUES ('王芳', 1700000000, 1, 1);", &error));
+  g_assert_no_error (error);
+  tiers = names_of (shop, SIYU_NAMES_TIERS, 0);
+  tags = names_of (shop, SIYU_NAMES_TAGS, 0);
+  first_tag = names_of (shop, SIYU_NAMES_TAGS, 1);
+  groups = names_of (shop, SIYU_NAMES_GROUPS, 0);
+  g_assert_cmpstr (tiers, ==, "1:Regular/普通,2:Silver/银卡,3:Gold/金卡,4:Diamond/钻石");
+  g_assert_cmpstr (tags, ==, "2:VIP,3:团购,1:老客");
+  g_assert_cmpstr (first_tag, ==, "2:VIP");
+  g_assert_cmpstr (groups, ==, "1:龙井群");
+  g_assert_cmpint (siyu_shop_has_data (shop, &error), ==, 1);
+  g_assert_true (siyu_shop_get_activity (shop, &first_at, &orders, &error));
+  g_assert_cmpint (first_at, ==, 1700000000);
+  g_assert_cmpint (orders, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -170,6 +233,7 @@ main (int    argc,
   g_test_add_func ("/siyu/shop/create-invalid", test_create_invalid);
   g_test_add_func ("/siyu/shop/currency-locked-by-orders", test_currency_locked_by_orders);
   g_test_add_func ("/siyu/shop/audit", test_audit);
+  g_test_add_func ("/siyu/shop/lists", test_lists);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "siyu-export-dialog.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
+#include "siyu-shop-lists.h"
 #include "siyu-tombstones.h"
 #include "siyu-window.h"
 
@@ -614,30 +615,27 @@ choices_free (gpointer data)
 }
 
 static gboolean
-read_choices (SiyuDb     *db,
-              const char *sql,
+read_choices (SiyuShop   *shop,
+              SiyuNames   kind,
+              guint       limit,
               GArray     *ids,
               GPtrArray  *names,
               GError    **error)
 {
-  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
-  int rc;
+  g_autoptr(GPtrArray) items = siyu_shop_list_names (shop, kind, limit, error);
 
-  if (stmt == NULL)
+  if (items == NULL)
     return FALSE;
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+  for (guint i = 0; i < items->len; i++)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      const char *name = (const char *) sqlite3_column_text (stmt, 1);
-      const char *name_zh = sqlite3_column_count (stmt) > 2 ? (const char *) sqlite3_column_text (stmt, 2) : NULL;
+      SiyuNamedItem *item = g_ptr_array_index (items, i);
 
       if (ids != NULL)
-        g_array_append_val (ids, id);
-      g_ptr_array_add (names, g_strdup (siyu_tier_display_name (name, name_zh)));
+        g_array_append_val (ids, item->id);
+      g_ptr_array_add (names, g_strdup (siyu_tier_display_name (item->name, item->name_zh)));
     }
-  sqlite3_reset (stmt);
 
-  return rc >= 0;
+  return TRUE;
 }
 
 static void
@@ -646,7 +644,6 @@ choices_job (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
   Choices *choices = g_new0 (Choices, 1);
   GError *error = NULL;
 
@@ -655,11 +652,9 @@ choices_job (GTask        *task,
   choices->tags = g_ptr_array_new_with_free_func (g_free);
   choices->group_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   choices->group_names = g_ptr_array_new_with_free_func (g_free);
-  if (!read_choices (db, "SELECT id, name, name_zh FROM tiers ORDER BY position",
-                     choices->tier_ids, choices->tier_names, &error) ||
-      !read_choices (db, "SELECT id, name FROM tags ORDER BY name LIMIT 2000", NULL, choices->tags, &error) ||
-      !read_choices (db, "SELECT id, name FROM community_groups WHERE archived_at IS NULL ORDER BY name",
-                     choices->group_ids, choices->group_names, &error))
+  if (!read_choices (shop, SIYU_NAMES_TIERS, 0, choices->tier_ids, choices->tier_names, &error) ||
+      !read_choices (shop, SIYU_NAMES_TAGS, 2000, NULL, choices->tags, &error) ||
+      !read_choices (shop, SIYU_NAMES_GROUPS, 0, choices->group_ids, choices->group_names, &error))
     {
       choices_free (choices);
       g_task_return_error (task, error);

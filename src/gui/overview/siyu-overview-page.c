@@ -12,6 +12,7 @@
 #include "siyu-overview.h"
 #include "siyu-overview-page-private.h"
 #include "siyu-recompute.h"
+#include "siyu-shop-lists.h"
 #include "siyu-shop-picture.h"
 #include "siyu-time.h"
 #include "siyu-window.h"
@@ -267,13 +268,12 @@ compute_job (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
   Figures *figures = g_new0 (Figures, 1);
   GError *error = NULL;
   gint64 anything;
 
   figures->currency = g_strdup (siyu_shop_get_currency (shop));
-  anything = siyu_db_query_int (db, "SELECT EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM orders)", &error);
+  anything = siyu_shop_has_data (shop, &error);
   if (anything < 0 ||
       !siyu_freshness_get (shop, &figures->freshness, &error) ||
       !siyu_overview_compute (shop, figures->freshness.as_of, &figures->overview, &error) ||

@@ -9,6 +9,7 @@
 #include "siyu-contacts-page.h"
 #include "siyu-phone.h"
 #include "siyu-replenish-page-private.h"
+#include "siyu-shop-lists.h"
 #include "siyu-time.h"
 #include "siyu-window.h"
 
@@ -260,7 +261,7 @@ read_job (GTask        *task,
 
   reading->today = siyu_shop_get_today (shop);
   siyu_due_span_days (reading->span, reading->today, &reading->first, &reading->last);
-  reading->known = siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM replenishments", &error);
+  reading->known = siyu_shop_count_restock_buyers (shop, &error);
   if (error == NULL)
     reading->total = siyu_replenishments_count (shop, reading->first, reading->last, &reading->buyers, &error);
   if (error == NULL)

@@ -15,6 +15,7 @@
 #include "siyu-review-pdf.h"
 #include "siyu-segments.h"
 #include "siyu-segments-page.h"
+#include "siyu-shop-lists.h"
 #include "siyu-time.h"
 #include "siyu-window.h"
 
@@ -203,7 +204,6 @@ read_job (GTask        *task,
           GCancellable *cancellable)
 {
   Reading *reading = task_data;
-  SiyuDb *db = siyu_shop_get_db (shop);
   GError *error = NULL;
   gint64 first, orders;
   int y, m, d;
@@ -211,11 +211,7 @@ read_job (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  first = siyu_db_query_int (db, "SELECT coalesce (min (t), -1) FROM (SELECT min (first_seen_at) AS t "
-                                 "FROM contacts UNION ALL SELECT min (created_at) FROM orders) WHERE t IS NOT NULL",
-                             &error);
-  orders = error == NULL ? siyu_db_query_int (db, "SELECT count (*) FROM orders", &error) : 0;
-  if (error != NULL)
+  if (!siyu_shop_get_activity (shop, &first, &orders, &error))
     {
       g_task_return_error (task, error);
       return;

@@ -8,11 +8,11 @@
 #include <glib/gi18n.h>
 
 #include "siyu-analytics.h"
-#include "siyu-db.h"
 #include "siyu-json.h"
 #include "siyu-money.h"
 #include "siyu-segment-editor-private.h"
 #include "siyu-segments.h"
+#include "siyu-shop-lists.h"
 
 /* The segment editor: a name, all or any of a list of conditions and
  * groups of conditions (one level deep), and the live count of who
@@ -1129,21 +1129,19 @@ choices_free (gpointer data)
 }
 
 static char **
-read_names (SiyuDb      *db,
-            const char  *sql,
+read_names (SiyuShop    *shop,
+            SiyuNames    kind,
             GError     **error)
 {
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
-  int rc;
+  g_autoptr(GPtrArray) items = siyu_shop_list_names (shop, kind, 0, error);
 
-  if (stmt == NULL)
+  if (items == NULL)
     return NULL;
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
-    g_strv_builder_add (names, (const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  for (guint i = 0; i < items->len; i++)
+    g_strv_builder_add (names, ((SiyuNamedItem *) g_ptr_array_index (items, i))->name);
 
-  return rc < 0 ? NULL : g_strv_builder_end (names);
+  return g_strv_builder_end (names);
 }
 
 static void
@@ -1152,15 +1150,13 @@ choices_job (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
   Choices *choices = g_new0 (Choices, 1);
   GError *error = NULL;
 
-  if ((choices->tags = read_names (db, "SELECT name FROM tags ORDER BY name", &error)) == NULL ||
-      (choices->groups = read_names (db, "SELECT name FROM community_groups WHERE archived_at IS NULL "
-                                         "ORDER BY name", &error)) == NULL ||
-      (choices->channels = read_names (db, "SELECT name FROM channels ORDER BY name", &error)) == NULL ||
-      (choices->tiers = read_names (db, "SELECT name FROM tiers ORDER BY position", &error)) == NULL)
+  if ((choices->tags = read_names (shop, SIYU_NAMES_TAGS, &error)) == NULL ||
+      (choices->groups = read_names (shop, SIYU_NAMES_GROUPS, &error)) == NULL ||
+      (choices->channels = read_names (shop, SIYU_NAMES_CHANNELS, &error)) == NULL ||
+      (choices->tiers = read_names (shop, SIYU_NAMES_TIERS, &error)) == NULL)
     {
       choices_free (choices);
       g_task_return_error (task, error);
