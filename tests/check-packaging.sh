@@ -27,6 +27,15 @@ case "$1" in
     need glib-compile-schemas
     glib-compile-schemas --strict --dry-run "$2"
     ;;
+  layers)
+    # SQL lives in src/core: the pages call the core, never SQLite.
+    src=$2
+    if grep -rnE 'sqlite3_|siyu_db_(prepare|query|exec|step)' "$src/src/gui"; then
+      echo "SQL above the core (above): move it into src/core" >&2
+      exit 1
+    fi
+    echo "no SQL in src/gui"
+    ;;
   translations)
     need xgettext; need msgmerge; need msgattrib; need msgfmt
     src=$2
@@ -93,7 +102,7 @@ print("every linked library is in the runtime or built by a module")
 ' "$src"
     ;;
   *)
-    echo "usage: $0 desktop|metainfo|schemas|translations ARG" >&2
+    echo "usage: $0 desktop|metainfo|schemas|layers|translations|flatpak ARG" >&2
     exit 2
     ;;
 esac

@@ -317,7 +317,7 @@ siyu_lifecycle_model_load (SiyuShop           *shop,
       model->mature_window_days = sqlite3_column_int (stmt, 3);
     }
   else
-    *model = (SiyuLifecycleModel) { 30, 180, 4, 365 };
+    *model = SIYU_LIFECYCLE_MODEL_DEFAULT;
   sqlite3_reset (stmt);
 
   return TRUE;

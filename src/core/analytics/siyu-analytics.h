@@ -60,6 +60,9 @@ typedef struct {
   int mature_window_days;
 } SiyuLifecycleModel;
 
+/* The model a shop starts with, as migration 0001 writes it. */
+#define SIYU_LIFECYCLE_MODEL_DEFAULT ((SiyuLifecycleModel) { 30, 180, 4, 365 })
+
 /* Pyramid participation weights (ANALYTICS.md "Pyramid"). */
 typedef struct {
   int referral;

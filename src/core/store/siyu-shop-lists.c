@@ -130,3 +130,43 @@ siyu_shop_count_restock_buyers (SiyuShop  *shop,
 
   return siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM replenishments", error);
 }
+
+/**
+ * siyu_shop_count_paid_orders_of:
+ * @start: Unix seconds, included
+ * @end: Unix seconds, excluded
+ *
+ * Returns: how many paid orders (whole or partly refunded) @contact_id
+ *   placed from @start to @end, as the lifecycle rule counts them, or -1
+ *   with @error set
+ */
+gint64
+siyu_shop_count_paid_orders_of (SiyuShop  *shop,
+                                gint64     contact_id,
+                                gint64     start,
+                                gint64     end,
+                                GError   **error)
+{
+  SiyuDb *db;
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), -1);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db, "SELECT count (*) FROM orders WHERE contact_id = ? "
+                              "AND status IN ('paid', 'partially_refunded') AND created_at >= ? AND created_at < ?",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  sqlite3_bind_int64 (stmt, 2, start);
+  sqlite3_bind_int64 (stmt, 3, end);
+  rc = siyu_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return count;
+}

@@ -34,5 +34,10 @@ gboolean   siyu_shop_get_activity     (SiyuShop    *shop,
                                        GError     **error);
 gint64     siyu_shop_count_restock_buyers (SiyuShop *shop,
                                            GError  **error);
+gint64     siyu_shop_count_paid_orders_of (SiyuShop *shop,
+                                           gint64    contact_id,
+                                           gint64    start,
+                                           gint64    end,
+                                           GError  **error);
 
 G_END_DECLS

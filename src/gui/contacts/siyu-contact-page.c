@@ -14,6 +14,7 @@
 #include "siyu-contacts.h"
 #include "siyu-money.h"
 #include "siyu-orders.h"
+#include "siyu-shop-lists.h"
 #include "siyu-time.h"
 
 /* One contact, opened from the contacts list: who they are, what they
@@ -138,7 +139,6 @@ load_job (GTask        *task,
   GError *error = NULL;
   Loaded *loaded = g_new0 (Loaded, 1);
   JsonObject *metrics;
-  sqlite3_stmt *stmt;
 
   loaded->described = siyu_contact_describe (shop, contact_id, &error);
   if (loaded->described == NULL)
@@ -158,19 +158,20 @@ load_job (GTask        *task,
   metrics = json_object_get_object_member (json_node_get_object (loaded->described), "metrics");
   if (metrics != NULL && !json_object_get_null_member (metrics, "tier_id"))
     {
-      stmt = siyu_db_prepare (siyu_shop_get_db (shop), "SELECT name, name_zh FROM tiers WHERE id = ?", NULL);
-      if (stmt != NULL)
+      g_autoptr(GPtrArray) tiers = siyu_shop_list_names (shop, SIYU_NAMES_TIERS, 0, NULL);
+      gint64 tier_id = json_object_get_int_member (metrics, "tier_id");
+
+      for (guint i = 0; tiers != NULL && i < tiers->len; i++)
         {
-          sqlite3_bind_int64 (stmt, 1, json_object_get_int_member (metrics, "tier_id"));
-          if (sqlite3_step (stmt) == SQLITE_ROW)
-            loaded->tier = g_strdup (siyu_tier_display_name ((const char *) sqlite3_column_text (stmt, 0),
-                                                             (const char *) sqlite3_column_text (stmt, 1)));
-          sqlite3_reset (stmt);
+          SiyuNamedItem *tier = g_ptr_array_index (tiers, i);
+
+          if (tier->id == tier_id)
+            loaded->tier = g_strdup (siyu_tier_display_name (tier->name, tier->name_zh));
         }
     }
 
   if (!siyu_lifecycle_model_load (shop, &loaded->model, NULL))
-    loaded->model = (SiyuLifecycleModel) { 30, 180, 4, 365 };
+    loaded->model = SIYU_LIFECYCLE_MODEL_DEFAULT;
 
   /* The stage rule counts paid orders in the model's window ending on the
    * day the figures were computed for. */
@@ -181,33 +182,22 @@ load_job (GTask        *task,
     if (as_of != NULL && siyu_day_parse (as_of, &day))
       {
         GTimeZone *tz = siyu_shop_get_time_zone (shop);
+        gint64 n = siyu_shop_count_paid_orders_of (shop, contact_id,
+                                                   siyu_day_start_time (tz, day - loaded->model.mature_window_days),
+                                                   siyu_day_start_time (tz, day + 1), NULL);
 
-        stmt = siyu_db_prepare (siyu_shop_get_db (shop),
-                                "SELECT count (*) FROM orders WHERE contact_id = ? "
-                                "AND status IN ('paid', 'partially_refunded') AND created_at >= ? AND created_at < ?",
-                                NULL);
-        if (stmt != NULL)
-          {
-            sqlite3_bind_int64 (stmt, 1, contact_id);
-            sqlite3_bind_int64 (stmt, 2, siyu_day_start_time (tz, day - loaded->model.mature_window_days));
-            sqlite3_bind_int64 (stmt, 3, siyu_day_start_time (tz, day + 1));
-            if (sqlite3_step (stmt) == SQLITE_ROW)
-              loaded->window_orders = sqlite3_column_int64 (stmt, 0);
-            sqlite3_reset (stmt);
-          }
+        loaded->window_orders = MAX (n, 0);
       }
   }
 
-  stmt = siyu_db_prepare (siyu_shop_get_db (shop), "SELECT name FROM tags ORDER BY name LIMIT 1000", NULL);
-  if (stmt != NULL)
-    {
-      g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  {
+    g_autoptr(GPtrArray) tags = siyu_shop_list_names (shop, SIYU_NAMES_TAGS, 1000, NULL);
+    g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
 
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_strv_builder_add (names, (const char *) sqlite3_column_text (stmt, 0));
-      sqlite3_reset (stmt);
-      loaded->tag_names = g_strv_builder_end (names);
-    }
+    for (guint i = 0; tags != NULL && i < tags->len; i++)
+      g_strv_builder_add (names, ((SiyuNamedItem *) g_ptr_array_index (tags, i))->name);
+    loaded->tag_names = g_strv_builder_end (names);
+  }
 
   g_task_return_pointer (task, loaded, loaded_free);
 }
