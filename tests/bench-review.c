@@ -45,8 +45,11 @@ main (int    argc,
           return 2;
         }
     }
-  else
-    siyu_review_last_month (shop, &year, &month);
+  else if (!siyu_review_last_month (shop, &year, &month, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
 
   for (int run = 0; run < 3; run++)
     {

@@ -221,6 +221,7 @@ test_freshness (Fixture       *f,
   g_autoptr(GError) error = NULL;
   SiyuFreshness fresh;
   SiyuOverview o;
+  SiyuDay as_of;
   int year, month;
   gint64 a = contact (f, "13800000001", "2026-08-01 10:00:00", NULL);
   gint64 b = contact (f, "13800000002", "2026-09-01 10:00:00", NULL);
@@ -243,7 +244,9 @@ test_freshness (Fixture       *f,
   g_assert_cmpint (fresh.last_day, ==, siyu_day_from_ymd (2026, 10, 31));
   g_assert_true (fresh.stale);
   g_assert_cmpint (fresh.as_of, ==, siyu_day_from_ymd (2026, 10, 31));
-  g_assert_cmpint (siyu_freshness_as_of (f->shop), ==, siyu_day_from_ymd (2026, 10, 31));
+  g_assert_true (siyu_freshness_as_of (f->shop, &as_of, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (as_of, ==, siyu_day_from_ymd (2026, 10, 31));
 
   /* As of that day, the last 30 days hold both sales, not ¥0. */
   compute (f, fresh.as_of, &o);
@@ -254,7 +257,7 @@ test_freshness (Fixture       *f,
   g_assert_cmpint (o.contacts_before, ==, 2);
 
   /* The review opens on October, the last month with data. */
-  siyu_review_last_month (f->shop, &year, &month);
+  g_assert_true (siyu_review_last_month (f->shop, &year, &month, &error));
   g_assert_cmpint (year, ==, 2026);
   g_assert_cmpint (month, ==, 10);
 
@@ -264,7 +267,7 @@ test_freshness (Fixture       *f,
   g_assert_true (siyu_freshness_get (f->shop, &fresh, &error));
   g_assert_false (fresh.stale);
   g_assert_cmpint (fresh.as_of, ==, siyu_day_from_ymd (2026, 11, 7));
-  siyu_review_last_month (f->shop, &year, &month);
+  g_assert_true (siyu_review_last_month (f->shop, &year, &month, &error));
   g_assert_cmpint (month, ==, 10);
 
   /* Eight days is. */
@@ -277,7 +280,7 @@ test_freshness (Fixture       *f,
    * November, the month that has it, not on the last complete one. */
   order (f, a, "2026-11-15 10:00:00", "paid", 300, 0, "CNY");
   g_assert_true (siyu_shop_set_data_end (f->shop, siyu_day_from_ymd (2027, 1, 3), &error));
-  siyu_review_last_month (f->shop, &year, &month);
+  g_assert_true (siyu_review_last_month (f->shop, &year, &month, &error));
   g_assert_cmpint (year, ==, 2026);
   g_assert_cmpint (month, ==, 11);
   g_assert_no_error (error);

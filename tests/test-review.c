@@ -43,7 +43,8 @@ test_month (void)
   JsonArray *cards;
   int year, month;
 
-  siyu_review_last_month (shop, &year, &month);
+  g_assert_true (siyu_review_last_month (shop, &year, &month, &error));
+  g_assert_no_error (error);
   g_assert_cmpint (year, ==, 2026);
   g_assert_cmpint (month, ==, 2);
 

@@ -196,8 +196,8 @@ siyu_cli_review (int    argc,
   shop = siyu_cli_open_shop ("review", db, &rc);
   if (shop == NULL)
     return rc;
-  if (month_text == NULL)
-    siyu_review_last_month (shop, &year, &month);
+  if (month_text == NULL && !siyu_review_last_month (shop, &year, &month, &error))
+    return siyu_cli_fail (error);
 
   review = siyu_review_compute (shop, year, month, NULL, &error);
   if (review == NULL)

@@ -44,18 +44,17 @@ siyu_freshness_get (SiyuShop       *shop,
   return TRUE;
 }
 
-/* The day views count up to; today when the shop cannot be read. */
-SiyuDay
-siyu_freshness_as_of (SiyuShop *shop)
+/* The day views count up to, in @as_of. */
+gboolean
+siyu_freshness_as_of (SiyuShop  *shop,
+                      SiyuDay   *as_of,
+                      GError   **error)
 {
-  g_autoptr(GError) error = NULL;
   SiyuFreshness freshness;
 
-  if (!siyu_freshness_get (shop, &freshness, &error))
-    {
-      g_warning ("Could not read how recent the shop’s data is: %s", error->message);
-      return siyu_shop_get_today (shop);
-    }
+  if (!siyu_freshness_get (shop, &freshness, error))
+    return FALSE;
+  *as_of = freshness.as_of;
 
-  return freshness.as_of;
+  return TRUE;
 }

@@ -19,6 +19,8 @@ typedef struct {
 gboolean siyu_freshness_get   (SiyuShop       *shop,
                                SiyuFreshness  *freshness,
                                GError        **error);
-SiyuDay  siyu_freshness_as_of (SiyuShop       *shop);
+gboolean siyu_freshness_as_of (SiyuShop       *shop,
+                               SiyuDay        *as_of,
+                               GError        **error);
 
 G_END_DECLS

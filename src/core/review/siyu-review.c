@@ -78,25 +78,21 @@ siyu_review_parse_month (const char  *text,
 /* The month a review opens on: the last complete month before the shop's
  * today, or, when the shop's data is old (ANALYTICS.md "Freshness"), the
  * month of its newest order, the last month that has data. */
-void
-siyu_review_last_month (SiyuShop *shop,
-                        int      *year,
-                        int      *month)
+gboolean
+siyu_review_last_month (SiyuShop  *shop,
+                        int       *year,
+                        int       *month,
+                        GError   **error)
 {
-  g_autoptr(GError) error = NULL;
   SiyuFreshness freshness;
   int y, m, d;
 
-  if (!siyu_freshness_get (shop, &freshness, &error))
-    {
-      g_warning ("Could not read how recent the shop’s data is: %s", error->message);
-      freshness.today = siyu_shop_get_today (shop);
-      freshness.stale = FALSE;
-    }
+  if (!siyu_freshness_get (shop, &freshness, error))
+    return FALSE;
   if (freshness.stale)
     {
       siyu_day_to_ymd (freshness.last_day, year, month, &d);
-      return;
+      return TRUE;
     }
 
   siyu_day_to_ymd (freshness.today, &y, &m, &d);
@@ -107,6 +103,8 @@ siyu_review_last_month (SiyuShop *shop,
     }
   *year = y;
   *month = m;
+
+  return TRUE;
 }
 
 static SiyuDay

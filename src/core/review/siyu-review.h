@@ -19,9 +19,10 @@ gboolean  siyu_review_parse_month (const char  *text,
                                    int         *year,
                                    int         *month,
                                    GError     **error);
-void      siyu_review_last_month  (SiyuShop    *shop,
+gboolean  siyu_review_last_month  (SiyuShop    *shop,
                                    int         *year,
-                                   int         *month);
+                                   int         *month,
+                                   GError     **error);
 JsonNode *siyu_review_compute     (SiyuShop    *shop,
                                    int          year,
                                    int          month,

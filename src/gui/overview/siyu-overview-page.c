@@ -347,9 +347,10 @@ recount_job (GTask        *task,
              GCancellable *cancellable)
 {
   GError *error = NULL;
+  SiyuDay as_of;
 
-  if (!siyu_recompute (shop, siyu_freshness_as_of (shop), recount_progress_cb, task_data, cancellable,
-                       NULL, &error))
+  if (!siyu_freshness_as_of (shop, &as_of, &error) ||
+      !siyu_recompute (shop, as_of, recount_progress_cb, task_data, cancellable, NULL, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

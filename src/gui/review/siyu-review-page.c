@@ -230,7 +230,11 @@ read_job (GTask        *task,
    * this month. */
   if (reading->year == 0)
     {
-      siyu_review_last_month (shop, &reading->year, &reading->month);
+      if (!siyu_review_last_month (shop, &reading->year, &reading->month, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
       if (month_index (reading->year, reading->month) < reading->first_index)
         {
           reading->year = reading->first_index / 12;
