@@ -746,8 +746,21 @@ run_bad_zips (SiyuShop   *shop,
     "</sheetData><mergeCells count=\"1\"><mergeCell ref=\"B2:B3\"/></mergeCells></worksheet>",
     NULL,
   };
+  const char *wide_parts[] = {
+    "xl/workbook.xml", merged[1],
+    "xl/_rels/workbook.xml.rels", merged[3],
+    "xl/worksheets/sheet1.xml",
+    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>order_ref</t></is></c></row>"
+    "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>A1</t></is></c></row>"
+    "<row r=\"3\"><c r=\"EQXCZ3\"><v>1</v></c></row></sheetData></worksheet>",
+    NULL,
+  };
   g_autofree char *zip = g_build_filename (dir, "archive.xlsx", NULL);
   g_autofree char *book = g_build_filename (dir, "merged.xlsx", NULL);
+  g_autofree char *wide = g_build_filename (dir, "wide.xlsx", NULL);
+  g_autofree char *long_csv = g_build_filename (dir, "long.csv", NULL);
+  g_autoptr(GString) long_text = NULL;
   g_autofree char *missing = g_build_filename (dir, "missing.csv", NULL);
   g_autoptr(GError) error = NULL;
   SiyuImport *import;
@@ -765,6 +778,27 @@ run_bad_zips (SiyuShop   *shop,
   import = import_file (shop, book, SIYU_IMPORT_ORDERS, SIYU_IMPORT_ALL_OR_NOTHING, &error);
   g_assert_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE);
   g_assert_nonnull (strstr (error->message, "merged.xlsx: The sheet has merged cells."));
+  g_clear_error (&error);
+  g_object_unref (import);
+
+  /* Past a cap, the message names the file and the place. */
+  siyu_test_write_zip (wide, wide_parts);
+  import = import_file (shop, wide, SIYU_IMPORT_ORDERS, SIYU_IMPORT_ALL_OR_NOTHING, &error);
+  g_assert_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE);
+  g_assert_cmpstr (error->message, ==, "wide.xlsx: Row 3 has more than 16384 columns, more than a spreadsheet can hold. "
+                                       "The file is damaged or was not exported by a shop.");
+  g_clear_error (&error);
+  g_object_unref (import);
+
+  long_text = g_string_new (ORDERS_HEADER "A1,2025-03-01,paid,13800138000,T1,\"");
+  for (guint i = 0; i <= 1024 * 1024; i++)
+    g_string_append_c (long_text, 'x');
+  g_string_append (long_text, "\",1,1\n");
+  g_assert_true (g_file_set_contents (long_csv, long_text->str, (gssize) long_text->len, NULL));
+  import = import_file (shop, long_csv, SIYU_IMPORT_ORDERS, SIYU_IMPORT_ALL_OR_NOTHING, &error);
+  g_assert_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE);
+  g_assert_cmpstr (error->message, ==, "long.csv: Row 2, column 6 holds more than 1 MB of text. No field of a shop’s "
+                                       "export is that long: the file is damaged or was not exported by a shop.");
   g_clear_error (&error);
   g_object_unref (import);
 

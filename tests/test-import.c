@@ -263,6 +263,80 @@ test_csv_blocks (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The caps of issue 15: a crafted file is refused where it passes one,
+ * with the place, before it takes memory. */
+static void
+test_csv_caps (void)
+{
+  g_autoptr(GString) text = g_string_new ("a,b\n1,\"");
+  g_autoptr(SiyuCsvReader) reader = NULL;
+
+  /* A 50 MB field stops a block after 1 MB. */
+  for (guint i = 0; i < 50 * 1024; i++)
+    g_string_append_len (text, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 1024);
+  g_string_append (text, "\"\n");
+  reader = reader_for (text->str, (gssize) text->len, NULL);
+  assert_row (reader, 1, (const char *const[]) { "a", "b", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (reader, NULL, NULL), ==, SIYU_CSV_FIELD_TOO_LONG);
+  g_assert_cmpuint (siyu_csv_reader_get_row (reader), ==, 2);
+  g_assert_cmpuint (siyu_csv_reader_get_column (reader), ==, 2);
+  g_clear_pointer (&reader, siyu_csv_reader_free);
+
+  /* Exactly 1 MB is a field. */
+  g_string_assign (text, "a\n");
+  for (guint i = 0; i < SIYU_CSV_MAX_FIELD; i++)
+    g_string_append_c (text, 'y');
+  g_string_append (text, "\nz\n");
+  reader = reader_for (text->str, (gssize) text->len, NULL);
+  assert_row (reader, 1, (const char *const[]) { "a", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (reader, NULL, NULL), ==, SIYU_CSV_ROW);
+  g_assert_cmpuint (strlen (siyu_csv_reader_get_fields (reader, NULL)[0]), ==, SIYU_CSV_MAX_FIELD);
+  assert_row (reader, 3, (const char *const[]) { "z", NULL });
+  g_clear_pointer (&reader, siyu_csv_reader_free);
+
+  /* Column 16,385 is one too many; a million empty fields take no memory. */
+  g_string_assign (text, "a\nb\n");
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (text, ',');
+  g_string_append (text, "\n");
+  reader = reader_for (text->str, (gssize) text->len, NULL);
+  assert_row (reader, 1, (const char *const[]) { "a", NULL });
+  assert_row (reader, 2, (const char *const[]) { "b", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (reader, NULL, NULL), ==, SIYU_CSV_TOO_WIDE);
+  g_assert_cmpuint (siyu_csv_reader_get_row (reader), ==, 3);
+  g_assert_cmpuint (siyu_csv_reader_get_column (reader), ==, SIYU_CSV_MAX_COLUMNS + 1);
+  g_clear_pointer (&reader, siyu_csv_reader_free);
+
+  /* Seventeen fields of a million bytes: more than 16 MB in one row. */
+  g_string_assign (text, "a\n");
+  for (guint f = 0; f < 17; f++)
+    {
+      for (guint i = 0; i < 1000000; i++)
+        g_string_append_c (text, 'w');
+      g_string_append_c (text, f < 16 ? ',' : '\n');
+    }
+  reader = reader_for (text->str, (gssize) text->len, NULL);
+  assert_row (reader, 1, (const char *const[]) { "a", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (reader, NULL, NULL), ==, SIYU_CSV_ROW_TOO_LONG);
+  g_assert_cmpuint (siyu_csv_reader_get_row (reader), ==, 2);
+  g_assert_cmpuint (siyu_csv_reader_get_column (reader), ==, 17);
+}
+
 static char *
 write_zip (const char *const *parts)
 {
@@ -386,6 +460,102 @@ test_xlsx_refused (void)
   g_rmdir (dir);
 }
 
+static SiyuXlsxStatus
+read_sheet (const char *sheet,
+            const char *shared_strings,
+            guint      *rows)
+{
+  const char *parts[] = {
+    "xl/workbook.xml", WORKBOOK,
+    "xl/_rels/workbook.xml.rels", RELATIONS,
+    "xl/sharedStrings.xml", shared_strings != NULL ? shared_strings : SHARED_STRINGS,
+    "xl/worksheets/sheet1.xml", sheet,
+    NULL,
+  };
+  g_autofree char *path = write_zip (parts);
+  g_autoptr(SiyuXlsxReader) reader = NULL;
+  SiyuXlsxStatus status;
+
+  *rows = 0;
+  status = siyu_xlsx_reader_open (path, &reader);
+  if (status == SIYU_XLSX_ROW)
+    while ((status = siyu_xlsx_reader_next (reader)) == SIYU_XLSX_ROW)
+      (*rows)++;
+  if (status != SIYU_XLSX_END && reader != NULL)
+    g_test_message ("stopped at row %u, column %u", siyu_xlsx_reader_get_row (reader),
+                    siyu_xlsx_reader_get_column (reader));
+  remove_fixture (path);
+  return status;
+}
+
+#define SHEET_HEAD \
+  "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>" \
+  "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>order_ref</t></is></c></row>"
+#define SHEET_TAIL "</sheetData></worksheet>"
+
+/* @head, then @pattern until @n bytes, then @tail. */
+static char *
+repeat (const char *head,
+        const char *pattern,
+        gsize       n,
+        const char *tail)
+{
+  GString *text = g_string_new (head);
+  gsize len = strlen (pattern);
+
+  for (gsize done = 0; done < n; done += len)
+    g_string_append_len (text, pattern, (gssize) MIN (len, n - done));
+  g_string_append (text, tail);
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_xlsx_caps (void)
+{
+  g_autofree char *long_cell = repeat (SHEET_HEAD "<row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>", "x",
+                                       SIYU_XLSX_MAX_CELL + 1, "</t></is></c></row>" SHEET_TAIL);
+  g_autofree char *bomb = repeat (SHEET_HEAD, "<row/>", 40 * 1024 * 1024, SHEET_TAIL);
+  g_autofree char *string_bomb = repeat ("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">",
+                                         "<si><t>a</t></si>", 40 * 1024 * 1024 / 17 * 17, "</sst>");
+  g_autoptr(GString) long_row = g_string_new (SHEET_HEAD "<row r=\"2\">");
+  g_autofree char *cell = g_strnfill (1000000, 'w');
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  guint rows;
+
+  /* Letters at random, so that the row does not deflate like a bomb. */
+  for (guint i = 0; i < 1000000; i++)
+    cell[i] = (char) ('a' + g_rand_int_range (rand, 0, 26));
+
+  /* A reference past XFD used to pad the row to millions of cells. */
+  g_assert_cmpint (read_sheet (SHEET_HEAD "<row r=\"2\"><c r=\"EQXCZ2\"><v>1</v></c></row>" SHEET_TAIL, NULL, &rows),
+                   ==, SIYU_XLSX_TOO_WIDE);
+  g_assert_cmpuint (rows, ==, 1);
+  g_assert_cmpint (read_sheet (SHEET_HEAD "<row r=\"2\"><c r=\"XFD2\"><v>1</v></c></row>" SHEET_TAIL, NULL, &rows),
+                   ==, SIYU_XLSX_END);
+  g_assert_cmpuint (rows, ==, 2);
+
+  g_assert_cmpint (read_sheet (long_cell, NULL, &rows), ==, SIYU_XLSX_CELL_TOO_LONG);
+  g_assert_cmpuint (rows, ==, 1);
+
+  for (guint i = 0; i < 17; i++)
+    g_string_append_printf (long_row, "<c t=\"inlineStr\"><is><t>%s</t></is></c>", cell);
+  g_string_append (long_row, "</row>" SHEET_TAIL);
+  g_assert_cmpint (read_sheet (long_row->str, NULL, &rows), ==, SIYU_XLSX_ROW_TOO_LONG);
+  g_assert_cmpuint (rows, ==, 1);
+
+  /* 40 MB that deflate to a few KB: stopped as it unpacks. */
+  g_assert_cmpint (read_sheet (bomb, NULL, &rows), ==, SIYU_XLSX_TOO_LARGE);
+  g_assert_cmpint (read_sheet (SHEET_HEAD SHEET_TAIL, string_bomb, &rows), ==, SIYU_XLSX_TOO_LARGE);
+
+  /* No workbook part has a document type: one only serves to expand entities. */
+  g_assert_cmpint (read_sheet (SHEET_HEAD SHEET_TAIL,
+                               "<!DOCTYPE sst [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+                               "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>&b;</t></si></sst>",
+                               &rows), ==, SIYU_XLSX_BAD_XML);
+  g_assert_cmpint (read_sheet ("<!DOCTYPE worksheet [<!ENTITY a \"x\">]>" SHEET_HEAD SHEET_TAIL, NULL, &rows),
+                   ==, SIYU_XLSX_BAD_XML);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -400,8 +570,10 @@ main (int   argc,
   g_test_add_func ("/siyu/import/csv-tab", test_csv_tab);
   g_test_add_func ("/siyu/import/csv-bad-quotes", test_csv_bad_quotes);
   g_test_add_func ("/siyu/import/csv-blocks", test_csv_blocks);
+  g_test_add_func ("/siyu/import/csv-caps", test_csv_caps);
   g_test_add_func ("/siyu/import/xlsx-first-sheet", test_xlsx_first_sheet);
   g_test_add_func ("/siyu/import/xlsx-refused", test_xlsx_refused);
+  g_test_add_func ("/siyu/import/xlsx-caps", test_xlsx_caps);
 
   return g_test_run ();
 }

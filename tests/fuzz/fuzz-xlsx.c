@@ -71,7 +71,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                              siyu_xlsx_reader_get_row (reader), i + 1);
         }
     }
-  siyu_fuzz_check (status == SIYU_XLSX_END || status == SIYU_XLSX_BAD_XML || status == SIYU_XLSX_MERGED_CELLS,
+  siyu_fuzz_check (status == SIYU_XLSX_END || status == SIYU_XLSX_BAD_XML || status == SIYU_XLSX_MERGED_CELLS ||
+                   status == SIYU_XLSX_TOO_WIDE || status == SIYU_XLSX_CELL_TOO_LONG ||
+                   status == SIYU_XLSX_ROW_TOO_LONG || status == SIYU_XLSX_TOO_LARGE,
                    "status %d after the rows", status);
 
   return 0;

@@ -26,6 +26,9 @@ struct _SiyuCsvReader
   gboolean started;
   gboolean finished;
   SiyuCsvStatus pending;
+  SiyuCsvStatus limit;       /* a cap the row being read went past */
+  guint limit_column;
+  gsize row_bytes;
   guchar *block;
   GPtrArray *building;
   GQueue rows;
@@ -83,13 +86,37 @@ is_space (unsigned char c)
 }
 
 static void
+over_limit (SiyuCsvReader *self,
+            SiyuCsvStatus  limit,
+            guint          column)
+{
+  if (self->limit != SIYU_CSV_ROW)
+    return;
+  self->limit = limit;
+  self->limit_column = column;
+  g_ptr_array_set_size (self->building, 0);
+}
+
+/* Once a cap is passed nothing more is kept: the rows before the one
+ * that passed it are read, then the reading stops there. */
+static void
 field_cb (void   *data,
           size_t  len,
           void   *user_data)
 {
   SiyuCsvReader *self = user_data;
 
-  g_ptr_array_add (self->building, g_strndup (data != NULL ? data : "", len));
+  if (self->limit != SIYU_CSV_ROW)
+    return;
+  self->row_bytes += len + 1;
+  if (len > SIYU_CSV_MAX_FIELD)
+    over_limit (self, SIYU_CSV_FIELD_TOO_LONG, self->building->len + 1);
+  else if (self->building->len >= SIYU_CSV_MAX_COLUMNS)
+    over_limit (self, SIYU_CSV_TOO_WIDE, self->building->len + 1);
+  else if (self->row_bytes > SIYU_CSV_MAX_ROW)
+    over_limit (self, SIYU_CSV_ROW_TOO_LONG, self->building->len + 1);
+  else
+    g_ptr_array_add (self->building, g_strndup (data != NULL ? data : "", len));
 }
 
 static void
@@ -98,8 +125,22 @@ row_cb (int   c,
 {
   SiyuCsvReader *self = user_data;
 
+  if (self->limit != SIYU_CSV_ROW)
+    return;
+  self->row_bytes = 0;
   g_queue_push_tail (&self->rows, self->building);
   self->building = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* libcsv gathers a field in a buffer of its own: one that grows past
+ * the cap is stopped a block later, before it takes memory. */
+static void
+check_growing_field (SiyuCsvReader *self)
+{
+  if (self->parser.entry_pos > SIYU_CSV_MAX_FIELD)
+    over_limit (self, SIYU_CSV_FIELD_TOO_LONG, self->building->len + 1);
+  else if (self->row_bytes + self->parser.entry_pos > SIYU_CSV_MAX_ROW)
+    over_limit (self, SIYU_CSV_ROW_TOO_LONG, self->building->len + 1);
 }
 
 static void
@@ -177,6 +218,7 @@ siyu_csv_reader_new (GInputStream *stream,
   self->encoding = g_strdup (encoding);
   self->delimiter = ',';
   self->pending = SIYU_CSV_ROW;
+  self->limit = SIYU_CSV_ROW;
   self->block = g_malloc (BLOCK_SIZE);
   self->building = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->rows);
@@ -205,8 +247,9 @@ siyu_csv_reader_free (SiyuCsvReader *self)
  *
  * Moves to the next row.  Rows are counted from 1, the header included,
  * as a spreadsheet shows them; a quoted field may span lines and still
- * be one row.  After %SIYU_CSV_BAD_QUOTE, %SIYU_CSV_UNTERMINATED_QUOTE or
- * %SIYU_CSV_BAD_ENCODING, siyu_csv_reader_get_row() and
+ * be one row.  After %SIYU_CSV_BAD_QUOTE, %SIYU_CSV_UNTERMINATED_QUOTE,
+ * %SIYU_CSV_BAD_ENCODING or a cap (%SIYU_CSV_FIELD_TOO_LONG,
+ * %SIYU_CSV_TOO_WIDE, %SIYU_CSV_ROW_TOO_LONG), siyu_csv_reader_get_row() and
  * siyu_csv_reader_get_column() (0 when unknown) say where.  @error is set
  * only with %SIYU_CSV_IO_ERROR, which is also how a cancel through
  * @cancellable ends the reading.
@@ -233,7 +276,7 @@ siyu_csv_reader_next (SiyuCsvReader  *self,
       if (self->pending != SIYU_CSV_ROW)
         {
           self->row++;
-          self->column = 0;
+          self->column = self->pending == self->limit ? self->limit_column : 0;
           return self->pending;
         }
       if (self->finished)
@@ -258,6 +301,13 @@ siyu_csv_reader_next (SiyuCsvReader  *self,
         {
           self->finished = TRUE;
           self->pending = SIYU_CSV_BAD_QUOTE;
+        }
+      else
+        check_growing_field (self);
+      if (self->limit != SIYU_CSV_ROW)
+        {
+          self->finished = TRUE;
+          self->pending = self->limit;
         }
     }
 }

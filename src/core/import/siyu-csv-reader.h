@@ -17,7 +17,16 @@ typedef enum {
   SIYU_CSV_UNTERMINATED_QUOTE,
   SIYU_CSV_BAD_ENCODING,
   SIYU_CSV_IO_ERROR,
+  SIYU_CSV_FIELD_TOO_LONG,
+  SIYU_CSV_TOO_WIDE,
+  SIYU_CSV_ROW_TOO_LONG,
 } SiyuCsvStatus;
+
+/* What a row may hold, as in an XLSX workbook: Excel's column limit,
+ * 1 MB a field and 16 MB a row, so memory stays flat for any file. */
+#define SIYU_CSV_MAX_COLUMNS 16384
+#define SIYU_CSV_MAX_FIELD   (1024 * 1024)
+#define SIYU_CSV_MAX_ROW     (16 * 1024 * 1024)
 
 SiyuCsvReader      *siyu_csv_reader_new           (GInputStream  *stream,
                                                    const char    *encoding);

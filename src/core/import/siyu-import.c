@@ -658,6 +658,28 @@ file_error (SiyuImport  *self,
   return FALSE;
 }
 
+/* A file past one of the readers' caps: the same words for CSV and XLSX. */
+static gboolean
+too_large (SiyuImport      *self,
+           GError         **error,
+           SiyuXlsxStatus   status,
+           guint            row,
+           guint            column)
+{
+  if (status == SIYU_XLSX_TOO_WIDE)
+    return file_error (self, error, _("Row %u has more than %u columns, more than a spreadsheet can hold. The file is damaged or was not exported by a shop."),
+                       row, (guint) SIYU_XLSX_MAX_COLUMNS);
+  if (status == SIYU_XLSX_CELL_TOO_LONG && row > 0)
+    return file_error (self, error, _("Row %u, column %u holds more than 1 MB of text. No field of a shop’s export is that long: the file is damaged or was not exported by a shop."),
+                       row, column);
+  if (status == SIYU_XLSX_CELL_TOO_LONG)
+    return file_error (self, error, _("A cell of the workbook holds more than 1 MB of text. No field of a shop’s export is that long: the file is damaged or was not exported by a shop."));
+  if (status == SIYU_XLSX_ROW_TOO_LONG)
+    return file_error (self, error, _("Row %u holds more than 16 MB of text. The file is damaged or was not exported by a shop."),
+                       row);
+  return file_error (self, error, _("The Excel workbook unpacks to far more than its size, or to more than Siyu reads (a ZIP bomb, or a damaged file). It was not read."));
+}
+
 static gboolean
 source_open (SiyuImport    *self,
              Source        *source,
@@ -702,6 +724,8 @@ source_open (SiyuImport    *self,
       status = siyu_xlsx_reader_open (self->path, &source->xlsx);
       if (status == SIYU_XLSX_NOT_XLSX)
         return file_error (self, error, _("The file is a ZIP archive but not an Excel workbook."));
+      if (status == SIYU_XLSX_TOO_LARGE || status == SIYU_XLSX_CELL_TOO_LONG)
+        return too_large (self, error, status, 0, 0);
       if (status != SIYU_XLSX_ROW)
         return file_error (self, error, _("The Excel workbook is damaged and cannot be read."));
       source->cells = g_ptr_array_new ();
@@ -732,12 +756,13 @@ source_next (Source        *source,
   if (source->xlsx != NULL)
     {
       const char * const *cells;
+      SiyuXlsxStatus status;
       guint n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return -1;
 
-      switch (siyu_xlsx_reader_next (source->xlsx))
+      switch ((status = siyu_xlsx_reader_next (source->xlsx)))
         {
         case SIYU_XLSX_ROW:
           break;
@@ -745,6 +770,13 @@ source_next (Source        *source,
           return 0;
         case SIYU_XLSX_MERGED_CELLS:
           file_error (self, error, _("The sheet has merged cells. Unmerge them in Excel, so that every row has its own values, and import again."));
+          return -1;
+        case SIYU_XLSX_TOO_WIDE:
+        case SIYU_XLSX_CELL_TOO_LONG:
+        case SIYU_XLSX_ROW_TOO_LONG:
+        case SIYU_XLSX_TOO_LARGE:
+          too_large (self, error, status, siyu_xlsx_reader_get_row (source->xlsx),
+                     siyu_xlsx_reader_get_column (source->xlsx));
           return -1;
         case SIYU_XLSX_NOT_ZIP:
         case SIYU_XLSX_NOT_XLSX:
@@ -780,6 +812,18 @@ source_next (Source        *source,
     case SIYU_CSV_UNTERMINATED_QUOTE:
       file_error (self, error, _("A quoted field that starts at row %u never ends."),
                   siyu_csv_reader_get_row (source->csv));
+      return -1;
+    case SIYU_CSV_FIELD_TOO_LONG:
+      too_large (self, error, SIYU_XLSX_CELL_TOO_LONG, siyu_csv_reader_get_row (source->csv),
+                 siyu_csv_reader_get_column (source->csv));
+      return -1;
+    case SIYU_CSV_TOO_WIDE:
+      too_large (self, error, SIYU_XLSX_TOO_WIDE, siyu_csv_reader_get_row (source->csv),
+                 siyu_csv_reader_get_column (source->csv));
+      return -1;
+    case SIYU_CSV_ROW_TOO_LONG:
+      too_large (self, error, SIYU_XLSX_ROW_TOO_LONG, siyu_csv_reader_get_row (source->csv),
+                 siyu_csv_reader_get_column (source->csv));
       return -1;
     case SIYU_CSV_BAD_ENCODING:
       file_error (self, error, _("Row %u, column %u is not %s text. Choose the file’s encoding (UTF-8 or GB18030)."),

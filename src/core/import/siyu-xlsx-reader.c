@@ -20,14 +20,29 @@
 
 #define REL_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
+/* A part of the archive as it is read: how much came out of it, and
+ * how much of the file that took, so that a part too large, or
+ * compressed beyond what real XML allows (a ZIP bomb), is stopped while
+ * it is read, not after. */
+typedef struct {
+  struct archive *archive;
+  la_int64_t in_start;
+  guint64 out;
+  guint64 max;
+  gboolean too_large;
+} Part;
+
 struct _SiyuXlsxReader
 {
   struct archive *archive;
+  Part part;
   xmlTextReaderPtr xml;
   GPtrArray *strings;
   GPtrArray *fields;
   GArray *numbers;
   guint row;
+  guint column;
+  gsize row_bytes;
 };
 
 static struct archive *
@@ -44,29 +59,84 @@ open_archive (const char *path)
   return archive;
 }
 
+static void
+part_init (Part           *part,
+           struct archive *archive,
+           guint64         max)
+{
+  part->archive = archive;
+  part->in_start = archive_filter_bytes (archive, -1);
+  part->out = 0;
+  part->max = max;
+  part->too_large = FALSE;
+}
+
+/* Like archive_read_data(), but -1 once the part is too large. */
+static la_ssize_t
+part_read (Part   *part,
+           void   *buffer,
+           size_t  len)
+{
+  la_ssize_t n = archive_read_data (part->archive, buffer, len);
+  guint64 in;
+
+  if (n <= 0)
+    return n;
+  part->out += (guint64) n;
+  in = (guint64) MAX (archive_filter_bytes (part->archive, -1) - part->in_start, 1);
+  if (part->out > part->max ||
+      (part->out > 16 * 1024 * 1024 && part->out / in > SIYU_XLSX_MAX_RATIO))
+    {
+      part->too_large = TRUE;
+      return -1;
+    }
+  return n;
+}
+
+static int
+part_read_cb (void *context,
+              char *buffer,
+              int   len)
+{
+  return (int) part_read (context, buffer, (size_t) len);
+}
+
 static GBytes *
-read_entry (struct archive *archive)
+read_entry (struct archive *archive,
+            gboolean       *too_large)
 {
   g_autoptr(GByteArray) data = g_byte_array_new ();
   guint8 buffer[16 * 1024];
+  Part part;
   la_ssize_t n;
 
-  while ((n = archive_read_data (archive, buffer, sizeof buffer)) > 0)
+  part_init (&part, archive, SIYU_XLSX_MAX_SMALL_PART);
+  while ((n = part_read (&part, buffer, sizeof buffer)) > 0)
     g_byte_array_append (data, buffer, (guint) n);
+  *too_large = part.too_large;
   if (n < 0)
     return NULL;
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
+/* Workbooks never carry a document type: one would only serve to
+ * expand entities, so a part with one is refused. */
 static xmlDocPtr
 parse_bytes (GBytes *bytes)
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
+  xmlDocPtr doc;
 
   if (len > G_MAXINT)
     return NULL;
-  return xmlReadMemory (data, (int) len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  doc = xmlReadMemory (data, (int) len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (doc != NULL && doc->intSubset != NULL)
+    {
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+  return doc;
 }
 
 static xmlNodePtr
@@ -85,47 +155,71 @@ find_element (xmlNodePtr  node,
   return NULL;
 }
 
-/* The text of a rich string, without its phonetic guide (<rPh>). */
-static void
-append_text (GString    *text,
-             xmlNodePtr  node)
+/* The shared strings, streamed out of the archive: each <si>'s text
+ * without its phonetic guide (<rPh>). */
+static SiyuXlsxStatus
+read_shared_strings (struct archive *archive,
+                     GPtrArray      *strings)
 {
-  for (; node != NULL; node = node->next)
+  g_autoptr(GString) text = g_string_new (NULL);
+  xmlTextReaderPtr xml;
+  gboolean in_item = FALSE, in_text = FALSE, in_phonetic = FALSE;
+  guint64 total = 0;
+  SiyuXlsxStatus status = SIYU_XLSX_ROW;
+  Part part;
+  int r;
+
+  part_init (&part, archive, SIYU_XLSX_MAX_PART);
+  xml = xmlReaderForIO (part_read_cb, NULL, &part, "sharedStrings.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (xml == NULL)
+    return SIYU_XLSX_BAD_XML;
+  while (status == SIYU_XLSX_ROW && (r = xmlTextReaderRead (xml)) == 1)
     {
-      if (node->type != XML_ELEMENT_NODE || xmlStrEqual (node->name, BAD_CAST "rPh"))
-        continue;
-      if (xmlStrEqual (node->name, BAD_CAST "t"))
+      int kind = xmlTextReaderNodeType (xml);
+      const char *name = (const char *) xmlTextReaderConstLocalName (xml);
+      gboolean empty = xmlTextReaderIsEmptyElement (xml);
+
+      if (kind == XML_READER_TYPE_DOCUMENT_TYPE)
+        status = SIYU_XLSX_BAD_XML;
+      else if (kind == XML_READER_TYPE_ELEMENT && strcmp (name, "si") == 0)
         {
-          g_autofree xmlChar *content = xmlNodeGetContent (node);
-
-          if (content != NULL)
-            g_string_append (text, (const char *) content);
+          g_string_truncate (text, 0);
+          in_item = !empty;
+          if (empty)
+            g_ptr_array_add (strings, g_strdup (""));
         }
-      else
-        append_text (text, node->children);
+      else if (kind == XML_READER_TYPE_ELEMENT && strcmp (name, "t") == 0)
+        in_text = in_item && !empty;
+      else if (kind == XML_READER_TYPE_ELEMENT && strcmp (name, "rPh") == 0)
+        in_phonetic = !empty;
+      else if ((kind == XML_READER_TYPE_TEXT || kind == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) &&
+               in_text && !in_phonetic)
+        {
+          g_string_append (text, (const char *) xmlTextReaderConstValue (xml));
+          if (text->len > SIYU_XLSX_MAX_CELL)
+            status = SIYU_XLSX_CELL_TOO_LONG;
+        }
+      else if (kind == XML_READER_TYPE_END_ELEMENT && strcmp (name, "t") == 0)
+        in_text = FALSE;
+      else if (kind == XML_READER_TYPE_END_ELEMENT && strcmp (name, "rPh") == 0)
+        in_phonetic = FALSE;
+      else if (kind == XML_READER_TYPE_END_ELEMENT && strcmp (name, "si") == 0 && in_item)
+        {
+          in_item = FALSE;
+          total += text->len + sizeof (gpointer) + 16;
+          if (total > SIYU_XLSX_MAX_STRINGS)
+            status = SIYU_XLSX_TOO_LARGE;
+          else
+            g_ptr_array_add (strings, g_strndup (text->str, text->len));
+        }
     }
-}
-
-static gboolean
-read_shared_strings (GBytes    *bytes,
-                     GPtrArray *strings)
-{
-  xmlDocPtr doc = parse_bytes (bytes);
-  xmlNodePtr root;
-
-  if (doc == NULL)
-    return FALSE;
-  root = xmlDocGetRootElement (doc);
-  for (xmlNodePtr si = root != NULL ? root->children : NULL; si != NULL; si = si->next)
-    if (si->type == XML_ELEMENT_NODE && xmlStrEqual (si->name, BAD_CAST "si"))
-      {
-        GString *text = g_string_new (NULL);
-
-        append_text (text, si->children);
-        g_ptr_array_add (strings, g_string_free (text, FALSE));
-      }
-  xmlFreeDoc (doc);
-  return TRUE;
+  xmlFreeTextReader (xml);
+  if (part.too_large)
+    return SIYU_XLSX_TOO_LARGE;
+  if (status == SIYU_XLSX_ROW && r != 0)
+    return SIYU_XLSX_BAD_XML;
+  return status;
 }
 
 /* The path inside the archive of the first sheet the workbook lists. */
@@ -164,26 +258,23 @@ out:
   return path;
 }
 
-static int
-read_archive_cb (void *context,
-                 char *buffer,
-                 int   len)
-{
-  return (int) archive_read_data (context, buffer, (size_t) len);
-}
-
-/* "AB12" is column 28, counted from 1. */
+/* "AB12" is column 28, counted from 1; anything past Excel's last
+ * column, XFD, is SIYU_XLSX_MAX_COLUMNS + 1. */
 static guint
 column_of (const xmlChar *ref)
 {
   guint column = 0;
 
-  for (; ref != NULL && g_ascii_isalpha (*ref) && column < 100000; ref++)
-    column = column * 26 + (guint) (g_ascii_toupper (*ref) - 'A' + 1);
+  for (; ref != NULL && g_ascii_isalpha (*ref); ref++)
+    {
+      column = column * 26 + (guint) (g_ascii_toupper (*ref) - 'A' + 1);
+      if (column > SIYU_XLSX_MAX_COLUMNS)
+        return SIYU_XLSX_MAX_COLUMNS + 1;
+    }
   return column;
 }
 
-static void
+static SiyuXlsxStatus
 set_cell (SiyuXlsxReader *self,
           guint           column,
           char           *value,
@@ -191,6 +282,12 @@ set_cell (SiyuXlsxReader *self,
 {
   gboolean no = FALSE;
 
+  self->row_bytes += strlen (value) + 1;
+  if (self->row_bytes > SIYU_XLSX_MAX_ROW)
+    {
+      g_free (value);
+      return SIYU_XLSX_ROW_TOO_LONG;
+    }
   while (self->fields->len < column)
     {
       g_ptr_array_add (self->fields, g_strdup (""));
@@ -199,6 +296,7 @@ set_cell (SiyuXlsxReader *self,
   g_free (self->fields->pdata[column - 1]);
   self->fields->pdata[column - 1] = value;
   g_array_index (self->numbers, gboolean, column - 1) = number;
+  return SIYU_XLSX_ROW;
 }
 
 /**
@@ -216,15 +314,20 @@ siyu_xlsx_reader_open (const char      *path,
   g_autoptr(SiyuXlsxReader) self = NULL;
   g_autoptr(GBytes) workbook = NULL;
   g_autoptr(GBytes) relations = NULL;
-  g_autoptr(GBytes) strings = NULL;
   g_autofree char *sheet = NULL;
   struct archive *archive;
   struct archive_entry *entry;
+  SiyuXlsxStatus status = SIYU_XLSX_ROW;
   gboolean any = FALSE;
   int r;
 
   g_return_val_if_fail (path != NULL, SIYU_XLSX_NOT_ZIP);
   g_return_val_if_fail (reader != NULL, SIYU_XLSX_NOT_ZIP);
+
+  self = g_new0 (SiyuXlsxReader, 1);
+  self->strings = g_ptr_array_new_with_free_func (g_free);
+  self->fields = g_ptr_array_new_with_free_func (g_free);
+  self->numbers = g_array_new (FALSE, FALSE, sizeof (gboolean));
 
   if ((archive = open_archive (path)) == NULL)
     return SIYU_XLSX_NOT_ZIP;
@@ -232,32 +335,27 @@ siyu_xlsx_reader_open (const char      *path,
     {
       const char *name = archive_entry_pathname (entry);
       GBytes **slot = NULL;
+      gboolean too_large = FALSE;
 
       any = TRUE;
       if (g_strcmp0 (name, "xl/workbook.xml") == 0)
         slot = &workbook;
       else if (g_strcmp0 (name, "xl/_rels/workbook.xml.rels") == 0)
         slot = &relations;
-      else if (g_strcmp0 (name, "xl/sharedStrings.xml") == 0)
-        slot = &strings;
-      if (slot != NULL && (*slot = read_entry (archive)) == NULL)
-        {
-          r = ARCHIVE_FATAL;
-          break;
-        }
+      else if (g_strcmp0 (name, "xl/sharedStrings.xml") == 0 && self->strings->len == 0)
+        status = read_shared_strings (archive, self->strings);
+      if (slot != NULL && *slot == NULL && (*slot = read_entry (archive, &too_large)) == NULL)
+        status = too_large ? SIYU_XLSX_TOO_LARGE : SIYU_XLSX_NOT_ZIP;
+      if (status != SIYU_XLSX_ROW)
+        break;
     }
   archive_read_free (archive);
+  if (status != SIYU_XLSX_ROW)
+    return status;
   if (!any || r != ARCHIVE_EOF)
     return SIYU_XLSX_NOT_ZIP;
   if (workbook == NULL || relations == NULL)
     return SIYU_XLSX_NOT_XLSX;
-
-  self = g_new0 (SiyuXlsxReader, 1);
-  self->strings = g_ptr_array_new_with_free_func (g_free);
-  self->fields = g_ptr_array_new_with_free_func (g_free);
-  self->numbers = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  if (strings != NULL && !read_shared_strings (strings, self->strings))
-    return SIYU_XLSX_BAD_XML;
   if ((sheet = first_sheet_path (workbook, relations)) == NULL)
     return SIYU_XLSX_NOT_XLSX;
 
@@ -269,7 +367,8 @@ siyu_xlsx_reader_open (const char      *path,
     ;
   if (r != ARCHIVE_OK)
     return SIYU_XLSX_NOT_XLSX;
-  self->xml = xmlReaderForIO (read_archive_cb, NULL, self->archive, sheet, NULL,
+  part_init (&self->part, self->archive, SIYU_XLSX_MAX_PART);
+  self->xml = xmlReaderForIO (part_read_cb, NULL, &self->part, sheet, NULL,
                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (self->xml == NULL)
     return SIYU_XLSX_BAD_XML;
@@ -309,18 +408,23 @@ siyu_xlsx_reader_next (SiyuXlsxReader *self)
   g_autoptr(GString) text = g_string_new (NULL);
   gboolean in_value = FALSE;
   gboolean in_phonetic = FALSE;
+  SiyuXlsxStatus status;
   int r;
 
   g_return_val_if_fail (self != NULL, SIYU_XLSX_BAD_XML);
 
   g_ptr_array_set_size (self->fields, 0);
   g_array_set_size (self->numbers, 0);
+  self->row_bytes = 0;
+  self->column = 0;
 
   while ((r = xmlTextReaderRead (self->xml)) == 1)
     {
       int kind = xmlTextReaderNodeType (self->xml);
       const char *name = (const char *) xmlTextReaderConstLocalName (self->xml);
 
+      if (kind == XML_READER_TYPE_DOCUMENT_TYPE)
+        return SIYU_XLSX_BAD_XML;
       if (kind == XML_READER_TYPE_ELEMENT)
         {
           if (strcmp (name, "row") == 0)
@@ -337,11 +441,15 @@ siyu_xlsx_reader_next (SiyuXlsxReader *self)
               guint at = column_of (ref);
 
               column = at > 0 ? at : column + 1;
+              self->column = column;
+              if (column > SIYU_XLSX_MAX_COLUMNS)
+                return SIYU_XLSX_TOO_WIDE;
               g_free (type);
               type = (char *) xmlTextReaderGetAttribute (self->xml, BAD_CAST "t");
               g_string_truncate (text, 0);
-              if (xmlTextReaderIsEmptyElement (self->xml))
-                set_cell (self, column, g_strdup (""), FALSE);
+              if (xmlTextReaderIsEmptyElement (self->xml) &&
+                  (status = set_cell (self, column, g_strdup (""), FALSE)) != SIYU_XLSX_ROW)
+                return status;
             }
           else if (strcmp (name, "v") == 0 || strcmp (name, "t") == 0)
             in_value = !xmlTextReaderIsEmptyElement (self->xml);
@@ -352,7 +460,11 @@ siyu_xlsx_reader_next (SiyuXlsxReader *self)
         }
       else if ((kind == XML_READER_TYPE_TEXT || kind == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) &&
                in_value && !in_phonetic)
-        g_string_append (text, (const char *) xmlTextReaderConstValue (self->xml));
+        {
+          g_string_append (text, (const char *) xmlTextReaderConstValue (self->xml));
+          if (text->len > SIYU_XLSX_MAX_CELL)
+            return SIYU_XLSX_CELL_TOO_LONG;
+        }
       else if (kind == XML_READER_TYPE_END_ELEMENT)
         {
           if (strcmp (name, "v") == 0 || strcmp (name, "t") == 0)
@@ -367,11 +479,13 @@ siyu_xlsx_reader_next (SiyuXlsxReader *self)
 
                   if (index >= self->strings->len)
                     return SIYU_XLSX_BAD_XML;
-                  set_cell (self, column, g_strdup (self->strings->pdata[index]), FALSE);
+                  status = set_cell (self, column, g_strdup (self->strings->pdata[index]), FALSE);
                 }
               else
-                set_cell (self, column, g_strdup (text->str),
-                          type == NULL || strcmp (type, "n") == 0);
+                status = set_cell (self, column, g_strdup (text->str),
+                                   type == NULL || strcmp (type, "n") == 0);
+              if (status != SIYU_XLSX_ROW)
+                return status;
             }
           else if (strcmp (name, "row") == 0 && self->fields->len > 0)
             {
@@ -380,6 +494,8 @@ siyu_xlsx_reader_next (SiyuXlsxReader *self)
             }
         }
     }
+  if (self->part.too_large)
+    return SIYU_XLSX_TOO_LARGE;
   return r == 0 ? SIYU_XLSX_END : SIYU_XLSX_BAD_XML;
 }
 
@@ -403,6 +519,16 @@ siyu_xlsx_reader_is_number (SiyuXlsxReader *self,
   g_return_val_if_fail (self != NULL, FALSE);
 
   return column < self->numbers->len && g_array_index (self->numbers, gboolean, column);
+}
+
+/* The column, counted from 1, where the current row stopped: with
+ * %SIYU_XLSX_TOO_WIDE, %SIYU_XLSX_CELL_TOO_LONG and
+ * %SIYU_XLSX_ROW_TOO_LONG, the cell that was refused. */
+guint
+siyu_xlsx_reader_get_column (SiyuXlsxReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->column;
 }
 
 /* The row's number as the spreadsheet shows it. */
