@@ -7,6 +7,7 @@
 
 #include "siyu-cli.h"
 #include "siyu-import.h"
+#include "siyu-import-guess.h"
 #include "siyu-recompute.h"
 
 static JsonNode *
@@ -58,6 +59,22 @@ result_to_json (SiyuImport *import,
     json_builder_add_string_value (builder, siyu_import_get_preset (import));
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "guessed");
+  json_builder_add_boolean_value (builder, siyu_import_get_guessed (import));
+  json_builder_set_member_name (builder, "columns");
+  json_builder_begin_object (builder);
+  for (const char * const *field = siyu_import_list_fields (siyu_import_get_kind (import)); *field != NULL; field++)
+    if (siyu_import_get_column (import, *field) != NULL)
+      {
+        json_builder_set_member_name (builder, *field);
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "column");
+        json_builder_add_string_value (builder, siyu_import_get_column (import, *field));
+        json_builder_set_member_name (builder, "confidence");
+        json_builder_add_double_value (builder, siyu_import_get_confidence (import, *field));
+        json_builder_end_object (builder);
+      }
+  json_builder_end_object (builder);
   json_builder_set_member_name (builder, "dry_run");
   json_builder_add_boolean_value (builder, dry_run);
   json_builder_set_member_name (builder, "stored");
@@ -90,6 +107,27 @@ result_to_json (SiyuImport *import,
   return json_builder_get_root (builder);
 }
 
+/* Each column Siyu chose for the owner, and how sure it is. */
+static void
+print_guesses (SiyuImport *import)
+{
+  const char * const *fields = siyu_import_list_fields (siyu_import_get_kind (import));
+
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      const char *column = siyu_import_get_column (import, fields[i]);
+      double confidence = siyu_import_get_confidence (import, fields[i]);
+
+      if (column == NULL)
+        continue;
+      /* Translators: a field, the column it is read from, and how sure Siyu is of it. */
+      g_print (_("  %s ← “%s” (%s)\n"), fields[i], column,
+               confidence >= 1 ? _("your choice") :
+               confidence >= SIYU_GUESS_SURE ? _("recognised") :
+               confidence >= SIYU_GUESS_LIKELY ? _("probably; check it") : _("by its cells; check it"));
+    }
+}
+
 static void
 print_result (SiyuImport *import,
               const char *file,
@@ -102,7 +140,10 @@ print_result (SiyuImport *import,
 
   g_print (_("File: %s (%s, %s)\n"), file, siyu_import_get_format (import),
            siyu_import_get_encoding (import));
-  g_print (_("Preset: %s\n"), preset != NULL ? preset : _("columns mapped by hand"));
+  g_print (_("Preset: %s\n"), preset != NULL ? preset :
+           siyu_import_get_guessed (import) ? _("none; columns recognised by their headers") : _("columns mapped by hand"));
+  if (siyu_import_get_guessed (import))
+    print_guesses (import);
   g_print (_("Rows read: %u, rejected: %u\n"), counts->rows, counts->rows_rejected);
   g_print (_("Contacts: %u new, %u matched\n"), counts->contacts_created, counts->contacts_matched);
   if (counts->orders_created + counts->orders_updated + counts->orders_unchanged > 0)

@@ -15,6 +15,7 @@
 #include "siyu-csv-reader.h"
 #include "siyu-import.h"
 #include "siyu-orders.h"
+#include "siyu-import-guess.h"
 #include "siyu-ingest.h"
 #include "siyu-json.h"
 #include "siyu-money.h"
@@ -166,6 +167,8 @@ struct _SiyuImport
   char             *preset;
   gboolean          preset_chosen;
   gboolean          remembered;     /* the mapping is one remembered for these headers */
+  gboolean          guessed;        /* no preset matched: the columns were guessed */
+  double            confidence[N_FIELDS];
   GHashTable       *overrides;      /* field name → column name, "" for none */
   char             *consent_given;  /* the owner's "they agreed", its source */
 
@@ -277,7 +280,7 @@ load_preset (const char *name)
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
 
-  if (name == NULL || strchr (name, '/') != NULL || g_str_equal (name, "words"))
+  if (name == NULL || strchr (name, '/') != NULL || g_str_equal (name, "words") || g_str_equal (name, "headers"))
     return NULL;
 
   path = g_strconcat (PRESETS_PATH, name, ".json", NULL);
@@ -1028,12 +1031,15 @@ apply_remembered (SiyuImport *self)
 }
 
 /* The preset whose required columns are all in the file and which maps
- * the most of its columns. */
-static void
+ * the most of its columns.  Returns how many it maps, or G_MAXINT when
+ * the file has three quarters of the preset's columns: then the file is
+ * that platform's export, whatever a guess would say. */
+static int
 detect_preset (SiyuImport *self)
 {
   g_auto(GStrv) names = siyu_import_list_presets (self->kind);
   int best = 0;
+  guint best_size = 0;
 
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -1043,10 +1049,51 @@ detect_preset (SiyuImport *self)
       if (found > best)
         {
           best = found;
+          best_size = json_object_get_size (json_object_get_object_member (preset, "columns"));
           g_free (self->preset);
           self->preset = g_strdup (names[i]);
         }
     }
+
+  return best > 0 && (guint) best * 4 >= best_size * 3 ? G_MAXINT : best;
+}
+
+/* Each field of the kind gets the column its header and its first rows
+ * point to, if any (siyu-import-guess.c).  The guess is taken when no
+ * preset knows the file, or when it explains more of the file's columns
+ * than the best preset does; returns whether it was taken. */
+static gboolean
+guess_mapping (SiyuImport *self,
+               int         preset_columns)
+{
+  const char *names[N_FIELDS];
+  guint ids[N_FIELDS];
+  SiyuGuess guesses[N_FIELDS];
+  int found = 0;
+  guint n = 0;
+
+  for (guint f = 0; f < N_FIELDS; f++)
+    if (fields[f].kinds & (1u << self->kind))
+      {
+        ids[n] = f;
+        names[n++] = fields[f].name;
+      }
+  siyu_import_guess (names, n, (const char * const *) self->headers, self->n_headers, self->preview, guesses);
+  for (guint i = 0; i < n; i++)
+    if (guesses[i].column >= 0)
+      found++;
+  if (self->preset != NULL && found <= preset_columns)
+    return FALSE;
+
+  g_clear_pointer (&self->preset, g_free);
+  for (guint i = 0; i < n; i++)
+    if (guesses[i].column >= 0)
+      {
+        self->mapping[ids[i]].columns[0] = guesses[i].column;
+        self->confidence[ids[i]] = guesses[i].confidence;
+      }
+  self->guessed = TRUE;
+  return TRUE;
 }
 
 static void
@@ -1061,6 +1108,9 @@ describe_mapping (SiyuImport *self)
     }
 }
 
+static gboolean is_mapped (SiyuImport *self,
+                           Field       field);
+
 static gboolean
 build_mapping (SiyuImport  *self,
                GError     **error)
@@ -1074,14 +1124,17 @@ build_mapping (SiyuImport  *self,
 
   mapping_clear (self->mapping);
   take_preset_source (self, defaults);
+  for (guint f = 0; f < N_FIELDS; f++)
+    self->confidence[f] = 0;
 
   self->remembered = FALSE;
+  self->guessed = FALSE;
   if (!self->preset_chosen)
     {
       g_clear_pointer (&self->preset, g_free);
       self->remembered = apply_remembered (self);
       if (!self->remembered)
-        detect_preset (self);
+        guess_mapping (self, detect_preset (self));
     }
 
   if (self->preset != NULL && !self->remembered)
@@ -1108,6 +1161,8 @@ build_mapping (SiyuImport  *self,
                        (const char *) key, kind_names[self->kind], list);
           return FALSE;
         }
+      /* The owner's own choice is sure. */
+      self->confidence[f] = 0;
       if (*(const char *) value == '\0')
         {
           for (guint c = 0; c < MAX_COLUMNS_PER_FIELD; c++)
@@ -1123,8 +1178,20 @@ build_mapping (SiyuImport  *self,
                        self->display_name, missing, list);
           return FALSE;
         }
+      /* A column the owner gives to one field is no longer guessed for another. */
+      for (guint g = 0; g < N_FIELDS; g++)
+        if (g != (guint) f && self->guessed && self->confidence[g] > 0 &&
+            self->mapping[g].columns[0] == self->mapping[f].columns[0] &&
+            !g_hash_table_contains (self->overrides, fields[g].name))
+          {
+            self->mapping[g].columns[0] = -1;
+            self->confidence[g] = 0;
+          }
     }
 
+  for (guint f = 0; f < N_FIELDS; f++)
+    if (is_mapped (self, (Field) f) && self->confidence[f] == 0)
+      self->confidence[f] = 1;
   describe_mapping (self);
 
   return TRUE;
@@ -1135,6 +1202,15 @@ is_mapped (SiyuImport *self,
            Field       field)
 {
   return self->mapping[field].columns[0] >= 0;
+}
+
+static gboolean
+has_any_column (SiyuImport *self)
+{
+  for (guint f = 0; f < N_FIELDS; f++)
+    if (is_mapped (self, (Field) f))
+      return TRUE;
+  return FALSE;
 }
 
 /**
@@ -1153,7 +1229,8 @@ siyu_import_check_mapping (SiyuImport  *self,
   if (!build_mapping (self, error))
     return FALSE;
 
-  if (self->preset == NULL && !self->remembered && g_hash_table_size (self->overrides) == 0)
+  if (self->preset == NULL && !self->remembered && g_hash_table_size (self->overrides) == 0 &&
+      !has_any_column (self))
     {
       g_autofree char *list = g_strjoinv (", ", self->headers);
 
@@ -1345,6 +1422,44 @@ siyu_import_get_preset (SiyuImport *self)
 {
   g_return_val_if_fail (SIYU_IS_IMPORT (self), NULL);
   return self->preset;
+}
+
+SiyuImportKind
+siyu_import_get_kind (SiyuImport *self)
+{
+  g_return_val_if_fail (SIYU_IS_IMPORT (self), SIYU_IMPORT_ORDERS);
+  return self->kind;
+}
+
+/**
+ * siyu_import_get_guessed:
+ *
+ * Returns: whether no preset or remembered mapping knew the file, so
+ *   that its columns were guessed from their headers and values.
+ */
+gboolean
+siyu_import_get_guessed (SiyuImport *self)
+{
+  g_return_val_if_fail (SIYU_IS_IMPORT (self), FALSE);
+  return self->guessed;
+}
+
+/**
+ * siyu_import_get_confidence:
+ *
+ * Returns: how sure the column of @field is, from 0 (none) to 1: 1 for
+ *   a preset's, a remembered or the owner's choice, less for a guess.
+ */
+double
+siyu_import_get_confidence (SiyuImport *self,
+                            const char *field)
+{
+  int f;
+
+  g_return_val_if_fail (SIYU_IS_IMPORT (self), 0);
+
+  f = field_from_name (field);
+  return f >= 0 && self->column_names[f]->len > 0 ? self->confidence[f] : 0;
 }
 
 /* The column (or “A+B”) mapped to @field, or %NULL. */

@@ -101,6 +101,10 @@ const char         *siyu_import_get_format        (SiyuImport      *self);
 const char         *siyu_import_get_encoding      (SiyuImport      *self);
 char                siyu_import_get_delimiter     (SiyuImport      *self);
 const char         *siyu_import_get_preset        (SiyuImport      *self);
+SiyuImportKind      siyu_import_get_kind          (SiyuImport      *self);
+gboolean            siyu_import_get_guessed       (SiyuImport      *self);
+double              siyu_import_get_confidence    (SiyuImport      *self,
+                                                   const char      *field);
 const char         *siyu_import_get_column        (SiyuImport      *self,
                                                    const char      *field);
 gboolean            siyu_import_check_mapping     (SiyuImport      *self,

@@ -16,6 +16,8 @@ void        _siyu_import_dialog_set_kind        (SiyuImportDialog *self,
 gboolean    _siyu_import_dialog_map             (SiyuImportDialog *self,
                                                  const char       *field,
                                                  const char       *column);
+const char *_siyu_import_dialog_get_column_hint (SiyuImportDialog *self,
+                                                 const char       *field);
 const char *_siyu_import_dialog_get_reject_path (SiyuImportDialog *self);
 const char *_siyu_import_dialog_get_failure     (SiyuImportDialog *self);
 

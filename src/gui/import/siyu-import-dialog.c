@@ -11,6 +11,7 @@
 
 #include "siyu-import.h"
 #include "siyu-import-dialog-private.h"
+#include "siyu-import-guess.h"
 #include "siyu-recompute.h"
 
 /* Imports a file a shop exported, in three calm steps:
@@ -389,6 +390,37 @@ clear_columns (SiyuImportDialog *self)
   g_ptr_array_set_size (self->column_rows, 0);
 }
 
+/* Under a field: whether it must have a column, and how sure a guessed
+ * column is, so that the owner knows which to check. */
+static char *
+column_hint (SiyuImportDialog *self,
+             const char       *field)
+{
+  double confidence = siyu_import_get_confidence (self->import, field);
+  gboolean needed = siyu_import_field_is_required (self->kind, field);
+  const char *hint = NULL;
+
+  if (siyu_import_get_guessed (self->import) && confidence > 0 && confidence < 1)
+    {
+      if (confidence >= SIYU_GUESS_SURE)
+        /* Translators: under a field whose column Siyu chose by its header. */
+        hint = _("Recognised by its header");
+      else if (confidence >= SIYU_GUESS_LIKELY)
+        /* Translators: under a field whose column Siyu chose with less certainty. */
+        hint = _("Probably this column: check it");
+      else
+        /* Translators: under a field whose column Siyu chose by what its cells hold. */
+        hint = _("Chosen by what its cells hold: check it");
+    }
+  if (needed && hint != NULL)
+    /* Translators: under a field of an import: “Needed”, then how its column was chosen. */
+    return g_strdup_printf (_("Needed · %s"), hint);
+  if (needed)
+    /* Translators: under a field of an import that must have a column. */
+    return g_strdup (_("Needed"));
+  return g_strdup (hint);
+}
+
 static void
 fill_columns (SiyuImportDialog *self)
 {
@@ -404,6 +436,7 @@ fill_columns (SiyuImportDialog *self)
       g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
       const char *column = siyu_import_get_column (self->import, fields[i]);
       AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+      g_autofree char *subtitle = NULL;
       guint selected = 0;
 
       /* Translators: in the list of a file's columns, for a field no column holds. */
@@ -422,9 +455,9 @@ fill_columns (SiyuImportDialog *self)
         }
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), siyu_import_field_title (fields[i]));
-      if (siyu_import_field_is_required (self->kind, fields[i]))
-        /* Translators: under a field of an import that must have a column. */
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Needed"));
+      subtitle = column_hint (self, fields[i]);
+      if (subtitle != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_combo_row_set_model (row, G_LIST_MODEL (model));
       adw_combo_row_set_selected (row, selected);
       g_object_set_data_full (G_OBJECT (row), "field", g_strdup (fields[i]), g_free);
@@ -472,6 +505,17 @@ fill_preview (SiyuImportDialog *self)
     }
 }
 
+static gboolean
+has_columns (SiyuImportDialog *self)
+{
+  const char * const *fields = siyu_import_list_fields (self->kind);
+
+  for (guint i = 0; fields[i] != NULL; i++)
+    if (siyu_import_get_column (self->import, fields[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 show_setup (SiyuImportDialog *self)
 {
@@ -483,7 +527,10 @@ show_setup (SiyuImportDialog *self)
   self->filling = TRUE;
   if (self->preset == NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preset_row),
-                                 title != NULL ? title : _("Not recognised: choose each column below"));
+                                 title != NULL ? title :
+                                 siyu_import_get_guessed (self->import) && has_columns (self) ?
+                                 _("Not a known export: its columns were recognised by their headers; check them below") :
+                                 _("Not recognised: choose each column below"));
   else
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preset_row), NULL);
 
@@ -1182,6 +1229,23 @@ _siyu_import_dialog_map (SiyuImportDialog *self,
     }
 
   return FALSE;
+}
+
+/* What the row of @field says under its title. */
+const char *
+_siyu_import_dialog_get_column_hint (SiyuImportDialog *self,
+                                     const char       *field)
+{
+  for (guint i = 0; i < self->column_rows->len; i++)
+    {
+      AdwActionRow *row = g_ptr_array_index (self->column_rows, i);
+
+      const char *subtitle = adw_action_row_get_subtitle (row);
+
+      if (g_str_equal (g_object_get_data (G_OBJECT (row), "field"), field))
+        return subtitle != NULL && *subtitle != '\0' ? subtitle : NULL;
+    }
+  return NULL;
 }
 
 const char *
