@@ -13,6 +13,7 @@
 #include "siyu-test-ui.h"
 #include "siyu-test-util.h"
 #include "siyu-window.h"
+#include "siyu-window-private.h"
 
 /* The import dialog: a platform's export recognised, checked and stored;
  * a file Siyu does not know mapped by hand; rows with problems kept aside;
@@ -131,28 +132,27 @@ test_recognised (void)
   g_assert_cmpstr (siyu_import_get_preset (_siyu_import_dialog_get_import (f.dialog)), ==, "youzan-orders");
   g_assert_true (_siyu_import_dialog_can_go_on (f.dialog));
 
+  /* One click: a file without problems is imported at once. */
+  g_assert_cmpuint (f.imported, ==, 0);
   _siyu_import_dialog_next (f.dialog);
-  wait_step (f.dialog, "checked");
+  wait_step (f.dialog, "done");
   counts = siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog));
   g_assert_cmpuint (counts->rows, ==, 6);
   g_assert_cmpuint (counts->contacts_created, ==, 4);
   g_assert_cmpuint (counts->orders_created, ==, 5);
   g_assert_cmpuint (counts->rows_rejected, ==, 0);
-  /* A check stores nothing. */
-  assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM orders", "0\n");
-  g_assert_cmpuint (f.imported, ==, 0);
-
-  _siyu_import_dialog_next (f.dialog);
-  wait_step (f.dialog, "done");
   g_assert_cmpuint (f.imported, ==, 1);
   assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM orders", "5\n");
   assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM contacts", "4\n");
   /* The figures were counted again: every contact has a stage. */
   assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM contact_metrics", "4\n");
 
-  _siyu_import_dialog_next (f.dialog);
+  /* From the done page straight to the segments worth acting on. */
+  g_assert_cmpstr (_siyu_window_get_place (f.window), ==, "overview");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.dialog), "import.show-segments", NULL));
   siyu_test_drain ();
   g_assert_null (f.dialog);
+  g_assert_cmpstr (_siyu_window_get_place (f.window), ==, "segments");
   fixture_close (&f);
 }
 
@@ -223,10 +223,6 @@ test_erased (void)
   g_signal_connect_swapped (f.dialog, "imported", G_CALLBACK (count_cb), &f.imported);
   wait_step (f.dialog, "setup");
   _siyu_import_dialog_next (f.dialog);
-  wait_step (f.dialog, "checked");
-  g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "Rows of erased people kept anonymous"), ==, "2");
-  g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "New contacts"), ==, "1");
-  _siyu_import_dialog_next (f.dialog);
   wait_step (f.dialog, "done");
   g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "Rows of erased people kept anonymous"), ==, "2");
   assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM orders WHERE contact_id IS NULL", "1\n");
@@ -273,10 +269,8 @@ test_mapped_by_hand (void)
   g_assert_true (_siyu_import_dialog_can_go_on (f.dialog));
 
   _siyu_import_dialog_next (f.dialog);
-  wait_step (f.dialog, "checked");
-  g_assert_cmpuint (siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog))->orders_created, ==, 2);
-  _siyu_import_dialog_next (f.dialog);
   wait_step (f.dialog, "done");
+  g_assert_cmpuint (siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog))->orders_created, ==, 2);
   assert_query (siyu_shop_get_path (f.shop), "SELECT total_amount FROM orders ORDER BY external_ref",
                 "8850\n12000\n");
   assert_query (siyu_shop_get_path (f.shop), "SELECT count (*) FROM contacts WHERE email IS NOT NULL", "0\n");
@@ -365,9 +359,6 @@ test_consent_given (void)
   fixture_open (&f, file);
   wait_step (f.dialog, "setup");
   _siyu_import_dialog_set_consent_given (f.dialog, "下单页勾选同意");
-  _siyu_import_dialog_next (f.dialog);
-  wait_step (f.dialog, "checked");
-  g_assert_cmpuint (siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog))->consents_given, ==, 4);
   _siyu_import_dialog_next (f.dialog);
   wait_step (f.dialog, "done");
   g_assert_cmpuint (siyu_import_get_counts (_siyu_import_dialog_get_import (f.dialog))->consents_given, ==, 4);

@@ -14,16 +14,17 @@
 #include "siyu-import-guess.h"
 #include "siyu-recompute.h"
 
-/* Imports a file a shop exported, in three calm steps:
+/* Imports a file a shop exported, with one button in the common case:
  *
  * 1. the file is opened: Siyu guesses the encoding, the delimiter and the
  *    platform that wrote it, and shows the columns it would read for each
  *    field beside the first rows, where the owner can change any of them;
- * 2. Check reads every row and says what importing would change, storing
- *    nothing, with the rows that have problems and why;
- * 3. Import stores it in one transaction (all rows, or only the valid
- *    ones, keeping the others in a file the owner can save and fix), and
- *    the shop's figures are counted again.
+ * 2. Import stores it in one transaction and the shop's figures are
+ *    counted again; a file with rows that cannot be imported as they are
+ *    stores nothing and stops on the checked page, which lists them and
+ *    why, and offers to import only the valid ones, keeping the others in
+ *    a file the owner can save and fix;
+ * 3. the done page leads on to the segments worth acting on.
  *
  * Everything that reads the file runs in the shop's worker; the dialog
  * shows progress and can cancel until the import has been stored.
@@ -34,7 +35,6 @@
 
 typedef enum {
   JOB_OPEN,
-  JOB_CHECK,
   JOB_IMPORT,
 } JobKind;
 
@@ -79,10 +79,12 @@ struct _SiyuImportDialog
   AdwPreferencesGroup *columns_group;
   GtkGrid             *preview_grid;
   AdwPreferencesGroup *counts_group;
+  AdwPreferencesGroup *done_counts_group;
   AdwPreferencesGroup *problems_group;
   AdwStatusPage       *done_page;
   AdwStatusPage       *failed_page;
   GtkWidget           *save_rejects_button;
+  GtkWidget           *segments_button;
 
   SiyuShopRunner      *runner;
   GFile               *file;
@@ -202,9 +204,7 @@ import_job (GTask        *task,
       return;
     }
 
-  if (job->kind == JOB_CHECK)
-    mode = SIYU_IMPORT_DRY_RUN;
-  else if (job->keep_rejects)
+  if (job->keep_rejects)
     {
       int fd = g_file_open_tmp ("siyu-rejected-XXXXXX.csv", &job->reject_path, &error);
 
@@ -359,8 +359,8 @@ mapping_complete (SiyuImportDialog *self)
 static void
 update_setup_buttons (SiyuImportDialog *self)
 {
-  /* Translators: reads the whole file and says what importing it would change, storing nothing. */
-  set_next (self, _("C_heck"), self->import != NULL && mapping_complete (self));
+  /* Translators: checks every row, then imports them unless some need a look. */
+  set_next (self, _("_Import"), self->import != NULL && mapping_complete (self));
 }
 
 static void
@@ -719,7 +719,11 @@ show_done (SiyuImportDialog *self,
     }
 
   adw_status_page_set_description (self->done_page, text);
+  fill_counts (self, self->done_counts_group);
   gtk_widget_set_visible (self->save_rejects_button, counts->rows_rejected > 0);
+  gtk_widget_set_visible (self->segments_button,
+                          (self->kind == SIYU_IMPORT_ORDERS || self->kind == SIYU_IMPORT_CUSTOMERS) && stored > 0 &&
+                          gtk_window_get_transient_for (GTK_WINDOW (self)) != NULL);
   gtk_widget_set_visible (self->back_button, FALSE);
   gtk_widget_set_visible (self->cancel_button, FALSE);
   set_next (self, _("_Done"), TRUE);
@@ -813,11 +817,10 @@ job_done_cb (GObject      *source,
     }
 
   g_set_object (&self->import, job->import);
-  if (job->kind == JOB_CHECK || !done)
+  if (!done)
     {
+      /* Rows that cannot be imported as they are: nothing was stored. */
       show_checked (self);
-      if (!done)
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
       return;
     }
 
@@ -910,12 +913,29 @@ next_action (GtkWidget  *widget,
   if (self->busy || !gtk_widget_get_sensitive (self->next_button))
     return;
 
+  /* One Import button: an import that meets a row it cannot take stores
+   * nothing and stops on the checked page, where the owner decides. */
   if (g_str_equal (page, "setup"))
-    start_job (self, JOB_CHECK, _("Reading every row. Nothing is stored yet…"));
+    start_job (self, JOB_IMPORT, _("Importing…"));
   else if (g_str_equal (page, "checked"))
     start_job (self, JOB_IMPORT, _("Importing…"));
   else if (g_str_equal (page, "done"))
     gtk_window_close (GTK_WINDOW (self));
+}
+
+/* After an import, straight to what the owner came for: the segments,
+ * through the window's action, so that the dialog knows no page. */
+static void
+show_segments_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SiyuImportDialog *self = SIYU_IMPORT_DIALOG (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (parent != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (parent), "win.show-place", "s", "segments");
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -1088,15 +1108,18 @@ siyu_import_dialog_class_init (SiyuImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, columns_group);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, preview_grid);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, counts_group);
+  gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, done_counts_group);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, problems_group);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, done_page);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, failed_page);
   gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, save_rejects_button);
+  gtk_widget_class_bind_template_child (widget_class, SiyuImportDialog, segments_button);
 
   gtk_widget_class_install_action (widget_class, "import.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "import.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "import.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "import.save-rejects", NULL, save_rejects_action);
+  gtk_widget_class_install_action (widget_class, "import.show-segments", NULL, show_segments_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "import.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "import.next", NULL);
 }

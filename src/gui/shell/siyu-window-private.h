@@ -9,5 +9,6 @@ G_BEGIN_DECLS
 SiyuOverviewPage *_siyu_window_get_overview (SiyuWindow *self);
 const char       *_siyu_window_get_title    (SiyuWindow *self);
 gboolean          _siyu_window_get_folded   (SiyuWindow *self);
+const char       *_siyu_window_get_place    (SiyuWindow *self);
 
 G_END_DECLS

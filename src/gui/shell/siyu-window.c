@@ -614,3 +614,10 @@ _siyu_window_get_folded (SiyuWindow *self)
 {
   return adw_leaflet_get_folded (self->leaflet);
 }
+
+/* The name of the place shown: "overview", "segments", … */
+const char *
+_siyu_window_get_place (SiyuWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
