@@ -29,15 +29,23 @@
  * resources), by a mapping remembered for the same headers, or by hand.
  *
  * Every row goes through SiyuIngest, so identity and idempotency are the
- * same as for sync.  The whole file is one transaction.  An order is
- * stored whole or not at all: its lines are read together (they must be
- * next to each other in the file, as every platform writes them), checked
- * together, and only then written.
+ * same as for sync.  The whole file is one transaction.  An order's lines
+ * are read together wherever they are in the file (import_orders()),
+ * checked together, and only then written.  A line with a problem of its
+ * own is rejected alone; a problem of the order rejects all of its lines.
  *
- * Choices where the exports leave room:
+ * Choices where the exports leave room (issue 17 and ANALYTICS.md):
  * - the lines of an order must agree on every order-level field they fill
- *   (customer, time, status, totals, currency); a blank cell agrees with
- *   anything, as Shopify leaves them blank on the second line;
+ *   (customer, status, totals, currency); a blank cell agrees with
+ *   anything, as Shopify leaves them blank on the second line; times
+ *   within a day of each other give the earliest, further apart they are
+ *   the order's problem;
+ * - without a status column an order is paid; an order whose quantities
+ *   are all negative is a return, stored apart from the orders; a line
+ *   below one in a sale is a stock adjustment, skipped;
+ * - a line identical to another of its order is a line of its own;
+ * - prices may have up to three decimals whatever the currency; each
+ *   line's amounts are rounded half up to the currency's minor unit;
  * - a line without a quantity column counts one; a line without a line
  *   total costs quantity × unit price; an order without a total costs the
  *   sum of its lines;
