@@ -1179,6 +1179,7 @@ gboolean
 siyu_import_has_status_column (SiyuImport *self)
 {
   g_return_val_if_fail (SIYU_IS_IMPORT (self), FALSE);
+  g_return_val_if_fail (self->headers != NULL, FALSE);
   return is_mapped (self, F_STATUS);
 }
 
@@ -2616,12 +2617,8 @@ static void
 drop_line_tables (SiyuImport *self)
 {
   SiyuDb *db = siyu_shop_get_db (self->shop);
-  sqlite3_stmt *stmt;
 
-  /* A statement still reading the lines would keep them locked. */
-  stmt = siyu_db_prepare (db, "SELECT row, ref, cells FROM temp.import_lines ORDER BY first, row", NULL);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
+  /* import_orders() has reset its statement, which would keep them locked. */
   siyu_db_exec (db, "DROP TABLE IF EXISTS temp.import_orders; DROP TABLE IF EXISTS temp.import_lines", NULL);
 }
 
