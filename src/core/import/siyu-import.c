@@ -200,6 +200,10 @@ struct _SiyuImport
   int               fine_digits;    /* decimals read in prices, up to three */
   gint64            fine_scale;     /* 10^(fine_digits − digits) */
   GString          *line_cells;     /* a line's cells, each ended by a NUL */
+  char             *scratch_path;   /* the scratch database of an order import */
+  gboolean          scratch_attached;
+  char             *last_ref;       /* the order of the line set aside last */
+  gint64            last_first;     /* and the row where it first appears */
   FILE             *reject_file;
   char             *reject_part;
   GString          *scratch[N_FIELDS];
@@ -2594,32 +2598,57 @@ finish_reject_file (SiyuImport  *self,
 }
 
 /* The lines of an order need not be next to each other, nor the file
- * sorted: every line is first set aside in a temporary table of the shop's
- * connection, with the row where its order first appears, and the orders
- * are then read back whole, in the order they first appear.  Memory holds
- * one order at a time, whatever the size of the file. */
+ * sorted: every line is first set aside in a scratch database, with the
+ * row where its order first appears, and the orders are then read back
+ * whole, in the order they first appear, along the table's key rather
+ * than through a sort.  The scratch database is a file of its own, with a
+ * small cache: the shop's connection keeps its temporary tables in memory,
+ * and a file of millions of lines must not.  Memory holds one order at a
+ * time, whatever the size of the file. */
 
 static gboolean
-create_line_tables (SiyuImport  *self,
-                    GError     **error)
+attach_scratch (SiyuImport  *self,
+                GError     **error)
 {
-  return siyu_db_exec (siyu_shop_get_db (self->shop),
-                       "CREATE TEMP TABLE IF NOT EXISTS import_orders ("
+  SiyuDb *db = siyu_shop_get_db (self->shop);
+  sqlite3_stmt *stmt;
+  int fd;
+
+  fd = g_file_open_tmp ("siyu-import-XXXXXX", &self->scratch_path, error);
+  if (fd < 0)
+    return FALSE;
+  g_close (fd, NULL);
+
+  stmt = siyu_db_prepare (db, "ATTACH DATABASE ? AS import_scratch", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, self->scratch_path, -1, SQLITE_STATIC);
+  if (!siyu_db_step_done (db, stmt, error))
+    return FALSE;
+  self->scratch_attached = TRUE;
+
+  return siyu_db_exec (db,
+                       "PRAGMA import_scratch.journal_mode = MEMORY;"
+                       "PRAGMA import_scratch.synchronous = OFF;"
+                       "PRAGMA import_scratch.cache_size = -8192;"
+                       "CREATE TABLE import_scratch.orders ("
                        "  ref TEXT PRIMARY KEY, first INTEGER NOT NULL) WITHOUT ROWID;"
-                       "CREATE TEMP TABLE IF NOT EXISTS import_lines ("
-                       "  row INTEGER PRIMARY KEY, first INTEGER NOT NULL, ref TEXT, cells BLOB NOT NULL);"
-                       "DELETE FROM temp.import_orders;"
-                       "DELETE FROM temp.import_lines;",
+                       "CREATE TABLE import_scratch.lines ("
+                       "  first INTEGER NOT NULL, row INTEGER NOT NULL, ref TEXT, cells BLOB NOT NULL,"
+                       "  PRIMARY KEY (first, row)) WITHOUT ROWID;",
                        error);
 }
 
+/* After the transaction: a database cannot be detached inside one. */
 static void
-drop_line_tables (SiyuImport *self)
+detach_scratch (SiyuImport *self)
 {
-  SiyuDb *db = siyu_shop_get_db (self->shop);
-
-  /* import_orders() has reset its statement, which would keep them locked. */
-  siyu_db_exec (db, "DROP TABLE IF EXISTS temp.import_orders; DROP TABLE IF EXISTS temp.import_lines", NULL);
+  if (self->scratch_attached)
+    siyu_db_exec (siyu_shop_get_db (self->shop), "DETACH DATABASE import_scratch", NULL);
+  self->scratch_attached = FALSE;
+  if (self->scratch_path != NULL)
+    g_unlink (self->scratch_path);
+  g_clear_pointer (&self->scratch_path, g_free);
 }
 
 static gboolean
@@ -2634,9 +2663,13 @@ set_line_aside (SiyuImport         *self,
   sqlite3_stmt *stmt;
   gint64 first = row;
 
-  if (ref != NULL)
+  /* Most exports write an order's lines together: only the first line of
+   * a run looks its order up. */
+  if (ref != NULL && self->last_ref != NULL && strcmp (ref, self->last_ref) == 0)
+    first = self->last_first;
+  else if (ref != NULL)
     {
-      stmt = siyu_db_prepare (db, "INSERT INTO temp.import_orders (ref, first) VALUES (?, ?) "
+      stmt = siyu_db_prepare (db, "INSERT INTO import_scratch.orders (ref, first) VALUES (?, ?) "
                                   "ON CONFLICT (ref) DO UPDATE SET first = first RETURNING first",
                               error);
       if (stmt == NULL)
@@ -2650,13 +2683,16 @@ set_line_aside (SiyuImport         *self,
         }
       first = sqlite3_column_int64 (stmt, 0);
       sqlite3_reset (stmt);
+      g_free (self->last_ref);
+      self->last_ref = g_strdup (ref);
+      self->last_first = first;
     }
 
   g_string_truncate (self->line_cells, 0);
   for (guint i = 0; i < n_cells; i++)
     g_string_append_len (self->line_cells, cells[i], (gssize) strlen (cells[i]) + 1);
 
-  stmt = siyu_db_prepare (db, "INSERT INTO temp.import_lines (row, first, ref, cells) VALUES (?, ?, ?, ?)", error);
+  stmt = siyu_db_prepare (db, "INSERT INTO import_scratch.lines (row, first, ref, cells) VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, row);
@@ -2698,7 +2734,7 @@ import_orders (SiyuImport       *self,
   guint done = 0;
   int rc;
 
-  stmt = siyu_db_prepare (db, "SELECT row, ref, cells FROM temp.import_lines ORDER BY first, row", error);
+  stmt = siyu_db_prepare (db, "SELECT row, ref, cells FROM import_scratch.lines ORDER BY first, row", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -2869,12 +2905,12 @@ siyu_import_run (SiyuImport       *self,
 
   if (reject_path != NULL && !open_reject_file (self, reject_path, error))
     goto out_unlocked;
+  if (self->kind == SIYU_IMPORT_ORDERS && !attach_scratch (self, error))
+    goto out_unlocked;
 
   if (!siyu_db_begin (db, error))
     goto out_unlocked;
 
-  if (self->kind == SIYU_IMPORT_ORDERS && !create_line_tables (self, error))
-    goto out;
   /* Checked once at the commit rather than row by row; SQLite resets this
    * at the end of the transaction. */
   if (!siyu_db_exec (db, "PRAGMA defer_foreign_keys = ON", error))
@@ -2983,12 +3019,12 @@ out_unlocked:
   g_ptr_array_unref (group.rows);
   g_ptr_array_unref (group.keys);
   g_array_unref (group.row_numbers);
-  if (self->kind == SIYU_IMPORT_ORDERS)
-    drop_line_tables (self);
+  detach_scratch (self);
   g_clear_pointer (&self->channels, g_hash_table_unref);
   if (self->line_cells != NULL)
     g_string_free (self->line_cells, TRUE);
   self->line_cells = NULL;
+  g_clear_pointer (&self->last_ref, g_free);
   g_clear_pointer (&self->fatal_error, g_error_free);
   g_clear_object (&self->ingest);
   self->tz = NULL;
