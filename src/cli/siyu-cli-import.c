@@ -33,6 +33,12 @@ counts_to_json (SiyuImport *import)
   COUNT (events_unchanged);
   COUNT (rows_erased);
   COUNT (consents_given);
+  COUNT (returns);
+  COUNT (adjustments_skipped);
+  COUNT (lines_repeated);
+  COUNT (amounts_rounded);
+  COUNT (times_disagreed);
+  COUNT (lines_kept_beside_rejected);
 #undef COUNT
   json_builder_end_object (builder);
 
@@ -40,10 +46,11 @@ counts_to_json (SiyuImport *import)
 }
 
 static JsonNode *
-result_to_json (SiyuImport *import,
-                const char *file,
-                gboolean    stored,
-                gboolean    dry_run)
+result_to_json (SiyuImport     *import,
+                SiyuImportKind  kind,
+                const char     *file,
+                gboolean        stored,
+                gboolean        dry_run)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -75,6 +82,11 @@ result_to_json (SiyuImport *import,
         json_builder_end_object (builder);
       }
   json_builder_end_object (builder);
+  if (kind == SIYU_IMPORT_ORDERS)
+    {
+      json_builder_set_member_name (builder, "status_column");
+      json_builder_add_boolean_value (builder, siyu_import_has_status_column (import));
+    }
   json_builder_set_member_name (builder, "dry_run");
   json_builder_add_boolean_value (builder, dry_run);
   json_builder_set_member_name (builder, "stored");
@@ -129,10 +141,11 @@ print_guesses (SiyuImport *import)
 }
 
 static void
-print_result (SiyuImport *import,
-              const char *file,
-              gboolean    stored,
-              gboolean    dry_run)
+print_result (SiyuImport     *import,
+              SiyuImportKind  kind,
+              const char     *file,
+              gboolean        stored,
+              gboolean        dry_run)
 {
   const SiyuImportCounts *counts = siyu_import_get_counts (import);
   g_autofree char *preset = siyu_import_preset_title (siyu_import_get_preset (import));
@@ -144,12 +157,41 @@ print_result (SiyuImport *import,
            siyu_import_get_guessed (import) ? _("none; columns recognised by their headers") : _("columns mapped by hand"));
   if (siyu_import_get_guessed (import))
     print_guesses (import);
+  if (kind == SIYU_IMPORT_ORDERS && !siyu_import_has_status_column (import))
+    g_print ("%s\n", _("No status column: every order counts as paid."));
   g_print (_("Rows read: %u, rejected: %u\n"), counts->rows, counts->rows_rejected);
   g_print (_("Contacts: %u new, %u matched\n"), counts->contacts_created, counts->contacts_matched);
   if (counts->orders_created + counts->orders_updated + counts->orders_unchanged > 0)
     g_print (_("Orders: %u new, %u updated, %u unchanged (%u lines)\n"),
              counts->orders_created, counts->orders_updated, counts->orders_unchanged,
              counts->items_created);
+  if (counts->returns > 0)
+    g_print (_("Returns: %u (all quantities below zero; not sales)\n"), counts->returns);
+  if (counts->adjustments_skipped > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u stock adjustment line skipped (quantity below one in a sale)\n",
+                          "%u stock adjustment lines skipped (quantity below one in a sale)\n",
+                          counts->adjustments_skipped),
+             counts->adjustments_skipped);
+  if (counts->lines_repeated > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Warning: %u line repeats another line of its order; kept as a line of its own\n",
+                          "Warning: %u lines repeat another line of their order; kept as lines of their own\n",
+                          counts->lines_repeated),
+             counts->lines_repeated);
+  if (counts->amounts_rounded > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Warning: %u line has amounts with more decimals than the currency; rounded half up\n",
+                          "Warning: %u lines have amounts with more decimals than the currency; rounded half up\n",
+                          counts->amounts_rounded),
+             counts->amounts_rounded);
+  if (counts->times_disagreed > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Warning: the lines of %u order disagree on its time within a day; the earliest is kept\n",
+                          "Warning: the lines of %u orders disagree on their time within a day; the earliest is kept\n",
+                          counts->times_disagreed),
+             counts->times_disagreed);
+  if (counts->lines_kept_beside_rejected > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u good line kept in orders with a rejected line\n",
+                          "%u good lines kept in orders with a rejected line\n",
+                          counts->lines_kept_beside_rejected),
+             counts->lines_kept_beside_rejected);
   if (counts->memberships > 0)
     g_print (_("Group memberships: %u\n"), counts->memberships);
   if (counts->events_created + counts->events_unchanged > 0)
@@ -289,12 +331,12 @@ siyu_cli_import (int    argc,
 
   if (json)
     {
-      g_autoptr(JsonNode) node = result_to_json (import, file, stored, dry_run);
+      g_autoptr(JsonNode) node = result_to_json (import, kind, file, stored, dry_run);
 
       siyu_cli_print_json (node);
     }
   else
-    print_result (import, file, stored, dry_run);
+    print_result (import, kind, file, stored, dry_run);
 
   if (stored && !no_recompute)
     {

@@ -30,15 +30,23 @@
  * resources), by a mapping remembered for the same headers, or by hand.
  *
  * Every row goes through SiyuIngest, so identity and idempotency are the
- * same as for sync.  The whole file is one transaction.  An order is
- * stored whole or not at all: its lines are read together (they must be
- * next to each other in the file, as every platform writes them), checked
- * together, and only then written.
+ * same as for sync.  The whole file is one transaction.  An order's lines
+ * are read together wherever they are in the file (import_orders()),
+ * checked together, and only then written.  A line with a problem of its
+ * own is rejected alone; a problem of the order rejects all of its lines.
  *
- * Choices where the exports leave room:
+ * Choices where the exports leave room (issue 17 and ANALYTICS.md):
  * - the lines of an order must agree on every order-level field they fill
- *   (customer, time, status, totals, currency); a blank cell agrees with
- *   anything, as Shopify leaves them blank on the second line;
+ *   (customer, status, totals, currency); a blank cell agrees with
+ *   anything, as Shopify leaves them blank on the second line; times
+ *   within a day of each other give the earliest, further apart they are
+ *   the order's problem;
+ * - without a status column an order is paid; an order whose quantities
+ *   are all negative is a return, stored apart from the orders; a line
+ *   below one in a sale is a stock adjustment, skipped;
+ * - a line identical to another of its order is a line of its own;
+ * - prices may have up to three decimals whatever the currency; each
+ *   line's amounts are rounded half up to the currency's minor unit;
  * - a line without a quantity column counts one; a line without a line
  *   total costs quantity × unit price; an order without a total costs the
  *   sum of its lines;
@@ -106,7 +114,7 @@ static const struct {
 } fields[N_FIELDS] = {
   [F_ORDER_REF]       = { "order_ref",       NC_("import field", "Order number"), K_ORDERS, K_ORDERS },
   [F_CREATED_AT]      = { "created_at",      NC_("import field", "Created"), K_ORDERS | K_CUSTOMERS, K_ORDERS },
-  [F_STATUS]          = { "status",          NC_("import field", "Order status"), K_ORDERS, K_ORDERS },
+  [F_STATUS]          = { "status",          NC_("import field", "Order status"), K_ORDERS, 0 },
   [F_CUSTOMER_ID]     = { "customer_id",     NC_("import field", "Platform customer id"), K_PEOPLE, 0 },
   [F_PHONE]           = { "phone",           NC_("import field", "Phone"), K_PEOPLE, 0 },
   [F_NAME]            = { "name",            NC_("import field", "Name"), K_PEOPLE, 0 },
@@ -137,9 +145,9 @@ static const struct {
   [F_DETAIL]          = { "detail",          NC_("import field", "Detail"), K_EVENTS, 0 },
 };
 
-/* The fields an order's lines must agree on. */
+/* The fields an order's lines must agree on; its time is read apart. */
 static const Field order_fields[] = {
-  F_CREATED_AT, F_STATUS, F_CUSTOMER_ID, F_PHONE, F_NAME, F_EMAIL, F_WECHAT_ID, F_CHANNEL,
+  F_STATUS, F_CUSTOMER_ID, F_PHONE, F_NAME, F_EMAIL, F_WECHAT_ID, F_CHANNEL,
   F_ORDER_TOTAL, F_REFUNDED_AMOUNT, F_CURRENCY,
 };
 
@@ -151,8 +159,9 @@ typedef struct {
 
 typedef struct {
   GPtrArray *rows;        /* of GStrv, the order's lines */
+  GPtrArray *keys;        /* of GBytes, the lines' cells as stored: to find repeats */
   GArray    *row_numbers; /* guint */
-  char      *ref;
+  char      *ref;         /* %NULL for a line without an order number */
 } OrderGroup;
 
 struct _SiyuImport
@@ -191,8 +200,13 @@ struct _SiyuImport
   int               digits;
   gint64            default_channel;
   GHashTable       *channels;       /* name → id */
-  GHashTable       *rejected_refs;  /* order refs rejected in this file */
-  gint64            max_order_id;
+  int               fine_digits;    /* decimals read in prices, up to three */
+  gint64            fine_scale;     /* 10^(fine_digits − digits) */
+  GString          *line_cells;     /* a line's cells, each ended by a NUL */
+  char             *scratch_path;   /* the scratch database of an order import */
+  gboolean          scratch_attached;
+  char             *last_ref;       /* the order of the line set aside last */
+  gint64            last_first;     /* and the row where it first appears */
   FILE             *reject_file;
   char             *reject_part;
   GString          *scratch[N_FIELDS];
@@ -1280,6 +1294,21 @@ siyu_import_check_mapping (SiyuImport  *self,
 }
 
 /**
+ * siyu_import_has_status_column:
+ *
+ * Says whether an order import has a column for the orders' status.
+ * Without one, every order whose quantities are positive is a completed
+ * sale, paid; the dialog and the CLI say so.
+ */
+gboolean
+siyu_import_has_status_column (SiyuImport *self)
+{
+  g_return_val_if_fail (SIYU_IS_IMPORT (self), FALSE);
+  g_return_val_if_fail (self->headers != NULL, FALSE);
+  return is_mapped (self, F_STATUS);
+}
+
+/**
  * siyu_import_open:
  *
  * Reads the header and up to twenty rows.  Call again after changing the
@@ -1653,22 +1682,6 @@ parse_amount_cell (SiyuImport *self,
   return TRUE;
 }
 
-static gboolean
-parse_quantity_cell (const char *value,
-                     gint64     *quantity,
-                     Trouble    *t)
-{
-  SiyuParseResult result = siyu_parse_amount (value, 0, quantity);
-
-  if (result != SIYU_PARSE_OK)
-    return trouble (t, F_QUANTITY, _("“%s” is not a whole number: %s."), value, parse_reason (result));
-  if (*quantity <= 0)
-    return trouble (t, F_QUANTITY, _("The quantity “%s” is below one."), value);
-  if (*quantity > SIYU_INGEST_MAX_QUANTITY)
-    return trouble (t, F_QUANTITY, _("The quantity “%s” is too large to be real."), value);
-  return TRUE;
-}
-
 /* Exports write long numbers as text for Excel: '138…, ="301…". */
 static char *
 clean_number (const char *value)
@@ -1860,17 +1873,31 @@ check_ragged (SiyuImport         *self,
 
 /* Orders. */
 
+/* What one line of an order says, once read. */
+typedef struct {
+  Trouble  t;          /* the line's own problem; no message when it has none */
+  gint64   quantity;   /* as written: below one on returns and stock adjustments */
+  gint64   time;       /* 0 when the line's time cell is blank */
+  gboolean rounded;    /* an amount had more decimals than the currency */
+  gboolean kept;       /* stored as a line of the order or return */
+} Line;
+
 static void
 order_group_clear (OrderGroup *group)
 {
   g_ptr_array_set_size (group->rows, 0);
+  g_ptr_array_set_size (group->keys, 0);
   g_array_set_size (group->row_numbers, 0);
   g_clear_pointer (&group->ref, g_free);
 }
 
+/* Rejects every line of the order: a line with a problem of its own with
+ * that problem, the line at @bad_index with the order's, the others as
+ * lines of an order that cannot be stored. */
 static void
 reject_order (SiyuImport *self,
               OrderGroup *group,
+              Line       *lines,
               guint       bad_index,
               Trouble    *t)
 {
@@ -1880,7 +1907,10 @@ reject_order (SiyuImport *self,
       guint row = g_array_index (group->row_numbers, guint, i);
       g_autofree char *other = NULL;
 
-      if (i == bad_index)
+      if (lines != NULL && lines[i].t.message != NULL)
+        reject_row (self, row, cells, g_strv_length ((char **) cells), lines[i].t.field,
+                    lines[i].t.field == N_FIELDS, lines[i].t.message);
+      else if (i == bad_index)
         reject_row (self, row, cells, g_strv_length ((char **) cells), t->field,
                     t->field == N_FIELDS, t->message);
       else
@@ -1890,16 +1920,179 @@ reject_order (SiyuImport *self,
           reject_row (self, row, cells, g_strv_length ((char **) cells), N_FIELDS, TRUE, other);
         }
     }
-  g_hash_table_add (self->rejected_refs, g_strdup (group->ref));
+}
+
+/* Whole numbers that went through Excel come back as 17850.0. */
+static char *
+clean_identifier (const char *value)
+{
+  char *text = clean_number (value);
+  const char *p;
+  const char *point;
+
+  if (text == NULL)
+    return NULL;
+  point = strchr (text, '.');
+  if (point == NULL || point == text)
+    return text;
+  for (p = text; p < point; p++)
+    if (!g_ascii_isdigit (*p))
+      return text;
+  for (p = point + 1; *p == '0'; p++)
+    ;
+  if (*p != '\0' || p == point + 1)
+    return text;
+  text[point - text] = '\0';
+  return text;
+}
+
+/* A phone number Excel stored as a number and wrote in scientific
+ * notation, 1.3800138E+10: its last digits are lost. */
+static gboolean
+is_excel_number (const char *value)
+{
+  const char *p = value;
+
+  if (value == NULL || !g_ascii_isdigit (*p++))
+    return FALSE;
+  if (*p == '.')
+    {
+      if (!g_ascii_isdigit (*++p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p != 'e' && *p != 'E')
+    return FALSE;
+  p++;
+  if (*p == '+')
+    p++;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  return *p == '\0';
+}
+
+static gboolean
+check_phone (const char *phone,
+             Trouble    *t)
+{
+  if (is_excel_number (phone))
+    return trouble (t, F_PHONE, _("The phone number “%s” was changed by Excel, which wrote it as a number and lost its last digits. Format the column as text in Excel, or export the file again from the shop."),
+                    phone);
+  return TRUE;
+}
+
+/* An amount in thousandths of the currency's minor unit when the currency
+ * has fewer than three decimals: prices such as 0.001 are real. */
+static gboolean
+parse_price_cell (SiyuImport *self,
+                  const char *value,
+                  Field       field,
+                  gint64     *fine,
+                  Trouble    *t)
+{
+  SiyuParseResult result = siyu_parse_amount (value, self->fine_digits, fine);
+
+  if (result != SIYU_PARSE_OK)
+    return trouble (t, field, _("“%s” is not an amount of money: %s."), value, parse_reason (result));
+  if (*fine < 0)
+    return trouble (t, field, _("“%s” is below zero."), value);
+  if (*fine / self->fine_scale > SIYU_INGEST_MAX_AMOUNT)
+    return trouble (t, field, _("“%s” is not an amount of money: %s."), value,
+                    parse_reason (SIYU_PARSE_OUT_OF_RANGE));
+  return TRUE;
+}
+
+/* Rounds half up to the currency's minor unit. */
+static gint64
+round_fine (SiyuImport *self,
+            gint64      fine,
+            gboolean   *rounded)
+{
+  if (fine % self->fine_scale != 0)
+    *rounded = TRUE;
+  return (fine + self->fine_scale / 2) / self->fine_scale;
+}
+
+/* Reads what a line says of itself: its product, quantity, prices and
+ * time.  A problem here is the line's, not its order's. */
+static gboolean
+read_line (SiyuImport          *self,
+           const char * const  *cells,
+           guint                n_cells,
+           SiyuOrderItemRecord *item,
+           Line                *line,
+           GPtrArray           *owned)
+{
+  Trouble *t = &line->t;
+  const char *unit_price, *line_total, *quantity, *time;
+  gint64 price_fine = -1, total_fine = -1, units;
+
+  if (!check_ragged (self, cells, n_cells, t))
+    return FALSE;
+
+  item->sku = text_of (cell (self, cells, n_cells, F_SKU));
+  g_ptr_array_add (owned, (gpointer) item->sku);
+  item->name = text_of (cell (self, cells, n_cells, F_PRODUCT_NAME));
+  g_ptr_array_add (owned, (gpointer) item->name);
+  if (item->sku == NULL && item->name == NULL)
+    return trouble (t, is_mapped (self, F_PRODUCT_NAME) ? F_PRODUCT_NAME : F_SKU,
+                    _("The line has neither a product name nor a SKU."));
+
+  line->quantity = 1;
+  quantity = cell (self, cells, n_cells, F_QUANTITY);
+  if (is_mapped (self, F_QUANTITY))
+    {
+      SiyuParseResult result = siyu_parse_amount (quantity, 0, &line->quantity);
+
+      if (result != SIYU_PARSE_OK)
+        return trouble (t, F_QUANTITY, _("“%s” is not a whole number: %s."), quantity, parse_reason (result));
+      if (line->quantity > SIYU_INGEST_MAX_QUANTITY || line->quantity < -SIYU_INGEST_MAX_QUANTITY)
+        return trouble (t, F_QUANTITY, _("The quantity “%s” is too large to be real."), quantity);
+    }
+  units = ABS (line->quantity);
+  item->quantity = units;
+
+  time = cell (self, cells, n_cells, F_CREATED_AT);
+  if (!is_blank (time) && !parse_time_cell (self, time, F_CREATED_AT, &line->time, t))
+    return FALSE;
+
+  unit_price = cell (self, cells, n_cells, F_UNIT_PRICE);
+  line_total = cell (self, cells, n_cells, F_LINE_TOTAL);
+  item->unit_price = item->line_total = -1;
+  if (!is_blank (unit_price) && !parse_price_cell (self, unit_price, F_UNIT_PRICE, &price_fine, t))
+    return FALSE;
+  if (!is_blank (line_total) && !parse_price_cell (self, line_total, F_LINE_TOTAL, &total_fine, t))
+    return FALSE;
+  if (total_fine >= 0)
+    item->line_total = round_fine (self, total_fine, &line->rounded);
+  else if (price_fine >= 0 && units > 0)
+    {
+      if (price_fine > SIYU_INGEST_MAX_AMOUNT * self->fine_scale / units)
+        return trouble (t, F_UNIT_PRICE, _("The quantity times the unit price is too large to be real."));
+      item->line_total = round_fine (self, price_fine * units, &line->rounded);
+    }
+  else if (price_fine >= 0)
+    item->line_total = 0;
+  if (price_fine >= 0)
+    item->unit_price = round_fine (self, price_fine, &line->rounded);
+
+  return TRUE;
 }
 
 static gboolean
 import_order (SiyuImport  *self,
               OrderGroup  *group)
 {
+  guint n = group->rows->len;
   const char *values[N_FIELDS] = { NULL, };
   guint value_rows[N_FIELDS] = { 0, };
   g_autofree SiyuOrderItemRecord *items = NULL;
+  g_autofree SiyuOrderItemRecord *kept = NULL;
+  g_autofree Line *lines = NULL;
+  g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   PersonText person = { NULL, };
@@ -1907,44 +2100,57 @@ import_order (SiyuImport  *self,
   SiyuOrderRecord order = { 0, };
   SiyuOutcome outcome;
   Trouble t = { N_FIELDS, NULL };
-  guint bad = 0;
+  guint bad = 0, n_good = 0, n_kept = 0, n_positive = 0, n_negative = 0;
+  guint n_own_trouble = 0, repeated = 0, rounded = 0, adjustments = 0;
+  guint earliest = G_MAXUINT, latest = G_MAXUINT;
   gint64 lines_total = 0;
-  gint64 total = 0, refunded = 0, created_at = 0, order_id;
-  const char *status;
-  gboolean has_total = FALSE, has_refunded = FALSE;
+  gint64 total = 0, refunded = 0, created_at = 0, stored_id;
+  const char *status = "paid";
+  gboolean is_return;
 
-  if (g_hash_table_contains (self->rejected_refs, group->ref))
+  if (group->ref == NULL)
     {
-      trouble (&t, F_ORDER_REF, _("An earlier part of order %s was rejected; its lines must be next to each other in the file."),
-               group->ref);
-      goto rejected;
+      const char * const *cells = g_ptr_array_index (group->rows, 0);
+
+      reject_row (self, g_array_index (group->row_numbers, guint, 0), cells,
+                  g_strv_length ((char **) cells), F_ORDER_REF, FALSE, _("The line has no order number."));
+      return TRUE;
     }
 
-  items = g_new0 (SiyuOrderItemRecord, group->rows->len);
+  items = g_new0 (SiyuOrderItemRecord, n);
+  kept = g_new0 (SiyuOrderItemRecord, n);
+  lines = g_new0 (Line, n);
+  for (guint i = 0; i < n; i++)
+    lines[i].t.field = N_FIELDS;
+  if (n > 1)
+    seen = g_hash_table_new (g_bytes_hash, g_bytes_equal);
 
-  for (bad = 0; bad < group->rows->len; bad++)
+  for (guint i = 0; i < n; i++)
+    {
+      const char * const *cells = g_ptr_array_index (group->rows, i);
+      guint n_cells = g_strv_length ((char **) cells);
+
+      if (!read_line (self, cells, n_cells, &items[i], &lines[i], owned))
+        {
+          n_own_trouble++;
+          continue;
+        }
+      n_good++;
+      /* A line like another is a second line of its own: exports write one
+       * line per unit or per scan. */
+      if (seen != NULL && !g_hash_table_add (seen, g_ptr_array_index (group->keys, i)))
+        repeated++;
+    }
+
+  /* The order's own fields, from the lines that could be read. */
+  for (bad = 0; bad < n; bad++)
     {
       const char * const *cells = g_ptr_array_index (group->rows, bad);
       guint n_cells = g_strv_length ((char **) cells);
       guint row = g_array_index (group->row_numbers, guint, bad);
-      SiyuOrderItemRecord *item = &items[bad];
-      const char *unit_price, *line_total, *quantity;
 
-      if (!check_ragged (self, cells, n_cells, &t))
-        goto rejected;
-
-      for (guint j = 0; j < bad; j++)
-        {
-          const char * const *earlier = g_ptr_array_index (group->rows, j);
-
-          if (g_strv_equal (earlier, cells))
-            {
-              trouble (&t, N_FIELDS, _("This line repeats row %u of the same order."),
-                       g_array_index (group->row_numbers, guint, j));
-              goto rejected;
-            }
-        }
-
+      if (lines[bad].t.message != NULL)
+        continue;
       for (guint k = 0; k < G_N_ELEMENTS (order_fields); k++)
         {
           Field f = order_fields[k];
@@ -1967,73 +2173,112 @@ import_order (SiyuImport  *self,
               goto rejected;
             }
         }
-
-      item->sku = text_of (cell (self, cells, n_cells, F_SKU));
-      g_ptr_array_add (owned, (gpointer) item->sku);
-      item->name = text_of (cell (self, cells, n_cells, F_PRODUCT_NAME));
-      g_ptr_array_add (owned, (gpointer) item->name);
-      if (item->sku == NULL && item->name == NULL)
+      if (lines[bad].time != 0)
         {
-          trouble (&t, is_mapped (self, F_PRODUCT_NAME) ? F_PRODUCT_NAME : F_SKU,
-                   _("The line has neither a product name nor a SKU."));
-          goto rejected;
-        }
-
-      quantity = cell (self, cells, n_cells, F_QUANTITY);
-      item->quantity = 1;
-      if (is_mapped (self, F_QUANTITY) && !parse_quantity_cell (quantity, &item->quantity, &t))
-        goto rejected;
-
-      unit_price = cell (self, cells, n_cells, F_UNIT_PRICE);
-      line_total = cell (self, cells, n_cells, F_LINE_TOTAL);
-      item->unit_price = item->line_total = -1;
-      if (!is_blank (unit_price) && !parse_amount_cell (self, unit_price, F_UNIT_PRICE, &item->unit_price, &t))
-        goto rejected;
-      if (!is_blank (line_total) && !parse_amount_cell (self, line_total, F_LINE_TOTAL, &item->line_total, &t))
-        goto rejected;
-      if (item->line_total < 0 && item->unit_price >= 0)
-        {
-          item->line_total = item->unit_price * item->quantity;
-          if (item->line_total > SIYU_INGEST_MAX_AMOUNT)
-            {
-              trouble (&t, F_UNIT_PRICE, _("The quantity times the unit price is too large to be real."));
-              goto rejected;
-            }
+          if (earliest == G_MAXUINT || lines[bad].time < lines[earliest].time)
+            earliest = bad;
+          if (latest == G_MAXUINT || lines[bad].time > lines[latest].time)
+            latest = bad;
         }
     }
+  for (bad = 0; bad < n && lines[bad].t.message != NULL; bad++)
+    ;
+  if (bad == n)
+    {
+      /* Every line has a problem of its own. */
+      bad = 0;
+      goto rejected;
+    }
 
-  /* Lines without a price take the order's total when they are alone. */
-  for (guint i = 0; i < group->rows->len; i++)
-    if (items[i].line_total < 0)
+  /* A sale, or a return when no line is positive; the lines against the
+   * grain are stock adjustments. */
+  for (guint i = 0; i < n; i++)
+    if (lines[i].t.message == NULL)
       {
-        if (group->rows->len == 1 && values[F_ORDER_TOTAL] != NULL)
-          continue;
-        bad = i;
-        trouble (&t, is_mapped (self, F_UNIT_PRICE) ? F_UNIT_PRICE : F_LINE_TOTAL,
-                 _("The line has neither a unit price nor a line total."));
-        goto rejected;
+        if (lines[i].quantity > 0)
+          n_positive++;
+        else if (lines[i].quantity < 0)
+          n_negative++;
       }
-  bad = 0;
+  is_return = n_positive == 0 && n_negative > 0;
+  if (n_positive == 0 && n_negative == 0)
+    {
+      trouble (&t, F_QUANTITY, _("The quantity “%s” is below one."),
+               cell (self, g_ptr_array_index (group->rows, bad),
+                     g_strv_length (g_ptr_array_index (group->rows, bad)), F_QUANTITY));
+      goto rejected;
+    }
 
-  if (values[F_CREATED_AT] == NULL)
+  for (guint i = 0; i < n; i++)
+    {
+      if (lines[i].t.message != NULL)
+        continue;
+      if (is_return ? lines[i].quantity >= 0 : lines[i].quantity <= 0)
+        {
+          adjustments++;
+          continue;
+        }
+      if (items[i].line_total < 0 &&
+          (is_return || n_positive > 1 || values[F_ORDER_TOTAL] == NULL))
+        {
+          trouble (&lines[i].t, is_mapped (self, F_UNIT_PRICE) ? F_UNIT_PRICE : F_LINE_TOTAL,
+                   _("The line has neither a unit price nor a line total."));
+          n_own_trouble++;
+          continue;
+        }
+      lines[i].kept = TRUE;
+      if (lines[i].rounded)
+        rounded++;
+      kept[n_kept++] = items[i];
+    }
+  for (bad = 0; bad < n && lines[bad].t.message != NULL; bad++)
+    ;
+  if (n_kept == 0)
+    {
+      if (bad == n)
+        {
+          bad = 0;
+          goto rejected;
+        }
+      trouble (&t, is_mapped (self, F_UNIT_PRICE) ? F_UNIT_PRICE : F_LINE_TOTAL,
+               _("The order has no line with a quantity and a price."));
+      goto rejected;
+    }
+
+  if (earliest == G_MAXUINT)
     {
       trouble (&t, F_CREATED_AT, _("The order has no time."));
       goto rejected;
     }
-  if (!parse_time_cell (self, values[F_CREATED_AT], F_CREATED_AT, &created_at, &t))
-    goto rejected;
-
-  if (values[F_STATUS] == NULL)
+  created_at = lines[earliest].time;
+  if (lines[latest].time - created_at > 24 * 60 * 60)
     {
-      trouble (&t, F_STATUS, _("The order has no status."));
+      const char * const *first = g_ptr_array_index (group->rows, earliest);
+      const char * const *last = g_ptr_array_index (group->rows, latest);
+
+      bad = latest;
+      trouble (&t, F_CREATED_AT, _("Row %u says the order was made at “%s” and row %u at “%s”, more than a day apart; the lines of one order must agree on its time."),
+               g_array_index (group->row_numbers, guint, earliest),
+               cell (self, first, g_strv_length ((char **) first), F_CREATED_AT),
+               g_array_index (group->row_numbers, guint, latest),
+               cell (self, last, g_strv_length ((char **) last), F_CREATED_AT));
       goto rejected;
     }
-  status = lookup_word (WORDS_STATUS, values[F_STATUS]);
-  if (status == NULL)
+
+  if (!is_return && is_mapped (self, F_STATUS))
     {
-      trouble (&t, F_STATUS, _("“%s” is not an order status Siyu knows. It knows words such as paid, refunded, cancelled, 交易成功, 已退款 and 交易关闭."),
-               values[F_STATUS]);
-      goto rejected;
+      if (values[F_STATUS] == NULL)
+        {
+          trouble (&t, F_STATUS, _("The order has no status."));
+          goto rejected;
+        }
+      status = lookup_word (WORDS_STATUS, values[F_STATUS]);
+      if (status == NULL)
+        {
+          trouble (&t, F_STATUS, _("“%s” is not an order status Siyu knows. It knows words such as paid, refunded, cancelled, 交易成功, 已退款 and 交易关闭."),
+                   values[F_STATUS]);
+          goto rejected;
+        }
     }
 
   if (values[F_CURRENCY] != NULL &&
@@ -2044,17 +2289,16 @@ import_order (SiyuImport  *self,
       goto rejected;
     }
 
-  for (guint i = 0; i < group->rows->len; i++)
-    if (items[i].line_total >= 0)
-      lines_total += items[i].line_total;
+  for (guint i = 0; i < n_kept; i++)
+    if (kept[i].line_total >= 0)
+      lines_total += kept[i].line_total;
 
-  if (values[F_ORDER_TOTAL] != NULL)
+  if (values[F_ORDER_TOTAL] != NULL && !is_return)
     {
-      has_total = TRUE;
       if (!parse_amount_cell (self, values[F_ORDER_TOTAL], F_ORDER_TOTAL, &total, &t))
         goto rejected;
-      if (group->rows->len == 1 && items[0].line_total < 0)
-        items[0].line_total = total;
+      if (n_kept == 1 && kept[0].line_total < 0)
+        kept[0].line_total = total;
     }
   else
     total = lines_total;
@@ -2064,32 +2308,36 @@ import_order (SiyuImport  *self,
       goto rejected;
     }
 
-  for (guint i = 0; i < group->rows->len; i++)
-    if (items[i].unit_price < 0)
-      items[i].unit_price = (items[i].line_total + items[i].quantity / 2) / items[i].quantity;
+  for (guint i = 0; i < n_kept; i++)
+    if (kept[i].unit_price < 0)
+      kept[i].unit_price = (kept[i].line_total + kept[i].quantity / 2) / kept[i].quantity;
 
-  if (values[F_REFUNDED_AMOUNT] != NULL)
+  if (!is_return)
     {
-      has_refunded = TRUE;
-      if (!parse_amount_cell (self, values[F_REFUNDED_AMOUNT], F_REFUNDED_AMOUNT, &refunded, &t))
-        goto rejected;
+      gboolean has_refunded = FALSE;
+
+      if (values[F_REFUNDED_AMOUNT] != NULL)
+        {
+          has_refunded = TRUE;
+          if (!parse_amount_cell (self, values[F_REFUNDED_AMOUNT], F_REFUNDED_AMOUNT, &refunded, &t))
+            goto rejected;
+        }
+      if (refunded > total)
+        {
+          trouble (&t, F_REFUNDED_AMOUNT, _("The refunded amount is larger than the order’s total."));
+          goto rejected;
+        }
+      if (g_str_equal (status, "refunded") && !has_refunded)
+        refunded = total;
+      else if (g_str_equal (status, "partially_refunded") && refunded == 0)
+        {
+          trouble (&t, is_mapped (self, F_REFUNDED_AMOUNT) ? F_REFUNDED_AMOUNT : F_STATUS,
+                   _("The order is partly refunded but no refunded amount is given."));
+          goto rejected;
+        }
+      else if (g_str_equal (status, "paid") && refunded > 0)
+        status = refunded == total ? "refunded" : "partially_refunded";
     }
-  if (refunded > total)
-    {
-      trouble (&t, F_REFUNDED_AMOUNT, _("The refunded amount is larger than the order’s total."));
-      goto rejected;
-    }
-  if (g_str_equal (status, "refunded") && !has_refunded)
-    refunded = total;
-  else if (g_str_equal (status, "partially_refunded") && refunded == 0)
-    {
-      trouble (&t, is_mapped (self, F_REFUNDED_AMOUNT) ? F_REFUNDED_AMOUNT : F_STATUS,
-               _("The order is partly refunded but no refunded amount is given."));
-      goto rejected;
-    }
-  else if (g_str_equal (status, "paid") && refunded > 0)
-    status = refunded == total ? "refunded" : "partially_refunded";
-  (void) has_total;
 
   order.channel_id = channel_id (self, values[F_CHANNEL], &error);
   if (order.channel_id < 0)
@@ -2102,7 +2350,12 @@ import_order (SiyuImport  *self,
   person.phone = clean_number (values[F_PHONE]);
   person.email = text_of (values[F_EMAIL]);
   person.wechat_id = text_of (values[F_WECHAT_ID]);
-  person.customer_id = text_of (values[F_CUSTOMER_ID]);
+  person.customer_id = clean_identifier (values[F_CUSTOMER_ID]);
+  if (!check_phone (person.phone, &t))
+    {
+      person_text_clear (&person);
+      goto rejected;
+    }
   if (person_has_identity (&person))
     {
       person_fill (self, &person, &contact);
@@ -2117,7 +2370,7 @@ import_order (SiyuImport  *self,
           goto rejected;
         }
       if (order.contact_id == 0)
-        self->counts.rows_erased += group->rows->len - 1;
+        self->counts.rows_erased += n_good - 1;
     }
   person_text_clear (&person);
 
@@ -2127,26 +2380,47 @@ import_order (SiyuImport  *self,
   order.currency = siyu_shop_get_currency (self->shop);
   order.total_amount = total;
   order.refunded_amount = refunded;
-  order.items = items;
-  order.n_items = group->rows->len;
+  order.items = kept;
+  order.n_items = n_kept;
 
-  order_id = siyu_ingest_order (self->ingest, &order, &outcome, &error);
-  if (order_id < 0)
+  if (is_return)
+    stored_id = siyu_ingest_return (self->ingest, &order, &outcome, &error);
+  else
+    stored_id = siyu_ingest_order (self->ingest, &order, &outcome, &error);
+  if (stored_id < 0)
     return fail (self, g_steal_pointer (&error));
-  if (outcome != SIYU_OUTCOME_CREATED && order_id > self->max_order_id)
-    {
-      g_autoptr(GError) apart = NULL;
 
-      g_set_error (&apart, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE,
-                   _("%s: the lines of order %s are not next to each other (again at row %u). Sort the file by order number and import it again; nothing was imported."),
-                   self->display_name, group->ref, g_array_index (group->row_numbers, guint, 0));
-      return fail (self, g_steal_pointer (&apart));
+  if (is_return)
+    self->counts.returns++;
+  self->counts.adjustments_skipped += adjustments;
+  self->counts.lines_repeated += repeated;
+  self->counts.amounts_rounded += rounded;
+  if (lines[latest].time != created_at)
+    self->counts.times_disagreed++;
+
+  /* One bad line no longer costs its order the good ones. */
+  if (n_own_trouble > 0)
+    {
+      for (guint i = 0; i < n; i++)
+        if (lines[i].t.message != NULL)
+          {
+            const char * const *cells = g_ptr_array_index (group->rows, i);
+
+            reject_row (self, g_array_index (group->row_numbers, guint, i), cells,
+                        g_strv_length ((char **) cells), lines[i].t.field,
+                        lines[i].t.field == N_FIELDS, lines[i].t.message);
+          }
+      self->counts.lines_kept_beside_rejected += n_kept;
     }
 
+  for (guint i = 0; i < n; i++)
+    g_free (lines[i].t.message);
   return TRUE;
 
 rejected:
-  reject_order (self, group, bad, &t);
+  reject_order (self, group, lines, bad, &t);
+  for (guint i = 0; i < n; i++)
+    g_free (lines[i].t.message);
   g_free (t.message);
   return TRUE;
 }
@@ -2164,8 +2438,10 @@ read_person (SiyuImport         *self,
   person->phone = clean_number (cell (self, cells, n_cells, F_PHONE));
   person->email = text_of (cell (self, cells, n_cells, F_EMAIL));
   person->wechat_id = text_of (cell (self, cells, n_cells, F_WECHAT_ID));
-  person->customer_id = text_of (cell (self, cells, n_cells, F_CUSTOMER_ID));
+  person->customer_id = clean_identifier (cell (self, cells, n_cells, F_CUSTOMER_ID));
 
+  if (!check_phone (person->phone, t))
+    return FALSE;
   if (!person_has_identity (person))
     return trouble (t, is_mapped (self, F_PHONE) ? F_PHONE : N_FIELDS,
                     _("The row has no phone, e-mail, WeChat id or customer id to tell the person apart."));
@@ -2480,6 +2756,193 @@ finish_reject_file (SiyuImport  *self,
   return TRUE;
 }
 
+/* The lines of an order need not be next to each other, nor the file
+ * sorted: every line is first set aside in a scratch database, with the
+ * row where its order first appears, and the orders are then read back
+ * whole, in the order they first appear, along the table's key rather
+ * than through a sort.  The scratch database is a file of its own, with a
+ * small cache: the shop's connection keeps its temporary tables in memory,
+ * and a file of millions of lines must not.  Memory holds one order at a
+ * time, whatever the size of the file. */
+
+static gboolean
+attach_scratch (SiyuImport  *self,
+                GError     **error)
+{
+  SiyuDb *db = siyu_shop_get_db (self->shop);
+  sqlite3_stmt *stmt;
+  int fd;
+
+  fd = g_file_open_tmp ("siyu-import-XXXXXX", &self->scratch_path, error);
+  if (fd < 0)
+    return FALSE;
+  g_close (fd, NULL);
+
+  stmt = siyu_db_prepare (db, "ATTACH DATABASE ? AS import_scratch", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, self->scratch_path, -1, SQLITE_STATIC);
+  if (!siyu_db_step_done (db, stmt, error))
+    return FALSE;
+  self->scratch_attached = TRUE;
+
+  return siyu_db_exec (db,
+                       "PRAGMA import_scratch.journal_mode = MEMORY;"
+                       "PRAGMA import_scratch.synchronous = OFF;"
+                       "PRAGMA import_scratch.cache_size = -8192;"
+                       "CREATE TABLE import_scratch.orders ("
+                       "  ref TEXT PRIMARY KEY, first INTEGER NOT NULL) WITHOUT ROWID;"
+                       "CREATE TABLE import_scratch.lines ("
+                       "  first INTEGER NOT NULL, row INTEGER NOT NULL, ref TEXT, cells BLOB NOT NULL,"
+                       "  PRIMARY KEY (first, row)) WITHOUT ROWID;",
+                       error);
+}
+
+/* After the transaction: a database cannot be detached inside one. */
+static void
+detach_scratch (SiyuImport *self)
+{
+  if (self->scratch_attached)
+    siyu_db_exec (siyu_shop_get_db (self->shop), "DETACH DATABASE import_scratch", NULL);
+  self->scratch_attached = FALSE;
+  if (self->scratch_path != NULL)
+    g_unlink (self->scratch_path);
+  g_clear_pointer (&self->scratch_path, g_free);
+}
+
+static gboolean
+set_line_aside (SiyuImport         *self,
+                const char * const *cells,
+                guint               n_cells,
+                guint               row,
+                GError            **error)
+{
+  SiyuDb *db = siyu_shop_get_db (self->shop);
+  g_autofree char *ref = clean_identifier (cell (self, cells, n_cells, F_ORDER_REF));
+  sqlite3_stmt *stmt;
+  gint64 first = row;
+
+  /* Most exports write an order's lines together: only the first line of
+   * a run looks its order up. */
+  if (ref != NULL && self->last_ref != NULL && strcmp (ref, self->last_ref) == 0)
+    first = self->last_first;
+  else if (ref != NULL)
+    {
+      stmt = siyu_db_prepare (db, "INSERT INTO import_scratch.orders (ref, first) VALUES (?, ?) "
+                                  "ON CONFLICT (ref) DO UPDATE SET first = first RETURNING first",
+                              error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, row);
+      if (siyu_db_step (db, stmt, error) != SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      first = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      g_free (self->last_ref);
+      self->last_ref = g_strdup (ref);
+      self->last_first = first;
+    }
+
+  g_string_truncate (self->line_cells, 0);
+  for (guint i = 0; i < n_cells; i++)
+    g_string_append_len (self->line_cells, cells[i], (gssize) strlen (cells[i]) + 1);
+
+  stmt = siyu_db_prepare (db, "INSERT INTO import_scratch.lines (row, first, ref, cells) VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row);
+  sqlite3_bind_int64 (stmt, 2, first);
+  if (ref != NULL)
+    sqlite3_bind_text (stmt, 3, ref, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 4, self->line_cells->str, (int) self->line_cells->len, SQLITE_STATIC);
+  return siyu_db_step_done (db, stmt, error);
+}
+
+static char **
+split_cells (const char *blob,
+             gsize       size)
+{
+  GPtrArray *cells = g_ptr_array_new ();
+  gsize start = 0;
+
+  for (gsize i = 0; i < size; i++)
+    if (blob[i] == '\0')
+      {
+        g_ptr_array_add (cells, g_strndup (blob + start, i - start));
+        start = i + 1;
+      }
+  g_ptr_array_add (cells, NULL);
+  return (char **) g_ptr_array_free (cells, FALSE);
+}
+
+/* Reads the lines back, order by order, and imports each. */
+static gboolean
+import_orders (SiyuImport       *self,
+               OrderGroup       *group,
+               SiyuProgressFunc  progress,
+               gpointer          progress_data,
+               GCancellable     *cancellable,
+               GError          **error)
+{
+  SiyuDb *db = siyu_shop_get_db (self->shop);
+  sqlite3_stmt *stmt;
+  guint done = 0;
+  int rc;
+
+  stmt = siyu_db_prepare (db, "SELECT row, ref, cells FROM import_scratch.lines ORDER BY first, row", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      guint row = (guint) sqlite3_column_int64 (stmt, 0);
+      const char *ref = (const char *) sqlite3_column_text (stmt, 1);
+      const char *blob = sqlite3_column_blob (stmt, 2);
+      gsize size = (gsize) sqlite3_column_bytes (stmt, 2);
+
+      /* A line without an order number is a group of its own. */
+      if (group->rows->len > 0 &&
+          (ref == NULL || group->ref == NULL || strcmp (ref, group->ref) != 0))
+        {
+          if (!import_order (self, group))
+            break;
+          order_group_clear (group);
+        }
+      if (group->rows->len == 0)
+        group->ref = g_strdup (ref);
+      g_ptr_array_add (group->rows, split_cells (blob, size));
+      g_ptr_array_add (group->keys, g_bytes_new (blob, size));
+      g_array_append_val (group->row_numbers, row);
+
+      if (++done % PROGRESS_EVERY == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              sqlite3_reset (stmt);
+              return FALSE;
+            }
+          if (progress != NULL)
+            progress (0.5 + 0.5 * (double) done / (double) MAX (self->counts.rows, 1), progress_data);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return FALSE;
+  if (!self->fatal && group->rows->len > 0)
+    import_order (self, group);
+  if (self->fatal)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->fatal_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The search index is not written row by row: the triggers of migration 8
  * note the contacts that change, and siyu_db_commit() indexes them all in
  * one pass at the end (siyu-search-index.c).  So an import no longer sets
@@ -2589,20 +3052,24 @@ siyu_import_run (SiyuImport       *self,
   self->tz = siyu_shop_get_time_zone (self->shop);
   self->digits = siyu_currency_digits (siyu_shop_get_currency (self->shop));
   self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->rejected_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->fine_digits = MAX (self->digits, 3);
+  self->fine_scale = 1;
+  for (int d = self->digits; d < self->fine_digits; d++)
+    self->fine_scale *= 10;
+  self->line_cells = g_string_new (NULL);
   self->fatal = FALSE;
   group.rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  group.keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   group.row_numbers = g_array_new (FALSE, FALSE, sizeof (guint));
 
   if (reject_path != NULL && !open_reject_file (self, reject_path, error))
+    goto out_unlocked;
+  if (self->kind == SIYU_IMPORT_ORDERS && !attach_scratch (self, error))
     goto out_unlocked;
 
   if (!siyu_db_begin (db, error))
     goto out_unlocked;
 
-  self->max_order_id = siyu_db_query_int (db, "SELECT coalesce (max (id), 0) FROM orders", error);
-  if (self->max_order_id < 0)
-    goto out;
   /* Checked once at the commit rather than row by row; SQLite resets this
    * at the end of the transaction. */
   if (!siyu_db_exec (db, "PRAGMA defer_foreign_keys = ON", error))
@@ -2631,38 +3098,16 @@ siyu_import_run (SiyuImport       *self,
 
       if (self->kind == SIYU_IMPORT_ORDERS)
         {
-          const char *ref = cell (self, cells, n_cells, F_ORDER_REF);
-
-          if (is_blank (ref))
-            {
-              if (group.ref != NULL && !import_order (self, &group))
-                break;
-              order_group_clear (&group);
-              reject_row (self, row, cells, n_cells, F_ORDER_REF, FALSE, _("The line has no order number."));
-              continue;
-            }
-          if (group.ref == NULL || strcmp (group.ref, ref) != 0)
-            {
-              g_autofree char *cleaned = clean_number (ref);
-
-              if (group.ref != NULL && strcmp (group.ref, cleaned) != 0)
-                {
-                  if (!import_order (self, &group))
-                    break;
-                  order_group_clear (&group);
-                }
-              if (group.ref == NULL)
-                group.ref = g_steal_pointer (&cleaned);
-            }
-          g_ptr_array_add (group.rows, g_strdupv ((char **) cells));
-          g_array_append_val (group.row_numbers, row);
+          if (!set_line_aside (self, cells, n_cells, row, error))
+            goto out;
         }
       else if (!import_row (self, cells, n_cells, row))
         break;
 
       if (progress != NULL && self->counts.rows % PROGRESS_EVERY == 0)
         progress (source.csv != NULL
-                  ? (double) siyu_csv_reader_get_offset (source.csv) / (double) MAX (source.size, 1)
+                  ? (self->kind == SIYU_IMPORT_ORDERS ? 0.5 : 1.0) *
+                    (double) siyu_csv_reader_get_offset (source.csv) / (double) MAX (source.size, 1)
                   : -1.0,
                   progress_data);
     }
@@ -2673,11 +3118,9 @@ siyu_import_run (SiyuImport       *self,
     }
   if (r < 0)
     goto out;
-  if (group.ref != NULL && !import_order (self, &group))
-    {
-      g_propagate_error (error, g_steal_pointer (&self->fatal_error));
-      goto out;
-    }
+  if (self->kind == SIYU_IMPORT_ORDERS &&
+      !import_orders (self, &group, progress, progress_data, cancellable, error))
+    goto out;
   if (self->counts.rows == 0)
     {
       file_error (self, error, _("The file has a header but no rows under it."));
@@ -2733,9 +3176,14 @@ out_unlocked:
   source_clear (&source);
   order_group_clear (&group);
   g_ptr_array_unref (group.rows);
+  g_ptr_array_unref (group.keys);
   g_array_unref (group.row_numbers);
+  detach_scratch (self);
   g_clear_pointer (&self->channels, g_hash_table_unref);
-  g_clear_pointer (&self->rejected_refs, g_hash_table_unref);
+  if (self->line_cells != NULL)
+    g_string_free (self->line_cells, TRUE);
+  self->line_cells = NULL;
+  g_clear_pointer (&self->last_ref, g_free);
   g_clear_pointer (&self->fatal_error, g_error_free);
   g_clear_object (&self->ingest);
   self->tz = NULL;

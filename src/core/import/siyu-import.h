@@ -52,6 +52,12 @@ typedef struct {
   guint events_unchanged;
   guint rows_erased;            /* rows of erased people, kept anonymous */
   guint consents_given;         /* by siyu_import_set_consent_given() */
+  guint returns;                /* orders whose quantities are all negative, stored as returns */
+  guint adjustments_skipped;    /* lines of quantity ≤ 0 in a sale (or ≥ 0 in a return), skipped */
+  guint lines_repeated;         /* lines identical to another line of their order, kept */
+  guint amounts_rounded;        /* lines whose amounts had more decimals than the currency */
+  guint times_disagreed;        /* orders whose lines are at different times within a day */
+  guint lines_kept_beside_rejected; /* good lines kept in orders with a rejected line */
 } SiyuImportCounts;
 
 #define SIYU_TYPE_IMPORT (siyu_import_get_type ())
@@ -109,6 +115,7 @@ const char         *siyu_import_get_column        (SiyuImport      *self,
                                                    const char      *field);
 gboolean            siyu_import_check_mapping     (SiyuImport      *self,
                                                    GError         **error);
+gboolean            siyu_import_has_status_column (SiyuImport      *self);
 
 /* Reads the whole file and stores it as @mode says, in one transaction.
  * @reject_path, with %SIYU_IMPORT_VALID_ROWS, receives the rejected rows

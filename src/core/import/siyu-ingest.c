@@ -1389,6 +1389,149 @@ siyu_ingest_order (SiyuIngest             *self,
 }
 
 /**
+ * siyu_ingest_return:
+ * @record: the return; its status is not read, its quantities and amounts
+ *   are what came back, as positive numbers
+ * @outcome: (out) (optional): created, updated or unchanged
+ *
+ * Stores a return (ANALYTICS.md, "Returns") once per channel and number,
+ * apart from the orders: it is never a paid order.  Its lines are stored
+ * when it is first seen.
+ *
+ * Returns: the return's id, or -1 with @error set.
+ */
+gint64
+siyu_ingest_return (SiyuIngest             *self,
+                    const SiyuOrderRecord  *record,
+                    SiyuOutcome            *outcome,
+                    GError                **error)
+{
+  SiyuOrderRecord checked;
+  sqlite3_stmt *stmt;
+  gint64 return_id = 0;
+  gboolean changed = FALSE;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
+  g_return_val_if_fail (record != NULL, -1);
+
+  checked = *record;
+  checked.status = "refunded";
+  checked.refunded_amount = 0;
+  if (!validate_order (&checked, error))
+    return -1;
+
+  stmt = siyu_db_prepare (self->db,
+                          "SELECT id, total_amount = ?3 AND (contact_id IS ?4 OR ?4 IS NULL) "
+                          "  AND created_at = ?5 AND currency = ?6 "
+                          "FROM returns WHERE channel_id = ?1 AND external_ref = ?2",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, record->channel_id);
+  sqlite3_bind_text (stmt, 2, record->external_ref, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, record->total_amount);
+  bind_time_or_null (stmt, 4, record->contact_id);
+  sqlite3_bind_int64 (stmt, 5, record->created_at);
+  sqlite3_bind_text (stmt, 6, record->currency, -1, SQLITE_STATIC);
+  rc = siyu_db_step (self->db, stmt, error);
+  if (rc < 0)
+    return -1;
+  if (rc == SQLITE_ROW)
+    {
+      return_id = sqlite3_column_int64 (stmt, 0);
+      changed = sqlite3_column_int (stmt, 1) == 0;
+    }
+  sqlite3_reset (stmt);
+
+  if (return_id != 0 && !changed)
+    {
+      self->counts.returns_unchanged++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_UNCHANGED;
+      return return_id;
+    }
+
+  if (return_id != 0)
+    {
+      stmt = siyu_db_prepare (self->db,
+                              "UPDATE returns SET total_amount = ?2, contact_id = coalesce (?3, contact_id), "
+                              "  created_at = ?4, currency = ?5, updated_at = ?6 "
+                              "WHERE id = ?1",
+                              error);
+      if (stmt == NULL)
+        return -1;
+      sqlite3_bind_int64 (stmt, 1, return_id);
+      sqlite3_bind_int64 (stmt, 2, record->total_amount);
+      bind_time_or_null (stmt, 3, record->contact_id);
+      sqlite3_bind_int64 (stmt, 4, record->created_at);
+      sqlite3_bind_text (stmt, 5, record->currency, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 6, now_seconds ());
+      if (!siyu_db_step_done (self->db, stmt, error))
+        return -1;
+
+      self->counts.returns_updated++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_UPDATED;
+      return return_id;
+    }
+
+  stmt = siyu_db_prepare (self->db,
+                          "INSERT INTO returns (channel_id, external_ref, contact_id, created_at, "
+                          "  currency, total_amount, item_count, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, record->channel_id);
+  sqlite3_bind_text (stmt, 2, record->external_ref, -1, SQLITE_STATIC);
+  bind_time_or_null (stmt, 3, record->contact_id);
+  sqlite3_bind_int64 (stmt, 4, record->created_at);
+  sqlite3_bind_text (stmt, 5, record->currency, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, record->total_amount);
+  sqlite3_bind_int64 (stmt, 7, record->n_items);
+  sqlite3_bind_int64 (stmt, 8, now_seconds ());
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return -1;
+  return_id = siyu_db_last_insert_id (self->db);
+
+  for (guint i = 0; i < record->n_items; i++)
+    {
+      const SiyuOrderItemRecord *item = &record->items[i];
+      gint64 product_id = 0;
+
+      if (!is_blank (item->sku))
+        {
+          product_id = siyu_ingest_product (self, item->sku, item->name, NULL, item->unit_price, error);
+          if (product_id < 0)
+            return -1;
+        }
+
+      stmt = siyu_db_prepare (self->db,
+                              "INSERT INTO return_items (return_id, product_id, sku, name, quantity, "
+                              "  unit_price, line_total) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              error);
+      if (stmt == NULL)
+        return -1;
+      sqlite3_bind_int64 (stmt, 1, return_id);
+      bind_time_or_null (stmt, 2, product_id);
+      bind_text_or_null (stmt, 3, item->sku);
+      sqlite3_bind_text (stmt, 4, is_blank (item->name) ? item->sku : item->name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 5, item->quantity);
+      sqlite3_bind_int64 (stmt, 6, item->unit_price);
+      sqlite3_bind_int64 (stmt, 7, item->line_total);
+      if (!siyu_db_step_done (self->db, stmt, error))
+        return -1;
+    }
+
+  self->counts.returns_created++;
+  if (outcome != NULL)
+    *outcome = SIYU_OUTCOME_CREATED;
+
+  return return_id;
+}
+
+/**
  * siyu_ingest_refund:
  * @external_ref: the source's refund id; the same id is stored once
  *

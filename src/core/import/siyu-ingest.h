@@ -89,6 +89,9 @@ typedef struct {
   guint orders_unchanged;
   guint items_created;
   guint refunds_created;
+  guint returns_created;
+  guint returns_updated;
+  guint returns_unchanged;
   guint members_created;
   guint events_created;
   guint events_unchanged;
@@ -126,6 +129,10 @@ gint64       siyu_ingest_product         (SiyuIngest              *self,
                                           gint64                   unit_price,
                                           GError                 **error);
 gint64       siyu_ingest_order           (SiyuIngest              *self,
+                                          const SiyuOrderRecord   *record,
+                                          SiyuOutcome             *outcome,
+                                          GError                 **error);
+gint64       siyu_ingest_return          (SiyuIngest              *self,
                                           const SiyuOrderRecord   *record,
                                           SiyuOutcome             *outcome,
                                           GError                 **error);
