@@ -486,6 +486,10 @@ test_merge_and_undo (Fixture       *f,
   SiyuContactField take[] = { SIYU_CONTACT_PHONE };
 
   g_assert_true (siyu_contact_set (f->shop, f->other, SIYU_CONTACT_DO_NOT_CONTACT, "yes", NULL, &error));
+  /* A return of the other contact's goes with their orders. */
+  g_assert_true (siyu_db_exec (f->db, "INSERT INTO returns (channel_id, external_ref, contact_id, created_at, "
+                                      "currency, total_amount, updated_at) "
+                                      "VALUES ((SELECT min (id) FROM channels), 'C1', 3, 0, 'CNY', 100, 0)", &error));
   before = dump (f);
 
   undo = siyu_contact_merge (f->shop, f->wang, f->other, take, G_N_ELEMENTS (take), &error);
@@ -498,6 +502,7 @@ test_merge_and_undo (Fixture       *f,
                                              "AND do_not_contact = 1", NULL), ==, 1);
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM orders WHERE contact_id = 1", NULL), ==, 2);
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_identities WHERE contact_id = 1", NULL), ==, 3);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM returns WHERE contact_id = 1", NULL), ==, 1);
   /* The same share on the same second is one event; tags are a set. */
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM events WHERE contact_id = 1", NULL), ==, 2);
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_tags WHERE contact_id = 1", NULL), ==, 2);
@@ -510,6 +515,7 @@ test_merge_and_undo (Fixture       *f,
   g_assert_no_error (error);
   after = dump (f);
   g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM returns WHERE contact_id = 3", NULL), ==, 1);
   assert_search (f, "1111", "3");
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE action = 'unmerge'", NULL), ==, 1);
 }

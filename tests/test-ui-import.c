@@ -278,6 +278,39 @@ test_mapped_by_hand (void)
   fixture_close (&f);
 }
 
+/* A till's export: no status column, a return among the sales.  The
+ * done page counts the return apart from the orders. */
+static void
+test_returns_shown (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "till.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  Fixture f = { NULL, };
+
+  g_file_set_contents (file,
+                       "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
+                       "536365,85123A,TEA TIN,6,2010-12-01 08:26,2.55,17850\n"
+                       "C536379,85123A,TEA TIN,-1,2010-12-01 09:41,2.55,17850\n"
+                       "536366,22633,TEA CUP,2,2010-12-01 08:28,1.85,17850.0\n"
+                       "536365,22752,TEA SET,2,2010-12-01 08:26,7.65,17850\n",
+                       -1, &error);
+  g_assert_no_error (error);
+
+  fixture_open (&f, file);
+  wait_step (f.dialog, "setup");
+  g_assert_false (siyu_import_has_status_column (_siyu_import_dialog_get_import (f.dialog)));
+  g_assert_true (_siyu_import_dialog_can_go_on (f.dialog));
+  _siyu_import_dialog_next (f.dialog);
+  wait_step (f.dialog, "done");
+  g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "New orders"), ==, "2");
+  g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "Returns, not counted as sales"), ==, "1");
+  g_assert_cmpstr (count_row (GTK_WIDGET (f.dialog), "New contacts"), ==, "1");
+  assert_query (siyu_shop_get_path (f.shop), "SELECT status || '|' || total_amount FROM orders ORDER BY external_ref",
+                "paid|3060\npaid|370\n");
+  fixture_close (&f);
+}
+
 /* A row with an impossible date is shown with its row and column; the
  * other rows can be imported and the bad one saved to fix. */
 static void
@@ -389,6 +422,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/ui/import/recognised", test_recognised);
   g_test_add_func ("/siyu/ui/import/mapped-by-hand", test_mapped_by_hand);
+  g_test_add_func ("/siyu/ui/import/returns-shown", test_returns_shown);
   g_test_add_func ("/siyu/ui/import/problems", test_problems);
   g_test_add_func ("/siyu/ui/import/unreadable", test_unreadable);
   g_test_add_func ("/siyu/ui/import/erased", test_erased);

@@ -544,6 +544,11 @@ show_setup (SiyuImportDialog *self)
 
   fill_columns (self);
   fill_preview (self);
+  adw_preferences_group_set_description (self->columns_group,
+                                         self->kind == SIYU_IMPORT_ORDERS &&
+                                         !siyu_import_has_status_column (self->import) ?
+                                         _("No status column: every order counts as paid, and one whose quantities are all below zero as a return.") :
+                                         NULL);
   self->filling = FALSE;
 
   gtk_widget_set_visible (self->back_button, FALSE);
@@ -609,6 +614,20 @@ fill_counts (SiyuImportDialog    *self,
       add_count (group, rows, _("Orders updated"), counts->orders_updated);
       add_count (group, rows, _("Orders already up to date"), counts->orders_unchanged);
       add_count (group, rows, _("Order lines"), counts->items_created);
+      if (counts->returns > 0)
+        /* Translators: orders whose quantities are all below zero, kept apart from sales. */
+        add_count (group, rows, _("Returns, not counted as sales"), counts->returns);
+      if (counts->adjustments_skipped > 0)
+        add_count (group, rows, _("Stock adjustment lines skipped"), counts->adjustments_skipped);
+      if (counts->lines_repeated > 0)
+        add_count (group, rows, _("Lines repeated in their order, kept"), counts->lines_repeated);
+      if (counts->amounts_rounded > 0)
+        add_count (group, rows, _("Amounts rounded to the cent"), counts->amounts_rounded);
+      if (counts->times_disagreed > 0)
+        add_count (group, rows, _("Orders whose lines disagree on the time by less than a day"),
+                   counts->times_disagreed);
+      if (counts->lines_kept_beside_rejected > 0)
+        add_count (group, rows, _("Good lines kept beside a rejected line"), counts->lines_kept_beside_rejected);
     }
   if (self->kind == SIYU_IMPORT_GROUPS)
     add_count (group, rows, _("Group memberships"), counts->memberships);
