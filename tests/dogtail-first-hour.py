@@ -66,6 +66,16 @@ def wait(condition, what, seconds=120):
     raise AssertionError('gave up waiting for ' + what)
 
 
+def shoot(name):
+    """With SIYU_SCREENSHOTS set (docs/screenshots/take-screenshots.sh),
+    keeps the screen as the README shows it."""
+    folder = os.environ.get('SIYU_SCREENSHOTS')
+    if folder:
+        time.sleep(1)
+        subprocess.run(['import', '-window', 'root', '-crop', '1100x720+0+0', '+repage',
+                        os.path.join(folder, name)], check=True)
+
+
 def find(app, role, name_part, end=False):
     for node in app.findChildren(lambda n: n.roleName == role and
                                  ((n.name or '').endswith(name_part) if end else name_part in (n.name or '')),
@@ -172,6 +182,8 @@ with tempfile.TemporaryDirectory() as home:
         # Nobody was ever asked: the owner says once that people never
         # asked may be contacted, and exports.
         click(app, 'push button', '也联系从未询问的人', '也联系从未询问的人')
+        time.sleep(1)
+        shoot('export-zh.png')
         click(app, 'push button', '导出(E)', '导出', end=True)
         pattern = os.path.join(home, '**', '*沉睡的高消费客户*')
         wait(lambda: len(glob.glob(pattern, recursive=True)) == 1, 'the exported file')
