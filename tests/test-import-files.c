@@ -766,6 +766,8 @@ run_bad_zips (SiyuShop   *shop,
   g_autofree char *book = g_build_filename (dir, "merged.xlsx", NULL);
   g_autofree char *wide = g_build_filename (dir, "wide.xlsx", NULL);
   g_autofree char *long_csv = g_build_filename (dir, "long.csv", NULL);
+  g_autofree char *twice = g_build_filename (dir, "twice.csv", NULL);
+  g_autofree char *zeros = g_build_filename (dir, "zeros.csv", NULL);
   g_autoptr(GString) long_text = NULL;
   g_autofree char *missing = g_build_filename (dir, "missing.csv", NULL);
   g_autoptr(GError) error = NULL;
@@ -805,6 +807,23 @@ run_bad_zips (SiyuShop   *shop,
   g_assert_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE);
   g_assert_cmpstr (error->message, ==, "long.csv: Row 2, column 6 holds more than 1 MB of text. No field of a shop’s "
                                        "export is that long: the file is damaged or was not exported by a shop.");
+  g_clear_error (&error);
+  g_object_unref (import);
+
+  /* Two columns of one name; a file of NUL bytes. */
+  g_assert_true (g_file_set_contents (twice, "order_ref,phone,created_at,phone\nA1,13800138000,2025-03-01,13900139000\n",
+                                      -1, NULL));
+  import = import_file (shop, twice, SIYU_IMPORT_ORDERS, SIYU_IMPORT_ALL_OR_NOTHING, &error);
+  g_assert_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE);
+  g_assert_cmpstr (error->message, ==, "twice.csv: Columns 2 and 4 are both named “phone”. Rename one, so that Siyu "
+                                       "knows which to read.");
+  g_clear_error (&error);
+  g_object_unref (import);
+  g_assert_true (g_file_set_contents (zeros, "\0\0\0\0", 4, NULL));
+  import = import_file (shop, zeros, SIYU_IMPORT_ORDERS, SIYU_IMPORT_ALL_OR_NOTHING, &error);
+  g_assert_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE);
+  g_assert_cmpstr (error->message, ==, "zeros.csv: Row 1, column 1 holds a NUL byte: this is not a text file, or it "
+                                       "is damaged.");
   g_clear_error (&error);
   g_object_unref (import);
 

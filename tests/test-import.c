@@ -337,6 +337,55 @@ test_csv_caps (void)
   g_assert_cmpuint (siyu_csv_reader_get_column (reader), ==, 17);
 }
 
+/* The encoding is read from the first block, but a later row in another
+ * encoding is refused at its row, never stored as mojibake; a NUL byte
+ * is reported where it is. */
+static void
+test_csv_mixed (void)
+{
+  g_autoptr(GString) text = g_string_new ("name,phone\n");
+  g_autoptr(SiyuCsvReader) reader = NULL;
+  g_autoptr(SiyuCsvReader) chosen = NULL;
+  g_autoptr(SiyuCsvReader) nul = NULL;
+  g_autoptr(SiyuCsvReader) zeros = NULL;
+  g_autofree char *gb = g_convert ("李四", -1, "GB18030", "UTF-8", NULL, NULL, NULL);
+  guint rows = 0;
+
+  /* More than a block of GB18030, then 张三 in UTF-8. */
+  while (text->len < 70 * 1024)
+    g_string_append_printf (text, "%s,13800138000\n", gb);
+  g_string_append (text, "x,\xe5\xbc\xa0\xe4\xb8\x89\n");
+  reader = reader_for (text->str, (gssize) text->len, NULL);
+  while (siyu_csv_reader_next (reader, NULL, NULL) == SIYU_CSV_ROW)
+    rows++;
+  g_assert_cmpstr (siyu_csv_reader_get_encoding (reader), ==, "GB18030");
+  g_assert_cmpuint (siyu_csv_reader_get_row (reader), ==, rows + 1);
+  g_assert_cmpuint (siyu_csv_reader_get_column (reader), ==, 2);
+  g_clear_pointer (&reader, siyu_csv_reader_free);
+  reader = reader_for (text->str, (gssize) text->len, NULL);
+  for (guint i = 0; i < rows; i++)
+    g_assert_cmpint (siyu_csv_reader_next (reader, NULL, NULL), ==, SIYU_CSV_ROW);
+  g_assert_cmpint (siyu_csv_reader_next (reader, NULL, NULL), ==, SIYU_CSV_MIXED_ENCODING);
+
+  /* Chosen by the owner, GB18030 is what they said. */
+  chosen = reader_for (text->str, (gssize) text->len, "GB18030");
+  rows = 0;
+  while (siyu_csv_reader_next (chosen, NULL, NULL) == SIYU_CSV_ROW)
+    rows++;
+  g_assert_cmpuint (rows, ==, siyu_csv_reader_get_row (reader));
+
+  nul = reader_for ("a,b\n1,2\n3,x\0y\n", 14, NULL);
+  assert_row (nul, 1, (const char *const[]) { "a", "b", NULL });
+  assert_row (nul, 2, (const char *const[]) { "1", "2", NULL });
+  g_assert_cmpint (siyu_csv_reader_next (nul, NULL, NULL), ==, SIYU_CSV_NUL_BYTE);
+  g_assert_cmpuint (siyu_csv_reader_get_row (nul), ==, 3);
+  g_assert_cmpuint (siyu_csv_reader_get_column (nul), ==, 2);
+
+  zeros = reader_for ("\0\0\0\0\0\0\0\0", 8, NULL);
+  g_assert_cmpint (siyu_csv_reader_next (zeros, NULL, NULL), ==, SIYU_CSV_NUL_BYTE);
+  g_assert_cmpuint (siyu_csv_reader_get_row (zeros), ==, 1);
+}
+
 static char *
 write_zip (const char *const *parts)
 {
@@ -571,6 +620,7 @@ main (int   argc,
   g_test_add_func ("/siyu/import/csv-bad-quotes", test_csv_bad_quotes);
   g_test_add_func ("/siyu/import/csv-blocks", test_csv_blocks);
   g_test_add_func ("/siyu/import/csv-caps", test_csv_caps);
+  g_test_add_func ("/siyu/import/csv-mixed", test_csv_mixed);
   g_test_add_func ("/siyu/import/xlsx-first-sheet", test_xlsx_first_sheet);
   g_test_add_func ("/siyu/import/xlsx-refused", test_xlsx_refused);
   g_test_add_func ("/siyu/import/xlsx-caps", test_xlsx_caps);

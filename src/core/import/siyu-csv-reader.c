@@ -21,6 +21,7 @@ struct _SiyuCsvReader
 {
   GInputStream *stream;
   char *encoding;
+  gboolean guessed;          /* GB18030 told from the first block, not chosen */
   char delimiter;
   struct csv_parser parser;
   gboolean started;
@@ -99,6 +100,15 @@ over_limit (SiyuCsvReader *self,
 
 /* Once a cap is passed nothing more is kept: the rows before the one
  * that passed it are read, then the reading stops there. */
+static gboolean
+is_ascii (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if ((guchar) *text >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 field_cb (void   *data,
           size_t  len,
@@ -108,6 +118,13 @@ field_cb (void   *data,
 
   if (self->limit != SIYU_CSV_ROW)
     return;
+  /* Kept as NULL, so that the row says where the NUL byte is. */
+  if (data != NULL && memchr (data, '\0', len) != NULL)
+    {
+      self->row_bytes += len + 1;
+      g_ptr_array_add (self->building, NULL);
+      return;
+    }
   self->row_bytes += len + 1;
   if (len > SIYU_CSV_MAX_FIELD)
     over_limit (self, SIYU_CSV_FIELD_TOO_LONG, self->building->len + 1);
@@ -156,7 +173,10 @@ start (SiyuCsvReader *self,
       *len -= 3;
     }
   if (self->encoding == NULL)
-    self->encoding = g_strdup (bom || is_utf8_prefix (*data, *len) ? "UTF-8" : "GB18030");
+    {
+      self->encoding = g_strdup (bom || is_utf8_prefix (*data, *len) ? "UTF-8" : "GB18030");
+      self->guessed = !bom;
+    }
   self->delimiter = detect_delimiter (*data, *len);
 
   csv_init (&self->parser, CSV_STRICT | CSV_STRICT_FINI);
@@ -179,6 +199,20 @@ take_row (SiyuCsvReader *self)
       char *field = g_ptr_array_index (raw, i);
       char *text;
 
+      /* A NUL would end the field early, silently: not text. */
+      if (field == NULL)
+        {
+          self->column = i + 1;
+          return SIYU_CSV_NUL_BYTE;
+        }
+      /* Chinese in GB18030 is almost never valid UTF-8: a field that is,
+       * in a file read as GB18030 by its first block, is a UTF-8 row the
+       * conversion would turn into mojibake (张三 stored as 寮犱笁). */
+      if (!utf8 && self->guessed && !is_ascii (field) && g_utf8_validate (field, -1, NULL))
+        {
+          self->column = i + 1;
+          return SIYU_CSV_MIXED_ENCODING;
+        }
       if (utf8)
         text = g_utf8_validate (field, -1, NULL) ? g_strdup (field) : NULL;
       else

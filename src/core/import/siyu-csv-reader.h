@@ -20,6 +20,8 @@ typedef enum {
   SIYU_CSV_FIELD_TOO_LONG,
   SIYU_CSV_TOO_WIDE,
   SIYU_CSV_ROW_TOO_LONG,
+  SIYU_CSV_MIXED_ENCODING,
+  SIYU_CSV_NUL_BYTE,
 } SiyuCsvStatus;
 
 /* What a row may hold, as in an XLSX workbook: Excel's column limit,

@@ -842,6 +842,14 @@ source_next (Source        *source,
       too_large (self, error, SIYU_XLSX_ROW_TOO_LONG, siyu_csv_reader_get_row (source->csv),
                  siyu_csv_reader_get_column (source->csv));
       return -1;
+    case SIYU_CSV_NUL_BYTE:
+      file_error (self, error, _("Row %u, column %u holds a NUL byte: this is not a text file, or it is damaged."),
+                  siyu_csv_reader_get_row (source->csv), siyu_csv_reader_get_column (source->csv));
+      return -1;
+    case SIYU_CSV_MIXED_ENCODING:
+      file_error (self, error, _("Row %u, column %u is UTF-8 text, but the file began in GB18030: it mixes two encodings, and importing it would garble its Chinese. Save it again in one encoding, or choose UTF-8 if most of it is."),
+                  siyu_csv_reader_get_row (source->csv), siyu_csv_reader_get_column (source->csv));
+      return -1;
     case SIYU_CSV_BAD_ENCODING:
       file_error (self, error, _("Row %u, column %u is not %s text. Choose the file’s encoding (UTF-8 or GB18030)."),
                   siyu_csv_reader_get_row (source->csv), siyu_csv_reader_get_column (source->csv),
@@ -1362,6 +1370,15 @@ siyu_import_open (SiyuImport    *self,
       self->headers[i] = g_strstrip (g_strdup (header));
     }
   self->n_headers = n_cells;
+  /* Two columns of one name: the first would win, silently. */
+  for (guint i = 0; i < n_cells; i++)
+    for (guint j = i + 1; j < n_cells; j++)
+      if (*self->headers[i] != '\0' && g_str_equal (self->headers[i], self->headers[j]))
+        {
+          file_error (self, error, _("Columns %u and %u are both named “%s”. Rename one, so that Siyu knows which to read."),
+                      i + 1, j + 1, self->headers[i]);
+          goto failed;
+        }
 
   while (self->preview->len < MAX_PREVIEW &&
          (r = source_next (&source, &cells, &n_cells, &row, cancellable, error)) > 0)
