@@ -1122,16 +1122,16 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/campaign/deduction", Fixture, NULL, fixture_set_up, test_deduction, fixture_tear_down);
-  g_test_add ("/campaign/thin", Fixture, NULL, fixture_set_up, test_thin, fixture_tear_down);
-  g_test_add ("/campaign/reference-default", Fixture, NULL, fixture_set_up, test_reference_default, fixture_tear_down);
-  g_test_add_func ("/campaign/reference-recent", test_reference_recent);
-  g_test_add ("/campaign/stages", Fixture, NULL, fixture_set_up, test_stages, fixture_tear_down);
-  g_test_add_func ("/campaign/stages-demo", test_stages_demo);
-  g_test_add ("/campaign/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
-  g_test_add ("/campaign/save", Fixture, NULL, fixture_set_up, test_save, fixture_tear_down);
-  g_test_add ("/campaign/actuals", Fixture, NULL, fixture_set_up, test_actuals, fixture_tear_down);
-  g_test_add ("/campaign/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
+  g_test_add ("/siyu/campaign/deduction", Fixture, NULL, fixture_set_up, test_deduction, fixture_tear_down);
+  g_test_add ("/siyu/campaign/thin", Fixture, NULL, fixture_set_up, test_thin, fixture_tear_down);
+  g_test_add ("/siyu/campaign/reference-default", Fixture, NULL, fixture_set_up, test_reference_default, fixture_tear_down);
+  g_test_add_func ("/siyu/campaign/reference-recent", test_reference_recent);
+  g_test_add ("/siyu/campaign/stages", Fixture, NULL, fixture_set_up, test_stages, fixture_tear_down);
+  g_test_add_func ("/siyu/campaign/stages-demo", test_stages_demo);
+  g_test_add ("/siyu/campaign/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
+  g_test_add ("/siyu/campaign/save", Fixture, NULL, fixture_set_up, test_save, fixture_tear_down);
+  g_test_add ("/siyu/campaign/actuals", Fixture, NULL, fixture_set_up, test_actuals, fixture_tear_down);
+  g_test_add ("/siyu/campaign/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
 
   return g_test_run ();
 }

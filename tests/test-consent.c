@@ -993,6 +993,38 @@ test_cli_usage (void)
                             "  \"do_not_contact\" : 2,\n  \"reachable\" : 2,\n  \"policy\" : \"unset\"\n}\n");
 }
 
+/* The people of a group now, or of the whole shop, by consent.  The review
+ * shop's contacts 5 to 14 joined 茶友群; 5 and 6 left it. */
+static void
+test_count_group (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
+  g_autoptr(GError) error = NULL;
+  SiyuConsentCounts counts;
+  gint64 group = siyu_group_lookup (shop, "茶友群", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (siyu_contact_set (shop, 1, SIYU_CONTACT_MARKETING_CONSENT, "given", NULL, &error));
+  g_assert_true (siyu_contact_set (shop, 5, SIYU_CONTACT_MARKETING_CONSENT, "refused", NULL, &error));
+  g_assert_true (siyu_contact_set (shop, 7, SIYU_CONTACT_MARKETING_CONSENT, "given", NULL, &error));
+  g_assert_true (siyu_contact_set (shop, 8, SIYU_CONTACT_DO_NOT_CONTACT, "yes", NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (siyu_consent_count_group (shop, group, &counts, &error));
+  g_assert_no_error (error);
+  assert_counts (&counts, 8, 1, 6, 0, 1, 1);
+
+  g_assert_true (siyu_consent_count_group (shop, 0, &counts, &error));
+  g_assert_no_error (error);
+  assert_counts (&counts, 14, 2, 10, 1, 1, 2);
+
+  g_assert_true (siyu_contact_erase (shop, 9, &error));
+  g_assert_true (siyu_consent_count_group (shop, group, &counts, &error));
+  g_assert_no_error (error);
+  assert_counts (&counts, 7, 1, 5, 0, 1, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1011,6 +1043,7 @@ main (int    argc,
   g_test_add_func ("/siyu/consent/imported-consent-given", test_imported_consent_given);
   g_test_add_func ("/siyu/consent/imported-members", test_imported_members);
   g_test_add_func ("/siyu/consent/imported-campaign-reach", test_imported_campaign_reach);
+  g_test_add_func ("/siyu/consent/count-group", test_count_group);
   g_test_add_func ("/siyu/consent/cli-usage", test_cli_usage);
 
   return g_test_run ();

@@ -699,6 +699,94 @@ test_find_owner (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static char *
+basics_text (const SiyuContactBasics *basics)
+{
+  if (basics == NULL)
+    return g_strdup ("none");
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %s %s %s", basics->id, basics->name,
+                          basics->phone != NULL ? basics->phone : "-", basics->email != NULL ? basics->email : "-");
+}
+
+/* Who the command line's lists name: in the order asked, the missing as
+ * NULL; the whole list without the erased; and a contact by its rank. */
+static void
+test_basics (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const gint64 ids[] = { f->li, 999, f->wang };
+  g_autoptr(GPtrArray) some = siyu_contacts_get_basics (f->shop, ids, G_N_ELEMENTS (ids), &error);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (some->len, ==, 3);
+  first = basics_text (g_ptr_array_index (some, 0));
+  second = basics_text (g_ptr_array_index (some, 1));
+  third = basics_text (g_ptr_array_index (some, 2));
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT " 李雷雷 +8613912345678 -", f->li);
+  g_assert_cmpstr (first, ==, expected);
+  g_assert_cmpstr (second, ==, "none");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT " 王芳 +8613800138000 wang.fang@example.com", f->wang);
+  g_assert_cmpstr (third, ==, expected);
+
+  g_assert_true (siyu_contact_erase (f->shop, f->li, &error));
+  g_assert_no_error (error);
+  all = siyu_contacts_list_basics (f->shop, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpint (((SiyuContactBasics *) g_ptr_array_index (all, 0))->id, ==, f->wang);
+  g_assert_cmpint (((SiyuContactBasics *) g_ptr_array_index (all, 1))->id, ==, f->other);
+  g_assert_cmpstr (((SiyuContactBasics *) g_ptr_array_index (all, 1))->phone, ==, "+8613700001111");
+
+  g_assert_cmpint (siyu_contacts_nth_id (f->shop, 0, &error), ==, f->wang);
+  g_assert_cmpint (siyu_contacts_nth_id (f->shop, 1, &error), ==, f->other);
+  g_assert_cmpint (siyu_contacts_nth_id (f->shop, 2, &error), ==, 0);
+  g_assert_no_error (error);
+}
+
+/* Several fields change together, or none does. */
+static void
+test_set_fields (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const SiyuContactField fields[] = { SIYU_CONTACT_NAME, SIYU_CONTACT_EMAIL };
+  const char * const refused[] = { "李磊", "not an address" };
+  const char * const taken[] = { "李磊", "wang.fang@example.com" };
+  const char * const accepted[] = { "李磊", "li.lei@example.com" };
+  g_autoptr(GPtrArray) after = NULL;
+  SiyuContactBasics *li;
+
+  g_assert_false (siyu_contact_set_fields (f->shop, f->li, fields, refused, 2, &error));
+  g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (siyu_contact_set_fields (f->shop, f->li, fields, taken, 2, &error));
+  g_assert_error (error, SIYU_CONTACTS_ERROR, SIYU_CONTACTS_ERROR_TAKEN);
+  g_clear_error (&error);
+  g_assert_false (siyu_db_in_transaction (f->db));
+  after = siyu_contacts_get_basics (f->shop, &f->li, 1, &error);
+  li = g_ptr_array_index (after, 0);
+  g_assert_cmpstr (li->name, ==, "李雷雷");
+  g_assert_null (li->email);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE action = 'edit'", NULL), ==, 0);
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  g_assert_true (siyu_contact_set_fields (f->shop, f->li, fields, accepted, 2, &error));
+  g_assert_no_error (error);
+  after = siyu_contacts_get_basics (f->shop, &f->li, 1, &error);
+  li = g_ptr_array_index (after, 0);
+  g_assert_cmpstr (li->name, ==, "李磊");
+  g_assert_cmpstr (li->email, ==, "li.lei@example.com");
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM audit_log WHERE action = 'edit'", NULL), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -720,6 +808,8 @@ main (int    argc,
   ADD ("/siyu/contacts/describe-timeline", test_describe_timeline);
   ADD ("/siyu/contacts/describe-metrics", test_describe_metrics);
   ADD ("/siyu/contacts/find-owner", test_find_owner);
+  ADD ("/siyu/contacts/basics", test_basics);
+  ADD ("/siyu/contacts/set-fields", test_set_fields);
 
 #undef ADD
 

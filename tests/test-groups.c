@@ -541,15 +541,15 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/groups/list", Fixture, NULL, set_up, test_list, tear_down);
-  g_test_add ("/groups/members", Fixture, NULL, set_up, test_members, tear_down);
-  g_test_add ("/groups/orders", Fixture, NULL, set_up, test_orders, tear_down);
-  g_test_add ("/groups/cli", Fixture, NULL, set_up, test_cli, tear_down);
-  g_test_add ("/groups/create-rename-archive", Fixture, NULL, set_up, test_create_rename_archive, tear_down);
-  g_test_add ("/groups/roles-and-leaves", Fixture, NULL, set_up, test_roles_and_leaves, tear_down);
-  g_test_add ("/groups/paste", Fixture, NULL, set_up, test_paste, tear_down);
-  g_test_add ("/groups/member-pages", Fixture, NULL, set_up, test_member_pages, tear_down);
-  g_test_add ("/groups/cli-edits", Fixture, NULL, set_up, test_cli_edits, tear_down);
+  g_test_add ("/siyu/groups/list", Fixture, NULL, set_up, test_list, tear_down);
+  g_test_add ("/siyu/groups/members", Fixture, NULL, set_up, test_members, tear_down);
+  g_test_add ("/siyu/groups/orders", Fixture, NULL, set_up, test_orders, tear_down);
+  g_test_add ("/siyu/groups/cli", Fixture, NULL, set_up, test_cli, tear_down);
+  g_test_add ("/siyu/groups/create-rename-archive", Fixture, NULL, set_up, test_create_rename_archive, tear_down);
+  g_test_add ("/siyu/groups/roles-and-leaves", Fixture, NULL, set_up, test_roles_and_leaves, tear_down);
+  g_test_add ("/siyu/groups/paste", Fixture, NULL, set_up, test_paste, tear_down);
+  g_test_add ("/siyu/groups/member-pages", Fixture, NULL, set_up, test_member_pages, tear_down);
+  g_test_add ("/siyu/groups/cli-edits", Fixture, NULL, set_up, test_cli_edits, tear_down);
 
   return g_test_run ();
 }

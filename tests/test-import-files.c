@@ -1103,20 +1103,20 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/import/fields-and-presets", test_fields_and_presets);
-  g_test_add_func ("/import/chinese-platforms", test_chinese_platforms);
-  g_test_add_func ("/import/shopify", test_shopify);
-  g_test_add_func ("/import/woocommerce", test_woocommerce);
-  g_test_add_func ("/import/later-status", test_later_status);
-  g_test_add_func ("/import/xlsx", test_xlsx);
-  g_test_add_func ("/import/mapping-remembered", test_mapping_remembered);
-  g_test_add_func ("/import/bad-input", test_bad_input);
-  g_test_add_func ("/import/bad-files", test_bad_files);
-  g_test_add_func ("/import/cancel", test_cancel);
-  g_test_add_func ("/import/dry-run", test_dry_run);
-  g_test_add_func ("/import/reject-file", test_reject_file);
-  g_test_add_func ("/import/conflict", test_conflict);
-  g_test_add_func ("/import/cli", test_cli);
+  g_test_add_func ("/siyu/import/fields-and-presets", test_fields_and_presets);
+  g_test_add_func ("/siyu/import/chinese-platforms", test_chinese_platforms);
+  g_test_add_func ("/siyu/import/shopify", test_shopify);
+  g_test_add_func ("/siyu/import/woocommerce", test_woocommerce);
+  g_test_add_func ("/siyu/import/later-status", test_later_status);
+  g_test_add_func ("/siyu/import/xlsx", test_xlsx);
+  g_test_add_func ("/siyu/import/mapping-remembered", test_mapping_remembered);
+  g_test_add_func ("/siyu/import/bad-input", test_bad_input);
+  g_test_add_func ("/siyu/import/bad-files", test_bad_files);
+  g_test_add_func ("/siyu/import/cancel", test_cancel);
+  g_test_add_func ("/siyu/import/dry-run", test_dry_run);
+  g_test_add_func ("/siyu/import/reject-file", test_reject_file);
+  g_test_add_func ("/siyu/import/conflict", test_conflict);
+  g_test_add_func ("/siyu/import/cli", test_cli);
 
   return g_test_run ();
 }

@@ -435,14 +435,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/import-real/unsorted", test_unsorted);
-  g_test_add_func ("/import-real/no-status", test_no_status);
-  g_test_add_func ("/import-real/returns", test_returns);
-  g_test_add_func ("/import-real/repeated-lines", test_repeated_lines);
-  g_test_add_func ("/import-real/rounded", test_rounded);
-  g_test_add_func ("/import-real/times", test_times);
-  g_test_add_func ("/import-real/excel-identifiers", test_excel_identifiers);
-  g_test_add_func ("/import-real/online-retail", test_online_retail);
+  g_test_add_func ("/siyu/import-real/unsorted", test_unsorted);
+  g_test_add_func ("/siyu/import-real/no-status", test_no_status);
+  g_test_add_func ("/siyu/import-real/returns", test_returns);
+  g_test_add_func ("/siyu/import-real/repeated-lines", test_repeated_lines);
+  g_test_add_func ("/siyu/import-real/rounded", test_rounded);
+  g_test_add_func ("/siyu/import-real/times", test_times);
+  g_test_add_func ("/siyu/import-real/excel-identifiers", test_excel_identifiers);
+  g_test_add_func ("/siyu/import-real/online-retail", test_online_retail);
 
   return g_test_run ();
 }

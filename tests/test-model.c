@@ -858,16 +858,16 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/model/defaults-and-save", test_defaults_and_save);
-  g_test_add_func ("/model/refused", test_refused);
-  g_test_add_func ("/model/json", test_json);
-  g_test_add_func ("/model/cli", test_cli);
-  g_test_add_func ("/model/gap-suggestion", test_gap_suggestion);
-  g_test_add_func ("/model/friendly", test_friendly);
-  g_test_add_func ("/model/spend-suggestion", test_spend_suggestion);
-  g_test_add_func ("/model/preview-apply-undo", test_preview_apply_undo);
-  g_test_add_func ("/model/preview-refused", test_preview_refused);
-  g_test_add_func ("/model/cli-wizard", test_cli_wizard);
+  g_test_add_func ("/siyu/model/defaults-and-save", test_defaults_and_save);
+  g_test_add_func ("/siyu/model/refused", test_refused);
+  g_test_add_func ("/siyu/model/json", test_json);
+  g_test_add_func ("/siyu/model/cli", test_cli);
+  g_test_add_func ("/siyu/model/gap-suggestion", test_gap_suggestion);
+  g_test_add_func ("/siyu/model/friendly", test_friendly);
+  g_test_add_func ("/siyu/model/spend-suggestion", test_spend_suggestion);
+  g_test_add_func ("/siyu/model/preview-apply-undo", test_preview_apply_undo);
+  g_test_add_func ("/siyu/model/preview-refused", test_preview_refused);
+  g_test_add_func ("/siyu/model/cli-wizard", test_cli_wizard);
 
   return g_test_run ();
 }

@@ -230,6 +230,53 @@ test_export (Fixture       *f,
   g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM touches", NULL), ==, 2);
 }
 
+/* Replenishments computed but not stored get their buyer's and product's
+ * names, in order; one whose contact or product is gone is left out. */
+static void
+test_describe (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = siyu_replenishments_list (f->shop, as_of (), as_of (), 0, 1, &error);
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 product;
+  const SiyuDueRow *row;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  product = ((SiyuDueRow *) g_ptr_array_index (listed, 0))->product_id;
+
+  {
+    const SiyuReplenishment due[] = {
+      { f->ids[3], product, as_of () - 27, 30, as_of () + 3 },
+      { 9999, product, as_of () - 1, 30, as_of () + 29 },
+      { f->ids[1], product + 100, as_of () - 29, 30, as_of () + 1 },
+      { f->ids[0], product, as_of () - 30, 30, as_of () },
+    };
+
+    rows = siyu_replenishments_describe (f->shop, due, G_N_ELEMENTS (due), &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpint (row->contact_id, ==, f->ids[3]);
+  g_assert_cmpstr (row->name, ==, "买家03");
+  g_assert_cmpstr (row->phone, ==, "+8613900000003");
+  g_assert_cmpint (row->product_id, ==, product);
+  g_assert_cmpstr (row->product, ==, "BEAN-01");
+  g_assert_cmpstr (row->sku, ==, "BEAN-01");
+  g_assert_cmpint (row->last_purchase, ==, as_of () - 27);
+  g_assert_cmpint (row->interval_days, ==, 30);
+  g_assert_cmpint (row->due, ==, as_of () + 3);
+  g_assert_null (row->stage);
+
+  row = g_ptr_array_index (rows, 1);
+  g_assert_cmpint (row->contact_id, ==, f->ids[0]);
+  g_assert_cmpstr (row->name, ==, "买家00");
+  g_assert_cmpint (row->due, ==, as_of ());
+}
+
 int
 main (int    argc,
       char **argv)
@@ -239,6 +286,7 @@ main (int    argc,
   g_test_add_func ("/siyu/replenish/spans", test_spans);
   g_test_add ("/siyu/replenish/list", Fixture, NULL, set_up, test_list, tear_down);
   g_test_add ("/siyu/replenish/export", Fixture, NULL, set_up, test_export, tear_down);
+  g_test_add ("/siyu/replenish/describe", Fixture, NULL, set_up, test_describe, tear_down);
 
   return g_test_run ();
 }

@@ -273,11 +273,11 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/review/month", test_month);
-  g_test_add_func ("/review/refused", test_refused);
-  g_test_add_func ("/review/cli", test_cli);
-  g_test_add_func ("/review/day-boundary", test_day_boundary);
-  g_test_add_func ("/review/last-year", test_last_year);
+  g_test_add_func ("/siyu/review/month", test_month);
+  g_test_add_func ("/siyu/review/refused", test_refused);
+  g_test_add_func ("/siyu/review/cli", test_cli);
+  g_test_add_func ("/siyu/review/day-boundary", test_day_boundary);
+  g_test_add_func ("/siyu/review/last-year", test_last_year);
 
   return g_test_run ();
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "siyu-contacts.h"
 #include "siyu-ingest.h"
 #include "siyu-shop.h"
 #include "siyu-shop-lists.h"
@@ -221,6 +222,95 @@ test_lists (void)
   g_assert_cmpint (orders, ==, 0);
 }
 
+/* The rows of each table, as the command line's summaries count them. */
+static void
+test_count (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_CONTACTS, &error), ==, 14);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_LIVE_CONTACTS, &error), ==, 14);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_ORDERS, &error), ==, 5);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_ORDER_ITEMS, &error), ==, 5);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_REFUNDS, &error), ==, 0);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_GROUPS, &error), ==, 1);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_GROUP_MEMBERS, &error), ==, 10);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_PRODUCTS, &error), ==, 1);
+  g_assert_no_error (error);
+
+  g_assert_true (siyu_contact_erase (shop, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_CONTACTS, &error), ==, 14);
+  g_assert_cmpint (siyu_shop_count (shop, SIYU_COUNT_LIVE_CONTACTS, &error), ==, 13);
+  g_assert_no_error (error);
+}
+
+/* Several settings change together, or none does. */
+static void
+test_set_settings (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "Shop");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+
+  g_assert_false (siyu_shop_set_settings (shop, "茶铺", NULL, "Nowhere/Bogus", NULL, &error));
+  g_assert_error (error, SIYU_SHOP_ERROR, SIYU_SHOP_ERROR_INVALID_SETTING);
+  g_clear_error (&error);
+  g_assert_false (siyu_db_in_transaction (siyu_shop_get_db (shop)));
+  g_assert_cmpstr (siyu_shop_get_name (shop), ==, "Shop");
+  stored = siyu_shop_dup_setting (shop, "name");
+  g_assert_cmpstr (stored, ==, "Shop");
+
+  g_assert_true (siyu_shop_set_settings (shop, "茶铺", NULL, "Asia/Hong_Kong", "HK", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (siyu_shop_get_name (shop), ==, "茶铺");
+  g_assert_cmpstr (siyu_shop_get_currency (shop), ==, "CNY");
+  g_assert_cmpstr (siyu_shop_get_time_zone_id (shop), ==, "Asia/Hong_Kong");
+  g_assert_cmpstr (siyu_shop_get_phone_region (shop), ==, "HK");
+}
+
+/* The audit log reads back newest first, each line as it was written. */
+static void
+test_list_audit (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, "Shop");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+  const SiyuAuditEntry *newest, *oldest;
+
+  lines = siyu_shop_list_audit (shop, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lines->len, ==, 0);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  g_assert_true (siyu_shop_audit (shop, "export", "segment", 7, "{\"count\":12}", &error));
+  g_assert_true (siyu_shop_audit (shop, "checkpoint", NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  lines = siyu_shop_list_audit (shop, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lines->len, ==, 2);
+
+  newest = g_ptr_array_index (lines, 0);
+  g_assert_cmpstr (newest->action, ==, "checkpoint");
+  g_assert_null (newest->object_kind);
+  g_assert_cmpint (newest->object_id, ==, 0);
+  g_assert_null (newest->detail);
+  g_assert_cmpstr (newest->actor, ==, g_get_user_name ());
+
+  oldest = g_ptr_array_index (lines, 1);
+  g_assert_cmpstr (oldest->action, ==, "export");
+  g_assert_cmpstr (oldest->object_kind, ==, "segment");
+  g_assert_cmpint (oldest->object_id, ==, 7);
+  g_assert_cmpstr (oldest->detail, ==, "{\"count\":12}");
+  g_assert_cmpint (oldest->at, >=, before);
+  g_assert_cmpint (oldest->at, <=, g_get_real_time () / G_USEC_PER_SEC);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -234,6 +324,9 @@ main (int    argc,
   g_test_add_func ("/siyu/shop/currency-locked-by-orders", test_currency_locked_by_orders);
   g_test_add_func ("/siyu/shop/audit", test_audit);
   g_test_add_func ("/siyu/shop/lists", test_lists);
+  g_test_add_func ("/siyu/shop/count", test_count);
+  g_test_add_func ("/siyu/shop/set-settings", test_set_settings);
+  g_test_add_func ("/siyu/shop/list-audit", test_list_audit);
 
   return g_test_run ();
 }

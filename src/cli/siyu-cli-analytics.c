@@ -8,6 +8,7 @@
 
 #include "siyu-analytics.h"
 #include "siyu-cli.h"
+#include "siyu-contacts.h"
 #include "siyu-money.h"
 #include "siyu-phone.h"
 #include "siyu-prediction.h"
@@ -281,7 +282,7 @@ static void
 value_for (SiyuAnalytics               *analytics,
            const SiyuContactMetrics    *m,
            const SiyuContactPrediction *p,
-           sqlite3_stmt                *row,
+           const SiyuContactBasics     *contact,
            Field                        field,
            Value                       *value)
 {
@@ -297,9 +298,9 @@ value_for (SiyuAnalytics               *analytics,
   switch (field)
     {
     case FIELD_ID: INT (m->contact_id); break;
-    case FIELD_NAME: TEXT ((const char *) sqlite3_column_text (row, 1)); break;
-    case FIELD_PHONE: TEXT ((const char *) sqlite3_column_text (row, 2)); break;
-    case FIELD_EMAIL: TEXT ((const char *) sqlite3_column_text (row, 3)); break;
+    case FIELD_NAME: TEXT (contact->name); break;
+    case FIELD_PHONE: TEXT (contact->phone); break;
+    case FIELD_EMAIL: TEXT (contact->email); break;
     case FIELD_STAGE: TEXT (siyu_stage_to_string (m->stage)); break;
     case FIELD_RFM_R: if (m->rfm_r >= 0) INT (m->rfm_r); break;
     case FIELD_RFM_F: if (m->rfm_r >= 0) INT (m->rfm_f); break;
@@ -377,9 +378,8 @@ siyu_cli_contacts (int    argc,
   g_autofree char *bad = NULL;
   g_autofree char *summary = NULL;
   g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GPtrArray) contacts = NULL;
   gboolean json;
-  sqlite3_stmt *row;
-  SiyuDb *store;
   int rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
@@ -423,10 +423,8 @@ siyu_cli_contacts (int    argc,
           return siyu_cli_fail (error);
       }
 
-  store = siyu_shop_get_db (shop);
-  row = siyu_db_prepare (store, "SELECT id, name, phone, email FROM contacts WHERE erased_at IS NULL ORDER BY id",
-                         &error);
-  if (row == NULL)
+  contacts = siyu_contacts_list_basics (shop, &error);
+  if (contacts == NULL)
     return siyu_cli_fail (error);
 
   if (json)
@@ -445,9 +443,10 @@ siyu_cli_contacts (int    argc,
       g_print ("%s\n", line->str);
     }
 
-  while ((rc = siyu_db_step (store, row, &error)) == SQLITE_ROW)
+  for (guint i = 0; i < contacts->len; i++)
     {
-      const SiyuContactMetrics *m = siyu_analytics_lookup (analytics, sqlite3_column_int64 (row, 0));
+      const SiyuContactBasics *contact = g_ptr_array_index (contacts, i);
+      const SiyuContactMetrics *m = siyu_analytics_lookup (analytics, contact->id);
 
       if (m == NULL)
         continue;
@@ -462,7 +461,7 @@ siyu_cli_contacts (int    argc,
           Value value;
 
           value_for (analytics, m, prediction != NULL ? siyu_prediction_lookup (prediction, m->contact_id) : NULL,
-                     row, field, &value);
+                     contact, field, &value);
           if (json)
             {
               json_builder_set_member_name (builder, field_names[field]);
@@ -504,9 +503,6 @@ siyu_cli_contacts (int    argc,
       else
         g_print ("%s\n", line->str);
     }
-  sqlite3_reset (row);
-  if (rc < 0)
-    return siyu_cli_fail (error);
 
   if (json)
     {

@@ -17,6 +17,7 @@
 #include "siyu-demo.h"
 #include "siyu-import.h"
 #include "siyu-recompute.h"
+#include "siyu-shop-lists.h"
 
 /* Benchmarks print figures; they assert nothing.  Peak memory is the
  * process's high-water mark of resident memory (VmHWM). */
@@ -121,9 +122,9 @@ bench_demo (int    argc,
   g_print ("demo %s: %.2f s wall, %.2f s CPU, %" G_GINT64_FORMAT " contacts, %" G_GINT64_FORMAT " orders, "
            "%" G_GINT64_FORMAT " order lines, %.0f MB file, peak RSS %" G_GINT64_FORMAT " MiB\n",
            demo_size == SIYU_DEMO_LARGE ? "large" : "small", wall, cpu,
-           siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM contacts", NULL),
-           siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM orders", NULL),
-           siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM order_items", NULL),
+           siyu_shop_count (shop, SIYU_COUNT_CONTACTS, NULL),
+           siyu_shop_count (shop, SIYU_COUNT_ORDERS, NULL),
+           siyu_shop_count (shop, SIYU_COUNT_ORDER_ITEMS, NULL),
            st.st_size / 1e6, peak_rss_kib () / 1024);
 
   remove_shop (siyu_shop_get_path (shop));
@@ -202,8 +203,8 @@ bench_recompute (int    argc,
 
   g_print ("recompute of %" G_GINT64_FORMAT " contacts and %" G_GINT64_FORMAT " orders, %d runs: "
            "best %.3f s, median %.3f s wall, %.3f s CPU per run, peak RSS %" G_GINT64_FORMAT " MiB\n",
-           siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM contacts", NULL),
-           siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM orders", NULL),
+           siyu_shop_count (shop, SIYU_COUNT_CONTACTS, NULL),
+           siyu_shop_count (shop, SIYU_COUNT_ORDERS, NULL),
            repeat, walls[0], walls[repeat / 2], cpu_total / repeat, peak_rss_kib () / 1024);
 
   /* Where the time goes: the analytics of ANALYTICS.md alone, then the
@@ -465,23 +466,15 @@ bench_erase (int    argc,
       return siyu_cli_fail (error);
     }
 
-  live = siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM contacts WHERE erased_at IS NULL", NULL);
+  live = siyu_shop_count (shop, SIYU_COUNT_LIVE_CONTACTS, NULL);
   walls = g_new (double, count);
   for (int i = 0; i < count; i++)
     {
-      sqlite3_stmt *stmt = siyu_db_prepare (siyu_shop_get_db (shop),
-                                            "SELECT id FROM contacts WHERE erased_at IS NULL ORDER BY id LIMIT 1 OFFSET ?",
-                                            &error);
-      gint64 id = 0, started;
+      gint64 id, started;
 
-      if (stmt == NULL)
-        return siyu_cli_fail (error);
       /* Spread over the shop, and so over every part of the index. */
-      sqlite3_bind_int64 (stmt, 1, (live - i) * (gint64) i / count);
-      if (siyu_db_step (siyu_shop_get_db (shop), stmt, &error) == SQLITE_ROW)
-        id = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-      if (id == 0)
+      id = siyu_contacts_nth_id (shop, (live - i) * (gint64) i / count, &error);
+      if (id <= 0)
         return siyu_cli_fail (error);
 
       started = g_get_monotonic_time ();
@@ -494,7 +487,7 @@ bench_erase (int    argc,
   g_print ("erase of one person in a shop of %" G_GINT64_FORMAT " contacts and %" G_GINT64_FORMAT " orders, %d runs: "
            "best %.3f s, median %.3f s, worst %.3f s wall (fields, identities, tombstones, search index, commit, "
            "log emptied); opening the copy took %.2f s\n",
-           live, siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM orders", NULL),
+           live, siyu_shop_count (shop, SIYU_COUNT_ORDERS, NULL),
            count, walls[0], walls[count / 2], walls[count - 1], open_s);
 
   remove_shop (siyu_shop_get_path (shop));

@@ -99,29 +99,11 @@ consent_show (SiyuShop   *shop,
     }
   else
     {
-      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      sqlite3_stmt *stmt;
-      SiyuDb *db = siyu_shop_get_db (shop);
       gint64 group_id = 0;
-      int rc;
 
       if (group != NULL && (group_id = siyu_group_lookup (shop, group, &error)) <= 0)
         return siyu_cli_fail (error);
-      stmt = siyu_db_prepare (db, group_id > 0
-                                  ? "SELECT DISTINCT contact_id FROM group_members WHERE group_id = ? AND left_at IS NULL"
-                                  : "SELECT id FROM contacts WHERE erased_at IS NULL AND ? = 0", &error);
-      if (stmt == NULL)
-        return siyu_cli_fail (error);
-      sqlite3_bind_int64 (stmt, 1, group_id);
-      while ((rc = siyu_db_step (db, stmt, &error)) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-
-          g_array_append_val (ids, id);
-        }
-      sqlite3_reset (stmt);
-      ok = rc == SQLITE_DONE &&
-           siyu_consent_count (shop, (const gint64 *) (gpointer) ids->data, ids->len, &counts, &error);
+      ok = siyu_consent_count_group (shop, group_id, &counts, &error);
     }
   if (!ok)
     return siyu_cli_fail (error);

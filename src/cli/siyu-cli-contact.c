@@ -118,7 +118,10 @@ contact_edit (SiyuShop  *shop,
               char     **assignments)
 {
   g_autoptr(GError) error = NULL;
-  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autoptr(GPtrArray) pieces = NULL;
+  g_autofree SiyuContactField *fields = NULL;
+  g_autofree const char **values = NULL;
+  guint n;
 
   if (assignments == NULL)
     return siyu_cli_usage_error ("contact", _("nothing to change: give --set FIELD=VALUE"));
@@ -133,27 +136,21 @@ contact_edit (SiyuShop  *shop,
                                      assignments[i]);
     }
 
-  if (!siyu_db_begin (db, &error))
+  n = g_strv_length (assignments);
+  fields = g_new (SiyuContactField, n);
+  values = g_new (const char *, n);
+  pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (guint i = 0; i < n; i++)
+    {
+      char **part = g_strsplit (assignments[i], "=", 2);
+
+      g_ptr_array_add (pieces, part);
+      siyu_contact_field_from_string (part[0], &fields[i]);
+      values[i] = part[1];
+    }
+
+  if (!siyu_contact_set_fields (shop, id, fields, values, n, &error))
     return siyu_cli_fail (error);
-
-  for (guint i = 0; assignments[i] != NULL; i++)
-    {
-      g_auto(GStrv) parts = g_strsplit (assignments[i], "=", 2);
-      SiyuContactField field;
-
-      siyu_contact_field_from_string (parts[0], &field);
-      if (!siyu_contact_set (shop, id, field, parts[1], NULL, &error))
-        {
-          siyu_db_rollback (db);
-          return siyu_cli_fail (error);
-        }
-    }
-
-  if (!siyu_db_commit (db, &error))
-    {
-      siyu_db_rollback (db);
-      return siyu_cli_fail (error);
-    }
 
   return SIYU_CLI_OK;
 }
@@ -166,45 +163,40 @@ contact_search (SiyuShop   *shop,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ids = siyu_contacts_search (shop, text, 200, &error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  SiyuDb *db = siyu_shop_get_db (shop);
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) found = NULL;
 
   if (ids == NULL)
     return siyu_cli_fail (error);
 
-  stmt = siyu_db_prepare (db, "SELECT name, phone FROM contacts WHERE id = ?", &error);
-  if (stmt == NULL)
+  found = siyu_contacts_get_basics (shop, (const gint64 *) (gpointer) ids->data, ids->len, &error);
+  if (found == NULL)
     return siyu_cli_fail (error);
 
   json_builder_begin_array (builder);
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < found->len; i++)
     {
-      gint64 id = g_array_index (ids, gint64, i);
+      const SiyuContactBasics *contact = g_ptr_array_index (found, i);
       g_autofree char *masked = NULL;
-      const char *name;
 
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (siyu_db_step (db, stmt, &error) != SQLITE_ROW)
+      if (contact == NULL)
         continue;
 
-      name = (const char *) sqlite3_column_text (stmt, 0);
-      masked = siyu_phone_mask ((const char *) sqlite3_column_text (stmt, 1));
+      masked = siyu_phone_mask (contact->phone);
       if (json)
         {
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "id");
-          json_builder_add_int_value (builder, id);
+          json_builder_add_int_value (builder, contact->id);
           json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, name);
+          json_builder_add_string_value (builder, contact->name);
           json_builder_set_member_name (builder, "phone");
           json_builder_add_string_value (builder, masked);
           json_builder_end_object (builder);
         }
       else
-        g_print ("%" G_GINT64_FORMAT "\t%s\t%s\n", id, name != NULL ? name : "—", masked != NULL ? masked : "—");
+        g_print ("%" G_GINT64_FORMAT "\t%s\t%s\n", contact->id, contact->name != NULL ? contact->name : "—",
+                 masked != NULL ? masked : "—");
     }
-  sqlite3_reset (stmt);
   json_builder_end_array (builder);
 
   if (json)
@@ -410,8 +402,7 @@ siyu_cli_audit (int    argc,
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  SiyuDb *store;
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) lines = NULL;
   int rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
@@ -431,22 +422,16 @@ siyu_cli_audit (int    argc,
   if (shop == NULL)
     return rc;
 
-  store = siyu_shop_get_db (shop);
-  stmt = siyu_db_prepare (store,
-                          "SELECT datetime (at, 'unixepoch'), actor, action, object_kind, object_id, detail "
-                          "FROM audit_log ORDER BY id DESC",
-                          &error);
-  if (stmt == NULL)
+  lines = siyu_shop_list_audit (shop, &error);
+  if (lines == NULL)
     return siyu_cli_fail (error);
 
   json_builder_begin_array (builder);
-  while ((rc = siyu_db_step (store, stmt, &error)) == SQLITE_ROW)
+  for (guint i = 0; i < lines->len; i++)
     {
-      const char *at = (const char *) sqlite3_column_text (stmt, 0);
-      const char *actor = (const char *) sqlite3_column_text (stmt, 1);
-      const char *action = (const char *) sqlite3_column_text (stmt, 2);
-      const char *kind = (const char *) sqlite3_column_text (stmt, 3);
-      const char *detail = (const char *) sqlite3_column_text (stmt, 5);
+      const SiyuAuditEntry *entry = g_ptr_array_index (lines, i);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (entry->at);
+      g_autofree char *at = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S") : NULL;
 
       if (json)
         {
@@ -454,24 +439,22 @@ siyu_cli_audit (int    argc,
           json_builder_set_member_name (builder, "at");
           json_builder_add_string_value (builder, at);
           json_builder_set_member_name (builder, "actor");
-          json_builder_add_string_value (builder, actor);
+          json_builder_add_string_value (builder, entry->actor);
           json_builder_set_member_name (builder, "action");
-          json_builder_add_string_value (builder, action);
+          json_builder_add_string_value (builder, entry->action);
           json_builder_set_member_name (builder, "object");
-          json_builder_add_string_value (builder, kind);
+          json_builder_add_string_value (builder, entry->object_kind);
           json_builder_set_member_name (builder, "object_id");
-          json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 4));
+          json_builder_add_int_value (builder, entry->object_id);
           json_builder_set_member_name (builder, "detail");
-          json_builder_add_string_value (builder, detail);
+          json_builder_add_string_value (builder, entry->detail);
           json_builder_end_object (builder);
         }
       else
-        g_print ("%s UTC  %s  %s %s %" G_GINT64_FORMAT "  %s\n", at, actor, action, kind != NULL ? kind : "",
-                 (gint64) sqlite3_column_int64 (stmt, 4), detail != NULL ? detail : "");
+        g_print ("%s UTC  %s  %s %s %" G_GINT64_FORMAT "  %s\n", at, entry->actor, entry->action,
+                 entry->object_kind != NULL ? entry->object_kind : "", entry->object_id,
+                 entry->detail != NULL ? entry->detail : "");
     }
-  sqlite3_reset (stmt);
-  if (rc < 0)
-    return siyu_cli_fail (error);
   json_builder_end_array (builder);
 
   if (json)

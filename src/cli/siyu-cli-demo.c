@@ -7,20 +7,21 @@
 
 #include "siyu-cli.h"
 #include "siyu-demo.h"
+#include "siyu-shop-lists.h"
 
-static const char * const counted[] = {
-  "contacts", "orders", "order_items", "refunds", "community_groups", "group_members", "events", "products",
+static const struct {
+  const char *name;
+  SiyuCount   what;
+} counted[] = {
+  { "contacts", SIYU_COUNT_CONTACTS },
+  { "orders", SIYU_COUNT_ORDERS },
+  { "order_items", SIYU_COUNT_ORDER_ITEMS },
+  { "refunds", SIYU_COUNT_REFUNDS },
+  { "community_groups", SIYU_COUNT_GROUPS },
+  { "group_members", SIYU_COUNT_GROUP_MEMBERS },
+  { "events", SIYU_COUNT_EVENTS },
+  { "products", SIYU_COUNT_PRODUCTS },
 };
-
-static gint64
-count_rows (SiyuDb     *db,
-            const char *table)
-{
-  /* Table names come from the constant list above, never from input. */
-  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM %s", table);
-
-  return siyu_db_query_int (db, sql, NULL);
-}
 
 int
 siyu_cli_demo (int    argc,
@@ -75,8 +76,8 @@ siyu_cli_demo (int    argc,
       json_builder_begin_object (builder);
       for (guint i = 0; i < G_N_ELEMENTS (counted); i++)
         {
-          json_builder_set_member_name (builder, counted[i]);
-          json_builder_add_int_value (builder, count_rows (siyu_shop_get_db (shop), counted[i]));
+          json_builder_set_member_name (builder, counted[i].name);
+          json_builder_add_int_value (builder, siyu_shop_count (shop, counted[i].what, NULL));
         }
       json_builder_set_member_name (builder, "seconds");
       json_builder_add_double_value (builder, seconds);

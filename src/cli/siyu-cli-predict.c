@@ -10,6 +10,7 @@
 #include "siyu-phone.h"
 #include "siyu-predict.h"
 #include "siyu-prediction.h"
+#include "siyu-replenish.h"
 #include "siyu-time.h"
 
 static void
@@ -210,14 +211,13 @@ siyu_cli_replenish (int    argc,
   g_autoptr(SiyuAnalytics) analytics = NULL;
   g_autoptr(SiyuPrediction) prediction = NULL;
   g_autoptr(GArray) due = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *db = NULL;
   g_autofree char *as_of_text = NULL;
   int within = 7;
   gboolean json = FALSE;
-  SiyuDb *store;
-  sqlite3_stmt *stmt;
   SiyuDay as_of;
   int rc;
   GOptionEntry entries[] = {
@@ -255,12 +255,8 @@ siyu_cli_replenish (int    argc,
 
   due = siyu_prediction_due_between (prediction, as_of, as_of + within);
 
-  store = siyu_shop_get_db (shop);
-  stmt = siyu_db_prepare (store,
-                          "SELECT c.name, c.phone, p.sku, p.name FROM contacts c, products p "
-                          "WHERE c.id = ? AND p.id = ?",
-                          &error);
-  if (stmt == NULL)
+  rows = siyu_replenishments_describe (shop, (const SiyuReplenishment *) (gpointer) due->data, due->len, &error);
+  if (rows == NULL)
     return siyu_cli_fail (error);
 
   if (json)
@@ -271,22 +267,12 @@ siyu_cli_replenish (int    argc,
   else if (due->len == 0)
     g_print (_("Nobody is due in the next %d days.\n"), within);
 
-  for (guint i = 0; i < due->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      const SiyuReplenishment *r = &g_array_index (due, SiyuReplenishment, i);
+      const SiyuDueRow *r = g_ptr_array_index (rows, i);
       g_autofree char *day = siyu_day_format (r->due);
       g_autofree char *last = siyu_day_format (r->last_purchase);
       g_autofree char *masked = NULL;
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, r->contact_id);
-      sqlite3_bind_int64 (stmt, 2, r->product_id);
-      if (siyu_db_step (store, stmt, &error) != SQLITE_ROW)
-        {
-          if (error != NULL)
-            return siyu_cli_fail (error);
-          continue;
-        }
 
       if (json)
         {
@@ -294,7 +280,7 @@ siyu_cli_replenish (int    argc,
           json_builder_set_member_name (builder, "contact_id");
           json_builder_add_int_value (builder, r->contact_id);
           json_builder_set_member_name (builder, "sku");
-          json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
+          json_builder_add_string_value (builder, r->sku);
           json_builder_set_member_name (builder, "last_purchase");
           json_builder_add_string_value (builder, last);
           json_builder_set_member_name (builder, "interval_days");
@@ -305,14 +291,11 @@ siyu_cli_replenish (int    argc,
         }
       else
         {
-          masked = siyu_phone_mask ((const char *) sqlite3_column_text (stmt, 1));
-          g_print ("%s  %s  %s  %s\n", day,
-                   sqlite3_column_text (stmt, 0) != NULL ? (const char *) sqlite3_column_text (stmt, 0) : "—",
-                   masked != NULL ? masked : "—",
-                   (const char *) sqlite3_column_text (stmt, 3));
+          masked = siyu_phone_mask (r->phone);
+          g_print ("%s  %s  %s  %s\n", day, r->name != NULL ? r->name : "—", masked != NULL ? masked : "—",
+                   r->product);
         }
     }
-  sqlite3_reset (stmt);
 
   if (json)
     {

@@ -9,6 +9,7 @@
 #include "siyu-freshness.h"
 #include "siyu-money.h"
 #include "siyu-overview.h"
+#include "siyu-shop-lists.h"
 #include "siyu-time.h"
 
 int
@@ -138,7 +139,7 @@ siyu_cli_info (int    argc,
   if (!siyu_overview_compute (shop, as_of, &overview, &error))
     return siyu_cli_fail (error);
 
-  orders = siyu_db_query_int (siyu_shop_get_db (shop), "SELECT count (*) FROM orders", &error);
+  orders = siyu_shop_count (shop, SIYU_COUNT_ORDERS, &error);
   if (orders < 0)
     return siyu_cli_fail (error);
 
@@ -228,7 +229,6 @@ siyu_cli_settings (int    argc,
   g_autofree char *currency = NULL;
   g_autofree char *time_zone = NULL;
   g_autofree char *phone_region = NULL;
-  SiyuDb *store;
   int rc;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop file"), N_("FILE") },
@@ -253,19 +253,8 @@ siyu_cli_settings (int    argc,
   if (shop == NULL)
     return rc;
 
-  store = siyu_shop_get_db (shop);
-  if (!siyu_db_begin (store, &error))
+  if (!siyu_shop_set_settings (shop, name, currency, time_zone, phone_region, &error))
     return siyu_cli_fail (error);
-
-  if ((name != NULL && !siyu_shop_set_name (shop, name, &error)) ||
-      (currency != NULL && !siyu_shop_set_currency (shop, currency, &error)) ||
-      (time_zone != NULL && !siyu_shop_set_time_zone (shop, time_zone, &error)) ||
-      (phone_region != NULL && !siyu_shop_set_phone_region (shop, phone_region, &error)) ||
-      !siyu_db_commit (store, &error))
-    {
-      siyu_db_rollback (store);
-      return siyu_cli_fail (error);
-    }
 
   return SIYU_CLI_OK;
 }

@@ -306,6 +306,47 @@ siyu_consent_count_segment (SiyuShop           *shop,
   return rc == SQLITE_ROW;
 }
 
+/**
+ * siyu_consent_count_group:
+ * @group_id: a group, or 0 for every contact not erased
+ *
+ * Counts the consent of those in the group now (or of the whole shop), as
+ * siyu_consent_count() does for a list of ids.
+ */
+gboolean
+siyu_consent_count_group (SiyuShop           *shop,
+                          gint64              group_id,
+                          SiyuConsentCounts  *counts,
+                          GError            **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (group_id >= 0, FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db, group_id > 0
+                              ? "SELECT DISTINCT contact_id FROM group_members WHERE group_id = ? AND left_at IS NULL"
+                              : "SELECT id FROM contacts WHERE erased_at IS NULL AND ? = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, group_id);
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_DONE &&
+         siyu_consent_count (shop, (const gint64 *) (gpointer) ids->data, ids->len, counts, error);
+}
+
 static gboolean
 check_source (SiyuConsent   consent,
               const char   *source,

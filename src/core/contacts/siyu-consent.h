@@ -85,6 +85,10 @@ gboolean           siyu_consent_count_segment    (SiyuShop           *shop,
                                                   JsonNode           *definition,
                                                   SiyuConsentCounts  *counts,
                                                   GError            **error);
+gboolean           siyu_consent_count_group      (SiyuShop           *shop,
+                                                  gint64              group_id,
+                                                  SiyuConsentCounts  *counts,
+                                                  GError            **error);
 
 JsonNode          *siyu_consent_set              (SiyuShop           *shop,
                                                   const gint64       *ids,

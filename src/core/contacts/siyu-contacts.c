@@ -391,6 +391,144 @@ column_dup (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
+void
+siyu_contact_basics_free (SiyuContactBasics *basics)
+{
+  if (basics == NULL)
+    return;
+
+  g_free (basics->name);
+  g_free (basics->phone);
+  g_free (basics->email);
+  g_free (basics);
+}
+
+static SiyuContactBasics *
+basics_read (sqlite3_stmt *stmt)
+{
+  SiyuContactBasics *basics = g_new0 (SiyuContactBasics, 1);
+
+  basics->id = sqlite3_column_int64 (stmt, 0);
+  basics->name = column_dup (stmt, 1);
+  basics->phone = column_dup (stmt, 2);
+  basics->email = column_dup (stmt, 3);
+
+  return basics;
+}
+
+/**
+ * siyu_contacts_get_basics:
+ * @ids: (array length=n_ids): contacts
+ *
+ * Reads the name, phone and e-mail of each contact, for a list that shows
+ * who they are.  An erased contact comes with these cleared.
+ *
+ * Returns: (transfer full) (element-type SiyuContactBasics): one entry per
+ *   id, in the order of @ids, %NULL where there is no such contact; or
+ *   %NULL with @error set
+ */
+GPtrArray *
+siyu_contacts_get_basics (SiyuShop      *shop,
+                          const gint64  *ids,
+                          guint          n_ids,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) result = NULL;
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db, "SELECT id, name, phone, email FROM contacts WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+
+  result = g_ptr_array_new_full (n_ids, (GDestroyNotify) siyu_contact_basics_free);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      rc = siyu_db_step (db, stmt, error);
+      if (rc < 0)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (result, rc == SQLITE_ROW ? basics_read (stmt) : NULL);
+    }
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&result);
+}
+
+/**
+ * siyu_contacts_list_basics:
+ *
+ * Returns: (transfer full) (element-type SiyuContactBasics): every contact
+ *   not erased, by id; or %NULL with @error set
+ */
+GPtrArray *
+siyu_contacts_list_basics (SiyuShop  *shop,
+                           GError   **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) siyu_contact_basics_free);
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db, "SELECT id, name, phone, email FROM contacts WHERE erased_at IS NULL ORDER BY id",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (result, basics_read (stmt));
+  sqlite3_reset (stmt);
+
+  return rc < 0 ? NULL : g_steal_pointer (&result);
+}
+
+/**
+ * siyu_contacts_nth_id:
+ * @n: how many contacts not erased come before it, by id; from 0
+ *
+ * Picks contacts spread over a shop, as a benchmark does.
+ *
+ * Returns: the id of that contact; 0 when there are not that many; -1
+ *   with @error set
+ */
+gint64
+siyu_contacts_nth_id (SiyuShop  *shop,
+                      gint64     n,
+                      GError   **error)
+{
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), -1);
+  g_return_val_if_fail (n >= 0, -1);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db, "SELECT id FROM contacts WHERE erased_at IS NULL ORDER BY id LIMIT 1 OFFSET ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, n);
+  rc = siyu_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return rc < 0 ? -1 : id;
+}
+
 /**
  * siyu_contacts_summarize:
  * @ids: (array length=n_ids): contacts, as siyu_contacts_list() gave them
@@ -1008,6 +1146,49 @@ fail:
   if (own_transaction)
     siyu_db_rollback (db);
   return FALSE;
+}
+
+/**
+ * siyu_contact_set_fields:
+ * @fields: (array length=n_fields): the fields to change, in order
+ * @values: (array length=n_fields): their new values, as siyu_contact_set()
+ *   takes them
+ *
+ * Changes several fields of a contact in one transaction: all of them
+ * change, or none does when one is refused.
+ */
+gboolean
+siyu_contact_set_fields (SiyuShop                *shop,
+                         gint64                   contact_id,
+                         const SiyuContactField  *fields,
+                         const char * const      *values,
+                         guint                    n_fields,
+                         GError                 **error)
+{
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (fields != NULL || n_fields == 0, FALSE);
+  g_return_val_if_fail (values != NULL || n_fields == 0, FALSE);
+
+  db = siyu_shop_get_db (shop);
+  if (!siyu_db_begin (db, error))
+    return FALSE;
+
+  for (guint i = 0; i < n_fields; i++)
+    if (!siyu_contact_set (shop, contact_id, fields[i], values[i], NULL, error))
+      {
+        siyu_db_rollback (db);
+        return FALSE;
+      }
+
+  if (!siyu_db_commit (db, error))
+    {
+      siyu_db_rollback (db);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**

@@ -80,6 +80,14 @@ typedef struct {
   gint64    value_12m;           /* minor units; -1: no prediction */
 } SiyuContactSummary;
 
+/* Who a contact is, without the figures. */
+typedef struct {
+  gint64  id;
+  char   *name;                  /* nullable */
+  char   *phone;                 /* E.164, nullable */
+  char   *email;                 /* nullable */
+} SiyuContactBasics;
+
 GQuark      siyu_contacts_error_quark     (void);
 
 GArray     *siyu_contacts_list            (SiyuShop                *shop,
@@ -90,6 +98,16 @@ GPtrArray  *siyu_contacts_summarize       (SiyuShop                *shop,
                                            guint                    n_ids,
                                            GError                 **error);
 void        siyu_contact_summary_free     (SiyuContactSummary      *summary);
+void        siyu_contact_basics_free      (SiyuContactBasics       *basics);
+GPtrArray  *siyu_contacts_get_basics      (SiyuShop                *shop,
+                                           const gint64            *ids,
+                                           guint                    n_ids,
+                                           GError                 **error);
+GPtrArray  *siyu_contacts_list_basics     (SiyuShop                *shop,
+                                           GError                 **error);
+gint64      siyu_contacts_nth_id          (SiyuShop                *shop,
+                                           gint64                   n,
+                                           GError                 **error);
 GArray     *siyu_contact_find_duplicates  (SiyuShop                *shop,
                                            gint64                   contact_id,
                                            GError                 **error);
@@ -107,6 +125,12 @@ gboolean    siyu_contact_set              (SiyuShop          *shop,
                                            SiyuContactField   field,
                                            const char        *value,
                                            char             **previous,
+                                           GError           **error);
+gboolean    siyu_contact_set_fields       (SiyuShop          *shop,
+                                           gint64             contact_id,
+                                           const SiyuContactField *fields,
+                                           const char * const *values,
+                                           guint              n_fields,
                                            GError           **error);
 gint64      siyu_contact_find_owner       (SiyuShop          *shop,
                                            SiyuContactField   field,
@@ -137,5 +161,7 @@ JsonNode   *siyu_contact_merge            (SiyuShop          *shop,
 gboolean    siyu_contact_unmerge          (SiyuShop          *shop,
                                            JsonNode          *undo,
                                            GError           **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuContactBasics, siyu_contact_basics_free)
 
 G_END_DECLS

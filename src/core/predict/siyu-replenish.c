@@ -64,6 +64,73 @@ siyu_due_row_free (SiyuDueRow *row)
   g_free (row);
 }
 
+/**
+ * siyu_replenishments_describe:
+ * @due: (array length=n_due): as siyu_prediction_due_between() gave them
+ *
+ * Names the buyer and the product of each replenishment computed but not
+ * stored, for a list that shows them.  The rows keep their order; one
+ * whose contact or product is no longer in the shop is left out.
+ *
+ * Returns: (transfer full) (element-type SiyuDueRow): the rows, without
+ *   stage, or %NULL with @error set
+ */
+GPtrArray *
+siyu_replenishments_describe (SiyuShop                 *shop,
+                              const SiyuReplenishment  *due,
+                              guint                     n_due,
+                              GError                  **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  sqlite3_stmt *stmt;
+  SiyuDb *db;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+  g_return_val_if_fail (due != NULL || n_due == 0, NULL);
+
+  db = siyu_shop_get_db (shop);
+  stmt = siyu_db_prepare (db, "SELECT c.name, c.phone, p.sku, p.name FROM contacts c, products p "
+                              "WHERE c.id = ? AND p.id = ?",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) siyu_due_row_free);
+  for (guint i = 0; i < n_due; i++)
+    {
+      const SiyuReplenishment *r = &due[i];
+      SiyuDueRow *row;
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, r->contact_id);
+      sqlite3_bind_int64 (stmt, 2, r->product_id);
+      rc = siyu_db_step (db, stmt, error);
+      if (rc < 0)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      if (rc != SQLITE_ROW)
+        continue;
+
+      row = g_new0 (SiyuDueRow, 1);
+      row->contact_id = r->contact_id;
+      row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      row->phone = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      row->product_id = r->product_id;
+      row->sku = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      row->product = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      row->last_purchase = r->last_purchase;
+      row->interval_days = r->interval_days;
+      row->due = r->due;
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&rows);
+}
+
 static void
 bind_span (sqlite3_stmt *stmt,
            SiyuDay       first,

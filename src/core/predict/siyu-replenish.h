@@ -2,6 +2,7 @@
 #pragma once
 
 #include "siyu-export.h"
+#include "siyu-prediction.h"
 #include "siyu-shop.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,10 @@ gint64     siyu_replenishments_count  (SiyuShop                *shop,
                                        SiyuDay                  last,
                                        gint64                  *buyers,
                                        GError                 **error);
+GPtrArray *siyu_replenishments_describe (SiyuShop               *shop,
+                                         const SiyuReplenishment *due,
+                                         guint                    n_due,
+                                         GError                 **error);
 gboolean   siyu_replenishments_export (SiyuShop                *shop,
                                        SiyuDay                  first,
                                        SiyuDay                  last,

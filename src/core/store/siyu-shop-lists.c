@@ -117,6 +117,38 @@ siyu_shop_get_activity (SiyuShop  *shop,
 }
 
 /**
+ * siyu_shop_count:
+ * @what: which rows
+ *
+ * Counts the rows of one table, for the command line's summaries and
+ * benchmarks.
+ *
+ * Returns: how many rows there are, or -1 with @error set
+ */
+gint64
+siyu_shop_count (SiyuShop   *shop,
+                 SiyuCount   what,
+                 GError    **error)
+{
+  static const char * const sql[] = {
+    [SIYU_COUNT_CONTACTS] = "SELECT count (*) FROM contacts",
+    [SIYU_COUNT_LIVE_CONTACTS] = "SELECT count (*) FROM contacts WHERE erased_at IS NULL",
+    [SIYU_COUNT_ORDERS] = "SELECT count (*) FROM orders",
+    [SIYU_COUNT_ORDER_ITEMS] = "SELECT count (*) FROM order_items",
+    [SIYU_COUNT_REFUNDS] = "SELECT count (*) FROM refunds",
+    [SIYU_COUNT_GROUPS] = "SELECT count (*) FROM community_groups",
+    [SIYU_COUNT_GROUP_MEMBERS] = "SELECT count (*) FROM group_members",
+    [SIYU_COUNT_EVENTS] = "SELECT count (*) FROM events",
+    [SIYU_COUNT_PRODUCTS] = "SELECT count (*) FROM products",
+  };
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), -1);
+  g_return_val_if_fail (what < G_N_ELEMENTS (sql), -1);
+
+  return siyu_db_query_int (siyu_shop_get_db (shop), sql[what], error);
+}
+
+/**
  * siyu_shop_count_restock_buyers:
  *
  * Returns: how many buyer–product pairs have a predicted restock day, or

@@ -13,6 +13,20 @@ typedef enum {
   SIYU_NAMES_CHANNELS,     /* by name */
 } SiyuNames;
 
+/* What siyu_shop_count() counts: rows of a table. */
+typedef enum {
+  SIYU_COUNT_CONTACTS,          /* erased ones too */
+  SIYU_COUNT_LIVE_CONTACTS,     /* not erased */
+  SIYU_COUNT_ORDERS,
+  SIYU_COUNT_ORDER_ITEMS,
+  SIYU_COUNT_REFUNDS,
+  SIYU_COUNT_GROUPS,            /* community_groups, archived ones too */
+  SIYU_COUNT_GROUP_MEMBERS,     /* every stay, past ones too */
+  SIYU_COUNT_EVENTS,
+  SIYU_COUNT_PRODUCTS,
+  SIYU_N_COUNTS
+} SiyuCount;
+
 /* One name, with its id and, for a tier, its Chinese name. */
 typedef struct {
   gint64  id;
@@ -31,6 +45,9 @@ int        siyu_shop_has_data         (SiyuShop    *shop,
 gboolean   siyu_shop_get_activity     (SiyuShop    *shop,
                                        gint64      *first_at,
                                        gint64      *n_orders,
+                                       GError     **error);
+gint64     siyu_shop_count            (SiyuShop    *shop,
+                                       SiyuCount    what,
                                        GError     **error);
 gint64     siyu_shop_count_restock_buyers (SiyuShop *shop,
                                            GError  **error);

@@ -521,6 +521,45 @@ siyu_shop_set_phone_region (SiyuShop    *self,
 }
 
 /**
+ * siyu_shop_set_settings:
+ * @name: (nullable): the new name, or %NULL to keep it
+ * @currency: (nullable): the new currency, or %NULL to keep it
+ * @time_zone: (nullable): the new time zone, or %NULL to keep it
+ * @region: (nullable): the new phone region, or %NULL to keep it
+ *
+ * Changes several settings in one transaction: all the given ones change,
+ * or none does when one is refused.
+ */
+gboolean
+siyu_shop_set_settings (SiyuShop    *self,
+                        const char  *name,
+                        const char  *currency,
+                        const char  *time_zone,
+                        const char  *region,
+                        GError     **error)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP (self), FALSE);
+
+  if (!siyu_db_begin (self->db, error))
+    return FALSE;
+
+  if ((name != NULL && !siyu_shop_set_name (self, name, error)) ||
+      (currency != NULL && !siyu_shop_set_currency (self, currency, error)) ||
+      (time_zone != NULL && !siyu_shop_set_time_zone (self, time_zone, error)) ||
+      (region != NULL && !siyu_shop_set_phone_region (self, region, error)) ||
+      !siyu_db_commit (self->db, error))
+    {
+      /* The ones set before the refusal are undone in the file: read
+       * them back so that the shop shows what the file holds. */
+      siyu_db_rollback (self->db);
+      load_settings (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * siyu_shop_set_data_end:
  * @day: the last day the shop's data covers, or %SIYU_DAY_INVALID
  *
@@ -633,4 +672,57 @@ siyu_shop_audit (SiyuShop    *self,
   sqlite3_bind_text (stmt, 6, detail_json, -1, SQLITE_STATIC);
 
   return siyu_db_step_done (self->db, stmt, error);
+}
+
+void
+siyu_audit_entry_free (SiyuAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->actor);
+  g_free (entry->action);
+  g_free (entry->object_kind);
+  g_free (entry->detail);
+  g_free (entry);
+}
+
+/**
+ * siyu_shop_list_audit:
+ *
+ * Reads the audit log, newest first.
+ *
+ * Returns: (transfer full) (element-type SiyuAuditEntry): its lines, or
+ *   %NULL with @error set
+ */
+GPtrArray *
+siyu_shop_list_audit (SiyuShop  *self,
+                      GError   **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) siyu_audit_entry_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (self), NULL);
+
+  stmt = siyu_db_prepare (self->db,
+                          "SELECT at, actor, action, object_kind, object_id, detail FROM audit_log ORDER BY id DESC",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = siyu_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    {
+      SiyuAuditEntry *entry = g_new0 (SiyuAuditEntry, 1);
+
+      entry->at = sqlite3_column_int64 (stmt, 0);
+      entry->actor = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      entry->action = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      entry->object_kind = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      entry->object_id = sqlite3_column_int64 (stmt, 4);
+      entry->detail = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_reset (stmt);
+
+  return rc < 0 ? NULL : g_steal_pointer (&entries);
 }

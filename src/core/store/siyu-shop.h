@@ -18,6 +18,16 @@ typedef enum {
 #define SIYU_SHOP_DEFAULT_TIME_ZONE    "Asia/Shanghai"
 #define SIYU_SHOP_DEFAULT_PHONE_REGION "CN"
 
+/* One line of the audit log. */
+typedef struct {
+  gint64  at;                   /* Unix seconds */
+  char   *actor;
+  char   *action;               /* "export", "merge", "edit", "erase", … */
+  char   *object_kind;          /* nullable */
+  gint64  object_id;            /* 0: none */
+  char   *detail;               /* a JSON object, nullable */
+} SiyuAuditEntry;
+
 #define SIYU_TYPE_SHOP (siyu_shop_get_type ())
 G_DECLARE_FINAL_TYPE (SiyuShop, siyu_shop, SIYU, SHOP, GObject)
 
@@ -54,6 +64,12 @@ gboolean     siyu_shop_set_time_zone    (SiyuShop    *self,
 gboolean     siyu_shop_set_phone_region (SiyuShop    *self,
                                          const char  *region,
                                          GError     **error);
+gboolean     siyu_shop_set_settings     (SiyuShop    *self,
+                                         const char  *name,
+                                         const char  *currency,
+                                         const char  *time_zone,
+                                         const char  *region,
+                                         GError     **error);
 gboolean     siyu_shop_set_data_end     (SiyuShop    *self,
                                          SiyuDay      day,
                                          GError     **error);
@@ -69,5 +85,10 @@ gboolean     siyu_shop_audit            (SiyuShop    *self,
                                          gint64       object_id,
                                          const char  *detail_json,
                                          GError     **error);
+void         siyu_audit_entry_free      (SiyuAuditEntry *entry);
+GPtrArray   *siyu_shop_list_audit       (SiyuShop    *self,
+                                         GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuAuditEntry, siyu_audit_entry_free)
 
 G_END_DECLS
