@@ -14,8 +14,8 @@
 
 #include "siyu-csv-reader.h"
 #include "siyu-import.h"
+#include "siyu-import-private.h"
 #include "siyu-orders.h"
-#include "siyu-import-guess.h"
 #include "siyu-ingest.h"
 #include "siyu-json.h"
 #include "siyu-money.h"
@@ -28,6 +28,10 @@
  * customers, community group members or events.  Columns are mapped to
  * Siyu's fields by a preset (data/presets, compiled into the core's
  * resources), by a mapping remembered for the same headers, or by hand.
+ *
+ * The fields and the mapping of columns are in siyu-import-mapping.c,
+ * the file's rows in siyu-import-source.c; this file holds the object,
+ * rows to records and the run.
  *
  * Every row goes through SiyuIngest, so identity and idempotency are the
  * same as for sync.  The whole file is one transaction.  An order's lines
@@ -59,103 +63,11 @@
  *   the time of the import.
  */
 
-#define PRESETS_PATH "/io/github/siyu/core/presets/"
-#define MAX_PREVIEW 20
-#define MAX_LISTED_PROBLEMS 1000
-#define MAX_COLUMNS_PER_FIELD 3
-#define PROGRESS_EVERY 4096
-
-typedef enum {
-  F_ORDER_REF,
-  F_CREATED_AT,
-  F_STATUS,
-  F_CUSTOMER_ID,
-  F_PHONE,
-  F_NAME,
-  F_EMAIL,
-  F_WECHAT_ID,
-  F_CITY,
-  F_BIRTHDAY,
-  F_MEMBER_SINCE,
-  F_TIER,
-  F_TAGS,
-  F_CONSENT,
-  F_CHANNEL,
-  F_SKU,
-  F_PRODUCT_NAME,
-  F_QUANTITY,
-  F_UNIT_PRICE,
-  F_LINE_TOTAL,
-  F_ORDER_TOTAL,
-  F_REFUNDED_AMOUNT,
-  F_CURRENCY,
-  F_GROUP,
-  F_GROUP_KIND,
-  F_ROLE,
-  F_JOINED_AT,
-  F_LEFT_AT,
-  F_EVENT_KIND,
-  F_OCCURRED_AT,
-  F_DETAIL,
-  N_FIELDS
-} Field;
-
-#define K_ORDERS    (1u << SIYU_IMPORT_ORDERS)
-#define K_CUSTOMERS (1u << SIYU_IMPORT_CUSTOMERS)
-#define K_GROUPS    (1u << SIYU_IMPORT_GROUPS)
-#define K_EVENTS    (1u << SIYU_IMPORT_EVENTS)
-#define K_PEOPLE    (K_ORDERS | K_CUSTOMERS | K_GROUPS | K_EVENTS)
-
-static const struct {
-  const char *name;
-  const char *title;
-  guint       kinds;
-  guint       required;
-} fields[N_FIELDS] = {
-  [F_ORDER_REF]       = { "order_ref",       NC_("import field", "Order number"), K_ORDERS, K_ORDERS },
-  [F_CREATED_AT]      = { "created_at",      NC_("import field", "Created"), K_ORDERS | K_CUSTOMERS, K_ORDERS },
-  [F_STATUS]          = { "status",          NC_("import field", "Order status"), K_ORDERS, 0 },
-  [F_CUSTOMER_ID]     = { "customer_id",     NC_("import field", "Platform customer id"), K_PEOPLE, 0 },
-  [F_PHONE]           = { "phone",           NC_("import field", "Phone"), K_PEOPLE, 0 },
-  [F_NAME]            = { "name",            NC_("import field", "Name"), K_PEOPLE, 0 },
-  [F_EMAIL]           = { "email",           NC_("import field", "E-mail"), K_PEOPLE, 0 },
-  [F_WECHAT_ID]       = { "wechat_id",       NC_("import field", "WeChat id"), K_PEOPLE, 0 },
-  [F_CITY]            = { "city",            NC_("import field", "City"), K_CUSTOMERS, 0 },
-  [F_BIRTHDAY]        = { "birthday",        NC_("import field", "Birthday"), K_CUSTOMERS, 0 },
-  [F_MEMBER_SINCE]    = { "member_since",    NC_("import field", "Member since"), K_CUSTOMERS, 0 },
-  [F_TIER]            = { "tier",            NC_("import field", "Platform tier"), K_CUSTOMERS, 0 },
-  [F_TAGS]            = { "tags",            NC_("import field", "Tags"), K_CUSTOMERS, 0 },
-  [F_CONSENT]         = { "consent",         NC_("import field", "Marketing consent"), K_CUSTOMERS, 0 },
-  [F_CHANNEL]         = { "channel",         NC_("import field", "Channel"), K_ORDERS | K_EVENTS, 0 },
-  [F_SKU]             = { "sku",             NC_("import field", "SKU"), K_ORDERS, 0 },
-  [F_PRODUCT_NAME]    = { "product_name",    NC_("import field", "Product name"), K_ORDERS, 0 },
-  [F_QUANTITY]        = { "quantity",        NC_("import field", "Quantity"), K_ORDERS, 0 },
-  [F_UNIT_PRICE]      = { "unit_price",      NC_("import field", "Unit price"), K_ORDERS, 0 },
-  [F_LINE_TOTAL]      = { "line_total",      NC_("import field", "Line total"), K_ORDERS, 0 },
-  [F_ORDER_TOTAL]     = { "order_total",     NC_("import field", "Order total"), K_ORDERS, 0 },
-  [F_REFUNDED_AMOUNT] = { "refunded_amount", NC_("import field", "Refunded amount"), K_ORDERS, 0 },
-  [F_CURRENCY]        = { "currency",        NC_("import field", "Currency"), K_ORDERS, 0 },
-  [F_GROUP]           = { "group",           NC_("import field", "Group"), K_GROUPS, K_GROUPS },
-  [F_GROUP_KIND]      = { "group_kind",      NC_("import field", "Kind of group"), K_GROUPS, 0 },
-  [F_ROLE]            = { "role",            NC_("import field", "Role in the group"), K_GROUPS, 0 },
-  [F_JOINED_AT]       = { "joined_at",       NC_("import field", "Joined"), K_GROUPS, K_GROUPS },
-  [F_LEFT_AT]         = { "left_at",         NC_("import field", "Left"), K_GROUPS, 0 },
-  [F_EVENT_KIND]      = { "event_kind",      NC_("import field", "Kind of event"), K_EVENTS, K_EVENTS },
-  [F_OCCURRED_AT]     = { "occurred_at",     NC_("import field", "Happened"), K_EVENTS, K_EVENTS },
-  [F_DETAIL]          = { "detail",          NC_("import field", "Detail"), K_EVENTS, 0 },
-};
-
 /* The fields an order's lines must agree on; its time is read apart. */
 static const Field order_fields[] = {
   F_STATUS, F_CUSTOMER_ID, F_PHONE, F_NAME, F_EMAIL, F_WECHAT_ID, F_CHANNEL,
   F_ORDER_TOTAL, F_REFUNDED_AMOUNT, F_CURRENCY,
 };
-
-static const char * const kind_names[] = { "orders", "customers", "groups", "events" };
-
-typedef struct {
-  int columns[MAX_COLUMNS_PER_FIELD];   /* -1 where unused */
-} Mapping;
 
 typedef struct {
   GPtrArray *rows;        /* of GStrv, the order's lines */
@@ -164,294 +76,9 @@ typedef struct {
   char      *ref;         /* %NULL for a line without an order number */
 } OrderGroup;
 
-struct _SiyuImport
-{
-  GObject           parent_instance;
-
-  SiyuShop         *shop;
-  char             *path;
-  char             *display_name;
-  SiyuImportKind    kind;
-  char             *encoding_choice;
-  char             *preset;
-  gboolean          preset_chosen;
-  gboolean          remembered;     /* the mapping is one remembered for these headers */
-  gboolean          guessed;        /* no preset matched: the columns were guessed */
-  double            confidence[N_FIELDS];
-  GHashTable       *overrides;      /* field name → column name, "" for none */
-  char             *consent_given;  /* the owner's "they agreed", its source */
-
-  gboolean          opened;
-  gboolean          xlsx;
-  char             *encoding;
-  char              delimiter;
-  GStrv             headers;
-  guint             n_headers;
-  GPtrArray        *preview;        /* of GStrv */
-  Mapping           mapping[N_FIELDS];
-  char             *channel_kind;
-  char             *channel_name;
-  char             *platform;
-  GString          *column_names[N_FIELDS];
-
-  /* while running */
-  SiyuIngest       *ingest;
-  GTimeZone        *tz;
-  int               digits;
-  gint64            default_channel;
-  GHashTable       *channels;       /* name → id */
-  int               fine_digits;    /* decimals read in prices, up to three */
-  gint64            fine_scale;     /* 10^(fine_digits − digits) */
-  GString          *line_cells;     /* a line's cells, each ended by a NUL */
-  char             *scratch_path;   /* the scratch database of an order import */
-  gboolean          scratch_attached;
-  char             *last_ref;       /* the order of the line set aside last */
-  gint64            last_first;     /* and the row where it first appears */
-  FILE             *reject_file;
-  char             *reject_part;
-  GString          *scratch[N_FIELDS];
-  gboolean          fatal;
-  GError           *fatal_error;
-
-  SiyuImportCounts  counts;
-  GPtrArray        *problems;       /* of SiyuImportProblem */
-};
-
 G_DEFINE_FINAL_TYPE (SiyuImport, siyu_import, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (siyu-import-error-quark, siyu_import_error)
-
-/* Words → stored values, loaded once from words.json. */
-static GHashTable *words[5];
-enum { WORDS_STATUS, WORDS_EVENT_KIND, WORDS_ROLE, WORDS_GROUP_KIND, WORDS_YES_NO };
-
-static gpointer
-load_words (gpointer data G_GNUC_UNUSED)
-{
-  static const char * const sections[] = { "status", "event_kind", "role", "group_kind", "yes_no" };
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root;
-
-  bytes = g_resources_lookup_data (PRESETS_PATH "words.json", 0, NULL);
-  g_assert (bytes != NULL);
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                   (gssize) g_bytes_get_size (bytes), NULL))
-    g_assert_not_reached ();
-  root = json_node_get_object (json_parser_get_root (parser));
-
-  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
-    {
-      JsonObject *section = json_object_get_object_member (root, sections[i]);
-      g_autoptr(GList) members = json_object_get_members (section);
-
-      words[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      for (GList *l = members; l != NULL; l = l->next)
-        {
-          JsonArray *list = json_object_get_array_member (section, l->data);
-
-          for (guint j = 0; j < json_array_get_length (list); j++)
-            g_hash_table_insert (words[i],
-                                 g_utf8_casefold (json_array_get_string_element (list, j), -1),
-                                 g_strdup (l->data));
-        }
-    }
-
-  return NULL;
-}
-
-static const char *
-lookup_word (guint       table,
-             const char *text)
-{
-  static GOnce once = G_ONCE_INIT;
-  g_autofree char *stripped = NULL;
-  g_autofree char *folded = NULL;
-
-  g_once (&once, load_words, NULL);
-
-  stripped = g_strstrip (g_strdup (text));
-  folded = g_utf8_casefold (stripped, -1);
-
-  return g_hash_table_lookup (words[table], folded);
-}
-
-static gboolean
-is_blank (const char *s)
-{
-  if (s == NULL)
-    return TRUE;
-  for (; *s != '\0'; s++)
-    if (!g_ascii_isspace (*s))
-      return FALSE;
-  return TRUE;
-}
-
-static JsonObject *
-load_preset (const char *name)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  if (name == NULL || strchr (name, '/') != NULL || g_str_equal (name, "words") || g_str_equal (name, "headers"))
-    return NULL;
-
-  path = g_strconcat (PRESETS_PATH, name, ".json", NULL);
-  bytes = g_resources_lookup_data (path, 0, NULL);
-  if (bytes == NULL)
-    return NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                   (gssize) g_bytes_get_size (bytes), NULL))
-    g_assert_not_reached ();
-
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static gboolean
-preset_is_kind (JsonObject     *preset,
-                SiyuImportKind  kind)
-{
-  return g_strcmp0 (json_object_get_string_member (preset, "kind"), kind_names[kind]) == 0;
-}
-
-const char *
-siyu_import_kind_to_string (SiyuImportKind kind)
-{
-  g_return_val_if_fail (kind <= SIYU_IMPORT_EVENTS, NULL);
-  return kind_names[kind];
-}
-
-gboolean
-siyu_import_kind_from_string (const char     *text,
-                              SiyuImportKind *kind)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    if (g_strcmp0 (text, kind_names[i]) == 0)
-      {
-        *kind = (SiyuImportKind) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static int
-field_from_name (const char *name)
-{
-  for (int i = 0; i < N_FIELDS; i++)
-    if (g_strcmp0 (fields[i].name, name) == 0)
-      return i;
-  return -1;
-}
-
-static gpointer
-build_field_lists (gpointer data G_GNUC_UNUSED)
-{
-  GPtrArray **lists = g_new0 (GPtrArray *, G_N_ELEMENTS (kind_names));
-
-  for (guint k = 0; k < G_N_ELEMENTS (kind_names); k++)
-    {
-      lists[k] = g_ptr_array_new ();
-      for (guint f = 0; f < N_FIELDS; f++)
-        if (fields[f].kinds & (1u << k))
-          g_ptr_array_add (lists[k], (gpointer) fields[f].name);
-      g_ptr_array_add (lists[k], NULL);
-    }
-
-  return lists;
-}
-
-/**
- * siyu_import_list_fields:
- *
- * Returns: (transfer none): the names of the fields an import of @kind
- *   reads, in the order a mapping editor shows them.
- */
-const char * const *
-siyu_import_list_fields (SiyuImportKind kind)
-{
-  static GOnce once = G_ONCE_INIT;
-  GPtrArray **lists;
-
-  g_return_val_if_fail (kind <= SIYU_IMPORT_EVENTS, NULL);
-
-  lists = g_once (&once, build_field_lists, NULL);
-  return (const char * const *) lists[kind]->pdata;
-}
-
-const char *
-siyu_import_field_title (const char *field)
-{
-  int f = field_from_name (field);
-
-  if (f < 0)
-    return NULL;
-  return g_dpgettext2 (GETTEXT_PACKAGE, "import field", fields[f].title);
-}
-
-gboolean
-siyu_import_field_is_required (SiyuImportKind  kind,
-                               const char     *field)
-{
-  int f = field_from_name (field);
-
-  return f >= 0 && (fields[f].required & (1u << kind)) != 0;
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/**
- * siyu_import_list_presets:
- *
- * Returns: (transfer full): the names of the presets for @kind, sorted.
- */
-char **
-siyu_import_list_presets (SiyuImportKind kind)
-{
-  g_auto(GStrv) children = g_resources_enumerate_children (PRESETS_PATH, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-
-  for (guint i = 0; children != NULL && children[i] != NULL; i++)
-    {
-      g_autofree char *name = NULL;
-      g_autoptr(JsonObject) preset = NULL;
-
-      if (!g_str_has_suffix (children[i], ".json"))
-        continue;
-      name = g_strndup (children[i], strlen (children[i]) - strlen (".json"));
-      preset = load_preset (name);
-      if (preset != NULL && preset_is_kind (preset, kind))
-        g_ptr_array_add (names, g_steal_pointer (&name));
-    }
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-
-  return (char **) g_ptr_array_steal (names, NULL);
-}
-
-/* The preset's title in the first of the user's languages it has. */
-char *
-siyu_import_preset_title (const char *name)
-{
-  g_autoptr(JsonObject) preset = load_preset (name);
-  const char * const *languages = g_get_language_names ();
-  JsonObject *titles;
-
-  if (preset == NULL)
-    return NULL;
-  titles = json_object_get_object_member (preset, "title");
-  for (guint i = 0; languages[i] != NULL; i++)
-    if (json_object_has_member (titles, languages[i]))
-      return g_strdup (json_object_get_string_member (titles, languages[i]));
-
-  return g_strdup (json_object_get_string_member (titles, "en"));
-}
-
 static void
 problem_free (gpointer data)
 {
@@ -555,7 +182,7 @@ siyu_import_set_encoding (SiyuImport *self,
   g_return_if_fail (SIYU_IS_IMPORT (self));
 
   g_free (self->encoding_choice);
-  self->encoding_choice = is_blank (encoding) ? NULL : g_strdup (encoding);
+  self->encoding_choice = _siyu_import_is_blank (encoding) ? NULL : g_strdup (encoding);
   self->opened = FALSE;
 }
 
@@ -590,15 +217,15 @@ siyu_import_set_preset (SiyuImport  *self,
 
   if (preset != NULL)
     {
-      object = load_preset (preset);
-      if (object == NULL || !preset_is_kind (object, self->kind))
+      object = _siyu_import_load_preset (preset);
+      if (object == NULL || !_siyu_import_preset_is_kind (object, self->kind))
         {
           g_auto(GStrv) names = siyu_import_list_presets (self->kind);
           g_autofree char *list = g_strjoinv (", ", names);
 
           g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_PRESET,
                        _("There is no preset “%s” for importing %s. The presets are: %s."),
-                       preset, kind_names[self->kind], list);
+                       preset, _siyu_import_kind_names[self->kind], list);
           return FALSE;
         }
     }
@@ -634,688 +261,6 @@ siyu_import_map (SiyuImport *self,
 }
 
 /* Source: the rows of a CSV or XLSX file, the same way for both. */
-typedef struct {
-  SiyuImport     *self;
-  GInputStream   *stream;
-  SiyuCsvReader  *csv;
-  SiyuXlsxReader *xlsx;
-  guint64         size;
-  GPtrArray      *cells;     /* the current row, padded, for XLSX */
-} Source;
-
-static void
-source_clear (Source *source)
-{
-  g_clear_pointer (&source->csv, siyu_csv_reader_free);
-  g_clear_pointer (&source->xlsx, siyu_xlsx_reader_free);
-  g_clear_object (&source->stream);
-  g_clear_pointer (&source->cells, g_ptr_array_unref);
-}
-
-static gboolean
-file_error (SiyuImport  *self,
-            GError     **error,
-            const char  *format,
-            ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-file_error (SiyuImport  *self,
-            GError     **error,
-            const char  *format,
-            ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE, "%s: %s", self->display_name, message);
-
-  return FALSE;
-}
-
-/* A file past one of the readers' caps: the same words for CSV and XLSX. */
-static gboolean
-too_large (SiyuImport      *self,
-           GError         **error,
-           SiyuXlsxStatus   status,
-           guint            row,
-           guint            column)
-{
-  if (status == SIYU_XLSX_TOO_WIDE)
-    return file_error (self, error, _("Row %u has more than %u columns, more than a spreadsheet can hold. The file is damaged or was not exported by a shop."),
-                       row, (guint) SIYU_XLSX_MAX_COLUMNS);
-  if (status == SIYU_XLSX_CELL_TOO_LONG && row > 0)
-    return file_error (self, error, _("Row %u, column %u holds more than 1 MB of text. No field of a shop’s export is that long: the file is damaged or was not exported by a shop."),
-                       row, column);
-  if (status == SIYU_XLSX_CELL_TOO_LONG)
-    return file_error (self, error, _("A cell of the workbook holds more than 1 MB of text. No field of a shop’s export is that long: the file is damaged or was not exported by a shop."));
-  if (status == SIYU_XLSX_ROW_TOO_LONG)
-    return file_error (self, error, _("Row %u holds more than 16 MB of text. The file is damaged or was not exported by a shop."),
-                       row);
-  return file_error (self, error, _("The Excel workbook unpacks to far more than its size, or to more than Siyu reads (a ZIP bomb, or a damaged file). It was not read."));
-}
-
-static gboolean
-source_open (SiyuImport    *self,
-             Source        *source,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (self->path);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
-  GFileInputStream *stream;
-  guchar magic[4] = { 0, };
-  gssize n;
-
-  source->self = self;
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
-  if (info == NULL)
-    return file_error (self, error, _("The file cannot be read: %s"), local_error->message);
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-    return file_error (self, error, _("This is a folder, not a file."));
-  source->size = (guint64) g_file_info_get_size (info);
-  if (source->size == 0)
-    return file_error (self, error, _("The file is empty."));
-
-  stream = g_file_read (file, cancellable, &local_error);
-  if (stream == NULL)
-    return file_error (self, error, _("The file cannot be read: %s"), local_error->message);
-  source->stream = G_INPUT_STREAM (stream);
-  n = g_input_stream_read (source->stream, magic, sizeof magic, cancellable, &local_error);
-  if (n < 0)
-    return file_error (self, error, _("The file cannot be read: %s"), local_error->message);
-
-  self->xlsx = n == 4 && memcmp (magic, "PK\3\4", 4) == 0;
-  if (!self->xlsx && g_str_has_suffix (self->path, ".xlsx"))
-    return file_error (self, error, _("The file is not an Excel workbook (.xlsx), though its name says so."));
-
-  if (self->xlsx)
-    {
-      SiyuXlsxStatus status;
-
-      g_clear_object (&source->stream);
-      status = siyu_xlsx_reader_open (self->path, &source->xlsx);
-      if (status == SIYU_XLSX_NOT_XLSX)
-        return file_error (self, error, _("The file is a ZIP archive but not an Excel workbook."));
-      if (status == SIYU_XLSX_TOO_LARGE || status == SIYU_XLSX_CELL_TOO_LONG)
-        return too_large (self, error, status, 0, 0);
-      if (status != SIYU_XLSX_ROW)
-        return file_error (self, error, _("The Excel workbook is damaged and cannot be read."));
-      source->cells = g_ptr_array_new ();
-      g_free (self->encoding);
-      self->encoding = g_strdup ("UTF-8");
-      self->delimiter = '\0';
-      return TRUE;
-    }
-
-  if (!g_seekable_seek (G_SEEKABLE (source->stream), 0, G_SEEK_SET, cancellable, &local_error))
-    return file_error (self, error, _("The file cannot be read: %s"), local_error->message);
-  source->csv = siyu_csv_reader_new (source->stream, self->encoding_choice);
-
-  return TRUE;
-}
-
-/* Returns 1 with a row, 0 at the end, -1 with @error set. */
-static int
-source_next (Source        *source,
-             const char * const **cells_out,
-             guint         *n_cells,
-             guint         *row,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  SiyuImport *self = source->self;
-
-  if (source->xlsx != NULL)
-    {
-      const char * const *cells;
-      SiyuXlsxStatus status;
-      guint n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return -1;
-
-      switch ((status = siyu_xlsx_reader_next (source->xlsx)))
-        {
-        case SIYU_XLSX_ROW:
-          break;
-        case SIYU_XLSX_END:
-          return 0;
-        case SIYU_XLSX_MERGED_CELLS:
-          file_error (self, error, _("The sheet has merged cells. Unmerge them in Excel, so that every row has its own values, and import again."));
-          return -1;
-        case SIYU_XLSX_TOO_WIDE:
-        case SIYU_XLSX_CELL_TOO_LONG:
-        case SIYU_XLSX_ROW_TOO_LONG:
-        case SIYU_XLSX_TOO_LARGE:
-          too_large (self, error, status, siyu_xlsx_reader_get_row (source->xlsx),
-                     siyu_xlsx_reader_get_column (source->xlsx));
-          return -1;
-        case SIYU_XLSX_NOT_ZIP:
-        case SIYU_XLSX_NOT_XLSX:
-        case SIYU_XLSX_BAD_XML:
-        default:
-          file_error (self, error, _("The Excel workbook is damaged and cannot be read."));
-          return -1;
-        }
-
-      cells = siyu_xlsx_reader_get_fields (source->xlsx, &n);
-      g_ptr_array_set_size (source->cells, 0);
-      for (guint i = 0; i < MAX (n, self->n_headers); i++)
-        g_ptr_array_add (source->cells, (gpointer) (i < n ? cells[i] : ""));
-      g_ptr_array_add (source->cells, NULL);
-      *cells_out = (const char * const *) source->cells->pdata;
-      *n_cells = source->cells->len - 1;
-      *row = siyu_xlsx_reader_get_row (source->xlsx);
-      return 1;
-    }
-
-  switch (siyu_csv_reader_next (source->csv, cancellable, error))
-    {
-    case SIYU_CSV_ROW:
-      *cells_out = siyu_csv_reader_get_fields (source->csv, n_cells);
-      *row = siyu_csv_reader_get_row (source->csv);
-      return 1;
-    case SIYU_CSV_END:
-      return 0;
-    case SIYU_CSV_BAD_QUOTE:
-      file_error (self, error, _("Row %u has a quote in the middle of a field; a field with quotes must be quoted whole, its quotes doubled."),
-                  siyu_csv_reader_get_row (source->csv));
-      return -1;
-    case SIYU_CSV_UNTERMINATED_QUOTE:
-      file_error (self, error, _("A quoted field that starts at row %u never ends."),
-                  siyu_csv_reader_get_row (source->csv));
-      return -1;
-    case SIYU_CSV_FIELD_TOO_LONG:
-      too_large (self, error, SIYU_XLSX_CELL_TOO_LONG, siyu_csv_reader_get_row (source->csv),
-                 siyu_csv_reader_get_column (source->csv));
-      return -1;
-    case SIYU_CSV_TOO_WIDE:
-      too_large (self, error, SIYU_XLSX_TOO_WIDE, siyu_csv_reader_get_row (source->csv),
-                 siyu_csv_reader_get_column (source->csv));
-      return -1;
-    case SIYU_CSV_ROW_TOO_LONG:
-      too_large (self, error, SIYU_XLSX_ROW_TOO_LONG, siyu_csv_reader_get_row (source->csv),
-                 siyu_csv_reader_get_column (source->csv));
-      return -1;
-    case SIYU_CSV_NUL_BYTE:
-      file_error (self, error, _("Row %u, column %u holds a NUL byte: this is not a text file, or it is damaged."),
-                  siyu_csv_reader_get_row (source->csv), siyu_csv_reader_get_column (source->csv));
-      return -1;
-    case SIYU_CSV_MIXED_ENCODING:
-      file_error (self, error, _("Row %u, column %u is UTF-8 text, but the file began in GB18030: it mixes two encodings, and importing it would garble its Chinese. Save it again in one encoding, or choose UTF-8 if most of it is."),
-                  siyu_csv_reader_get_row (source->csv), siyu_csv_reader_get_column (source->csv));
-      return -1;
-    case SIYU_CSV_BAD_ENCODING:
-      file_error (self, error, _("Row %u, column %u is not %s text. Choose the file’s encoding (UTF-8 or GB18030)."),
-                  siyu_csv_reader_get_row (source->csv), siyu_csv_reader_get_column (source->csv),
-                  siyu_csv_reader_get_encoding (source->csv));
-      return -1;
-    case SIYU_CSV_IO_ERROR:
-    default:
-      if (error != NULL && *error != NULL &&
-          !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup ((*error)->message);
-
-          g_clear_error (error);
-          file_error (self, error, _("The file cannot be read: %s"), message);
-        }
-      return -1;
-    }
-}
-
-static gboolean
-row_is_blank (const char * const *cells,
-              guint               n)
-{
-  for (guint i = 0; i < n; i++)
-    if (!is_blank (cells[i]))
-      return FALSE;
-  return TRUE;
-}
-
-static void
-mapping_clear (Mapping *mapping)
-{
-  for (guint f = 0; f < N_FIELDS; f++)
-    for (guint c = 0; c < MAX_COLUMNS_PER_FIELD; c++)
-      mapping[f].columns[c] = -1;
-}
-
-static int
-header_index (SiyuImport *self,
-              const char *column)
-{
-  for (guint i = 0; i < self->n_headers; i++)
-    if (g_str_equal (self->headers[i], column))
-      return (int) i;
-  return -1;
-}
-
-/* Maps @field to @columns ("A" or "A+B"); returns FALSE and names the
- * first column that is not in the file. */
-static gboolean
-map_columns (SiyuImport  *self,
-             Field        field,
-             const char  *columns,
-             char       **missing)
-{
-  g_auto(GStrv) parts = g_strsplit (columns, "+", MAX_COLUMNS_PER_FIELD);
-  Mapping mapping;
-
-  for (guint c = 0; c < MAX_COLUMNS_PER_FIELD; c++)
-    mapping.columns[c] = -1;
-  for (guint c = 0; parts[c] != NULL; c++)
-    {
-      g_strstrip (parts[c]);
-      mapping.columns[c] = header_index (self, parts[c]);
-      if (mapping.columns[c] < 0)
-        {
-          /* A header may itself contain “+”. */
-          if (header_index (self, columns) >= 0)
-            {
-              mapping.columns[0] = header_index (self, columns);
-              mapping.columns[1] = mapping.columns[2] = -1;
-              break;
-            }
-          if (missing != NULL)
-            *missing = g_strdup (parts[c]);
-          return FALSE;
-        }
-    }
-  self->mapping[field] = mapping;
-
-  return TRUE;
-}
-
-/* Applies the preset's columns; returns how many of them are in the file,
- * or -1 when a column of a required field is not. */
-static int
-apply_preset (SiyuImport *self,
-              JsonObject *preset,
-              gboolean    dry)
-{
-  JsonObject *columns = json_object_get_object_member (preset, "columns");
-  g_autoptr(GList) members = json_object_get_members (columns);
-  int found = 0;
-
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (columns, l->data);
-      int f = field_from_name (l->data);
-      g_autoptr(GString) joined = g_string_new (NULL);
-      Mapping saved;
-
-      g_assert (f >= 0);
-      if (JSON_NODE_HOLDS_ARRAY (node))
-        {
-          JsonArray *array = json_node_get_array (node);
-
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            g_string_append_printf (joined, "%s%s", i > 0 ? "+" : "",
-                                    json_array_get_string_element (array, i));
-        }
-      else
-        g_string_assign (joined, json_node_get_string (node));
-
-      saved = self->mapping[f];
-      if (map_columns (self, (Field) f, joined->str, NULL))
-        {
-          found++;
-          if (dry)
-            self->mapping[f] = saved;
-        }
-      else if (fields[f].required & (1u << self->kind))
-        return -1;
-    }
-
-  return found;
-}
-
-static void
-take_preset_source (SiyuImport *self,
-                    JsonObject *preset)
-{
-  JsonObject *channel = json_object_has_member (preset, "channel")
-                        ? json_object_get_object_member (preset, "channel") : NULL;
-
-  g_free (self->channel_kind);
-  g_free (self->channel_name);
-  g_free (self->platform);
-  self->channel_kind = g_strdup (channel != NULL ? json_object_get_string_member (channel, "kind") : "other");
-  self->channel_name = g_strdup (channel != NULL ? json_object_get_string_member (channel, "name") : SIYU_IMPORTED_CHANNEL_NAME);
-  self->platform = g_strdup (json_object_get_string_member (preset, "platform"));
-}
-
-static char *
-mapping_key (SiyuImport *self)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
-
-  for (guint i = 0; i < self->n_headers; i++)
-    {
-      g_checksum_update (checksum, (const guchar *) self->headers[i], -1);
-      g_checksum_update (checksum, (const guchar *) "\x1f", 1);
-    }
-
-  return g_strdup_printf ("import.mapping.%s.%s", kind_names[self->kind],
-                          g_checksum_get_string (checksum));
-}
-
-/* A mapping remembered for the same headers: {"preset": …, "columns": {…}}. */
-static gboolean
-apply_remembered (SiyuImport *self)
-{
-  g_autofree char *key = mapping_key (self);
-  g_autofree char *text = siyu_shop_dup_setting (self->shop, key);
-  g_autoptr(JsonNode) node = text != NULL ? siyu_json_parse (text, -1, key, NULL) : NULL;
-  g_autoptr(JsonObject) preset = NULL;
-  JsonObject *root, *columns;
-  g_autoptr(GList) members = NULL;
-  Mapping saved[N_FIELDS];
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return FALSE;
-  root = json_node_get_object (node);
-  if (!json_object_has_member (root, "columns"))
-    return FALSE;
-
-  memcpy (saved, self->mapping, sizeof saved);
-  mapping_clear (self->mapping);
-  columns = json_object_get_object_member (root, "columns");
-  members = json_object_get_members (columns);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      int f = field_from_name (l->data);
-
-      if (f < 0 || !map_columns (self, (Field) f, json_object_get_string_member (columns, l->data), NULL))
-        {
-          memcpy (self->mapping, saved, sizeof saved);
-          return FALSE;
-        }
-    }
-
-  if (json_object_has_member (root, "preset"))
-    preset = load_preset (json_object_get_string_member (root, "preset"));
-  if (preset != NULL)
-    {
-      take_preset_source (self, preset);
-      g_free (self->preset);
-      self->preset = g_strdup (json_object_get_string_member (root, "preset"));
-    }
-
-  return TRUE;
-}
-
-/* The preset whose required columns are all in the file and which maps
- * the most of its columns.  Returns how many it maps, or G_MAXINT when
- * the file has three quarters of the preset's columns: then the file is
- * that platform's export, whatever a guess would say. */
-static int
-detect_preset (SiyuImport *self)
-{
-  g_auto(GStrv) names = siyu_import_list_presets (self->kind);
-  int best = 0;
-  guint best_size = 0;
-
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_autoptr(JsonObject) preset = load_preset (names[i]);
-      int found = apply_preset (self, preset, TRUE);
-
-      if (found > best)
-        {
-          best = found;
-          best_size = json_object_get_size (json_object_get_object_member (preset, "columns"));
-          g_free (self->preset);
-          self->preset = g_strdup (names[i]);
-        }
-    }
-
-  return best > 0 && (guint) best * 4 >= best_size * 3 ? G_MAXINT : best;
-}
-
-/* Each field of the kind gets the column its header and its first rows
- * point to, if any (siyu-import-guess.c).  The guess is taken when no
- * preset knows the file, or when it explains more of the file's columns
- * than the best preset does; returns whether it was taken. */
-static gboolean
-guess_mapping (SiyuImport *self,
-               int         preset_columns)
-{
-  const char *names[N_FIELDS];
-  guint ids[N_FIELDS];
-  SiyuGuess guesses[N_FIELDS];
-  int found = 0;
-  guint n = 0;
-
-  for (guint f = 0; f < N_FIELDS; f++)
-    if (fields[f].kinds & (1u << self->kind))
-      {
-        ids[n] = f;
-        names[n++] = fields[f].name;
-      }
-  siyu_import_guess (names, n, (const char * const *) self->headers, self->n_headers, self->preview, guesses);
-  for (guint i = 0; i < n; i++)
-    if (guesses[i].column >= 0)
-      found++;
-  if (self->preset != NULL && found <= preset_columns)
-    return FALSE;
-
-  g_clear_pointer (&self->preset, g_free);
-  for (guint i = 0; i < n; i++)
-    if (guesses[i].column >= 0)
-      {
-        self->mapping[ids[i]].columns[0] = guesses[i].column;
-        self->confidence[ids[i]] = guesses[i].confidence;
-      }
-  self->guessed = TRUE;
-  return TRUE;
-}
-
-static void
-describe_mapping (SiyuImport *self)
-{
-  for (guint f = 0; f < N_FIELDS; f++)
-    {
-      g_string_truncate (self->column_names[f], 0);
-      for (guint c = 0; c < MAX_COLUMNS_PER_FIELD && self->mapping[f].columns[c] >= 0; c++)
-        g_string_append_printf (self->column_names[f], "%s%s", c > 0 ? "+" : "",
-                                self->headers[self->mapping[f].columns[c]]);
-    }
-}
-
-static gboolean is_mapped (SiyuImport *self,
-                           Field       field);
-
-static gboolean
-build_mapping (SiyuImport  *self,
-               GError     **error)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-  g_autoptr(JsonObject) defaults = load_preset (self->kind == SIYU_IMPORT_ORDERS ? "canonical-orders" :
-                                                self->kind == SIYU_IMPORT_CUSTOMERS ? "canonical-customers" :
-                                                self->kind == SIYU_IMPORT_GROUPS ? "canonical-groups" :
-                                                "canonical-events");
-
-  mapping_clear (self->mapping);
-  take_preset_source (self, defaults);
-  for (guint f = 0; f < N_FIELDS; f++)
-    self->confidence[f] = 0;
-
-  self->remembered = FALSE;
-  self->guessed = FALSE;
-  if (!self->preset_chosen)
-    {
-      g_clear_pointer (&self->preset, g_free);
-      self->remembered = apply_remembered (self);
-      if (!self->remembered)
-        guess_mapping (self, detect_preset (self));
-    }
-
-  if (self->preset != NULL && !self->remembered)
-    {
-      g_autoptr(JsonObject) preset = load_preset (self->preset);
-
-      mapping_clear (self->mapping);
-      apply_preset (self, preset, FALSE);
-      take_preset_source (self, preset);
-    }
-
-  g_hash_table_iter_init (&iter, self->overrides);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      int f = field_from_name (key);
-      g_autofree char *missing = NULL;
-
-      if (f < 0 || !(fields[f].kinds & (1u << self->kind)))
-        {
-          g_autofree char *list = g_strjoinv (", ", (char **) siyu_import_list_fields (self->kind));
-
-          g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_MAPPING,
-                       _("“%s” is not a field of an import of %s. The fields are: %s."),
-                       (const char *) key, kind_names[self->kind], list);
-          return FALSE;
-        }
-      /* The owner's own choice is sure. */
-      self->confidence[f] = 0;
-      if (*(const char *) value == '\0')
-        {
-          for (guint c = 0; c < MAX_COLUMNS_PER_FIELD; c++)
-            self->mapping[f].columns[c] = -1;
-          continue;
-        }
-      if (!map_columns (self, (Field) f, value, &missing))
-        {
-          g_autofree char *list = g_strjoinv (", ", self->headers);
-
-          g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_MAPPING,
-                       _("%s has no column “%s”. Its columns are: %s."),
-                       self->display_name, missing, list);
-          return FALSE;
-        }
-      /* A column the owner gives to one field is no longer guessed for another. */
-      for (guint g = 0; g < N_FIELDS; g++)
-        if (g != (guint) f && self->guessed && self->confidence[g] > 0 &&
-            self->mapping[g].columns[0] == self->mapping[f].columns[0] &&
-            !g_hash_table_contains (self->overrides, fields[g].name))
-          {
-            self->mapping[g].columns[0] = -1;
-            self->confidence[g] = 0;
-          }
-    }
-
-  for (guint f = 0; f < N_FIELDS; f++)
-    if (is_mapped (self, (Field) f) && self->confidence[f] == 0)
-      self->confidence[f] = 1;
-  describe_mapping (self);
-
-  return TRUE;
-}
-
-static gboolean
-is_mapped (SiyuImport *self,
-           Field       field)
-{
-  return self->mapping[field].columns[0] >= 0;
-}
-
-static gboolean
-has_any_column (SiyuImport *self)
-{
-  for (guint f = 0; f < N_FIELDS; f++)
-    if (is_mapped (self, (Field) f))
-      return TRUE;
-  return FALSE;
-}
-
-/**
- * siyu_import_check_mapping:
- *
- * Says whether the fields the import needs have columns, naming the first
- * that has none.
- */
-gboolean
-siyu_import_check_mapping (SiyuImport  *self,
-                           GError     **error)
-{
-  g_return_val_if_fail (SIYU_IS_IMPORT (self), FALSE);
-  g_return_val_if_fail (self->headers != NULL, FALSE);
-
-  if (!build_mapping (self, error))
-    return FALSE;
-
-  if (self->preset == NULL && !self->remembered && g_hash_table_size (self->overrides) == 0 &&
-      !has_any_column (self))
-    {
-      g_autofree char *list = g_strjoinv (", ", self->headers);
-
-      g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_MAPPING,
-                   _("Siyu does not recognise the columns of %s (%s). Choose a preset or map the columns by hand."),
-                   self->display_name, list);
-      return FALSE;
-    }
-
-  for (guint f = 0; f < N_FIELDS; f++)
-    if ((fields[f].required & (1u << self->kind)) && !is_mapped (self, (Field) f))
-      {
-        g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_MAPPING,
-                     _("No column of %s is chosen for the field “%s” (%s), which an import of %s needs."),
-                     self->display_name, siyu_import_field_title (fields[f].name), fields[f].name,
-                     kind_names[self->kind]);
-        return FALSE;
-      }
-
-  if (self->kind == SIYU_IMPORT_ORDERS)
-    {
-      if (!is_mapped (self, F_PRODUCT_NAME) && !is_mapped (self, F_SKU))
-        {
-          g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_MAPPING,
-                       _("No column of %s is chosen for the product name or the SKU; an order line needs one."),
-                       self->display_name);
-          return FALSE;
-        }
-      if (!is_mapped (self, F_UNIT_PRICE) && !is_mapped (self, F_LINE_TOTAL) && !is_mapped (self, F_ORDER_TOTAL))
-        {
-          g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_MAPPING,
-                       _("No column of %s is chosen for a price: the unit price, the line total or the order total."),
-                       self->display_name);
-          return FALSE;
-        }
-    }
-  else if (!is_mapped (self, F_PHONE) && !is_mapped (self, F_EMAIL) &&
-           !is_mapped (self, F_WECHAT_ID) && !is_mapped (self, F_CUSTOMER_ID))
-    {
-      g_set_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_MAPPING,
-                   _("No column of %s is chosen for the phone, e-mail, WeChat id or customer id, by which Siyu tells people apart."),
-                   self->display_name);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * siyu_import_has_status_column:
- *
- * Says whether an order import has a column for the orders' status.
- * Without one, every order whose quantities are positive is a completed
- * sale, paid; the dialog and the CLI say so.
- */
-gboolean
-siyu_import_has_status_column (SiyuImport *self)
-{
-  g_return_val_if_fail (SIYU_IS_IMPORT (self), FALSE);
-  g_return_val_if_fail (self->headers != NULL, FALSE);
-  return is_mapped (self, F_STATUS);
-}
-
 /**
  * siyu_import_open:
  *
@@ -1336,17 +281,17 @@ siyu_import_open (SiyuImport    *self,
 
   clear_opened (self);
 
-  if (!source_open (self, &source, cancellable, error))
+  if (!_siyu_import_source_open (self, &source, cancellable, error))
     goto failed;
 
   do
-    r = source_next (&source, &cells, &n_cells, &row, cancellable, error);
-  while (r > 0 && row_is_blank (cells, n_cells));
+    r = _siyu_import_source_next (&source, &cells, &n_cells, &row, cancellable, error);
+  while (r > 0 && _siyu_import_row_is_blank (cells, n_cells));
   if (r < 0)
     goto failed;
   if (r == 0)
     {
-      file_error (self, error, _("The file is empty."));
+      _siyu_import_file_error (self, error, _("The file is empty."));
       goto failed;
     }
 
@@ -1357,7 +302,7 @@ siyu_import_open (SiyuImport    *self,
       self->delimiter = siyu_csv_reader_get_delimiter (source.csv);
     }
 
-  while (n_cells > 0 && is_blank (cells[n_cells - 1]))
+  while (n_cells > 0 && _siyu_import_is_blank (cells[n_cells - 1]))
     n_cells--;
   self->headers = g_new0 (char *, n_cells + 1);
   for (guint i = 0; i < n_cells; i++)
@@ -1375,32 +320,32 @@ siyu_import_open (SiyuImport    *self,
     for (guint j = i + 1; j < n_cells; j++)
       if (*self->headers[i] != '\0' && g_str_equal (self->headers[i], self->headers[j]))
         {
-          file_error (self, error, _("Columns %u and %u are both named “%s”. Rename one, so that Siyu knows which to read."),
+          _siyu_import_file_error (self, error, _("Columns %u and %u are both named “%s”. Rename one, so that Siyu knows which to read."),
                       i + 1, j + 1, self->headers[i]);
           goto failed;
         }
 
   while (self->preview->len < MAX_PREVIEW &&
-         (r = source_next (&source, &cells, &n_cells, &row, cancellable, error)) > 0)
-    if (!row_is_blank (cells, n_cells))
+         (r = _siyu_import_source_next (&source, &cells, &n_cells, &row, cancellable, error)) > 0)
+    if (!_siyu_import_row_is_blank (cells, n_cells))
       g_ptr_array_add (self->preview, g_strdupv ((char **) cells));
   if (r < 0)
     goto failed;
   if (self->preview->len == 0)
     {
-      file_error (self, error, _("The file has a header but no rows under it."));
+      _siyu_import_file_error (self, error, _("The file has a header but no rows under it."));
       goto failed;
     }
 
-  source_clear (&source);
-  if (!build_mapping (self, error))
+  _siyu_import_source_clear (&source);
+  if (!_siyu_import_build_mapping (self, error))
     return FALSE;
   self->opened = TRUE;
 
   return TRUE;
 
 failed:
-  source_clear (&source);
+  _siyu_import_source_clear (&source);
   clear_opened (self);
   return FALSE;
 }
@@ -1504,7 +449,7 @@ siyu_import_get_confidence (SiyuImport *self,
 
   g_return_val_if_fail (SIYU_IS_IMPORT (self), 0);
 
-  f = field_from_name (field);
+  f = _siyu_import_field_from_name (field);
   return f >= 0 && self->column_names[f]->len > 0 ? self->confidence[f] : 0;
 }
 
@@ -1517,7 +462,7 @@ siyu_import_get_column (SiyuImport *self,
 
   g_return_val_if_fail (SIYU_IS_IMPORT (self), NULL);
 
-  f = field_from_name (field);
+  f = _siyu_import_field_from_name (field);
   if (f < 0 || self->column_names[f]->len == 0)
     return NULL;
   return self->column_names[f]->str;
@@ -1571,7 +516,7 @@ cell (SiyuImport         *self,
     {
       const char *part = (guint) mapping->columns[c] < n_cells ? cells[mapping->columns[c]] : "";
 
-      if (is_blank (part))
+      if (_siyu_import_is_blank (part))
         continue;
       if (scratch->len > 0)
         g_string_append_c (scratch, ' ');
@@ -1584,7 +529,7 @@ cell (SiyuImport         *self,
 static char *
 text_of (const char *value)
 {
-  if (is_blank (value))
+  if (_siyu_import_is_blank (value))
     return NULL;
   return g_strstrip (g_strdup (value));
 }
@@ -1881,7 +826,7 @@ check_ragged (SiyuImport         *self,
 {
   guint n = n_cells;
 
-  while (n > self->n_headers && is_blank (cells[n - 1]))
+  while (n > self->n_headers && _siyu_import_is_blank (cells[n - 1]))
     n--;
   if (n != self->n_headers)
     return trouble (t, N_FIELDS, _("The row has %u cells where the header has %u."), n, self->n_headers);
@@ -2055,12 +1000,12 @@ read_line (SiyuImport          *self,
   item->name = text_of (cell (self, cells, n_cells, F_PRODUCT_NAME));
   g_ptr_array_add (owned, (gpointer) item->name);
   if (item->sku == NULL && item->name == NULL)
-    return trouble (t, is_mapped (self, F_PRODUCT_NAME) ? F_PRODUCT_NAME : F_SKU,
+    return trouble (t, _siyu_import_is_mapped (self, F_PRODUCT_NAME) ? F_PRODUCT_NAME : F_SKU,
                     _("The line has neither a product name nor a SKU."));
 
   line->quantity = 1;
   quantity = cell (self, cells, n_cells, F_QUANTITY);
-  if (is_mapped (self, F_QUANTITY))
+  if (_siyu_import_is_mapped (self, F_QUANTITY))
     {
       SiyuParseResult result = siyu_parse_amount (quantity, 0, &line->quantity);
 
@@ -2073,15 +1018,15 @@ read_line (SiyuImport          *self,
   item->quantity = units;
 
   time = cell (self, cells, n_cells, F_CREATED_AT);
-  if (!is_blank (time) && !parse_time_cell (self, time, F_CREATED_AT, &line->time, t))
+  if (!_siyu_import_is_blank (time) && !parse_time_cell (self, time, F_CREATED_AT, &line->time, t))
     return FALSE;
 
   unit_price = cell (self, cells, n_cells, F_UNIT_PRICE);
   line_total = cell (self, cells, n_cells, F_LINE_TOTAL);
   item->unit_price = item->line_total = -1;
-  if (!is_blank (unit_price) && !parse_price_cell (self, unit_price, F_UNIT_PRICE, &price_fine, t))
+  if (!_siyu_import_is_blank (unit_price) && !parse_price_cell (self, unit_price, F_UNIT_PRICE, &price_fine, t))
     return FALSE;
-  if (!is_blank (line_total) && !parse_price_cell (self, line_total, F_LINE_TOTAL, &total_fine, t))
+  if (!_siyu_import_is_blank (line_total) && !parse_price_cell (self, line_total, F_LINE_TOTAL, &total_fine, t))
     return FALSE;
   if (total_fine >= 0)
     item->line_total = round_fine (self, total_fine, &line->rounded);
@@ -2174,7 +1119,7 @@ import_order (SiyuImport  *self,
           const char *value = cell (self, cells, n_cells, f);
           char *copy;
 
-          if (is_blank (value))
+          if (_siyu_import_is_blank (value))
             continue;
           copy = g_strstrip (g_strdup (value));
           g_ptr_array_add (owned, copy);
@@ -2238,7 +1183,7 @@ import_order (SiyuImport  *self,
       if (items[i].line_total < 0 &&
           (is_return || n_positive > 1 || values[F_ORDER_TOTAL] == NULL))
         {
-          trouble (&lines[i].t, is_mapped (self, F_UNIT_PRICE) ? F_UNIT_PRICE : F_LINE_TOTAL,
+          trouble (&lines[i].t, _siyu_import_is_mapped (self, F_UNIT_PRICE) ? F_UNIT_PRICE : F_LINE_TOTAL,
                    _("The line has neither a unit price nor a line total."));
           n_own_trouble++;
           continue;
@@ -2257,7 +1202,7 @@ import_order (SiyuImport  *self,
           bad = 0;
           goto rejected;
         }
-      trouble (&t, is_mapped (self, F_UNIT_PRICE) ? F_UNIT_PRICE : F_LINE_TOTAL,
+      trouble (&t, _siyu_import_is_mapped (self, F_UNIT_PRICE) ? F_UNIT_PRICE : F_LINE_TOTAL,
                _("The order has no line with a quantity and a price."));
       goto rejected;
     }
@@ -2282,14 +1227,14 @@ import_order (SiyuImport  *self,
       goto rejected;
     }
 
-  if (!is_return && is_mapped (self, F_STATUS))
+  if (!is_return && _siyu_import_is_mapped (self, F_STATUS))
     {
       if (values[F_STATUS] == NULL)
         {
           trouble (&t, F_STATUS, _("The order has no status."));
           goto rejected;
         }
-      status = lookup_word (WORDS_STATUS, values[F_STATUS]);
+      status = _siyu_import_lookup_word (WORDS_STATUS, values[F_STATUS]);
       if (status == NULL)
         {
           trouble (&t, F_STATUS, _("“%s” is not an order status Siyu knows. It knows words such as paid, refunded, cancelled, 交易成功, 已退款 and 交易关闭."),
@@ -2348,7 +1293,7 @@ import_order (SiyuImport  *self,
         refunded = total;
       else if (g_str_equal (status, "partially_refunded") && refunded == 0)
         {
-          trouble (&t, is_mapped (self, F_REFUNDED_AMOUNT) ? F_REFUNDED_AMOUNT : F_STATUS,
+          trouble (&t, _siyu_import_is_mapped (self, F_REFUNDED_AMOUNT) ? F_REFUNDED_AMOUNT : F_STATUS,
                    _("The order is partly refunded but no refunded amount is given."));
           goto rejected;
         }
@@ -2460,7 +1405,7 @@ read_person (SiyuImport         *self,
   if (!check_phone (person->phone, t))
     return FALSE;
   if (!person_has_identity (person))
-    return trouble (t, is_mapped (self, F_PHONE) ? F_PHONE : N_FIELDS,
+    return trouble (t, _siyu_import_is_mapped (self, F_PHONE) ? F_PHONE : N_FIELDS,
                     _("The row has no phone, e-mail, WeChat id or customer id to tell the person apart."));
   return TRUE;
 }
@@ -2485,7 +1430,7 @@ import_customer (SiyuImport         *self,
   person_fill (self, &person, &record);
 
   value = cell (self, cells, n_cells, F_BIRTHDAY);
-  if (!is_blank (value))
+  if (!_siyu_import_is_blank (value))
     {
       gint64 utc;
 
@@ -2496,10 +1441,10 @@ import_customer (SiyuImport         *self,
     }
 
   value = cell (self, cells, n_cells, F_CREATED_AT);
-  if (!is_blank (value) && !parse_time_cell (self, value, F_CREATED_AT, &created, t))
+  if (!_siyu_import_is_blank (value) && !parse_time_cell (self, value, F_CREATED_AT, &created, t))
     goto out;
   value = cell (self, cells, n_cells, F_MEMBER_SINCE);
-  if (!is_blank (value) && !parse_time_cell (self, value, F_MEMBER_SINCE, &member_since, t))
+  if (!_siyu_import_is_blank (value) && !parse_time_cell (self, value, F_MEMBER_SINCE, &member_since, t))
     goto out;
   record.member_since = member_since;
   record.channel_id = channel_id (self, NULL, error);
@@ -2508,9 +1453,9 @@ import_customer (SiyuImport         *self,
   record.seen_at = created > 0 ? created : member_since > 0 ? member_since : g_get_real_time () / G_USEC_PER_SEC;
 
   value = cell (self, cells, n_cells, F_CONSENT);
-  if (!is_blank (value))
+  if (!_siyu_import_is_blank (value))
     {
-      const char *word = lookup_word (WORDS_YES_NO, value);
+      const char *word = _siyu_import_lookup_word (WORDS_YES_NO, value);
 
       if (word == NULL)
         {
@@ -2527,13 +1472,13 @@ import_customer (SiyuImport         *self,
     goto out;
 
   value = cell (self, cells, n_cells, F_TAGS);
-  if (!is_blank (value))
+  if (!_siyu_import_is_blank (value))
     tags = g_regex_split_simple ("[,;，；、]", value, 0, 0);
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
-    if (!is_blank (tags[i]) && !siyu_ingest_tag (self->ingest, id, tags[i], "import", record.seen_at, error))
+    if (!_siyu_import_is_blank (tags[i]) && !siyu_ingest_tag (self->ingest, id, tags[i], "import", record.seen_at, error))
       goto out;
   value = cell (self, cells, n_cells, F_TIER);
-  if (!is_blank (value) && !siyu_ingest_tag (self->ingest, id, value, "import", record.seen_at, error))
+  if (!_siyu_import_is_blank (value) && !siyu_ingest_tag (self->ingest, id, value, "import", record.seen_at, error))
     goto out;
 
   ok = TRUE;
@@ -2564,19 +1509,19 @@ import_member (SiyuImport         *self,
       goto out;
     }
   value = cell (self, cells, n_cells, F_GROUP_KIND);
-  if (!is_blank (value) && (kind = lookup_word (WORDS_GROUP_KIND, value)) == NULL)
+  if (!_siyu_import_is_blank (value) && (kind = _siyu_import_lookup_word (WORDS_GROUP_KIND, value)) == NULL)
     {
       trouble (t, F_GROUP_KIND, _("“%s” is not a kind of group Siyu knows (WeCom, WeChat, club or other)."), value);
       goto out;
     }
   value = cell (self, cells, n_cells, F_ROLE);
-  if (!is_blank (value) && (role = lookup_word (WORDS_ROLE, value)) == NULL)
+  if (!_siyu_import_is_blank (value) && (role = _siyu_import_lookup_word (WORDS_ROLE, value)) == NULL)
     {
       trouble (t, F_ROLE, _("“%s” is not a role in a group (owner, admin or member)."), value);
       goto out;
     }
   value = cell (self, cells, n_cells, F_JOINED_AT);
-  if (is_blank (value))
+  if (_siyu_import_is_blank (value))
     {
       trouble (t, F_JOINED_AT, _("The time of joining the group is missing."));
       goto out;
@@ -2584,7 +1529,7 @@ import_member (SiyuImport         *self,
   if (!parse_time_cell (self, value, F_JOINED_AT, &joined, t))
     goto out;
   value = cell (self, cells, n_cells, F_LEFT_AT);
-  if (!is_blank (value) && !parse_time_cell (self, value, F_LEFT_AT, &left, t))
+  if (!_siyu_import_is_blank (value) && !parse_time_cell (self, value, F_LEFT_AT, &left, t))
     goto out;
   if (left != 0 && left < joined)
     {
@@ -2632,7 +1577,7 @@ import_event (SiyuImport         *self,
   gboolean ok = FALSE;
 
   value = cell (self, cells, n_cells, F_EVENT_KIND);
-  kind = lookup_word (WORDS_EVENT_KIND, value);
+  kind = _siyu_import_lookup_word (WORDS_EVENT_KIND, value);
   if (kind == NULL)
     {
       trouble (t, F_EVENT_KIND, _("“%s” is not a kind of event Siyu knows (visit, view, cart, favourite, inquiry, review, share, referral or group message)."),
@@ -2640,7 +1585,7 @@ import_event (SiyuImport         *self,
       goto out;
     }
   value = cell (self, cells, n_cells, F_OCCURRED_AT);
-  if (is_blank (value))
+  if (_siyu_import_is_blank (value))
     {
       trouble (t, F_OCCURRED_AT, _("The event has no time."));
       goto out;
@@ -2653,7 +1598,7 @@ import_event (SiyuImport         *self,
 
   /* An event without a channel has none, rather than the import's. */
   value = cell (self, cells, n_cells, F_CHANNEL);
-  channel = is_blank (value) ? 0 : channel_id (self, value, error);
+  channel = _siyu_import_is_blank (value) ? 0 : channel_id (self, value, error);
   if (channel < 0)
     goto out;
 
@@ -2971,7 +1916,7 @@ remember (SiyuImport  *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *key = mapping_key (self);
+  g_autofree char *key = _siyu_import_mapping_key (self);
   g_autofree char *text = NULL;
   g_autofree char *detail = NULL;
   sqlite3_stmt *stmt;
@@ -2988,7 +1933,7 @@ remember (SiyuImport  *self,
   for (guint f = 0; f < N_FIELDS; f++)
     if (self->column_names[f]->len > 0)
       {
-        json_builder_set_member_name (builder, fields[f].name);
+        json_builder_set_member_name (builder, _siyu_import_fields[f].name);
         json_builder_add_string_value (builder, self->column_names[f]->str);
       }
   json_builder_end_object (builder);
@@ -3013,7 +1958,7 @@ remember (SiyuImport  *self,
     json_builder_set_member_name (b, "file");
     json_builder_add_string_value (b, self->display_name);
     json_builder_set_member_name (b, "kind");
-    json_builder_add_string_value (b, kind_names[self->kind]);
+    json_builder_add_string_value (b, _siyu_import_kind_names[self->kind]);
     json_builder_set_member_name (b, "rows");
     json_builder_add_int_value (b, self->counts.rows);
     json_builder_set_member_name (b, "rejected");
@@ -3093,23 +2038,23 @@ siyu_import_run (SiyuImport       *self,
     goto out;
   self->default_channel = 0;
 
-  if (!source_open (self, &source, cancellable, error))
+  if (!_siyu_import_source_open (self, &source, cancellable, error))
     goto out;
 
   /* The header. */
   do
-    r = source_next (&source, &cells, &n_cells, &row, cancellable, error);
-  while (r > 0 && row_is_blank (cells, n_cells));
+    r = _siyu_import_source_next (&source, &cells, &n_cells, &row, cancellable, error);
+  while (r > 0 && _siyu_import_row_is_blank (cells, n_cells));
   if (r <= 0)
     {
       if (r == 0)
-        file_error (self, error, _("The file is empty."));
+        _siyu_import_file_error (self, error, _("The file is empty."));
       goto out;
     }
 
-  while ((r = source_next (&source, &cells, &n_cells, &row, cancellable, error)) > 0)
+  while ((r = _siyu_import_source_next (&source, &cells, &n_cells, &row, cancellable, error)) > 0)
     {
-      if (row_is_blank (cells, n_cells))
+      if (_siyu_import_row_is_blank (cells, n_cells))
         continue;
       self->counts.rows++;
 
@@ -3140,7 +2085,7 @@ siyu_import_run (SiyuImport       *self,
     goto out;
   if (self->counts.rows == 0)
     {
-      file_error (self, error, _("The file has a header but no rows under it."));
+      _siyu_import_file_error (self, error, _("The file has a header but no rows under it."));
       goto out;
     }
 
@@ -3190,7 +2135,7 @@ out:
   siyu_db_rollback (db);
 out_unlocked:
   discard_reject_file (self);
-  source_clear (&source);
+  _siyu_import_source_clear (&source);
   order_group_clear (&group);
   g_ptr_array_unref (group.rows);
   g_ptr_array_unref (group.keys);
