@@ -223,12 +223,24 @@ test_clip_quotes (void)
   g_assert_cmpstr (open, ==, "Row 3: “abc…");
 }
 
+static void
+test_is_blank (void)
+{
+  g_assert_true (siyu_text_is_blank (NULL));
+  g_assert_true (siyu_text_is_blank (""));
+  g_assert_true (siyu_text_is_blank (" \t\r\n"));
+  g_assert_false (siyu_text_is_blank (" x "));
+  /* A full-width space is not ASCII white space: a value, not a blank. */
+  g_assert_false (siyu_text_is_blank ("\xe3\x80\x80"));
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/siyu/text/clip", test_clip);
+  g_test_add_func ("/siyu/text/is-blank", test_is_blank);
   g_test_add_func ("/siyu/text/controls", test_controls);
   g_test_add_func ("/siyu/text/csv-guard", test_csv_guard);
   g_test_add_func ("/siyu/text/json-depth", test_json_depth);

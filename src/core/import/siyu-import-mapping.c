@@ -10,6 +10,7 @@
 
 #include "siyu-import-guess.h"
 #include "siyu-import-private.h"
+#include "siyu-text.h"
 #include "siyu-json.h"
 #include "siyu-orders.h"
 
@@ -106,17 +107,6 @@ _siyu_import_lookup_word (guint       table,
   folded = g_utf8_casefold (stripped, -1);
 
   return g_hash_table_lookup (words[table], folded);
-}
-
-gboolean
-_siyu_import_is_blank (const char *s)
-{
-  if (s == NULL)
-    return TRUE;
-  for (; *s != '\0'; s++)
-    if (!g_ascii_isspace (*s))
-      return FALSE;
-  return TRUE;
 }
 
 JsonObject *

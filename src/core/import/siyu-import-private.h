@@ -143,7 +143,6 @@ typedef struct {
   GPtrArray      *cells;     /* the current row, padded, for XLSX */
 } Source;
 
-gboolean     _siyu_import_is_blank         (const char          *s);
 const char  *_siyu_import_lookup_word      (guint                table,
                                             const char          *text);
 JsonObject  *_siyu_import_load_preset      (const char          *name);

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "siyu-import-private.h"
+#include "siyu-text.h"
 
 /* The rows of the file being imported, from the CSV or the XLSX reader,
  * with the readers' reasons turned into messages that name the file,
@@ -239,7 +240,7 @@ _siyu_import_row_is_blank (const char * const *cells,
               guint               n)
 {
   for (guint i = 0; i < n; i++)
-    if (!_siyu_import_is_blank (cells[i]))
+    if (!siyu_text_is_blank (cells[i]))
       return FALSE;
   return TRUE;
 }

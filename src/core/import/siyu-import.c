@@ -15,6 +15,7 @@
 #include "siyu-csv-reader.h"
 #include "siyu-import.h"
 #include "siyu-import-private.h"
+#include "siyu-text.h"
 #include "siyu-orders.h"
 #include "siyu-ingest.h"
 #include "siyu-json.h"
@@ -182,7 +183,7 @@ siyu_import_set_encoding (SiyuImport *self,
   g_return_if_fail (SIYU_IS_IMPORT (self));
 
   g_free (self->encoding_choice);
-  self->encoding_choice = _siyu_import_is_blank (encoding) ? NULL : g_strdup (encoding);
+  self->encoding_choice = siyu_text_is_blank (encoding) ? NULL : g_strdup (encoding);
   self->opened = FALSE;
 }
 
@@ -302,7 +303,7 @@ siyu_import_open (SiyuImport    *self,
       self->delimiter = siyu_csv_reader_get_delimiter (source.csv);
     }
 
-  while (n_cells > 0 && _siyu_import_is_blank (cells[n_cells - 1]))
+  while (n_cells > 0 && siyu_text_is_blank (cells[n_cells - 1]))
     n_cells--;
   self->headers = g_new0 (char *, n_cells + 1);
   for (guint i = 0; i < n_cells; i++)
@@ -516,7 +517,7 @@ cell (SiyuImport         *self,
     {
       const char *part = (guint) mapping->columns[c] < n_cells ? cells[mapping->columns[c]] : "";
 
-      if (_siyu_import_is_blank (part))
+      if (siyu_text_is_blank (part))
         continue;
       if (scratch->len > 0)
         g_string_append_c (scratch, ' ');
@@ -529,7 +530,7 @@ cell (SiyuImport         *self,
 static char *
 text_of (const char *value)
 {
-  if (_siyu_import_is_blank (value))
+  if (siyu_text_is_blank (value))
     return NULL;
   return g_strstrip (g_strdup (value));
 }
@@ -826,7 +827,7 @@ check_ragged (SiyuImport         *self,
 {
   guint n = n_cells;
 
-  while (n > self->n_headers && _siyu_import_is_blank (cells[n - 1]))
+  while (n > self->n_headers && siyu_text_is_blank (cells[n - 1]))
     n--;
   if (n != self->n_headers)
     return trouble (t, N_FIELDS, _("The row has %u cells where the header has %u."), n, self->n_headers);
@@ -1018,15 +1019,15 @@ read_line (SiyuImport          *self,
   item->quantity = units;
 
   time = cell (self, cells, n_cells, F_CREATED_AT);
-  if (!_siyu_import_is_blank (time) && !parse_time_cell (self, time, F_CREATED_AT, &line->time, t))
+  if (!siyu_text_is_blank (time) && !parse_time_cell (self, time, F_CREATED_AT, &line->time, t))
     return FALSE;
 
   unit_price = cell (self, cells, n_cells, F_UNIT_PRICE);
   line_total = cell (self, cells, n_cells, F_LINE_TOTAL);
   item->unit_price = item->line_total = -1;
-  if (!_siyu_import_is_blank (unit_price) && !parse_price_cell (self, unit_price, F_UNIT_PRICE, &price_fine, t))
+  if (!siyu_text_is_blank (unit_price) && !parse_price_cell (self, unit_price, F_UNIT_PRICE, &price_fine, t))
     return FALSE;
-  if (!_siyu_import_is_blank (line_total) && !parse_price_cell (self, line_total, F_LINE_TOTAL, &total_fine, t))
+  if (!siyu_text_is_blank (line_total) && !parse_price_cell (self, line_total, F_LINE_TOTAL, &total_fine, t))
     return FALSE;
   if (total_fine >= 0)
     item->line_total = round_fine (self, total_fine, &line->rounded);
@@ -1119,7 +1120,7 @@ import_order (SiyuImport  *self,
           const char *value = cell (self, cells, n_cells, f);
           char *copy;
 
-          if (_siyu_import_is_blank (value))
+          if (siyu_text_is_blank (value))
             continue;
           copy = g_strstrip (g_strdup (value));
           g_ptr_array_add (owned, copy);
@@ -1430,7 +1431,7 @@ import_customer (SiyuImport         *self,
   person_fill (self, &person, &record);
 
   value = cell (self, cells, n_cells, F_BIRTHDAY);
-  if (!_siyu_import_is_blank (value))
+  if (!siyu_text_is_blank (value))
     {
       gint64 utc;
 
@@ -1441,10 +1442,10 @@ import_customer (SiyuImport         *self,
     }
 
   value = cell (self, cells, n_cells, F_CREATED_AT);
-  if (!_siyu_import_is_blank (value) && !parse_time_cell (self, value, F_CREATED_AT, &created, t))
+  if (!siyu_text_is_blank (value) && !parse_time_cell (self, value, F_CREATED_AT, &created, t))
     goto out;
   value = cell (self, cells, n_cells, F_MEMBER_SINCE);
-  if (!_siyu_import_is_blank (value) && !parse_time_cell (self, value, F_MEMBER_SINCE, &member_since, t))
+  if (!siyu_text_is_blank (value) && !parse_time_cell (self, value, F_MEMBER_SINCE, &member_since, t))
     goto out;
   record.member_since = member_since;
   record.channel_id = channel_id (self, NULL, error);
@@ -1453,7 +1454,7 @@ import_customer (SiyuImport         *self,
   record.seen_at = created > 0 ? created : member_since > 0 ? member_since : g_get_real_time () / G_USEC_PER_SEC;
 
   value = cell (self, cells, n_cells, F_CONSENT);
-  if (!_siyu_import_is_blank (value))
+  if (!siyu_text_is_blank (value))
     {
       const char *word = _siyu_import_lookup_word (WORDS_YES_NO, value);
 
@@ -1472,13 +1473,13 @@ import_customer (SiyuImport         *self,
     goto out;
 
   value = cell (self, cells, n_cells, F_TAGS);
-  if (!_siyu_import_is_blank (value))
+  if (!siyu_text_is_blank (value))
     tags = g_regex_split_simple ("[,;，；、]", value, 0, 0);
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
-    if (!_siyu_import_is_blank (tags[i]) && !siyu_ingest_tag (self->ingest, id, tags[i], "import", record.seen_at, error))
+    if (!siyu_text_is_blank (tags[i]) && !siyu_ingest_tag (self->ingest, id, tags[i], "import", record.seen_at, error))
       goto out;
   value = cell (self, cells, n_cells, F_TIER);
-  if (!_siyu_import_is_blank (value) && !siyu_ingest_tag (self->ingest, id, value, "import", record.seen_at, error))
+  if (!siyu_text_is_blank (value) && !siyu_ingest_tag (self->ingest, id, value, "import", record.seen_at, error))
     goto out;
 
   ok = TRUE;
@@ -1509,19 +1510,19 @@ import_member (SiyuImport         *self,
       goto out;
     }
   value = cell (self, cells, n_cells, F_GROUP_KIND);
-  if (!_siyu_import_is_blank (value) && (kind = _siyu_import_lookup_word (WORDS_GROUP_KIND, value)) == NULL)
+  if (!siyu_text_is_blank (value) && (kind = _siyu_import_lookup_word (WORDS_GROUP_KIND, value)) == NULL)
     {
       trouble (t, F_GROUP_KIND, _("“%s” is not a kind of group Siyu knows (WeCom, WeChat, club or other)."), value);
       goto out;
     }
   value = cell (self, cells, n_cells, F_ROLE);
-  if (!_siyu_import_is_blank (value) && (role = _siyu_import_lookup_word (WORDS_ROLE, value)) == NULL)
+  if (!siyu_text_is_blank (value) && (role = _siyu_import_lookup_word (WORDS_ROLE, value)) == NULL)
     {
       trouble (t, F_ROLE, _("“%s” is not a role in a group (owner, admin or member)."), value);
       goto out;
     }
   value = cell (self, cells, n_cells, F_JOINED_AT);
-  if (_siyu_import_is_blank (value))
+  if (siyu_text_is_blank (value))
     {
       trouble (t, F_JOINED_AT, _("The time of joining the group is missing."));
       goto out;
@@ -1529,7 +1530,7 @@ import_member (SiyuImport         *self,
   if (!parse_time_cell (self, value, F_JOINED_AT, &joined, t))
     goto out;
   value = cell (self, cells, n_cells, F_LEFT_AT);
-  if (!_siyu_import_is_blank (value) && !parse_time_cell (self, value, F_LEFT_AT, &left, t))
+  if (!siyu_text_is_blank (value) && !parse_time_cell (self, value, F_LEFT_AT, &left, t))
     goto out;
   if (left != 0 && left < joined)
     {
@@ -1585,7 +1586,7 @@ import_event (SiyuImport         *self,
       goto out;
     }
   value = cell (self, cells, n_cells, F_OCCURRED_AT);
-  if (_siyu_import_is_blank (value))
+  if (siyu_text_is_blank (value))
     {
       trouble (t, F_OCCURRED_AT, _("The event has no time."));
       goto out;
@@ -1598,7 +1599,7 @@ import_event (SiyuImport         *self,
 
   /* An event without a channel has none, rather than the import's. */
   value = cell (self, cells, n_cells, F_CHANNEL);
-  channel = _siyu_import_is_blank (value) ? 0 : channel_id (self, value, error);
+  channel = siyu_text_is_blank (value) ? 0 : channel_id (self, value, error);
   if (channel < 0)
     goto out;
 

@@ -59,23 +59,12 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static gboolean
-is_blank (const char *s)
-{
-  if (s == NULL)
-    return TRUE;
-  for (; *s != '\0'; s++)
-    if (!g_ascii_isspace (*s))
-      return FALSE;
-  return TRUE;
-}
-
 static void
 bind_text_or_null (sqlite3_stmt *stmt,
                    int           column,
                    const char   *text)
 {
-  if (is_blank (text))
+  if (siyu_text_is_blank (text))
     sqlite3_bind_null (stmt, column);
   else if (siyu_text_has_controls (text) || strchr (text, '\r') != NULL)
     /* ESC, BEL and the like from a file or a platform are never stored:
@@ -337,7 +326,7 @@ siyu_ingest_channel (SiyuIngest  *self,
       invalid (error, _("“%s” is not a kind of channel."), kind != NULL ? kind : "");
       return -1;
     }
-  if (is_blank (name))
+  if (siyu_text_is_blank (name))
     {
       invalid (error, _("A channel needs a name."));
       return -1;
@@ -388,7 +377,7 @@ read_phone (SiyuIngest               *self,
   g_autofree char *region = NULL;
   g_autofree char *text = g_strstrip (g_strdup (record->phone));
 
-  if (!is_blank (record->phone_region))
+  if (!siyu_text_is_blank (record->phone_region))
     region = g_strstrip (g_ascii_strup (record->phone_region, -1));
   if (region == NULL || siyu_phone_region_is_known (region))
     return siyu_phone_normalize (record->phone, region != NULL ? region : siyu_shop_get_phone_region (self->shop),
@@ -413,15 +402,15 @@ collect_identities (SiyuIngest              *self,
 {
   guint n = 0;
 
-  if (!is_blank (record->platform_id))
+  if (!siyu_text_is_blank (record->platform_id))
     {
-      if (is_blank (record->platform))
+      if (siyu_text_is_blank (record->platform))
         return invalid (error, _("A platform customer id needs the name of its platform."));
       ids[n].kind = record->platform;
       ids[n++].value = g_strstrip (g_strdup (record->platform_id));
     }
 
-  if (!is_blank (record->phone))
+  if (!siyu_text_is_blank (record->phone))
     {
       GError *local_error = NULL;
       char *phone = read_phone (self, record, &local_error);
@@ -435,7 +424,7 @@ collect_identities (SiyuIngest              *self,
       *phone_out = g_strdup (phone);
     }
 
-  if (!is_blank (record->email))
+  if (!siyu_text_is_blank (record->email))
     {
       char *email = siyu_email_normalize (record->email);
 
@@ -446,7 +435,7 @@ collect_identities (SiyuIngest              *self,
       *email_out = g_strdup (email);
     }
 
-  if (!is_blank (record->wechat_id))
+  if (!siyu_text_is_blank (record->wechat_id))
     {
       ids[n].kind = "wechat";
       ids[n++].value = g_strstrip (g_strdup (record->wechat_id));
@@ -837,9 +826,9 @@ ingest_contact_apart (SiyuIngest              *self,
     goto out;
 
   /* Strongest first: a platform id, an e-mail, a WeChat id, a phone. */
-  if (!is_blank (record->platform_id))
+  if (!siyu_text_is_blank (record->platform_id))
     {
-      if (is_blank (record->platform))
+      if (siyu_text_is_blank (record->platform))
         {
           invalid (error, _("A platform customer id needs the name of its platform."));
           goto out;
@@ -848,7 +837,7 @@ ingest_contact_apart (SiyuIngest              *self,
       ids[n++].value = g_strstrip (g_strdup (record->platform_id));
       platform_id = ids[n - 1].value;
     }
-  if (!is_blank (record->email))
+  if (!siyu_text_is_blank (record->email))
     {
       email = siyu_email_normalize (record->email);
       if (email == NULL)
@@ -859,12 +848,12 @@ ingest_contact_apart (SiyuIngest              *self,
       ids[n].kind = "email";
       ids[n++].value = g_strdup (email);
     }
-  if (!is_blank (record->wechat_id))
+  if (!siyu_text_is_blank (record->wechat_id))
     {
       ids[n].kind = "wechat";
       ids[n++].value = g_strstrip (g_strdup (record->wechat_id));
     }
-  if (!is_blank (record->phone))
+  if (!siyu_text_is_blank (record->phone))
     {
       GError *local_error = NULL;
 
@@ -1128,7 +1117,7 @@ siyu_ingest_product (SiyuIngest  *self,
 
   g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
 
-  if (is_blank (sku))
+  if (siyu_text_is_blank (sku))
     {
       invalid (error, _("A product needs a SKU."));
       return -1;
@@ -1160,7 +1149,7 @@ siyu_ingest_product (SiyuIngest  *self,
       if (stmt == NULL)
         return -1;
       sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_STATIC);
-      bind_text_or_null (stmt, 2, is_blank (name) ? sku : name);
+      bind_text_or_null (stmt, 2, siyu_text_is_blank (name) ? sku : name);
       bind_text_or_null (stmt, 3, category);
       if (unit_price >= 0)
         sqlite3_bind_int64 (stmt, 4, unit_price);
@@ -1180,7 +1169,7 @@ static gboolean
 validate_order (const SiyuOrderRecord  *record,
                 GError                **error)
 {
-  if (is_blank (record->external_ref))
+  if (siyu_text_is_blank (record->external_ref))
     return invalid (error, _("The order has no order number."));
   if (record->channel_id <= 0)
     return invalid (error, _("The order has no channel."));
@@ -1204,7 +1193,7 @@ validate_order (const SiyuOrderRecord  *record,
     {
       const SiyuOrderItemRecord *item = &record->items[i];
 
-      if (is_blank (item->name) && is_blank (item->sku))
+      if (siyu_text_is_blank (item->name) && siyu_text_is_blank (item->sku))
         return invalid (error, _("Line %u of the order has neither a product name nor a SKU."), i + 1);
       if (item->quantity <= 0)
         return invalid (error, _("Line %u of the order has a quantity below one."), i + 1);
@@ -1230,7 +1219,7 @@ insert_items (SiyuIngest             *self,
       sqlite3_stmt *stmt;
       gint64 product_id = 0;
 
-      if (!is_blank (item->sku))
+      if (!siyu_text_is_blank (item->sku))
         {
           product_id = siyu_ingest_product (self, item->sku, item->name, NULL, item->unit_price, error);
           if (product_id < 0)
@@ -1246,7 +1235,7 @@ insert_items (SiyuIngest             *self,
       sqlite3_bind_int64 (stmt, 1, order_id);
       bind_time_or_null (stmt, 2, product_id);
       bind_text_or_null (stmt, 3, item->sku);
-      sqlite3_bind_text (stmt, 4, is_blank (item->name) ? item->sku : item->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, siyu_text_is_blank (item->name) ? item->sku : item->name, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 5, item->quantity);
       sqlite3_bind_int64 (stmt, 6, item->unit_price);
       sqlite3_bind_int64 (stmt, 7, item->line_total);
@@ -1500,7 +1489,7 @@ siyu_ingest_return (SiyuIngest             *self,
       const SiyuOrderItemRecord *item = &record->items[i];
       gint64 product_id = 0;
 
-      if (!is_blank (item->sku))
+      if (!siyu_text_is_blank (item->sku))
         {
           product_id = siyu_ingest_product (self, item->sku, item->name, NULL, item->unit_price, error);
           if (product_id < 0)
@@ -1516,7 +1505,7 @@ siyu_ingest_return (SiyuIngest             *self,
       sqlite3_bind_int64 (stmt, 1, return_id);
       bind_time_or_null (stmt, 2, product_id);
       bind_text_or_null (stmt, 3, item->sku);
-      sqlite3_bind_text (stmt, 4, is_blank (item->name) ? item->sku : item->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, siyu_text_is_blank (item->name) ? item->sku : item->name, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 5, item->quantity);
       sqlite3_bind_int64 (stmt, 6, item->unit_price);
       sqlite3_bind_int64 (stmt, 7, item->line_total);
@@ -1557,7 +1546,7 @@ siyu_ingest_refund (SiyuIngest  *self,
     return FALSE;
   if (created_at <= 0)
     return invalid (error, _("The refund has no time."));
-  if (is_blank (external_ref))
+  if (siyu_text_is_blank (external_ref))
     return invalid (error, _("The refund has no reference."));
 
   stmt = siyu_db_prepare (self->db,
@@ -1601,7 +1590,7 @@ siyu_ingest_group (SiyuIngest  *self,
 
   g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
 
-  if (is_blank (name))
+  if (siyu_text_is_blank (name))
     {
       invalid (error, _("A group needs a name."));
       return -1;
@@ -1754,7 +1743,7 @@ siyu_ingest_tag (SiyuIngest  *self,
   if (contact_id == 0)
     return TRUE;
 
-  if (is_blank (tag) || !g_utf8_validate (tag, -1, NULL))
+  if (siyu_text_is_blank (tag) || !g_utf8_validate (tag, -1, NULL))
     return invalid (error, _("A tag needs a name."));
 
   name = g_strstrip (g_strdup (tag));

@@ -103,6 +103,18 @@ siyu_text_clip_quotes (const char *message,
   return g_string_free (out, FALSE);
 }
 
+/* Whether @text is %NULL, empty or only ASCII white space. */
+gboolean
+siyu_text_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * siyu_text_has_controls:
  *

@@ -12,6 +12,7 @@ char     *siyu_text_clip            (const char *text,
                                      gsize       max_chars);
 char     *siyu_text_clip_quotes     (const char *message,
                                      gsize       max_chars);
+gboolean  siyu_text_is_blank        (const char *text);
 gboolean  siyu_text_has_controls    (const char *text);
 char     *siyu_text_strip_controls  (const char *text);
 gboolean  siyu_text_is_plain_number (const char *text);
