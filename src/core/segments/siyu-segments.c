@@ -1580,6 +1580,19 @@ prepare_as_of (SiyuSegmentQuery  *query,
   return TRUE;
 }
 
+/* Whether @sql names a column of contact_metrics, the alias m: "m."
+ * after anything but a letter, a digit or an underscore.  The compiled
+ * conditions hold no text of the owner's (values are bound), so the
+ * alias is the only way "m." can appear. */
+static gboolean
+reads_alias_m (const char *sql)
+{
+  for (const char *p = sql != NULL ? strstr (sql, "m.") : NULL; p != NULL; p = strstr (p + 1, "m."))
+    if (p == sql || !(g_ascii_isalnum (p[-1]) || p[-1] == '_'))
+      return TRUE;
+  return FALSE;
+}
+
 /**
  * siyu_segment_query_prepare:
  * @select_sql: "SELECT …" naming columns of contacts c and contact_metrics m
@@ -1596,9 +1609,13 @@ siyu_segment_query_prepare (SiyuSegmentQuery  *query,
                             GError           **error)
 {
   SiyuDb *db = siyu_shop_get_db (query->shop);
-  g_autofree char *sql = g_strdup_printf ("%s FROM contacts c LEFT JOIN contact_metrics m ON m.contact_id = c.id "
-                                          "WHERE c.erased_at IS NULL AND %s %s",
-                                          select_sql, query->condition, tail_sql != NULL ? tail_sql : "");
+  /* Without a figure to read, contacts alone answer, from the index on
+   * who may be contacted when the count needs nothing else. */
+  gboolean metrics = reads_alias_m (select_sql) || reads_alias_m (query->condition) || reads_alias_m (tail_sql);
+  g_autofree char *sql = g_strdup_printf ("%s FROM contacts c %s WHERE c.erased_at IS NULL AND %s %s",
+                                          select_sql,
+                                          metrics ? "LEFT JOIN contact_metrics m ON m.contact_id = c.id" : "",
+                                          query->condition, tail_sql != NULL ? tail_sql : "");
   sqlite3_stmt *stmt = NULL;
   int rc;
 
