@@ -499,6 +499,46 @@ test_erased_rows_of_every_kind (void)
   g_assert_true (siyu_db_commit (db, NULL));
 }
 
+/* Records a sync set aside hold the platform's JSON as it came: those of
+ * an erased person go with them, the others stay. */
+static void
+test_sync_rejects_erased (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = NULL;
+  SiyuContactRecord record = {
+    .name = NAME, .phone = PHONE, .email = EMAIL, .wechat_id = WECHAT, .platform = "shopify",
+    .platform_id = CUSTOMER, .seen_at = 1735689600, .consent = -1, .do_not_contact = -1,
+  };
+  gint64 id;
+
+  id = siyu_ingest_contact (ingest, &record, NULL, &error);
+  g_assert_no_error (error);
+  siyu_db_exec (db,
+                               "INSERT INTO channels (kind, name, platform, created_at) VALUES ('online_shop', 'Tea', 'shopify', 0);"
+                               "INSERT INTO sync_accounts (platform, name, shop_url, channel_id, created_at) "
+                               "VALUES ('shopify', 'tea', 'https://tea.myshopify.com', (SELECT max (id) FROM channels), 0);"
+                               "INSERT INTO sync_rejects (account_id, resource, platform_id, reason, raw, created_at, updated_at) VALUES "
+                               "(1, 'customers', '" CUSTOMER "', 'shape', '{\"id\":\"" CUSTOMER "\"}', 0, 0),"
+                               "(1, 'orders', '9001', 'shape', '{\"email\":\"" EMAIL "\"}', 0, 0),"
+                               "(1, 'orders', '9002', 'phone', '{\"phone\":\"(139) 8765-4321\"}', 0, 0),"
+                               "(1, 'orders', '9003', 'shape', '{\"customer\":{\"id\":\"" CUSTOMER "\"}}', 0, 0),"
+                               "(1, 'orders', '9004', 'shape', '{\"email\":\"someone.else@example.com\"}', 0, 0)",
+                               &error);
+  g_assert_no_error (error);
+
+  g_assert_true (siyu_contact_erase (shop, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM sync_rejects", NULL), ==, 1);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT platform_id FROM sync_rejects", NULL), ==, 9004);
+  found = scan_shop (siyu_shop_get_path (shop));
+  g_assert_cmpstr (found, ==, "");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -507,6 +547,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/erasure/no-trace-cli", test_no_trace_cli);
   g_test_add_func ("/siyu/erasure/no-trace-open-shop", test_no_trace_open_shop);
+  g_test_add_func ("/siyu/erasure/sync-rejects", test_sync_rejects_erased);
   g_test_add_func ("/siyu/erasure/stays-erased", test_stays_erased);
   g_test_add_func ("/siyu/erasure/erased-rows-of-every-kind", test_erased_rows_of_every_kind);
 

@@ -1292,6 +1292,31 @@ siyu_contact_erase (SiyuShop  *shop,
   if (!siyu_db_step_done (db, stmt, error))
     goto fail;
 
+  /* Records a sync set aside keep the platform's raw JSON: those of this
+   * person go, found by their order, their platform id, or a phone
+   * number, e-mail or WeChat id of theirs in the JSON (the phone's last
+   * eight digits too, separators aside, as platforms write it in many
+   * forms). */
+  stmt = siyu_db_prepare (db,
+                          "DELETE FROM sync_rejects WHERE order_id IN (SELECT id FROM orders WHERE contact_id = ?1) "
+                          "OR EXISTS (SELECT 1 FROM contact_identities i JOIN sync_accounts a ON a.platform = i.kind "
+                          "  WHERE i.contact_id = ?1 AND a.id = sync_rejects.account_id "
+                          "    AND (sync_rejects.platform_id = i.value "
+                          "         OR (length (i.value) >= 6 AND instr (sync_rejects.raw, i.value) > 0))) "
+                          "OR EXISTS (SELECT 1 FROM contact_identities i "
+                          "  WHERE i.contact_id = ?1 AND i.kind IN ('phone', 'email', 'wechat') "
+                          "    AND (instr (lower (sync_rejects.raw), lower (i.value)) > 0 "
+                          "         OR (i.kind = 'phone' AND length (i.value) >= 10 "
+                          "             AND instr (replace (replace (replace (replace (replace (sync_rejects.raw, "
+                          "                          ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), "
+                          "                        substr (i.value, -8)) > 0)))",
+                          error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, contact_id);
+  if (!siyu_db_step_done (db, stmt, error))
+    goto fail;
+
   stmt = siyu_db_prepare (db,
                           "DELETE FROM contact_identities WHERE contact_id = ?",
                           error);
