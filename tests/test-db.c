@@ -12,7 +12,7 @@
 static const char * const tables[] = {
   "analytics_runs", "audit_log", "campaign_phase_segments", "campaign_phases", "campaign_plan_stages", "campaign_plans",
   "campaign_touch_days", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
-  "contact_metrics", "contact_predictions", "contact_tags", "contacts", "erasure_keys", "erasure_tombstones",
+  "contact_metrics", "contact_predictions", "contact_tags", "contacts", "data_version", "erasure_keys", "erasure_tombstones",
   "events", "group_members", "lifecycle_models", "order_items",
   "orders", "possible_duplicates", "products", "refunds", "replenishments", "return_items", "returns", "search_pending", "segments", "settings", "stage_snapshots", "sync_accounts",
   "sync_cursors", "sync_encrypted", "sync_rejects", "tags", "tier_history", "tiers", "touch_members", "touches", NULL

@@ -69,5 +69,13 @@ gboolean     siyu_shop_audit            (SiyuShop    *self,
                                          gint64       object_id,
                                          const char  *detail_json,
                                          GError     **error);
+gint64       siyu_shop_get_data_version (SiyuShop    *self,
+                                         GError     **error);
+gboolean     siyu_shop_set_figures_version (SiyuShop *self,
+                                         gint64       version,
+                                         GError     **error);
+gboolean     siyu_shop_figures_are_stale (SiyuShop   *self,
+                                         gboolean    *stale,
+                                         GError     **error);
 
 G_END_DECLS
