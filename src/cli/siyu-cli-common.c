@@ -126,6 +126,12 @@ count_stale_figures (SiyuShop *shop)
     }
   if (!stale)
     return;
+  if (siyu_shop_is_read_only (shop))
+    {
+      g_printerr ("%s\n", _("siyu-cli: the figures are from before the last change: the shop is read-only, so they "
+                            "cannot be counted again."));
+      return;
+    }
 
   if (!siyu_recompute (shop, siyu_shop_get_today (shop), siyu_cli_progress, (gpointer) _("Counting again"), NULL,
                        NULL, &error))

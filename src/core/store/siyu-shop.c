@@ -315,26 +315,59 @@ fail:
   }
 }
 
+static SiyuShop *
+shop_new (SiyuDb *db)
+{
+  SiyuShop *self = g_object_new (SIYU_TYPE_SHOP, NULL);
+
+  self->db = db;
+  load_settings (self);
+  /* What an export killed half way left beside the shop. */
+  if (!siyu_db_is_read_only (db))
+    siyu_export_remove_leftovers (self);
+
+  return self;
+}
+
 SiyuShop *
 siyu_shop_open (const char  *path,
                 GError     **error)
 {
-  SiyuShop *self;
   SiyuDb *db;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   db = siyu_db_open (path, error);
-  if (db == NULL)
-    return NULL;
 
-  self = g_object_new (SIYU_TYPE_SHOP, NULL);
-  self->db = db;
-  load_settings (self);
-  /* What an export killed half way left beside the shop. */
-  siyu_export_remove_leftovers (self);
+  return db != NULL ? shop_new (db) : NULL;
+}
 
-  return self;
+/**
+ * siyu_shop_open_read_only:
+ *
+ * Opens a shop to look at it only, as siyu_shop_open() opens one in a
+ * file, folder or medium Siyu cannot write: see siyu_db_open_read_only().
+ */
+SiyuShop *
+siyu_shop_open_read_only (const char  *path,
+                          GError     **error)
+{
+  SiyuDb *db;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  db = siyu_db_open_read_only (path, error);
+
+  return db != NULL ? shop_new (db) : NULL;
+}
+
+/* Whether changes to the shop cannot be saved: it was opened read-only. */
+gboolean
+siyu_shop_is_read_only (SiyuShop *self)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP (self), TRUE);
+
+  return siyu_db_is_read_only (self->db);
 }
 
 SiyuDb *

@@ -30,6 +30,9 @@ SiyuShop    *siyu_shop_create           (const char  *path,
                                          GError     **error);
 SiyuShop    *siyu_shop_open             (const char  *path,
                                          GError     **error);
+SiyuShop    *siyu_shop_open_read_only   (const char  *path,
+                                         GError     **error);
+gboolean     siyu_shop_is_read_only     (SiyuShop    *self);
 SiyuDb      *siyu_shop_get_db           (SiyuShop    *self);
 void         siyu_shop_lock             (SiyuShop    *self);
 void         siyu_shop_unlock           (SiyuShop    *self);
