@@ -316,6 +316,43 @@ test_stale (void)
   siyu_test_destroy_window (window);
 }
 
+/* A shop opened read-only: the window says changes cannot be saved, the
+ * Overview shows its figures as they are and offers no count. */
+static void
+test_read_only (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  SiyuWindow *window;
+  SiyuOverviewPage *page;
+
+  {
+    g_autoptr(SiyuShop) writable = small_shop (dir, TRUE);
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (writable);
+    gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+
+    g_assert_no_error (error);
+    add_order (ingest, channel, "B1", 4, siyu_test_time (writable, "2026-03-30 12:00:00"), 5000);
+    path = g_strdup (siyu_shop_get_path (writable));
+  }
+  shop = siyu_shop_open_read_only (path, &error);
+  g_assert_no_error (error);
+
+  window = siyu_window_new (app, shop);
+  page = _siyu_window_get_overview (window);
+  gtk_window_present (GTK_WINDOW (window));
+  siyu_test_wait_for (overview_ready, page);
+  g_assert_cmpstr (_siyu_window_get_title (window), ==, "小王的茶叶店");
+  g_assert_cmpstr (_siyu_window_get_subtitle (window), ==, "Read-only: changes cannot be saved");
+  g_assert_true (_siyu_overview_page_shows_stale (page));
+  g_assert_false (gtk_widget_is_sensitive (_siyu_overview_page_get_stale_button (page)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (_siyu_overview_page_get_value_label (page, SIYU_FIGURE_CONTACTS))), ==, "4");
+
+  siyu_test_destroy_window (window);
+}
+
 static gboolean
 list_idle (gpointer data)
 {
@@ -453,6 +490,7 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/overview/count-now", test_count_now);
   g_test_add_func ("/siyu/ui/overview/old-data", test_old_data);
   g_test_add_func ("/siyu/ui/overview/stale", test_stale);
+  g_test_add_func ("/siyu/ui/overview/read-only", test_read_only);
   g_test_add_func ("/siyu/ui/overview/preferences-model", test_preferences_model);
   g_test_add_func ("/siyu/ui/overview/quick-filters", test_quick_filters);
 

@@ -380,7 +380,7 @@ recount_done (SiyuOverviewPage *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->recount_button), "page.recount");
   gtk_button_set_label (GTK_BUTTON (self->recount_button), self->never_counted ? _("_Count Now") : _("_Count Again"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.stop-recount", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.recount", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.recount", !siyu_shop_runner_is_read_only (self->runner));
 }
 
 static void
@@ -494,6 +494,9 @@ siyu_overview_page_constructed (GObject *object)
   g_assert (self->runner != NULL);
   self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
                                                G_CALLBACK (runner_settings_changed_cb), self);
+  /* Counting stores the figures: a shop opened read-only shows them as
+   * they are. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.recount", !siyu_shop_runner_is_read_only (self->runner));
   siyu_overview_page_reload (self);
 }
 
