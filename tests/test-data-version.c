@@ -214,6 +214,35 @@ test_model_with_figures (void)
   siyu_model_clear (&model);
 }
 
+/* A full disk fails the count after the data was stored: the data stays,
+ * and the figures are marked as from before it. */
+static void
+test_disk_full (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
+  g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *limit = NULL;
+  gint64 channel;
+
+  channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+  g_assert_no_error (error);
+  siyu_test_add_order (ingest, shop, channel, "B1", 14, "2026-03-30 12:00:00", 5000);
+  g_assert_true (stale (shop));
+
+  g_assert_true (siyu_db_exec (db, "PRAGMA wal_checkpoint (TRUNCATE)", NULL));
+  limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                           siyu_db_query_int (db, "PRAGMA page_count", NULL));
+  g_assert_true (siyu_db_exec (db, limit, NULL));
+
+  g_assert_false (siyu_recompute (shop, siyu_day_from_ymd (2026, 3, 31), NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_FULL);
+  g_assert_true (stale (shop));
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM orders WHERE external_ref = 'B1'", NULL), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -225,6 +254,7 @@ main (int    argc,
   g_test_add_func ("/siyu/data-version/recompute-clears", test_recompute_clears);
   g_test_add_func ("/siyu/data-version/cancelled-recompute", test_cancelled_recompute);
   g_test_add_func ("/siyu/data-version/model-with-figures", test_model_with_figures);
+  g_test_add_func ("/siyu/data-version/disk-full", test_disk_full);
 
   return g_test_run ();
 }

@@ -228,6 +228,20 @@ test_open_read_only (void)
   assert_no_side_files (file);
   g_assert_true (siyu_test_files_equal (file, copy));
 
+  /* Changes still in the log of a connection that writes are read. */
+  {
+    g_autoptr(SiyuDb) writer = siyu_db_open (file, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (siyu_db_exec (writer, "PRAGMA wal_autocheckpoint = 0", &error));
+    g_assert_true (siyu_db_exec (writer, "INSERT INTO channels (kind, name, created_at) VALUES ('other', '集市', 0)",
+                                 &error));
+    db = siyu_db_open_read_only (file, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM channels", &error), ==, 2);
+    g_clear_object (&db);
+  }
+
   /* An older shop must be brought up to date, which is a write. */
   siyu_test_write_shop (old, siyu_db_get_latest_schema_version () - 1, NULL);
   db = siyu_db_open_read_only (old, &error);
