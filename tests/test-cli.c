@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "siyu-ingest.h"
@@ -564,6 +567,100 @@ test_contact (void)
   g_free (err);
 }
 
+/* A command that shows figures counts them again first when the data
+ * changed since they were counted: here an order stored without its
+ * count, as when an import is killed between the two. */
+static void
+test_stale_counted_first (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  {
+    g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+    g_autoptr(GError) error = NULL;
+    gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+
+    g_assert_no_error (error);
+    path = g_strdup (siyu_shop_get_path (shop));
+    siyu_test_add_order (ingest, shop, channel, "B1", 14, "2026-03-30 12:00:00", 5000);
+  }
+  g_assert_cmpint (count_rows (path, "SELECT net_spend FROM contact_metrics WHERE contact_id = 14"), ==, 0);
+  g_assert_cmpint (count_rows (path, "SELECT data - figures FROM data_version"), >, 0);
+
+  /* Counted before the order: one new buyer, eight in the group who never
+   * bought. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "segment", "list", "--db", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "   4  New buyers of the last 30 days              2  built-in\n"));
+  g_assert_nonnull (strstr (out, "   6  Group members who never bought              7  built-in\n"));
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (count_rows (path, "SELECT net_spend FROM contact_metrics WHERE contact_id = 14"), ==, 5000);
+  g_assert_cmpint (count_rows (path, "SELECT data - figures FROM data_version"), ==, 0);
+}
+
+/* A shop in a read-only folder: the commands that read work, those that
+ * write are refused, and nothing is left beside the file. */
+static void
+test_read_only (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *sub = g_build_filename (dir, "locked", NULL);
+  g_autofree char *path = g_build_filename (sub, "shop.siyu", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autofree char *listed = NULL;
+  g_autofree char *listed_err = NULL;
+  const char *reads[][3] = {
+    { "info", NULL, NULL }, { "contacts", NULL, NULL }, { "segment", "list", NULL }, { "review", NULL, NULL },
+    { "orders", NULL, NULL },
+  };
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("permissions do not bind root");
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  g_clear_object (&shop);
+  shop = siyu_test_review_shop (sub, FALSE);
+  g_clear_object (&shop);
+  /* Listed once while it could be written: the built-in segments are added then. */
+  g_assert_cmpint (siyu_test_run_cli (&listed, &listed_err, "segment", "list", "--db", path, NULL), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (sub, 0555), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (reads); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      if (reads[i][1] != NULL)
+        g_assert_cmpint (siyu_test_run_cli (&out, &err, reads[i][0], reads[i][1], "--db", path, NULL), ==, 0);
+      else
+        g_assert_cmpint (siyu_test_run_cli (&out, &err, reads[i][0], "--db", path, NULL), ==, 0);
+      g_assert_cmpstr (err, ==, "");
+      g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+    }
+
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (siyu_test_run_cli (&out, &err, "settings", "--db", path, "--name", "别的店", NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "shop.siyu” is read-only: Siyu needs to be able to write to the shop file and its "
+                                   "folder."));
+  }
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_chmod (sub, 0700), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -584,6 +681,9 @@ main (int    argc,
   g_test_add_func ("/siyu/cli/cohorts", test_cohorts);
   g_test_add_func ("/siyu/cli/predict", test_predict);
   g_test_add_func ("/siyu/cli/contact", test_contact);
+
+  g_test_add_func ("/siyu/cli/stale-counted-first", test_stale_counted_first);
+  g_test_add_func ("/siyu/cli/read-only", test_read_only);
 
   return g_test_run ();
 }

@@ -12,7 +12,7 @@
 static const char * const tables[] = {
   "analytics_runs", "audit_log", "campaign_phase_segments", "campaign_phases", "campaign_plan_stages", "campaign_plans",
   "campaign_touch_days", "campaigns", "channels", "cohort_cells", "community_groups", "contact_identities",
-  "contact_metrics", "contact_predictions", "contact_tags", "contacts", "erasure_keys", "erasure_tombstones",
+  "contact_metrics", "contact_predictions", "contact_tags", "contacts", "data_version", "erasure_keys", "erasure_tombstones",
   "events", "group_members", "lifecycle_models", "order_items",
   "orders", "possible_duplicates", "products", "refunds", "replenishments", "return_items", "returns", "search_pending", "segments", "settings", "stage_snapshots", "sync_accounts",
   "sync_cursors", "sync_encrypted", "sync_rejects", "tags", "tier_history", "tiers", "touch_members", "touches", NULL
@@ -175,11 +175,79 @@ test_read_only (void)
   write_file (copy, bytes, len);
   g_assert_cmpint (g_chmod (file, 0444), ==, 0);
 
+  /* A read-only file opens for reading, and nothing is made beside it. */
   db = siyu_db_open (file, &error);
-  g_assert_null (db);
+  g_assert_no_error (error);
+  g_assert_true (siyu_db_is_read_only (db));
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM lifecycle_models", &error), ==, 1);
+  g_assert_false (siyu_db_exec (db, "DELETE FROM tiers", &error));
   g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_READ_ONLY);
   g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_object (&db);
   g_assert_true (siyu_test_files_equal (file, copy));
+  assert_no_side_files (file);
+}
+
+/* What Siyu does with a shop it cannot write, asked for explicitly: the
+ * tests run as root, whom permissions do not bind. */
+static void
+test_open_read_only (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "ro.siyu", NULL);
+  g_autofree char *copy = g_build_filename (dir, "ro.copy", NULL);
+  g_autofree char *old = g_build_filename (dir, "old.siyu", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SiyuDb) db = NULL;
+  g_autofree char *bytes = NULL;
+  gsize len;
+
+  db = siyu_db_create (file, &error);
+  g_assert_no_error (error);
+  g_assert_false (siyu_db_is_read_only (db));
+  g_assert_true (siyu_db_exec (db, "INSERT INTO channels (kind, name, created_at) VALUES ('other', '门店', 0)", &error));
+  g_clear_object (&db);
+  assert_no_side_files (file);
+  bytes = siyu_test_read_file (file, &len);
+  write_file (copy, bytes, len);
+
+  db = siyu_db_open_read_only (file, &error);
+  g_assert_no_error (error);
+  g_assert_true (siyu_db_is_read_only (db));
+  /* Open, it has still nothing beside it: no log, no shared memory. */
+  assert_no_side_files (file);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM channels WHERE name = '门店'", &error), ==, 1);
+  g_assert_cmpint (siyu_db_get_schema_version (db), ==, siyu_db_get_latest_schema_version ());
+  g_assert_false (siyu_db_begin (db, &error) && siyu_db_exec (db, "DELETE FROM channels", &error));
+  g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_READ_ONLY);
+  g_assert_true (g_str_has_suffix (error->message, "ro.siyu” is read-only: Siyu needs to be able to write to the "
+                                                   "shop file and its folder."));
+  g_clear_error (&error);
+  siyu_db_rollback (db);
+  g_clear_object (&db);
+  assert_no_side_files (file);
+  g_assert_true (siyu_test_files_equal (file, copy));
+
+  /* Changes still in the log of a connection that writes are read. */
+  {
+    g_autoptr(SiyuDb) writer = siyu_db_open (file, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (siyu_db_exec (writer, "PRAGMA wal_autocheckpoint = 0", &error));
+    g_assert_true (siyu_db_exec (writer, "INSERT INTO channels (kind, name, created_at) VALUES ('other', '集市', 0)",
+                                 &error));
+    db = siyu_db_open_read_only (file, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (siyu_db_query_int (db, "SELECT count (*) FROM channels", &error), ==, 2);
+    g_clear_object (&db);
+  }
+
+  /* An older shop must be brought up to date, which is a write. */
+  siyu_test_write_shop (old, siyu_db_get_latest_schema_version () - 1, NULL);
+  db = siyu_db_open_read_only (old, &error);
+  g_assert_null (db);
+  g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_READ_ONLY);
+  assert_no_side_files (old);
 }
 
 static void
@@ -454,6 +522,7 @@ main (int    argc,
   g_test_add_func ("/siyu/db/create-refuses-existing", test_create_refuses_existing);
   g_test_add_func ("/siyu/db/create-missing-folder", test_create_missing_folder);
   g_test_add_func ("/siyu/db/read-only", test_read_only);
+  g_test_add_func ("/siyu/db/open-read-only", test_open_read_only);
   g_test_add_func ("/siyu/db/open-missing", test_open_missing);
   g_test_add_func ("/siyu/db/open-not-sqlite", test_open_not_sqlite);
   g_test_add_func ("/siyu/db/open-empty-file", test_open_empty_file);

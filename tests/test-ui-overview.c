@@ -265,6 +265,95 @@ test_old_data (void)
 }
 
 static gboolean
+fresh (gpointer data)
+{
+  return overview_ready (data) && !_siyu_overview_page_shows_stale (data);
+}
+
+/* An order stored after the figures were counted, whose count did not
+ * follow (a killed import): the Overview says its figures are from before
+ * the change, and Count Again brings them up to date. */
+static void
+test_stale (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = small_shop (dir, TRUE);
+  g_autoptr(GError) error = NULL;
+  SiyuWindow *window;
+  SiyuOverviewPage *page;
+  g_autofree char *stages = NULL;
+  gboolean stale = FALSE;
+
+  {
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (shop);
+    gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+
+    g_assert_no_error (error);
+    add_order (ingest, channel, "B1", 4, siyu_test_time (shop, "2026-03-30 12:00:00"), 5000);
+  }
+
+  window = siyu_window_new (app, shop);
+  page = _siyu_window_get_overview (window);
+  gtk_window_present (GTK_WINDOW (window));
+  siyu_test_wait_for (overview_ready, page);
+  g_assert_true (_siyu_overview_page_shows_stale (page));
+  g_assert_true (gtk_widget_get_sensitive (_siyu_overview_page_get_stale_button (page)));
+
+  g_signal_emit_by_name (_siyu_overview_page_get_stale_button (page), "clicked");
+  g_assert_true (_siyu_overview_page_is_counting (page));
+  g_assert_false (gtk_widget_is_sensitive (_siyu_overview_page_get_stale_button (page)));
+  siyu_test_wait_for (fresh, page);
+  g_assert_true (siyu_shop_figures_are_stale (shop, &stale, &error));
+  g_assert_false (stale);
+  siyu_test_drain ();
+  siyu_test_wait_for (fresh, page);
+  stages = siyu_chart_describe (_siyu_shop_picture_get_chart (_siyu_overview_page_get_picture (page),
+                                                               SIYU_PICTURE_STAGES));
+  /* 赵敏 bought on 30 March: counted before, she was the one Prospect. */
+  g_assert_cmpstr (stages, ==, "Prospect 0 (month before 2); New 2 (0); Growing 1 (0); Mature 0 (0); Dormant 1 (2); "
+                               "Lost 0 (0)");
+
+  siyu_test_destroy_window (window);
+}
+
+/* A shop opened read-only: the window says changes cannot be saved, the
+ * Overview shows its figures as they are and offers no count. */
+static void
+test_read_only (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  SiyuWindow *window;
+  SiyuOverviewPage *page;
+
+  {
+    g_autoptr(SiyuShop) writable = small_shop (dir, TRUE);
+    g_autoptr(SiyuIngest) ingest = siyu_ingest_new (writable);
+    gint64 channel = siyu_ingest_channel (ingest, "online_shop", "微店", NULL, &error);
+
+    g_assert_no_error (error);
+    add_order (ingest, channel, "B1", 4, siyu_test_time (writable, "2026-03-30 12:00:00"), 5000);
+    path = g_strdup (siyu_shop_get_path (writable));
+  }
+  shop = siyu_shop_open_read_only (path, &error);
+  g_assert_no_error (error);
+
+  window = siyu_window_new (app, shop);
+  page = _siyu_window_get_overview (window);
+  gtk_window_present (GTK_WINDOW (window));
+  siyu_test_wait_for (overview_ready, page);
+  g_assert_cmpstr (_siyu_window_get_title (window), ==, "小王的茶叶店");
+  g_assert_cmpstr (_siyu_window_get_subtitle (window), ==, "Read-only: changes cannot be saved");
+  g_assert_true (_siyu_overview_page_shows_stale (page));
+  g_assert_false (gtk_widget_is_sensitive (_siyu_overview_page_get_stale_button (page)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (_siyu_overview_page_get_value_label (page, SIYU_FIGURE_CONTACTS))), ==, "4");
+
+  siyu_test_destroy_window (window);
+}
+
+static gboolean
 list_idle (gpointer data)
 {
   return !g_str_equal (_siyu_contacts_page_get_state (data), "loading");
@@ -400,6 +489,8 @@ main (int    argc,
   g_test_add_func ("/siyu/ui/overview/charts", test_charts);
   g_test_add_func ("/siyu/ui/overview/count-now", test_count_now);
   g_test_add_func ("/siyu/ui/overview/old-data", test_old_data);
+  g_test_add_func ("/siyu/ui/overview/stale", test_stale);
+  g_test_add_func ("/siyu/ui/overview/read-only", test_read_only);
   g_test_add_func ("/siyu/ui/overview/preferences-model", test_preferences_model);
   g_test_add_func ("/siyu/ui/overview/quick-filters", test_quick_filters);
 

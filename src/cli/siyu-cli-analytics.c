@@ -407,7 +407,7 @@ siyu_cli_contacts (int    argc,
     return rc;
   json = format != NULL && g_str_equal (format, "json");
 
-  shop = siyu_cli_open_shop ("contacts", db, &rc);
+  shop = siyu_cli_open_shop_counted ("contacts", db, &rc);
   if (shop == NULL)
     return rc;
 
@@ -545,7 +545,7 @@ siyu_cli_cohorts (int    argc,
   if (!check_date_option ("cohorts", as_of, &rc))
     return rc;
 
-  shop = siyu_cli_open_shop ("cohorts", db, &rc);
+  shop = siyu_cli_open_shop_counted ("cohorts", db, &rc);
   if (shop == NULL)
     return rc;
 

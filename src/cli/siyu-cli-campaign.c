@@ -501,7 +501,7 @@ siyu_cli_campaign (int    argc,
   if (as_of != NULL && !g_str_equal (action, "show"))
     return siyu_cli_usage_error ("campaign", _("--as-of is for show"));
 
-  shop = siyu_cli_open_shop ("campaign", db, &rc);
+  shop = siyu_cli_open_shop_counted ("campaign", db, &rc);
   if (shop == NULL)
     return rc;
 

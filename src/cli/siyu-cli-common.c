@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-cli.h"
+#include "siyu-recompute.h"
 
 GOptionContext *
 siyu_cli_option_context (const char *command,
@@ -87,6 +88,73 @@ siyu_cli_open_shop (const char *command,
   shop = siyu_shop_open (path, &error);
   if (shop == NULL)
     *exit_code = siyu_cli_fail (error);
+
+  return shop;
+}
+
+/* Says what became of the figures when they could not be counted again
+ * after a change was stored: the change stays, and the figures are marked
+ * as from before it until they are counted. */
+void
+siyu_cli_figures_not_counted (const GError *error)
+{
+  siyu_cli_progress_done ();
+  /* The store's message for a full disk says that nothing was changed,
+   * which is true of the figures only. */
+  if (g_error_matches (error, SIYU_DB_ERROR, SIYU_DB_ERROR_FULL))
+    g_printerr ("%s\n", _("siyu-cli: the figures were not counted again: the disk is full. They are marked as from "
+                          "before the change, and are counted again the next time a command shows them."));
+  else
+    g_printerr (_("siyu-cli: the figures were not counted again (%s). They are marked as from before the change, "
+                  "and are counted again the next time a command shows them.\n"), error->message);
+}
+
+/* Counts the figures again when the data changed since they were counted
+ * (an import or an edit whose count was cut short, or a change made by
+ * another program), so that what a command shows is never silently out of
+ * date.  When they cannot be counted, says so and shows them as they are. */
+static void
+count_stale_figures (SiyuShop *shop)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean stale = FALSE;
+
+  if (!siyu_shop_figures_are_stale (shop, &stale, &error))
+    {
+      g_printerr ("siyu-cli: %s\n", error->message);
+      return;
+    }
+  if (!stale)
+    return;
+  if (siyu_shop_is_read_only (shop))
+    {
+      g_printerr ("%s\n", _("siyu-cli: the figures are from before the last change: the shop is read-only, so they "
+                            "cannot be counted again."));
+      return;
+    }
+
+  if (!siyu_recompute (shop, siyu_shop_get_today (shop), siyu_cli_progress, (gpointer) _("Counting again"), NULL,
+                       NULL, &error))
+    {
+      siyu_cli_progress_done ();
+      g_printerr (_("siyu-cli: the figures are from before the last change, and could not be counted again: %s\n"),
+                  error->message);
+      return;
+    }
+  siyu_cli_progress_done ();
+}
+
+/* As siyu_cli_open_shop(), for a command that shows figures: they are
+ * brought up to date first. */
+SiyuShop *
+siyu_cli_open_shop_counted (const char *command,
+                            const char *path,
+                            int        *exit_code)
+{
+  SiyuShop *shop = siyu_cli_open_shop (command, path, exit_code);
+
+  if (shop != NULL)
+    count_stale_figures (shop);
 
   return shop;
 }

@@ -311,8 +311,7 @@ recompute (SiyuShop *shop,
   if (!siyu_recompute (shop, siyu_shop_get_today (shop), siyu_cli_progress, (gpointer) _("Computing"), NULL, NULL,
                        &error))
     {
-      siyu_cli_progress_done ();
-      g_printerr (_("siyu-cli: the members were saved, but the figures could not be recomputed: %s\n"), error->message);
+      siyu_cli_figures_not_counted (error);
       return SIYU_CLI_REFUSED;
     }
   siyu_cli_progress_done ();

@@ -355,7 +355,10 @@ siyu_cli_contact (int    argc,
       !g_str_equal (verb, "merge") && !g_str_equal (verb, "delete"))
     return siyu_cli_usage_error ("contact", _("“%s” is not one of show, search, edit, merge, delete or unerase"), verb);
 
-  shop = siyu_cli_open_shop ("contact", db, &rc);
+  /* What show and search print includes the contact's figures. */
+  shop = g_str_equal (verb, "show") || g_str_equal (verb, "search")
+         ? siyu_cli_open_shop_counted ("contact", db, &rc)
+         : siyu_cli_open_shop ("contact", db, &rc);
   if (shop == NULL)
     return rc;
 

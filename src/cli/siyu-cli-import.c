@@ -345,9 +345,8 @@ siyu_cli_import (int    argc,
       if (!siyu_recompute (shop, siyu_shop_get_today (shop), siyu_cli_progress,
                            (gpointer) _("Computing"), NULL, NULL, &recompute_error))
         {
-          siyu_cli_progress_done ();
-          g_printerr (_("siyu-cli: the rows were imported, but the figures could not be recomputed: %s\n"),
-                      recompute_error->message);
+          /* The rows stay imported: only the count is missing. */
+          siyu_cli_figures_not_counted (recompute_error);
           return SIYU_CLI_REFUSED;
         }
       siyu_cli_progress_done ();

@@ -313,21 +313,24 @@ model_set (SiyuShop    *shop,
       siyu_model_clear (&model);
       return siyu_cli_fail (error);
     }
-  if (!siyu_model_save (shop, &model, &error))
+  if (no_recompute)
     {
-      siyu_model_clear (&model);
-      siyu_model_clear (&previous);
-      return siyu_cli_fail (error);
+      if (!siyu_model_save (shop, &model, &error))
+        {
+          siyu_model_clear (&model);
+          siyu_model_clear (&previous);
+          return siyu_cli_fail (error);
+        }
+      g_print ("%s\n", _("Saved the model."));
     }
-  g_print ("%s\n", _("Saved the model."));
-
-  if (!no_recompute)
+  else
     {
       g_autoptr(SiyuAnalytics) analytics = NULL;
       g_autoptr(SiyuModelFacts) facts = NULL;
       SiyuModelPreview preview;
-      gboolean done = siyu_recompute (shop, siyu_shop_get_today (shop), siyu_cli_progress,
-                                      (gpointer) _("Computing"), NULL, &analytics, &error);
+      /* The model and the figures counted with it are stored together. */
+      gboolean done = siyu_model_save_and_count (shop, &model, siyu_shop_get_today (shop), siyu_cli_progress,
+                                                 (gpointer) _("Computing"), NULL, &analytics, &error);
 
       siyu_cli_progress_done ();
       if (done)
@@ -339,6 +342,7 @@ model_set (SiyuShop    *shop,
           siyu_model_clear (&previous);
           return siyu_cli_fail (error);
         }
+      g_print ("%s\n", _("Saved the model."));
       g_print ("%s\n", _("Counted every figure again."));
       print_moves (&preview);
       siyu_model_preview_clear (&preview);

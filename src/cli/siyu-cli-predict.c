@@ -170,7 +170,7 @@ siyu_cli_predict (int    argc,
   if (as_of_text != NULL && !siyu_day_parse (as_of_text, &as_of))
     return siyu_cli_usage_error ("predict", _("“%s” is not a date; write it as YYYY-MM-DD"), as_of_text);
 
-  shop = siyu_cli_open_shop ("predict", db, &rc);
+  shop = siyu_cli_open_shop_counted ("predict", db, &rc);
   if (shop == NULL)
     return rc;
   if (as_of_text == NULL)
@@ -240,7 +240,7 @@ siyu_cli_replenish (int    argc,
   if (as_of_text != NULL && !siyu_day_parse (as_of_text, &as_of))
     return siyu_cli_usage_error ("replenish", _("“%s” is not a date; write it as YYYY-MM-DD"), as_of_text);
 
-  shop = siyu_cli_open_shop ("replenish", db, &rc);
+  shop = siyu_cli_open_shop_counted ("replenish", db, &rc);
   if (shop == NULL)
     return rc;
   if (as_of_text == NULL)

@@ -193,7 +193,7 @@ siyu_cli_review (int    argc,
   if (month_text != NULL && !siyu_review_parse_month (month_text, &year, &month, &error))
     return siyu_cli_usage_error ("review", "%s", error->message);
 
-  shop = siyu_cli_open_shop ("review", db, &rc);
+  shop = siyu_cli_open_shop_counted ("review", db, &rc);
   if (shop == NULL)
     return rc;
   if (month_text == NULL && !siyu_review_last_month (shop, &year, &month, &error))

@@ -469,7 +469,7 @@ siyu_cli_segment (int    argc,
     return siyu_cli_usage_error ("segment", _("--format, --fields, --mask, --holdout, --seed, --window-days, "
                                               "--include-unknown-consent and --out are for export"));
 
-  shop = siyu_cli_open_shop ("segment", db, &rc);
+  shop = siyu_cli_open_shop_counted ("segment", db, &rc);
   if (shop == NULL)
     return rc;
 
@@ -544,7 +544,7 @@ siyu_cli_touch (int    argc,
       (argc != 3 || !g_ascii_string_to_signed (argv[2], 10, 1, G_MAXINT64, &id, NULL)))
     return siyu_cli_usage_error ("touch", _("show takes the number of a touch"));
 
-  shop = siyu_cli_open_shop ("touch", db, &rc);
+  shop = siyu_cli_open_shop_counted ("touch", db, &rc);
   if (shop == NULL)
     return rc;
 

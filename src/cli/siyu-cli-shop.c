@@ -125,7 +125,7 @@ siyu_cli_info (int    argc,
   if (as_of_text != NULL && !siyu_day_parse (as_of_text, &as_of))
     return siyu_cli_usage_error ("info", _("“%s” is not a date; write it as YYYY-MM-DD"), as_of_text);
 
-  shop = siyu_cli_open_shop ("info", db, &rc);
+  shop = siyu_cli_open_shop_counted ("info", db, &rc);
   if (shop == NULL)
     return rc;
 

@@ -309,7 +309,10 @@ sync_rejects (SiyuShop   *shop,
         }
       if (counts.orders.created + counts.orders.updated + counts.contacts_created > 0 && !no_recompute &&
           !siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error))
-        return siyu_cli_fail (error);
+        {
+          siyu_cli_figures_not_counted (error);
+          return SIYU_CLI_REFUSED;
+        }
       return SIYU_CLI_OK;
     }
 
@@ -509,9 +512,8 @@ siyu_cli_sync (int    argc,
       if (!siyu_recompute (shop, siyu_shop_get_today (shop), siyu_cli_progress,
                            (gpointer) _("Computing"), NULL, NULL, &recompute_error))
         {
-          siyu_cli_progress_done ();
-          g_printerr (_("siyu-cli: the sync stored its records, but the figures could not be recomputed: %s\n"),
-                      recompute_error->message);
+          /* The records stay stored: only the count is missing. */
+          siyu_cli_figures_not_counted (recompute_error);
           return SIYU_CLI_REFUSED;
         }
       siyu_cli_progress_done ();

@@ -61,6 +61,10 @@ int        siyu_cli_fail          (const GError    *error);
 SiyuShop  *siyu_cli_open_shop     (const char      *command,
                                    const char      *path,
                                    int             *exit_code);
+SiyuShop  *siyu_cli_open_shop_counted (const char *command,
+                                       const char *path,
+                                       int        *exit_code);
+void       siyu_cli_figures_not_counted (const GError *error);
 void       siyu_cli_print_json    (JsonNode        *node);
 char      *siyu_cli_pad           (const char      *label,
                                    int              columns);

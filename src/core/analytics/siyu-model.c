@@ -425,12 +425,13 @@ reactivate_lifecycle (SiyuDb                   *db,
   return siyu_db_step_done (db, stmt, error);
 }
 
-/* @lifecycle_id: the stored lifecycle model to make active again, or 0. */
+/* Inside a transaction.  @lifecycle_id: the stored lifecycle model to make
+ * active again, or 0. */
 static gboolean
-save_model (SiyuShop        *shop,
-            const SiyuModel *model,
-            gint64           lifecycle_id,
-            GError         **error)
+store_model (SiyuShop        *shop,
+             const SiyuModel *model,
+             gint64           lifecycle_id,
+             GError         **error)
 {
   SiyuDb *db = siyu_shop_get_db (shop);
   const SiyuPyramidWeights *w = &model->weights;
@@ -438,23 +439,48 @@ save_model (SiyuShop        *shop,
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *detail = NULL;
 
+  g_assert (siyu_db_in_transaction (db));
+
+  node = siyu_model_to_json (model);
+  detail = json_to_string (node, FALSE);
+
+  return (lifecycle_id > 0 ? reactivate_lifecycle (db, lifecycle_id, &model->lifecycle, now, error) &&
+                             restore_removed_tiers (db, model->tiers, error)
+                           : save_lifecycle (db, &model->lifecycle, now, error)) &&
+         save_tiers (db, model->tiers, error) &&
+         save_weight (db, "pyramid_weight_referral", w->referral, error) &&
+         save_weight (db, "pyramid_weight_share", w->share, error) &&
+         save_weight (db, "pyramid_weight_review", w->review, error) &&
+         save_weight (db, "pyramid_weight_group_message", w->group_message, error) &&
+         save_weight (db, "pyramid_weight_order", w->order, error) &&
+         siyu_shop_audit (shop, "model", "model", 0, detail, error);
+}
+
+/* Checks and stores @model and, when @as_of is a day, counts every figure
+ * with it, all in one transaction: the owner sees the old model with the
+ * old figures or the new model with the new ones, never a model with
+ * figures that were not counted with it. */
+static gboolean
+save_model (SiyuShop          *shop,
+            const SiyuModel   *model,
+            gint64             lifecycle_id,
+            SiyuDay            as_of,
+            SiyuProgressFunc   progress,
+            gpointer           progress_data,
+            GCancellable      *cancellable,
+            SiyuAnalytics    **analytics,
+            GError           **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+
   if (!siyu_model_check (model, siyu_shop_get_currency (shop), error))
     return FALSE;
   if (!siyu_db_begin (db, error))
     return FALSE;
 
-  node = siyu_model_to_json (model);
-  detail = json_to_string (node, FALSE);
-  if ((lifecycle_id > 0 ? !reactivate_lifecycle (db, lifecycle_id, &model->lifecycle, now, error) ||
-                          !restore_removed_tiers (db, model->tiers, error)
-                        : !save_lifecycle (db, &model->lifecycle, now, error)) ||
-      !save_tiers (db, model->tiers, error) ||
-      !save_weight (db, "pyramid_weight_referral", w->referral, error) ||
-      !save_weight (db, "pyramid_weight_share", w->share, error) ||
-      !save_weight (db, "pyramid_weight_review", w->review, error) ||
-      !save_weight (db, "pyramid_weight_group_message", w->group_message, error) ||
-      !save_weight (db, "pyramid_weight_order", w->order, error) ||
-      !siyu_shop_audit (shop, "model", "model", 0, detail, error) ||
+  if (!store_model (shop, model, lifecycle_id, error) ||
+      (as_of != SIYU_DAY_INVALID &&
+       !siyu_recompute (shop, as_of, progress, progress_data, cancellable, analytics, error)) ||
       !siyu_db_commit (db, error))
     {
       siyu_db_rollback (db);
@@ -475,7 +501,32 @@ siyu_model_save (SiyuShop        *shop,
                  const SiyuModel *model,
                  GError         **error)
 {
-  return save_model (shop, model, 0, error);
+  return save_model (shop, model, 0, SIYU_DAY_INVALID, NULL, NULL, NULL, NULL, error);
+}
+
+/**
+ * siyu_model_save_and_count:
+ * @as_of: the day to count the figures for
+ * @analytics: (out) (optional) (transfer full): the figures counted
+ *
+ * Checks @model, stores it and counts every figure again with it, in one
+ * transaction: when the count fails or is cancelled, the previous model and
+ * its figures stay.
+ */
+gboolean
+siyu_model_save_and_count (SiyuShop          *shop,
+                           const SiyuModel   *model,
+                           SiyuDay            as_of,
+                           SiyuProgressFunc   progress,
+                           gpointer           progress_data,
+                           GCancellable      *cancellable,
+                           SiyuAnalytics    **analytics,
+                           GError           **error)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+  g_return_val_if_fail (as_of != SIYU_DAY_INVALID, FALSE);
+
+  return save_model (shop, model, 0, as_of, progress, progress_data, cancellable, analytics, error);
 }
 
 JsonNode *
@@ -1469,9 +1520,10 @@ siyu_spend_suggestion_to_json (const SiyuSpendSuggestion *suggestion)
  * siyu_model_apply:
  * @as_of: the day to count the figures for
  *
- * Saves @model in one transaction and counts every figure again; the old
- * lifecycle model stays in history with its stage snapshots.  When the
- * count fails or is cancelled, the previous model is put back.
+ * Saves @model and counts every figure again with it, in one transaction;
+ * the old lifecycle model stays in history with its stage snapshots.  When
+ * the count fails or is cancelled, nothing was changed: the previous model
+ * and its figures stay.
  *
  * Returns: (transfer full): what siyu_model_undo() needs to put the
  *   previous model back (its JSON with the id of its lifecycle model), or
@@ -1488,7 +1540,6 @@ siyu_model_apply (SiyuShop          *shop,
 {
   SiyuDb *db = siyu_shop_get_db (shop);
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *previous = NULL;
   SiyuModel old;
   gint64 lifecycle_id;
@@ -1508,22 +1559,9 @@ siyu_model_apply (SiyuShop          *shop,
   json_object_set_int_member (json_node_get_object (node), "lifecycle_model_id", lifecycle_id);
   previous = json_to_string (node, FALSE);
 
-  if (!siyu_model_save (shop, model, error))
-    {
-      siyu_model_clear (&old);
-      return NULL;
-    }
-  if (!siyu_recompute (shop, as_of, progress, progress_data, cancellable, NULL, &local_error))
-    {
-      g_autoptr(GError) undo_error = NULL;
-
-      if (!save_model (shop, &old, lifecycle_id, &undo_error))
-        g_warning ("Could not put the previous model back: %s", undo_error->message);
-      siyu_model_clear (&old);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
   siyu_model_clear (&old);
+  if (!save_model (shop, model, 0, as_of, progress, progress_data, cancellable, NULL, error))
+    return NULL;
 
   return g_steal_pointer (&previous);
 }
@@ -1560,8 +1598,8 @@ siyu_model_undo (SiyuShop          *shop,
   if (!siyu_model_load (shop, &model, error))
     return FALSE;
   ok = siyu_model_from_json (node, &model, error) &&
-       save_model (shop, &model, MAX (lifecycle_id, 0), error) &&
-       siyu_recompute (shop, as_of, progress, progress_data, cancellable, NULL, error);
+       save_model (shop, &model, MAX (lifecycle_id, 0), as_of, progress, progress_data, cancellable, NULL,
+                   error);
   siyu_model_clear (&model);
 
   return ok;

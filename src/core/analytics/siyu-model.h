@@ -42,6 +42,14 @@ gboolean   siyu_model_check       (const SiyuModel *model,
 gboolean   siyu_model_save        (SiyuShop        *shop,
                                    const SiyuModel *model,
                                    GError         **error);
+gboolean   siyu_model_save_and_count (SiyuShop          *shop,
+                                      const SiyuModel   *model,
+                                      SiyuDay            as_of,
+                                      SiyuProgressFunc   progress,
+                                      gpointer           progress_data,
+                                      GCancellable      *cancellable,
+                                      SiyuAnalytics    **analytics,
+                                      GError           **error);
 void       siyu_model_clear       (SiyuModel       *model);
 JsonNode  *siyu_model_to_json     (const SiyuModel *model);
 gboolean   siyu_model_from_json   (JsonNode        *node,

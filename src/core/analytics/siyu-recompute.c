@@ -28,8 +28,11 @@ analytics_progress_cb (double   fraction,
  *
  * Brings the memberships of the shop's rule up to date (siyu-membership.c),
  * then computes every analytic and prediction as of @as_of and stores them
- * in one transaction: what an import, a sync or the owner's "Recompute"
- * runs.  Cancelling leaves the stored figures as they were.
+ * in one transaction, with the data version they were counted from (see
+ * siyu_shop_figures_are_stale()): what an import, a sync or the owner's
+ * "Recompute" runs.  Inside a transaction of the caller's, everything is
+ * stored in it and nothing is committed.  Cancelling leaves the stored
+ * figures as they were.
  */
 gboolean
 siyu_recompute (SiyuShop          *shop,
@@ -43,11 +46,18 @@ siyu_recompute (SiyuShop          *shop,
   g_autoptr(SiyuAnalytics) computed = NULL;
   g_autoptr(SiyuPrediction) prediction = NULL;
   Scaled scaled = { progress, progress_data };
+  gint64 version;
+  gboolean own;
   SiyuDb *db;
 
   g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
 
   if (!siyu_membership_apply_rule (shop, NULL, error))
+    return FALSE;
+  /* Read before counting: a change made while the figures are counted
+   * leaves them marked out of date. */
+  version = siyu_shop_get_data_version (shop, error);
+  if (version < 0)
     return FALSE;
   computed = siyu_analytics_compute (shop, as_of, progress != NULL ? analytics_progress_cb : NULL, &scaled,
                                      cancellable, error);
@@ -66,13 +76,16 @@ siyu_recompute (SiyuShop          *shop,
     return FALSE;
 
   db = siyu_shop_get_db (shop);
-  if (!siyu_db_begin (db, error))
+  own = !siyu_db_in_transaction (db);
+  if (own && !siyu_db_begin (db, error))
     return FALSE;
   if (!siyu_analytics_store (computed, shop, error) ||
       !siyu_prediction_store (prediction, shop, error) ||
-      !siyu_db_commit (db, error))
+      !siyu_shop_set_figures_version (shop, version, error) ||
+      (own && !siyu_db_commit (db, error)))
     {
-      siyu_db_rollback (db);
+      if (own)
+        siyu_db_rollback (db);
       return FALSE;
     }
 

@@ -89,6 +89,9 @@ ensure_builtins (SiyuShop  *shop,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 have;
 
+  /* A shop opened read-only lists the segments it holds. */
+  if (siyu_shop_is_read_only (shop))
+    return TRUE;
   have = siyu_db_query_int (db, "SELECT count (*) FROM segments WHERE builtin = 1", error);
   if (have < 0)
     return FALSE;

@@ -24,6 +24,7 @@ struct _SiyuDb
   sqlite3    *handle;
   GHashTable *statements;
   guint64     generation;
+  gboolean    read_only;
 };
 
 G_DEFINE_FINAL_TYPE (SiyuDb, siyu_db, G_TYPE_OBJECT)
@@ -40,6 +41,7 @@ static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0008-untrusted-file.sql",
   "/io/github/siyu/core/migrations/0009-sync.sql",
   "/io/github/siyu/core/migrations/0010-returns.sql",
+  "/io/github/siyu/core/migrations/0011-data-version.sql",
 };
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)
@@ -419,7 +421,8 @@ remove_new_side_files (const char *path,
 }
 
 static int
-probe_shop_connection (const char  *path,
+probe_shop_connection (const char  *name,
+                       int          flags,
                        const char  *display_name,
                        GError     **error)
 {
@@ -429,7 +432,7 @@ probe_shop_connection (const char  *path,
   int user_version = -1;
   int rc;
 
-  rc = sqlite3_open_v2 (path, &handle, SQLITE_OPEN_READONLY, NULL);
+  rc = sqlite3_open_v2 (name, &handle, SQLITE_OPEN_READONLY | flags, NULL);
   if (rc != SQLITE_OK)
     goto fail;
   /* This connection reads the schema and runs nothing of it: it may trust
@@ -493,11 +496,39 @@ fail:
   }
 }
 
+/* How a shop Siyu will not write is opened: read only, and, unless its
+ * write-ahead log holds changes not yet copied into it, immutable, so that
+ * SQLite makes no -wal or -shm file beside it and takes no lock.  The log
+ * of an open shop is never empty; an immutable connection would not read
+ * it. */
+static char *
+read_only_name (const char *path,
+                int        *flags)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *absolute = NULL;
+  g_autofree char *escaped = NULL;
+  GStatBuf st;
+
+  if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    {
+      *flags = 0;
+      return g_strdup (path);
+    }
+
+  absolute = g_canonicalize_filename (path, NULL);
+  escaped = g_uri_escape_string (absolute, "/", FALSE);
+  *flags = SQLITE_OPEN_URI;
+
+  return g_strconcat ("file:", escaped, "?mode=ro&immutable=1", NULL);
+}
+
 /* Checks that @path names a Siyu shop this version understands and whose
  * schema is Siyu's own, without writing anything to it.  Returns its schema
  * version. */
 static int
 probe_shop (const char  *path,
+            gboolean     read_only,
             const char  *display_name,
             GError     **error)
 {
@@ -505,12 +536,22 @@ probe_shop (const char  *path,
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
   gboolean had_shm = g_file_test (shm, G_FILE_TEST_EXISTS);
-  int version = probe_shop_connection (path, display_name, error);
+  int flags = 0;
+  g_autofree char *name = read_only ? read_only_name (path, &flags) : g_strdup (path);
+  int version = probe_shop_connection (name, flags, display_name, error);
 
   if (version < 0)
     remove_new_side_files (path, had_wal, had_shm);
 
   return version;
+}
+
+static gboolean
+folder_is_writable (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return g_access (dir, W_OK) == 0;
 }
 
 static gboolean
@@ -636,6 +677,10 @@ configure_connection (SiyuDb  *self,
   sqlite3_busy_timeout (self->handle, 5000);
   sqlite3_extended_result_codes (self->handle, 1);
 
+  /* Nothing is written, so there is no log to set up. */
+  if (self->read_only)
+    return siyu_db_exec (self, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;", error);
+
   /* Set here rather than left to the build of SQLite: Debian's erases
    * deleted content by default, others may not. */
   if (!siyu_db_exec (self,
@@ -739,7 +784,11 @@ open_handle (SiyuDb   *self,
              gboolean  trusted,
              GError  **error)
 {
-  int rc = sqlite3_open_v2 (self->path, &self->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
+  int flags = 0;
+  g_autofree char *name = self->read_only ? read_only_name (self->path, &flags) : g_strdup (self->path);
+  int rc = sqlite3_open_v2 (name, &self->handle,
+                            (self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_EXRESCODE |
+                            flags, NULL);
 
   if (rc != SQLITE_OK)
     {
@@ -870,23 +919,13 @@ siyu_db_create (const char  *path,
   return g_steal_pointer (&self);
 }
 
-/**
- * siyu_db_open:
- * @path: an existing shop file
- *
- * Opens a shop, bringing an older one up to date in one transaction.  A file
- * that is missing, not SQLite, not a shop, from a newer Siyu, or whose
- * schema is not the one Siyu makes is refused with a #SiyuDbError and left
- * untouched.
- */
-SiyuDb *
-siyu_db_open (const char  *path,
-              GError     **error)
+static SiyuDb *
+open_shop (const char  *path,
+           gboolean     read_only,
+           GError     **error)
 {
   g_autoptr(SiyuDb) self = NULL;
   int version;
-
-  g_return_val_if_fail (path != NULL, NULL);
 
   self = db_new (path);
 
@@ -914,16 +953,31 @@ siyu_db_open (const char  *path,
   if (!check_side_files (path, FALSE, error))
     return NULL;
 
-  version = probe_shop (path, self->display_name, error);
+  /* A file, folder or medium Siyu cannot write is opened for reading. */
+  self->read_only = read_only || g_access (path, W_OK) != 0 || !folder_is_writable (path);
+
+  version = probe_shop (path, self->read_only, self->display_name, error);
   if (version < 0)
     return NULL;
 
-  if (g_access (path, W_OK) != 0)
+  if (self->read_only)
     {
-      g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_READ_ONLY,
-                   _("“%s” is read-only: Siyu needs to be able to write to the shop file and its folder."),
-                   self->display_name);
-      return NULL;
+      /* An older shop is brought up to date before it is read. */
+      if (version < (int) G_N_ELEMENTS (migrations))
+        {
+          g_set_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_READ_ONLY,
+                       _("“%s” is read-only and was saved by an older version of Siyu, which must bring it up to "
+                         "date once. Open it where it can be written to; the file was not changed."),
+                       self->display_name);
+          return NULL;
+        }
+      if (!open_handle (self, FALSE, error) ||
+          !check_schema (self->handle, version, self->display_name, error))
+        {
+          drop_handle (self);
+          return NULL;
+        }
+      return g_steal_pointer (&self);
     }
 
   if (!check_folder_writable (path, self->display_name, error))
@@ -933,6 +987,52 @@ siyu_db_open (const char  *path,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * siyu_db_open:
+ * @path: an existing shop file
+ *
+ * Opens a shop, bringing an older one up to date in one transaction.  A file
+ * that is missing, not SQLite, not a shop, from a newer Siyu, or whose
+ * schema is not the one Siyu makes is refused with a #SiyuDbError and left
+ * untouched.  A shop in a file, folder or medium Siyu cannot write is
+ * opened read-only (see siyu_db_open_read_only()).
+ */
+SiyuDb *
+siyu_db_open (const char  *path,
+              GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return open_shop (path, FALSE, error);
+}
+
+/**
+ * siyu_db_open_read_only:
+ * @path: an existing shop file
+ *
+ * Opens a shop for reading only, as siyu_db_open() does one it cannot
+ * write: nothing is written to it or made beside it (no -wal or -shm
+ * file), and every write fails with %SIYU_DB_ERROR_READ_ONLY.  A shop from
+ * an older Siyu is refused, since it must be brought up to date first.
+ */
+SiyuDb *
+siyu_db_open_read_only (const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return open_shop (path, TRUE, error);
+}
+
+/* Whether the shop was opened for reading only. */
+gboolean
+siyu_db_is_read_only (SiyuDb *self)
+{
+  g_return_val_if_fail (SIYU_IS_DB (self), TRUE);
+
+  return self->read_only;
 }
 
 const char *

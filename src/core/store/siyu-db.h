@@ -38,6 +38,9 @@ SiyuDb       *siyu_db_create            (const char    *path,
                                          GError       **error);
 SiyuDb       *siyu_db_open              (const char    *path,
                                          GError       **error);
+SiyuDb       *siyu_db_open_read_only    (const char    *path,
+                                         GError       **error);
+gboolean      siyu_db_is_read_only      (SiyuDb        *self);
 const char   *siyu_db_get_path          (SiyuDb        *self);
 sqlite3      *siyu_db_get_handle        (SiyuDb        *self);
 int           siyu_db_get_schema_version (SiyuDb       *self);

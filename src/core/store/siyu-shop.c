@@ -290,6 +290,8 @@ siyu_shop_create (const char  *path,
       !write_setting (self, "time_zone", time_zone, error) ||
       !write_setting (self, "phone_region", SIYU_SHOP_DEFAULT_PHONE_REGION, error) ||
       !write_setting (self, "created_at", now, error) ||
+      /* An empty shop's figures are counted: they are all nothing. */
+      !siyu_db_exec (self->db, "UPDATE data_version SET figures = data", error) ||
       !siyu_db_commit (self->db, error))
     {
       siyu_db_rollback (self->db);
@@ -313,26 +315,59 @@ fail:
   }
 }
 
+static SiyuShop *
+shop_new (SiyuDb *db)
+{
+  SiyuShop *self = g_object_new (SIYU_TYPE_SHOP, NULL);
+
+  self->db = db;
+  load_settings (self);
+  /* What an export killed half way left beside the shop. */
+  if (!siyu_db_is_read_only (db))
+    siyu_export_remove_leftovers (self);
+
+  return self;
+}
+
 SiyuShop *
 siyu_shop_open (const char  *path,
                 GError     **error)
 {
-  SiyuShop *self;
   SiyuDb *db;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   db = siyu_db_open (path, error);
-  if (db == NULL)
-    return NULL;
 
-  self = g_object_new (SIYU_TYPE_SHOP, NULL);
-  self->db = db;
-  load_settings (self);
-  /* What an export killed half way left beside the shop. */
-  siyu_export_remove_leftovers (self);
+  return db != NULL ? shop_new (db) : NULL;
+}
 
-  return self;
+/**
+ * siyu_shop_open_read_only:
+ *
+ * Opens a shop to look at it only, as siyu_shop_open() opens one in a
+ * file, folder or medium Siyu cannot write: see siyu_db_open_read_only().
+ */
+SiyuShop *
+siyu_shop_open_read_only (const char  *path,
+                          GError     **error)
+{
+  SiyuDb *db;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  db = siyu_db_open_read_only (path, error);
+
+  return db != NULL ? shop_new (db) : NULL;
+}
+
+/* Whether changes to the shop cannot be saved: it was opened read-only. */
+gboolean
+siyu_shop_is_read_only (SiyuShop *self)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP (self), TRUE);
+
+  return siyu_db_is_read_only (self->db);
 }
 
 SiyuDb *
@@ -725,4 +760,75 @@ siyu_shop_list_audit (SiyuShop  *self,
   sqlite3_reset (stmt);
 
   return rc < 0 ? NULL : g_steal_pointer (&entries);
+
+/**
+ * siyu_shop_get_data_version:
+ *
+ * Returns: how many changes the data the figures are counted from has seen
+ *   (orders, returns, contacts, events, group memberships, the model and
+ *   the settings that move days or money; the triggers of migration 11
+ *   count them), or -1 with @error set.
+ */
+gint64
+siyu_shop_get_data_version (SiyuShop  *self,
+                            GError   **error)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP (self), -1);
+
+  return siyu_db_query_int (self->db, "SELECT data FROM data_version WHERE id = 1", error);
+}
+
+/**
+ * siyu_shop_set_figures_version:
+ * @version: what siyu_shop_get_data_version() returned before the figures
+ *   were counted
+ *
+ * Records that the stored figures were counted from the data of @version.
+ * Call it in the transaction that stores them, so that the figures and
+ * what they were counted from are never apart.
+ */
+gboolean
+siyu_shop_set_figures_version (SiyuShop  *self,
+                               gint64     version,
+                               GError   **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (self), FALSE);
+  g_return_val_if_fail (version >= 0, FALSE);
+  g_return_val_if_fail (siyu_db_in_transaction (self->db), FALSE);
+
+  stmt = siyu_db_prepare (self->db, "UPDATE data_version SET figures = ?1 WHERE id = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, version);
+
+  return siyu_db_step_done (self->db, stmt, error);
+}
+
+/**
+ * siyu_shop_figures_are_stale:
+ * @stale: (out): whether the data changed since the stored figures were
+ *   counted
+ *
+ * Tells whether the figures are from before the last change of the data
+ * they are counted from: after an import, an edit or a model whose
+ * recompute was cut short (killed, a full disk) or not run yet.
+ */
+gboolean
+siyu_shop_figures_are_stale (SiyuShop  *self,
+                             gboolean  *stale,
+                             GError   **error)
+{
+  gint64 differ;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (self), FALSE);
+  g_return_val_if_fail (stale != NULL, FALSE);
+
+  differ = siyu_db_query_int (self->db, "SELECT data IS NOT figures FROM data_version WHERE id = 1", error);
+  if (differ < 0)
+    return FALSE;
+  *stale = differ != 0;
+
+  return TRUE;
 }

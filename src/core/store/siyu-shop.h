@@ -40,6 +40,9 @@ SiyuShop    *siyu_shop_create           (const char  *path,
                                          GError     **error);
 SiyuShop    *siyu_shop_open             (const char  *path,
                                          GError     **error);
+SiyuShop    *siyu_shop_open_read_only   (const char  *path,
+                                         GError     **error);
+gboolean     siyu_shop_is_read_only     (SiyuShop    *self);
 SiyuDb      *siyu_shop_get_db           (SiyuShop    *self);
 void         siyu_shop_lock             (SiyuShop    *self);
 void         siyu_shop_unlock           (SiyuShop    *self);
@@ -90,5 +93,13 @@ GPtrArray   *siyu_shop_list_audit       (SiyuShop    *self,
                                          GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuAuditEntry, siyu_audit_entry_free)
+gint64       siyu_shop_get_data_version (SiyuShop    *self,
+                                         GError     **error);
+gboolean     siyu_shop_set_figures_version (SiyuShop *self,
+                                         gint64       version,
+                                         GError     **error);
+gboolean     siyu_shop_figures_are_stale (SiyuShop   *self,
+                                         gboolean    *stale,
+                                         GError     **error);
 
 G_END_DECLS

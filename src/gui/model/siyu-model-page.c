@@ -302,8 +302,7 @@ apply_job (GTask        *task,
 {
   GError *error = NULL;
 
-  if (!siyu_model_save (shop, task_data, &error) ||
-      !siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error))
+  if (!siyu_model_save_and_count (shop, task_data, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

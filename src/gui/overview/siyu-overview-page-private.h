@@ -28,5 +28,7 @@ GtkWidget  *_siyu_overview_page_get_value_label (SiyuOverviewPage *self,
 SiyuShopPicture *_siyu_overview_page_get_picture      (SiyuOverviewPage *self);
 const char      *_siyu_overview_page_get_counted_text (SiyuOverviewPage *self);
 gboolean         _siyu_overview_page_is_counting      (SiyuOverviewPage *self);
+gboolean         _siyu_overview_page_shows_stale      (SiyuOverviewPage *self);
+GtkWidget       *_siyu_overview_page_get_stale_button (SiyuOverviewPage *self);
 
 G_END_DECLS

@@ -22,6 +22,8 @@ struct _SiyuOverviewPage
   GtkWidget       parent_instance;
 
   GtkStack       *stack;
+  GtkRevealer    *stale_revealer;
+  GtkWidget      *stale_button;
   GtkLabel       *as_of_label;
   AdwStatusPage  *error_page;
   SiyuFigureCard *cards[SIYU_N_FIGURES];
@@ -58,6 +60,7 @@ typedef struct {
   SiyuFreshness       freshness;
   SiyuStoredAnalytics stored;
   gboolean            empty;
+  gboolean            figures_stale;
   char               *currency;
 } Figures;
 
@@ -166,6 +169,8 @@ show_picture (SiyuOverviewPage *self,
 
   self->never_counted = stored->summary == NULL;
   gtk_widget_set_visible (GTK_WIDGET (self->picture), stored->summary != NULL);
+  /* Figures never counted say so below, with Count Now. */
+  gtk_revealer_set_reveal_child (self->stale_revealer, figures->figures_stale && stored->summary != NULL);
   if (stored->summary == NULL)
     {
       gtk_label_set_label (self->counted_label,
@@ -277,7 +282,8 @@ compute_job (GTask        *task,
   if (anything < 0 ||
       !siyu_freshness_get (shop, &figures->freshness, &error) ||
       !siyu_overview_compute (shop, figures->freshness.as_of, &figures->overview, &error) ||
-      !siyu_stored_analytics_load (shop, &figures->stored, &error))
+      !siyu_stored_analytics_load (shop, &figures->stored, &error) ||
+      !siyu_shop_figures_are_stale (shop, &figures->figures_stale, &error))
     {
       figures_free (figures);
       g_task_return_error (task, error);
@@ -374,6 +380,7 @@ recount_done (SiyuOverviewPage *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->recount_button), "page.recount");
   gtk_button_set_label (GTK_BUTTON (self->recount_button), self->never_counted ? _("_Count Now") : _("_Count Again"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.stop-recount", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.recount", !siyu_shop_runner_is_read_only (self->runner));
 }
 
 static void
@@ -425,6 +432,7 @@ recount_action (GtkWidget  *widget,
   gtk_progress_bar_set_fraction (self->recount_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->recount_progress), TRUE);
   gtk_widget_action_set_enabled (widget, "page.stop-recount", TRUE);
+  gtk_widget_action_set_enabled (widget, "page.recount", FALSE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->recount_button), "page.stop-recount");
   /* Translators: stops counting the figures; nothing changes. */
   gtk_button_set_label (GTK_BUTTON (self->recount_button), _("_Stop Counting"));
@@ -486,6 +494,9 @@ siyu_overview_page_constructed (GObject *object)
   g_assert (self->runner != NULL);
   self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
                                                G_CALLBACK (runner_settings_changed_cb), self);
+  /* Counting stores the figures: a shop opened read-only shows them as
+   * they are. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.recount", !siyu_shop_runner_is_read_only (self->runner));
   siyu_overview_page_reload (self);
 }
 
@@ -579,6 +590,8 @@ siyu_overview_page_class_init (SiyuOverviewPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/siyu/Siyu/siyu-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, stale_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, stale_button);
   gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, as_of_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuOverviewPage, error_page);
   gtk_widget_class_bind_template_child_full (widget_class, "contacts_card", FALSE,
@@ -706,4 +719,21 @@ gboolean
 _siyu_overview_page_is_counting (SiyuOverviewPage *self)
 {
   return self->recount_cancellable != NULL;
+}
+
+/* Whether the note that the figures are from before the last change shows. */
+gboolean
+_siyu_overview_page_shows_stale (SiyuOverviewPage *self)
+{
+  g_return_val_if_fail (SIYU_IS_OVERVIEW_PAGE (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->stale_revealer);
+}
+
+GtkWidget *
+_siyu_overview_page_get_stale_button (SiyuOverviewPage *self)
+{
+  g_return_val_if_fail (SIYU_IS_OVERVIEW_PAGE (self), NULL);
+
+  return self->stale_button;
 }

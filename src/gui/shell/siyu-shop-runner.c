@@ -38,6 +38,7 @@ struct _SiyuShopRunner
 
   SiyuShop     *shop;
   char         *path;
+  gboolean      read_only;
   GMainContext *context;
   gulong        changed_id;
 
@@ -254,6 +255,7 @@ siyu_shop_runner_new (SiyuShop *shop)
   self = g_object_new (SIYU_TYPE_SHOP_RUNNER, NULL);
   self->shop = g_object_ref (shop);
   self->path = g_strdup (siyu_shop_get_path (shop));
+  self->read_only = siyu_shop_is_read_only (shop);
   self->context = g_main_context_ref_thread_default ();
   settings_read (&self->settings, shop);
   self->changed_id = g_signal_connect (shop, "settings-changed", G_CALLBACK (shop_settings_changed_cb), self);
@@ -296,6 +298,15 @@ siyu_shop_runner_get_path (SiyuShopRunner *self)
   g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (self), NULL);
 
   return self->path;
+}
+
+/* Whether the shop was opened for reading only: every change fails. */
+gboolean
+siyu_shop_runner_is_read_only (SiyuShopRunner *self)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (self), TRUE);
+
+  return self->read_only;
 }
 
 const char *

@@ -21,6 +21,7 @@ void            siyu_shop_runner_run              (SiyuShopRunner *self,
                                                    GTask          *task,
                                                    SiyuShopJob     job);
 const char     *siyu_shop_runner_get_path         (SiyuShopRunner *self);
+gboolean        siyu_shop_runner_is_read_only     (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_name         (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_currency     (SiyuShopRunner *self);
 const char     *siyu_shop_runner_get_time_zone_id (SiyuShopRunner *self);

@@ -91,7 +91,10 @@ update_titles (SiyuWindow *self)
 
   gtk_window_set_title (GTK_WINDOW (self), name);
   adw_window_title_set_title (self->window_title, name);
-  if (row != NULL)
+  /* Said where the owner looks first, before any change fails. */
+  if (siyu_shop_runner_is_read_only (self->runner))
+    adw_window_title_set_subtitle (self->window_title, _("Read-only: changes cannot be saved"));
+  else if (row != NULL)
     adw_window_title_set_subtitle (self->window_title, _(places[gtk_list_box_row_get_index (row)].title));
 }
 
@@ -607,6 +610,12 @@ const char *
 _siyu_window_get_title (SiyuWindow *self)
 {
   return adw_window_title_get_title (self->window_title);
+}
+
+const char *
+_siyu_window_get_subtitle (SiyuWindow *self)
+{
+  return adw_window_title_get_subtitle (self->window_title);
 }
 
 gboolean
