@@ -760,6 +760,7 @@ siyu_shop_list_audit (SiyuShop  *self,
   sqlite3_reset (stmt);
 
   return rc < 0 ? NULL : g_steal_pointer (&entries);
+}
 
 /**
  * siyu_shop_get_data_version:
