@@ -1673,13 +1673,16 @@ _siyu_sync_store_page (SiyuSyncJob  *job,
                        GError      **error)
 {
   guint n = records != NULL ? json_array_get_length (records) : 0;
+  SiyuSyncCounts before = *job->counts;
 
   if (!_siyu_sync_page_begin (job, error))
     return FALSE;
   for (guint i = 0; i < n; i++)
     if (!store_record (job, json_array_get_element (records, i), error))
       {
+        /* Nothing of the page was kept: nor are its counts. */
         _siyu_sync_page_abort (job);
+        *job->counts = before;
         return FALSE;
       }
 
