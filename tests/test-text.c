@@ -223,6 +223,50 @@ test_clip_quotes (void)
   g_assert_cmpstr (open, ==, "Row 3: “abc…");
 }
 
+/* json-glib 1.6 reads escapes JSON does not have (\\2, \\') and lone
+ * halves of surrogate pairs as bytes that are not UTF-8; such text then
+ * reached error messages.  They are refused where they are. */
+static void
+test_json_escapes (void)
+{
+  static const struct {
+    const char *json;
+    gssize      at;    /* the byte refused, from 1; 0: read */
+  } cases[] = {
+    { "[\"a\\n\\t\\/\\\"\\\\b\"]", 0 },
+    { "[\"\\u00e9\"]", 0 },
+    { "[\"\\ud83d\\ude00\"]", 0 },
+    { "[\"befo\\2026\"]", 7 },
+    { "[\"it\\'s\"]", 5 },
+    { "[\"\\ud83d\"]", 3 },
+    { "[\"\\ude00x\"]", 3 },
+    { "[\"\\u12\"]", 3 },
+    { "[\"\xe5\xbc\"]", 3 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = siyu_json_parse (cases[i].json, -1, "x", &error);
+
+      g_test_message ("%s", cases[i].json);
+      if (cases[i].at == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (node);
+        }
+      else
+        {
+          g_autofree char *expected = g_strdup_printf ("x is not valid JSON: unexpected character at byte %zd.",
+                                                       cases[i].at);
+
+          g_assert_null (node);
+          g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
+          g_assert_cmpstr (error->message, ==, expected);
+        }
+    }
+}
+
 static void
 test_is_blank (void)
 {
@@ -244,6 +288,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/siyu/text/controls", test_controls);
   g_test_add_func ("/siyu/text/csv-guard", test_csv_guard);
   g_test_add_func ("/siyu/text/json-depth", test_json_depth);
+  g_test_add_func ("/siyu/text/json-escapes", test_json_escapes);
   g_test_add_func ("/siyu/text/output-file", test_output_file);
 
   g_test_add_func ("/siyu/text/clip-quotes", test_clip_quotes);

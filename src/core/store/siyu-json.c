@@ -20,6 +20,50 @@ G_DEFINE_QUARK (siyu-json-error-quark, siyu_json_error)
  * inside which a double quote would hide brackets from a scan that knew
  * only double quotes.  Refusing anything outside strict JSON keeps the
  * depth measured here the depth json-glib builds. */
+static int
+hex_at (const char *data,
+        gsize       length,
+        gsize       at)
+{
+  int value = 0;
+
+  if (at + 4 > length)
+    return -1;
+  for (gsize k = at; k < at + 4; k++)
+    {
+      if (!g_ascii_isxdigit (data[k]))
+        return -1;
+      value = value * 16 + g_ascii_xdigit_value (data[k]);
+    }
+  return value;
+}
+
+/* The length of the escape that starts with the backslash at @i, or 0 when
+ * strict JSON has no such escape.  json-glib 1.6 reads \2 and others as
+ * bytes that are not UTF-8, and a lone half of a surrogate pair likewise. */
+static gsize
+escape_length (const char *data,
+               gsize       length,
+               gsize       i)
+{
+  int unit, low;
+
+  if (i + 1 >= length)
+    return 0;
+  if (strchr ("\"\\/bfnrt", data[i + 1]) != NULL && data[i + 1] != '\0')
+    return 2;
+  if (data[i + 1] != 'u' || (unit = hex_at (data, length, i + 2)) < 0)
+    return 0;
+  if (unit >= 0xdc00 && unit <= 0xdfff)
+    return 0;
+  if (unit < 0xd800 || unit > 0xdbff)
+    return 6;
+  if (i + 12 > length || data[i + 6] != '\\' || data[i + 7] != 'u' ||
+      (low = hex_at (data, length, i + 8)) < 0xdc00 || low > 0xdfff)
+    return 0;
+  return 12;
+}
+
 static gssize
 scan (const char *data,
       gsize       length,
@@ -37,7 +81,18 @@ scan (const char *data,
       if (in_string)
         {
           if (c == '\\')
-            i++;
+            {
+              gsize n = escape_length (data, length, i);
+
+              if (n == 0)
+                {
+                  if (stray < 0)
+                    stray = (gssize) i;
+                  i++;
+                }
+              else
+                i += n - 1;
+            }
           else if (c == '"')
             in_string = FALSE;
           continue;
@@ -115,6 +170,14 @@ siyu_json_parse (const char  *data,
 
   size = length < 0 ? strlen (data) : (gsize) length;
   stray = scan (data, size, &depth);
+  if (size > 0 && !g_utf8_validate (data, (gssize) size, NULL))
+    {
+      const char *end;
+
+      g_utf8_validate (data, (gssize) size, &end);
+      if (stray < 0 || end - data < stray)
+        stray = end - data;
+    }
   if (depth > SIYU_JSON_MAX_DEPTH)
     {
       g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_TOO_DEEP,
