@@ -1207,9 +1207,19 @@ validate_order (const SiyuOrderRecord  *record,
   return TRUE;
 }
 
-static gboolean
-insert_items (SiyuIngest             *self,
-              gint64                  order_id,
+#define INSERT_ORDER_ITEM \
+  "INSERT INTO order_items (order_id, product_id, sku, name, quantity, unit_price, line_total) " \
+  "VALUES (?, ?, ?, ?, ?, ?, ?)"
+#define INSERT_RETURN_ITEM \
+  "INSERT INTO return_items (return_id, product_id, sku, name, quantity, unit_price, line_total) " \
+  "VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+/* The lines of an order or a return, @insert_sql one of the above;
+ * returns how many were stored, or -1 with @error set. */
+static gint64
+insert_lines (SiyuIngest             *self,
+              const char             *insert_sql,
+              gint64                  parent_id,
               const SiyuOrderRecord  *record,
               GError                **error)
 {
@@ -1223,16 +1233,13 @@ insert_items (SiyuIngest             *self,
         {
           product_id = siyu_ingest_product (self, item->sku, item->name, NULL, item->unit_price, error);
           if (product_id < 0)
-            return FALSE;
+            return -1;
         }
 
-      stmt = siyu_db_prepare (self->db,
-                              "INSERT INTO order_items (order_id, product_id, sku, name, quantity, "
-                              "  unit_price, line_total) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              error);
+      stmt = siyu_db_prepare (self->db, insert_sql, error);
       if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, order_id);
+        return -1;
+      sqlite3_bind_int64 (stmt, 1, parent_id);
       bind_time_or_null (stmt, 2, product_id);
       bind_text_or_null (stmt, 3, item->sku);
       sqlite3_bind_text (stmt, 4, siyu_text_is_blank (item->name) ? item->sku : item->name, -1, SQLITE_STATIC);
@@ -1240,11 +1247,10 @@ insert_items (SiyuIngest             *self,
       sqlite3_bind_int64 (stmt, 6, item->unit_price);
       sqlite3_bind_int64 (stmt, 7, item->line_total);
       if (!siyu_db_step_done (self->db, stmt, error))
-        return FALSE;
-      self->counts.items_created++;
+        return -1;
     }
 
-  return TRUE;
+  return record->n_items;
 }
 
 /**
@@ -1265,7 +1271,7 @@ siyu_ingest_order (SiyuIngest             *self,
                    GError                **error)
 {
   sqlite3_stmt *stmt;
-  gint64 order_id = 0;
+  gint64 order_id = 0, items;
   gboolean changed = FALSE;
   int rc;
 
@@ -1367,8 +1373,10 @@ siyu_ingest_order (SiyuIngest             *self,
     return -1;
   order_id = siyu_db_last_insert_id (self->db);
 
-  if (!insert_items (self, order_id, record, error))
+  items = insert_lines (self, INSERT_ORDER_ITEM, order_id, record, error);
+  if (items < 0)
     return -1;
+  self->counts.items_created += (guint) items;
 
   self->counts.orders_created++;
   if (outcome != NULL)
@@ -1484,34 +1492,8 @@ siyu_ingest_return (SiyuIngest             *self,
     return -1;
   return_id = siyu_db_last_insert_id (self->db);
 
-  for (guint i = 0; i < record->n_items; i++)
-    {
-      const SiyuOrderItemRecord *item = &record->items[i];
-      gint64 product_id = 0;
-
-      if (!siyu_text_is_blank (item->sku))
-        {
-          product_id = siyu_ingest_product (self, item->sku, item->name, NULL, item->unit_price, error);
-          if (product_id < 0)
-            return -1;
-        }
-
-      stmt = siyu_db_prepare (self->db,
-                              "INSERT INTO return_items (return_id, product_id, sku, name, quantity, "
-                              "  unit_price, line_total) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              error);
-      if (stmt == NULL)
-        return -1;
-      sqlite3_bind_int64 (stmt, 1, return_id);
-      bind_time_or_null (stmt, 2, product_id);
-      bind_text_or_null (stmt, 3, item->sku);
-      sqlite3_bind_text (stmt, 4, siyu_text_is_blank (item->name) ? item->sku : item->name, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 5, item->quantity);
-      sqlite3_bind_int64 (stmt, 6, item->unit_price);
-      sqlite3_bind_int64 (stmt, 7, item->line_total);
-      if (!siyu_db_step_done (self->db, stmt, error))
-        return -1;
-    }
+  if (insert_lines (self, INSERT_RETURN_ITEM, return_id, record, error) < 0)
+    return -1;
 
   self->counts.returns_created++;
   if (outcome != NULL)
