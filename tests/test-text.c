@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -268,6 +269,99 @@ test_json_escapes (void)
 }
 
 static void
+test_json_numbers (void)
+{
+  static const struct {
+    const char *json;
+    gssize      at;    /* the byte refused, from 1; 0: read */
+  } cases[] = {
+    { "[9223372036854775807, -9223372036854775808, 1e308, 1e-999, 0.5E+3]", 0 },
+    { "[9223372036854775808]", 2 },
+    { "{\"id\": 18446744073709551615}", 8 },
+    { "[1, -9223372036854775809]", 5 },
+    { "[1e999]", 2 },
+    { "[\"1e999\", -1.8e308]", 11 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = siyu_json_parse (cases[i].json, -1, "x", &error);
+
+      g_test_message ("%s", cases[i].json);
+      if (cases[i].at == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (node);
+        }
+      else
+        {
+          g_autofree char *expected = g_strdup_printf ("x holds a number too large to read at byte %zd.",
+                                                       cases[i].at);
+
+          g_assert_null (node);
+          g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
+          g_assert_cmpstr (error->message, ==, expected);
+        }
+    }
+}
+
+/* json-glib quotes the token it stopped at, cut after so many bytes: in
+ * the middle of a character here. */
+static void
+test_json_message_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = siyu_json_parse ("{\"a\":\"一二三四五六七八九十一二三四五六七八九十"
+                                              "一二三四五六七八九十一二三四五六七八九十\"x}", -1, "x", &error);
+
+  g_assert_null (node);
+  g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "x is not valid JSON: "));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
+/* What siyu_json_to_string () writes reads back as it was, where
+ * json_to_string () of json-glib 1.6 writes 1e21 as “1e+21.0”. */
+static void
+test_json_write (void)
+{
+  static const char input[] = "{\"z\":[1e21,0.1,3.0,-2.5e-7,1e-05,12],\"a\":\"\\u0001\\u001f\\\"\\\\\\n\\t\u00e9\","
+                              "\"m\":{},\"e\":[],\"t\":true,\"n\":null}";
+  g_autoptr(JsonNode) node = siyu_json_parse (input, -1, "x", NULL);
+  g_autoptr(JsonNode) infinite = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autofree char *compact = NULL;
+  g_autofree char *pretty = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *inf = NULL;
+  g_autoptr(JsonNode) back = NULL;
+  g_autoptr(JsonNode) back_pretty = NULL;
+
+  g_assert_nonnull (node);
+  compact = siyu_json_to_string (node, FALSE);
+  g_assert_cmpstr (compact, ==, "{\"z\":[1e+21,0.1,3.0,-2.5e-07,1e-05,12],"
+                                "\"a\":\"\\u0001\\u001f\\\"\\\\\\n\\t\u00e9\",\"m\":{},\"e\":[],\"t\":true,\"n\":null}");
+  back = siyu_json_parse (compact, -1, "compact", NULL);
+  g_assert_nonnull (back);
+  g_assert_true (json_node_equal (node, back));
+
+  pretty = siyu_json_to_string (node, TRUE);
+  g_assert_true (g_str_has_prefix (pretty, "{\n  \"z\" : [\n    1e+21,\n    0.1,"));
+  g_assert_true (g_str_has_suffix (pretty, "\"m\" : {},\n  \"e\" : [],\n  \"t\" : true,\n  \"n\" : null\n}"));
+  back_pretty = siyu_json_parse (pretty, -1, "pretty", NULL);
+  g_assert_nonnull (back_pretty);
+  again = siyu_json_to_string (back_pretty, FALSE);
+  g_assert_cmpstr (again, ==, compact);
+
+  json_array_add_double_element (array, INFINITY);
+  json_array_add_double_element (array, NAN);
+  json_node_set_array (infinite, array);
+  inf = siyu_json_to_string (infinite, FALSE);
+  g_assert_cmpstr (inf, ==, "[null,null]");
+}
+
+static void
 test_is_blank (void)
 {
   g_assert_true (siyu_text_is_blank (NULL));
@@ -289,6 +383,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/siyu/text/csv-guard", test_csv_guard);
   g_test_add_func ("/siyu/text/json-depth", test_json_depth);
   g_test_add_func ("/siyu/text/json-escapes", test_json_escapes);
+  g_test_add_func ("/siyu/text/json-numbers", test_json_numbers);
+  g_test_add_func ("/siyu/text/json-write", test_json_write);
+  g_test_add_func ("/siyu/text/json-message-utf8", test_json_message_utf8);
   g_test_add_func ("/siyu/text/output-file", test_output_file);
 
   g_test_add_func ("/siyu/text/clip-quotes", test_clip_quotes);

@@ -9,6 +9,7 @@
 
 #include "siyu-cli.h"
 #include "siyu-recompute.h"
+#include "siyu-json.h"
 
 GOptionContext *
 siyu_cli_option_context (const char *command,
@@ -162,12 +163,8 @@ siyu_cli_open_shop_counted (const char *command,
 void
 siyu_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = siyu_json_to_string (node, TRUE);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
 }
 

@@ -160,7 +160,7 @@ segment_show (SiyuShop   *shop,
 
   if (!count_only)
     {
-      g_autofree char *definition = json_to_string (json_object_get_member (segment, "definition"), TRUE);
+      g_autofree char *definition = siyu_json_to_string (json_object_get_member (segment, "definition"), TRUE);
 
       g_print ("%s\n", json_object_get_string_member (segment, "title"));
       if (json_object_has_member (segment, "explanation"))

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "siyu-sync-private.h"
+#include "siyu-json.h"
 
 /* Youzan cloud (PLATFORMS.md §3): a silent-grant token from /auth/token
  * for the shop id (kdt_id), then POST /api/{name}/{version} with the token
@@ -87,7 +88,7 @@ get_token (SiyuSyncJob  *job,
   json_builder_add_boolean_value (builder, refresh);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
-  text = json_to_string (body, FALSE);
+  text = siyu_json_to_string (body, FALSE);
 
   g_clear_pointer (&job->token, g_free);
   root = _siyu_sync_request (job, "POST", url, text, NULL, error);
@@ -295,7 +296,7 @@ fetch_refunds (SiyuSyncJob  *job,
   json_builder_add_string_value (builder, tid);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
-  text = json_to_string (body, FALSE);
+  text = siyu_json_to_string (body, FALSE);
   data = call (job, DETAIL_API, DETAIL_VERSION, text, error);
   if (data == NULL)
     return NULL;

@@ -1140,7 +1140,7 @@ platform_error (GBytes *body)
   if (JSON_NODE_HOLDS_VALUE (errors) && json_node_get_value_type (errors) == G_TYPE_STRING)
     text = g_strdup (json_node_get_string (errors));
   else
-    text = json_to_string (errors, FALSE);
+    text = siyu_json_to_string (errors, FALSE);
   if (g_utf8_strlen (text, -1) > 200)
     {
       char *cut = g_utf8_offset_to_pointer (text, 200);
@@ -1636,7 +1636,7 @@ store_record (SiyuSyncJob  *job,
         return TRUE;
       if (job->record_problem == NULL)
         return forget_reject (job, id, error);
-      raw = json_to_string (node, FALSE);
+      raw = siyu_json_to_string (node, FALSE);
       return keep_reject (job, id, raw, job->record_problem->message, job->record_order_id, error);
     }
 
@@ -1649,7 +1649,7 @@ store_record (SiyuSyncJob  *job,
       _siyu_sync_bad_record (job, error, id, local_error);
       return FALSE;
     }
-  raw = json_to_string (node, FALSE);
+  raw = siyu_json_to_string (node, FALSE);
   if (id == NULL)
     id = anonymous_id (raw);
   g_debug ("%s record %s kept among the rejects: %s", job->resource, id, local_error->message);

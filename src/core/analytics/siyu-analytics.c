@@ -9,6 +9,7 @@
 
 #include "siyu-analytics.h"
 #include "siyu-time.h"
+#include "siyu-json.h"
 
 /* Every figure of ANALYTICS.md, as a pure function of the store and an
  * as-of day D.  The shop is read in three passes — contacts, paid orders in
@@ -1863,7 +1864,7 @@ store_run (SiyuAnalytics  *self,
            GError        **error)
 {
   g_autofree char *as_of = siyu_day_format (self->as_of);
-  g_autofree char *summary = json_to_string (self->summary, FALSE);
+  g_autofree char *summary = siyu_json_to_string (self->summary, FALSE);
   sqlite3_stmt *stmt;
 
   stmt = siyu_db_prepare (db,

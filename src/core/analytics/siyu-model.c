@@ -10,6 +10,7 @@
 #include "siyu-model.h"
 #include "siyu-money.h"
 #include "siyu-recompute.h"
+#include "siyu-json.h"
 
 /* The owner's thresholds behind every figure (shared/ANALYTICS.md): the
  * lifecycle model, the member tiers and the pyramid's participation
@@ -442,7 +443,7 @@ store_model (SiyuShop        *shop,
   g_assert (siyu_db_in_transaction (db));
 
   node = siyu_model_to_json (model);
-  detail = json_to_string (node, FALSE);
+  detail = siyu_json_to_string (node, FALSE);
 
   return (lifecycle_id > 0 ? reactivate_lifecycle (db, lifecycle_id, &model->lifecycle, now, error) &&
                              restore_removed_tiers (db, model->tiers, error)
@@ -1557,7 +1558,7 @@ siyu_model_apply (SiyuShop          *shop,
     }
   node = siyu_model_to_json (&old);
   json_object_set_int_member (json_node_get_object (node), "lifecycle_model_id", lifecycle_id);
-  previous = json_to_string (node, FALSE);
+  previous = siyu_json_to_string (node, FALSE);
 
   siyu_model_clear (&old);
   if (!save_model (shop, model, 0, as_of, progress, progress_data, cancellable, NULL, error))

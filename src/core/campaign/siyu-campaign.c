@@ -11,6 +11,7 @@
 #include "siyu-money.h"
 #include "siyu-segments.h"
 #include "siyu-time.h"
+#include "siyu-json.h"
 
 /* Campaign rhythm planning.
  *
@@ -1681,7 +1682,7 @@ siyu_campaign_save (SiyuShop          *shop,
     add_day (builder, "sale_end", plan->sale_end);
     json_builder_end_object (builder);
     node = json_builder_get_root (builder);
-    detail = json_to_string (node, FALSE);
+    detail = siyu_json_to_string (node, FALSE);
   }
   if (!siyu_shop_audit (shop, "campaign-create", "campaign", id, detail, error) ||
       !siyu_db_commit (db, error))

@@ -8,6 +8,7 @@
 #include "siyu-consent.h"
 #include "siyu-segments.h"
 #include "siyu-text.h"
+#include "siyu-json.h"
 
 /* Consent in three states and who may be contacted (ANALYTICS.md "Added
  * for batch 2").
@@ -519,7 +520,7 @@ siyu_consent_set (SiyuShop           *shop,
   json_builder_add_int_value (detail, change->kept_refused);
   json_builder_end_object (detail);
   detail_node = json_builder_get_root (detail);
-  detail_text = json_to_string (detail_node, FALSE);
+  detail_text = siyu_json_to_string (detail_node, FALSE);
   if (!siyu_shop_audit (shop, "consent-set", object_kind, object_id, detail_text, error))
     goto fail;
   if (own && !siyu_db_commit (db, error))
@@ -653,7 +654,7 @@ siyu_consent_undo (SiyuShop  *shop,
   object = json_node_get_object (undo);
   rows = json_object_get_member (object, "rows");
   g_return_val_if_fail (rows != NULL && JSON_NODE_HOLDS_ARRAY (rows), FALSE);
-  text = json_to_string (rows, FALSE);
+  text = siyu_json_to_string (rows, FALSE);
 
   db = siyu_shop_get_db (shop);
   if (!siyu_db_begin (db, error))

@@ -87,7 +87,7 @@ audit (SiyuShop    *shop,
        GError     **error)
 {
   g_autoptr(JsonNode) root = detail != NULL ? json_builder_get_root (detail) : NULL;
-  g_autofree char *text = root != NULL ? json_to_string (root, FALSE) : NULL;
+  g_autofree char *text = root != NULL ? siyu_json_to_string (root, FALSE) : NULL;
 
   return siyu_shop_audit (shop, action, "contact", contact_id, text, error);
 }
@@ -1549,7 +1549,7 @@ exec_with_json (SiyuDb      *db,
                 JsonNode    *node,
                 GError     **error)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = siyu_json_to_string (node, FALSE);
   sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
 
   if (stmt == NULL)

@@ -442,7 +442,7 @@ audit (SiyuShop    *shop,
     }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  detail = json_to_string (root, FALSE);
+  detail = siyu_json_to_string (root, FALSE);
 
   return siyu_shop_audit (shop, action, "group", group, detail, error);
 }

@@ -8,6 +8,7 @@
 #include "siyu-ingest.h"
 #include "siyu-membership.h"
 #include "siyu-segments.h"
+#include "siyu-json.h"
 
 /* Who is a member, and since when (ANALYTICS.md "Added for batch 2").
  *
@@ -521,7 +522,7 @@ siyu_membership_undo (SiyuShop  *shop,
   object = json_node_get_object (undo);
   rows = json_object_get_member (object, "rows");
   g_return_val_if_fail (rows != NULL && JSON_NODE_HOLDS_ARRAY (rows), FALSE);
-  text = json_to_string (rows, FALSE);
+  text = siyu_json_to_string (rows, FALSE);
 
   db = siyu_shop_get_db (shop);
   if (!siyu_db_begin (db, error))

@@ -13,6 +13,7 @@
 #include "siyu-ingest.h"
 #include "siyu-phone.h"
 #include "siyu-tombstones.h"
+#include "siyu-json.h"
 
 /* A tombstone is HMAC-SHA256 (key, kind NUL value) with a random key kept
  * in the shop (erasure_keys, migration 8).  The shop never holds an erased
@@ -419,7 +420,7 @@ siyu_tombstones_lift (SiyuShop    *shop,
   json_builder_add_int_value (builder, lifted);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  detail = json_to_string (root, FALSE);
+  detail = siyu_json_to_string (root, FALSE);
 
   if (!siyu_shop_audit (shop, "unerase", "contact", erasure, detail, error) || !siyu_db_commit (db, error))
     goto fail;

@@ -1940,7 +1940,7 @@ remember (SiyuImport  *self,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
+  text = siyu_json_to_string (root, FALSE);
 
   stmt = siyu_db_prepare (db, "INSERT INTO settings (key, value) VALUES (?, ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
@@ -1966,7 +1966,7 @@ remember (SiyuImport  *self,
     json_builder_add_int_value (b, self->counts.rows_rejected);
     json_builder_end_object (b);
     node = json_builder_get_root (b);
-    detail = json_to_string (node, FALSE);
+    detail = siyu_json_to_string (node, FALSE);
   }
 
   return siyu_shop_audit (self->shop, "import", "file", 0, detail, error);

@@ -24,6 +24,7 @@
 #include "siyu-segments.h"
 #include "siyu-text.h"
 #include "siyu-time.h"
+#include "siyu-json.h"
 
 /* Exports of a segment's members or of a list of contacts, and the touches
  * they record.
@@ -833,7 +834,7 @@ record (SiyuShop                *shop,
   json_builder_add_string_value (builder, base);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
-  detail = json_to_string (node, FALSE);
+  detail = siyu_json_to_string (node, FALSE);
   if (!siyu_shop_audit (shop, "export", segment_id > 0 ? "segment" : "contacts", segment_id, detail, error))
     return FALSE;
 

@@ -395,7 +395,7 @@ audit (SiyuShop    *shop,
   json_builder_add_string_value (builder, name);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
-  detail = json_to_string (node, FALSE);
+  detail = siyu_json_to_string (node, FALSE);
 
   return siyu_shop_audit (shop, action, "segment", segment_id, detail, error);
 }
@@ -498,7 +498,7 @@ siyu_segment_create (SiyuShop    *shop,
 
   if (!siyu_segment_check (definition, error))
     return 0;
-  text = json_to_string (definition, FALSE);
+  text = siyu_json_to_string (definition, FALSE);
 
   return insert_segment (shop, name, text, "segment-create", error);
 }
@@ -579,7 +579,7 @@ siyu_segment_update (SiyuShop    *shop,
     }
   if (!siyu_segment_check (definition, error))
     return FALSE;
-  text = json_to_string (definition, FALSE);
+  text = siyu_json_to_string (definition, FALSE);
   if (!siyu_db_begin (db, error))
     return FALSE;
   stmt = siyu_db_prepare (db, "UPDATE segments SET definition = ?, updated_at = ? WHERE id = ?", error);

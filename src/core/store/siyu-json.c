@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -64,16 +66,68 @@ escape_length (const char *data,
   return 12;
 }
 
+static gsize
+number_length (const char *data,
+               gsize       length,
+               gsize       i)
+{
+  gsize end = i + 1;
+
+  while (end < length && (g_ascii_isdigit (data[end]) || strchr ("+-.eE", data[end]) != NULL) && data[end] != '\0')
+    end++;
+  return end - i;
+}
+
+/* Whether json-glib keeps the number written in @text (@length bytes) as it
+ * is.  json-glib 1.6 wraps an integer past the range of gint64 around
+ * (18446744073709551615 becomes -1) and reads 1e999 as infinity, which it
+ * then writes as “inf.0”: a page holding either would be stored wrong. */
+static gboolean
+number_fits (const char *text,
+             gsize       length)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *copy = NULL;
+  const char *number = text;
+  gboolean integer = TRUE;
+  double value;
+
+  for (gsize k = 0; k < length; k++)
+    integer = integer && strchr (".eE", text[k]) == NULL;
+  if (length < sizeof buffer)
+    {
+      memcpy (buffer, text, length);
+      buffer[length] = '\0';
+      number = buffer;
+    }
+  else
+    number = copy = g_strndup (text, length);
+
+  errno = 0;
+  if (integer)
+    g_ascii_strtoll (number, NULL, 10);
+  else
+    {
+      value = g_ascii_strtod (number, NULL);
+      if (isinf (value))
+        return FALSE;
+      errno = 0;   /* underflow reads as 0, as it should */
+    }
+  return errno != ERANGE;
+}
+
 static gssize
 scan (const char *data,
       gsize       length,
-      guint      *depth_out)
+      guint      *depth_out,
+      gboolean   *too_large)
 {
   guint depth = 0;
   guint deepest = 0;
   gboolean in_string = FALSE;
   gssize stray = -1;
 
+  *too_large = FALSE;
   for (gsize i = 0; i < length; i++)
     {
       char c = data[i];
@@ -95,6 +149,19 @@ scan (const char *data,
             }
           else if (c == '"')
             in_string = FALSE;
+          continue;
+        }
+
+      if (c == '-' || g_ascii_isdigit (c))
+        {
+          gsize n = number_length (data, length, i);
+
+          if (stray < 0 && !number_fits (data + i, n))
+            {
+              stray = (gssize) i;
+              *too_large = TRUE;
+            }
+          i += n - 1;
           continue;
         }
 
@@ -137,8 +204,9 @@ siyu_json_depth (const char *data,
                  gsize       length)
 {
   guint depth;
+  gboolean too_large;
 
-  scan (data, length, &depth);
+  scan (data, length, &depth, &too_large);
 
   return depth;
 }
@@ -162,6 +230,7 @@ siyu_json_parse (const char  *data,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   guint depth;
+  gboolean too_large;
   gssize stray;
   gsize size;
 
@@ -169,14 +238,17 @@ siyu_json_parse (const char  *data,
   g_return_val_if_fail (what != NULL, NULL);
 
   size = length < 0 ? strlen (data) : (gsize) length;
-  stray = scan (data, size, &depth);
+  stray = scan (data, size, &depth, &too_large);
   if (size > 0 && !g_utf8_validate (data, (gssize) size, NULL))
     {
       const char *end;
 
       g_utf8_validate (data, (gssize) size, &end);
       if (stray < 0 || end - data < stray)
-        stray = end - data;
+        {
+          stray = end - data;
+          too_large = FALSE;
+        }
     }
   if (depth > SIYU_JSON_MAX_DEPTH)
     {
@@ -184,6 +256,14 @@ siyu_json_parse (const char  *data,
                    /* Translators: %s says what was read, e.g. a file name; %d is 64. */
                    _("%s is nested more than %d levels deep; Siyu does not read it."),
                    what, SIYU_JSON_MAX_DEPTH);
+      return NULL;
+    }
+  if (stray >= 0 && too_large)
+    {
+      g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID,
+                   /* Translators: %s says what was read; %zd is a byte offset, from 1. */
+                   _("%s holds a number too large to read at byte %zd."),
+                   what, stray + 1);
       return NULL;
     }
   if (stray >= 0)
@@ -198,9 +278,13 @@ siyu_json_parse (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, size > 0 ? data : "", (gssize) size, &local_error))
     {
+      /* json-glib quotes the token it stopped at, cut in the middle of a
+       * character at times. */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID,
                    /* Translators: %s says what was read, then the parser's reason. */
-                   _("%s is not valid JSON: %s"), what, local_error->message);
+                   _("%s is not valid JSON: %s"), what, reason);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
@@ -240,4 +324,173 @@ siyu_json_parse_file (const char  *path,
 
   what = g_strdup_printf ("“%s”", display);
   return siyu_json_parse (contents, (gssize) length, what, error);
+}
+
+static void
+write_string (GString    *out,
+              const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+          break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* The shortest of %.15g and %.17g that reads back as @value. */
+static void
+write_double (GString *out,
+              double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_ascii_formatd (buffer, sizeof buffer, "%.15g", value);
+  if (g_ascii_strtod (buffer, NULL) != value)
+    g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
+  g_string_append (out, buffer);
+  /* Still a double when read back. */
+  if (strpbrk (buffer, ".eE") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void
+write_indent (GString *out,
+              int      level)
+{
+  if (level < 0)
+    return;
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < level; i++)
+    g_string_append (out, "  ");
+}
+
+static void
+write_node (GString  *out,
+            JsonNode *node,
+            int       level)   /* -1: on one line */
+{
+  int inner = level < 0 ? -1 : level + 1;
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) names = json_object_get_members (object);   /* in order */
+
+        g_string_append_c (out, '{');
+        for (GList *l = names; l != NULL; l = l->next)
+          {
+            if (l != names)
+              g_string_append_c (out, ',');
+            write_indent (out, inner);
+            write_string (out, l->data);
+            g_string_append (out, level < 0 ? ":" : " : ");
+            write_node (out, json_object_get_member (object, l->data), inner);
+          }
+        if (names != NULL)
+          write_indent (out, level);
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_indent (out, inner);
+            write_node (out, json_array_get_element (array, i), inner);
+          }
+        if (n > 0)
+          write_indent (out, level);
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          write_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          write_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+/**
+ * siyu_json_to_string:
+ * @pretty: on several lines, indented by two spaces, as json-glib does
+ *
+ * Writes @node as strict JSON, which siyu_json_parse() and any other
+ * reader read back.  json_to_string() of json-glib 1.6 does not always:
+ * it writes 1e21 as “1e+21.0” and infinity as “inf.0”.  A number that is
+ * not finite is written as null.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+siyu_json_to_string (JsonNode *node,
+                     gboolean  pretty)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  write_node (out, node, pretty ? 0 : -1);
+  return g_string_free (out, FALSE);
 }

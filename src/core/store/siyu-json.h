@@ -27,5 +27,7 @@ JsonNode *siyu_json_parse       (const char  *data,
                                  GError     **error);
 JsonNode *siyu_json_parse_file  (const char  *path,
                                  GError     **error);
+char     *siyu_json_to_string   (JsonNode    *node,
+                                 gboolean     pretty);
 
 G_END_DECLS

@@ -1069,7 +1069,7 @@ refresh (SiyuSegmentEditor *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) definition = build_definition (self);
-  g_autofree char *text = json_to_string (definition, FALSE);
+  g_autofree char *text = siyu_json_to_string (definition, FALSE);
 
   if (g_strcmp0 (text, self->current) != 0)
     {
@@ -1419,7 +1419,7 @@ siyu_segment_editor_new (GtkWindow      *parent,
   self->original_name = g_strdup (name);
   gtk_window_set_title (GTK_WINDOW (self), segment_id != 0 ? _("Edit Segment") : _("New Segment"));
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name != NULL ? name : "");
-  self->current = definition != NULL ? json_to_string (definition, FALSE)
+  self->current = definition != NULL ? siyu_json_to_string (definition, FALSE)
                                      : g_strdup ("{\"match\":\"all\",\"conditions\":[]}");
   self->loading = TRUE;
   task = g_task_new (self, self->cancellable, choices_read_cb, NULL);

@@ -507,7 +507,7 @@ show_segment (SiyuSegmentsPage *self)
   gtk_stack_set_visible_child_name (self->stack, "detail");
 
   preview = g_new0 (Preview, 1);
-  preview->definition = json_to_string (json_object_get_member (segment, "definition"), FALSE);
+  preview->definition = siyu_json_to_string (json_object_get_member (segment, "definition"), FALSE);
   preview->generation = ++self->detail_generation;
   self->detail_loading = TRUE;
   task = g_task_new (self, self->cancellable, previewed_cb, NULL);
@@ -846,7 +846,7 @@ delete_action (GtkWidget  *widget,
   g_free (self->deleted_name);
   g_free (self->deleted_definition);
   self->deleted_name = g_strdup (json_object_get_string_member (segment, "name"));
-  self->deleted_definition = json_to_string (json_object_get_member (segment, "definition"), FALSE);
+  self->deleted_definition = siyu_json_to_string (json_object_get_member (segment, "definition"), FALSE);
   run_change (self, CHANGE_DELETE, self->open_id, self->deleted_name, NULL);
 }
 
