@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 
+#include "siyu-backup.h"
 #include "siyu-duplicates.h"
 #include "siyu-http.h"
 #include "siyu-json.h"
@@ -2036,7 +2037,8 @@ siyu_sync_run (SiyuShop                  *shop,
   g_return_val_if_fail (counts != NULL, FALSE);
 
   memset (counts, 0, sizeof *counts);
-  if (!job_init (&job, shop, account, credentials, options, cancellable, counts, &local_error))
+  if (!job_init (&job, shop, account, credentials, options, cancellable, counts, &local_error) ||
+      !siyu_backup_before (shop, SIYU_BACKUP_CAUSE_SYNC, &local_error))
     goto out;
   job.progress = progress;
   job.progress_data = progress_data;

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "siyu-backup.h"
 #include "siyu-model.h"
 #include "siyu-money.h"
 #include "siyu-recompute.h"
@@ -473,6 +474,9 @@ save_model (SiyuShop          *shop,
             GError           **error)
 {
   SiyuDb *db = siyu_shop_get_db (shop);
+
+  if (!siyu_backup_before (shop, SIYU_BACKUP_CAUSE_MODEL, error))
+    return FALSE;
 
   if (!siyu_model_check (model, siyu_shop_get_currency (shop), error))
     return FALSE;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "siyu-backup.h"
 #include "siyu-consent.h"
 #include "siyu-segments.h"
 #include "siyu-text.h"
@@ -434,6 +435,10 @@ siyu_consent_set (SiyuShop           *shop,
   g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
   g_return_val_if_fail (consent <= SIYU_CONSENT_REFUSED, NULL);
   g_return_val_if_fail (object_kind != NULL, NULL);
+
+  /* Many contacts at once: kept first, so that it can be taken back whole. */
+  if (n_ids > 1 && !siyu_backup_before (shop, SIYU_BACKUP_CAUSE_BULK, error))
+    return NULL;
 
   if (change == NULL)
     change = &local;

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "siyu-backup.h"
 #include "siyu-consent.h"
 #include "siyu-contacts.h"
 #include "siyu-text.h"
@@ -1263,7 +1264,7 @@ siyu_contact_erase (SiyuShop  *shop,
   g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
 
   db = siyu_shop_get_db (shop);
-  if (!siyu_db_begin (db, error))
+  if (!siyu_backup_before (shop, SIYU_BACKUP_CAUSE_ERASE, error) || !siyu_db_begin (db, error))
     return FALSE;
 
   if (!contact_exists (db, contact_id, error) ||
@@ -1706,7 +1707,7 @@ siyu_contact_merge (SiyuShop               *shop,
     }
 
   db = siyu_shop_get_db (shop);
-  if (!siyu_db_begin (db, error))
+  if (!siyu_backup_before (shop, SIYU_BACKUP_CAUSE_MERGE, error) || !siyu_db_begin (db, error))
     return NULL;
 
   if (!contact_exists (db, keep_id, error) || !contact_exists (db, other_id, error))

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "siyu-backup.h"
 #include "siyu-ingest.h"
 #include "siyu-membership.h"
 #include "siyu-segments.h"
@@ -379,6 +380,10 @@ siyu_membership_add (SiyuShop              *shop,
 
   g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
   g_return_val_if_fail (object_kind != NULL, NULL);
+
+  /* Many contacts at once: kept first, so that it can be taken back whole. */
+  if (n_ids > 1 && !siyu_backup_before (shop, SIYU_BACKUP_CAUSE_BULK, error))
+    return NULL;
 
   if (change == NULL)
     change = &local;

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "siyu-backup.h"
 #include "siyu-csv-reader.h"
 #include "siyu-import.h"
 #include "siyu-import-private.h"
@@ -2007,6 +2008,8 @@ siyu_import_run (SiyuImport       *self,
   if (!self->opened && !siyu_import_open (self, cancellable, error))
     return FALSE;
   if (!siyu_import_check_mapping (self, error))
+    return FALSE;
+  if (mode != SIYU_IMPORT_DRY_RUN && !siyu_backup_before (self->shop, SIYU_BACKUP_CAUSE_IMPORT, error))
     return FALSE;
 
   db = siyu_shop_get_db (self->shop);

@@ -467,6 +467,39 @@ siyu_shop_has_orders (SiyuShop *self)
   return siyu_db_query_int (self->db, "SELECT EXISTS (SELECT 1 FROM orders)", NULL) > 0;
 }
 
+/**
+ * siyu_shop_write_setting:
+ *
+ * Stores a setting that no figure depends on (the backups' retention, …),
+ * inside the caller's transaction if there is one.
+ */
+gboolean
+siyu_shop_write_setting (SiyuShop    *self,
+                         const char  *key,
+                         const char  *value,
+                         GError     **error)
+{
+  g_return_val_if_fail (SIYU_IS_SHOP (self), FALSE);
+  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
+
+  return write_setting (self, key, value, error);
+}
+
+/**
+ * siyu_shop_reload:
+ *
+ * Reads the shop's settings again, after its data was replaced (a
+ * restore), and says so with #SiyuShop::settings-changed.
+ */
+void
+siyu_shop_reload (SiyuShop *self)
+{
+  g_return_if_fail (SIYU_IS_SHOP (self));
+
+  load_settings (self);
+  g_signal_emit (self, signals[SETTINGS_CHANGED], 0);
+}
+
 static gboolean
 save_setting (SiyuShop    *self,
               const char  *key,

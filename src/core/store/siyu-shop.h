@@ -55,6 +55,11 @@ const char  *siyu_shop_get_phone_region (SiyuShop    *self);
 gboolean     siyu_shop_has_orders       (SiyuShop    *self);
 char        *siyu_shop_dup_setting      (SiyuShop    *self,
                                          const char  *key);
+gboolean     siyu_shop_write_setting    (SiyuShop    *self,
+                                         const char  *key,
+                                         const char  *value,
+                                         GError     **error);
+void         siyu_shop_reload           (SiyuShop    *self);
 gboolean     siyu_shop_set_name         (SiyuShop    *self,
                                          const char  *name,
                                          GError     **error);
