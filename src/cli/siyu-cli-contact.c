@@ -274,6 +274,7 @@ siyu_cli_contact (int    argc,
   g_autofree char *platform = NULL;
   gboolean json = FALSE;
   gboolean yes = FALSE;
+  gboolean from_backups = FALSE;
   const char *verb;
   gint64 id = 0, other = 0;
   int rc;
@@ -282,6 +283,7 @@ siyu_cli_contact (int    argc,
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &assignments, N_("With edit: a field and its new value; repeat for several"), N_("FIELD=VALUE") },
     { "take", 0, 0, G_OPTION_ARG_STRING_ARRAY, &take, N_("With merge: a field whose value comes from the merged contact"), N_("FIELD") },
     { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("With delete: really erase the person; with unerase: really let them back"), NULL },
+    { "from-backups", 0, 0, G_OPTION_ARG_NONE, &from_backups, N_("With delete: also delete the backups that still hold the person"), NULL },
     { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, N_("With unerase: the erased person’s phone number"), N_("PHONE") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("With unerase: the erased person’s e-mail address"), N_("EMAIL") },
     { "wechat", 0, 0, G_OPTION_ARG_STRING, &wechat, N_("With unerase: the erased person’s WeChat id"), N_("ID") },
@@ -298,7 +300,8 @@ siyu_cli_contact (int    argc,
                                        "  contact edit ID --set phone=13800138000 --set consent=given --set do_not_contact=yes\n"
                                        "  contact merge KEEP OTHER [--take name]   one person recorded twice\n"
                                        "  contact delete ID --yes    erase the person; their orders stay, anonymous,\n"
-                                       "                             and imports and syncs do not bring them back\n"
+                                       "                             and imports and syncs do not bring them back;\n"
+                                       "                             --from-backups deletes the backups that hold them\n"
                                        "  contact unerase --phone 13800138000 --yes   an erased person came back and\n"
                                        "                             agreed: let imports and syncs bring them back"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -389,6 +392,16 @@ siyu_cli_contact (int    argc,
       return SIYU_CLI_OK;
     }
 
+  if (from_backups)
+    {
+      guint removed;
+
+      if (!siyu_contact_erase_from_backups (shop, id, &removed, &error))
+        return siyu_cli_fail (error);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Erased; %u backup that still held them was deleted.\n",
+                            "Erased; %u backups that still held them were deleted.\n", removed), removed);
+      return SIYU_CLI_OK;
+    }
   if (!siyu_contact_erase (shop, id, &error))
     return siyu_cli_fail (error);
 

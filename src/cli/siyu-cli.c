@@ -23,6 +23,7 @@ static const SiyuCliCommand commands[] = {
   { "orders",   N_("List orders, a contact's or those matching a number or product"), siyu_cli_orders },
   { "group",    N_("List, create, rename or archive community groups; add or remove members, set roles"), siyu_cli_group },
   { "audit",    N_("Show the audit log of exports, merges, edits and erasures"), siyu_cli_audit },
+  { "backup",   N_("List the shop’s backups, keep one now, or restore one"), siyu_cli_backup },
   { "cohorts",  N_("Show cohort retention by month of first purchase"), siyu_cli_cohorts },
   { "model",    N_("Show, change or suggest the thresholds of stages, tiers and the pyramid"), siyu_cli_model },
   { "predict",  N_("Fit the purchase and spend models and show how well they fit"), siyu_cli_predict },

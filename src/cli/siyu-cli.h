@@ -24,6 +24,7 @@ typedef struct {
 
 int        siyu_cli_analytics     (int argc, char **argv);
 int        siyu_cli_audit         (int argc, char **argv);
+int        siyu_cli_backup        (int argc, char **argv);
 int        siyu_cli_cohorts       (int argc, char **argv);
 int        siyu_cli_consent       (int argc, char **argv);
 int        siyu_cli_contact       (int argc, char **argv);

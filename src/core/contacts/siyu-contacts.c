@@ -1655,6 +1655,33 @@ static const struct {
   "WHERE id = ?1"
 
 /**
+ * siyu_contact_erase_from_backups:
+ * @removed: (out) (optional): how many backups were deleted
+ *
+ * Erases the person as siyu_contact_erase() does, then deletes every
+ * backup of the shop that still holds them, so that they do not come back
+ * with a restore.
+ */
+gboolean
+siyu_contact_erase_from_backups (SiyuShop  *shop,
+                                 gint64     contact_id,
+                                 guint     *removed,
+                                 GError   **error)
+{
+  g_auto(GStrv) traces = NULL;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), FALSE);
+
+  if (removed != NULL)
+    *removed = 0;
+  traces = siyu_backup_person_traces (shop, contact_id, error);
+  if (traces == NULL || !siyu_contact_erase (shop, contact_id, error))
+    return FALSE;
+
+  return siyu_backup_forget_person (shop, contact_id, (const char * const *) traces, removed, error);
+}
+
+/**
  * siyu_contact_merge:
  * @keep_id: the contact that stays
  * @other_id: the contact merged into it and removed

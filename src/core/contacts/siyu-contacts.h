@@ -149,6 +149,10 @@ gboolean    siyu_contact_untag            (SiyuShop          *shop,
 gboolean    siyu_contact_erase            (SiyuShop          *shop,
                                            gint64             contact_id,
                                            GError           **error);
+gboolean    siyu_contact_erase_from_backups (SiyuShop        *shop,
+                                             gint64           contact_id,
+                                             guint           *removed,
+                                             GError         **error);
 JsonNode   *siyu_contact_describe         (SiyuShop          *shop,
                                            gint64             contact_id,
                                            GError           **error);

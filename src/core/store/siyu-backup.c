@@ -37,6 +37,34 @@ siyu_backup_free (SiyuBackup *backup)
 }
 
 /**
+ * siyu_backup_cause_label:
+ *
+ * Returns: why a backup was kept, for the owner: “Before an import”
+ */
+const char *
+siyu_backup_cause_label (const char *cause)
+{
+  static const struct {
+    const char *cause;
+    const char *label;
+  } labels[] = {
+    { SIYU_BACKUP_CAUSE_MANUAL, N_("Kept by hand") },
+    { SIYU_BACKUP_CAUSE_IMPORT, N_("Before an import") },
+    { SIYU_BACKUP_CAUSE_SYNC, N_("Before a sync") },
+    { SIYU_BACKUP_CAUSE_MODEL, N_("Before a model change") },
+    { SIYU_BACKUP_CAUSE_MERGE, N_("Before a merge") },
+    { SIYU_BACKUP_CAUSE_ERASE, N_("Before an erasure") },
+    { SIYU_BACKUP_CAUSE_BULK, N_("Before a change to many contacts") },
+    { SIYU_BACKUP_CAUSE_RESTORE, N_("Before a restore") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (cause, labels[i].cause) == 0)
+      return _(labels[i].label);
+  return cause;
+}
+
+/**
  * siyu_backup_folder_for:
  *
  * Returns: (transfer full): the folder that keeps the backups of the shop
@@ -81,6 +109,7 @@ cause_is_valid (const char *cause)
 static gboolean
 parse_name (const char  *name,
             gint64      *created_at,
+            guint       *sequence,
             char       **cause)
 {
   g_autoptr(GDateTime) when = NULL;
@@ -102,10 +131,17 @@ parse_name (const char  *name,
     return FALSE;
 
   rest = name + 17;
-  while (g_ascii_isdigit (*rest))
-    rest++;
-  if (rest != name + 17 && *rest++ != '-')
-    return FALSE;
+  *sequence = 1;
+  if (g_ascii_isdigit (*rest))
+    {
+      char *end;
+      guint64 n = g_ascii_strtoull (rest, &end, 10);
+
+      if (*end != '-' || n < 2 || n > 9999)
+        return FALSE;
+      *sequence = (guint) n;
+      rest = end + 1;
+    }
   dot = strrchr (rest, '.');
   {
     g_autofree char *word = g_strndup (rest, (gsize) (dot - rest));
@@ -248,15 +284,25 @@ final_path (const char *folder,
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (now);
   g_autofree char *stamp = g_date_time_format (when, "%Y%m%dT%H%M%SZ");
 
-  for (guint n = 1;; n++)
-    {
-      g_autofree char *name = n == 1 ? g_strdup_printf ("%s-%s.siyu", stamp, cause)
-                                     : g_strdup_printf ("%s-%u-%s.siyu", stamp, n, cause);
-      g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autofree char *name = NULL;
+  const char *other;
+  guint n = 0;
 
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        return g_steal_pointer (&path);
+  /* The backups of one second are told apart, and ordered, by a number. */
+  while (dir != NULL && (other = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *other_cause = NULL;
+      gint64 other_at;
+      guint sequence;
+
+      if (g_str_has_prefix (other, stamp) && parse_name (other, &other_at, &sequence, &other_cause))
+        n = MAX (n, sequence);
     }
+  name = n == 0 ? g_strdup_printf ("%s-%s.siyu", stamp, cause)
+                : g_strdup_printf ("%s-%u-%s.siyu", stamp, n + 1, cause);
+
+  return g_build_filename (folder, name, NULL);
 }
 
 /**
@@ -333,6 +379,13 @@ siyu_backup_create (SiyuShop    *shop,
   backup = g_new0 (SiyuBackup, 1);
   backup->path = g_steal_pointer (&path);
   backup->created_at = now;
+  backup->sequence = 1;
+  {
+    g_autofree char *base = g_path_get_basename (backup->path);
+    g_autofree char *word = NULL;
+
+    parse_name (base, &backup->created_at, &backup->sequence, &word);
+  }
   backup->cause = g_strdup (cause);
   backup->size = g_stat (backup->path, &st) == 0 ? (gint64) st.st_size : 0;
 
@@ -389,8 +442,8 @@ compare_newest_first (gconstpointer a,
   if (x->created_at != y->created_at)
     return x->created_at > y->created_at ? -1 : 1;
   /* Within a second, the later has the larger number. */
-  if (strlen (x->path) != strlen (y->path))
-    return strlen (x->path) > strlen (y->path) ? -1 : 1;
+  if (x->sequence != y->sequence)
+    return x->sequence > y->sequence ? -1 : 1;
   return -strcmp (x->path, y->path);
 }
 
@@ -415,11 +468,12 @@ list_folder (const char  *folder,
     {
       SiyuBackup *backup;
       gint64 created_at;
+      guint sequence;
       char *cause;
       GStatBuf st;
       g_autofree char *path = g_build_filename (folder, name, NULL);
 
-      if (!parse_name (name, &created_at, &cause))
+      if (!parse_name (name, &created_at, &sequence, &cause))
         continue;
       if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
         {
@@ -429,6 +483,7 @@ list_folder (const char  *folder,
       backup = g_new0 (SiyuBackup, 1);
       backup->path = g_steal_pointer (&path);
       backup->created_at = created_at;
+      backup->sequence = sequence;
       backup->cause = cause;
       backup->size = (gint64) st.st_size;
       g_ptr_array_add (backups, backup);

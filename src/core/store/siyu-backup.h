@@ -29,6 +29,7 @@ typedef enum {
 typedef struct {
   char   *path;
   gint64  created_at;          /* Unix seconds */
+  guint   sequence;            /* 1, 2…: among those of the same second */
   char   *cause;               /* SIYU_BACKUP_CAUSE_… */
   gint64  size;                /* bytes */
 } SiyuBackup;
@@ -48,6 +49,7 @@ typedef struct {
 
 GQuark      siyu_backup_error_quark    (void);
 void        siyu_backup_free           (SiyuBackup                *backup);
+const char *siyu_backup_cause_label    (const char                *cause);
 char       *siyu_backup_folder_for     (const char                *shop_path);
 SiyuBackup *siyu_backup_create         (SiyuShop                  *shop,
                                         const char                *cause,
