@@ -661,6 +661,92 @@ test_read_only (void)
   g_assert_cmpint (g_chmod (sub, 0700), ==, 0);
 }
 
+/* backup list, create, keep and restore; contact delete --from-backups. */
+static void
+test_backup (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "tea.siyu", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+  const char *oldest;
+  g_autofree char *restored = NULL;
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "create", "--db", path, "--name", "Tea", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "list", "--db", path, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "This shop has no backups yet."));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "import", "--db", path, TEST_SRCDIR "/data/import/tea-shop-orders.csv",
+                                      NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "create", "--db", path, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Kept a backup in “"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "list", "--json", "--db", path, NULL), ==, 0);
+  listed = json_from_string (out, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (listed);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "cause"), ==, "manual");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1), "cause"), ==, "import");
+  oldest = json_object_get_string_member (json_array_get_object_element (array, 1), "name");
+  g_assert_true (g_str_has_suffix (oldest, "Z-import.siyu"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* contact 1 is in the manual backup and the one before the erasure. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contact", "delete", "1", "--yes", "--from-backups", "--db", path,
+                                      NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Erased; 2 backups that still held them were deleted.\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "restore", oldest, "--db", path, NULL), ==, 2);
+  g_assert_true (strstr (err, "add --yes") != NULL);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "restore", "nope.siyu", "--yes", "--db", path, NULL), ==, 1);
+  g_assert_cmpstr (err, ==, "siyu-cli: There is no backup “nope.siyu” of this shop. “siyu-cli backup list” shows them.\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  restored = g_strdup (oldest);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "restore", restored, "--yes", "--db", path, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "The shop is back as it was on "));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* Before the import: no contacts. */
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "contacts", "--db", path, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "id,name,stage,rfm_segment,tier\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "keep", "--last", "1", "--days", "0", "--months", "0",
+                                      "--db", path, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Kept: the latest 1, and the latest of each of the last 0 days and 0 months.\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "list", "--json", "--db", path, NULL), ==, 0);
+  g_clear_pointer (&listed, json_node_unref);
+  listed = json_from_string (out, &error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (listed)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (listed), 0),
+                                                  "cause"), ==, "restore");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (siyu_test_run_cli (&out, &err, "backup", "keep", "--last", "0", "--db", path, NULL), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -684,6 +770,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/cli/stale-counted-first", test_stale_counted_first);
   g_test_add_func ("/siyu/cli/read-only", test_read_only);
+  g_test_add_func ("/siyu/cli/backup", test_backup);
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 
 #include <libsoup/soup.h>
 
+#include "siyu-backup.h"
 #include "siyu-contacts.h"
 #include "siyu-emulator.h"
 #include "siyu-sync-private.h"
@@ -198,6 +199,20 @@ test_shopify (Fixture      *f,
   g_assert_cmpuint (counts.orders.created + counts.orders.updated + counts.contacts_created + counts.refunds_created, ==, 0);
   after = checksum (f);
   g_assert_cmpstr (before, ==, after);
+
+  /* A backup before each of the three syncs, the first of the empty shop. */
+  {
+    g_autoptr(GPtrArray) backups = siyu_backup_list (f->shop, &error);
+    g_autoptr(SiyuShop) first = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (backups->len, ==, 3);
+    for (guint i = 0; i < backups->len; i++)
+      g_assert_cmpstr (((SiyuBackup *) backups->pdata[i])->cause, ==, "sync");
+    first = siyu_shop_open_read_only (((SiyuBackup *) backups->pdata[2])->path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (siyu_db_query_int (siyu_shop_get_db (first), "SELECT count (*) FROM orders", NULL), ==, 0);
+  }
 }
 
 static void
@@ -866,6 +881,34 @@ test_refunded_in_full (Fixture      *f,
   g_assert_cmpstr (rows, ==, "#1 refunded 5000 5000; #2 refunded 8000 8000; #3 partially_refunded 9000 1500");
 }
 
+/* A platform's arrays may hold anything: what is not an object in a list
+ * of line items, discount allocations, refunds or transactions is passed
+ * over (fuzz-sync-shopify found a discount allocation that was a number). */
+static void
+test_elements_not_objects (Fixture      *f,
+                           gconstpointer data)
+{
+  static const char answer[] =
+    "{\"orders\":[{\"id\":1,\"name\":\"#1\",\"created_at\":\"2024-03-01T10:00:00Z\",\"currency\":\"CNY\","
+    " \"total_price\":\"50.00\",\"financial_status\":\"partially_refunded\",\"customer\":null,\"email\":\"\","
+    " \"line_items\":[7,{\"id\":5,\"sku\":\"TEA\",\"title\":\"Tea\",\"quantity\":1,\"price\":\"50.00\","
+    "   \"discount_allocations\":[1,\"x\",null,[],{\"amount\":\"2.00\"}]}],"
+    " \"refunds\":[\"r\",{\"id\":11,\"created_at\":\"2024-03-02T10:00:00Z\",\"transactions\":[3,"
+    "   {\"kind\":\"refund\",\"status\":\"success\",\"amount\":\"5.00\",\"currency\":\"CNY\"}]}]}]}";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rows = NULL;
+  SiyuSyncCounts counts;
+
+  add_account (f, "shopify", "tea", "https://tea-house.myshopify.com");
+  g_assert_true (_siyu_sync_store_answer (f->shop, "tea", "orders", answer, strlen (answer), &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.rejected, ==, 0);
+  rows = query_text (f, "SELECT group_concat (o.external_ref || ' ' || o.status || ' ' || o.total_amount || ' ' || "
+                        "o.refunded_amount || ' ' || i.sku || ' ' || i.line_total, '; ') "
+                        "FROM orders o JOIN order_items i ON i.order_id = o.id");
+  g_assert_cmpstr (rows, ==, "#1 partially_refunded 5000 500 TEA 4800");
+}
+
 /* The ciphertext rule of Youzan's SDK, and HTML entities as WooCommerce
  * writes them. */
 static void
@@ -1456,6 +1499,7 @@ main (int    argc,
   ADD ("erased-stays-erased", test_erased_stays_erased);
   ADD ("self-signed", test_self_signed);
   ADD ("killed", test_killed);
+  ADD ("elements-not-objects", test_elements_not_objects);
   ADD ("redirect", test_redirect);
   ADD ("redirect-cli", test_redirect_cli);
   ADD ("userinfo", test_userinfo);

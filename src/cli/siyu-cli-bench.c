@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "siyu-backup.h"
 #include "siyu-analytics.h"
 #include "siyu-cli.h"
 #include "siyu-contacts.h"
@@ -396,6 +397,144 @@ bench_import (int    argc,
 /* Erasing one person: their fields, identities and tombstones, their part
  * of the search index rewritten, the commit and the emptying of the log.
  * Works on a copy: the shop given is never changed. */
+/* Opens a copy of the shop at @db in @dir, or a new large demo shop
+ * when @db is %NULL; on failure, @dir is removed and @exit_code set. */
+static SiyuShop *
+open_copy (const char  *db,
+           const char  *dir,
+           double      *open_s,
+           int         *exit_code,
+           GError     **error)
+{
+  g_autofree char *copy = NULL;
+  SiyuShop *shop;
+
+  *open_s = 0;
+  if (db != NULL)
+    {
+      g_autoptr(GFile) from = g_file_new_for_path (db);
+      g_autoptr(GFile) to = NULL;
+      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+      gint64 open_started;
+
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        {
+          g_rmdir (dir);
+          *exit_code = siyu_cli_usage_error ("bench", _("“%s” is open in another program: close it first"), db);
+          return NULL;
+        }
+      copy = g_build_filename (dir, "bench.siyu", NULL);
+      to = g_file_new_for_path (copy);
+      if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, error))
+        {
+          g_rmdir (dir);
+          *exit_code = siyu_cli_fail (*error);
+          return NULL;
+        }
+      open_started = g_get_monotonic_time ();
+      shop = siyu_shop_open (copy, error);
+      *open_s = (g_get_monotonic_time () - open_started) / 1e6;
+    }
+  else
+    {
+      double wall, cpu;
+
+      shop = build_demo (dir, SIYU_DEMO_LARGE, 1, &wall, &cpu, error);
+    }
+  if (shop == NULL)
+    {
+      if (copy != NULL)
+        remove_shop (copy);
+      g_rmdir (dir);
+      *exit_code = siyu_cli_fail (*error);
+    }
+  return shop;
+}
+
+/* Removes the backups a benchmark made of its copy. */
+static void
+remove_backups (SiyuShop *shop)
+{
+  g_autoptr(GPtrArray) backups = siyu_backup_list (shop, NULL);
+  g_autofree char *folder = siyu_backup_folder_for (siyu_shop_get_path (shop));
+
+  for (guint i = 0; backups != NULL && i < backups->len; i++)
+    g_unlink (((SiyuBackup *) backups->pdata[i])->path);
+  g_rmdir (folder);
+}
+
+static int
+bench_backup (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree double *walls = NULL;
+  g_autofree char *first = NULL;
+  gint64 size = 0, started;
+  double open_s, restore_s;
+  int count = 5;
+  int rc;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("A shop to copy and back up (default: a new large demo shop, which takes minutes to build)"), N_("FILE") },
+    { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("How many backups to make, one after the other (default 5)"), N_("N") },
+    { NULL }
+  };
+
+  context = siyu_cli_option_context ("bench backup", NULL,
+                                     _("Time keeping a backup of the shop, and restoring one, in a copy of the shop: "
+                                       "the shop given is not changed."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
+    return rc;
+  if (count < 1 || count > 10)
+    return siyu_cli_usage_error ("bench", _("--count takes a number from 1 to 10"));
+
+  dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
+  if (dir == NULL)
+    return siyu_cli_fail (error);
+  shop = open_copy (db, dir, &open_s, &rc, &error);
+  if (shop == NULL)
+    return rc;
+
+  walls = g_new (double, count);
+  for (int i = 0; i < count; i++)
+    {
+      g_autoptr(SiyuBackup) backup = NULL;
+
+      started = g_get_monotonic_time ();
+      backup = siyu_backup_create (shop, SIYU_BACKUP_CAUSE_MANUAL, &error);
+      if (backup == NULL)
+        return siyu_cli_fail (error);
+      walls[i] = (g_get_monotonic_time () - started) / 1e6;
+      size = backup->size;
+      if (first == NULL)
+        first = g_strdup (backup->path);
+    }
+  qsort (walls, count, sizeof (double), compare_double);
+
+  started = g_get_monotonic_time ();
+  if (!siyu_backup_restore (shop, first, &error))
+    return siyu_cli_fail (error);
+  restore_s = (g_get_monotonic_time () - started) / 1e6;
+
+  g_print ("backup of a shop of %" G_GINT64_FORMAT " contacts and %" G_GINT64_FORMAT " orders (%.0f MB), %d runs: "
+           "best %.2f s, median %.2f s, worst %.2f s wall; restore (check, backup of the shop as it was, copy "
+           "back) %.2f s; opening the copy took %.2f s\n",
+           siyu_shop_count (shop, SIYU_COUNT_LIVE_CONTACTS, NULL), siyu_shop_count (shop, SIYU_COUNT_ORDERS, NULL),
+           size / 1e6, count, walls[0], walls[count / 2], walls[count - 1], restore_s, open_s);
+
+  remove_backups (shop);
+  remove_shop (siyu_shop_get_path (shop));
+  g_clear_object (&shop);
+  g_rmdir (dir);
+
+  return SIYU_CLI_OK;
+}
+
 static int
 bench_erase (int    argc,
              char **argv)
@@ -405,9 +544,8 @@ bench_erase (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *copy = NULL;
   g_autofree double *walls = NULL;
-  gint64 live, open_started;
+  gint64 live;
   double open_s;
   int count = 10;
   int rc;
@@ -429,42 +567,9 @@ bench_erase (int    argc,
   if (dir == NULL)
     return siyu_cli_fail (error);
 
-  if (db != NULL)
-    {
-      g_autoptr(GFile) from = g_file_new_for_path (db);
-      g_autoptr(GFile) to = NULL;
-      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-
-      if (g_file_test (wal, G_FILE_TEST_EXISTS))
-        {
-          g_rmdir (dir);
-          return siyu_cli_usage_error ("bench", _("“%s” is open in another program: close it first"), db);
-        }
-      copy = g_build_filename (dir, "bench.siyu", NULL);
-      to = g_file_new_for_path (copy);
-      if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
-        {
-          g_rmdir (dir);
-          return siyu_cli_fail (error);
-        }
-      open_started = g_get_monotonic_time ();
-      shop = siyu_shop_open (copy, &error);
-      open_s = (g_get_monotonic_time () - open_started) / 1e6;
-    }
-  else
-    {
-      double wall, cpu;
-
-      shop = build_demo (dir, SIYU_DEMO_LARGE, 1, &wall, &cpu, &error);
-      open_s = 0;
-    }
+  shop = open_copy (db, dir, &open_s, &rc, &error);
   if (shop == NULL)
-    {
-      if (copy != NULL)
-        remove_shop (copy);
-      g_rmdir (dir);
-      return siyu_cli_fail (error);
-    }
+    return rc;
 
   live = siyu_shop_count (shop, SIYU_COUNT_LIVE_CONTACTS, NULL);
   walls = g_new (double, count);
@@ -490,6 +595,7 @@ bench_erase (int    argc,
            live, siyu_shop_count (shop, SIYU_COUNT_ORDERS, NULL),
            count, walls[0], walls[count / 2], walls[count - 1], open_s);
 
+  remove_backups (shop);
   remove_shop (siyu_shop_get_path (shop));
   g_clear_object (&shop);
   g_rmdir (dir);
@@ -502,14 +608,15 @@ siyu_cli_bench (int    argc,
                 char **argv)
 {
   if (argc < 2 || (!g_str_equal (argv[1], "demo") && !g_str_equal (argv[1], "recompute") &&
-                   !g_str_equal (argv[1], "import") && !g_str_equal (argv[1], "erase")))
+                   !g_str_equal (argv[1], "import") && !g_str_equal (argv[1], "erase") &&
+                   !g_str_equal (argv[1], "backup")))
     {
       if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
         {
-          g_print ("%s\n", _("Usage: siyu-cli bench demo|recompute|import|erase [OPTION…]"));
+          g_print ("%s\n", _("Usage: siyu-cli bench demo|recompute|import|erase|backup [OPTION…]"));
           return SIYU_CLI_OK;
         }
-      return siyu_cli_usage_error ("bench", _("say what to measure: demo, recompute, import or erase"));
+      return siyu_cli_usage_error ("bench", _("say what to measure: demo, recompute, import, erase or backup"));
     }
 
   if (g_str_equal (argv[1], "demo"))
@@ -517,6 +624,9 @@ siyu_cli_bench (int    argc,
 
   if (g_str_equal (argv[1], "erase"))
     return bench_erase (argc - 1, argv + 1);
+
+  if (g_str_equal (argv[1], "backup"))
+    return bench_backup (argc - 1, argv + 1);
 
   if (g_str_equal (argv[1], "import"))
     return bench_import (argc - 1, argv + 1);

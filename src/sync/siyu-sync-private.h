@@ -186,6 +186,8 @@ JsonObject *_siyu_sync_object     (JsonObject          *object,
                                    const char          *member);
 JsonArray *_siyu_sync_array       (JsonObject          *object,
                                    const char          *member);
+JsonObject *_siyu_sync_element    (JsonArray           *array,
+                                   guint                index);
 void      _siyu_sync_bad_record   (SiyuSyncJob         *job,
                                    GError             **error,
                                    const char          *id,

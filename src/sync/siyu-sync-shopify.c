@@ -174,7 +174,7 @@ line_discount (SiyuSyncJob  *job,
     return _siyu_sync_shop_money (job, line, "total_discount", discount, error);
   for (guint i = 0; i < json_array_get_length (allocations); i++)
     {
-      JsonObject *allocation = json_array_get_object_element (allocations, i);
+      JsonObject *allocation = _siyu_sync_element (allocations, i);
       gint64 amount;
 
       if (allocation == NULL)
@@ -199,7 +199,7 @@ shipping (SiyuSyncJob  *job,
     return _siyu_sync_shop_money (job, order, "total_shipping_price", amount, error);
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
     {
-      JsonObject *line = json_array_get_object_element (lines, i);
+      JsonObject *line = _siyu_sync_element (lines, i);
       gint64 price;
 
       if (line == NULL)
@@ -229,7 +229,7 @@ refund_amount (SiyuSyncJob  *job,
   *amount = 0;
   for (guint t = 0; transactions != NULL && t < json_array_get_length (transactions); t++)
     {
-      JsonObject *transaction = json_array_get_object_element (transactions, t);
+      JsonObject *transaction = _siyu_sync_element (transactions, t);
       const char *paid_in = _siyu_sync_string (transaction, "currency");
       gint64 paid;
 
@@ -251,7 +251,7 @@ refund_amount (SiyuSyncJob  *job,
   *amount = 0;
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
     {
-      JsonObject *line = json_array_get_object_element (lines, i);
+      JsonObject *line = _siyu_sync_element (lines, i);
       gint64 subtotal, tax;
 
       if (line == NULL)
@@ -348,7 +348,7 @@ sync_order (SiyuSyncJob  *job,
 
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
     {
-      JsonObject *line = json_array_get_object_element (lines, i);
+      JsonObject *line = _siyu_sync_element (lines, i);
       SiyuOrderItemRecord item = { 0, };
       gint64 discount = 0, gross;
 
@@ -374,7 +374,7 @@ sync_order (SiyuSyncJob  *job,
 
   for (guint i = 0; refunds != NULL && i < json_array_get_length (refunds); i++)
     {
-      JsonObject *object = json_array_get_object_element (refunds, i);
+      JsonObject *object = _siyu_sync_element (refunds, i);
       Refund refund = { 0, };
 
       if (object == NULL)

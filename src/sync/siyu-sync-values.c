@@ -361,6 +361,18 @@ _siyu_sync_object (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/* The @index-th element of @array when it is an object, else %NULL: a
+ * platform's array may hold anything. */
+JsonObject *
+_siyu_sync_element (JsonArray *array,
+                    guint      index)
+{
+  JsonNode *node = array != NULL && index < json_array_get_length (array) ? json_array_get_element (array, index)
+                                                                          : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 JsonArray *
 _siyu_sync_array (JsonObject *object,
                   const char *member)

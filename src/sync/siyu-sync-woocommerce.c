@@ -201,7 +201,7 @@ sync_order (SiyuSyncJob  *job,
 
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
     {
-      JsonObject *line = json_array_get_object_element (lines, i);
+      JsonObject *line = _siyu_sync_element (lines, i);
       SiyuOrderItemRecord item = { 0, };
 
       if (line == NULL)
@@ -221,7 +221,7 @@ sync_order (SiyuSyncJob  *job,
     {
       gint64 amount;
 
-      if (!_siyu_sync_money_member (job, json_array_get_object_element (refunds, i), "total", &amount, error))
+      if (!_siyu_sync_money_member (job, _siyu_sync_element (refunds, i), "total", &amount, error))
         return FALSE;
       if (amount < 0)
         refunded = refunded > G_MAXINT64 + amount ? G_MAXINT64 : refunded - amount;
@@ -236,7 +236,7 @@ sync_order (SiyuSyncJob  *job,
     return FALSE;
   for (guint i = 0; refunds != NULL && i < json_array_get_length (refunds); i++)
     {
-      JsonObject *refund = json_array_get_object_element (refunds, i);
+      JsonObject *refund = _siyu_sync_element (refunds, i);
       g_autofree char *refund_id = _siyu_sync_id_string (refund, "id");
       /* The docs' example calls the reason "refund"; WooCommerce sends "reason". */
       const char *reason = text (pool, refund, "reason");
@@ -304,7 +304,7 @@ static gint64
 last_modified (JsonArray *records)
 {
   guint n = json_array_get_length (records);
-  JsonObject *last = n > 0 ? json_array_get_object_element (records, n - 1) : NULL;
+  JsonObject *last = n > 0 ? _siyu_sync_element (records, n - 1) : NULL;
 
   return last != NULL ? gmt (last, "date_modified_gmt") : 0;
 }

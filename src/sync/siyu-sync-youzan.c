@@ -303,7 +303,7 @@ fetch_refunds (SiyuSyncJob  *job,
   list = JSON_NODE_HOLDS_OBJECT (data) ? _siyu_sync_array (json_node_get_object (data), "refund_order") : NULL;
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
     {
-      JsonObject *object = json_array_get_object_element (list, i);
+      JsonObject *object = _siyu_sync_element (list, i);
       Refund refund = { 0, };
 
       if (object == NULL || _siyu_sync_int (object, "refund_state") != 60)
@@ -433,7 +433,7 @@ sync_order (SiyuSyncJob  *job,
 
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
     {
-      JsonObject *line = json_array_get_object_element (lines, i);
+      JsonObject *line = _siyu_sync_element (lines, i);
       SiyuOrderItemRecord item = { 0, };
       const char *sku = _siyu_sync_text (line, "outer_sku_id");
 

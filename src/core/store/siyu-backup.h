@@ -72,6 +72,9 @@ gboolean    siyu_backup_set_retention  (SiyuShop                  *shop,
                                         GError                   **error);
 guint       siyu_backup_prune          (SiyuShop                  *shop,
                                         GError                   **error);
+guint       _siyu_backup_prune_at      (SiyuShop                  *shop,
+                                        gint64                     now,
+                                        GError                   **error);
 char      **siyu_backup_person_traces  (SiyuShop                  *shop,
                                         gint64                     contact_id,
                                         GError                   **error);
