@@ -12,58 +12,15 @@
 # Exits 77 (skipped) where python3-dogtail is not installed.
 
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
-try:
-    from dogtail.config import config
-    config.checkForA11y = False
-    config.searchCutoffCount = 20
-    config.defaultDelay = 0.2
-    config.logDebugToStdOut = False
-    config.logDebugToFile = False
-    from dogtail import tree
-    from dogtail.rawinput import keyCombo, pressKey, typeText
-except ImportError:
-    print('1..0 # SKIP python3-dogtail is not installed')
-    sys.exit(77)
+from siyu_dogtail import find, keyCombo, ok, pressKey, query, tree, typeText, wait
 
 siyu, cli = sys.argv[1], sys.argv[2]
 tests = []
-
-
-def ok(n, text):
-    print('ok %d %s' % (n, text), flush=True)
-
-
-def wait(condition, what, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if condition():
-                return
-        except Exception:
-            pass
-        time.sleep(0.2)
-    raise AssertionError('gave up waiting for ' + what)
-
-
-def find(app, role, name_part, end=False):
-    # GTK 4.8 does not say which widgets are showing: the pages and
-    # dialogs looked for here exist only while they are shown.
-    for node in app.findChildren(lambda n: n.roleName == role and
-                                 ((n.name or '').endswith(name_part) if end else name_part in (n.name or '')),
-                                 showingOnly=False):
-        return node
-    return None
-
-
-def query(db, sql, *args):
-    with sqlite3.connect('file:%s?mode=ro' % db, uri=True) as connection:
-        return connection.execute(sql, args).fetchall()
 
 
 with tempfile.TemporaryDirectory() as tmp:

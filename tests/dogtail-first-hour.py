@@ -19,24 +19,15 @@ import datetime
 import glob
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
-try:
-    from dogtail.config import config
-    config.checkForA11y = False
-    config.searchCutoffCount = 20
-    config.defaultDelay = 0.2
-    config.logDebugToStdOut = False
-    config.logDebugToFile = False
-    from dogtail import tree
-    from dogtail.rawinput import keyCombo, pressKey, typeText
-except ImportError:
-    print('1..0 # SKIP python3-dogtail is not installed')
-    sys.exit(77)
+import siyu_dogtail
+from siyu_dogtail import find, ok, pressKey, tree, typeText, wait
+
+siyu_dogtail.patience = 120
 
 siyu, cli = sys.argv[1], sys.argv[2]
 MAX_INTERACTIONS = 12
@@ -48,24 +39,6 @@ def interact(what):
     print('# %d: %s' % (len(interactions), what), flush=True)
 
 
-def ok(n, text):
-    print('ok %d %s' % (n, text), flush=True)
-
-
-def wait(condition, what, seconds=120):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if condition():
-                return
-        except Exception:
-            pass
-        time.sleep(0.3)
-    subprocess.run(['import', '-window', 'root',
-                    os.path.join(os.environ.get('TMPDIR', '/tmp'), 'dogtail-first-hour.png')])
-    raise AssertionError('gave up waiting for ' + what)
-
-
 def shoot(name):
     """With SIYU_SCREENSHOTS set (docs/screenshots/take-screenshots.sh),
     keeps the screen as the README shows it."""
@@ -74,14 +47,6 @@ def shoot(name):
         time.sleep(1)
         subprocess.run(['import', '-window', 'root', '-crop', '1100x720+0+0', '+repage',
                         os.path.join(folder, name)], check=True)
-
-
-def find(app, role, name_part, end=False):
-    for node in app.findChildren(lambda n: n.roleName == role and
-                                 ((n.name or '').endswith(name_part) if end else name_part in (n.name or '')),
-                                 showingOnly=False):
-        return node
-    return None
 
 
 def click(app, role, name_part, what, end=False):

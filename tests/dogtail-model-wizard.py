@@ -13,52 +13,17 @@
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
-try:
-    from dogtail.config import config
-    config.checkForA11y = False
-    config.searchCutoffCount = 20
-    config.defaultDelay = 0.2
-    config.logDebugToStdOut = False
-    config.logDebugToFile = False
-    from dogtail import tree
-    from dogtail.rawinput import keyCombo, pressKey, typeText
-except ImportError:
-    print('1..0 # SKIP python3-dogtail is not installed')
-    sys.exit(77)
+import siyu_dogtail
+from siyu_dogtail import find, ok, pressKey, query, tree, wait
+
+siyu_dogtail.patience = 90
 
 siyu, cli = sys.argv[1], sys.argv[2]
-
-
-def ok(n, text):
-    print('ok %d %s' % (n, text), flush=True)
-
-
-def wait(condition, what, seconds=90):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if condition():
-                return
-        except Exception:
-            pass
-        time.sleep(0.2)
-    subprocess.run(['import', '-window', 'root',
-                    os.path.join(os.environ.get('TMPDIR', '/tmp'), 'dogtail-model-wizard.png')])
-    raise AssertionError('gave up waiting for ' + what)
-
-
-def find(app, role, name_part, end=False):
-    for node in app.findChildren(lambda n: n.roleName == role and
-                                 ((n.name or '').endswith(name_part) if end else name_part in (n.name or '')),
-                                 showingOnly=False):
-        return node
-    return None
 
 
 def window(app, title):
@@ -68,11 +33,6 @@ def window(app, title):
         if node.name == title:
             return node
     return None
-
-
-def query(db, sql, *args):
-    with sqlite3.connect('file:%s?mode=ro' % db, uri=True) as connection:
-        return connection.execute(sql, args).fetchall()
 
 
 def active_model(db):
