@@ -505,6 +505,16 @@ siyu_cli_sync (int    argc,
       siyu_cli_print_json (root);
     }
 
+  /* A sync killed after it stored pages and before it counted them left
+   * the figures out of date: counted now, even when nothing new came. */
+  if (!changed)
+    {
+      gboolean stale = FALSE;
+
+      if (siyu_shop_figures_are_stale (shop, &stale, NULL) && stale)
+        changed = TRUE;
+    }
+
   if (changed && !no_recompute)
     {
       g_autoptr(GError) recompute_error = NULL;
