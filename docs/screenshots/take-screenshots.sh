@@ -24,9 +24,12 @@ cat > "$tmp/keys.py" <<'PY'
 import subprocess, sys, time
 from dogtail.config import config
 config.checkForA11y = False
-from dogtail.rawinput import keyCombo, pressKey, typeText
+from dogtail.rawinput import click, keyCombo, pressKey, typeText
 for step in sys.argv[1:]:
-    if step.startswith('type:'):
+    if step.startswith('click:'):
+        x, y = step[6:].split(',')
+        click(int(x), int(y))
+    elif step.startswith('type:'):
         typeText(step[5:])
     elif step.startswith('scroll:'):
         subprocess.run(['xdotool', 'mousemove', '600', '400'])
@@ -91,7 +94,19 @@ done
 shoot en_US.UTF-8 en campaign-en.png '<Alt>8' '<Alt>p' 'type:Double 12' Tab type:300000 '<Alt>n' type: type: scroll:4
 shoot zh_CN.UTF-8 zh_CN campaign-zh.png '<Alt>8' '<Alt>p' 'type:双12年终大促' Tab type:300000 '<Alt>n' type: '<Alt>n' type: '<Alt>s' type: type:
 
-# The owner's first hour in Chinese, as tests/dogtail-first-hour.py drives
+# Preferences → Backups (Ctrl+comma, then the last page of the switcher at
+# the foot of the 600×560 window), with backups of the kinds Siyu keeps: one
+# kept now, copied under the names of earlier ones.
+"$build/src/cli/siyu-cli" backup create --db "$tmp/demo.siyu" >/dev/null
+first=$(ls "$tmp/demo-backups" | head -1)
+for name in 20261207T161902Z-import 20261206T083012Z-sync 20261204T021544Z-model 20261201T101500Z-erase \
+            20261128T140233Z-bulk; do
+  cp "$tmp/demo-backups/$first" "$tmp/demo-backups/$name.siyu"
+done
+shoot zh_CN.UTF-8 zh_CN backups-zh.png '<Control>comma' click:499,530
+convert "$out/backups-zh.png" -crop 600x560+0+0 +repage "$out/backups-zh.png"
+
+ as tests/dogtail-first-hour.py drives
 # it: a shop made from its own export, and the export of its dormant high
 # spenders.
 env LOCPATH="$tmp/locale" LANG=zh_CN.UTF-8 GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \

@@ -229,6 +229,18 @@ threshold_applied_cb (SiyuConsentPage *self)
     apply_rule (self);
 }
 
+/* The shop's data changed under the page: a backup was restored. */
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->read_only = TRUE;
+  run (SIYU_CONSENT_PAGE (widget), job);
+}
+
 static void
 siyu_consent_page_dispose (GObject *object)
 {
@@ -268,6 +280,7 @@ siyu_consent_page_class_init (SiyuConsentPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, policy_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, rule_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, threshold_applied_cb);
+  gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
 }
 
 static void

@@ -94,6 +94,7 @@ typedef struct {
   gboolean          changed;   /* out: whether the edit changed anything */
   char             *previous;  /* out: for fields and do-not-contact */
   SiyuContactSummary *owner;   /* out: who has the phone or e-mail already */
+  guint             removed;   /* out: backups deleted with an erasure */
 } Edit;
 
 static void
@@ -592,7 +593,11 @@ edit_job (GTask        *task,
       ok = siyu_contact_untag (shop, edit->contact_id, edit->value, &edit->changed, &error);
       break;
     case EDIT_ERASE:
-      ok = siyu_contact_erase (shop, edit->contact_id, &error);
+      /* A value asks to delete the backups that still hold them too. */
+      if (edit->value != NULL)
+        ok = siyu_contact_erase_from_backups (shop, edit->contact_id, &edit->removed, &error);
+      else
+        ok = siyu_contact_erase (shop, edit->contact_id, &error);
       edit->changed = ok;
       break;
     case EDIT_MERGE:
@@ -646,6 +651,24 @@ edited_cb (GObject      *source,
     siyu_shop_runner_data_changed (self->runner);
   if (edit->kind == EDIT_ERASE)
     {
+      AdwToastOverlay *overlay = toast_overlay (self);
+
+      if (edit->value != NULL)
+        {
+          g_free (self->message);
+          if (edit->removed == 0)
+            self->message = g_strdup (_("Erased. No backup held them."));
+          else
+            /* Translators: %u is how many backups were deleted with the person. */
+            self->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "Erased, with the %u backup that still held them",
+                                                          "Erased, with the %u backups that still held them",
+                                                          edit->removed),
+                                             edit->removed);
+          /* The toast outlives the page, which closes. */
+          if (overlay != NULL)
+            adw_toast_overlay_add_toast (overlay, adw_toast_new (self->message));
+        }
       g_signal_emit (self, signals[CLOSED], 0, TRUE);
       return;
     }
@@ -798,8 +821,11 @@ erase_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    SiyuContactPage  *self)
 {
+  GtkWidget *from_backups = adw_message_dialog_get_extra_child (dialog);
+
   if (g_str_equal (response, "erase"))
-    run_edit (self, EDIT_ERASE, NULL, FALSE);
+    run_edit (self, EDIT_ERASE,
+              gtk_check_button_get_active (GTK_CHECK_BUTTON (from_backups)) ? "backups" : NULL, FALSE);
 }
 
 static void
@@ -808,6 +834,7 @@ erase_clicked_cb (SiyuContactPage *self)
   JsonObject *contact = json_object_get_object_member (json_node_get_object (self->described), "contact");
   const char *name = member_string (contact, "name");
   GtkWidget *dialog;
+  GtkWidget *from_backups;
   g_autofree char *heading = NULL;
 
   /* Translators: %s is a contact's name. */
@@ -826,6 +853,13 @@ erase_clicked_cb (SiyuContactPage *self)
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "erase", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  /* Siyu keeps a backup before every erasure: one a restore would bring
+   * them back from. */
+  from_backups = gtk_check_button_new_with_mnemonic (_("Also _delete the backups that still hold this person"));
+  gtk_widget_set_halign (from_backups, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (from_backups), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Also delete the backups that still hold this person"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), from_backups);
   g_signal_connect (dialog, "response", G_CALLBACK (erase_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1808,6 +1842,20 @@ siyu_contact_page_get_contact_id (SiyuContactPage *self)
 {
   g_return_val_if_fail (SIYU_IS_CONTACT_PAGE (self), 0);
   return self->contact_id;
+}
+
+/**
+ * siyu_contact_page_reload:
+ *
+ * Reads the contact again, after the shop's data changed under the page;
+ * a contact no longer there closes it.
+ */
+void
+siyu_contact_page_reload (SiyuContactPage *self)
+{
+  g_return_if_fail (SIYU_IS_CONTACT_PAGE (self));
+
+  load (self);
 }
 
 /* Whether the contact has been read and is shown. */

@@ -13,6 +13,7 @@ G_DECLARE_FINAL_TYPE (SiyuContactPage, siyu_contact_page, SIYU, CONTACT_PAGE, Gt
 SiyuContactPage *siyu_contact_page_new            (SiyuShopRunner  *runner,
                                                    gint64           contact_id);
 gint64           siyu_contact_page_get_contact_id (SiyuContactPage *self);
+void             siyu_contact_page_reload         (SiyuContactPage *self);
 gboolean         siyu_contact_page_is_loaded      (SiyuContactPage *self);
 
 G_END_DECLS

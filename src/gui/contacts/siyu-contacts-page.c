@@ -1308,6 +1308,9 @@ siyu_contacts_page_reload (SiyuContactsPage *self)
 
   siyu_contact_model_reload (self->model);
   load_choices (self);
+  /* The contact shown, too: a restore may have changed or removed them. */
+  if (SIYU_IS_CONTACT_PAGE (adw_bin_get_child (self->contact_bin)))
+    siyu_contact_page_reload (SIYU_CONTACT_PAGE (adw_bin_get_child (self->contact_bin)));
 }
 
 SiyuContactModel *

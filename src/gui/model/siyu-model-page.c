@@ -384,6 +384,15 @@ wizard_clicked_cb (SiyuModelPage *self)
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
+/* The shop's data changed under the page: a backup was restored. */
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  load (SIYU_MODEL_PAGE (widget));
+}
+
 static void
 siyu_model_page_dispose (GObject *object)
 {
@@ -432,6 +441,7 @@ siyu_model_page_class_init (SiyuModelPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "model.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "model.use-suggestion", NULL, use_suggestion_action);
+  gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "siyu-accounts-page.h"
+#include "siyu-backups-page.h"
 #include "siyu-choices.h"
 #include "siyu-consent-page.h"
 #include "siyu-model-page.h"
@@ -21,6 +22,8 @@ struct _SiyuPreferencesWindow
   AdwComboRow          *region_row;
   SiyuModelPage        *model_page;
   SiyuConsentPage      *consent_page;
+  SiyuAccountsPage     *accounts_page;
+  SiyuBackupsPage      *backups_page;
 
   SiyuShopRunner       *runner;
   gulong                changed_id;
@@ -205,6 +208,38 @@ runner_settings_changed_cb (SiyuPreferencesWindow *self)
   fill (self);
 }
 
+/* A backup replaced the shop's data under every page: they read it again,
+ * as after an import. */
+static void
+backup_restored_cb (SiyuPreferencesWindow *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  fill (self);
+  gtk_widget_activate_action (GTK_WIDGET (self->model_page), "page.reload", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self->consent_page), "page.reload", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self->accounts_page), "page.reload", NULL);
+  siyu_shop_runner_data_changed (self->runner);
+  if (SIYU_IS_WINDOW (parent))
+    siyu_window_reload_places (SIYU_WINDOW (parent));
+}
+
+/* The shop's data is being replaced: its pages must see it through. */
+static gboolean
+siyu_preferences_window_close_request (GtkWindow *window)
+{
+  SiyuPreferencesWindow *self = SIYU_PREFERENCES_WINDOW (window);
+
+  if (self->backups_page != NULL && siyu_backups_page_is_restoring (self->backups_page))
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Wait until the backup is restored")));
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (siyu_preferences_window_parent_class)->close_request (window);
+}
+
 static void
 siyu_preferences_window_dispose (GObject *object)
 {
@@ -232,9 +267,11 @@ siyu_preferences_window_class_init (SiyuPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = siyu_preferences_window_dispose;
   object_class->finalize = siyu_preferences_window_finalize;
+  window_class->close_request = siyu_preferences_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/siyu/Siyu/siyu-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SiyuPreferencesWindow, name_row);
@@ -280,7 +317,11 @@ siyu_preferences_window_new (SiyuWindow *window)
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->model_page));
   self->consent_page = siyu_consent_page_new (self->runner);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->consent_page));
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (siyu_accounts_page_new (self->runner)));
+  self->accounts_page = siyu_accounts_page_new (self->runner);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->accounts_page));
+  self->backups_page = siyu_backups_page_new (self->runner);
+  g_signal_connect_object (self->backups_page, "restored", G_CALLBACK (backup_restored_cb), self, G_CONNECT_SWAPPED);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->backups_page));
 
   /* Until the shop says whether it has orders. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), FALSE);
@@ -327,4 +368,10 @@ SiyuConsentPage *
 _siyu_preferences_window_get_consent_page (SiyuPreferencesWindow *self)
 {
   return self->consent_page;
+}
+
+SiyuBackupsPage *
+_siyu_preferences_window_get_backups_page (SiyuPreferencesWindow *self)
+{
+  return self->backups_page;
 }

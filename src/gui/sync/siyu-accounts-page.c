@@ -835,6 +835,15 @@ sync_all_action (GtkWidget  *widget,
   start_sync (SIYU_ACCOUNTS_PAGE (widget), NULL);
 }
 
+/* The shop's data changed under the page: a backup was restored. */
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  load (SIYU_ACCOUNTS_PAGE (widget));
+}
+
 static void
 siyu_accounts_page_dispose (GObject *object)
 {
@@ -885,6 +894,7 @@ siyu_accounts_page_class_init (SiyuAccountsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "accounts.sync", "s", sync_action);
   gtk_widget_class_install_action (widget_class, "accounts.remove", "s", remove_action);
   gtk_widget_class_install_action (widget_class, "accounts.sync-all", NULL, sync_all_action);
+  gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
 }
 
 static void
