@@ -29,6 +29,8 @@
  * a command must see killed (more for a soak). */
 
 #define SHOP_NAME "shop.siyu"
+#define BACKUPS_NAME "shop-backups"
+#define BACKUP_NAME "20260101T000000Z-import.siyu"
 #define EXPORT_NAME "buyers.csv"
 #define N_CUSTOMERS 400
 #define SYNC_ORDERS 500
@@ -57,6 +59,7 @@ struct _Command {
   char       **envp;            /* NULL: the test's */
   gboolean     atomic;          /* one transaction: the data is the base's or the reference's */
   gboolean     done_refused;    /* run again once done, it fails and changes nothing */
+  const char  *backup;          /* put in the run's backup folder as BACKUP_NAME, or NULL */
   void       (*check_killed) (Run *run, SiyuShop *shop);
   void       (*before_again) (Run *run);
   void       (*check_done)   (Run *run, SiyuShop *shop);
@@ -265,7 +268,11 @@ remove_run_dir (const char *dir)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
-      g_assert_cmpint (g_remove (path), ==, 0);
+      /* The shop's backups, kept before the commands that change it. */
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        remove_run_dir (path);
+      else
+        g_assert_cmpint (g_remove (path), ==, 0);
     }
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
@@ -274,6 +281,24 @@ static char *
 run_shop (Run *run)
 {
   return g_build_filename (run->dir, SHOP_NAME, NULL);
+}
+
+/* The run's folder as the command starts: the base shop and, for a
+ * restore, the backup it restores. */
+static void
+prepare_run (Run *run)
+{
+  g_autofree char *path = run_shop (run);
+
+  copy_file (run->command->base, path);
+  if (run->command->backup != NULL)
+    {
+      g_autofree char *folder = g_build_filename (run->dir, BACKUPS_NAME, NULL);
+      g_autofree char *backup = g_build_filename (folder, BACKUP_NAME, NULL);
+
+      g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+      copy_file (run->command->backup, backup);
+    }
 }
 
 typedef struct {
@@ -403,7 +428,7 @@ take_reference (Command *command)
   run.dir = g_build_filename (root, "reference", NULL);
   g_assert_cmpint (g_mkdir (run.dir, 0700), ==, 0);
   path = run_shop (&run);
-  copy_file (command->base, path);
+  prepare_run (&run);
 
   shop = siyu_shop_open (path, NULL);
   g_assert_nonnull (shop);
@@ -454,7 +479,7 @@ kill_command (Command *command)
              command->attempts - 1);
       g_assert_cmpint (g_mkdir (run.dir, 0700), ==, 0);
       path = run_shop (&run);
-      copy_file (command->base, path);
+      prepare_run (&run);
       run.delay_ms = g_rand_double_range (rand, 0, command->duration_ms);
 
       outcome = run_command (&run, run.delay_ms);
@@ -1043,6 +1068,84 @@ test_export (void)
   command_clear (&command);
 }
 
+/* Backups */
+
+/* Every backup under its final name is whole: a killed backup leaves at
+ * most a hidden partial file, which the next one removes. */
+static void
+backups_check_whole (Run      *run,
+                     SiyuShop *shop)
+{
+  g_autofree char *folder = g_build_filename (run->dir, BACKUPS_NAME, NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autoptr(SiyuShop) backup = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *integrity = NULL;
+
+      if (name[0] == '.')
+        continue;
+      backup = siyu_shop_open_read_only (path, &error);
+      check (run, backup != NULL, "the backup %s does not open: %s", name, error->message);
+      integrity = rows_text (backup, "PRAGMA integrity_check");
+      check (run, g_str_equal (integrity, "ok\n"), "the backup %s: PRAGMA integrity_check says %s", name, integrity);
+    }
+}
+
+static void
+test_backup (void)
+{
+  const char *args[] = { "backup", "create", "--db", "@DIR@/" SHOP_NAME, NULL };
+  Command command = {
+    .name = "backup create", .base = get_counted_shop (), .args = args, .atomic = TRUE,
+    .check_killed = backups_check_whole, .check_done = backups_check_whole,
+  };
+
+  kill_command (&command);
+  command_clear (&command);
+}
+
+static void
+restore_check_killed (Run      *run,
+                      SiyuShop *shop)
+{
+  gint64 orders = query_int (shop, "SELECT count (*) FROM orders");
+
+  /* The counted shop, or the empty one of the backup. */
+  check (run, orders == 0 || orders == GPOINTER_TO_INT (run->command->data_for_checks),
+         "%" G_GINT64_FORMAT " orders are stored", orders);
+  backups_check_whole (run, shop);
+}
+
+static void
+restore_check_done (Run      *run,
+                    SiyuShop *shop)
+{
+  check (run, query_int (shop, "SELECT count (*) FROM orders") == 0, "the orders of before the restore are there");
+  backups_check_whole (run, shop);
+}
+
+static void
+test_restore (void)
+{
+  g_autofree char *empty = new_shop ();
+  const char *args[] = { "backup", "restore", BACKUP_NAME, "--yes", "--db", "@DIR@/" SHOP_NAME, NULL };
+  Command command = {
+    .name = "backup restore", .base = get_counted_shop (), .args = args, .atomic = TRUE, .backup = empty,
+    .check_killed = restore_check_killed, .check_done = restore_check_done,
+  };
+  g_autoptr(SiyuShop) counted = siyu_shop_open (command.base, NULL);
+
+  command.data_for_checks = GINT_TO_POINTER ((int) query_int (counted, "SELECT count (*) FROM orders"));
+  g_clear_object (&counted);
+  kill_command (&command);
+  command_clear (&command);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1078,6 +1181,8 @@ main (int    argc,
   g_test_add_func ("/siyu/kill/contact-merge", test_merge);
   g_test_add_func ("/siyu/kill/contact-delete", test_erase);
   g_test_add_func ("/siyu/kill/segment-export", test_export);
+  g_test_add_func ("/siyu/kill/backup-create", test_backup);
+  g_test_add_func ("/siyu/kill/backup-restore", test_restore);
 
   status = g_test_run ();
   g_free (orders_csv);
