@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <unistd.h>
+#include <utime.h>
 #include <glib/gstdio.h>
 
 #include "siyu-json.h"
@@ -80,6 +81,34 @@ test_csv_guard (void)
       siyu_csv_append_cell (line, cases[i].cell);
       g_assert_cmpstr (line->str, ==, cases[i].written);
     }
+}
+
+/* A file written anywhere first removes what a killed write left in its
+ * folder a minute or more ago; a younger one may still be written. */
+static void
+test_output_file_leftovers (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *old = g_build_filename (dir, ".phones.csv.siyu-AbC123", NULL);
+  g_autofree char *young = g_build_filename (dir, ".phones.csv.siyu-XyZ789", NULL);
+  g_autofree char *other = g_build_filename (dir, ".notes.txt", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  struct utimbuf long_ago = { 1000000000, 1000000000 };
+  SiyuOutputFile *file;
+
+  g_assert_true (g_file_set_contents (old, "13800138000\n", -1, NULL));
+  g_assert_cmpint (g_utime (old, &long_ago), ==, 0);
+  g_assert_true (g_file_set_contents (young, "13800138001\n", -1, NULL));
+  g_assert_true (g_file_set_contents (other, "x", -1, NULL));
+  g_assert_cmpint (g_utime (other, &long_ago), ==, 0);
+
+  file = siyu_output_file_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (young, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  siyu_output_file_free (file);
 }
 
 static void
@@ -387,6 +416,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/siyu/text/json-write", test_json_write);
   g_test_add_func ("/siyu/text/json-message-utf8", test_json_message_utf8);
   g_test_add_func ("/siyu/text/output-file", test_output_file);
+  g_test_add_func ("/siyu/text/output-file-leftovers", test_output_file_leftovers);
 
   g_test_add_func ("/siyu/text/clip-quotes", test_clip_quotes);
 

@@ -32,6 +32,8 @@ struct _SiyuOutputFile
   int   fd;
 };
 
+#define LEFTOVER_AGE_SECONDS 60
+
 /**
  * siyu_output_file_open:
  * @path: the file the owner chose
@@ -63,6 +65,9 @@ siyu_output_file_open (const char  *path,
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
+  /* What a write killed half way left in this folder, wherever it is:
+   * the command line writes anywhere (siyu-cli segment export --out). */
+  siyu_output_file_remove_leftovers (dir, LEFTOVER_AGE_SECONDS);
   self->temp_path = g_strdup_printf ("%s%c.%s" TEMP_MARK "XXXXXX", dir, G_DIR_SEPARATOR, base);
   self->fd = g_mkstemp_full (self->temp_path, O_RDWR | O_CLOEXEC, 0600);
   if (self->fd < 0)
