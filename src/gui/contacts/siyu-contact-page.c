@@ -12,6 +12,7 @@
 #include "siyu-consent.h"
 #include "siyu-contact-page-private.h"
 #include "siyu-contacts.h"
+#include "siyu-db.h"
 #include "siyu-money.h"
 #include "siyu-orders.h"
 #include "siyu-shop-lists.h"
@@ -72,6 +73,12 @@ struct _SiyuContactPage
   gboolean        can_undo;
   AdwToast       *undo_toast;    /* weak; the toast offering it */
   char           *prediction_text;
+  /* Text the owner typed that could not be saved because another program
+   * was writing the shop: put back after the page is rebuilt, to save
+   * again. */
+  char           *unsaved[SIYU_N_CONTACT_FIELDS];
+  char           *unsaved_tag;
+  gboolean        unsaved_shown;  /* whether the page shows the text kept */
 };
 
 G_DEFINE_FINAL_TYPE (SiyuContactPage, siyu_contact_page, GTK_TYPE_WIDGET)
@@ -618,6 +625,86 @@ edit_job (GTask        *task,
     g_task_return_error (task, error);
 }
 
+/* Keeps a field or tag that failed only because the shop was busy, when it
+ * is text the owner typed: rebuilding the page would throw it away. */
+static void
+keep_unsaved (SiyuContactPage *self,
+              const Edit      *edit)
+{
+  char **slot = NULL;
+
+  if (edit->kind == EDIT_TAG)
+    slot = &self->unsaved_tag;
+  else if (edit->kind == EDIT_FIELD &&
+           (edit->field == SIYU_CONTACT_NOTES ||
+            (self->field_rows[edit->field] != NULL && ADW_IS_ENTRY_ROW (self->field_rows[edit->field]))))
+    slot = &self->unsaved[edit->field];
+  if (slot == NULL)
+    return;
+  g_free (*slot);
+  *slot = g_strdup (edit->value);
+  self->unsaved_shown = FALSE;
+}
+
+static void
+take_text (char       **slot,
+           const char  *text)
+{
+  g_free (*slot);
+  *slot = text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
+/* Before a rebuild: the kept text as the owner left it since it was put
+ * back, so that what they cleared stays cleared. */
+static void
+update_unsaved (SiyuContactPage *self)
+{
+  if (!self->unsaved_shown)
+    return;
+  for (guint i = 0; i < SIYU_N_CONTACT_FIELDS; i++)
+    {
+      GtkWidget *row = self->field_rows[i];
+
+      if (self->unsaved[i] == NULL)
+        continue;
+      if (i == SIYU_CONTACT_NOTES && self->notes_view != NULL)
+        {
+          g_autofree char *notes = _siyu_contact_page_get_field (self, i);
+
+          take_text (&self->unsaved[i], self->notes_changed ? notes : NULL);
+        }
+      else if (row != NULL && ADW_IS_ENTRY_ROW (row))
+        {
+          const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+          take_text (&self->unsaved[i], g_strcmp0 (text, g_object_get_data (G_OBJECT (row), "stored")) != 0
+                                        ? text : NULL);
+        }
+    }
+  if (self->unsaved_tag != NULL && self->tag_entry != NULL)
+    take_text (&self->unsaved_tag, gtk_editable_get_text (GTK_EDITABLE (self->tag_entry)));
+  self->unsaved_shown = FALSE;
+}
+
+/* After a rebuild: the kept text back in its place, as not yet saved. */
+static void
+restore_unsaved (SiyuContactPage *self)
+{
+  for (guint i = 0; i < SIYU_N_CONTACT_FIELDS; i++)
+    {
+      if (self->unsaved[i] == NULL)
+        continue;
+      if (i == SIYU_CONTACT_NOTES && self->notes_view != NULL)
+        gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->notes_view)),
+                                  self->unsaved[i], -1);
+      else if (self->field_rows[i] != NULL && ADW_IS_ENTRY_ROW (self->field_rows[i]))
+        gtk_editable_set_text (GTK_EDITABLE (self->field_rows[i]), self->unsaved[i]);
+    }
+  if (self->unsaved_tag != NULL && self->tag_entry != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->tag_entry), self->unsaved_tag);
+  self->unsaved_shown = TRUE;
+}
+
 static void
 edited_cb (GObject      *source,
            GAsyncResult *result,
@@ -638,7 +725,10 @@ edited_cb (GObject      *source,
         offer_merge (self, g_steal_pointer (&edit->owner), edit->value);
       else
         show_error (self, error);
-      /* Reading the contact again puts the stored value back in the row. */
+      if (g_error_matches (error, SIYU_DB_ERROR, SIYU_DB_ERROR_BUSY))
+        keep_unsaved (self, edit);
+      /* Reading the contact again puts the stored value back in the row,
+       * or what the owner typed when only another program was in the way. */
       load (self);
       return;
     }
@@ -723,6 +813,11 @@ run_edit_full (SiyuContactPage  *self,
   edit->value = g_strdup (value);
   edit->node = node != NULL ? json_node_ref (node) : NULL;
   g_task_set_task_data (task, edit, edit_free);
+  /* Saved again: no longer the owner's to keep. */
+  if (kind == EDIT_FIELD)
+    g_clear_pointer (&self->unsaved[field], g_free);
+  else if (kind == EDIT_TAG)
+    g_clear_pointer (&self->unsaved_tag, g_free);
   self->pending++;
   siyu_shop_runner_run (self->runner, task, edit_job);
 }
@@ -1626,7 +1721,11 @@ loaded_cb (GObject      *source,
     self->tag_names = gtk_string_list_new ((const char * const *) loaded->tag_names);
   loaded_free (loaded);
   self->loaded = FALSE;
+  update_unsaved (self);
   show (self);
+  /* Every edit ends with a load: the last one is the page the owner sees. */
+  if (self->pending == 0)
+    restore_unsaved (self);
 }
 
 static void
@@ -1670,6 +1769,9 @@ siyu_contact_page_finalize (GObject *object)
   g_clear_pointer (&self->timeline, g_ptr_array_unref);
   g_clear_object (&self->tag_names);
   g_free (self->message);
+  for (guint i = 0; i < SIYU_N_CONTACT_FIELDS; i++)
+    g_free (self->unsaved[i]);
+  g_free (self->unsaved_tag);
 
   G_OBJECT_CLASS (siyu_contact_page_parent_class)->finalize (object);
 }
