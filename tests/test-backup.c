@@ -115,7 +115,13 @@ test_before_each_change (void)
   SiyuModel model;
   GStatBuf st;
 
-  g_assert_cmpstr (siyu_backup_folder_for ("/x/tea.siyu"), ==, "/x/tea-backups");
+  {
+    g_autofree char *tea = siyu_backup_folder_for ("/x/tea.siyu");
+    g_autofree char *plain = siyu_backup_folder_for ("/x/shop");
+
+    g_assert_cmpstr (tea, ==, "/x/tea-backups");
+    g_assert_cmpstr (plain, ==, "/x/shop-backups");
+  }
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
 
   import_tea_orders (shop);
