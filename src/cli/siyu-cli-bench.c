@@ -397,19 +397,27 @@ bench_import (int    argc,
 /* Erasing one person: their fields, identities and tombstones, their part
  * of the search index rewritten, the commit and the emptying of the log.
  * Works on a copy: the shop given is never changed. */
-/* Opens a copy of the shop at @db in @dir, or a new large demo shop
- * when @db is %NULL; on failure, @dir is removed and @exit_code set. */
+/* Opens a copy of the shop at @db, or a new large demo shop when @db is
+ * %NULL, in a new folder @dir; on failure, the folder is removed and
+ * @exit_code set. */
 static SiyuShop *
 open_copy (const char  *db,
-           const char  *dir,
+           char       **dir_out,
            double      *open_s,
            int         *exit_code,
            GError     **error)
 {
   g_autofree char *copy = NULL;
+  g_autofree char *dir = NULL;
   SiyuShop *shop;
 
   *open_s = 0;
+  dir = g_dir_make_tmp ("siyu-bench-XXXXXX", error);
+  if (dir == NULL)
+    {
+      *exit_code = siyu_cli_fail (*error);
+      return NULL;
+    }
   if (db != NULL)
     {
       g_autoptr(GFile) from = g_file_new_for_path (db);
@@ -447,13 +455,17 @@ open_copy (const char  *db,
         remove_shop (copy);
       g_rmdir (dir);
       *exit_code = siyu_cli_fail (*error);
+      return NULL;
     }
+  *dir_out = g_steal_pointer (&dir);
   return shop;
 }
 
-/* Removes the backups a benchmark made of its copy. */
+/* Removes the copy open_copy () made, the backups made of it and its
+ * folder. */
 static void
-remove_backups (SiyuShop *shop)
+remove_copy (SiyuShop   *shop,
+             const char *dir)
 {
   g_autoptr(GPtrArray) backups = siyu_backup_list (shop, NULL);
   g_autofree char *folder = siyu_backup_folder_for (siyu_shop_get_path (shop));
@@ -461,6 +473,9 @@ remove_backups (SiyuShop *shop)
   for (guint i = 0; backups != NULL && i < backups->len; i++)
     g_unlink (((SiyuBackup *) backups->pdata[i])->path);
   g_rmdir (folder);
+  remove_shop (siyu_shop_get_path (shop));
+  g_object_unref (shop);
+  g_rmdir (dir);
 }
 
 static int
@@ -493,10 +508,7 @@ bench_backup (int    argc,
   if (count < 1 || count > 10)
     return siyu_cli_usage_error ("bench", _("--count takes a number from 1 to 10"));
 
-  dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
-  if (dir == NULL)
-    return siyu_cli_fail (error);
-  shop = open_copy (db, dir, &open_s, &rc, &error);
+  shop = open_copy (db, &dir, &open_s, &rc, &error);
   if (shop == NULL)
     return rc;
 
@@ -527,10 +539,7 @@ bench_backup (int    argc,
            siyu_shop_count (shop, SIYU_COUNT_LIVE_CONTACTS, NULL), siyu_shop_count (shop, SIYU_COUNT_ORDERS, NULL),
            size / 1e6, count, walls[0], walls[count / 2], walls[count - 1], restore_s, open_s);
 
-  remove_backups (shop);
-  remove_shop (siyu_shop_get_path (shop));
-  g_clear_object (&shop);
-  g_rmdir (dir);
+  remove_copy (g_steal_pointer (&shop), dir);
 
   return SIYU_CLI_OK;
 }
@@ -563,15 +572,17 @@ bench_erase (int    argc,
   if (count < 1 || count > 1000)
     return siyu_cli_usage_error ("bench", _("--count takes a number from 1 to 1000"));
 
-  dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
-  if (dir == NULL)
-    return siyu_cli_fail (error);
-
-  shop = open_copy (db, dir, &open_s, &rc, &error);
+  shop = open_copy (db, &dir, &open_s, &rc, &error);
   if (shop == NULL)
     return rc;
 
   live = siyu_shop_count (shop, SIYU_COUNT_LIVE_CONTACTS, NULL);
+  if (live < count)
+    {
+      remove_copy (g_steal_pointer (&shop), dir);
+      /* Translators: %d is how many people were to be erased. */
+      return siyu_cli_usage_error ("bench", _("the shop has fewer than %d people to erase"), count);
+    }
   walls = g_new (double, count);
   for (int i = 0; i < count; i++)
     {
@@ -579,12 +590,13 @@ bench_erase (int    argc,
 
       /* Spread over the shop, and so over every part of the index. */
       id = siyu_contacts_nth_id (shop, (live - i) * (gint64) i / count, &error);
-      if (id <= 0)
-        return siyu_cli_fail (error);
-
       started = g_get_monotonic_time ();
-      if (!siyu_contact_erase (shop, id, &error))
-        return siyu_cli_fail (error);
+      if (id <= 0 || !siyu_contact_erase (shop, id, &error))
+        {
+          rc = error != NULL ? siyu_cli_fail (error) : SIYU_CLI_REFUSED;
+          remove_copy (g_steal_pointer (&shop), dir);
+          return rc;
+        }
       walls[i] = (g_get_monotonic_time () - started) / 1e6;
     }
   qsort (walls, count, sizeof (double), compare_double);
@@ -595,10 +607,7 @@ bench_erase (int    argc,
            live, siyu_shop_count (shop, SIYU_COUNT_ORDERS, NULL),
            count, walls[0], walls[count / 2], walls[count - 1], open_s);
 
-  remove_backups (shop);
-  remove_shop (siyu_shop_get_path (shop));
-  g_clear_object (&shop);
-  g_rmdir (dir);
+  remove_copy (g_steal_pointer (&shop), dir);
 
   return SIYU_CLI_OK;
 }
