@@ -256,13 +256,48 @@ test_clip_quotes (void)
 /* json-glib 1.6 reads escapes JSON does not have (\\2, \\') and lone
  * halves of surrogate pairs as bytes that are not UTF-8; such text then
  * reached error messages.  They are refused where they are. */
+/* A JSON document and the byte siyu_json_parse () refuses in it, from 1;
+ * 0: it is read. */
+typedef struct {
+  const char *json;
+  gssize      at;
+} ParseCase;
+
+/* @message: the error for a refused case, with %zd for the byte */
+static void
+check_parse_cases (const ParseCase *cases,
+                   guint            n,
+                   const char      *message)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = siyu_json_parse (cases[i].json, -1, "x", &error);
+
+      g_test_message ("%s", cases[i].json);
+      if (cases[i].at == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (node);
+        }
+      else
+        {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+          g_autofree char *expected = g_strdup_printf (message, cases[i].at);
+#pragma GCC diagnostic pop
+
+          g_assert_null (node);
+          g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
+          g_assert_cmpstr (error->message, ==, expected);
+        }
+    }
+}
+
 static void
 test_json_escapes (void)
 {
-  static const struct {
-    const char *json;
-    gssize      at;    /* the byte refused, from 1; 0: read */
-  } cases[] = {
+  static const ParseCase cases[] = {
     { "[\"a\\n\\t\\/\\\"\\\\b\"]", 0 },
     { "[\"\\u00e9\"]", 0 },
     { "[\"\\ud83d\\ude00\"]", 0 },
@@ -274,36 +309,13 @@ test_json_escapes (void)
     { "[\"\xe5\xbc\"]", 3 },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = siyu_json_parse (cases[i].json, -1, "x", &error);
-
-      g_test_message ("%s", cases[i].json);
-      if (cases[i].at == 0)
-        {
-          g_assert_no_error (error);
-          g_assert_nonnull (node);
-        }
-      else
-        {
-          g_autofree char *expected = g_strdup_printf ("x is not valid JSON: unexpected character at byte %zd.",
-                                                       cases[i].at);
-
-          g_assert_null (node);
-          g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
-          g_assert_cmpstr (error->message, ==, expected);
-        }
-    }
+  check_parse_cases (cases, G_N_ELEMENTS (cases), "x is not valid JSON: unexpected character at byte %zd.");
 }
 
 static void
 test_json_numbers (void)
 {
-  static const struct {
-    const char *json;
-    gssize      at;    /* the byte refused, from 1; 0: read */
-  } cases[] = {
+  static const ParseCase cases[] = {
     { "[9223372036854775807, -9223372036854775808, 1e308, 1e-999, 0.5E+3]", 0 },
     { "[9223372036854775808]", 2 },
     { "{\"id\": 18446744073709551615}", 8 },
@@ -312,27 +324,7 @@ test_json_numbers (void)
     { "[\"1e999\", -1.8e308]", 11 },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = siyu_json_parse (cases[i].json, -1, "x", &error);
-
-      g_test_message ("%s", cases[i].json);
-      if (cases[i].at == 0)
-        {
-          g_assert_no_error (error);
-          g_assert_nonnull (node);
-        }
-      else
-        {
-          g_autofree char *expected = g_strdup_printf ("x holds a number too large to read at byte %zd.",
-                                                       cases[i].at);
-
-          g_assert_null (node);
-          g_assert_error (error, SIYU_JSON_ERROR, SIYU_JSON_ERROR_INVALID);
-          g_assert_cmpstr (error->message, ==, expected);
-        }
-    }
+  check_parse_cases (cases, G_N_ELEMENTS (cases), "x holds a number too large to read at byte %zd.");
 }
 
 /* json-glib quotes the token it stopped at, cut after so many bytes: in
