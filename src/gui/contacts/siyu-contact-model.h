@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "siyu-block-model.h"
 #include "siyu-contacts.h"
 #include "siyu-shop-runner.h"
 
@@ -16,13 +17,14 @@ gboolean                   siyu_contact_item_is_loaded   (SiyuContactItem *self)
 const SiyuContactSummary  *siyu_contact_item_get_summary (SiyuContactItem *self);
 
 #define SIYU_TYPE_CONTACT_MODEL (siyu_contact_model_get_type ())
-G_DECLARE_FINAL_TYPE (SiyuContactModel, siyu_contact_model, SIYU, CONTACT_MODEL, GObject)
+G_DECLARE_FINAL_TYPE (SiyuContactModel, siyu_contact_model, SIYU, CONTACT_MODEL, SiyuBlockModel)
 
 SiyuContactModel *siyu_contact_model_new         (SiyuShopRunner          *runner);
 void              siyu_contact_model_set_filter  (SiyuContactModel        *self,
                                                   const SiyuContactFilter *filter);
 void              siyu_contact_model_reload      (SiyuContactModel        *self);
 gboolean          siyu_contact_model_is_loading  (SiyuContactModel        *self);
+const GError     *siyu_contact_model_get_error   (SiyuContactModel        *self);
 guint             siyu_contact_model_get_n_cached_blocks (SiyuContactModel *self);
 GArray           *siyu_contact_model_dup_ids     (SiyuContactModel        *self);
 

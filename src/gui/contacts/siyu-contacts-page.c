@@ -66,6 +66,7 @@ struct _SiyuContactsPage
 
   GtkStack         *stack;
   GtkStack         *list_stack;
+  AdwStatusPage    *error_status;
   GtkSearchEntry   *search_entry;
   GtkDropDown      *stage_dropdown;
   GtkDropDown      *sort_dropdown;
@@ -489,7 +490,16 @@ update_count (SiyuContactsPage *self)
   gboolean filtered = gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0' ||
                       gtk_drop_down_get_selected (self->stage_dropdown) > 0 || self->quick_filtered ||
                       gtk_revealer_get_reveal_child (self->chip_revealer);
+  const GError *error = siyu_contact_model_get_error (self->model);
 
+  if (error != NULL)
+    {
+      adw_status_page_set_description (self->error_status, error->message);
+      gtk_stack_set_visible_child_name (self->list_stack, "error");
+      gtk_label_set_label (self->count_label, "");
+      hide_erased (self);
+      return;
+    }
   if (siyu_contact_model_is_loading (self->model))
     return;
 
@@ -1063,6 +1073,7 @@ siyu_contacts_page_constructed (GObject *object)
   self->model = siyu_contact_model_new (self->runner);
   g_signal_connect_swapped (self->model, "notify::n-items", G_CALLBACK (model_changed_cb), self);
   g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "notify::error", G_CALLBACK (model_changed_cb), self);
   /* Several rows can be chosen, for a change to all of them at once. */
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -1253,6 +1264,7 @@ siyu_contacts_page_class_init (SiyuContactsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/siyu/Siyu/siyu-contacts-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, error_status);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, stage_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SiyuContactsPage, sort_dropdown);
@@ -1327,6 +1339,8 @@ _siyu_contacts_page_get_state (SiyuContactsPage *self)
 {
   if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "contact"))
     return "contact";
+  if (siyu_contact_model_get_error (self->model) != NULL)
+    return "error";
   if (siyu_contact_model_is_loading (self->model))
     return "loading";
   return gtk_stack_get_visible_child_name (self->list_stack);

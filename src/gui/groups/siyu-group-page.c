@@ -73,6 +73,7 @@ struct _SiyuGroupPage
   GtkLabel             *count_label;
   GtkWidget            *add_button;
   GtkStack             *member_stack;
+  AdwStatusPage        *error_status;
   GtkColumnView        *member_view;
   GtkLabel             *values[N_FIGURES];
 
@@ -506,7 +507,15 @@ update_count (SiyuGroupPage *self)
   guint now, before;
   g_autofree char *members = NULL;
   g_autofree char *text = NULL;
+  const GError *error = siyu_group_member_model_get_error (self->model);
 
+  if (error != NULL)
+    {
+      adw_status_page_set_description (self->error_status, error->message);
+      gtk_stack_set_visible_child_name (self->member_stack, "error");
+      gtk_label_set_label (self->count_label, "");
+      return;
+    }
   if (siyu_group_member_model_is_loading (self->model))
     return;
 
@@ -936,6 +945,14 @@ undo_action (GtkWidget  *widget,
 }
 
 static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  load (SIYU_GROUP_PAGE (widget));
+}
+
+static void
 model_changed_cb (SiyuGroupPage *self)
 {
   update_count (self);
@@ -1015,6 +1032,7 @@ siyu_group_page_class_init (SiyuGroupPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SiyuGroupPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, SiyuGroupPage, add_button);
   gtk_widget_class_bind_template_child (widget_class, SiyuGroupPage, member_stack);
+  gtk_widget_class_bind_template_child (widget_class, SiyuGroupPage, error_status);
   gtk_widget_class_bind_template_child (widget_class, SiyuGroupPage, member_view);
   gtk_widget_class_bind_template_callback (widget_class, name_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, archive_clicked_cb);
@@ -1026,6 +1044,7 @@ siyu_group_page_class_init (SiyuGroupPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "group.add-members", NULL);
   gtk_widget_class_install_action (widget_class, "group.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "group.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "group.set-consent", NULL, set_consent_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "group.undo", NULL);
 }
@@ -1090,6 +1109,7 @@ siyu_group_page_new (SiyuShopRunner *runner,
   self->model = siyu_group_member_model_new (runner, group_id);
   g_signal_connect_swapped (self->model, "notify::n-items", G_CALLBACK (model_changed_cb), self);
   g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "notify::error", G_CALLBACK (model_changed_cb), self);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_column_view_set_model (self->member_view, GTK_SELECTION_MODEL (selection));
   add_columns (self);

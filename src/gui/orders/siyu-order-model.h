@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "siyu-block-model.h"
 #include "siyu-orders.h"
 #include "siyu-shop-runner.h"
 
@@ -14,7 +15,7 @@ G_DECLARE_FINAL_TYPE (SiyuOrderItem, siyu_order_item, SIYU, ORDER_ITEM, GObject)
 const SiyuOrderSummary *siyu_order_item_get_summary (SiyuOrderItem *self);
 
 #define SIYU_TYPE_ORDER_MODEL (siyu_order_model_get_type ())
-G_DECLARE_FINAL_TYPE (SiyuOrderModel, siyu_order_model, SIYU, ORDER_MODEL, GObject)
+G_DECLARE_FINAL_TYPE (SiyuOrderModel, siyu_order_model, SIYU, ORDER_MODEL, SiyuBlockModel)
 
 SiyuOrderModel *siyu_order_model_new                (SiyuShopRunner        *runner);
 void            siyu_order_model_set_filter         (SiyuOrderModel        *self,
