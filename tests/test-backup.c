@@ -485,7 +485,6 @@ test_same_second (void)
   g_autofree char *partial = g_build_filename (folder, ".partial-AbC123", NULL);
   g_autoptr(GPtrArray) backups = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SiyuBackup) one = NULL;
   struct utimbuf old = { 0, 0 };
   gint64 second;
 
@@ -514,7 +513,6 @@ test_same_second (void)
   g_assert_cmpstr (((SiyuBackup *) backups->pdata[1])->cause, ==, "merge");
   g_assert_cmpuint (((SiyuBackup *) backups->pdata[2])->sequence, ==, 1);
   g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
-  (void) one;
 }
 
 static gboolean
