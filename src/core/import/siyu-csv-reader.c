@@ -17,6 +17,38 @@
 
 #define BLOCK_SIZE (64 * 1024)
 
+/* A row as libcsv gave it: its fields one after the other, each ended by a
+ * NUL, in one buffer; rows are used again rather than freed. */
+typedef struct {
+  GString *text;
+  GArray  *starts;    /* of gssize: where each field starts; -1 for one holding a NUL byte */
+} Row;
+
+static Row *
+row_new (void)
+{
+  Row *row = g_new (Row, 1);
+
+  row->text = g_string_sized_new (256);
+  row->starts = g_array_new (FALSE, FALSE, sizeof (gssize));
+  return row;
+}
+
+static void
+row_clear (Row *row)
+{
+  g_string_truncate (row->text, 0);
+  g_array_set_size (row->starts, 0);
+}
+
+static void
+row_free (Row *row)
+{
+  g_string_free (row->text, TRUE);
+  g_array_unref (row->starts);
+  g_free (row);
+}
+
 struct _SiyuCsvReader
 {
   GInputStream *stream;
@@ -31,9 +63,12 @@ struct _SiyuCsvReader
   guint limit_column;
   gsize row_bytes;
   guchar *block;
-  GPtrArray *building;
-  GQueue rows;
-  GPtrArray *fields;
+  Row *building;
+  GQueue rows;               /* of Row, read and not yet taken */
+  GQueue spare;              /* of Row, taken and free to use again */
+  Row *current;              /* the row the fields point into */
+  GPtrArray *fields;         /* of the current row's fields, not owned */
+  GPtrArray *converted;      /* the fields converted to UTF-8, owned */
   guint row;
   guint column;
   guint64 offset;
@@ -95,7 +130,7 @@ over_limit (SiyuCsvReader *self,
     return;
   self->limit = limit;
   self->limit_column = column;
-  g_ptr_array_set_size (self->building, 0);
+  row_clear (self->building);
 }
 
 /* Once a cap is passed nothing more is kept: the rows before the one
@@ -115,25 +150,32 @@ field_cb (void   *data,
           void   *user_data)
 {
   SiyuCsvReader *self = user_data;
+  Row *row = self->building;
+  gssize start;
 
   if (self->limit != SIYU_CSV_ROW)
     return;
-  /* Kept as NULL, so that the row says where the NUL byte is. */
+  self->row_bytes += len + 1;
+  /* Kept as -1, so that the row says where the NUL byte is. */
   if (data != NULL && memchr (data, '\0', len) != NULL)
     {
-      self->row_bytes += len + 1;
-      g_ptr_array_add (self->building, NULL);
-      return;
+      start = -1;
+      g_array_append_val (row->starts, start);
     }
-  self->row_bytes += len + 1;
-  if (len > SIYU_CSV_MAX_FIELD)
-    over_limit (self, SIYU_CSV_FIELD_TOO_LONG, self->building->len + 1);
-  else if (self->building->len >= SIYU_CSV_MAX_COLUMNS)
-    over_limit (self, SIYU_CSV_TOO_WIDE, self->building->len + 1);
+  else if (len > SIYU_CSV_MAX_FIELD)
+    over_limit (self, SIYU_CSV_FIELD_TOO_LONG, row->starts->len + 1);
+  else if (row->starts->len >= SIYU_CSV_MAX_COLUMNS)
+    over_limit (self, SIYU_CSV_TOO_WIDE, row->starts->len + 1);
   else if (self->row_bytes > SIYU_CSV_MAX_ROW)
-    over_limit (self, SIYU_CSV_ROW_TOO_LONG, self->building->len + 1);
+    over_limit (self, SIYU_CSV_ROW_TOO_LONG, row->starts->len + 1);
   else
-    g_ptr_array_add (self->building, g_strndup (data != NULL ? data : "", len));
+    {
+      start = (gssize) row->text->len;
+      g_array_append_val (row->starts, start);
+      if (data != NULL)
+        g_string_append_len (row->text, data, (gssize) len);
+      g_string_append_c (row->text, '\0');
+    }
 }
 
 static void
@@ -146,7 +188,8 @@ row_cb (int   c,
     return;
   self->row_bytes = 0;
   g_queue_push_tail (&self->rows, self->building);
-  self->building = g_ptr_array_new_with_free_func (g_free);
+  self->building = g_queue_is_empty (&self->spare) ? row_new () : g_queue_pop_head (&self->spare);
+  row_clear (self->building);
 }
 
 /* libcsv gathers a field in a buffer of its own: one that grows past
@@ -155,9 +198,9 @@ static void
 check_growing_field (SiyuCsvReader *self)
 {
   if (self->parser.entry_pos > SIYU_CSV_MAX_FIELD)
-    over_limit (self, SIYU_CSV_FIELD_TOO_LONG, self->building->len + 1);
+    over_limit (self, SIYU_CSV_FIELD_TOO_LONG, self->building->starts->len + 1);
   else if (self->row_bytes + self->parser.entry_pos > SIYU_CSV_MAX_ROW)
-    over_limit (self, SIYU_CSV_ROW_TOO_LONG, self->building->len + 1);
+    over_limit (self, SIYU_CSV_ROW_TOO_LONG, self->building->starts->len + 1);
 }
 
 static void
@@ -189,14 +232,19 @@ start (SiyuCsvReader *self,
 static SiyuCsvStatus
 take_row (SiyuCsvReader *self)
 {
-  g_autoptr(GPtrArray) raw = g_queue_pop_head (&self->rows);
+  Row *raw = g_queue_pop_head (&self->rows);
   gboolean utf8 = g_ascii_strcasecmp (self->encoding, "UTF-8") == 0;
 
+  if (self->current != NULL)
+    g_queue_push_tail (&self->spare, self->current);
+  self->current = raw;
   self->row++;
   g_ptr_array_set_size (self->fields, 0);
-  for (guint i = 0; i < raw->len; i++)
+  g_ptr_array_set_size (self->converted, 0);
+  for (guint i = 0; i < raw->starts->len; i++)
     {
-      char *field = g_ptr_array_index (raw, i);
+      gssize start = g_array_index (raw->starts, gssize, i);
+      char *field = start >= 0 ? raw->text->str + start : NULL;
       char *text;
 
       /* A NUL would end the field early, silently: not text. */
@@ -213,10 +261,11 @@ take_row (SiyuCsvReader *self)
           self->column = i + 1;
           return SIYU_CSV_MIXED_ENCODING;
         }
+      /* A field in UTF-8 is read where it is, not copied. */
       if (utf8)
-        text = g_utf8_validate (field, -1, NULL) ? g_strdup (field) : NULL;
-      else
-        text = g_convert (field, -1, "UTF-8", self->encoding, NULL, NULL, NULL);
+        text = g_utf8_validate (field, -1, NULL) ? field : NULL;
+      else if ((text = g_convert (field, -1, "UTF-8", self->encoding, NULL, NULL, NULL)) != NULL)
+        g_ptr_array_add (self->converted, text);
       if (text == NULL)
         {
           self->column = i + 1;
@@ -254,9 +303,11 @@ siyu_csv_reader_new (GInputStream *stream,
   self->pending = SIYU_CSV_ROW;
   self->limit = SIYU_CSV_ROW;
   self->block = g_malloc (BLOCK_SIZE);
-  self->building = g_ptr_array_new_with_free_func (g_free);
+  self->building = row_new ();
   g_queue_init (&self->rows);
-  self->fields = g_ptr_array_new_with_free_func (g_free);
+  g_queue_init (&self->spare);
+  self->fields = g_ptr_array_new ();
+  self->converted = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
 
@@ -267,9 +318,12 @@ siyu_csv_reader_free (SiyuCsvReader *self)
     return;
   if (self->started)
     csv_free (&self->parser);
-  g_queue_clear_full (&self->rows, (GDestroyNotify) g_ptr_array_unref);
-  g_ptr_array_unref (self->building);
+  g_queue_clear_full (&self->rows, (GDestroyNotify) row_free);
+  g_queue_clear_full (&self->spare, (GDestroyNotify) row_free);
+  g_clear_pointer (&self->current, row_free);
+  row_free (self->building);
   g_ptr_array_unref (self->fields);
+  g_ptr_array_unref (self->converted);
   g_free (self->block);
   g_free (self->encoding);
   g_object_unref (self->stream);
