@@ -30,7 +30,16 @@ struct _SiyuIngest
   char             *default_consent_source;
   gint64            default_consent_at;
   GHashTable       *consent_given;  /* ids that got the default consent */
+  GHashTable       *resolved;       /* record key → Resolved, see resolved_key() */
+  guint64           resolved_generation;
 };
+
+/* A record stored before in the same transaction, and the earliest time it
+ * was seen at. */
+typedef struct {
+  gint64 contact_id;
+  gint64 seen_at;
+} Resolved;
 
 G_DEFINE_FINAL_TYPE (SiyuIngest, siyu_ingest, G_TYPE_OBJECT)
 
@@ -182,6 +191,7 @@ siyu_ingest_finalize (GObject *object)
   g_clear_pointer (&self->product_ids, g_hash_table_unref);
   g_clear_pointer (&self->tombstones, siyu_tombstones_free);
   g_clear_pointer (&self->consent_given, g_hash_table_unref);
+  g_clear_pointer (&self->resolved, g_hash_table_unref);
   g_clear_pointer (&self->default_consent_source, g_free);
   g_clear_object (&self->shop);
 
@@ -201,6 +211,7 @@ siyu_ingest_init (SiyuIngest *self)
 {
   self->product_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->consent_given = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->resolved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 SiyuIngest *
@@ -235,6 +246,7 @@ siyu_ingest_reset_counts (SiyuIngest *self)
   memset (&self->counts, 0, sizeof self->counts);
   g_hash_table_remove_all (self->product_ids);
   g_hash_table_remove_all (self->consent_given);
+  g_hash_table_remove_all (self->resolved);
 }
 
 /**
@@ -262,14 +274,16 @@ siyu_ingest_set_default_consent (SiyuIngest *self,
   self->default_consent_at = at;
 }
 
-/* Product ids are cached across a batch: forget them when part of the
- * batch was rolled back, to a savepoint or whole. */
+/* Product ids and the contacts of records already stored are cached
+ * across a batch: forget them when part of the batch was rolled back, to a
+ * savepoint or whole. */
 void
 siyu_ingest_forget_products (SiyuIngest *self)
 {
   g_return_if_fail (SIYU_IS_INGEST (self));
 
   g_hash_table_remove_all (self->product_ids);
+  g_hash_table_remove_all (self->resolved);
 }
 
 gboolean
@@ -1011,6 +1025,55 @@ out:
  *
  * Returns: the contact id, 0 for an erased person, or -1 with @error set.
  */
+/* An order export names the same customer on each of their orders.  The
+ * second time a record says exactly what an earlier one of the transaction
+ * said, no later than it, storing it again could change nothing: what it
+ * fills is filled, its time is no earlier, its identities are the
+ * contact's, and nothing in between takes a value or an identity away
+ * (updates only fill, keep the earliest and take newer consent; records
+ * with a word on consent, do-not-contact or membership are not cached).
+ * Returns %NULL for a record that is not cached. */
+static char *
+resolved_key (const SiyuContactRecord *record)
+{
+  const char *texts[] = {
+    record->name, record->phone, record->email, record->wechat_id, record->city,
+    record->birthday, record->platform, record->platform_id, record->phone_region,
+  };
+  GString *key;
+
+  if (record->consent >= 0 || record->do_not_contact >= 0 || record->member_since != 0 ||
+      record->keep_apart || record->phone_as_written)
+    return NULL;
+
+  key = g_string_sized_new (96);
+  g_string_append_printf (key, "%" G_GINT64_FORMAT, record->channel_id);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      /* \x1e and \x1f are not text: they set the fields apart. */
+      g_string_append_c (key, texts[i] == NULL ? '\x1e' : '\x1f');
+      if (texts[i] != NULL)
+        g_string_append (key, texts[i]);
+    }
+
+  return g_string_free (key, FALSE);
+}
+
+static const Resolved *
+lookup_resolved (SiyuIngest *self,
+                 const char *key)
+{
+  guint64 generation = siyu_db_get_generation (self->db);
+
+  if (self->resolved_generation != generation)
+    {
+      g_hash_table_remove_all (self->resolved);
+      self->resolved_generation = generation;
+    }
+
+  return g_hash_table_lookup (self->resolved, key);
+}
+
 gint64
 siyu_ingest_contact (SiyuIngest              *self,
                      const SiyuContactRecord *record,
@@ -1024,12 +1087,24 @@ siyu_ingest_contact (SiyuIngest              *self,
   gint64 contact_id = 0;
   guint n_ids = 0;
   gint64 result = -1;
+  g_autofree char *key = NULL;
+  const Resolved *resolved;
 
   g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
   g_return_val_if_fail (record != NULL, -1);
 
   if (record->keep_apart || record->phone_as_written)
     return ingest_contact_apart (self, record, outcome, error);
+
+  key = resolved_key (record);
+  resolved = key != NULL ? lookup_resolved (self, key) : NULL;
+  if (resolved != NULL && effective_seen_at (record) >= resolved->seen_at)
+    {
+      self->counts.contacts_matched++;
+      if (outcome != NULL)
+        *outcome = SIYU_OUTCOME_MATCHED;
+      return resolved->contact_id;
+    }
 
   if (!validate_contact (record, error) ||
       !collect_identities (self, record, ids, &n_ids, &phone, &email, error))
@@ -1094,6 +1169,15 @@ siyu_ingest_contact (SiyuIngest              *self,
       goto out;
 
   result = contact_id;
+  if (key != NULL)
+    {
+      Resolved *stored = g_new (Resolved, 1);
+
+      stored->contact_id = contact_id;
+      stored->seen_at = resolved != NULL ? MIN (resolved->seen_at, effective_seen_at (record))
+                                         : effective_seen_at (record);
+      g_hash_table_replace (self->resolved, g_steal_pointer (&key), stored);
+    }
 
 out:
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
