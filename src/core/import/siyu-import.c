@@ -1720,6 +1720,71 @@ finish_reject_file (SiyuImport  *self,
   return TRUE;
 }
 
+/* Most exports write the lines of an order next to each other.  A first
+ * pass over the file reads only the order numbers: it counts the lines and
+ * the orders, and tells whether every order's lines are together.  If they
+ * are, the lines are imported as they are read, an order at a time; if not,
+ * they are first set aside as below.  Memory holds the order numbers, not
+ * the lines. */
+typedef struct {
+  guint    rows;
+  guint    orders;
+  gboolean together;
+} Survey;
+
+static gboolean
+survey_orders (SiyuImport    *self,
+               Survey        *survey,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Source source = { NULL, };
+  const char * const *cells;
+  guint n_cells, row;
+  const char *last = NULL;
+  gboolean header = TRUE;
+  int r;
+
+  memset (survey, 0, sizeof *survey);
+  survey->together = TRUE;
+  if (!_siyu_import_source_open (self, &source, cancellable, error))
+    return FALSE;
+  while ((r = _siyu_import_source_next (&source, &cells, &n_cells, &row, cancellable, error)) > 0)
+    {
+      char *ref;
+
+      if (_siyu_import_row_is_blank (cells, n_cells))
+        continue;
+      if (header)
+        {
+          header = FALSE;
+          continue;
+        }
+      survey->rows++;
+      ref = clean_identifier (cell (self, cells, n_cells, F_ORDER_REF));
+      if (ref == NULL)
+        {
+          last = NULL;
+          continue;
+        }
+      if (last != NULL && strcmp (ref, last) == 0)
+        {
+          g_free (ref);
+          continue;
+        }
+      /* An order met again after another's lines.  The table keeps @ref
+       * either way (g_hash_table_add() replaces the key). */
+      if (!g_hash_table_add (seen, ref))
+        survey->together = FALSE;
+      last = ref;
+    }
+  _siyu_import_source_clear (&source);
+  survey->orders = g_hash_table_size (seen);
+
+  return r == 0;
+}
+
 /* The lines of an order need not be next to each other, nor the file
  * sorted: every line is first set aside in a scratch database, with the
  * row where its order first appears, and the orders are then read back
@@ -1843,6 +1908,87 @@ split_cells (const char *blob,
   return (char **) g_ptr_array_free (cells, FALSE);
 }
 
+/* An import at least as large as the shop it goes into writes its orders
+ * with the shop's secondary indexes on orders and returns dropped, and
+ * makes them again once at the end: one sorted pass per index instead of a
+ * b-tree insertion per row and index.  A smaller import, and an import of
+ * a file already imported, keeps them: rebuilding the indexes of a large
+ * shop would cost more than it saves. */
+#define BULK_MIN_LINES 10000
+
+static gboolean
+bulk_begin (SiyuImport    *self,
+            const Survey  *survey,
+            SiyuDbBulk   **bulk,
+            GError       **error)
+{
+  static const char * const tables[] = { "contacts", "orders", "order_items", "returns", "return_items", NULL };
+  SiyuDb *db = siyu_shop_get_db (self->shop);
+  gint64 stored;
+
+  *bulk = NULL;
+  if (survey->rows < BULK_MIN_LINES)
+    return TRUE;
+  stored = siyu_db_query_int (db, "SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM returns)", error);
+  if (stored < 0)
+    return FALSE;
+  if (survey->orders <= stored)
+    return TRUE;
+
+  return siyu_db_bulk_begin (db, tables, bulk, error);
+}
+
+static void
+group_add_line (OrderGroup *group,
+                const char *ref,
+                const char *blob,
+                gsize       size,
+                guint       row)
+{
+  if (group->rows->len == 0)
+    group->ref = g_strdup (ref);
+  g_ptr_array_add (group->rows, split_cells (blob, size));
+  g_ptr_array_add (group->keys, g_bytes_new (blob, size));
+  g_array_append_val (group->row_numbers, row);
+}
+
+/* Whether a line belongs to an order other than the one gathered so far:
+ * a line without an order number is an order of its own. */
+static gboolean
+group_ends_before (OrderGroup *group,
+                   const char *ref)
+{
+  return group->rows->len > 0 &&
+         (ref == NULL || group->ref == NULL || strcmp (ref, group->ref) != 0);
+}
+
+/* Gathers a line of a file whose orders' lines are together, and imports
+ * the order before it when it starts another.  FALSE when the import must
+ * stop (self->fatal). */
+static gboolean
+stream_line (SiyuImport         *self,
+             OrderGroup         *group,
+             const char * const *cells,
+             guint               n_cells,
+             guint               row)
+{
+  g_autofree char *ref = clean_identifier (cell (self, cells, n_cells, F_ORDER_REF));
+
+  if (group_ends_before (group, ref))
+    {
+      if (!import_order (self, group))
+        return FALSE;
+      order_group_clear (group);
+    }
+
+  g_string_truncate (self->line_cells, 0);
+  for (guint i = 0; i < n_cells; i++)
+    g_string_append_len (self->line_cells, cells[i], (gssize) strlen (cells[i]) + 1);
+  group_add_line (group, ref, self->line_cells->str, self->line_cells->len, row);
+
+  return TRUE;
+}
+
 /* Reads the lines back, order by order, and imports each. */
 static gboolean
 import_orders (SiyuImport       *self,
@@ -1869,18 +2015,13 @@ import_orders (SiyuImport       *self,
       gsize size = (gsize) sqlite3_column_bytes (stmt, 2);
 
       /* A line without an order number is a group of its own. */
-      if (group->rows->len > 0 &&
-          (ref == NULL || group->ref == NULL || strcmp (ref, group->ref) != 0))
+      if (group_ends_before (group, ref))
         {
           if (!import_order (self, group))
             break;
           order_group_clear (group);
         }
-      if (group->rows->len == 0)
-        group->ref = g_strdup (ref);
-      g_ptr_array_add (group->rows, split_cells (blob, size));
-      g_ptr_array_add (group->keys, g_bytes_new (blob, size));
-      g_array_append_val (group->row_numbers, row);
+      group_add_line (group, ref, blob, size, row);
 
       if (++done % PROGRESS_EVERY == 0)
         {
@@ -1993,6 +2134,9 @@ siyu_import_run (SiyuImport       *self,
   SiyuDb *db;
   Source source = { NULL, };
   OrderGroup group = { NULL, };
+  Survey survey = { 0, };
+  g_autoptr(SiyuDbBulk) bulk = NULL;
+  gboolean streaming = FALSE;
   const char * const *cells;
   guint n_cells, row;
   const SiyuIngestCounts *ingest_counts;
@@ -2030,8 +2174,14 @@ siyu_import_run (SiyuImport       *self,
 
   if (reject_path != NULL && !open_reject_file (self, reject_path, error))
     goto out_unlocked;
-  if (self->kind == SIYU_IMPORT_ORDERS && !attach_scratch (self, error))
-    goto out_unlocked;
+  if (self->kind == SIYU_IMPORT_ORDERS)
+    {
+      if (!survey_orders (self, &survey, cancellable, error))
+        goto out_unlocked;
+      streaming = survey.together;
+      if (!streaming && !attach_scratch (self, error))
+        goto out_unlocked;
+    }
 
   if (!siyu_db_begin (db, error))
     goto out_unlocked;
@@ -2041,6 +2191,8 @@ siyu_import_run (SiyuImport       *self,
   if (!siyu_db_exec (db, "PRAGMA defer_foreign_keys = ON", error))
     goto out;
   self->default_channel = 0;
+  if (self->kind == SIYU_IMPORT_ORDERS && !bulk_begin (self, &survey, &bulk, error))
+    goto out;
 
   if (!_siyu_import_source_open (self, &source, cancellable, error))
     goto out;
@@ -2062,7 +2214,12 @@ siyu_import_run (SiyuImport       *self,
         continue;
       self->counts.rows++;
 
-      if (self->kind == SIYU_IMPORT_ORDERS)
+      if (streaming)
+        {
+          if (!stream_line (self, &group, cells, n_cells, row))
+            break;
+        }
+      else if (self->kind == SIYU_IMPORT_ORDERS)
         {
           if (!set_line_aside (self, cells, n_cells, row, error))
             goto out;
@@ -2072,7 +2229,7 @@ siyu_import_run (SiyuImport       *self,
 
       if (progress != NULL && self->counts.rows % PROGRESS_EVERY == 0)
         progress (source.csv != NULL
-                  ? (self->kind == SIYU_IMPORT_ORDERS ? 0.5 : 1.0) *
+                  ? (self->kind == SIYU_IMPORT_ORDERS && !streaming ? 0.5 : 1.0) *
                     (double) siyu_csv_reader_get_offset (source.csv) / (double) MAX (source.size, 1)
                   : -1.0,
                   progress_data);
@@ -2084,8 +2241,15 @@ siyu_import_run (SiyuImport       *self,
     }
   if (r < 0)
     goto out;
-  if (self->kind == SIYU_IMPORT_ORDERS &&
+  if (streaming && group.rows->len > 0 && !import_order (self, &group))
+    {
+      g_propagate_error (error, g_steal_pointer (&self->fatal_error));
+      goto out;
+    }
+  if (self->kind == SIYU_IMPORT_ORDERS && !streaming &&
       !import_orders (self, &group, progress, progress_data, cancellable, error))
+    goto out;
+  if (bulk != NULL && !siyu_db_bulk_end (db, g_steal_pointer (&bulk), error))
     goto out;
   if (self->counts.rows == 0)
     {

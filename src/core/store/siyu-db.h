@@ -72,6 +72,18 @@ gint64        siyu_db_last_insert_id    (SiyuDb        *self);
 gint64        siyu_db_query_int         (SiyuDb        *self,
                                          const char    *sql,
                                          GError       **error);
+typedef struct _SiyuDbBulk SiyuDbBulk;
+
+gboolean      siyu_db_bulk_begin        (SiyuDb              *self,
+                                         const char * const  *tables,
+                                         SiyuDbBulk         **dropped,
+                                         GError             **error);
+gboolean      siyu_db_bulk_end          (SiyuDb        *self,
+                                         SiyuDbBulk    *bulk,
+                                         GError       **error);
+void          siyu_db_bulk_free         (SiyuDbBulk    *bulk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuDbBulk, siyu_db_bulk_free)
+
 void          siyu_db_set_error         (SiyuDb        *self,
                                          int            rc,
                                          GError       **error);
