@@ -223,6 +223,190 @@ test_returns (void)
   g_assert_nonnull (strstr (out, "1 stock adjustment line skipped (quantity below one in a sale)\n"));
 }
 
+/* A return that names its original order is a refund of it: the order's
+ * net falls by the return's amount, never below zero, whether the return
+ * comes before or after the order in the file; one whose original the
+ * shop does not have changes no figure.  Chinese headers, as a shop's
+ * own export names them. */
+static void
+test_linked_returns (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autoptr(SiyuImport) import = NULL;
+  g_autoptr(SiyuImport) again = NULL;
+  g_autofree char *cli_shop = g_build_filename (dir, "cli.siyu", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  const SiyuImportCounts *counts;
+  const char *file =
+    "订单号,下单时间,手机号,商品编码,商品名称,数量,单价,原订单号\n"
+    /* The return of T2 comes first, its original later. */
+    "T2-R,2025-03-05 10:00,13900139000,P1,茶壶,-1,100,T2\n"
+    "T1,2025-03-01 10:00,13800138000,C1,茶杯,2,5,\n"
+    "T1,2025-03-01 10:00,13800138000,T1,绿茶,1,30,\n"
+    "T2,2025-03-02 11:00,13900139000,P1,茶壶,2,100,\n"
+    /* A return of one cup of T1, then one larger than all of T1. */
+    "T1-R1,2025-03-03 09:00,13800138000,C1,茶杯,-1,5,T1\n"
+    "T1-R2,2025-03-04 09:00,13800138000,T1,绿茶,-3,30,T1\n"
+    /* A return of an order the shop has never had. */
+    "X9-R,2025-03-06 09:00,13700137000,T1,绿茶,-1,30,X9\n";
+
+  import = import_text (shop, dir, file);
+  counts = siyu_import_get_counts (import);
+  g_assert_cmpuint (counts->rows_rejected, ==, 0);
+  g_assert_cmpuint (counts->orders_created, ==, 2);
+  g_assert_cmpuint (counts->returns, ==, 4);
+  g_assert_cmpuint (counts->returns_linked, ==, 3);
+  g_assert_cmpuint (counts->returns_unlinked, ==, 1);
+
+  /* T1 is 40.00: 5.00 back, then 90.00 more, which stops at its total.
+   * T2 is 200.00, 100.00 back. */
+  assert_query (shop, "SELECT external_ref, status, total_amount, refunded_amount FROM orders ORDER BY external_ref",
+                "T1|paid|4000|4000\nT2|paid|20000|10000\n");
+  assert_query (shop, "SELECT r.external_ref, o.external_ref, r.total_amount FROM returns r "
+                      "LEFT JOIN orders o ON o.id = r.order_id ORDER BY r.external_ref",
+                "T1-R1|T1|500\nT1-R2|T1|9000\nT2-R|T2|10000\nX9-R||3000\n");
+  assert_query (shop, "SELECT o.external_ref, f.external_ref, f.amount, f.reason FROM refunds f "
+                      "JOIN orders o ON o.id = f.order_id ORDER BY f.external_ref",
+                "T1|return:T1-R1|500|return\nT1|return:T1-R2|9000|return\nT2|return:T2-R|10000|return\n");
+
+  /* Again: nothing changes, no refund counted twice. */
+  again = import_text (shop, dir, file);
+  counts = siyu_import_get_counts (again);
+  g_assert_cmpuint (counts->orders_unchanged, ==, 2);
+  g_assert_cmpuint (counts->returns_linked, ==, 3);
+  assert_query (shop, "SELECT count (*), sum (amount) FROM refunds", "3|19500\n");
+  assert_query (shop, "SELECT sum (refunded_amount) FROM orders", "14000\n");
+
+  path = g_build_filename (dir, "orders.csv", NULL);
+  g_assert_cmpint (siyu_test_run_cli (NULL, NULL, "create", "--db", cli_shop, "--name", "CLI", NULL), ==, 0);
+  g_assert_cmpint (siyu_test_run_cli (&out, NULL, "import", "--db", cli_shop, "--no-recompute", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "3 returns name their original order: refunded from that order\n"));
+  g_assert_nonnull (strstr (out, "Warning: 1 return names an original order the shop does not have; it changes no figure\n"));
+}
+
+/* An import larger than the shop writes without the secondary indexes and
+ * the counting triggers, and makes them again: the shop then opens as one
+ * Siyu made, its data version counts every row, and the same file read in
+ * another order gives the same shop.  One that fails leaves the shop as it
+ * was, schema and all. */
+static GString *
+large_file (gboolean  scattered,
+            guint    *n_lines)
+{
+  GString *file = g_string_new (HEADER);
+  guint lines = 0;
+
+  /* 4,000 orders of three lines by 1,000 phones; scattered, each order's
+   * last line comes after every other line. */
+  for (guint pass = 0; pass < (scattered ? 2 : 1); pass++)
+    for (guint o = 0; o < 4000; o++)
+      for (guint l = 0; l < 3; l++)
+        {
+          if (scattered && (pass == 0) != (l < 2))
+            continue;
+          g_string_append_printf (file, "L%05u,2025-%02u-%02u 10:%02u,1380000%04u,,SKU%u,Item %u,%u,%u.%02u\n",
+                                  o, 1 + o / 400, 1 + o % 28, o % 60, o % 1000, l, l, 1 + l, 10 + o % 7, l * 5);
+          lines++;
+        }
+  *n_lines = lines;
+  return file;
+}
+
+static void
+test_large_import (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "large.csv", NULL);
+  g_autofree char *shop_path = NULL;
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autoptr(SiyuShop) other = NULL;
+  g_autoptr(SiyuImport) import = NULL;
+  g_autoptr(GString) together = NULL;
+  g_autoptr(GString) scattered = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_path = g_build_filename (dir, "other.siyu", NULL);
+  const char *fingerprint =
+    "SELECT count (*), sum (o.total_amount), sum (o.contact_id * o.total_amount), "
+    "  (SELECT count (*) FROM order_items), (SELECT sum (order_id * line_total) FROM order_items), "
+    "  (SELECT count (*) FROM contacts) "
+    "FROM orders o";
+  gint64 before, after;
+  guint n_lines;
+  gboolean stale;
+
+  together = large_file (FALSE, &n_lines);
+  g_assert_cmpuint (n_lines, ==, 12000);
+
+  /* A bad line in a file that must go in whole: nothing changes. */
+  g_string_append (together, "L99999,2025-13-45 10:00,13800000000,,SKU0,Item 0,1,10\n");
+  g_assert_true (g_file_set_contents (path, together->str, (gssize) together->len, NULL));
+  import = siyu_import_new (shop, path, SIYU_IMPORT_ORDERS);
+  g_assert_false (siyu_import_run (import, SIYU_IMPORT_ALL_OR_NOTHING, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_REJECTED);
+  g_clear_error (&error);
+  g_clear_object (&import);
+  assert_query (shop, "SELECT count (*) FROM orders", "0\n");
+  shop_path = g_strdup (siyu_shop_get_path (shop));
+  g_clear_object (&shop);
+  shop = siyu_shop_open (shop_path, &error);
+  g_assert_no_error (error);
+
+  g_string_truncate (together, together->len - strlen ("L99999,2025-13-45 10:00,13800000000,,SKU0,Item 0,1,10\n"));
+  g_assert_true (g_file_set_contents (path, together->str, (gssize) together->len, NULL));
+  before = siyu_shop_get_data_version (shop, NULL);
+  import = siyu_import_new (shop, path, SIYU_IMPORT_ORDERS);
+  g_assert_true (siyu_import_run (import, SIYU_IMPORT_ALL_OR_NOTHING, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (siyu_import_get_counts (import)->orders_created, ==, 4000);
+  g_assert_cmpuint (siyu_import_get_counts (import)->items_created, ==, 12000);
+  g_assert_cmpuint (siyu_import_get_counts (import)->contacts_created, ==, 1000);
+  g_clear_object (&import);
+
+  /* Every row counted, as the triggers would have. */
+  after = siyu_shop_get_data_version (shop, NULL);
+  g_assert_cmpint (after - before, ==, 1000 + 4000 + 12000);
+  g_assert_true (siyu_shop_figures_are_stale (shop, &stale, NULL));
+  g_assert_true (stale);
+  assert_query (shop, "SELECT count (*) FROM sqlite_schema WHERE type = 'index' AND tbl_name IN "
+                      "('contacts', 'orders', 'order_items', 'returns', 'return_items')",
+                "19\n");
+  assert_query (shop, "PRAGMA integrity_check", "ok\n");
+  g_clear_object (&shop);
+  shop = siyu_shop_open (shop_path, &error);
+  g_assert_no_error (error);
+
+  /* The same lines scattered, into another shop: the same shop. */
+  scattered = large_file (TRUE, &n_lines);
+  g_assert_cmpuint (n_lines, ==, 12000);
+  g_assert_true (g_file_set_contents (path, scattered->str, (gssize) scattered->len, NULL));
+  other = siyu_shop_create (other_path, "Other", "CNY", "Asia/Shanghai", &error);
+  g_assert_no_error (error);
+  import = siyu_import_new (other, path, SIYU_IMPORT_ORDERS);
+  g_assert_true (siyu_import_run (import, SIYU_IMPORT_ALL_OR_NOTHING, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&import);
+  {
+    g_autoptr(GString) a = g_string_new (NULL);
+    g_autoptr(GString) b = g_string_new (NULL);
+
+    sqlite3_exec (siyu_db_get_handle (siyu_shop_get_db (shop)), fingerprint, append_row, a, NULL);
+    sqlite3_exec (siyu_db_get_handle (siyu_shop_get_db (other)), fingerprint, append_row, b, NULL);
+    g_assert_cmpstr (a->str, ==, b->str);
+    g_assert_cmpstr (a->str, !=, "");
+  }
+
+  /* Again into the first shop: nothing changes, and the shop keeps its
+   * indexes as they are (no rebuild for a file it already has). */
+  before = siyu_shop_get_data_version (shop, NULL);
+  import = siyu_import_new (shop, path, SIYU_IMPORT_ORDERS);
+  g_assert_true (siyu_import_run (import, SIYU_IMPORT_ALL_OR_NOTHING, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (siyu_import_get_counts (import)->orders_unchanged, ==, 4000);
+  g_assert_cmpint (siyu_shop_get_data_version (shop, NULL), ==, before);
+}
+
 /* A line like another of its order is a line of its own, with a warning. */
 static void
 test_repeated_lines (void)
@@ -438,6 +622,8 @@ main (int   argc,
   g_test_add_func ("/siyu/import-real/unsorted", test_unsorted);
   g_test_add_func ("/siyu/import-real/no-status", test_no_status);
   g_test_add_func ("/siyu/import-real/returns", test_returns);
+  g_test_add_func ("/siyu/import-real/linked-returns", test_linked_returns);
+  g_test_add_func ("/siyu/import-real/large-import", test_large_import);
   g_test_add_func ("/siyu/import-real/repeated-lines", test_repeated_lines);
   g_test_add_func ("/siyu/import-real/rounded", test_rounded);
   g_test_add_func ("/siyu/import-real/times", test_times);

@@ -34,6 +34,8 @@ counts_to_json (SiyuImport *import)
   COUNT (rows_erased);
   COUNT (consents_given);
   COUNT (returns);
+  COUNT (returns_linked);
+  COUNT (returns_unlinked);
   COUNT (adjustments_skipped);
   COUNT (lines_repeated);
   COUNT (amounts_rounded);
@@ -167,6 +169,16 @@ print_result (SiyuImport     *import,
              counts->items_created);
   if (counts->returns > 0)
     g_print (_("Returns: %u (all quantities below zero; not sales)\n"), counts->returns);
+  if (counts->returns_linked > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u return names its original order: refunded from that order\n",
+                          "%u returns name their original order: refunded from that order\n",
+                          counts->returns_linked),
+             counts->returns_linked);
+  if (counts->returns_unlinked > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Warning: %u return names an original order the shop does not have; it changes no figure\n",
+                          "Warning: %u returns name an original order the shop does not have; they change no figure\n",
+                          counts->returns_unlinked),
+             counts->returns_unlinked);
   if (counts->adjustments_skipped > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE, "%u stock adjustment line skipped (quantity below one in a sale)\n",
                           "%u stock adjustment lines skipped (quantity below one in a sale)\n",

@@ -43,6 +43,7 @@ const SiyuImportField _siyu_import_fields[N_FIELDS] = {
   [F_ORDER_TOTAL]     = { "order_total",     NC_("import field", "Order total"), K_ORDERS, 0 },
   [F_REFUNDED_AMOUNT] = { "refunded_amount", NC_("import field", "Refunded amount"), K_ORDERS, 0 },
   [F_CURRENCY]        = { "currency",        NC_("import field", "Currency"), K_ORDERS, 0 },
+  [F_ORIGINAL_REF]    = { "original_ref",    NC_("import field", "Original order of a return"), K_ORDERS, 0 },
   [F_GROUP]           = { "group",           NC_("import field", "Group"), K_GROUPS, K_GROUPS },
   [F_GROUP_KIND]      = { "group_kind",      NC_("import field", "Kind of group"), K_GROUPS, 0 },
   [F_ROLE]            = { "role",            NC_("import field", "Role in the group"), K_GROUPS, 0 },

@@ -46,6 +46,7 @@ typedef enum {
   F_ORDER_TOTAL,
   F_REFUNDED_AMOUNT,
   F_CURRENCY,
+  F_ORIGINAL_REF,
   F_GROUP,
   F_GROUP_KIND,
   F_ROLE,
@@ -132,6 +133,7 @@ struct _SiyuImport
 
   SiyuImportCounts  counts;
   GPtrArray        *problems;       /* of SiyuImportProblem */
+  GArray           *returns_to_link; /* of ReturnLink, linked once every order is in */
 };
 
 typedef struct {

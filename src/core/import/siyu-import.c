@@ -68,8 +68,24 @@
 /* The fields an order's lines must agree on; its time is read apart. */
 static const Field order_fields[] = {
   F_STATUS, F_CUSTOMER_ID, F_PHONE, F_NAME, F_EMAIL, F_WECHAT_ID, F_CHANNEL,
-  F_ORDER_TOTAL, F_REFUNDED_AMOUNT, F_CURRENCY,
+  F_ORDER_TOTAL, F_REFUNDED_AMOUNT, F_CURRENCY, F_ORIGINAL_REF,
 };
+
+/* A return that names its original order: the order may come later in the
+ * file, so returns are linked once every order is in. */
+typedef struct {
+  gint64  return_id;
+  gint64  channel_id;
+  char   *original_ref;
+} ReturnLink;
+
+static void
+return_link_clear (gpointer data)
+{
+  ReturnLink *link = data;
+
+  g_free (link->original_ref);
+}
 
 typedef struct {
   GPtrArray *rows;        /* of GStrv, the order's lines */
@@ -1355,7 +1371,17 @@ import_order (SiyuImport  *self,
     return fail (self, g_steal_pointer (&error));
 
   if (is_return)
-    self->counts.returns++;
+    {
+      char *original = clean_identifier (values[F_ORIGINAL_REF]);
+
+      self->counts.returns++;
+      if (original != NULL)
+        {
+          ReturnLink link = { stored_id, order.channel_id, original };
+
+          g_array_append_val (self->returns_to_link, link);
+        }
+    }
   self->counts.adjustments_skipped += adjustments;
   self->counts.lines_repeated += repeated;
   self->counts.amounts_rounded += rounded;
@@ -1989,6 +2015,33 @@ stream_line (SiyuImport         *self,
   return TRUE;
 }
 
+/* Links each return that names its original order to it, as a refund of
+ * it (siyu_ingest_link_return()); one whose original order the shop does
+ * not have changes no figure, and is counted. */
+static gboolean
+link_returns (SiyuImport  *self,
+              GError     **error)
+{
+  for (guint i = 0; i < self->returns_to_link->len; i++)
+    {
+      ReturnLink *link = &g_array_index (self->returns_to_link, ReturnLink, i);
+      gint64 order_id = siyu_ingest_find_order (self->ingest, link->channel_id, link->original_ref, error);
+
+      if (order_id < 0)
+        return FALSE;
+      if (order_id == 0)
+        {
+          self->counts.returns_unlinked++;
+          continue;
+        }
+      if (!siyu_ingest_link_return (self->ingest, link->return_id, order_id, error))
+        return FALSE;
+      self->counts.returns_linked++;
+    }
+
+  return TRUE;
+}
+
 /* Reads the lines back, order by order, and imports each. */
 static gboolean
 import_orders (SiyuImport       *self,
@@ -2167,6 +2220,8 @@ siyu_import_run (SiyuImport       *self,
   for (int d = self->digits; d < self->fine_digits; d++)
     self->fine_scale *= 10;
   self->line_cells = g_string_new (NULL);
+  self->returns_to_link = g_array_new (FALSE, FALSE, sizeof (ReturnLink));
+  g_array_set_clear_func (self->returns_to_link, return_link_clear);
   self->fatal = FALSE;
   group.rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   group.keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -2249,6 +2304,8 @@ siyu_import_run (SiyuImport       *self,
   if (self->kind == SIYU_IMPORT_ORDERS && !streaming &&
       !import_orders (self, &group, progress, progress_data, cancellable, error))
     goto out;
+  if (!link_returns (self, error))
+    goto out;
   if (bulk != NULL && !siyu_db_bulk_end (db, g_steal_pointer (&bulk), error))
     goto out;
   if (self->counts.rows == 0)
@@ -2310,6 +2367,7 @@ out_unlocked:
   g_array_unref (group.row_numbers);
   detach_scratch (self);
   g_clear_pointer (&self->channels, g_hash_table_unref);
+  g_clear_pointer (&self->returns_to_link, g_array_unref);
   if (self->line_cells != NULL)
     g_string_free (self->line_cells, TRUE);
   self->line_cells = NULL;

@@ -53,6 +53,8 @@ typedef struct {
   guint rows_erased;            /* rows of erased people, kept anonymous */
   guint consents_given;         /* by siyu_import_set_consent_given() */
   guint returns;                /* orders whose quantities are all negative, stored as returns */
+  guint returns_linked;         /* returns that name an original order the shop has: refunds of it */
+  guint returns_unlinked;       /* returns that name an original order the shop does not have */
   guint adjustments_skipped;    /* lines of quantity ≤ 0 in a sale (or ≥ 0 in a return), skipped */
   guint lines_repeated;         /* lines identical to another line of their order, kept */
   guint amounts_rounded;        /* lines whose amounts had more decimals than the currency */

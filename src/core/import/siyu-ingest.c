@@ -1366,7 +1366,8 @@ siyu_ingest_order (SiyuIngest             *self,
     return -1;
 
   stmt = siyu_db_prepare (self->db,
-                          "SELECT id, status = ?3 AND total_amount = ?4 AND refunded_amount = ?5 "
+                          "SELECT id, status = ?3 AND total_amount = ?4 AND refunded_amount = "
+                          "    min (?4, max (?5, coalesce ((SELECT sum (amount) FROM refunds r WHERE r.order_id = orders.id), 0))) "
                           "  AND (contact_id IS ?6 OR ?6 IS NULL) AND created_at = ?7 AND currency = ?8 "
                           "  AND discount_amount = ?9 AND shipping_amount = ?10 AND tax_amount = ?11 "
                           "FROM orders WHERE channel_id = ?1 AND external_ref = ?2",
@@ -1405,7 +1406,9 @@ siyu_ingest_order (SiyuIngest             *self,
   if (order_id != 0)
     {
       stmt = siyu_db_prepare (self->db,
-                              "UPDATE orders SET status = ?2, total_amount = ?3, refunded_amount = ?4, "
+                              "UPDATE orders SET status = ?2, total_amount = ?3, "
+                              "  refunded_amount = min (?3, max (?4, coalesce ((SELECT sum (amount) FROM refunds r "
+                              "                                                 WHERE r.order_id = ?1), 0))), "
                               "  contact_id = coalesce (?5, contact_id), created_at = ?6, currency = ?7, "
                               "  updated_at = ?8, discount_amount = ?9, shipping_amount = ?10, tax_amount = ?11 "
                               "WHERE id = ?1",
@@ -1642,6 +1645,97 @@ siyu_ingest_refund (SiyuIngest  *self,
   sqlite3_bind_int64 (stmt, 1, order_id);
 
   return siyu_db_step_done (self->db, stmt, error);
+}
+
+/**
+ * siyu_ingest_find_order:
+ *
+ * Returns: the id of the order of @channel_id numbered @external_ref, 0 if
+ *   the shop has none, or -1 with @error set.
+ */
+gint64
+siyu_ingest_find_order (SiyuIngest  *self,
+                        gint64       channel_id,
+                        const char  *external_ref,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 order_id = 0;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), -1);
+  g_return_val_if_fail (external_ref != NULL, -1);
+
+  stmt = siyu_db_prepare (self->db, "SELECT id FROM orders WHERE channel_id = ?1 AND external_ref = ?2", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, channel_id);
+  sqlite3_bind_text (stmt, 2, external_ref, -1, SQLITE_STATIC);
+  rc = siyu_db_step (self->db, stmt, error);
+  if (rc == SQLITE_ROW)
+    order_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return rc < 0 ? -1 : order_id;
+}
+
+/**
+ * siyu_ingest_link_return:
+ * @return_id: a return stored by siyu_ingest_return()
+ * @order_id: the order it names as its original
+ *
+ * Links a return to its original order, and makes its amount a refund of
+ * that order (ANALYTICS.md, "Returns"): the order's refunded amount grows
+ * by it, never past the order's total, so the order's net never falls
+ * below zero.  The refund is the return's own, by its number: linking the
+ * same return again changes nothing.
+ */
+gboolean
+siyu_ingest_link_return (SiyuIngest  *self,
+                         gint64       return_id,
+                         gint64       order_id,
+                         GError     **error)
+{
+  g_autofree char *refund_ref = NULL;
+  g_autofree char *external_ref = NULL;
+  sqlite3_stmt *stmt;
+  gint64 amount = 0, created_at = 0;
+  int rc;
+
+  g_return_val_if_fail (SIYU_IS_INGEST (self), FALSE);
+  g_return_val_if_fail (return_id > 0 && order_id > 0, FALSE);
+
+  stmt = siyu_db_prepare (self->db,
+                          "UPDATE returns SET order_id = ?2 WHERE id = ?1 AND order_id IS NOT ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, return_id);
+  sqlite3_bind_int64 (stmt, 2, order_id);
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return FALSE;
+
+  stmt = siyu_db_prepare (self->db, "SELECT external_ref, total_amount, created_at FROM returns WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, return_id);
+  rc = siyu_db_step (self->db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      external_ref = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      amount = sqlite3_column_int64 (stmt, 1);
+      created_at = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc < 0)
+    return FALSE;
+  if (rc != SQLITE_ROW)
+    return invalid (error, _("The return to link is not in the shop."));
+  /* A return of nothing but stock adjustments refunds nothing. */
+  if (amount <= 0)
+    return TRUE;
+
+  refund_ref = g_strconcat ("return:", external_ref, NULL);
+  return siyu_ingest_refund (self, order_id, refund_ref, amount, created_at, "return", error);
 }
 
 gint64

@@ -143,6 +143,14 @@ gboolean     siyu_ingest_refund          (SiyuIngest              *self,
                                           gint64                   created_at,
                                           const char              *reason,
                                           GError                 **error);
+gint64       siyu_ingest_find_order      (SiyuIngest              *self,
+                                          gint64                   channel_id,
+                                          const char              *external_ref,
+                                          GError                 **error);
+gboolean     siyu_ingest_link_return     (SiyuIngest              *self,
+                                          gint64                   return_id,
+                                          gint64                   order_id,
+                                          GError                 **error);
 gint64       siyu_ingest_group           (SiyuIngest              *self,
                                           const char              *name,
                                           const char              *kind,

@@ -617,6 +617,10 @@ fill_counts (SiyuImportDialog    *self,
       if (counts->returns > 0)
         /* Translators: orders whose quantities are all below zero, kept apart from sales. */
         add_count (group, rows, _("Returns, not counted as sales"), counts->returns);
+      if (counts->returns_linked > 0)
+        add_count (group, rows, _("Returns refunded from their original order"), counts->returns_linked);
+      if (counts->returns_unlinked > 0)
+        add_count (group, rows, _("Returns whose original order the shop does not have"), counts->returns_unlinked);
       if (counts->adjustments_skipped > 0)
         add_count (group, rows, _("Stock adjustment lines skipped"), counts->adjustments_skipped);
       if (counts->lines_repeated > 0)
