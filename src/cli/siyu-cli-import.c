@@ -291,7 +291,7 @@ siyu_cli_import (int    argc,
                                        "unless --reject-file is given. Importing the same file again changes nothing. "
                                        "Fields: orders: order_ref, created_at, status, customer_id, phone, name, email, "
                                        "wechat_id, channel, sku, product_name, quantity, unit_price, line_total, "
-                                       "order_total, refunded_amount, currency; customers: customer_id, phone, name, "
+                                       "order_total, refunded_amount, currency, original_ref (of a return); customers: customer_id, phone, name, "
                                        "email, wechat_id, city, birthday, created_at, member_since, tier, tags, consent; "
                                        "groups: group, group_kind, role, joined_at, left_at and who; events: event_kind, "
                                        "occurred_at, channel, detail and who."));
