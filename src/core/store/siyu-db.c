@@ -29,8 +29,13 @@ struct _SiyuDb
 
 G_DEFINE_FINAL_TYPE (SiyuDb, siyu_db, G_TYPE_OBJECT)
 
+/* The page cache of a connection, and of one writing a large load. */
+#define CACHE_KIB 65536
+#define BULK_CACHE_KIB 16384
+
 struct _SiyuDbBulk
 {
+  SiyuDb     *db;
   GPtrArray  *remake;
   char      **tables;
   gint64     *rows_before;
@@ -227,6 +232,22 @@ exec_migration (sqlite3     *handle,
   return sqlite3_exec (handle, sql, NULL, NULL, message) == SQLITE_OK;
 }
 
+/* SQLite keeps memory statistics by default, under a lock taken at every
+ * allocation; Siyu reads none of them.  Only possible before SQLite's
+ * first use in the process: if another library came first, SQLite keeps
+ * its defaults, which is harmless. */
+static void
+configure_library (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 /* What the migrations make: the schema of a shop of each version, built
  * once by running them into a database in memory.  schemas[v] is the schema
  * of version v. */
@@ -239,7 +260,10 @@ reference_schemas (void)
   if (g_once_init_enter (&ready))
     {
       sqlite3 *handle = NULL;
-      int rc = sqlite3_open_v2 (":memory:", &handle, SQLITE_OPEN_READWRITE, NULL);
+      int rc;
+
+      configure_library ();
+      rc = sqlite3_open_v2 (":memory:", &handle, SQLITE_OPEN_READWRITE, NULL);
 
       if (rc != SQLITE_OK)
         g_error ("Could not open a database in memory: %s", sqlite3_errstr (rc));
@@ -440,6 +464,7 @@ probe_shop_connection (const char  *name,
   int user_version = -1;
   int rc;
 
+  configure_library ();
   rc = sqlite3_open_v2 (name, &handle, SQLITE_OPEN_READONLY | flags, NULL);
   if (rc != SQLITE_OK)
     goto fail;
@@ -697,7 +722,7 @@ configure_connection (SiyuDb  *self,
                      "PRAGMA journal_mode = WAL;"
                      "PRAGMA synchronous = NORMAL;"
                      "PRAGMA temp_store = MEMORY;"
-                     "PRAGMA cache_size = -65536;",
+                     "PRAGMA cache_size = -" G_STRINGIFY (CACHE_KIB) ";",
                      error))
     return FALSE;
 
@@ -794,9 +819,12 @@ open_handle (SiyuDb   *self,
 {
   int flags = 0;
   g_autofree char *name = self->read_only ? read_only_name (self->path, &flags) : g_strdup (self->path);
-  int rc = sqlite3_open_v2 (name, &self->handle,
-                            (self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_EXRESCODE |
-                            flags, NULL);
+  int rc;
+
+  configure_library ();
+  rc = sqlite3_open_v2 (name, &self->handle,
+                        (self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_EXRESCODE |
+                        flags, NULL);
 
   if (rc != SQLITE_OK)
     {
@@ -1327,6 +1355,11 @@ siyu_db_bulk_begin (SiyuDb              *self,
       g_ptr_array_add (bulk->remake, g_strdup (entry->sql));
     }
 
+  /* Dirty pages spill to the log rather than grow the cache, and the
+   * sorts of the indexes made again fit in the same memory. */
+  if (!siyu_db_exec (self, "PRAGMA cache_size = -" G_STRINGIFY (BULK_CACHE_KIB), error))
+    goto failed;
+  bulk->db = self;
   *dropped = bulk;
   return TRUE;
 
@@ -1384,6 +1417,8 @@ siyu_db_bulk_free (SiyuDbBulk *bulk)
 {
   if (bulk == NULL)
     return;
+  if (bulk->db != NULL)
+    siyu_db_exec (bulk->db, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_KIB), NULL);
   g_ptr_array_unref (bulk->remake);
   g_strfreev (bulk->tables);
   g_free (bulk->rows_before);
