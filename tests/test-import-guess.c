@@ -40,6 +40,11 @@ static const HeaderSet sets[] = {
     "6912345,6912345-1,正山小种,1,88.00,2026/03/08 20:01,2026/03/08 20:02,已完成,赵六,15000150000\n",
     "order_ref=主订单编号;product_name=选购商品;quantity=商品数量;line_total=商品金额;created_at=订单提交时间;"
     "status=订单状态;name=收件人;phone=收件人手机号", 0.9 },
+  { "returns with their original order", SIYU_IMPORT_ORDERS,
+    "单号,日期,手机号,商品名称,数量,单价,原订单号\n"
+    "T1-R,2026-03-09 10:00:00,13800138000,绿茶,-1,30.00,T1\n",
+    "order_ref=单号;created_at=日期;phone=手机号;product_name=商品名称;quantity=数量;unit_price=单价;"
+    "original_ref=原订单号", 0.9 },
   { "jd", SIYU_IMPORT_ORDERS,
     "订单号,下单时间,订单金额,应付金额,客户姓名,联系电话,商品名称,商品ID,订购数量,订单状态\n"
     "30012,2026-02-01 08:00:00,120.00,120.00,钱七,13600136000,茉莉花茶,100012,3,完成\n",

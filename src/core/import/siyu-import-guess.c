@@ -17,7 +17,7 @@
  * after both are folded (case, spaces, dashes, units in brackets).  The
  * same word scores 0.93 to 1, a little less the further down the field's
  * list it is; a header that holds a word, or that differs from a long
- * word by one letter, scores 0.6 to 0.85.  The values then confirm or
+ * English word by one letter, scores 0.6 to 0.85.  The values then confirm or
  * deny: a phone column whose cells are not phone numbers, or a time
  * column whose cells are not times, keeps a third of its score.  A
  * column whose header says nothing can still be a phone, an e-mail or a
@@ -170,7 +170,9 @@ siyu_import_guess_header (const char *field,
         score = 1.0 - 0.002 * i;
       else if (w_len < h_len && strstr (h, w) != NULL && (is_ascii (w) ? w_len >= 4 : w_len >= 2))
         score = 0.6 + 0.25 * (double) w_len / (double) h_len - 0.001 * i;
-      else if (w_len >= 5 && one_edit_apart (h, w))
+      /* A letter off is a typo in English; one character off in Chinese
+       * is another word (子订单编号 is not 原订单编号). */
+      else if (w_len >= 5 && is_ascii (w) && one_edit_apart (h, w))
         score = 0.7 - 0.001 * i;
       best = MAX (best, score);
     }
