@@ -278,22 +278,27 @@ save_tiers (SiyuDb  *db,
             GArray  *tiers,
             GError **error)
 {
-  g_autoptr(GString) kept = g_string_new ("DELETE FROM tiers WHERE id NOT IN (0");
+  g_autoptr(GString) kept = g_string_new ("[0");
+  sqlite3_stmt *remove;
 
   /* Out of the way of the new positions first. */
   if (!siyu_db_exec (db, "UPDATE tiers SET position = position + 1000000", error))
     return FALSE;
 
+  /* The tiers kept, as a JSON array bound to the statement. */
   for (guint i = 0; i < tiers->len; i++)
     {
       const SiyuTierSetting *tier = &g_array_index (tiers, SiyuTierSetting, i);
 
       if (tier->id != 0)
-        g_string_append_printf (kept, ", %" G_GINT64_FORMAT, tier->id);
+        g_string_append_printf (kept, ",%" G_GINT64_FORMAT, tier->id);
     }
-  g_string_append (kept, ")");
-  /* Only ids, which are numbers, go into this statement. */
-  if (!siyu_db_exec (db, kept->str, error))
+  g_string_append (kept, "]");
+  remove = siyu_db_prepare (db, "DELETE FROM tiers WHERE id NOT IN (SELECT value FROM json_each (?1))", error);
+  if (remove == NULL)
+    return FALSE;
+  sqlite3_bind_text (remove, 1, kept->str, (int) kept->len, SQLITE_STATIC);
+  if (!siyu_db_step_done (db, remove, error))
     return FALSE;
 
   for (guint i = 0; i < tiers->len; i++)
