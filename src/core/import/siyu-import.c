@@ -1917,21 +1917,37 @@ set_line_aside (SiyuImport         *self,
   return siyu_db_step_done (db, stmt, error);
 }
 
+/* A line's cells as a %NULL-terminated array, in one allocation with the
+ * text they point into: free it with g_free().  @blob holds the cells one
+ * after the other, each ended by a NUL; @copy is set to the copy of it
+ * the cells point into. */
 static char **
-split_cells (const char *blob,
-             gsize       size)
+split_cells (const char  *blob,
+             gsize        size,
+             const char **copy)
 {
-  GPtrArray *cells = g_ptr_array_new ();
-  gsize start = 0;
+  gsize n = 0, start;
+  char **cells;
+  char *text;
 
+  for (gsize i = 0; i < size; i++)
+    n += blob[i] == '\0';
+  cells = g_malloc ((n + 1) * sizeof (char *) + size + 1);
+  text = (char *) (cells + n + 1);
+  memcpy (text, blob, size);
+  text[size] = '\0';
+
+  n = 0;
+  start = 0;
   for (gsize i = 0; i < size; i++)
     if (blob[i] == '\0')
       {
-        g_ptr_array_add (cells, g_strndup (blob + start, i - start));
+        cells[n++] = text + start;
         start = i + 1;
       }
-  g_ptr_array_add (cells, NULL);
-  return (char **) g_ptr_array_free (cells, FALSE);
+  cells[n] = NULL;
+  *copy = text;
+  return cells;
 }
 
 /* An import at least as large as the shop it goes into writes its orders
@@ -1961,7 +1977,11 @@ bulk_begin (SiyuImport    *self,
   if (survey->orders <= stored)
     return TRUE;
 
-  return siyu_db_bulk_begin (db, tables, bulk, error);
+  if (!siyu_db_bulk_begin (db, tables, bulk, error))
+    return FALSE;
+  siyu_ingest_set_orders_mostly_new (self->ingest, TRUE);
+
+  return TRUE;
 }
 
 static void
@@ -1971,10 +1991,13 @@ group_add_line (OrderGroup *group,
                 gsize       size,
                 guint       row)
 {
+  const char *copy;
+
   if (group->rows->len == 0)
     group->ref = g_strdup (ref);
-  g_ptr_array_add (group->rows, split_cells (blob, size));
-  g_ptr_array_add (group->keys, g_bytes_new (blob, size));
+  g_ptr_array_add (group->rows, split_cells (blob, size, &copy));
+  /* The key reads the copy the line keeps, and goes with it. */
+  g_ptr_array_add (group->keys, g_bytes_new_static (copy, size));
   g_array_append_val (group->row_numbers, row);
 }
 
@@ -2223,7 +2246,7 @@ siyu_import_run (SiyuImport       *self,
   self->returns_to_link = g_array_new (FALSE, FALSE, sizeof (ReturnLink));
   g_array_set_clear_func (self->returns_to_link, return_link_clear);
   self->fatal = FALSE;
-  group.rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  group.rows = g_ptr_array_new_with_free_func (g_free);
   group.keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   group.row_numbers = g_array_new (FALSE, FALSE, sizeof (guint));
 

@@ -31,6 +31,7 @@ struct _SiyuIngest
   gint64            default_consent_at;
   GHashTable       *consent_given;  /* ids that got the default consent */
   GHashTable       *resolved;       /* record key → Resolved, see resolved_key() */
+  gboolean          orders_mostly_new;
   guint64           resolved_generation;
 };
 
@@ -272,6 +273,22 @@ siyu_ingest_set_default_consent (SiyuIngest *self,
   if (source != NULL && *source != '\0')
     self->default_consent_source = g_strdup (source);
   self->default_consent_at = at;
+}
+
+/**
+ * siyu_ingest_set_orders_mostly_new:
+ *
+ * Says that most orders of this batch are new to the shop, as in a first
+ * import: each is then stored first and looked up only if the shop has it.
+ * What is stored is the same either way.
+ */
+void
+siyu_ingest_set_orders_mostly_new (SiyuIngest *self,
+                                   gboolean    mostly_new)
+{
+  g_return_if_fail (SIYU_IS_INGEST (self));
+
+  self->orders_mostly_new = mostly_new;
 }
 
 /* Product ids and the contacts of records already stored are cached
@@ -1337,6 +1354,59 @@ insert_lines (SiyuIngest             *self,
   return record->n_items;
 }
 
+/* Inserts the order and its lines; with @if_new, an order already stored
+ * is left alone and 0 returned.  Returns the new order's id, or -1 with
+ * @error set. */
+static gint64
+insert_order (SiyuIngest             *self,
+              const SiyuOrderRecord  *record,
+              gboolean                if_new,
+              GError                **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 order_id, items;
+
+  stmt = siyu_db_prepare (self->db,
+                          if_new
+                          ? "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, "
+                            "  currency, total_amount, refunded_amount, item_count, updated_at, "
+                            "  discount_amount, shipping_amount, tax_amount) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "ON CONFLICT (channel_id, external_ref) DO NOTHING"
+                          : "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, "
+                            "  currency, total_amount, refunded_amount, item_count, updated_at, "
+                            "  discount_amount, shipping_amount, tax_amount) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, record->channel_id);
+  sqlite3_bind_text (stmt, 2, record->external_ref, -1, SQLITE_STATIC);
+  bind_time_or_null (stmt, 3, record->contact_id);
+  sqlite3_bind_text (stmt, 4, record->status, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, record->created_at);
+  sqlite3_bind_text (stmt, 6, record->currency, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, record->total_amount);
+  sqlite3_bind_int64 (stmt, 8, record->refunded_amount);
+  sqlite3_bind_int64 (stmt, 9, record->n_items);
+  sqlite3_bind_int64 (stmt, 10, now_seconds ());
+  sqlite3_bind_int64 (stmt, 11, record->discount_amount);
+  sqlite3_bind_int64 (stmt, 12, record->shipping_amount);
+  sqlite3_bind_int64 (stmt, 13, record->tax_amount);
+  if (!siyu_db_step_done (self->db, stmt, error))
+    return -1;
+  if (if_new && sqlite3_changes (siyu_db_get_handle (self->db)) == 0)
+    return 0;
+  order_id = siyu_db_last_insert_id (self->db);
+
+  items = insert_lines (self, INSERT_ORDER_ITEM, order_id, record, error);
+  if (items < 0)
+    return -1;
+  self->counts.items_created += (guint) items;
+
+  return order_id;
+}
+
 /**
  * siyu_ingest_order:
  * @outcome: (out) (optional): created, updated (a later status, a refund,
@@ -1355,7 +1425,7 @@ siyu_ingest_order (SiyuIngest             *self,
                    GError                **error)
 {
   sqlite3_stmt *stmt;
-  gint64 order_id = 0, items;
+  gint64 order_id = 0;
   gboolean changed = FALSE;
   int rc;
 
@@ -1364,6 +1434,21 @@ siyu_ingest_order (SiyuIngest             *self,
 
   if (!validate_order (record, error))
     return -1;
+
+  /* Most orders of a large first import are new: try storing it first. */
+  if (self->orders_mostly_new)
+    {
+      order_id = insert_order (self, record, TRUE, error);
+      if (order_id < 0)
+        return -1;
+      if (order_id > 0)
+        {
+          self->counts.orders_created++;
+          if (outcome != NULL)
+            *outcome = SIYU_OUTCOME_CREATED;
+          return order_id;
+        }
+    }
 
   stmt = siyu_db_prepare (self->db,
                           "SELECT id, status = ?3 AND total_amount = ?4 AND refunded_amount = "
@@ -1435,35 +1520,9 @@ siyu_ingest_order (SiyuIngest             *self,
       return order_id;
     }
 
-  stmt = siyu_db_prepare (self->db,
-                          "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, "
-                          "  currency, total_amount, refunded_amount, item_count, updated_at, "
-                          "  discount_amount, shipping_amount, tax_amount) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          error);
-  if (stmt == NULL)
+  order_id = insert_order (self, record, FALSE, error);
+  if (order_id < 0)
     return -1;
-  sqlite3_bind_int64 (stmt, 1, record->channel_id);
-  sqlite3_bind_text (stmt, 2, record->external_ref, -1, SQLITE_STATIC);
-  bind_time_or_null (stmt, 3, record->contact_id);
-  sqlite3_bind_text (stmt, 4, record->status, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, record->created_at);
-  sqlite3_bind_text (stmt, 6, record->currency, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 7, record->total_amount);
-  sqlite3_bind_int64 (stmt, 8, record->refunded_amount);
-  sqlite3_bind_int64 (stmt, 9, record->n_items);
-  sqlite3_bind_int64 (stmt, 10, now_seconds ());
-  sqlite3_bind_int64 (stmt, 11, record->discount_amount);
-  sqlite3_bind_int64 (stmt, 12, record->shipping_amount);
-  sqlite3_bind_int64 (stmt, 13, record->tax_amount);
-  if (!siyu_db_step_done (self->db, stmt, error))
-    return -1;
-  order_id = siyu_db_last_insert_id (self->db);
-
-  items = insert_lines (self, INSERT_ORDER_ITEM, order_id, record, error);
-  if (items < 0)
-    return -1;
-  self->counts.items_created += (guint) items;
 
   self->counts.orders_created++;
   if (outcome != NULL)

@@ -113,6 +113,8 @@ void         siyu_ingest_set_default_consent (SiyuIngest          *self,
                                           const char              *source,
                                           gint64                   at);
 void         siyu_ingest_forget_products (SiyuIngest              *self);
+void         siyu_ingest_set_orders_mostly_new (SiyuIngest        *self,
+                                                gboolean           mostly_new);
 gint64       siyu_ingest_channel         (SiyuIngest              *self,
                                           const char              *kind,
                                           const char              *name,
