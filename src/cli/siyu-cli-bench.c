@@ -15,11 +15,15 @@
 
 #include "siyu-backup.h"
 #include "siyu-analytics.h"
+#include "siyu-campaign.h"
+#include "siyu-review.h"
+#include "siyu-segments.h"
 #include "siyu-cli.h"
 #include "siyu-contacts.h"
 #include "siyu-prediction.h"
 #include "siyu-demo.h"
 #include "siyu-import.h"
+#include "siyu-json.h"
 #include "siyu-recompute.h"
 #include "siyu-shop-lists.h"
 
@@ -720,21 +724,221 @@ bench_erase (int    argc,
   return SIYU_CLI_OK;
 }
 
+/* The segments of bench-segments beside the built-in ones: what owners
+ * count most. */
+static const struct {
+  const char *name;
+  const char *definition;
+} typical_segments[] = {
+  { "city contains 上 and consent", "{\"match\":\"all\",\"conditions\":[{\"field\":\"city\",\"op\":\"contains\",\"value\":\"上\"},"
+    "{\"field\":\"consent\",\"op\":\"is\",\"value\":true}]}" },
+  { "R ≥ 4 or tag VIP", "{\"match\":\"any\",\"conditions\":[{\"field\":\"rfm_r_score\",\"op\":\">=\",\"value\":4},"
+    "{\"field\":\"tag\",\"op\":\"has\",\"value\":\"VIP\"}]}" },
+  { "in a group and orders = 0", "{\"match\":\"all\",\"conditions\":[{\"field\":\"group\",\"op\":\"member\"},"
+    "{\"field\":\"orders\",\"op\":\"=\",\"value\":0}]}" },
+  { "orders ≥ 2 in 90 days", "{\"match\":\"all\",\"conditions\":[{\"field\":\"orders\",\"op\":\">=\",\"value\":2,\"days\":90}]}" },
+  { "net spend top 20 % and dormant", "{\"match\":\"all\",\"conditions\":[{\"field\":\"stage\",\"op\":\"is\",\"value\":\"dormant\"},"
+    "{\"field\":\"net_spend\",\"op\":\"top_percent\",\"value\":20}]}" },
+  { "everyone", "{\"match\":\"all\",\"conditions\":[]}" },
+};
+
+static void
+print_row (const char *what,
+           double      seconds,
+           double      target,
+           guint      *misses)
+{
+  g_autofree char *padded = siyu_cli_pad (what, 44);
+  gboolean meets = seconds < target;
+
+  g_print ("%s %9.3f s  %7.3f s  %s\n", padded, seconds, target, meets ? _("yes") : _("no"));
+  if (!meets)
+    (*misses)++;
+}
+
+/* Every figure of issue 20's table on one shop, beside its target. */
+static int
+bench_all (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SiyuShop) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) segments = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *dir = NULL;
+  double slowest_count = 0, slowest_search = 0;
+  guint misses = 0;
+  int year, month, rc;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The shop to measure (default: a new large demo shop, which takes a minute to build)"), N_("FILE") },
+    { NULL }
+  };
+
+  context = siyu_cli_option_context ("bench all", NULL,
+                                     _("Measure the recompute, the monthly review, a campaign's deduction, the live count of every built-in segment and of typical ones, and a contact search, and print each beside its target. The shop given is changed only as a recompute changes it."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
+    return rc;
+
+  if (db != NULL)
+    {
+      shop = siyu_cli_open_shop ("bench", db, &rc);
+      if (shop == NULL)
+        return rc;
+    }
+  else
+    {
+      double wall, cpu;
+
+      dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
+      if (dir == NULL)
+        return siyu_cli_fail (error);
+      shop = build_demo (dir, SIYU_DEMO_LARGE, 1, &wall, &cpu, &error);
+      if (shop == NULL)
+        return siyu_cli_fail (error);
+    }
+
+  g_print (_("%lld contacts, %lld orders\n"),
+           (long long) siyu_shop_count (shop, SIYU_COUNT_CONTACTS, NULL),
+           (long long) siyu_shop_count (shop, SIYU_COUNT_ORDERS, NULL));
+  g_print ("%-44s %11s  %9s  %s\n", _("what"), _("took"), _("target"), _("meets"));
+
+  /* Recompute: every analytic and prediction, stored. */
+  {
+    gint64 started = g_get_monotonic_time ();
+
+    if (!siyu_recompute (shop, siyu_shop_get_today (shop), NULL, NULL, NULL, NULL, &error))
+      return siyu_cli_fail (error);
+    print_row (_("recompute"), (g_get_monotonic_time () - started) / 1e6, 2.0, &misses);
+  }
+
+  /* The monthly review of the last whole month. */
+  if (!siyu_review_last_month (shop, &year, &month, &error))
+    return siyu_cli_fail (error);
+  {
+    g_autoptr(JsonNode) review = NULL;
+    g_autofree char *what = g_strdup_printf (_("review of %04d-%02d"), year, month);
+    gint64 started = g_get_monotonic_time ();
+
+    review = siyu_review_compute (shop, year, month, NULL, &error);
+    if (review == NULL)
+      return siyu_cli_fail (error);
+    print_row (what, (g_get_monotonic_time () - started) / 1e6, 1.0, &misses);
+  }
+
+  /* A campaign's gap deduction, for a sale a month from today. */
+  {
+    g_autoptr(SiyuCampaignPlan) plan = NULL;
+    SiyuCampaignInputs inputs;
+    gint64 started;
+
+    siyu_campaign_inputs_init (&inputs);
+    inputs.target = G_GINT64_CONSTANT (100000000);
+    inputs.sale_start = siyu_shop_get_today (shop) + 30;
+    started = g_get_monotonic_time ();
+    plan = siyu_campaign_plan_new (shop, &inputs, NULL, &error);
+    if (plan == NULL)
+      return siyu_cli_fail (error);
+    print_row (_("campaign gap deduction"), (g_get_monotonic_time () - started) / 1e6, 1.0, &misses);
+  }
+
+  /* Live counts: the best of three of each. */
+  segments = siyu_segments_list (shop, &error);
+  if (segments == NULL)
+    return siyu_cli_fail (error);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (segments)) + G_N_ELEMENTS (typical_segments); i++)
+    {
+      guint n_builtin = json_array_get_length (json_node_get_array (segments));
+      g_autoptr(JsonNode) parsed = NULL;
+      g_autofree char *what = NULL;
+      JsonNode *definition;
+      double best = G_MAXDOUBLE;
+
+      if (i < n_builtin)
+        {
+          JsonObject *segment = json_array_get_object_element (json_node_get_array (segments), i);
+
+          if (!json_object_get_boolean_member (segment, "builtin"))
+            continue;
+          definition = json_object_get_member (segment, "definition");
+          what = g_strdup_printf (_("count: %s"), json_object_get_string_member (segment, "title"));
+        }
+      else
+        {
+          parsed = siyu_json_parse (typical_segments[i - n_builtin].definition, -1, "segment", &error);
+          if (parsed == NULL)
+            return siyu_cli_fail (error);
+          definition = parsed;
+          what = g_strdup_printf (_("count: %s"), typical_segments[i - n_builtin].name);
+        }
+      for (int run = 0; run < 3; run++)
+        {
+          gint64 started = g_get_monotonic_time ();
+          gint64 total, unreachable;
+
+          if (!siyu_segment_count (shop, definition, &total, &unreachable, &error))
+            return siyu_cli_fail (error);
+          best = MIN (best, (g_get_monotonic_time () - started) / 1e6);
+        }
+      print_row (what, best, 0.05, &misses);
+      slowest_count = MAX (slowest_count, best);
+    }
+
+  /* A contact search's first screen, by a phone's last digits and by a name. */
+  {
+    static const char * const searches[] = { "5678", "张" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+      {
+        g_autofree char *what = g_strdup_printf (_("search “%s”, first 50"), searches[i]);
+        double best = G_MAXDOUBLE;
+
+        for (int run = 0; run < 3; run++)
+          {
+            gint64 started = g_get_monotonic_time ();
+            g_autoptr(GArray) found = siyu_contacts_search (shop, searches[i], 50, &error);
+
+            if (found == NULL)
+              return siyu_cli_fail (error);
+            best = MIN (best, (g_get_monotonic_time () - started) / 1e6);
+          }
+        print_row (what, best, 0.1, &misses);
+        slowest_search = MAX (slowest_search, best);
+      }
+  }
+
+  g_print (_("slowest count %.3f s, slowest search %.3f s, peak RSS %lld MiB; %u of the targets missed\n"),
+           slowest_count, slowest_search, (long long) (peak_rss_kib () / 1024), misses);
+
+  if (dir != NULL)
+    {
+      remove_shop (siyu_shop_get_path (shop));
+      g_clear_object (&shop);
+      g_rmdir (dir);
+    }
+
+  return SIYU_CLI_OK;
+}
+
 int
 siyu_cli_bench (int    argc,
                 char **argv)
 {
   if (argc < 2 || (!g_str_equal (argv[1], "demo") && !g_str_equal (argv[1], "recompute") &&
                    !g_str_equal (argv[1], "import") && !g_str_equal (argv[1], "erase") &&
-                   !g_str_equal (argv[1], "backup")))
+                   !g_str_equal (argv[1], "backup") && !g_str_equal (argv[1], "all")))
     {
       if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
         {
-          g_print ("%s\n", _("Usage: siyu-cli bench demo|recompute|import|erase|backup [OPTION…]"));
+          g_print ("%s\n", _("Usage: siyu-cli bench all|demo|recompute|import|erase|backup [OPTION…]"));
           return SIYU_CLI_OK;
         }
-      return siyu_cli_usage_error ("bench", _("say what to measure: demo, recompute, import, erase or backup"));
+      return siyu_cli_usage_error ("bench", _("say what to measure: all, demo, recompute, import, erase or backup"));
     }
+
+  if (g_str_equal (argv[1], "all"))
+    return bench_all (argc - 1, argv + 1);
 
   if (g_str_equal (argv[1], "demo"))
     return bench_demo (argc - 1, argv + 1);
