@@ -892,6 +892,58 @@ test_cancel (void)
   assert_untouched (run_cancelled, NULL);
 }
 
+static void
+record_progress (double   fraction,
+                 gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, fraction);
+}
+
+/* An order import says how far it is from the start: the first pass over
+ * the file, then the import, never back, and done at the end; a file
+ * whose orders' lines are apart goes through the scratch file, and says so
+ * too. */
+static void
+test_progress (void)
+{
+  for (guint scattered = 0; scattered < 2; scattered++)
+    {
+      g_autofree char *dir = siyu_test_tmpdir ();
+      g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+      g_autofree char *path = g_build_filename (dir, "big.csv", NULL);
+      g_autoptr(GString) text = g_string_new (ORDERS_HEADER);
+      g_autoptr(SiyuImport) import = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (double));
+      guint in_survey = 0;
+
+      for (guint i = 0; i < 20000; i++)
+        g_string_append_printf (text, "C%u,2025-03-01 10:00,paid,1390000%04u,T1,Tea,1,9.90\n",
+                                scattered ? i % 10000 : i, i % 5000);
+      write_bytes (path, text->str, (gssize) text->len);
+
+      import = siyu_import_new (shop, path, SIYU_IMPORT_ORDERS);
+      g_assert_true (siyu_import_run (import, SIYU_IMPORT_ALL_OR_NOTHING, NULL, record_progress, seen, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (siyu_import_get_counts (import)->orders_created, ==, scattered ? 10000 : 20000);
+
+      g_assert_cmpuint (seen->len, >, 4);
+      for (guint i = 0; i < seen->len; i++)
+        {
+          double f = g_array_index (seen, double, i);
+
+          g_assert_cmpfloat (f, >, 0);
+          g_assert_cmpfloat (f, <=, 1);
+          if (i > 0)
+            g_assert_cmpfloat (f, >=, g_array_index (seen, double, i - 1));
+          in_survey += f <= 0.15;
+        }
+      /* 20,000 rows are four reports of the first pass, then the rest. */
+      g_assert_cmpuint (in_survey, ==, 4);
+      g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
+    }
+}
+
 #define MIXED \
   ORDERS_HEADER \
   "M1,2025-03-01 10:00,paid,13800138000,T1,Tea,1,10\n" \
@@ -1113,6 +1165,7 @@ main (int   argc,
   g_test_add_func ("/siyu/import/bad-input", test_bad_input);
   g_test_add_func ("/siyu/import/bad-files", test_bad_files);
   g_test_add_func ("/siyu/import/cancel", test_cancel);
+  g_test_add_func ("/siyu/import/progress", test_progress);
   g_test_add_func ("/siyu/import/dry-run", test_dry_run);
   g_test_add_func ("/siyu/import/reject-file", test_reject_file);
   g_test_add_func ("/siyu/import/conflict", test_conflict);

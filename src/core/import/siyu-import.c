@@ -1758,11 +1758,16 @@ typedef struct {
   gboolean together;
 } Survey;
 
+/* The share of an order import's progress that the first pass takes. */
+#define SURVEY_SHARE 0.15
+
 static gboolean
-survey_orders (SiyuImport    *self,
-               Survey        *survey,
-               GCancellable  *cancellable,
-               GError       **error)
+survey_orders (SiyuImport        *self,
+               Survey            *survey,
+               SiyuProgressFunc   progress,
+               gpointer           progress_data,
+               GCancellable      *cancellable,
+               GError           **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Source source = { NULL, };
@@ -1788,6 +1793,9 @@ survey_orders (SiyuImport    *self,
           continue;
         }
       survey->rows++;
+      if (progress != NULL && source.csv != NULL && survey->rows % PROGRESS_EVERY == 0)
+        progress (SURVEY_SHARE * (double) siyu_csv_reader_get_offset (source.csv) / (double) MAX (source.size, 1),
+                  progress_data);
       ref = clean_identifier (cell (self, cells, n_cells, F_ORDER_REF));
       if (ref == NULL)
         {
@@ -2107,7 +2115,8 @@ import_orders (SiyuImport       *self,
               return FALSE;
             }
           if (progress != NULL)
-            progress (0.5 + 0.5 * (double) done / (double) MAX (self->counts.rows, 1), progress_data);
+            progress ((1 + SURVEY_SHARE) / 2 + (1 - SURVEY_SHARE) / 2 * (double) done / (double) MAX (self->counts.rows, 1),
+                      progress_data);
         }
     }
   sqlite3_reset (stmt);
@@ -2254,7 +2263,7 @@ siyu_import_run (SiyuImport       *self,
     goto out_unlocked;
   if (self->kind == SIYU_IMPORT_ORDERS)
     {
-      if (!survey_orders (self, &survey, cancellable, error))
+      if (!survey_orders (self, &survey, progress, progress_data, cancellable, error))
         goto out_unlocked;
       streaming = survey.together;
       if (!streaming && !attach_scratch (self, error))
@@ -2307,7 +2316,8 @@ siyu_import_run (SiyuImport       *self,
 
       if (progress != NULL && self->counts.rows % PROGRESS_EVERY == 0)
         progress (source.csv != NULL
-                  ? (self->kind == SIYU_IMPORT_ORDERS && !streaming ? 0.5 : 1.0) *
+                  ? (self->kind != SIYU_IMPORT_ORDERS ? 0 : SURVEY_SHARE) +
+                    (self->kind != SIYU_IMPORT_ORDERS ? 1.0 : streaming ? 1 - SURVEY_SHARE : (1 - SURVEY_SHARE) / 2) *
                     (double) siyu_csv_reader_get_offset (source.csv) / (double) MAX (source.size, 1)
                   : -1.0,
                   progress_data);
