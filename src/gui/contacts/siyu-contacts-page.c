@@ -17,6 +17,7 @@
 #include "siyu-money.h"
 #include "siyu-phone.h"
 #include "siyu-shop-lists.h"
+#include "siyu-toast.h"
 #include "siyu-tombstones.h"
 #include "siyu-window.h"
 

@@ -17,6 +17,7 @@
 #include "siyu-segments-page.h"
 #include "siyu-shop-lists.h"
 #include "siyu-time.h"
+#include "siyu-toast.h"
 #include "siyu-window.h"
 
 /* The Review place: the monthly private-domain health review of a month
