@@ -330,7 +330,9 @@ sync_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  gtk_window_present (GTK_WINDOW (siyu_sync_dialog_new (GTK_WINDOW (widget), SIYU_WINDOW (widget), NULL)));
+  SiyuWindow *self = SIYU_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (siyu_sync_dialog_new (GTK_WINDOW (self), GTK_WINDOW (self), self->runner, NULL)));
 }
 
 /* The lifecycle and tier wizard, over this window. */
@@ -353,7 +355,7 @@ preferences_action (GtkWidget  *widget,
 
   if (self->preferences == NULL)
     {
-      self->preferences = GTK_WINDOW (siyu_preferences_window_new (self));
+      self->preferences = GTK_WINDOW (siyu_preferences_window_new (GTK_WINDOW (self), self->runner));
       g_signal_connect_object (self->preferences, "destroy", G_CALLBACK (preferences_destroyed_cb),
                                self, G_CONNECT_SWAPPED);
     }
@@ -497,7 +499,7 @@ siyu_window_constructed (GObject *object)
   adw_leaflet_page_set_navigatable (separator, FALSE);
 
   build_places (self);
-  siyu_sync_dialog_sync_on_open (self);
+  siyu_sync_dialog_sync_on_open (GTK_WINDOW (self), self->runner);
   /* Folded, the window opens on the first place; the sidebar is one step
    * back. */
   adw_leaflet_set_visible_child (self->leaflet, self->content);
