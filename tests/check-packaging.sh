@@ -36,6 +36,35 @@ case "$1" in
       exit 1
     fi
     echo "no SQL in src/gui or src/cli"
+
+    # Pages talk to the window and to each other through the window's
+    # actions (win.show-place, win.show-contacts, win.toast, …): only the
+    # window and the application include the window's header, and no place
+    # of the window (a folder of src/gui) includes the page of another; a
+    # dialog that several places use is not a page.  shell/ holds the window
+    # and what it owns (the application, Preferences, the shop runner).
+    cd "$src/src/gui"
+    include='^[[:space:]]*#[[:space:]]*include[[:space:]]*"'
+    window=$( (grep -rnE --include='*.[ch]' "${include}siyu-window(-private)?\.h\"" . || true) |
+      (grep -vE '^\./shell/siyu-(window\.c|window-private\.h|application\.c):' || true) )
+    if [ -n "$window" ]; then
+      echo "${window//.\//src/gui/}"
+      echo "the window's header included above: activate its actions (win.…) instead" >&2
+      exit 1
+    fi
+    echo "only the window and the application include siyu-window.h"
+    crossing=$( (grep -rnoE --include='*.[ch]' "${include}siyu-[a-z0-9-]+-page(-private)?\.h\"" . || true) |
+      while IFS=: read -r file line text; do
+        place=${file#./}; place=${place%%/*}
+        header=${text#*\"}; header=${header%\"}
+        [ "$place" = shell ] || [ -e "$place/$header" ] || echo "src/gui/${file#./}:$line: $header"
+      done)
+    if [ -n "$crossing" ]; then
+      echo "$crossing"
+      echo "a place includes the page of another (above): activate the window's actions instead" >&2
+      exit 1
+    fi
+    echo "no place includes the page of another"
     ;;
   translations)
     need xgettext; need msgmerge; need msgattrib; need msgfmt

@@ -142,7 +142,7 @@ open_backups (SiyuWindow             *window,
 {
   SiyuBackupsPage *page;
 
-  *preferences = siyu_preferences_window_new (window);
+  *preferences = siyu_preferences_window_new (GTK_WINDOW (window), siyu_window_get_runner (window));
   gtk_window_present (GTK_WINDOW (*preferences));
   page = _siyu_preferences_window_get_backups_page (*preferences);
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (*preferences), ADW_PREFERENCES_PAGE (page));

@@ -429,7 +429,7 @@ test_preferences_model (void)
 
   gtk_window_present (GTK_WINDOW (window));
   siyu_test_wait_for (overview_ready, page);
-  preferences = siyu_preferences_window_new (window);
+  preferences = siyu_preferences_window_new (GTK_WINDOW (window), siyu_window_get_runner (window));
   gtk_window_present (GTK_WINDOW (preferences));
   model = _siyu_preferences_window_get_model_page (preferences);
   siyu_test_wait_for (model_idle, model);

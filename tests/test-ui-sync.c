@@ -120,7 +120,7 @@ open_accounts (Fixture                *f,
 {
   SiyuAccountsPage *page;
 
-  *preferences = siyu_preferences_window_new (f->window);
+  *preferences = siyu_preferences_window_new (GTK_WINDOW (f->window), siyu_window_get_runner (f->window));
   gtk_window_present (GTK_WINDOW (*preferences));
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (*preferences), "accounts");
   page = SIYU_ACCOUNTS_PAGE (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (*preferences)));

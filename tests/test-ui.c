@@ -339,7 +339,7 @@ test_preferences_rename (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_for (figures_ready, _siyu_window_get_overview (window));
 
-  preferences = siyu_preferences_window_new (window);
+  preferences = siyu_preferences_window_new (GTK_WINDOW (window), siyu_window_get_runner (window));
   gtk_window_present (GTK_WINDOW (preferences));
   wait_for (preferences_idle, preferences);
   name_row = _siyu_preferences_window_get_name_row (preferences);
@@ -408,7 +408,7 @@ test_preferences_settings (void)
   wait_for (figures_ready, page);
   g_assert_cmpstr (_siyu_overview_page_get_as_of (page), ==, "As of 31 March 2026");
 
-  preferences = siyu_preferences_window_new (window);
+  preferences = siyu_preferences_window_new (GTK_WINDOW (window), siyu_window_get_runner (window));
   gtk_window_present (GTK_WINDOW (preferences));
   wait_for (preferences_idle, preferences);
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (_siyu_preferences_window_get_currency_row (preferences))));
@@ -432,7 +432,7 @@ test_preferences_settings (void)
   g_assert_cmpstr (siyu_shop_get_time_zone_id (shop), ==, "Asia/Hong_Kong");
 
   gtk_window_present (GTK_WINDOW (empty_window));
-  preferences = siyu_preferences_window_new (empty_window);
+  preferences = siyu_preferences_window_new (GTK_WINDOW (empty_window), siyu_window_get_runner (empty_window));
   wait_for (preferences_idle, preferences);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_siyu_preferences_window_get_currency_row (preferences))));
   destroy_window (preferences);
@@ -474,7 +474,7 @@ test_preferences_customers (void)
   g_autofree char *members = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
-  preferences = siyu_preferences_window_new (window);
+  preferences = siyu_preferences_window_new (GTK_WINDOW (window), siyu_window_get_runner (window));
   gtk_window_present (GTK_WINDOW (preferences));
   page = _siyu_preferences_window_get_consent_page (preferences);
   wait_for (consent_page_idle, page);

@@ -11,7 +11,7 @@
 #include "siyu-campaigns-page-private.h"
 #include "siyu-money.h"
 #include "siyu-time.h"
-#include "siyu-window.h"
+#include "siyu-toast.h"
 
 /* The Campaigns place: the saved campaigns with their GMV so far against
  * the target, and a campaign's page: its phases on a timeline, and per

@@ -7,7 +7,7 @@
 
 #include "siyu-consent-dialog-private.h"
 #include "siyu-money.h"
-#include "siyu-window.h"
+#include "siyu-toast.h"
 
 /* Records, in one go, what the people of a segment, a group or a selection
  * of contacts said about hearing from the shop, and where the answer comes

@@ -17,8 +17,8 @@
 #include "siyu-money.h"
 #include "siyu-phone.h"
 #include "siyu-shop-lists.h"
+#include "siyu-toast.h"
 #include "siyu-tombstones.h"
-#include "siyu-window.h"
 
 /* The Contacts place: everyone the shop knows, found by any part of their
  * name, phone, e-mail or WeChat id, a lifecycle stage at a time.  Phone
@@ -822,12 +822,8 @@ count_duplicates (SiyuContactsPage *self)
 static void
 duplicates_changed_cb (SiyuContactsPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
   /* A merge moves orders and identities: every place reads again. */
-  if (SIYU_IS_WINDOW (root))
-    siyu_window_reload_places (SIYU_WINDOW (root));
-  else
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-places", NULL))
     siyu_contacts_page_reload (self);
 }
 

@@ -13,7 +13,6 @@
 #include "siyu-money.h"
 #include "siyu-overview.h"
 #include "siyu-recompute.h"
-#include "siyu-window.h"
 
 /* The Figures page of Preferences: the lifecycle thresholds with the
  * shop's own suggestion and its reason, each member tier's threshold and
@@ -332,8 +331,9 @@ applied_cb (GObject      *object,
   if (ADW_IS_PREFERENCES_WINDOW (root))
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root),
                                       adw_toast_new (_("Saved. Every figure was counted again.")));
-  if (SIYU_IS_WINDOW (parent))
-    siyu_window_reload_places (SIYU_WINDOW (parent));
+  /* Preferences is over the shop's window: its places read the shop again. */
+  if (G_IS_ACTION_GROUP (parent) && g_action_group_has_action (G_ACTION_GROUP (parent), "reload-places"))
+    g_action_group_activate_action (G_ACTION_GROUP (parent), "reload-places", NULL);
   load (self);
 }
 

@@ -12,7 +12,6 @@
 #include "siyu-chart.h"
 #include "siyu-model-wizard-private.h"
 #include "siyu-money.h"
-#include "siyu-window.h"
 
 /* The lifecycle and tier wizard: the owner works the model out from the
  * shop's own data, in four pages and Apply:
@@ -836,14 +835,21 @@ show_toast (GtkWindow *parent,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), g_object_ref (toast));
 }
 
-/* The main window of @parent, to count its pages again. */
+static gboolean
+can_reload_places (GtkWindow *window)
+{
+  return G_IS_ACTION_GROUP (window) && g_action_group_has_action (G_ACTION_GROUP (window), "reload-places");
+}
+
+/* The shop's window, @parent or the one Preferences is over, reads the
+ * shop again (win.reload-places). */
 static void
 reload_main_window (GtkWindow *parent)
 {
-  if (parent != NULL && !SIYU_IS_WINDOW (parent))
+  if (parent != NULL && !can_reload_places (parent))
     parent = gtk_window_get_transient_for (parent);
-  if (parent != NULL && SIYU_IS_WINDOW (parent))
-    siyu_window_reload_places (SIYU_WINDOW (parent));
+  if (can_reload_places (parent))
+    g_action_group_activate_action (G_ACTION_GROUP (parent), "reload-places", NULL);
 }
 
 static void

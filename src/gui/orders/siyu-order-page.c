@@ -6,13 +6,11 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "siyu-contacts-page.h"
 #include "siyu-money.h"
 #include "siyu-order-page-private.h"
 #include "siyu-orders.h"
 #include "siyu-phone.h"
 #include "siyu-time.h"
-#include "siyu-window.h"
 
 /* One order, opened from the orders list: when and where it was placed,
  * its status, who bought (a click opens their contact), what they bought,
@@ -458,14 +456,7 @@ _siyu_order_page_get_rows (SiyuOrderPage *self,
 gboolean
 _siyu_order_page_open_customer (SiyuOrderPage *self)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SIYU_TYPE_WINDOW);
-  GtkWidget *contacts;
-
-  if (self->contact_id == 0 || window == NULL)
+  if (self->contact_id == 0)
     return FALSE;
-  contacts = siyu_window_show_place (SIYU_WINDOW (window), "contacts");
-  if (contacts == NULL || !SIYU_IS_CONTACTS_PAGE (contacts))
-    return FALSE;
-  siyu_contacts_page_open (SIYU_CONTACTS_PAGE (contacts), self->contact_id);
-  return TRUE;
+  return gtk_widget_activate_action (GTK_WIDGET (self), "win.open-contact", "x", self->contact_id);
 }

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "siyu-contacts-page.h"
+#include "siyu-contact-filter-variant.h"
 #include "siyu-figure-card.h"
 #include "siyu-freshness.h"
 #include "siyu-money.h"
@@ -15,7 +15,6 @@
 #include "siyu-shop-lists.h"
 #include "siyu-shop-picture.h"
 #include "siyu-time.h"
-#include "siyu-window.h"
 
 struct _SiyuOverviewPage
 {
@@ -391,12 +390,10 @@ recounted_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean done = g_task_propagate_boolean (G_TASK (result), &error);
   SiyuOverviewPage *self = SIYU_OVERVIEW_PAGE (object);
-  GtkRoot *root;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
     return;
   recount_done (self);
-  root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (!done)
     {
@@ -404,15 +401,12 @@ recounted_cb (GObject      *object,
                               ? g_strdup (_("Stopped counting. The figures are as they were."))
                               : g_strdup_printf (_("Could not count the figures: %s"), error->message);
 
-      if (SIYU_IS_WINDOW (root))
-        siyu_window_add_toast (SIYU_WINDOW (root), text);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
       return;
     }
 
   /* Every place shows stages and scores. */
-  if (SIYU_IS_WINDOW (root))
-    siyu_window_reload_places (SIYU_WINDOW (root));
-  else
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-places", NULL))
     siyu_overview_page_reload (self);
 }
 
@@ -460,14 +454,8 @@ show_contacts_cb (SiyuOverviewPage        *self,
                   const SiyuContactFilter *filter,
                   const char              *description)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *page;
-
-  if (!SIYU_IS_WINDOW (root))
-    return;
-  page = siyu_window_show_place (SIYU_WINDOW (root), "contacts");
-  if (SIYU_IS_CONTACTS_PAGE (page))
-    siyu_contacts_page_show_filter (SIYU_CONTACTS_PAGE (page), filter, description);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-contacts", "(@a{sv}s)",
+                              siyu_contact_filter_to_variant (filter), description != NULL ? description : "");
 }
 
 static void

@@ -6,12 +6,10 @@
 #include <glib/gi18n.h>
 
 #include "siyu-analytics.h"
-#include "siyu-contacts-page.h"
 #include "siyu-phone.h"
 #include "siyu-replenish-page-private.h"
 #include "siyu-shop-lists.h"
 #include "siyu-time.h"
-#include "siyu-window.h"
 
 /* The Restock place: who is due to run out of a product they buy again and
  * again, soonest first, for a span of days around today (this week by
@@ -382,14 +380,9 @@ row_activated_cb (SiyuReplenishPage *self,
                   guint              position)
 {
   g_autoptr(SiyuDueItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), position);
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SIYU_TYPE_WINDOW);
-  GtkWidget *contacts;
 
-  if (item == NULL || window == NULL)
-    return;
-  contacts = siyu_window_show_place (SIYU_WINDOW (window), "contacts");
-  if (contacts != NULL && SIYU_IS_CONTACTS_PAGE (contacts))
-    siyu_contacts_page_open (SIYU_CONTACTS_PAGE (contacts), item->row->contact_id);
+  if (item != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-contact", "x", item->row->contact_id);
 }
 
 static void

@@ -8,16 +8,15 @@
 #include <glib/gi18n.h>
 
 #include "siyu-analytics.h"
-#include "siyu-groups-page.h"
+#include "siyu-json.h"
 #include "siyu-money.h"
 #include "siyu-review.h"
 #include "siyu-review-page-private.h"
 #include "siyu-review-pdf.h"
 #include "siyu-segments.h"
-#include "siyu-segments-page.h"
 #include "siyu-shop-lists.h"
 #include "siyu-time.h"
-#include "siyu-window.h"
+#include "siyu-toast.h"
 
 /* The Review place: the monthly private-domain health review of a month
  * (siyu_review_compute), by default the last complete month, or the month
@@ -1741,22 +1740,20 @@ gboolean
 _siyu_review_page_open_card (SiyuReviewPage *self,
                              guint           index)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SIYU_TYPE_WINDOW);
   JsonArray *cards = self->review != NULL ? member_array (json_node_get_object (self->review), "cards") : NULL;
+  g_autofree char *definition = NULL;
   JsonObject *card;
-  GtkWidget *page;
+  const char *name;
 
-  if (window == NULL || cards == NULL || index >= json_array_get_length (cards))
+  if (cards == NULL || index >= json_array_get_length (cards))
     return FALSE;
   card = json_array_get_object_element (cards, index);
   if (member_object (card, "definition") == NULL)
     return FALSE;
-  page = siyu_window_show_place (SIYU_WINDOW (window), "segments");
-  if (page == NULL || !SIYU_IS_SEGMENTS_PAGE (page))
-    return FALSE;
-  siyu_segments_page_open_definition (SIYU_SEGMENTS_PAGE (page), json_object_get_string_member (card, "segment"),
-                                      json_object_get_member (card, "definition"));
-  return TRUE;
+  name = json_object_get_string_member (card, "segment");
+  definition = siyu_json_to_string (json_object_get_member (card, "definition"), FALSE);
+  return gtk_widget_activate_action (GTK_WIDGET (self), "win.open-segment", "(ss)",
+                                     name != NULL ? name : "", definition);
 }
 
 guint

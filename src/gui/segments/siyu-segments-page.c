@@ -19,7 +19,7 @@
 #include "siyu-recompute.h"
 #include "siyu-segments-page-private.h"
 #include "siyu-segments.h"
-#include "siyu-window.h"
+#include "siyu-toast.h"
 
 /* The Segments place: the saved and built-in segments with their live
  * counts, and the touches, that is the exports for a message, with their

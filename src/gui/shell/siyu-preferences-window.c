@@ -220,8 +220,8 @@ backup_restored_cb (SiyuPreferencesWindow *self)
   gtk_widget_activate_action (GTK_WIDGET (self->consent_page), "page.reload", NULL);
   gtk_widget_activate_action (GTK_WIDGET (self->accounts_page), "page.reload", NULL);
   siyu_shop_runner_data_changed (self->runner);
-  if (SIYU_IS_WINDOW (parent))
-    siyu_window_reload_places (SIYU_WINDOW (parent));
+  if (G_IS_ACTION_GROUP (parent) && g_action_group_has_action (G_ACTION_GROUP (parent), "reload-places"))
+    g_action_group_activate_action (G_ACTION_GROUP (parent), "reload-places", NULL);
 }
 
 /* The shop's data is being replaced: its pages must see it through. */
@@ -292,23 +292,28 @@ siyu_preferences_window_init (SiyuPreferencesWindow *self)
 
 /**
  * siyu_preferences_window_new:
- * @window: the window of the shop whose settings to show
+ * @window: the window of the shop whose settings to show; its places read
+ *   the shop again through its win.reload-places action
+ * @runner: the shop's runner
  *
  * Each change is saved as soon as it is made: the name on Enter.
  */
 SiyuPreferencesWindow *
-siyu_preferences_window_new (SiyuWindow *window)
+siyu_preferences_window_new (GtkWindow      *window,
+                             SiyuShopRunner *runner)
 {
   g_autoptr(GTask) task = NULL;
   SiyuPreferencesWindow *self;
 
-  g_return_val_if_fail (SIYU_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (GTK_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (G_IS_ACTION_GROUP (window), NULL);
+  g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (runner), NULL);
 
   self = g_object_new (SIYU_TYPE_PREFERENCES_WINDOW,
                        "transient-for", window,
-                       "application", gtk_window_get_application (GTK_WINDOW (window)),
+                       "application", gtk_window_get_application (window),
                        NULL);
-  self->runner = g_object_ref (siyu_window_get_runner (window));
+  self->runner = g_object_ref (runner);
   self->changed_id = g_signal_connect_swapped (self->runner, "settings-changed",
                                                G_CALLBACK (runner_settings_changed_cb), self);
   fill (self);

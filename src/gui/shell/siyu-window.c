@@ -6,9 +6,11 @@
 #include <glib/gi18n.h>
 
 #include "siyu-campaigns-page.h"
+#include "siyu-contact-filter-variant.h"
 #include "siyu-contacts-page.h"
 #include "siyu-groups-page.h"
 #include "siyu-import-dialog.h"
+#include "siyu-json.h"
 #include "siyu-orders-page.h"
 #include "siyu-overview-page.h"
 #include "siyu-model-wizard.h"
@@ -153,14 +155,6 @@ build_places (SiyuWindow *self)
 
   gtk_list_box_select_row (self->place_list, gtk_list_box_get_row_at_index (self->place_list, 0));
   show_place (self, 0);
-}
-
-static void
-show_place_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  siyu_window_show_place (SIYU_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 /**
@@ -336,7 +330,9 @@ sync_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  gtk_window_present (GTK_WINDOW (siyu_sync_dialog_new (GTK_WINDOW (widget), SIYU_WINDOW (widget), NULL)));
+  SiyuWindow *self = SIYU_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (siyu_sync_dialog_new (GTK_WINDOW (self), GTK_WINDOW (self), self->runner, NULL)));
 }
 
 /* The lifecycle and tier wizard, over this window. */
@@ -359,12 +355,115 @@ preferences_action (GtkWidget  *widget,
 
   if (self->preferences == NULL)
     {
-      self->preferences = GTK_WINDOW (siyu_preferences_window_new (self));
+      self->preferences = GTK_WINDOW (siyu_preferences_window_new (GTK_WINDOW (self), self->runner));
       g_signal_connect_object (self->preferences, "destroy", G_CALLBACK (preferences_destroyed_cb),
                                self, G_CONNECT_SWAPPED);
     }
   gtk_window_present (self->preferences);
 }
+
+/* What the pages and dialogs ask of the window.  They reach it only
+ * through these actions, never through its functions: a page activates
+ * "win.toast" and the others from where it is, a dialog (a toplevel of
+ * its own) on the window it was given.  They are in the window's action
+ * map, not among the actions of its class, so that a dialog can activate
+ * them with g_action_group_activate_action() too.  The map is also
+ * exported on the session bus: the parameters are checked as input. */
+
+/* "s": a toast with this text. */
+static void
+toast_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  siyu_window_add_toast (SIYU_WINDOW (user_data), g_variant_get_string (parameter, NULL));
+}
+
+/* Every place reads the shop again, after a change to many contacts. */
+static void
+reload_places_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  siyu_window_reload_places (SIYU_WINDOW (user_data));
+}
+
+/* "s": the name of a place, as in places[]. */
+static void
+show_place_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  siyu_window_show_place (SIYU_WINDOW (user_data), g_variant_get_string (parameter, NULL));
+}
+
+/* "x": a contact's id, opened in the Contacts place. */
+static void
+open_contact_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  GtkWidget *page = siyu_window_show_place (SIYU_WINDOW (user_data), "contacts");
+
+  if (SIYU_IS_CONTACTS_PAGE (page))
+    siyu_contacts_page_open (SIYU_CONTACTS_PAGE (page), g_variant_get_int64 (parameter));
+}
+
+/* "(a{sv}s)": the contacts behind a figure, as
+ * siyu_contact_filter_to_variant() gives them, and what they are in words
+ * (empty: nothing is said above the list). */
+static void
+show_contacts_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  g_autoptr(GVariant) dictionary = NULL;
+  const char *description;
+  SiyuContactFilter filter;
+  GtkWidget *page;
+
+  g_variant_get (parameter, "(@a{sv}&s)", &dictionary, &description);
+  siyu_contact_filter_from_variant (dictionary, &filter);
+  page = siyu_window_show_place (SIYU_WINDOW (user_data), "contacts");
+  if (SIYU_IS_CONTACTS_PAGE (page))
+    siyu_contacts_page_show_filter (SIYU_CONTACTS_PAGE (page), &filter,
+                                    *description != '\0' ? description : NULL);
+}
+
+/* "(ss)": a segment that is not saved, such as one of the review's cards:
+ * the name to suggest (empty: none) and its definition as JSON, opened in
+ * the editor of Segments. */
+static void
+open_segment_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  g_autoptr(JsonNode) definition = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  const char *json;
+  GtkWidget *page;
+
+  g_variant_get (parameter, "(&s&s)", &name, &json);
+  definition = siyu_json_parse (json, -1, _("The segment’s definition"), &error);
+  if (definition == NULL)
+    {
+      g_warning ("Cannot open the segment “%s”: %s", name, error->message);
+      return;
+    }
+  page = siyu_window_show_place (SIYU_WINDOW (user_data), "segments");
+  if (SIYU_IS_SEGMENTS_PAGE (page))
+    siyu_segments_page_open_definition (SIYU_SEGMENTS_PAGE (page), *name != '\0' ? name : NULL, definition);
+}
+
+static const GActionEntry win_actions[] = {
+  { "toast", toast_action, "s" },
+  { "reload-places", reload_places_action },
+  { "show-place", show_place_action, "s" },
+  { "open-contact", open_contact_action, "x" },
+  { "show-contacts", show_contacts_action, "(a{sv}s)" },
+  { "open-segment", open_segment_action, "(ss)" },
+};
 
 static gboolean
 siyu_window_close_request (GtkWindow *window)
@@ -400,7 +499,7 @@ siyu_window_constructed (GObject *object)
   adw_leaflet_page_set_navigatable (separator, FALSE);
 
   build_places (self);
-  siyu_sync_dialog_sync_on_open (self);
+  siyu_sync_dialog_sync_on_open (GTK_WINDOW (self), self->runner);
   /* Folded, the window opens on the first place; the sidebar is one step
    * back. */
   adw_leaflet_set_visible_child (self->leaflet, self->content);
@@ -504,7 +603,6 @@ siyu_window_class_init (SiyuWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, place_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
-  gtk_widget_class_install_action (widget_class, "win.show-place", "s", show_place_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   /* Alt+1, Alt+2, …: the places in the order of the sidebar. */
@@ -524,6 +622,7 @@ static void
 siyu_window_init (SiyuWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
 }
 
 /**
@@ -571,33 +670,6 @@ siyu_window_add_toast (SiyuWindow *self,
   g_return_if_fail (SIYU_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
-}
-
-/**
- * siyu_toast_show:
- * @widget: a widget of the page the toast is about
- * @toast: (transfer full): the toast
- *
- * Shows @toast in the toast overlay around @widget, or only logs its
- * title when @widget is in none (a page outside a window, in tests).
- */
-void
-siyu_toast_show (GtkWidget *widget,
-                 AdwToast  *toast)
-{
-  GtkWidget *overlay;
-
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (ADW_IS_TOAST (toast));
-
-  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    {
-      g_message ("%s", adw_toast_get_title (toast));
-      g_object_unref (toast);
-    }
 }
 
 SiyuOverviewPage *

@@ -16,8 +16,6 @@ SiyuWindow     *siyu_window_new        (SiyuApplication *application,
 SiyuShopRunner *siyu_window_get_runner (SiyuWindow      *self);
 void            siyu_window_add_toast  (SiyuWindow      *self,
                                         const char      *text);
-void            siyu_toast_show        (GtkWidget       *widget,
-                                        AdwToast        *toast);
 
 GtkWidget      *siyu_window_show_place (SiyuWindow      *self,
                                         const char      *name);

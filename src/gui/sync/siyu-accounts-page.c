@@ -9,7 +9,6 @@
 
 #include "siyu-accounts-page-private.h"
 #include "siyu-sync.h"
-#include "siyu-window.h"
 
 /* The Accounts page of Preferences: the shop platform accounts the shop
  * syncs with, each with when it last synced and how that went, and a way
@@ -810,9 +809,10 @@ start_sync (SiyuAccountsPage *self,
   GtkWindow *window = GTK_IS_WINDOW (root) ? gtk_window_get_transient_for (GTK_WINDOW (root)) : NULL;
   SiyuSyncDialog *dialog;
 
-  if (!SIYU_IS_WINDOW (window))
+  /* Only over a shop's window, whose places read the shop again after. */
+  if (!G_IS_ACTION_GROUP (window) || !g_action_group_has_action (G_ACTION_GROUP (window), "reload-places"))
     return NULL;
-  dialog = siyu_sync_dialog_new (GTK_WINDOW (root), SIYU_WINDOW (window), account);
+  dialog = siyu_sync_dialog_new (GTK_WINDOW (root), window, self->runner, account);
   g_signal_connect_object (dialog, "finished", G_CALLBACK (load), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 

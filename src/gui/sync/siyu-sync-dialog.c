@@ -68,7 +68,8 @@ struct _SiyuSyncDialog
   GPtrArray      *names;           /* the accounts synced, for a retry */
   guint           n_rejects;
 
-  SiyuWindow     *window;
+  GtkWindow      *window;          /* the shop's: win.toast, win.reload-places */
+  SiyuShopRunner *runner;
   GCancellable   *cancellable;
   Progress       *progress;
   guint           tick_id;
@@ -539,7 +540,7 @@ retried_cb (GObject      *object,
                                                  "Tried %u records again: %u stored.", tried),
                                     tried, tried - retry->still);
   if (retry->changed > 0 && self->window != NULL)
-    siyu_window_reload_places (self->window);
+    g_action_group_activate_action (G_ACTION_GROUP (self->window), "reload-places", NULL);
   if (error != NULL || retry->rejects->len > 0)
     {
       if (error == NULL)
@@ -549,7 +550,7 @@ retried_cb (GObject      *object,
       return;
     }
   if (self->window != NULL)
-    siyu_window_add_toast (self->window, self->result);
+    g_action_group_activate_action (G_ACTION_GROUP (self->window), "toast", g_variant_new_string (self->result));
   gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -572,7 +573,7 @@ retry_action (GtkWidget  *widget,
   task = g_task_new (self, NULL, retried_cb, NULL);
   g_task_set_source_tag (task, retry_action);
   g_task_set_task_data (task, retry, retry_free);
-  siyu_shop_runner_run (siyu_window_get_runner (self->window), task, retry_job);
+  siyu_shop_runner_run (self->runner, task, retry_job);
 }
 
 static void
@@ -619,9 +620,9 @@ synced_cb (GObject      *object,
   else if (ADW_IS_PREFERENCES_WINDOW (parent))
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (parent), adw_toast_new (self->result));
   else if (self->window != NULL)
-    siyu_window_add_toast (self->window, self->result);
+    g_action_group_activate_action (G_ACTION_GROUP (self->window), "toast", g_variant_new_string (self->result));
   if (changed && self->window != NULL)
-    siyu_window_reload_places (self->window);
+    g_action_group_activate_action (G_ACTION_GROUP (self->window), "reload-places", NULL);
 
   g_signal_emit (self, signals[FINISHED], 0);
   if (error == NULL && job->error == NULL && !job->cancelled && job->rejects != NULL && job->rejects->len > 0 &&
@@ -665,7 +666,7 @@ parent_destroyed_cb (SiyuSyncDialog *self,
   g_cancellable_cancel (self->cancellable);
   if (gtk_window_get_transient_for (GTK_WINDOW (self)) == parent)
     gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
-  if (parent == GTK_WINDOW (self->window))
+  if (parent == self->window)
     g_clear_object (&self->window);
 }
 
@@ -701,6 +702,7 @@ siyu_sync_dialog_finalize (GObject *object)
 {
   SiyuSyncDialog *self = SIYU_SYNC_DIALOG (object);
 
+  g_clear_object (&self->runner);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->progress, progress_release);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
@@ -756,28 +758,34 @@ siyu_sync_dialog_init (SiyuSyncDialog *self)
 /**
  * siyu_sync_dialog_new:
  * @parent: the window the dialog belongs to: the shop's, or Preferences
- * @window: the shop's window, whose places reload afterwards
+ * @window: the shop's window, whose places reload afterwards through its
+ *   win.reload-places action
+ * @runner: the shop's runner
  * @account: (nullable): the account to sync; %NULL: every account
  *
  * Starts the sync at once.  The dialog closes itself when it is over and
  * says what changed in a toast on @parent.
  */
 SiyuSyncDialog *
-siyu_sync_dialog_new (GtkWindow  *parent,
-                      SiyuWindow *window,
-                      const char *account)
+siyu_sync_dialog_new (GtkWindow      *parent,
+                      GtkWindow      *window,
+                      SiyuShopRunner *runner,
+                      const char     *account)
 {
   g_autoptr(GTask) task = NULL;
   SiyuSyncDialog *self;
   Job *job;
 
   g_return_val_if_fail (GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (SIYU_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (GTK_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (G_IS_ACTION_GROUP (window), NULL);
+  g_return_val_if_fail (SIYU_IS_SHOP_RUNNER (runner), NULL);
 
   self = g_object_new (SIYU_TYPE_SYNC_DIALOG, "transient-for", parent, NULL);
   self->window = g_object_ref (window);
+  self->runner = g_object_ref (runner);
   g_signal_connect_object (parent, "destroy", G_CALLBACK (parent_destroyed_cb), self, G_CONNECT_SWAPPED);
-  if (parent != GTK_WINDOW (window))
+  if (parent != window)
     g_signal_connect_object (window, "destroy", G_CALLBACK (parent_destroyed_cb), self, G_CONNECT_SWAPPED);
   self->cancellable = g_cancellable_new ();
   self->progress = g_atomic_rc_box_new0 (Progress);
@@ -796,7 +804,7 @@ siyu_sync_dialog_new (GtkWindow  *parent,
   task = g_task_new (self, NULL, synced_cb, NULL);
   g_task_set_source_tag (task, siyu_sync_dialog_new);
   g_task_set_task_data (task, job, job_free);
-  siyu_shop_runner_run (siyu_window_get_runner (window), task, sync_job);
+  siyu_shop_runner_run (runner, task, sync_job);
 
   return self;
 }
@@ -818,47 +826,62 @@ on_open_job (GTask        *task,
   g_task_return_boolean (task, list != NULL && json_array_get_length (json_node_get_array (list)) > 0);
 }
 
+/* What the check on opening keeps: not the window, which may be closed
+ * before the check is done. */
+typedef struct {
+  GWeakRef        window;
+  SiyuShopRunner *runner;
+} OnOpen;
+
+static void
+on_open_free (gpointer data)
+{
+  OnOpen *on_open = data;
+
+  g_weak_ref_clear (&on_open->window);
+  g_object_unref (on_open->runner);
+  g_free (on_open);
+}
+
 static void
 on_open_checked_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  GWeakRef *ref = g_task_get_task_data (G_TASK (result));
-  g_autoptr(SiyuWindow) window = g_weak_ref_get (ref);
+  OnOpen *on_open = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GtkWindow) window = g_weak_ref_get (&on_open->window);
 
   if (g_task_propagate_boolean (G_TASK (result), NULL) && window != NULL &&
       gtk_widget_get_visible (GTK_WIDGET (window)))
-    gtk_window_present (GTK_WINDOW (siyu_sync_dialog_new (GTK_WINDOW (window), window, NULL)));
-}
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
+    gtk_window_present (GTK_WINDOW (siyu_sync_dialog_new (window, window, on_open->runner, NULL)));
 }
 
 /**
  * siyu_sync_dialog_sync_on_open:
  * @window: a shop's window that has just opened
+ * @runner: the shop's runner
  *
  * Syncs every account of the shop once, if the shop says so (Preferences,
  * Accounts) and has accounts.  The check does not keep @window alive.
  */
 void
-siyu_sync_dialog_sync_on_open (SiyuWindow *window)
+siyu_sync_dialog_sync_on_open (GtkWindow      *window,
+                               SiyuShopRunner *runner)
 {
   g_autoptr(GTask) task = NULL;
-  GWeakRef *ref;
+  OnOpen *on_open;
 
-  g_return_if_fail (SIYU_IS_WINDOW (window));
+  g_return_if_fail (GTK_IS_WINDOW (window));
+  g_return_if_fail (G_IS_ACTION_GROUP (window));
+  g_return_if_fail (SIYU_IS_SHOP_RUNNER (runner));
 
-  ref = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (ref, window);
+  on_open = g_new0 (OnOpen, 1);
+  g_weak_ref_init (&on_open->window, window);
+  on_open->runner = g_object_ref (runner);
   task = g_task_new (NULL, NULL, on_open_checked_cb, NULL);
   g_task_set_source_tag (task, siyu_sync_dialog_sync_on_open);
-  g_task_set_task_data (task, ref, weak_ref_free);
-  siyu_shop_runner_run (siyu_window_get_runner (window), task, on_open_job);
+  g_task_set_task_data (task, on_open, on_open_free);
+  siyu_shop_runner_run (runner, task, on_open_job);
 }
 
 /* For the tests. */
