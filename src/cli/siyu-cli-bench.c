@@ -151,6 +151,34 @@ compare_double (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* The shop at @db, or a new large demo shop in a new folder @dir when @db
+ * is %NULL; %NULL with @exit_code set on failure. */
+static SiyuShop *
+open_or_build (const char  *db,
+               char       **dir,
+               int         *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuShop *shop;
+  double wall, cpu;
+
+  *dir = NULL;
+  if (db != NULL)
+    return siyu_cli_open_shop ("bench", db, exit_code);
+
+  *dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
+  if (*dir == NULL)
+    {
+      *exit_code = siyu_cli_fail (error);
+      return NULL;
+    }
+  shop = build_demo (*dir, SIYU_DEMO_LARGE, 1, &wall, &cpu, &error);
+  if (shop == NULL)
+    *exit_code = siyu_cli_fail (error);
+
+  return shop;
+}
+
 static int
 bench_recompute (int    argc,
                  char **argv)
@@ -178,23 +206,9 @@ bench_recompute (int    argc,
   if (repeat < 1 || repeat > 100)
     return siyu_cli_usage_error ("bench", _("--repeat takes a number from 1 to 100"));
 
-  if (db != NULL)
-    {
-      shop = siyu_cli_open_shop ("bench", db, &rc);
-      if (shop == NULL)
-        return rc;
-    }
-  else
-    {
-      double wall, cpu;
-
-      dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
-      if (dir == NULL)
-        return siyu_cli_fail (error);
-      shop = build_demo (dir, SIYU_DEMO_LARGE, 1, &wall, &cpu, &error);
-      if (shop == NULL)
-        return siyu_cli_fail (error);
-    }
+  shop = open_or_build (db, &dir, &rc);
+  if (shop == NULL)
+    return rc;
 
   walls = g_new (double, repeat);
   for (int i = 0; i < repeat; i++)
@@ -781,23 +795,9 @@ bench_all (int    argc,
   if ((rc = siyu_cli_parse (context, &argc, &argv)) != SIYU_CLI_OK)
     return rc;
 
-  if (db != NULL)
-    {
-      shop = siyu_cli_open_shop ("bench", db, &rc);
-      if (shop == NULL)
-        return rc;
-    }
-  else
-    {
-      double wall, cpu;
-
-      dir = g_dir_make_tmp ("siyu-bench-XXXXXX", &error);
-      if (dir == NULL)
-        return siyu_cli_fail (error);
-      shop = build_demo (dir, SIYU_DEMO_LARGE, 1, &wall, &cpu, &error);
-      if (shop == NULL)
-        return siyu_cli_fail (error);
-    }
+  shop = open_or_build (db, &dir, &rc);
+  if (shop == NULL)
+    return rc;
 
   g_print (_("%lld contacts, %lld orders\n"),
            (long long) siyu_shop_count (shop, SIYU_COUNT_CONTACTS, NULL),

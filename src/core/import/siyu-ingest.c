@@ -1354,6 +1354,12 @@ insert_lines (SiyuIngest             *self,
   return record->n_items;
 }
 
+#define INSERT_ORDER \
+  "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, " \
+  "  currency, total_amount, refunded_amount, item_count, updated_at, " \
+  "  discount_amount, shipping_amount, tax_amount) " \
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
 /* Inserts the order and its lines; with @if_new, an order already stored
  * is left alone and 0 returned.  Returns the new order's id, or -1 with
  * @error set. */
@@ -1367,16 +1373,7 @@ insert_order (SiyuIngest             *self,
   gint64 order_id, items;
 
   stmt = siyu_db_prepare (self->db,
-                          if_new
-                          ? "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, "
-                            "  currency, total_amount, refunded_amount, item_count, updated_at, "
-                            "  discount_amount, shipping_amount, tax_amount) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                            "ON CONFLICT (channel_id, external_ref) DO NOTHING"
-                          : "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, "
-                            "  currency, total_amount, refunded_amount, item_count, updated_at, "
-                            "  discount_amount, shipping_amount, tax_amount) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          if_new ? INSERT_ORDER " ON CONFLICT (channel_id, external_ref) DO NOTHING" : INSERT_ORDER,
                           error);
   if (stmt == NULL)
     return -1;
