@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 
 #include "siyu-import.h"
+#include "siyu-orders.h"
+#include "siyu-json.h"
 #include "siyu-test-util.h"
 
 /* Real exports as they are (issue 17): unsorted, without a status column,
@@ -269,7 +271,22 @@ test_linked_returns (void)
                 "T1-R1|T1|500\nT1-R2|T1|9000\nT2-R|T2|10000\nX9-R||3000\n");
   assert_query (shop, "SELECT o.external_ref, f.external_ref, f.amount, f.reason FROM refunds f "
                       "JOIN orders o ON o.id = f.order_id ORDER BY f.external_ref",
-                "T1|return:T1-R1|500|return\nT1|return:T1-R2|9000|return\nT2|return:T2-R|10000|return\n");
+                "T1|return:T1-R1|500|\nT1|return:T1-R2|9000|\nT2|return:T2-R|10000|\n");
+
+  /* The order says which returns refunded it, by their numbers; no text
+   * in one language is stored for them. */
+  {
+    gint64 t1 = siyu_db_query_int (siyu_shop_get_db (shop), "SELECT id FROM orders WHERE external_ref = 'T1'", NULL);
+    g_autoptr(JsonNode) described = siyu_order_describe (shop, t1, NULL);
+    JsonArray *refunds;
+    g_autofree char *text = NULL;
+
+    g_assert_nonnull (described);
+    refunds = json_object_get_array_member (json_node_get_object (described), "refunds");
+    text = siyu_json_to_string (json_array_get_element (refunds, 0), FALSE);
+    g_assert_cmpstr (text, ==, "{\"reference\":\"return:T1-R1\",\"amount\":500,\"created_at\":"
+                     "1740963600,\"reason\":null,\"return\":\"T1-R1\"}");
+  }
 
   /* Again: nothing changes, no refund counted twice. */
   again = import_text (shop, dir, file);

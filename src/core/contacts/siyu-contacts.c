@@ -1459,8 +1459,10 @@ siyu_contact_describe (SiyuShop  *shop,
                 "  'items', json ((SELECT json_group_array (json_object ('name', i.name, 'sku', i.sku, "
                 "    'quantity', i.quantity, 'unit_price', i.unit_price, 'line_total', i.line_total)) "
                 "    FROM (SELECT * FROM order_items WHERE order_id = o.id ORDER BY id) i)), "
-                "  'refunds', json ((SELECT json_group_array (json_object ('amount', r.amount, "
-                "    'created_at', r.created_at, 'reason', r.reason)) "
+                "  'refunds', json ((SELECT json_group_array (json_patch (json_object ('amount', r.amount, "
+                "    'created_at', r.created_at, 'reason', r.reason), "
+                "    CASE WHEN r.external_ref GLOB 'return:*' THEN json_object ('return', substr (r.external_ref, 8)) "
+                "         ELSE '{}' END)) "
                 "    FROM (SELECT * FROM refunds WHERE order_id = o.id ORDER BY created_at, id) r)))) "
                 "FROM (SELECT * FROM orders WHERE contact_id = ? ORDER BY created_at DESC LIMIT 50) o "
                 "JOIN channels c ON c.id = o.channel_id" },

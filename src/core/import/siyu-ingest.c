@@ -1790,8 +1790,11 @@ siyu_ingest_link_return (SiyuIngest  *self,
   if (amount <= 0)
     return TRUE;
 
-  refund_ref = g_strconcat ("return:", external_ref, NULL);
-  return siyu_ingest_refund (self, order_id, refund_ref, amount, created_at, "return", error);
+  /* No reason is stored: a text in one language would show in another.
+   * The reference says it is a return; the order and contact pages name
+   * it in the owner's language. */
+  refund_ref = g_strconcat (SIYU_REFUND_OF_RETURN, external_ref, NULL);
+  return siyu_ingest_refund (self, order_id, refund_ref, amount, created_at, NULL, error);
 }
 
 gint64

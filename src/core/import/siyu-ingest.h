@@ -15,6 +15,10 @@ typedef enum {
   SIYU_INGEST_ERROR_CONFLICT,
 } SiyuIngestError;
 
+/* How the reference of a refund made by a return (siyu_ingest_link_return())
+ * starts; the return's own number follows. */
+#define SIYU_REFUND_OF_RETURN "return:"
+
 /* The largest amount of money Siyu takes in one field: 10^12 minor units. */
 #define SIYU_INGEST_MAX_AMOUNT G_GINT64_CONSTANT (1000000000000)
 #define SIYU_INGEST_MAX_QUANTITY 1000000

@@ -546,8 +546,11 @@ siyu_order_describe (SiyuShop  *shop,
     { "lines", "SELECT json_group_array (json_object ('sku', sku, 'name', name, 'quantity', quantity, "
                "  'unit_price', unit_price, 'line_total', line_total, 'product_id', product_id)) "
                "FROM (SELECT * FROM order_items WHERE order_id = ? ORDER BY id)" },
-    { "refunds", "SELECT json_group_array (json_object ('reference', external_ref, 'amount', amount, "
-                 "  'created_at', created_at, 'reason', reason)) "
+    /* A refund a return made names the return, and only then. */
+    { "refunds", "SELECT json_group_array (json_patch (json_object ('reference', external_ref, 'amount', amount, "
+                 "  'created_at', created_at, 'reason', reason), "
+                 "  CASE WHEN external_ref GLOB 'return:*' THEN json_object ('return', substr (external_ref, 8)) "
+                 "       ELSE '{}' END)) "
                  "FROM (SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id)" },
   };
   g_autoptr(JsonObject) object = json_object_new ();

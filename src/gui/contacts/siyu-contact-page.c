@@ -1291,7 +1291,10 @@ collect_happenings (SiyuContactPage *self,
           add_happening (happenings, member_int (refund, "created_at"),
                          /* Translators: a refund in the timeline: the amount and the order's reference. */
                          g_strdup_printf (_("Refund of %s on order %s"), amount, member_string (order, "reference")),
-                         g_strdup (member_string (refund, "reason")));
+                         member_string (refund, "return") != NULL
+                         /* Translators: a refund made by a return; %s is the return's number. */
+                         ? g_strdup_printf (_("Return %s"), member_string (refund, "return"))
+                         : g_strdup (member_string (refund, "reason")));
         }
     }
 

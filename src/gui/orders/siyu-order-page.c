@@ -235,8 +235,12 @@ show (SiyuOrderPage *self,
           JsonObject *refund = json_array_get_object_element (refunds, i);
           g_autofree char *day = format_day (self, member_int (refund, "created_at"));
           g_autofree char *amount = siyu_money_format (member_int (refund, "amount"), currency);
+          g_autofree char *why = member_string (refund, "return") != NULL
+                                 /* Translators: a refund made by a return; %s is the return's number. */
+                                 ? g_strdup_printf (_("Return %s"), member_string (refund, "return"))
+                                 : g_strdup (member_string (refund, "reason"));
 
-          add_row (self, group, day, member_string (refund, "reason"), amount);
+          add_row (self, group, day, why, amount);
         }
     }
 
