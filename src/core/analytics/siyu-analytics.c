@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "siyu-analytics.h"
+#include "siyu-snapshot.h"
 #include "siyu-time.h"
 #include "siyu-json.h"
 
@@ -31,42 +32,9 @@
  *   (a member held below a full tier has a gap of 0).
  * - Contacts erased for privacy keep their orders in every figure. */
 
-typedef enum {
-  SIGNAL_VISIT,
-  SIGNAL_VIEW,
-  SIGNAL_CART,
-  SIGNAL_FAVOURITE,
-  SIGNAL_INQUIRY,
-  SIGNAL_REVIEW,
-  SIGNAL_SHARE,
-  SIGNAL_REFERRAL,
-  SIGNAL_GROUP_MESSAGE,
-  SIGNAL_JOIN,
-  SIGNAL_TOUCH,
-  N_SIGNALS
-} SignalKind;
-
-static const char * const signal_names[] = {
-  "visit", "view", "cart", "favourite", "inquiry", "review", "share", "referral",
-  "group_message", "join", "touch",
-};
-
-typedef struct {
-  SiyuDay day;
-  guint8  kind;
-} Signal;
-
-typedef struct {
-  gint64   id;
-  gint64   member_since;   /* UTC; 0 when not a member */
-  SiyuDay  seen;
-  SiyuDay  member;         /* SIYU_DAY_INVALID when not a member */
-  gboolean erased;
-  guint    order_start;
-  guint    n_orders;
-  guint    signal_start;
-  guint    n_signals;
-} Person;
+/* A contact of the snapshot, cut to the day figures are counted for. */
+typedef SiyuSnapshotPerson Person;
+typedef SiyuSnapshotSignal Signal;
 
 typedef struct {
   gint64   id;
@@ -86,10 +54,11 @@ struct _SiyuAnalytics
   gint64              model_id;
   SiyuPyramidWeights  weights;
 
-  GArray             *people;       /* Person, by id */
-  GArray             *order_days;   /* SiyuDay, by person then time */
-  GArray             *order_nets;   /* gint64, parallel */
-  GArray             *signals;      /* Signal, by person */
+  SiyuSnapshot       *snapshot;
+  GArray             *people;       /* Person, by id: those seen by the day */
+  const SiyuDay      *order_days;   /* the snapshot's, by person then time */
+  const gint64       *order_nets;   /* parallel */
+  const Signal       *signals;      /* the snapshot's, by person then time */
   GArray             *tiers;        /* Tier, by position */
 
   SiyuContactMetrics *metrics;      /* one per person */
@@ -365,9 +334,7 @@ siyu_analytics_free (SiyuAnalytics *self)
     return;
 
   g_clear_pointer (&self->people, g_array_unref);
-  g_clear_pointer (&self->order_days, g_array_unref);
-  g_clear_pointer (&self->order_nets, g_array_unref);
-  g_clear_pointer (&self->signals, g_array_unref);
+  g_clear_pointer (&self->snapshot, siyu_snapshot_unref);
   g_clear_pointer (&self->tiers, g_array_unref);
   g_clear_pointer (&self->cohort_cells, g_array_unref);
   g_clear_pointer (&self->metrics, g_free);
@@ -376,45 +343,38 @@ siyu_analytics_free (SiyuAnalytics *self)
   g_free (self);
 }
 
-static gboolean
-load_people (SiyuAnalytics  *self,
-             SiyuShop       *shop,
-             gint64          end,
-             GError        **error)
+/* Everyone first seen by the end of the day figures are counted for, with
+ * the paid orders dated up to it and the interactions of the year up to it. */
+static void
+select_people (SiyuAnalytics *self)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
-  GTimeZone *tz = siyu_shop_get_time_zone (shop);
-  sqlite3_stmt *stmt;
-  int rc;
+  SiyuSnapshot *snapshot = self->snapshot;
+  SiyuDay year_start = self->as_of - 364;
 
-  stmt = siyu_db_prepare (db,
-                          "SELECT id, first_seen_at, member_since, erased_at IS NOT NULL FROM contacts "
-                          "WHERE first_seen_at < ? ORDER BY id",
-                          error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, end);
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+  for (guint i = 0; i < snapshot->n_people; i++)
     {
-      Person person = { 0 };
-      gint64 member_since = sqlite3_column_int64 (stmt, 2);
+      Person person = snapshot->people[i];
+      const Signal *signals = snapshot->signals + person.signal_start;
+      guint first = 0, last = person.n_signals;
 
-      person.id = sqlite3_column_int64 (stmt, 0);
-      person.seen = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 1));
-      if (sqlite3_column_type (stmt, 2) != SQLITE_NULL && member_since < end)
+      if (person.seen > self->as_of)
+        continue;
+      if (person.member != SIYU_DAY_INVALID && person.member > self->as_of)
         {
-          person.member_since = member_since;
-          person.member = siyu_day_of_time (tz, member_since);
+          person.member = SIYU_DAY_INVALID;
+          person.member_since = 0;
         }
-      else
-        person.member = SIYU_DAY_INVALID;
-      person.erased = sqlite3_column_int (stmt, 3) != 0;
+      person.n_orders = siyu_snapshot_orders_until (snapshot, &person, self->as_of);
+
+      while (first < last && signals[first].day < year_start)
+        first++;
+      while (last > first && signals[last - 1].day > self->as_of)
+        last--;
+      person.signal_start += first;
+      person.n_signals = last - first;
+
       g_array_append_val (self->people, person);
     }
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_DONE;
 }
 
 /* Finds the person with @id at or after *cursor; both lists are in id order. */
@@ -430,138 +390,6 @@ advance_to (SiyuAnalytics *self,
     return &g_array_index (self->people, Person, *cursor);
 
   return NULL;
-}
-
-static gboolean
-load_orders (SiyuAnalytics  *self,
-             SiyuShop       *shop,
-             gint64          end,
-             GCancellable   *cancellable,
-             GError        **error)
-{
-  SiyuDb *db = siyu_shop_get_db (shop);
-  GTimeZone *tz = siyu_shop_get_time_zone (shop);
-  sqlite3_stmt *stmt;
-  guint cursor = 0;
-  guint rows = 0;
-  int rc;
-
-  stmt = siyu_db_prepare (db,
-                          "SELECT contact_id, created_at, max (0, total_amount - refunded_amount) "
-                          "FROM orders INDEXED BY orders_contact_paid "
-                          "WHERE status IN ('paid', 'partially_refunded') AND contact_id IS NOT NULL "
-                          "  AND created_at < ? AND currency = ? "
-                          "ORDER BY contact_id, created_at",
-                          error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, end);
-  sqlite3_bind_text (stmt, 2, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
-    {
-      Person *person = advance_to (self, &cursor, sqlite3_column_int64 (stmt, 0));
-      SiyuDay day;
-      gint64 net;
-
-      if ((++rows & 0xffff) == 0 && check_cancelled (cancellable, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-
-      if (person == NULL)
-        continue;
-
-      if (person->n_orders == 0)
-        person->order_start = self->order_days->len;
-      person->n_orders++;
-
-      day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 1));
-      net = sqlite3_column_int64 (stmt, 2);
-      g_array_append_val (self->order_days, day);
-      g_array_append_val (self->order_nets, net);
-    }
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_DONE;
-}
-
-static int
-signal_kind (const char *name)
-{
-  if (name == NULL)
-    return -1;
-  for (guint i = 0; i < N_SIGNALS; i++)
-    if (g_str_equal (signal_names[i], name))
-      return i;
-
-  return -1;
-}
-
-static gboolean
-load_signals (SiyuAnalytics  *self,
-              SiyuShop       *shop,
-              gint64          start,
-              gint64          end,
-              GCancellable   *cancellable,
-              GError        **error)
-{
-  SiyuDb *db = siyu_shop_get_db (shop);
-  GTimeZone *tz = siyu_shop_get_time_zone (shop);
-  sqlite3_stmt *stmt;
-  guint cursor = 0;
-  guint rows = 0;
-  int rc;
-
-  /* Touches count for the contacts who were sent them, not the holdout. */
-  stmt = siyu_db_prepare (db,
-                          "SELECT contact_id, kind, occurred_at FROM events "
-                          "  WHERE occurred_at >= ?1 AND occurred_at < ?2 "
-                          "UNION ALL SELECT contact_id, 'join', joined_at FROM group_members "
-                          "  WHERE joined_at >= ?1 AND joined_at < ?2 "
-                          "UNION ALL SELECT m.contact_id, 'touch', t.created_at "
-                          "  FROM touch_members m JOIN touches t ON t.id = m.touch_id "
-                          "  WHERE m.holdout = 0 AND t.created_at >= ?1 AND t.created_at < ?2 "
-                          "ORDER BY 1",
-                          error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, start);
-  sqlite3_bind_int64 (stmt, 2, end);
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
-    {
-      Person *person = advance_to (self, &cursor, sqlite3_column_int64 (stmt, 0));
-      Signal signal;
-      int kind;
-
-      if ((++rows & 0xffff) == 0 && check_cancelled (cancellable, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-
-      if (person == NULL)
-        continue;
-
-      /* The table's CHECK keeps other kinds out, but a damaged file can
-       * hold anything: what is not a signal is not counted. */
-      kind = signal_kind ((const char *) sqlite3_column_text (stmt, 1));
-      if (kind < 0)
-        continue;
-
-      if (person->n_signals == 0)
-        person->signal_start = self->signals->len;
-      person->n_signals++;
-
-      signal.day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 2));
-      signal.kind = kind;
-      g_array_append_val (self->signals, signal);
-    }
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_DONE;
 }
 
 static gboolean
@@ -613,7 +441,7 @@ order_day (SiyuAnalytics *self,
            const Person  *person,
            guint          i)
 {
-  return g_array_index (self->order_days, SiyuDay, person->order_start + i);
+  return self->order_days[person->order_start + i];
 }
 
 /* Paid orders dated on or before @day: orders are in time order. */
@@ -656,7 +484,7 @@ has_signal (SiyuAnalytics *self,
 {
   for (guint i = 0; i < person->n_signals; i++)
     {
-      const Signal *s = &g_array_index (self->signals, Signal, person->signal_start + i);
+      const Signal *s = &self->signals[person->signal_start + i];
 
       if ((kinds & (1u << s->kind)) != 0 && s->day >= from && s->day <= to)
         return TRUE;
@@ -666,11 +494,11 @@ has_signal (SiyuAnalytics *self,
 }
 
 #define KINDS(k) (1u << (k))
-#define ENGAGEMENT_KINDS (KINDS (SIGNAL_SHARE) | KINDS (SIGNAL_REFERRAL) | KINDS (SIGNAL_REVIEW))
-#define INTEREST_KINDS (KINDS (SIGNAL_VIEW) | KINDS (SIGNAL_CART) | KINDS (SIGNAL_FAVOURITE) | \
-                        KINDS (SIGNAL_INQUIRY) | KINDS (SIGNAL_JOIN))
-#define EVENT_KINDS ((KINDS (SIGNAL_GROUP_MESSAGE) << 1) - 1)
-#define ANY_KINDS ((1u << N_SIGNALS) - 1)
+#define ENGAGEMENT_KINDS (KINDS (SIYU_SIGNAL_SHARE) | KINDS (SIYU_SIGNAL_REFERRAL) | KINDS (SIYU_SIGNAL_REVIEW))
+#define INTEREST_KINDS (KINDS (SIYU_SIGNAL_VIEW) | KINDS (SIYU_SIGNAL_CART) | KINDS (SIYU_SIGNAL_FAVOURITE) | \
+                        KINDS (SIYU_SIGNAL_INQUIRY) | KINDS (SIYU_SIGNAL_JOIN))
+#define EVENT_KINDS ((KINDS (SIYU_SIGNAL_GROUP_MESSAGE) << 1) - 1)
+#define ANY_KINDS ((1u << SIYU_N_SIGNALS) - 1)
 
 static SiyuStage
 stage_at (SiyuAnalytics *self,
@@ -973,7 +801,7 @@ compute_contact (SiyuAnalytics *self,
   metrics->tier_gap = -1;
 
   for (guint i = 0; i < person->n_orders; i++)
-    metrics->net_spend += g_array_index (self->order_nets, gint64, person->order_start + i);
+    metrics->net_spend += self->order_nets[person->order_start + i];
 
   if (person->n_orders > 0)
     {
@@ -990,38 +818,38 @@ compute_contact (SiyuAnalytics *self,
       metrics->rfm_r = as_of - metrics->last_order;
       metrics->rfm_f = person->n_orders - window_start;
       for (guint i = window_start; i < person->n_orders; i++)
-        metrics->rfm_m += g_array_index (self->order_nets, gint64, person->order_start + i);
+        metrics->rfm_m += self->order_nets[person->order_start + i];
       metrics->spend_365 = metrics->rfm_m;
 
       metrics->points = (gint64) self->weights.order * metrics->rfm_f;
       for (guint i = 0; i < person->n_signals; i++)
         {
-          const Signal *s = &g_array_index (self->signals, Signal, person->signal_start + i);
+          const Signal *s = &self->signals[person->signal_start + i];
 
           if (s->day < as_of - 364)
             continue;
-          switch ((SignalKind) s->kind)
+          switch ((SiyuSignalKind) s->kind)
             {
-            case SIGNAL_REFERRAL:
+            case SIYU_SIGNAL_REFERRAL:
               metrics->points += self->weights.referral;
               break;
-            case SIGNAL_SHARE:
+            case SIYU_SIGNAL_SHARE:
               metrics->points += self->weights.share;
               break;
-            case SIGNAL_REVIEW:
+            case SIYU_SIGNAL_REVIEW:
               metrics->points += self->weights.review;
               break;
-            case SIGNAL_GROUP_MESSAGE:
+            case SIYU_SIGNAL_GROUP_MESSAGE:
               metrics->points += self->weights.group_message;
               break;
-            case SIGNAL_VISIT:
-            case SIGNAL_VIEW:
-            case SIGNAL_CART:
-            case SIGNAL_FAVOURITE:
-            case SIGNAL_INQUIRY:
-            case SIGNAL_JOIN:
-            case SIGNAL_TOUCH:
-            case N_SIGNALS:
+            case SIYU_SIGNAL_VISIT:
+            case SIYU_SIGNAL_VIEW:
+            case SIYU_SIGNAL_CART:
+            case SIYU_SIGNAL_FAVOURITE:
+            case SIYU_SIGNAL_INQUIRY:
+            case SIYU_SIGNAL_JOIN:
+            case SIYU_SIGNAL_TOUCH:
+            case SIYU_N_SIGNALS:
             default:
               break;
             }
@@ -1125,7 +953,7 @@ measure_period (SiyuAnalytics *self,
         period->repeat_buyers++;
       if (member)
         for (guint k = before; k < upto; k++)
-          period->member_net += g_array_index (self->order_nets, gint64, person->order_start + k);
+          period->member_net += self->order_nets[person->order_start + k];
     }
 }
 
@@ -1523,7 +1351,6 @@ siyu_analytics_compute (SiyuShop          *shop,
 {
   g_autoptr(SiyuAnalytics) self = g_new0 (SiyuAnalytics, 1);
   gint64 started;
-  gint64 end;
 
   g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
   g_return_val_if_fail (as_of != SIYU_DAY_INVALID, NULL);
@@ -1532,14 +1359,9 @@ siyu_analytics_compute (SiyuShop          *shop,
   self->period_start_eve = month_start (as_of) - 1;
   self->previous_start_eve = month_start (self->period_start_eve) - 1;
   self->people = g_array_new (FALSE, FALSE, sizeof (Person));
-  self->order_days = g_array_new (FALSE, FALSE, sizeof (SiyuDay));
-  self->order_nets = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->signals = g_array_new (FALSE, FALSE, sizeof (Signal));
   self->tiers = g_array_new (FALSE, FALSE, sizeof (Tier));
   self->cohort_cells = g_array_new (FALSE, FALSE, sizeof (CohortCell));
   g_array_set_clear_func (self->tiers, tier_clear);
-
-  end = siyu_shop_day_start (shop, as_of + 1);
 
   if (!siyu_lifecycle_model_load (shop, &self->model, error) ||
       !load_model_id (self, shop, error) ||
@@ -1548,21 +1370,18 @@ siyu_analytics_compute (SiyuShop          *shop,
   siyu_pyramid_weights_load (shop, &self->weights);
 
   started = g_get_monotonic_time ();
-  if (!load_people (self, shop, end, error) || check_cancelled (cancellable, error))
+  self->snapshot = siyu_snapshot_get (shop, cancellable, error);
+  if (self->snapshot == NULL)
     return NULL;
-  g_debug ("Read %u contacts in %.3f s", self->people->len, (g_get_monotonic_time () - started) / 1e6);
-  if (progress != NULL)
-    progress (0.1, progress_data);
-
-  if (!load_orders (self, shop, end, cancellable, error))
-    return NULL;
-  g_debug ("Read %u paid orders by %.3f s", self->order_days->len, (g_get_monotonic_time () - started) / 1e6);
+  self->order_days = self->snapshot->order_days;
+  self->order_nets = self->snapshot->order_nets;
+  self->signals = self->snapshot->signals;
   if (progress != NULL)
     progress (0.6, progress_data);
 
-  if (!load_signals (self, shop, siyu_shop_day_start (shop, as_of - 364), end, cancellable, error))
-    return NULL;
-  g_debug ("Read %u interactions by %.3f s", self->signals->len, (g_get_monotonic_time () - started) / 1e6);
+  select_people (self);
+  g_debug ("Took %u contacts of the snapshot by %.3f s", self->people->len,
+           (g_get_monotonic_time () - started) / 1e6);
   if (progress != NULL)
     progress (0.75, progress_data);
 
@@ -1999,8 +1818,8 @@ siyu_analytics_get_purchases (SiyuAnalytics  *self,
 
   person = &g_array_index (self->people, Person, index);
   *n = person->n_orders;
-  *days = person->n_orders > 0 ? &g_array_index (self->order_days, SiyuDay, person->order_start) : NULL;
-  *nets = person->n_orders > 0 ? &g_array_index (self->order_nets, gint64, person->order_start) : NULL;
+  *days = person->n_orders > 0 ? &self->order_days[person->order_start] : NULL;
+  *nets = person->n_orders > 0 ? &self->order_nets[person->order_start] : NULL;
 }
 
 const char *

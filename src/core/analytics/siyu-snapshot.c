@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "siyu-snapshot"
+
+#include "config.h"
+
+#include "siyu-snapshot.h"
+#include "siyu-time.h"
+
+/* The snapshot is read from the store in three ordered passes — contacts,
+ * paid orders, interactions — and kept on the shop for as long as the data
+ * it was read from is unchanged, so that the monthly review, the campaign
+ * deduction and a recompute read the orders once instead of once each.
+ *
+ * "Unchanged" is the shop's data version (triggers count every change to
+ * what figures are counted from), together with the touches sent, which
+ * count as interactions but are no change to the figures' data, and the
+ * largest contact and order ids, so that a file put back from a backup by
+ * another program is never taken for the one read.  A snapshot read inside
+ * a transaction is used but not kept: the transaction may yet be rolled
+ * back to a data version a different change reaches later.
+ *
+ * Nothing in it depends on the day figures are counted for: each figure
+ * takes the orders and interactions up to its own day, which are a prefix
+ * of each contact's ranges. */
+
+static const char * const signal_names[] = {
+  "visit", "view", "cart", "favourite", "inquiry", "review", "share", "referral",
+  "group_message", "join", "touch",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (signal_names) == SIYU_N_SIGNALS);
+
+static GMutex cache_lock;
+
+static GQuark
+snapshot_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("siyu-snapshot");
+
+  return quark;
+}
+
+SiyuSnapshot *
+siyu_snapshot_ref (SiyuSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+siyu_snapshot_unref (SiyuSnapshot *self)
+{
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_free (self->stamp);
+  g_free ((gpointer) self->people);
+  g_free ((gpointer) self->order_days);
+  g_free ((gpointer) self->order_nets);
+  g_free ((gpointer) self->signals);
+  g_free (self);
+}
+
+/**
+ * siyu_snapshot_get_size:
+ *
+ * Returns: the bytes the snapshot's columns take.
+ */
+gsize
+siyu_snapshot_get_size (SiyuSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return sizeof *self +
+         self->n_people * sizeof (SiyuSnapshotPerson) +
+         self->n_orders * (sizeof (SiyuDay) + sizeof (gint64)) +
+         self->n_signals * sizeof (SiyuSnapshotSignal);
+}
+
+/**
+ * siyu_snapshot_orders_until:
+ *
+ * Returns: how many of @person's paid orders are dated on or before @day.
+ */
+guint
+siyu_snapshot_orders_until (SiyuSnapshot             *self,
+                            const SiyuSnapshotPerson *person,
+                            SiyuDay                   day)
+{
+  const SiyuDay *days = self->order_days + person->order_start;
+  guint lo = 0, hi = person->n_orders;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (days[mid] <= day)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return lo;
+}
+
+static char *
+read_stamp (SiyuDb  *db,
+            GError **error)
+{
+  sqlite3_stmt *stmt;
+  char *stamp = NULL;
+  int rc;
+
+  stmt = siyu_db_prepare (db,
+                          "SELECT printf ('%d:%d:%d:%d:%d', "
+                          "  (SELECT data FROM data_version WHERE id = 1), "
+                          "  (SELECT max (id) FROM touches), (SELECT count(*) FROM touches), "
+                          "  (SELECT max (id) FROM contacts), (SELECT max (id) FROM orders))",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+
+  rc = siyu_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    stamp = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return stamp;
+}
+
+static gboolean
+check_cancelled (guint         *rows,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  return (++*rows & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static gboolean
+load_people (GArray        *people,
+             SiyuShop      *shop,
+             GError       **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  GTimeZone *tz = siyu_shop_get_time_zone (shop);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = siyu_db_prepare (db,
+                          "SELECT id, first_seen_at, member_since, erased_at IS NOT NULL FROM contacts ORDER BY id",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SiyuSnapshotPerson person = { 0 };
+
+      person.id = sqlite3_column_int64 (stmt, 0);
+      person.seen = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 1));
+      if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+        {
+          person.member_since = sqlite3_column_int64 (stmt, 2);
+          person.member = siyu_day_of_time (tz, person.member_since);
+        }
+      else
+        person.member = SIYU_DAY_INVALID;
+      person.erased = sqlite3_column_int (stmt, 3) != 0;
+      g_array_append_val (people, person);
+    }
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
+/* Finds the person with @id at or after *cursor; both lists are in id order. */
+static SiyuSnapshotPerson *
+advance_to (GArray *people,
+            guint  *cursor,
+            gint64  id)
+{
+  while (*cursor < people->len && g_array_index (people, SiyuSnapshotPerson, *cursor).id < id)
+    (*cursor)++;
+
+  if (*cursor < people->len && g_array_index (people, SiyuSnapshotPerson, *cursor).id == id)
+    return &g_array_index (people, SiyuSnapshotPerson, *cursor);
+
+  return NULL;
+}
+
+static gboolean
+load_orders (GArray        *people,
+             GArray        *days,
+             GArray        *nets,
+             SiyuShop      *shop,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  GTimeZone *tz = siyu_shop_get_time_zone (shop);
+  sqlite3_stmt *stmt;
+  guint cursor = 0;
+  guint rows = 0;
+  int rc;
+
+  stmt = siyu_db_prepare (db,
+                          "SELECT contact_id, created_at, max (0, total_amount - refunded_amount) "
+                          "FROM orders INDEXED BY orders_contact_paid "
+                          "WHERE status IN ('paid', 'partially_refunded') AND contact_id IS NOT NULL "
+                          "  AND currency = ? "
+                          "ORDER BY contact_id, created_at",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SiyuSnapshotPerson *person = advance_to (people, &cursor, sqlite3_column_int64 (stmt, 0));
+      SiyuDay day;
+      gint64 net;
+
+      if (check_cancelled (&rows, cancellable, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+
+      if (person == NULL)
+        continue;
+
+      if (person->n_orders == 0)
+        person->order_start = days->len;
+      person->n_orders++;
+
+      day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 1));
+      net = sqlite3_column_int64 (stmt, 2);
+      g_array_append_val (days, day);
+      g_array_append_val (nets, net);
+    }
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
+static int
+signal_kind (const char *name)
+{
+  if (name == NULL)
+    return -1;
+  for (guint i = 0; i < SIYU_N_SIGNALS; i++)
+    if (g_str_equal (signal_names[i], name))
+      return i;
+
+  return -1;
+}
+
+static gboolean
+load_signals (GArray        *people,
+              GArray        *signals,
+              SiyuShop      *shop,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  GTimeZone *tz = siyu_shop_get_time_zone (shop);
+  sqlite3_stmt *stmt;
+  guint cursor = 0;
+  guint rows = 0;
+  int rc;
+
+  /* Touches count for the contacts who were sent them, not the holdout. */
+  stmt = siyu_db_prepare (db,
+                          "SELECT contact_id, kind, occurred_at FROM events "
+                          "UNION ALL SELECT contact_id, 'join', joined_at FROM group_members "
+                          "UNION ALL SELECT m.contact_id, 'touch', t.created_at "
+                          "  FROM touch_members m JOIN touches t ON t.id = m.touch_id "
+                          "  WHERE m.holdout = 0 "
+                          "ORDER BY 1, 3",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SiyuSnapshotPerson *person = advance_to (people, &cursor, sqlite3_column_int64 (stmt, 0));
+      SiyuSnapshotSignal signal;
+      int kind;
+
+      if (check_cancelled (&rows, cancellable, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+
+      if (person == NULL)
+        continue;
+
+      /* The table's CHECK keeps other kinds out, but a damaged file can
+       * hold anything: what is not a signal is not counted. */
+      kind = signal_kind ((const char *) sqlite3_column_text (stmt, 1));
+      if (kind < 0)
+        continue;
+
+      if (person->n_signals == 0)
+        person->signal_start = signals->len;
+      person->n_signals++;
+
+      signal.day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 2));
+      signal.kind = kind;
+      g_array_append_val (signals, signal);
+    }
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
+static SiyuSnapshot *
+snapshot_read (SiyuShop      *shop,
+               char          *stamp,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GArray) people = g_array_new (FALSE, FALSE, sizeof (SiyuSnapshotPerson));
+  g_autoptr(GArray) days = g_array_new (FALSE, FALSE, sizeof (SiyuDay));
+  g_autoptr(GArray) nets = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) signals = g_array_new (FALSE, FALSE, sizeof (SiyuSnapshotSignal));
+  gint64 started = g_get_monotonic_time ();
+  SiyuSnapshot *self;
+
+  if (!load_people (people, shop, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !load_orders (people, days, nets, shop, cancellable, error) ||
+      !load_signals (people, signals, shop, cancellable, error))
+    {
+      g_free (stamp);
+      return NULL;
+    }
+
+  self = g_new0 (SiyuSnapshot, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->stamp = stamp;
+  self->n_people = people->len;
+  self->n_orders = days->len;
+  self->n_signals = signals->len;
+  self->people = (gpointer) g_array_free (g_steal_pointer (&people), FALSE);
+  self->order_days = (gpointer) g_array_free (g_steal_pointer (&days), FALSE);
+  self->order_nets = (gpointer) g_array_free (g_steal_pointer (&nets), FALSE);
+  self->signals = (gpointer) g_array_free (g_steal_pointer (&signals), FALSE);
+
+  g_debug ("Read %u contacts, %u paid orders and %u interactions in %.3f s: %.1f MiB",
+           self->n_people, self->n_orders, self->n_signals, (g_get_monotonic_time () - started) / 1e6,
+           siyu_snapshot_get_size (self) / 1048576.0);
+
+  return self;
+}
+
+/**
+ * siyu_snapshot_get:
+ *
+ * The shop's snapshot: the one kept on @shop when the data it was read from
+ * is unchanged, else read now.  Call it on the thread that uses the shop.
+ *
+ * Returns: (transfer full): the snapshot, or %NULL with @error set
+ */
+SiyuSnapshot *
+siyu_snapshot_get (SiyuShop      *shop,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  SiyuDb *db;
+  char *stamp;
+  SiyuSnapshot *kept, *read;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  db = siyu_shop_get_db (shop);
+  stamp = read_stamp (db, error);
+  if (stamp == NULL)
+    return NULL;
+
+  g_mutex_lock (&cache_lock);
+  kept = g_object_get_qdata (G_OBJECT (shop), snapshot_quark ());
+  if (kept != NULL && g_str_equal (kept->stamp, stamp))
+    {
+      siyu_snapshot_ref (kept);
+      g_mutex_unlock (&cache_lock);
+      g_free (stamp);
+      return kept;
+    }
+  /* Never two in memory at once. */
+  g_object_set_qdata (G_OBJECT (shop), snapshot_quark (), NULL);
+  g_mutex_unlock (&cache_lock);
+
+  read = snapshot_read (shop, stamp, cancellable, error);
+  if (read == NULL)
+    return NULL;
+
+  if (!siyu_db_in_transaction (db))
+    {
+      g_mutex_lock (&cache_lock);
+      g_object_set_qdata_full (G_OBJECT (shop), snapshot_quark (), siyu_snapshot_ref (read),
+                               (GDestroyNotify) siyu_snapshot_unref);
+      g_mutex_unlock (&cache_lock);
+    }
+
+  return read;
+}
+
+/**
+ * siyu_snapshot_forget:
+ *
+ * Lets go of the snapshot kept on @shop, if any.
+ */
+void
+siyu_snapshot_forget (SiyuShop *shop)
+{
+  g_return_if_fail (SIYU_IS_SHOP (shop));
+
+  g_mutex_lock (&cache_lock);
+  g_object_set_qdata (G_OBJECT (shop), snapshot_quark (), NULL);
+  g_mutex_unlock (&cache_lock);
+}
