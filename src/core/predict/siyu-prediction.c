@@ -503,37 +503,235 @@ bind_money (sqlite3_stmt *stmt,
     sqlite3_bind_int64 (stmt, column, (gint64) llround (value));
 }
 
-/**
- * siyu_prediction_store:
- *
- * Replaces the stored predictions and replenishments with these, inside
- * the caller's transaction.
- */
-gboolean
-siyu_prediction_store (SiyuPrediction  *self,
-                       SiyuShop        *shop,
-                       GError         **error)
+static gboolean
+same_real (sqlite3_stmt *stmt,
+           int           column,
+           double        value)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return isnan (value);
+
+  return !isnan (value) && sqlite3_column_double (stmt, column) == value;
+}
+
+static gboolean
+same_money (sqlite3_stmt *stmt,
+            int           column,
+            double        value)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return isnan (value);
+
+  return !isnan (value) && sqlite3_column_int64 (stmt, column) == (gint64) llround (value);
+}
+
+static gboolean
+same_day (sqlite3_stmt *stmt,
+          int           column,
+          SiyuDay       day)
+{
+  g_autofree char *text = NULL;
+
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return day == SIYU_DAY_INVALID;
+  if (day == SIYU_DAY_INVALID)
+    return FALSE;
+
+  text = siyu_day_format (day);
+  return g_strcmp0 ((const char *) sqlite3_column_text (stmt, column), text) == 0;
+}
+
+static gboolean
+same_prediction (sqlite3_stmt                *stmt,
+                 const SiyuContactPrediction *p)
+{
+  return same_real (stmt, 1, p->p_alive) &&
+         same_real (stmt, 2, p->exp_orders_90d) &&
+         same_money (stmt, 3, p->exp_order_value) &&
+         same_money (stmt, 4, p->value_12m) &&
+         same_day (stmt, 5, p->next_due) &&
+         (p->next_due == SIYU_DAY_INVALID
+          ? sqlite3_column_type (stmt, 6) == SQLITE_NULL
+          : (sqlite3_column_type (stmt, 6) != SQLITE_NULL &&
+             sqlite3_column_int64 (stmt, 6) == p->next_due_product_id));
+}
+
+static gboolean
+same_replenishment (sqlite3_stmt            *stmt,
+                    const SiyuReplenishment *r)
+{
+  return same_day (stmt, 2, r->last_purchase) &&
+         sqlite3_column_type (stmt, 3) == SQLITE_INTEGER &&
+         sqlite3_column_int64 (stmt, 3) == r->interval_days &&
+         same_day (stmt, 4, r->due);
+}
+
+static int
+compare_replenishment_keys (gconstpointer a,
+                            gconstpointer b)
+{
+  const SiyuReplenishment *x = a, *y = b;
+
+  if (x->contact_id != y->contact_id)
+    return x->contact_id < y->contact_id ? -1 : 1;
+
+  return (x->product_id > y->product_id) - (x->product_id < y->product_id);
+}
+
+/* Row ids (contact_id, product_id) of what is stored and not wanted, and
+ * indexes of the wanted rows that are not stored as they are.  Both lists
+ * are walked in key order, the stored ones by primary key. */
+typedef struct {
+  GArray *gone;      /* gint64 pairs */
+  GArray *changed;   /* guint */
+} Changes;
+
+static int
+compare_keys (gint64 a1,
+              gint64 a2,
+              gint64 b1,
+              gint64 b2)
+{
+  if (a1 != b1)
+    return a1 < b1 ? -1 : 1;
+
+  return (a2 > b2) - (a2 < b2);
+}
+
+/* Compares the stored rows @select reads (key columns first, then the
+ * values) with the @n wanted ones in key order. */
+static gboolean
+find_changes (SiyuDb        *db,
+              sqlite3_stmt  *select,
+              gboolean       two_keys,
+              guint          n,
+              void         (*key_of) (gconstpointer rows, guint i, gint64 key[2]),
+              gboolean     (*same) (sqlite3_stmt *stmt, gconstpointer rows, guint i),
+              gconstpointer  rows,
+              Changes       *changes,
+              GError       **error)
+{
+  guint next = 0;
+  int rc;
+
+  while ((rc = siyu_db_step (db, select, error)) == SQLITE_ROW)
+    {
+      gint64 stored[2] = { sqlite3_column_int64 (select, 0), two_keys ? sqlite3_column_int64 (select, 1) : 0 };
+      gint64 wanted[2] = { 0, 0 };
+      int order = 1;
+
+      while (next < n)
+        {
+          key_of (rows, next, wanted);
+          order = compare_keys (wanted[0], wanted[1], stored[0], stored[1]);
+          if (order >= 0)
+            break;
+          g_array_append_val (changes->changed, next);
+          next++;
+        }
+
+      if (next < n && order == 0)
+        {
+          if (!same (select, rows, next))
+            g_array_append_val (changes->changed, next);
+          next++;
+        }
+      else
+        g_array_append_vals (changes->gone, stored, 2);
+    }
+  sqlite3_reset (select);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  for (; next < n; next++)
+    g_array_append_val (changes->changed, next);
+
+  return TRUE;
+}
+
+static void
+prediction_key (gconstpointer rows,
+                guint         i,
+                gint64        key[2])
+{
+  key[0] = ((const SiyuContactPrediction *) rows)[i].contact_id;
+  key[1] = 0;
+}
+
+static gboolean
+prediction_same (sqlite3_stmt  *stmt,
+                 gconstpointer  rows,
+                 guint          i)
+{
+  return same_prediction (stmt, (const SiyuContactPrediction *) rows + i);
+}
+
+static void
+replenishment_key (gconstpointer rows,
+                   guint         i,
+                   gint64        key[2])
+{
+  const SiyuReplenishment *r = (const SiyuReplenishment *) rows + i;
+
+  key[0] = r->contact_id;
+  key[1] = r->product_id;
+}
+
+static gboolean
+replenishment_same (sqlite3_stmt  *stmt,
+                    gconstpointer  rows,
+                    guint          i)
+{
+  return same_replenishment (stmt, (const SiyuReplenishment *) rows + i);
+}
+
+static gboolean
+store_predictions (SiyuPrediction  *self,
+                   SiyuDb          *db,
+                   GError         **error)
+{
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
+  Changes changes = { gone, changed };
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (siyu_db_in_transaction (db), FALSE);
-
-  if (!siyu_db_exec (db, "DELETE FROM contact_predictions; DELETE FROM replenishments", error))
+  stmt = siyu_db_prepare (db,
+                          "SELECT contact_id, p_alive, exp_orders_90d, exp_order_value, value_12m, "
+                          "  next_due, next_due_product_id FROM contact_predictions ORDER BY contact_id",
+                          error);
+  if (stmt == NULL ||
+      !find_changes (db, stmt, FALSE, self->contacts->len, prediction_key, prediction_same,
+                     self->contacts->data, &changes, error))
     return FALSE;
+
+  stmt = siyu_db_prepare (db, "DELETE FROM contact_predictions WHERE contact_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < gone->len; i += 2)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, g_array_index (gone, gint64, i));
+      if (siyu_db_step (db, stmt, error) < 0)
+        return FALSE;
+    }
+  sqlite3_reset (stmt);
 
   stmt = siyu_db_prepare (db,
                           "INSERT INTO contact_predictions (contact_id, p_alive, exp_orders_90d, "
                           "  exp_order_value, value_12m, next_due, next_due_product_id) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          "VALUES (?, ?, ?, ?, ?, ?, ?) "
+                          "ON CONFLICT (contact_id) DO UPDATE SET p_alive = excluded.p_alive, "
+                          "  exp_orders_90d = excluded.exp_orders_90d, exp_order_value = excluded.exp_order_value, "
+                          "  value_12m = excluded.value_12m, next_due = excluded.next_due, "
+                          "  next_due_product_id = excluded.next_due_product_id",
                           error);
   if (stmt == NULL)
     return FALSE;
 
-  for (guint i = 0; i < self->contacts->len; i++)
+  for (guint k = 0; k < changed->len; k++)
     {
-      const SiyuContactPrediction *p = &g_array_index (self->contacts, SiyuContactPrediction, i);
+      const SiyuContactPrediction *p = &g_array_index (self->contacts, SiyuContactPrediction,
+                                                       g_array_index (changed, guint, k));
 
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
@@ -549,17 +747,58 @@ siyu_prediction_store (SiyuPrediction  *self,
         return FALSE;
     }
   sqlite3_reset (stmt);
+  g_debug ("Predictions: %u rewritten, %u removed", changed->len, gone->len / 2);
+
+  return TRUE;
+}
+
+static gboolean
+store_replenishments (SiyuPrediction  *self,
+                      SiyuDb          *db,
+                      GError         **error)
+{
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) wanted = g_array_copy (self->replenishments);
+  Changes changes = { gone, changed };
+  sqlite3_stmt *stmt;
+
+  g_array_sort (wanted, compare_replenishment_keys);
+  stmt = siyu_db_prepare (db,
+                          "SELECT contact_id, product_id, last_purchase, interval_days, due "
+                          "FROM replenishments ORDER BY contact_id, product_id",
+                          error);
+  if (stmt == NULL ||
+      !find_changes (db, stmt, TRUE, wanted->len, replenishment_key, replenishment_same,
+                     wanted->data, &changes, error))
+    return FALSE;
+
+  stmt = siyu_db_prepare (db, "DELETE FROM replenishments WHERE contact_id = ? AND product_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < gone->len; i += 2)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, g_array_index (gone, gint64, i));
+      sqlite3_bind_int64 (stmt, 2, g_array_index (gone, gint64, i + 1));
+      if (siyu_db_step (db, stmt, error) < 0)
+        return FALSE;
+    }
+  sqlite3_reset (stmt);
 
   stmt = siyu_db_prepare (db,
                           "INSERT INTO replenishments (contact_id, product_id, last_purchase, interval_days, due) "
-                          "VALUES (?, ?, ?, ?, ?)",
+                          "VALUES (?, ?, ?, ?, ?) "
+                          "ON CONFLICT (contact_id, product_id) DO UPDATE SET "
+                          "  last_purchase = excluded.last_purchase, interval_days = excluded.interval_days, "
+                          "  due = excluded.due",
                           error);
   if (stmt == NULL)
     return FALSE;
 
-  for (guint i = 0; i < self->replenishments->len; i++)
+  for (guint k = 0; k < changed->len; k++)
     {
-      const SiyuReplenishment *r = &g_array_index (self->replenishments, SiyuReplenishment, i);
+      const SiyuReplenishment *r = &g_array_index (wanted, SiyuReplenishment, g_array_index (changed, guint, k));
 
       sqlite3_reset (stmt);
       sqlite3_bind_int64 (stmt, 1, r->contact_id);
@@ -571,8 +810,29 @@ siyu_prediction_store (SiyuPrediction  *self,
         return FALSE;
     }
   sqlite3_reset (stmt);
+  g_debug ("Replenishments: %u rewritten, %u removed", changed->len, gone->len / 2);
 
   return TRUE;
+}
+
+/**
+ * siyu_prediction_store:
+ *
+ * Makes the stored predictions and replenishments these, inside the
+ * caller's transaction.  Only the rows that differ are written: after a
+ * recompute of unchanged data, none.
+ */
+gboolean
+siyu_prediction_store (SiyuPrediction  *self,
+                       SiyuShop        *shop,
+                       GError         **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (siyu_db_in_transaction (db), FALSE);
+
+  return store_predictions (self, db, error) && store_replenishments (self, db, error);
 }
 
 /* Returns: (transfer none): parameters, fit quality and buyers used. */

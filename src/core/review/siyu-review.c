@@ -40,9 +40,9 @@
  *   community groups; L4 interactions recorded (events); L5 touches
  *   measured against a holdout.
  *
- * Speed (the large demo): analytics are computed twice, not three times:
- * as of the month's end here and as of the month before's end on a second
- * connection in a worker thread at the same time; the same month a year
+ * Speed (the large demo): analytics are computed twice, not three times,
+ * both cut from the shop's one snapshot (siyu-snapshot.c): as of the
+ * month's end and as of the month before's end; the same month a year
  * earlier needs only its headline figures, read from the orders with the
  * same definitions; the trend, new buyers and repeat buyers come from one
  * load of each buyer's first paid order and one pass over the trend's
@@ -1098,24 +1098,6 @@ first_data_day (SiyuShop  *shop,
   return siyu_shop_day_of (shop, first);
 }
 
-typedef struct {
-  SiyuShop      *shop;
-  SiyuDay        as_of;
-  GCancellable  *cancellable;
-  SiyuAnalytics *analytics;
-  GError        *error;
-} Worker;
-
-static gpointer
-compute_before (gpointer data)
-{
-  Worker *worker = data;
-
-  worker->analytics = siyu_analytics_compute (worker->shop, worker->as_of, NULL, NULL, worker->cancellable,
-                                              &worker->error);
-  return NULL;
-}
-
 /**
  * siyu_review_compute:
  * @year: @month: the month to review, in the shop's time zone
@@ -1134,8 +1116,6 @@ siyu_review_compute (SiyuShop      *shop,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(SiyuAnalytics) now = NULL;
   g_autoptr(SiyuAnalytics) before = NULL;
-  Worker worker = { NULL, 0, NULL, NULL, NULL };
-  GThread *thread = NULL;
   gint64 new_buyers[3] = { 0, 0, 0 };
   g_autoptr(GArray) firsts = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -1182,36 +1162,11 @@ siyu_review_compute (SiyuShop      *shop,
     count_new_buyers (shop, firsts, years, months, new_buyers);
   }
 
-  /* The analytics as of the end of the month before run on a second
-   * connection in a worker thread while this one computes the month's;
-   * not inside a transaction, whose changes only this connection sees. */
-  if (month_last (by, bm) >= first && !siyu_db_in_transaction (siyu_shop_get_db (shop)))
-    {
-      g_autoptr(SiyuShop) second = siyu_shop_get_path (shop) != NULL
-                                   ? siyu_shop_open (siyu_shop_get_path (shop), NULL) : NULL;
-
-      if (second != NULL)
-        {
-          worker.shop = g_steal_pointer (&second);
-          worker.as_of = month_last (by, bm);
-          worker.cancellable = cancellable;
-          thread = g_thread_try_new ("siyu-review", compute_before, &worker, NULL);
-          if (thread == NULL)
-            g_clear_object (&worker.shop);
-        }
-    }
+  /* Both months are cut from the one snapshot of the shop. */
   now = siyu_analytics_compute (shop, end, NULL, NULL, cancellable, error);
-  if (thread != NULL)
-    {
-      g_thread_join (thread);
-      before = g_steal_pointer (&worker.analytics);
-      g_clear_object (&worker.shop);
-      /* A failure there (the file busy, say) is retried here. */
-      g_clear_error (&worker.error);
-    }
   if (now == NULL)
     return NULL;
-  if (before == NULL && month_last (by, bm) >= first)
+  if (month_last (by, bm) >= first)
     {
       before = siyu_analytics_compute (shop, month_last (by, bm), NULL, NULL, cancellable, error);
       if (before == NULL)
