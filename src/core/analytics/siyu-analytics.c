@@ -8,7 +8,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "siyu-analytics.h"
-#include "siyu-snapshot.h"
 #include "siyu-time.h"
 #include "siyu-json.h"
 
@@ -1820,6 +1819,19 @@ siyu_analytics_get_purchases (SiyuAnalytics  *self,
   *n = person->n_orders;
   *days = person->n_orders > 0 ? &self->order_days[person->order_start] : NULL;
   *nets = person->n_orders > 0 ? &self->order_nets[person->order_start] : NULL;
+}
+
+/**
+ * siyu_analytics_get_snapshot:
+ *
+ * Returns: (transfer none): the snapshot of the shop these figures were cut from
+ */
+SiyuSnapshot *
+siyu_analytics_get_snapshot (SiyuAnalytics *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->snapshot;
 }
 
 const char *

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "siyu-shop.h"
+#include "siyu-snapshot.h"
 #include "siyu-types.h"
 
 G_BEGIN_DECLS
@@ -121,6 +122,7 @@ void           siyu_analytics_get_purchases  (SiyuAnalytics      *self,
                                               const SiyuDay     **days,
                                               const gint64      **nets,
                                               guint              *n);
+SiyuSnapshot  *siyu_analytics_get_snapshot   (SiyuAnalytics      *self);
 const char    *siyu_analytics_tier_name      (SiyuAnalytics      *self,
                                               gint64              tier_id);
 const char    *siyu_tier_display_name        (const char         *name,

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "siyu-snapshot.h"
 #include "siyu-time.h"
 
@@ -64,6 +66,8 @@ siyu_snapshot_unref (SiyuSnapshot *self)
   g_free ((gpointer) self->order_days);
   g_free ((gpointer) self->order_nets);
   g_free ((gpointer) self->signals);
+  g_free ((gpointer) self->item_days);
+  g_free ((gpointer) self->item_products);
   g_free (self);
 }
 
@@ -80,7 +84,8 @@ siyu_snapshot_get_size (SiyuSnapshot *self)
   return sizeof *self +
          self->n_people * sizeof (SiyuSnapshotPerson) +
          self->n_orders * (sizeof (SiyuDay) + sizeof (gint64)) +
-         self->n_signals * sizeof (SiyuSnapshotSignal);
+         self->n_signals * sizeof (SiyuSnapshotSignal) +
+         self->n_items * (sizeof (SiyuDay) + sizeof (gint64));
 }
 
 /**
@@ -194,10 +199,30 @@ advance_to (GArray *people,
   return NULL;
 }
 
+/* A paid order of a contact, by id, while the products are read. */
+typedef struct {
+  gint64  id;
+  guint   person;
+  SiyuDay day;
+} OrderRef;
+
+static int
+compare_order_refs (gconstpointer a,
+                    gconstpointer b)
+{
+  const OrderRef *x = a, *y = b;
+
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Paid orders with a contact, in contact and time order: those in the
+ * shop's currency are the contact's orders; all are remembered in @refs
+ * for their products. */
 static gboolean
 load_orders (GArray        *people,
              GArray        *days,
              GArray        *nets,
+             GArray        *refs,
              SiyuShop      *shop,
              GCancellable  *cancellable,
              GError       **error)
@@ -210,10 +235,10 @@ load_orders (GArray        *people,
   int rc;
 
   stmt = siyu_db_prepare (db,
-                          "SELECT contact_id, created_at, max (0, total_amount - refunded_amount) "
+                          "SELECT contact_id, created_at, max (0, total_amount - refunded_amount), id, "
+                          "  currency = ? "
                           "FROM orders INDEXED BY orders_contact_paid "
                           "WHERE status IN ('paid', 'partially_refunded') AND contact_id IS NOT NULL "
-                          "  AND currency = ? "
                           "ORDER BY contact_id, created_at",
                           error);
   if (stmt == NULL)
@@ -223,7 +248,7 @@ load_orders (GArray        *people,
   while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
     {
       SiyuSnapshotPerson *person = advance_to (people, &cursor, sqlite3_column_int64 (stmt, 0));
-      SiyuDay day;
+      OrderRef ref;
       gint64 net;
 
       if (check_cancelled (&rows, cancellable, error))
@@ -235,18 +260,136 @@ load_orders (GArray        *people,
       if (person == NULL)
         continue;
 
+      ref.id = sqlite3_column_int64 (stmt, 3);
+      ref.person = cursor;
+      ref.day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 1));
+      g_array_append_val (refs, ref);
+      if (sqlite3_column_int (stmt, 4) == 0)
+        continue;
+
       if (person->n_orders == 0)
         person->order_start = days->len;
       person->n_orders++;
 
-      day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 1));
       net = sqlite3_column_int64 (stmt, 2);
-      g_array_append_val (days, day);
+      g_array_append_val (days, ref.day);
       g_array_append_val (nets, net);
     }
   sqlite3_reset (stmt);
 
   return rc == SQLITE_DONE;
+}
+
+typedef struct {
+  guint   person;
+  SiyuDay day;
+  gint64  product;
+} Item;
+
+/* The products of the paid orders in @refs, as ranges of the two columns
+ * per person in day order.  The lines are read in the order they are
+ * stored and matched to their order by id: one pass, no join. */
+static gboolean
+load_items (GArray        *people,
+            GArray        *refs,
+            SiyuDay      **days_out,
+            gint64       **products_out,
+            guint         *n_out,
+            SiyuShop      *shop,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Item));
+  g_autofree guint *fill = NULL;
+  SiyuDay *days;
+  gint64 *products;
+  sqlite3_stmt *stmt;
+  guint rows = 0;
+  guint total = 0;
+  int rc;
+
+  g_array_sort (refs, compare_order_refs);
+
+  stmt = siyu_db_prepare (db, "SELECT order_id, product_id FROM order_items WHERE product_id IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 order_id = sqlite3_column_int64 (stmt, 0);
+      OrderRef key = { order_id, 0, 0 };
+      const OrderRef *ref;
+
+      if (check_cancelled (&rows, cancellable, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+
+      ref = bsearch (&key, refs->data, refs->len, sizeof (OrderRef), compare_order_refs);
+      if (ref != NULL)
+        {
+          Item item = { ref->person, ref->day, sqlite3_column_int64 (stmt, 1) };
+
+          g_array_append_val (found, item);
+          g_array_index (people, SiyuSnapshotPerson, ref->person).n_items++;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  /* Counting sort by person, then each person's in day order. */
+  fill = g_new (guint, people->len);
+  for (guint p = 0; p < people->len; p++)
+    {
+      SiyuSnapshotPerson *person = &g_array_index (people, SiyuSnapshotPerson, p);
+
+      person->item_start = total;
+      fill[p] = total;
+      total += person->n_items;
+    }
+  days = g_new (SiyuDay, MAX (total, 1));
+  products = g_new (gint64, MAX (total, 1));
+  for (guint i = 0; i < found->len; i++)
+    {
+      const Item *item = &g_array_index (found, Item, i);
+      guint at = fill[item->person]++;
+
+      days[at] = item->day;
+      products[at] = item->product;
+    }
+
+  /* Lines are stored with their order, so a person's are nearly in day
+   * order already: an insertion sort. */
+  for (guint p = 0; p < people->len; p++)
+    {
+      const SiyuSnapshotPerson *person = &g_array_index (people, SiyuSnapshotPerson, p);
+      SiyuDay *d = days + person->item_start;
+      gint64 *pr = products + person->item_start;
+
+      for (guint i = 1; i < person->n_items; i++)
+        {
+          SiyuDay day = d[i];
+          gint64 product = pr[i];
+          guint j = i;
+
+          for (; j > 0 && d[j - 1] > day; j--)
+            {
+              d[j] = d[j - 1];
+              pr[j] = pr[j - 1];
+            }
+          d[j] = day;
+          pr[j] = product;
+        }
+    }
+
+  *days_out = days;
+  *products_out = products;
+  *n_out = total;
+
+  return TRUE;
 }
 
 static int
@@ -331,14 +474,21 @@ snapshot_read (SiyuShop      *shop,
   g_autoptr(GArray) days = g_array_new (FALSE, FALSE, sizeof (SiyuDay));
   g_autoptr(GArray) nets = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) signals = g_array_new (FALSE, FALSE, sizeof (SiyuSnapshotSignal));
+  g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (OrderRef));
   gint64 started = g_get_monotonic_time ();
   SiyuSnapshot *self;
+  SiyuDay *item_days = NULL;
+  gint64 *item_products = NULL;
+  guint n_items = 0;
 
   if (!load_people (people, shop, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !load_orders (people, days, nets, shop, cancellable, error) ||
+      !load_orders (people, days, nets, refs, shop, cancellable, error) ||
+      !load_items (people, refs, &item_days, &item_products, &n_items, shop, cancellable, error) ||
       !load_signals (people, signals, shop, cancellable, error))
     {
+      g_free (item_days);
+      g_free (item_products);
       g_free (stamp);
       return NULL;
     }
@@ -349,13 +499,16 @@ snapshot_read (SiyuShop      *shop,
   self->n_people = people->len;
   self->n_orders = days->len;
   self->n_signals = signals->len;
+  self->n_items = n_items;
+  self->item_days = item_days;
+  self->item_products = item_products;
   self->people = (gpointer) g_array_free (g_steal_pointer (&people), FALSE);
   self->order_days = (gpointer) g_array_free (g_steal_pointer (&days), FALSE);
   self->order_nets = (gpointer) g_array_free (g_steal_pointer (&nets), FALSE);
   self->signals = (gpointer) g_array_free (g_steal_pointer (&signals), FALSE);
 
-  g_debug ("Read %u contacts, %u paid orders and %u interactions in %.3f s: %.1f MiB",
-           self->n_people, self->n_orders, self->n_signals, (g_get_monotonic_time () - started) / 1e6,
+  g_debug ("Read %u contacts, %u paid orders, %u of their products and %u interactions in %.3f s: %.1f MiB",
+           self->n_people, self->n_orders, self->n_items, self->n_signals, (g_get_monotonic_time () - started) / 1e6,
            siyu_snapshot_get_size (self) / 1048576.0);
 
   return self;

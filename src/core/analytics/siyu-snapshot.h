@@ -20,6 +20,8 @@ typedef struct {
   guint    n_orders;
   guint    signal_start;
   guint    n_signals;
+  guint    item_start;
+  guint    n_items;
 } SiyuSnapshotPerson;
 
 /* An interaction that counts in a figure: an event, a group join or a touch
@@ -48,7 +50,8 @@ typedef struct _SiyuSnapshot SiyuSnapshot;
 
 /* The whole shop as every figure reads it, in contact-major columns: each
  * contact (in id order) with its paid orders in the shop's currency (day and
- * net amount) and its interactions.  Immutable once built; shared between
+ * net amount), the products of its paid orders in any currency (day and
+ * product id) and its interactions.  Immutable once built; shared between
  * threads by reference. */
 struct _SiyuSnapshot
 {
@@ -64,6 +67,9 @@ struct _SiyuSnapshot
   guint                      n_orders;
   const SiyuSnapshotSignal  *signals;
   guint                      n_signals;
+  const SiyuDay             *item_days;
+  const gint64              *item_products;
+  guint                      n_items;
 };
 
 SiyuSnapshot *siyu_snapshot_get          (SiyuShop      *shop,

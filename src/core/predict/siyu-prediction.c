@@ -169,74 +169,110 @@ close_product (SiyuPrediction *self,
   g_array_set_size (buyers, 0);
 }
 
+typedef struct {
+  gint64  contact_id;
+  SiyuDay day;
+} Purchase;
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Every contact's purchases of each product up to the as-of day, read from
+ * the snapshot: a counting sort by product of each contact's products in
+ * day order leaves each product's buyers in contact and then day order. */
 static gboolean
 compute_replenishments (SiyuPrediction  *self,
-                        SiyuShop        *shop,
+                        SiyuSnapshot    *snapshot,
                         GCancellable    *cancellable,
                         guint           *products_with_interval,
                         GError         **error)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
-  GTimeZone *tz = siyu_shop_get_time_zone (shop);
+  g_autoptr(GHashTable) index = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) products = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (int));
   g_autoptr(GArray) buyers = g_array_new (FALSE, FALSE, sizeof (LastPurchase));
-  gint64 product = 0;
-  sqlite3_stmt *stmt;
-  guint rows = 0;
-  int rc;
+  g_autofree guint *bucket_of = NULL;
+  g_autofree guint *start = NULL;
+  g_autofree guint *fill = NULL;
+  g_autofree Purchase *purchases = NULL;
+  guint total = 0;
 
-  stmt = siyu_db_prepare (db,
-                          "SELECT i.product_id, o.contact_id, o.created_at "
-                          "FROM order_items i JOIN orders o ON o.id = i.order_id "
-                          "WHERE o.status IN ('paid', 'partially_refunded') AND o.contact_id IS NOT NULL "
-                          "  AND o.created_at < ? AND i.product_id IS NOT NULL "
-                          "ORDER BY i.product_id, o.contact_id, o.created_at",
-                          error);
-  if (stmt == NULL)
+  /* The products bought, in id order. */
+  for (guint i = 0; i < snapshot->n_items; i++)
+    if (snapshot->item_days[i] <= self->as_of &&
+        !g_hash_table_contains (index, &snapshot->item_products[i]))
+      {
+        g_hash_table_add (index, (gpointer) &snapshot->item_products[i]);
+        g_array_append_val (products, snapshot->item_products[i]);
+      }
+  g_array_sort (products, compare_gint64);
+  for (guint b = 0; b < products->len; b++)
+    g_hash_table_insert (index, &g_array_index (products, gint64, b), GUINT_TO_POINTER (b));
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, siyu_shop_day_start (shop, self->as_of + 1));
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+  bucket_of = g_new (guint, MAX (snapshot->n_items, 1));
+  start = g_new0 (guint, products->len + 1);
+  for (guint i = 0; i < snapshot->n_items; i++)
+    if (snapshot->item_days[i] <= self->as_of)
+      {
+        bucket_of[i] = GPOINTER_TO_UINT (g_hash_table_lookup (index, &snapshot->item_products[i]));
+        start[bucket_of[i] + 1]++;
+        total++;
+      }
+  for (guint b = 0; b < products->len; b++)
+    start[b + 1] += start[b];
+
+  fill = g_memdup2 (start, (products->len + 1) * sizeof (guint));
+  purchases = g_new (Purchase, MAX (total, 1));
+  for (guint p = 0; p < snapshot->n_people; p++)
     {
-      gint64 p = sqlite3_column_int64 (stmt, 0);
-      gint64 contact = sqlite3_column_int64 (stmt, 1);
-      SiyuDay day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 2));
-      LastPurchase *last;
+      const SiyuSnapshotPerson *person = &snapshot->people[p];
 
-      if ((++rows & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+      for (guint k = 0; k < person->n_items; k++)
         {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
+          guint i = person->item_start + k;
 
-      if (p != product)
-        {
-          close_product (self, product, gaps, buyers, products_with_interval);
-          product = p;
-        }
-
-      last = buyers->len > 0 ? &g_array_index (buyers, LastPurchase, buyers->len - 1) : NULL;
-      if (last != NULL && last->contact_id == contact)
-        {
-          if (day != last->last)
-            {
-              int gap = day - last->last;
-              g_array_append_val (gaps, gap);
-              last->last = day;
-              last->again = TRUE;
-            }
-        }
-      else
-        {
-          LastPurchase lp = { contact, day, FALSE };
-          g_array_append_val (buyers, lp);
+          if (snapshot->item_days[i] <= self->as_of)
+            purchases[fill[bucket_of[i]]++] = (Purchase) { person->id, snapshot->item_days[i] };
         }
     }
-  sqlite3_reset (stmt);
-  if (rc < 0)
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  close_product (self, product, gaps, buyers, products_with_interval);
+  for (guint b = 0; b < products->len; b++)
+    {
+      for (guint k = start[b]; k < start[b + 1]; k++)
+        {
+          const Purchase *purchase = &purchases[k];
+          LastPurchase *last = buyers->len > 0 ? &g_array_index (buyers, LastPurchase, buyers->len - 1) : NULL;
+
+          if (last != NULL && last->contact_id == purchase->contact_id)
+            {
+              if (purchase->day != last->last)
+                {
+                  int gap = purchase->day - last->last;
+
+                  g_array_append_val (gaps, gap);
+                  last->last = purchase->day;
+                  last->again = TRUE;
+                }
+            }
+          else
+            {
+              LastPurchase lp = { purchase->contact_id, purchase->day, FALSE };
+
+              g_array_append_val (buyers, lp);
+            }
+        }
+      close_product (self, g_array_index (products, gint64, b), gaps, buyers, products_with_interval);
+    }
 
   return TRUE;
 }
@@ -424,7 +460,8 @@ siyu_prediction_compute (SiyuShop       *shop,
   g_debug ("Scored %u buyers (%u distinct histories) by %.3f s", histories->len,
            g_hash_table_size (cache), (g_get_monotonic_time () - started) / 1e6);
 
-  if (!compute_replenishments (self, shop, cancellable, &products_with_interval, error))
+  if (!compute_replenishments (self, siyu_analytics_get_snapshot (analytics), cancellable,
+                               &products_with_interval, error))
     return NULL;
   g_debug ("Scored and timed replenishment by %.3f s", (g_get_monotonic_time () - started) / 1e6);
 
