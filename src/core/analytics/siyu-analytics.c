@@ -1348,10 +1348,40 @@ siyu_analytics_compute (SiyuShop          *shop,
                         GCancellable      *cancellable,
                         GError           **error)
 {
+  g_autoptr(SiyuSnapshot) snapshot = NULL;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+  g_return_val_if_fail (as_of != SIYU_DAY_INVALID, NULL);
+
+  snapshot = siyu_snapshot_get (shop, cancellable, error);
+  if (snapshot == NULL)
+    return NULL;
+  if (progress != NULL)
+    progress (0.6, progress_data);
+
+  return siyu_analytics_compute_from (shop, snapshot, as_of, progress, progress_data, cancellable, error);
+}
+
+/**
+ * siyu_analytics_compute_from:
+ * @snapshot: the shop's snapshot, or one read up to @as_of
+ *
+ * siyu_analytics_compute() from a snapshot of the shop already read.
+ */
+SiyuAnalytics *
+siyu_analytics_compute_from (SiyuShop          *shop,
+                             SiyuSnapshot      *snapshot,
+                             SiyuDay            as_of,
+                             SiyuProgressFunc   progress,
+                             gpointer           progress_data,
+                             GCancellable      *cancellable,
+                             GError           **error)
+{
   g_autoptr(SiyuAnalytics) self = g_new0 (SiyuAnalytics, 1);
   gint64 started;
 
   g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+  g_return_val_if_fail (snapshot != NULL, NULL);
   g_return_val_if_fail (as_of != SIYU_DAY_INVALID, NULL);
 
   self->as_of = as_of;
@@ -1369,14 +1399,10 @@ siyu_analytics_compute (SiyuShop          *shop,
   siyu_pyramid_weights_load (shop, &self->weights);
 
   started = g_get_monotonic_time ();
-  self->snapshot = siyu_snapshot_get (shop, cancellable, error);
-  if (self->snapshot == NULL)
-    return NULL;
-  self->order_days = self->snapshot->order_days;
-  self->order_nets = self->snapshot->order_nets;
-  self->signals = self->snapshot->signals;
-  if (progress != NULL)
-    progress (0.6, progress_data);
+  self->snapshot = siyu_snapshot_ref (snapshot);
+  self->order_days = snapshot->order_days;
+  self->order_nets = snapshot->order_nets;
+  self->signals = snapshot->signals;
 
   select_people (self);
   g_debug ("Took %u contacts of the snapshot by %.3f s", self->people->len,

@@ -105,6 +105,13 @@ SiyuAnalytics *siyu_analytics_compute        (SiyuShop           *shop,
                                               gpointer            progress_data,
                                               GCancellable       *cancellable,
                                               GError            **error);
+SiyuAnalytics *siyu_analytics_compute_from   (SiyuShop           *shop,
+                                              SiyuSnapshot       *snapshot,
+                                              SiyuDay             as_of,
+                                              SiyuProgressFunc    progress,
+                                              gpointer            progress_data,
+                                              GCancellable       *cancellable,
+                                              GError            **error);
 gboolean       siyu_analytics_store          (SiyuAnalytics      *self,
                                               SiyuShop           *shop,
                                               GError            **error);

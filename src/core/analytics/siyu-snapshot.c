@@ -34,6 +34,13 @@ G_STATIC_ASSERT (G_N_ELEMENTS (signal_names) == SIYU_N_SIGNALS);
 
 static GMutex cache_lock;
 
+/* What is read: times in [start, end) for interactions, before end for
+ * the rest.  The whole shop unless a test asks for one day's. */
+typedef struct {
+  gint64 start;
+  gint64 end;
+} Bounds;
+
 static GQuark
 snapshot_quark (void)
 {
@@ -150,6 +157,7 @@ check_cancelled (guint         *rows,
 static gboolean
 load_people (GArray        *people,
              SiyuShop      *shop,
+             const Bounds  *bounds,
              GError       **error)
 {
   SiyuDb *db = siyu_shop_get_db (shop);
@@ -158,11 +166,14 @@ load_people (GArray        *people,
   int rc;
 
   stmt = siyu_db_prepare (db,
-                          "SELECT id, first_seen_at, member_since, erased_at IS NOT NULL FROM contacts ORDER BY id",
+                          "SELECT id, first_seen_at, CASE WHEN member_since < ?1 THEN member_since END, "
+                          "  erased_at IS NOT NULL "
+                          "FROM contacts WHERE first_seen_at < ?1 ORDER BY id",
                           error);
   if (stmt == NULL)
     return FALSE;
 
+  sqlite3_bind_int64 (stmt, 1, bounds->end);
   while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
     {
       SiyuSnapshotPerson person = { 0 };
@@ -224,6 +235,7 @@ load_orders (GArray        *people,
              GArray        *nets,
              GArray        *refs,
              SiyuShop      *shop,
+             const Bounds  *bounds,
              GCancellable  *cancellable,
              GError       **error)
 {
@@ -239,12 +251,14 @@ load_orders (GArray        *people,
                           "  currency = ? "
                           "FROM orders INDEXED BY orders_contact_paid "
                           "WHERE status IN ('paid', 'partially_refunded') AND contact_id IS NOT NULL "
+                          "  AND created_at < ? "
                           "ORDER BY contact_id, created_at",
                           error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, bounds->end);
   while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
     {
       SiyuSnapshotPerson *person = advance_to (people, &cursor, sqlite3_column_int64 (stmt, 0));
@@ -408,6 +422,7 @@ static gboolean
 load_signals (GArray        *people,
               GArray        *signals,
               SiyuShop      *shop,
+              const Bounds  *bounds,
               GCancellable  *cancellable,
               GError       **error)
 {
@@ -421,15 +436,19 @@ load_signals (GArray        *people,
   /* Touches count for the contacts who were sent them, not the holdout. */
   stmt = siyu_db_prepare (db,
                           "SELECT contact_id, kind, occurred_at FROM events "
+                          "  WHERE occurred_at >= ?1 AND occurred_at < ?2 "
                           "UNION ALL SELECT contact_id, 'join', joined_at FROM group_members "
+                          "  WHERE joined_at >= ?1 AND joined_at < ?2 "
                           "UNION ALL SELECT m.contact_id, 'touch', t.created_at "
                           "  FROM touch_members m JOIN touches t ON t.id = m.touch_id "
-                          "  WHERE m.holdout = 0 "
+                          "  WHERE m.holdout = 0 AND t.created_at >= ?1 AND t.created_at < ?2 "
                           "ORDER BY 1, 3",
                           error);
   if (stmt == NULL)
     return FALSE;
 
+  sqlite3_bind_int64 (stmt, 1, bounds->start);
+  sqlite3_bind_int64 (stmt, 2, bounds->end);
   while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
     {
       SiyuSnapshotPerson *person = advance_to (people, &cursor, sqlite3_column_int64 (stmt, 0));
@@ -466,6 +485,7 @@ load_signals (GArray        *people,
 
 static SiyuSnapshot *
 snapshot_read (SiyuShop      *shop,
+               const Bounds  *bounds,
                char          *stamp,
                GCancellable  *cancellable,
                GError       **error)
@@ -481,11 +501,11 @@ snapshot_read (SiyuShop      *shop,
   gint64 *item_products = NULL;
   guint n_items = 0;
 
-  if (!load_people (people, shop, error) ||
+  if (!load_people (people, shop, bounds, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !load_orders (people, days, nets, refs, shop, cancellable, error) ||
+      !load_orders (people, days, nets, refs, shop, bounds, cancellable, error) ||
       !load_items (people, refs, &item_days, &item_products, &n_items, shop, cancellable, error) ||
-      !load_signals (people, signals, shop, cancellable, error))
+      !load_signals (people, signals, shop, bounds, cancellable, error))
     {
       g_free (item_days);
       g_free (item_products);
@@ -527,6 +547,7 @@ siyu_snapshot_get (SiyuShop      *shop,
                    GCancellable  *cancellable,
                    GError       **error)
 {
+  const Bounds whole = { G_MININT64, G_MAXINT64 };
   SiyuDb *db;
   char *stamp;
   SiyuSnapshot *kept, *read;
@@ -551,7 +572,7 @@ siyu_snapshot_get (SiyuShop      *shop,
   g_object_set_qdata (G_OBJECT (shop), snapshot_quark (), NULL);
   g_mutex_unlock (&cache_lock);
 
-  read = snapshot_read (shop, stamp, cancellable, error);
+  read = snapshot_read (shop, &whole, stamp, cancellable, error);
   if (read == NULL)
     return NULL;
 
@@ -579,4 +600,31 @@ siyu_snapshot_forget (SiyuShop *shop)
   g_mutex_lock (&cache_lock);
   g_object_set_qdata (G_OBJECT (shop), snapshot_quark (), NULL);
   g_mutex_unlock (&cache_lock);
+}
+
+/**
+ * siyu_snapshot_read_until:
+ * @as_of: the day figures are to be counted for
+ *
+ * Reads what figures as of @as_of read, bounded by SQL as every figure was
+ * read before the snapshot: contacts first seen by then, paid orders dated
+ * by then and the interactions of the year up to then.  Never kept; for the
+ * tests that check the snapshot's cut against it.
+ *
+ * Returns: (transfer full): the snapshot, or %NULL with @error set
+ */
+SiyuSnapshot *
+siyu_snapshot_read_until (SiyuShop      *shop,
+                          SiyuDay        as_of,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  Bounds bounds;
+
+  g_return_val_if_fail (SIYU_IS_SHOP (shop), NULL);
+
+  bounds.start = siyu_shop_day_start (shop, as_of - 364);
+  bounds.end = siyu_shop_day_start (shop, as_of + 1);
+
+  return snapshot_read (shop, &bounds, g_strdup ("until"), cancellable, error);
 }

@@ -82,6 +82,10 @@ guint         siyu_snapshot_orders_until (SiyuSnapshot             *self,
                                           const SiyuSnapshotPerson *person,
                                           SiyuDay                   day);
 void          siyu_snapshot_forget       (SiyuShop      *shop);
+SiyuSnapshot *siyu_snapshot_read_until   (SiyuShop      *shop,
+                                          SiyuDay        as_of,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SiyuSnapshot, siyu_snapshot_unref)
 
