@@ -10,6 +10,7 @@
 #include "siyu-campaign-private.h"
 #include "siyu-money.h"
 #include "siyu-segments.h"
+#include "siyu-snapshot.h"
 #include "siyu-time.h"
 #include "siyu-json.h"
 
@@ -42,9 +43,9 @@
  *
  * Stage sizes at a past day: the lifecycle is evaluated as of that day
  * from the orders themselves, by the rules of ANALYTICS.md "Lifecycle" and
- * the shop's lifecycle model, in one SQL pass (evaluate_stages(); the test
- * checks it against siyu_analytics_compute(), the one definition of every
- * figure, day by day).  The monthly stage snapshots are not used: they
+ * the shop's lifecycle model, read from the shop's snapshot
+ * (evaluate_stages(); the test checks it against siyu_analytics_compute(),
+ * the one definition of every figure, day by day).  The monthly stage snapshots are not used: they
  * exist only for month ends and for the model current at the time.  A full
  * siyu_analytics_compute() would give the same stages but computes every
  * other figure too, several times slower on a large shop.  Today's sizes
@@ -1001,10 +1002,10 @@ default_phases (SiyuShop          *shop,
 }
 
 /* The lifecycle of every contact first seen by the end of @day, by the
- * rules of ANALYTICS.md (evaluated as siyu-analytics.c does, in one pass
- * of SQL instead of every figure): sizes[] counts them per stage, erased
- * ones left out; @stages, when not %NULL, maps each contact id to its
- * stage + 1, or to 0 for an erased contact. */
+ * rules of ANALYTICS.md (evaluated as siyu-analytics.c does, from the
+ * shop's snapshot, without every other figure): sizes[] counts them per
+ * stage, erased ones left out; @stages, when not %NULL, maps each contact
+ * id to its stage + 1, or to 0 for an erased contact. */
 static gboolean
 evaluate_stages (SiyuShop      *shop,
                  SiyuDay        day,
@@ -1013,66 +1014,49 @@ evaluate_stages (SiyuShop      *shop,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
+  g_autoptr(SiyuSnapshot) snapshot = NULL;
   SiyuLifecycleModel model;
-  gint64 end = siyu_shop_day_start (shop, day + 1);
-  gint64 lost_before, dormant_before;
-  sqlite3_stmt *stmt;
-  guint rows = 0;
-  int rc;
 
   memset (sizes, 0, sizeof (gint64) * SIYU_N_STAGES);
   if (!siyu_lifecycle_model_load (shop, &model, error))
     return FALSE;
-  /* days (x) > N  ⟺  the local day of x is before D − N  ⟺  x < start of D − N. */
-  lost_before = siyu_shop_day_start (shop, day - model.lost_days);
-  dormant_before = siyu_shop_day_start (shop, day - model.dormant_days);
-
-  stmt = siyu_db_prepare (db, "SELECT c.id, c.erased_at IS NOT NULL, count (o.id), max (o.created_at), "
-                              "  count (CASE WHEN o.created_at >= ?3 THEN 1 END) "
-                              "FROM contacts c LEFT JOIN orders o ON o.contact_id = c.id "
-                              "  AND o.status IN ('paid', 'partially_refunded') AND o.currency = ?2 "
-                              "  AND o.created_at < ?1 "
-                              "WHERE c.first_seen_at < ?1 GROUP BY c.id", error);
-  if (stmt == NULL)
+  snapshot = siyu_snapshot_get (shop, cancellable, error);
+  if (snapshot == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, end);
-  sqlite3_bind_text (stmt, 2, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, siyu_shop_day_start (shop, day - model.mature_window_days));
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+
+  for (guint i = 0; i < snapshot->n_people; i++)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      gboolean erased = sqlite3_column_int (stmt, 1) != 0;
-      gint64 n = sqlite3_column_int64 (stmt, 2);
-      gint64 last = sqlite3_column_int64 (stmt, 3);
-      gint64 recent = sqlite3_column_int64 (stmt, 4);
+      const SiyuSnapshotPerson *person = &snapshot->people[i];
+      guint n, recent;
+      SiyuDay last;
       SiyuStage stage;
 
-      if ((++rows & 0x3fff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
+      if (person->seen > day)
+        continue;
+
+      n = siyu_snapshot_orders_until (snapshot, person, day);
+      recent = n - siyu_snapshot_orders_until (snapshot, person, day - model.mature_window_days - 1);
+      last = n > 0 ? snapshot->order_days[person->order_start + n - 1] : SIYU_DAY_INVALID;
       if (n == 0)
         stage = SIYU_STAGE_PROSPECT;
-      else if (last < lost_before)
+      else if (day - last > model.lost_days)
         stage = SIYU_STAGE_LOST;
-      else if (last < dormant_before)
+      else if (day - last > model.dormant_days)
         stage = SIYU_STAGE_DORMANT;
       else if (n == 1)
         stage = SIYU_STAGE_NEW;
-      else if (recent >= model.mature_orders)
+      else if ((int) recent >= model.mature_orders)
         stage = SIYU_STAGE_MATURE;
       else
         stage = SIYU_STAGE_GROWING;
-      if (!erased)
+      if (!person->erased)
         sizes[stage]++;
       if (stages != NULL)
-        g_hash_table_insert (stages, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (erased ? 0 : stage + 1));
+        g_hash_table_insert (stages, g_memdup2 (&person->id, sizeof person->id),
+                             GINT_TO_POINTER (person->erased ? 0 : stage + 1));
     }
-  sqlite3_reset (stmt);
 
-  return rc >= 0;
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 /* Tests only: the stage sizes of evaluate_stages(). */
