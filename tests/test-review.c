@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "siyu-db.h"
 #include "siyu-groups.h"
 #include "siyu-ingest.h"
 #include "siyu-recompute.h"
@@ -106,6 +107,50 @@ test_month (void)
     g_assert_cmpstr (january, ==, "{\"month\":\"2026-01\",\"buyers\":2,\"paid_orders\":2,\"net_sales\":38000,"
                                   "\"repurchase_rate\":0.0,\"aov\":19000.0}");
   }
+}
+
+/* Sales of no contact count in the month's orders and sales, not in its
+ * buyers; an order in another currency is in no sales figure, but a first
+ * purchase it is: 李雷, who first bought in dollars in December, is a
+ * repeat buyer in March and a new buyer in December. */
+static void
+test_anonymous_and_currencies (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_review_shop (dir, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *sql = NULL;
+  JsonObject *review;
+  JsonArray *trend;
+
+  sql = g_strdup_printf ("INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, currency, "
+                         "  total_amount, updated_at) VALUES "
+                         "(1, 'WALK-IN', NULL, 'paid', %" G_GINT64_FORMAT ", 'CNY', 7000, 0), "
+                         "(1, 'USD-1', (SELECT id FROM contacts WHERE name = '李雷'), 'paid', "
+                         "  %" G_GINT64_FORMAT ", 'USD', 1500, 0)",
+                         siyu_test_time (shop, "2026-03-28 09:00:00"), siyu_test_time (shop, "2025-12-15 09:00:00"));
+  g_assert_true (siyu_db_exec (siyu_shop_get_db (shop), sql, &error));
+  g_assert_no_error (error);
+
+  node = siyu_review_compute (shop, 2026, 3, NULL, &error);
+  g_assert_no_error (error);
+  review = json_node_get_object (node);
+  trend = json_object_get_array_member (review, "trend");
+
+  {
+    g_autofree char *march = json_to_string (json_array_get_element (trend, 11), FALSE);
+    g_autofree char *december = json_to_string (json_array_get_element (trend, 8), FALSE);
+
+    /* Two buyers, both bought before March; four orders, 70,000 fen. */
+    g_assert_cmpstr (march, ==, "{\"month\":\"2026-03\",\"buyers\":2,\"paid_orders\":4,\"net_sales\":70000,"
+                                "\"repurchase_rate\":1.0,\"aov\":17500.0}");
+    /* The dollars are in no sale of December. */
+    g_assert_cmpstr (december, ==, "{\"month\":\"2025-12\",\"buyers\":0,\"paid_orders\":0,\"net_sales\":0,"
+                                   "\"repurchase_rate\":null,\"aov\":null}");
+  }
+  /* March's new buyer was 李雷; now no one's first purchase is in March. */
+  assert_member (json_object_get_object_member (review, "month"), "new_buyers", "0");
 }
 
 static void
@@ -275,6 +320,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/review/month", test_month);
   g_test_add_func ("/siyu/review/refused", test_refused);
+  g_test_add_func ("/siyu/review/anonymous-and-currencies", test_anonymous_and_currencies);
   g_test_add_func ("/siyu/review/cli", test_cli);
   g_test_add_func ("/siyu/review/day-boundary", test_day_boundary);
   g_test_add_func ("/siyu/review/last-year", test_last_year);

@@ -75,6 +75,8 @@ siyu_snapshot_unref (SiyuSnapshot *self)
   g_free ((gpointer) self->signals);
   g_free ((gpointer) self->item_days);
   g_free ((gpointer) self->item_products);
+  g_free ((gpointer) self->anonymous_days);
+  g_free ((gpointer) self->anonymous_nets);
   g_free (self);
 }
 
@@ -92,7 +94,8 @@ siyu_snapshot_get_size (SiyuSnapshot *self)
          self->n_people * sizeof (SiyuSnapshotPerson) +
          self->n_orders * (sizeof (SiyuDay) + sizeof (gint64)) +
          self->n_signals * sizeof (SiyuSnapshotSignal) +
-         self->n_items * (sizeof (SiyuDay) + sizeof (gint64));
+         self->n_items * (sizeof (SiyuDay) + sizeof (gint64)) +
+         self->n_anonymous * (sizeof (SiyuDay) + sizeof (gint64));
 }
 
 /**
@@ -179,6 +182,7 @@ load_people (GArray        *people,
       SiyuSnapshotPerson person = { 0 };
 
       person.id = sqlite3_column_int64 (stmt, 0);
+      person.first_paid = SIYU_DAY_INVALID;
       person.seen = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 1));
       if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
         {
@@ -278,6 +282,8 @@ load_orders (GArray        *people,
       ref.person = cursor;
       ref.day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 1));
       g_array_append_val (refs, ref);
+      if (person->first_paid == SIYU_DAY_INVALID)
+        person->first_paid = ref.day;
       if (sqlite3_column_int (stmt, 4) == 0)
         continue;
 
@@ -287,6 +293,50 @@ load_orders (GArray        *people,
 
       net = sqlite3_column_int64 (stmt, 2);
       g_array_append_val (days, ref.day);
+      g_array_append_val (nets, net);
+    }
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
+/* Paid orders of no contact in the shop's currency, in time order. */
+static gboolean
+load_anonymous (GArray        *days,
+                GArray        *nets,
+                SiyuShop      *shop,
+                const Bounds  *bounds,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  SiyuDb *db = siyu_shop_get_db (shop);
+  GTimeZone *tz = siyu_shop_get_time_zone (shop);
+  sqlite3_stmt *stmt;
+  guint rows = 0;
+  int rc;
+
+  stmt = siyu_db_prepare (db,
+                          "SELECT created_at, max (0, total_amount - refunded_amount) FROM orders "
+                          "WHERE status IN ('paid', 'partially_refunded') AND contact_id IS NULL "
+                          "  AND currency = ? AND created_at < ? "
+                          "ORDER BY created_at",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, bounds->end);
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SiyuDay day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 0));
+      gint64 net = sqlite3_column_int64 (stmt, 1);
+
+      if (check_cancelled (&rows, cancellable, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      g_array_append_val (days, day);
       g_array_append_val (nets, net);
     }
   sqlite3_reset (stmt);
@@ -495,6 +545,8 @@ snapshot_read (SiyuShop      *shop,
   g_autoptr(GArray) nets = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) signals = g_array_new (FALSE, FALSE, sizeof (SiyuSnapshotSignal));
   g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (OrderRef));
+  g_autoptr(GArray) anonymous_days = g_array_new (FALSE, FALSE, sizeof (SiyuDay));
+  g_autoptr(GArray) anonymous_nets = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 started = g_get_monotonic_time ();
   SiyuSnapshot *self;
   SiyuDay *item_days = NULL;
@@ -505,7 +557,8 @@ snapshot_read (SiyuShop      *shop,
       g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !load_orders (people, days, nets, refs, shop, bounds, cancellable, error) ||
       !load_items (people, refs, &item_days, &item_products, &n_items, shop, cancellable, error) ||
-      !load_signals (people, signals, shop, bounds, cancellable, error))
+      !load_signals (people, signals, shop, bounds, cancellable, error) ||
+      !load_anonymous (anonymous_days, anonymous_nets, shop, bounds, cancellable, error))
     {
       g_free (item_days);
       g_free (item_products);
@@ -520,6 +573,9 @@ snapshot_read (SiyuShop      *shop,
   self->n_orders = days->len;
   self->n_signals = signals->len;
   self->n_items = n_items;
+  self->n_anonymous = anonymous_days->len;
+  self->anonymous_days = (gpointer) g_array_free (g_steal_pointer (&anonymous_days), FALSE);
+  self->anonymous_nets = (gpointer) g_array_free (g_steal_pointer (&anonymous_nets), FALSE);
   self->item_days = item_days;
   self->item_products = item_products;
   self->people = (gpointer) g_array_free (g_steal_pointer (&people), FALSE);

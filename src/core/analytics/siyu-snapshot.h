@@ -15,6 +15,7 @@ typedef struct {
   gint64   member_since;   /* UTC; 0 when not a member */
   SiyuDay  seen;
   SiyuDay  member;         /* SIYU_DAY_INVALID when not a member */
+  SiyuDay  first_paid;     /* first paid order in any currency, or SIYU_DAY_INVALID */
   gboolean erased;
   guint    order_start;
   guint    n_orders;
@@ -51,8 +52,9 @@ typedef struct _SiyuSnapshot SiyuSnapshot;
 /* The whole shop as every figure reads it, in contact-major columns: each
  * contact (in id order) with its paid orders in the shop's currency (day and
  * net amount), the products of its paid orders in any currency (day and
- * product id) and its interactions.  Immutable once built; shared between
- * threads by reference. */
+ * product id) and its interactions; and the paid orders of no contact in
+ * the shop's currency.  Immutable once built; shared between threads by
+ * reference. */
 struct _SiyuSnapshot
 {
   /*< private >*/
@@ -70,6 +72,9 @@ struct _SiyuSnapshot
   const SiyuDay             *item_days;
   const gint64              *item_products;
   guint                      n_items;
+  const SiyuDay             *anonymous_days;   /* paid orders of no contact, by time */
+  const gint64              *anonymous_nets;
+  guint                      n_anonymous;
 };
 
 SiyuSnapshot *siyu_snapshot_get          (SiyuShop      *shop,

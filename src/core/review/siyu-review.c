@@ -499,158 +499,105 @@ add_touches (JsonBuilder  *builder,
   return TRUE;
 }
 
-/* The first paid order (any currency) of every contact who has one, in
- * contact order: what makes a buyer new in a month, or a repeat buyer. */
-typedef struct {
-  gint64 contact_id;
-  gint64 first;
-} FirstOrder;
-
-static GArray *
-load_first_orders (SiyuShop  *shop,
-                   GError   **error)
-{
-  SiyuDb *db = siyu_shop_get_db (shop);
-  sqlite3_stmt *stmt = siyu_db_prepare (db,
-    "SELECT contact_id, min (created_at) FROM orders INDEXED BY orders_contact_paid "
-    "WHERE status IN ('paid', 'partially_refunded') AND contact_id IS NOT NULL "
-    "GROUP BY contact_id ORDER BY contact_id", error);
-  g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (FirstOrder));
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
-    {
-      FirstOrder first = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
-
-      g_array_append_val (firsts, first);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return NULL;
-
-  return g_steal_pointer (&firsts);
-}
-
-static gint64
-find_first_order (GArray *firsts,
-                  gint64  contact_id)
-{
-  gint64 lo = 0, hi = firsts->len;
-
-  while (lo < hi)
-    {
-      gint64 mid = (lo + hi) / 2;
-      gint64 id = g_array_index (firsts, FirstOrder, mid).contact_id;
-
-      if (id == contact_id)
-        return mid;
-      if (id < contact_id)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return -1;
-}
-
-/* Buyers whose first paid order fell in each of the three months. */
+/* Buyers whose first paid order (any currency) fell in each of the three
+ * months. */
 static void
-count_new_buyers (SiyuShop  *shop,
-                  GArray    *firsts,
-                  const int  years[3],
-                  const int  months[3],
-                  gint64     counts[3])
+count_new_buyers (SiyuSnapshot *snapshot,
+                  const int     years[3],
+                  const int     months[3],
+                  gint64        counts[3])
 {
   for (int m = 0; m < 3; m++)
     {
-      gint64 start = siyu_shop_day_start (shop, month_first (years[m], months[m]));
-      gint64 end = siyu_shop_day_start (shop, month_last (years[m], months[m]) + 1);
+      SiyuDay first = month_first (years[m], months[m]);
+      SiyuDay last = month_last (years[m], months[m]);
 
       counts[m] = 0;
-      for (guint i = 0; i < firsts->len; i++)
+      for (guint i = 0; i < snapshot->n_people; i++)
         {
-          gint64 first = g_array_index (firsts, FirstOrder, i).first;
+          SiyuDay day = snapshot->people[i].first_paid;
 
-          if (first >= start && first < end)
+          if (day != SIYU_DAY_INVALID && day >= first && day <= last)
             counts[m]++;
         }
     }
 }
 
-/* Net sales, buyers, paid orders and repurchase of each of the 12 months
- * ending with the review's, in one pass over their orders: a buyer of a
- * month is a repeat buyer when their first paid order came before it. */
-static gboolean
-add_trend (JsonBuilder  *builder,
-           SiyuShop     *shop,
-           GArray       *firsts,
-           int           year,
-           int           month,
-           GError      **error)
+/* The month of @day among the trend's, by their first days. */
+static int
+trend_month (const SiyuDay firsts[TREND_MONTHS],
+             SiyuDay       day)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
-  gint64 bounds[TREND_MONTHS + 1];
+  int lo = 0, hi = TREND_MONTHS - 1;
+
+  while (lo < hi)
+    {
+      int mid = (lo + hi + 1) / 2;
+
+      if (firsts[mid] <= day)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+
+  return lo;
+}
+
+/* Net sales, buyers, paid orders and repurchase of each of the 12 months
+ * ending with the review's, from the snapshot: a buyer of a month is a
+ * repeat buyer when their first paid order came before it. */
+static void
+add_trend (JsonBuilder  *builder,
+           SiyuSnapshot *snapshot,
+           int           year,
+           int           month)
+{
+  SiyuDay firsts[TREND_MONTHS], last;
   gint64 buyers[TREND_MONTHS] = { 0 }, orders[TREND_MONTHS] = { 0 }, net[TREND_MONTHS] = { 0 };
   gint64 repeat[TREND_MONTHS] = { 0 };
-  g_autofree guint16 *bought = g_new0 (guint16, MAX (firsts->len, 1));
-  sqlite3_stmt *stmt;
-  int y = year, m = month, rc;
+  int y = year, m = month;
 
   G_STATIC_ASSERT (TREND_MONTHS <= 16);
   shift_month (&y, &m, 1 - TREND_MONTHS);
   for (int i = 0; i < TREND_MONTHS; i++, shift_month (&y, &m, 1))
+    firsts[i] = month_first (y, m);
+  last = month_last (year, month);
+
+  for (guint p = 0; p < snapshot->n_people; p++)
     {
-      bounds[i] = siyu_shop_day_start (shop, month_first (y, m));
-      bounds[i + 1] = siyu_shop_day_start (shop, month_last (y, m) + 1);
-    }
+      const SiyuSnapshotPerson *person = &snapshot->people[p];
+      guint from = siyu_snapshot_orders_until (snapshot, person, firsts[0] - 1);
+      guint to = siyu_snapshot_orders_until (snapshot, person, last);
+      guint bought = 0;
 
-  stmt = siyu_db_prepare (db,
-    "SELECT created_at, contact_id, max (0, total_amount - refunded_amount) FROM orders "
-    "WHERE status IN ('paid', 'partially_refunded') AND created_at >= ?1 AND created_at < ?2 AND currency = ?3",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, bounds[0]);
-  sqlite3_bind_int64 (stmt, 2, bounds[TREND_MONTHS]);
-  sqlite3_bind_text (stmt, 3, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
-  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+      for (guint k = from; k < to; k++)
+        {
+          int b = trend_month (firsts, snapshot->order_days[person->order_start + k]);
+
+          orders[b]++;
+          net[b] += snapshot->order_nets[person->order_start + k];
+          bought |= 1u << b;
+        }
+      for (int b = 0; bought != 0 && b < TREND_MONTHS; b++)
+        if (bought & (1u << b))
+          {
+            buyers[b]++;
+            if (person->first_paid < firsts[b])
+              repeat[b]++;
+          }
+    }
+  for (guint k = 0; k < snapshot->n_anonymous; k++)
     {
-      gint64 at = sqlite3_column_int64 (stmt, 0);
-      int lo = 0, hi = TREND_MONTHS - 1;
+      SiyuDay day = snapshot->anonymous_days[k];
 
-      /* The month: the last bound at or before the order. */
-      while (lo < hi)
+      if (day >= firsts[0] && day <= last)
         {
-          int mid = (lo + hi + 1) / 2;
+          int b = trend_month (firsts, day);
 
-          if (bounds[mid] <= at)
-            lo = mid;
-          else
-            hi = mid - 1;
-        }
-      orders[lo]++;
-      net[lo] += sqlite3_column_int64 (stmt, 2);
-      if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
-        {
-          gint64 index = find_first_order (firsts, sqlite3_column_int64 (stmt, 1));
-
-          if (index >= 0)
-            bought[index] |= 1u << lo;
+          orders[b]++;
+          net[b] += snapshot->anonymous_nets[k];
         }
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return FALSE;
-
-  for (guint i = 0; i < firsts->len; i++)
-    for (int b = 0; bought[i] != 0 && b < TREND_MONTHS; b++)
-      if (bought[i] & (1u << b))
-        {
-          buyers[b]++;
-          if (g_array_index (firsts, FirstOrder, i).first < bounds[b])
-            repeat[b]++;
-        }
 
   y = year;
   m = month;
@@ -672,8 +619,6 @@ add_trend (JsonBuilder  *builder,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-
-  return TRUE;
 }
 
 static JsonObject *
@@ -1117,7 +1062,6 @@ siyu_review_compute (SiyuShop      *shop,
   g_autoptr(SiyuAnalytics) now = NULL;
   g_autoptr(SiyuAnalytics) before = NULL;
   gint64 new_buyers[3] = { 0, 0, 0 };
-  g_autoptr(GArray) firsts = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *name = month_name (year, month);
   SiyuDay today = siyu_shop_get_today (shop);
@@ -1153,15 +1097,6 @@ siyu_review_compute (SiyuShop      *shop,
   end = MIN (month_last (year, month), today);
   shift_month (&by, &bm, -1);
   shift_month (&ly, &lm, -12);
-  firsts = load_first_orders (shop, error);
-  if (firsts == NULL)
-    return NULL;
-  {
-    const int years[3] = { year, by, ly }, months[3] = { month, bm, lm };
-
-    count_new_buyers (shop, firsts, years, months, new_buyers);
-  }
-
   /* Both months are cut from the one snapshot of the shop. */
   now = siyu_analytics_compute (shop, end, NULL, NULL, cancellable, error);
   if (now == NULL)
@@ -1172,6 +1107,12 @@ siyu_review_compute (SiyuShop      *shop,
       if (before == NULL)
         return NULL;
     }
+
+  {
+    const int years[3] = { year, by, ly }, months[3] = { month, bm, lm };
+
+    count_new_buyers (siyu_analytics_get_snapshot (now), years, months, new_buyers);
+  }
 
   summary = json_node_get_object (siyu_analytics_get_summary (now));
   tiers = json_object_get_array_member (summary, "tiers");
@@ -1244,7 +1185,8 @@ siyu_review_compute (SiyuShop      *shop,
   }
   json_builder_set_member_name (builder, "cohorts");
   json_builder_add_value (builder, json_node_copy (siyu_analytics_get_cohorts (now)));
-  if (!add_trend (builder, shop, firsts, year, month, error) || !add_maturity (builder, shop, error))
+  add_trend (builder, siyu_analytics_get_snapshot (now), year, month);
+  if (!add_maturity (builder, shop, error))
     goto failed;
   json_builder_end_object (builder);
 
