@@ -161,6 +161,27 @@ nelder_mead_run (Objective  f,
   return iteration < NM_MAX_ITERATIONS && isfinite (*f_min);
 }
 
+#define MAX_STARTS 4
+
+typedef struct {
+  Objective f;
+  gpointer  data;
+  int       n;
+  double    x[4];
+  double    fx;
+  gboolean  ok;
+} Run;
+
+static gpointer
+run_start (gpointer data)
+{
+  Run *run = data;
+
+  run->ok = nelder_mead_run (run->f, run->data, run->x, run->n, 0.5, &run->fx);
+
+  return NULL;
+}
+
 /* Minimises @f from each of @starts (n_starts × n values), then restarts
  * from the best point until the minimum stops improving. */
 static gboolean
@@ -172,21 +193,35 @@ minimise (Objective     f,
           double       *best_x,
           double       *best_f)
 {
+  Run runs[MAX_STARTS];
+  GThread *threads[MAX_STARTS] = { NULL };
   gboolean converged = FALSE;
+  guint processors = g_get_num_processors ();
 
+  g_assert (n_starts <= MAX_STARTS);
   *best_f = INFINITY;
 
+  /* The starts are independent runs: on a computer with more than one
+   * core they run at once, and the best is taken in the starts' order
+   * exactly as when they run one after the other. */
   for (int s = 0; s < n_starts; s++)
     {
-      double x[4], fx;
-      gboolean ok;
-
-      memcpy (x, starts + s * n, sizeof (double) * n);
-      ok = nelder_mead_run (f, data, x, n, 0.5, &fx);
-      if (ok && fx < *best_f)
+      runs[s] = (Run) { f, data, n, { 0 }, INFINITY, FALSE };
+      memcpy (runs[s].x, starts + s * n, sizeof (double) * n);
+      if (s > 0 && processors > 1)
+        threads[s] = g_thread_try_new ("siyu-fit", run_start, &runs[s], NULL);
+    }
+  for (int s = 0; s < n_starts; s++)
+    if (threads[s] == NULL)
+      run_start (&runs[s]);
+  for (int s = 0; s < n_starts; s++)
+    {
+      if (threads[s] != NULL)
+        g_thread_join (threads[s]);
+      if (runs[s].ok && runs[s].fx < *best_f)
         {
-          memcpy (best_x, x, sizeof (double) * n);
-          *best_f = fx;
+          memcpy (best_x, runs[s].x, sizeof (double) * n);
+          *best_f = runs[s].fx;
           converged = TRUE;
         }
     }
