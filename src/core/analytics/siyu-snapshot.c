@@ -350,6 +350,43 @@ typedef struct {
   gint64  product;
 } Item;
 
+static int
+compare_item_days (gconstpointer a,
+                   gconstpointer b)
+{
+  const Item *x = a, *y = b;
+
+  return (x->day > y->day) - (x->day < y->day);
+}
+
+/* Puts one person's products in day order, through @scratch (of Item)
+ * only when they are not. */
+static void
+sort_items (SiyuDay *days,
+            gint64  *products,
+            guint    n,
+            GArray  *scratch)
+{
+  Item *items;
+  guint i = 1;
+
+  while (i < n && days[i - 1] <= days[i])
+    i++;
+  if (i >= n)
+    return;
+
+  g_array_set_size (scratch, n);
+  items = (Item *) scratch->data;
+  for (i = 0; i < n; i++)
+    items[i] = (Item) { 0, days[i], products[i] };
+  qsort (items, n, sizeof (Item), compare_item_days);
+  for (i = 0; i < n; i++)
+    {
+      days[i] = items[i].day;
+      products[i] = items[i].product;
+    }
+}
+
 /* The products of the paid orders in @refs, as ranges of the two columns
  * per person in day order.  The lines are read in the order they are
  * stored and matched to their order by id: one pass, no join. */
@@ -425,28 +462,13 @@ load_items (GArray        *people,
       products[at] = item->product;
     }
 
-  /* Lines are stored with their order, so a person's are nearly in day
-   * order already: an insertion sort. */
+  /* Lines are stored with their order, so a person's are in day order
+   * already but where a file or a sync brought them otherwise. */
   for (guint p = 0; p < people->len; p++)
     {
       const SiyuSnapshotPerson *person = &g_array_index (people, SiyuSnapshotPerson, p);
-      SiyuDay *d = days + person->item_start;
-      gint64 *pr = products + person->item_start;
 
-      for (guint i = 1; i < person->n_items; i++)
-        {
-          SiyuDay day = d[i];
-          gint64 product = pr[i];
-          guint j = i;
-
-          for (; j > 0 && d[j - 1] > day; j--)
-            {
-              d[j] = d[j - 1];
-              pr[j] = pr[j - 1];
-            }
-          d[j] = day;
-          pr[j] = product;
-        }
+      sort_items (days + person->item_start, products + person->item_start, person->n_items, found);
     }
 
   *days_out = days;
@@ -468,6 +490,46 @@ signal_kind (const char *name)
   return -1;
 }
 
+/* The person with @id, by halving: @people are in id order. */
+static gint
+find_person (GArray *people,
+             gint64  id)
+{
+  guint lo = 0, hi = people->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      gint64 at = g_array_index (people, SiyuSnapshotPerson, mid).id;
+
+      if (at == id)
+        return (gint) mid;
+      if (at < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return -1;
+}
+
+typedef struct {
+  guint              person;
+  SiyuSnapshotSignal signal;
+} FoundSignal;
+
+static int
+compare_signal_days (gconstpointer a,
+                     gconstpointer b)
+{
+  const SiyuSnapshotSignal *x = a, *y = b;
+
+  return (x->day > y->day) - (x->day < y->day);
+}
+
+/* Events, group joins and touches sent, read as they are stored and put in
+ * person and day order here: a counting sort by person, then each
+ * person's by day where they are not in order already. */
 static gboolean
 load_signals (GArray        *people,
               GArray        *signals,
@@ -478,9 +540,11 @@ load_signals (GArray        *people,
 {
   SiyuDb *db = siyu_shop_get_db (shop);
   GTimeZone *tz = siyu_shop_get_time_zone (shop);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (FoundSignal));
+  g_autofree guint *fill = NULL;
   sqlite3_stmt *stmt;
-  guint cursor = 0;
   guint rows = 0;
+  guint total = 0;
   int rc;
 
   /* Touches count for the contacts who were sent them, not the holdout. */
@@ -491,8 +555,7 @@ load_signals (GArray        *people,
                           "  WHERE joined_at >= ?1 AND joined_at < ?2 "
                           "UNION ALL SELECT m.contact_id, 'touch', t.created_at "
                           "  FROM touch_members m JOIN touches t ON t.id = m.touch_id "
-                          "  WHERE m.holdout = 0 AND t.created_at >= ?1 AND t.created_at < ?2 "
-                          "ORDER BY 1, 3",
+                          "  WHERE m.holdout = 0 AND t.created_at >= ?1 AND t.created_at < ?2",
                           error);
   if (stmt == NULL)
     return FALSE;
@@ -501,8 +564,8 @@ load_signals (GArray        *people,
   sqlite3_bind_int64 (stmt, 2, bounds->end);
   while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
     {
-      SiyuSnapshotPerson *person = advance_to (people, &cursor, sqlite3_column_int64 (stmt, 0));
-      SiyuSnapshotSignal signal;
+      gint person = find_person (people, sqlite3_column_int64 (stmt, 0));
+      FoundSignal signal;
       int kind;
 
       if (check_cancelled (&rows, cancellable, error))
@@ -511,7 +574,7 @@ load_signals (GArray        *people,
           return FALSE;
         }
 
-      if (person == NULL)
+      if (person < 0)
         continue;
 
       /* The table's CHECK keeps other kinds out, but a damaged file can
@@ -520,17 +583,48 @@ load_signals (GArray        *people,
       if (kind < 0)
         continue;
 
-      if (person->n_signals == 0)
-        person->signal_start = signals->len;
-      person->n_signals++;
-
-      signal.day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 2));
-      signal.kind = kind;
-      g_array_append_val (signals, signal);
+      signal.person = person;
+      signal.signal.day = siyu_day_of_time (tz, sqlite3_column_int64 (stmt, 2));
+      signal.signal.kind = kind;
+      g_array_append_val (found, signal);
+      g_array_index (people, SiyuSnapshotPerson, person).n_signals++;
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
 
-  return rc == SQLITE_DONE;
+  fill = g_new (guint, MAX (people->len, 1));
+  for (guint p = 0; p < people->len; p++)
+    {
+      SiyuSnapshotPerson *person = &g_array_index (people, SiyuSnapshotPerson, p);
+
+      person->signal_start = total;
+      fill[p] = total;
+      total += person->n_signals;
+    }
+  g_array_set_size (signals, total);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const FoundSignal *signal = &g_array_index (found, FoundSignal, i);
+
+      g_array_index (signals, SiyuSnapshotSignal, fill[signal->person]++) = signal->signal;
+    }
+  for (guint p = 0; p < people->len; p++)
+    {
+      const SiyuSnapshotPerson *person = &g_array_index (people, SiyuSnapshotPerson, p);
+      SiyuSnapshotSignal *range;
+      guint i = 1;
+
+      if (person->n_signals < 2)
+        continue;
+      range = &g_array_index (signals, SiyuSnapshotSignal, person->signal_start);
+      while (i < person->n_signals && range[i - 1].day <= range[i].day)
+        i++;
+      if (i < person->n_signals)
+        qsort (range, person->n_signals, sizeof (SiyuSnapshotSignal), compare_signal_days);
+    }
+
+  return TRUE;
 }
 
 static SiyuSnapshot *
