@@ -428,7 +428,7 @@ load_items (GArray        *people,
           return FALSE;
         }
 
-      ref = bsearch (&key, refs->data, refs->len, sizeof (OrderRef), compare_order_refs);
+      ref = refs->len > 0 ? bsearch (&key, refs->data, refs->len, sizeof (OrderRef), compare_order_refs) : NULL;
       if (ref != NULL)
         {
           Item item = { ref->person, ref->day, sqlite3_column_int64 (stmt, 1) };
