@@ -40,13 +40,13 @@
  *   community groups; L4 interactions recorded (events); L5 touches
  *   measured against a holdout.
  *
- * Speed (the large demo): analytics are computed twice, not three times,
- * both cut from the shop's one snapshot (siyu-snapshot.c): as of the
- * month's end and as of the month before's end; the same month a year
- * earlier needs only its headline figures, read from the orders with the
- * same definitions; the trend, new buyers and repeat buyers come from one
- * load of each buyer's first paid order and one pass over the trend's
- * orders instead of a correlated query per order and month.
+ * Speed (the large demo): everything that counts orders reads the shop's
+ * one snapshot (siyu-snapshot.c).  Analytics are computed twice, not three
+ * times: as of the month's end and as of the month before's end; the same
+ * month a year earlier needs only its headline figures, counted from the
+ * snapshot with the same definitions; the trend, new buyers and repeat
+ * buyers come from one pass over each contact's orders and first paid
+ * order.
  */
 
 #define RULES_PATH "/io/github/siyu/core/review/rules.json"
@@ -139,31 +139,6 @@ month_name (int year,
   return g_strdup_printf ("%04d-%02d", year, month);
 }
 
-static gint64
-query_int (SiyuDb      *db,
-           const char  *sql,
-           gint64       a,
-           gint64       b,
-           GError     **error)
-{
-  sqlite3_stmt *stmt = siyu_db_prepare (db, sql, error);
-  gint64 value = -1;
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, a);
-  sqlite3_bind_int64 (stmt, 2, b);
-  rc = siyu_db_step (db, stmt, error);
-  if (rc == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  else if (rc == SQLITE_DONE)
-    value = 0;
-  sqlite3_reset (stmt);
-
-  return value;
-}
-
 static void
 add_ratio (JsonBuilder *builder,
            const char  *name,
@@ -200,28 +175,35 @@ copy_member (JsonBuilder *builder,
 }
 
 /* The headline figures of one month, from the analytics as of its end. */
-static gboolean
+/* Contacts first seen in the month and not erased for privacy. */
+static gint64
+count_new_contacts (SiyuSnapshot *snapshot,
+                    SiyuDay       first,
+                    SiyuDay       last)
+{
+  gint64 count = 0;
+
+  for (guint i = 0; i < snapshot->n_people; i++)
+    {
+      const SiyuSnapshotPerson *person = &snapshot->people[i];
+
+      count += person->seen >= first && person->seen <= last && !person->erased;
+    }
+
+  return count;
+}
+
+static void
 add_month_figures (JsonBuilder    *builder,
                    const char     *member,
-                   SiyuShop       *shop,
                    SiyuAnalytics  *analytics,
                    int             year,
                    int             month,
-                   gint64          new_buyers,
-                   GError        **error)
+                   gint64          new_buyers)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
   JsonObject *summary = json_node_get_object (siyu_analytics_get_summary (analytics));
   JsonObject *period = json_object_get_object_member (summary, "month_to_date");
-  gint64 start = siyu_shop_day_start (shop, month_first (year, month));
-  gint64 end = siyu_shop_day_start (shop, month_last (year, month) + 1);
-  gint64 new_contacts;
   g_autofree char *name = month_name (year, month);
-
-  new_contacts = query_int (db, "SELECT count (*) FROM contacts WHERE first_seen_at >= ? AND first_seen_at < ? "
-                                "AND erased_at IS NULL", start, end, error);
-  if (new_contacts < 0)
-    return FALSE;
 
   json_builder_set_member_name (builder, member);
   json_builder_begin_object (builder);
@@ -229,7 +211,8 @@ add_month_figures (JsonBuilder    *builder,
   json_builder_add_string_value (builder, name);
   copy_member (builder, summary, "contacts");
   copy_member (builder, summary, "members");
-  add_int (builder, "new_contacts", new_contacts);
+  add_int (builder, "new_contacts", count_new_contacts (siyu_analytics_get_snapshot (analytics),
+                                                        month_first (year, month), month_last (year, month)));
   copy_member (builder, period, "buyers");
   add_int (builder, "new_buyers", new_buyers);
   copy_member (builder, period, "paid_orders");
@@ -238,84 +221,55 @@ add_month_figures (JsonBuilder    *builder,
   copy_member (builder, period, "member_share");
   copy_member (builder, period, "aov");
   json_builder_end_object (builder);
-
-  return TRUE;
 }
 
-/* The headline figures of a complete month straight from the orders, the
+/* The headline figures of a complete month straight from the snapshot, the
  * same as add_month_figures () reads from analytics computed as of the
  * month's last day (contacts and members seen by then, the month's buyers
  * among them, repeat buyers, members' net), without computing them: for
  * the same month a year earlier, which needs nothing else. */
-static gboolean
-add_month_figures_sql (JsonBuilder    *builder,
-                       const char     *member,
-                       SiyuShop       *shop,
-                       int             year,
-                       int             month,
-                       gint64          new_buyers,
-                       GError        **error)
+static void
+add_month_figures_direct (JsonBuilder  *builder,
+                          const char   *member,
+                          SiyuSnapshot *snapshot,
+                          int           year,
+                          int           month,
+                          gint64        new_buyers)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
-  gint64 start = siyu_shop_day_start (shop, month_first (year, month));
-  gint64 end = siyu_shop_day_start (shop, month_last (year, month) + 1);
+  SiyuDay first = month_first (year, month);
+  SiyuDay last = month_last (year, month);
   g_autofree char *name = month_name (year, month);
-  gint64 contacts, members, new_contacts, orders = 0, net = 0, buyers = 0, repeat = 0, member_net = 0;
-  sqlite3_stmt *stmt;
-  int rc;
+  gint64 contacts = 0, members = 0, orders = 0, net = 0, buyers = 0, repeat = 0, member_net = 0;
 
-  contacts = query_int (db, "SELECT count (*) FROM contacts WHERE first_seen_at < ?1 AND ?2 = ?2", end, 0, error);
-  members = query_int (db, "SELECT count (*) FROM contacts WHERE first_seen_at < ?1 AND member_since < ?1 "
-                           "AND ?2 = ?2", end, 0, error);
-  new_contacts = query_int (db, "SELECT count (*) FROM contacts WHERE first_seen_at >= ? AND first_seen_at < ? "
-                                "AND erased_at IS NULL", start, end, error);
-  if (contacts < 0 || members < 0 || new_contacts < 0)
-    return FALSE;
-
-  stmt = siyu_db_prepare (db, "SELECT count (*), coalesce (sum (max (0, total_amount - refunded_amount)), 0) "
-                              "FROM orders WHERE status IN ('paid', 'partially_refunded') "
-                              "  AND created_at >= ? AND created_at < ? AND currency = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, start);
-  sqlite3_bind_int64 (stmt, 2, end);
-  sqlite3_bind_text (stmt, 3, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
-  rc = siyu_db_step (db, stmt, error);
-  if (rc == SQLITE_ROW)
+  for (guint i = 0; i < snapshot->n_people; i++)
     {
-      orders = sqlite3_column_int64 (stmt, 0);
-      net = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return FALSE;
+      const SiyuSnapshotPerson *person = &snapshot->people[i];
+      guint before = siyu_snapshot_orders_until (snapshot, person, first - 1);
+      guint by_end = siyu_snapshot_orders_until (snapshot, person, last);
+      gboolean seen = person->seen <= last;
+      gboolean is_member = seen && person->member != SIYU_DAY_INVALID && person->member <= last;
+      gint64 spent = 0;
 
-  /* Per buyer seen by the month's end: bought before it, and their net in it when a member by then. */
-  stmt = siyu_db_prepare (db,
-    "SELECT count (*), coalesce (sum (repeat), 0), coalesce (sum (member_net), 0) FROM ("
-    "  SELECT EXISTS (SELECT 1 FROM orders p INDEXED BY orders_contact_paid WHERE p.contact_id = c.id "
-    "           AND p.status IN ('paid', 'partially_refunded') AND p.created_at < ?1 AND p.currency = ?3) AS repeat, "
-    "         CASE WHEN c.member_since < ?2 THEN sum (max (0, o.total_amount - o.refunded_amount)) ELSE 0 END "
-    "           AS member_net "
-    "  FROM orders o INDEXED BY orders_created_paid JOIN contacts c ON c.id = o.contact_id "
-    "  WHERE o.status IN ('paid', 'partially_refunded') AND o.created_at >= ?1 AND o.created_at < ?2 "
-    "    AND o.currency = ?3 AND c.first_seen_at < ?2 "
-    "  GROUP BY c.id)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, start);
-  sqlite3_bind_int64 (stmt, 2, end);
-  sqlite3_bind_text (stmt, 3, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
-  rc = siyu_db_step (db, stmt, error);
-  if (rc == SQLITE_ROW)
-    {
-      buyers = sqlite3_column_int64 (stmt, 0);
-      repeat = sqlite3_column_int64 (stmt, 1);
-      member_net = sqlite3_column_int64 (stmt, 2);
+      contacts += seen;
+      members += is_member;
+      for (guint k = before; k < by_end; k++)
+        spent += snapshot->order_nets[person->order_start + k];
+      orders += by_end - before;
+      net += spent;
+      if (seen && by_end > before)
+        {
+          buyers++;
+          repeat += before > 0;
+          if (is_member)
+            member_net += spent;
+        }
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return FALSE;
+  for (guint k = 0; k < snapshot->n_anonymous; k++)
+    if (snapshot->anonymous_days[k] >= first && snapshot->anonymous_days[k] <= last)
+      {
+        orders++;
+        net += snapshot->anonymous_nets[k];
+      }
 
   json_builder_set_member_name (builder, member);
   json_builder_begin_object (builder);
@@ -323,7 +277,7 @@ add_month_figures_sql (JsonBuilder    *builder,
   json_builder_add_string_value (builder, name);
   add_int (builder, "contacts", contacts);
   add_int (builder, "members", members);
-  add_int (builder, "new_contacts", new_contacts);
+  add_int (builder, "new_contacts", count_new_contacts (snapshot, first, last));
   add_int (builder, "buyers", buyers);
   add_int (builder, "new_buyers", new_buyers);
   add_int (builder, "paid_orders", orders);
@@ -332,8 +286,6 @@ add_month_figures_sql (JsonBuilder    *builder,
   add_ratio (builder, "member_share", net > 0 ? (double) member_net / (double) net : NAN);
   add_ratio (builder, "aov", orders > 0 ? (double) net / (double) orders : NAN);
   json_builder_end_object (builder);
-
-  return TRUE;
 }
 
 static int
@@ -1127,23 +1079,17 @@ siyu_review_compute (SiyuShop      *shop,
   json_builder_add_string_value (builder, siyu_shop_get_name (shop));
   json_builder_set_member_name (builder, "currency");
   json_builder_add_string_value (builder, siyu_shop_get_currency (shop));
-  if (!add_month_figures (builder, "month", shop, now, year, month, new_buyers[0], error))
-    goto failed;
+  add_month_figures (builder, "month", now, year, month, new_buyers[0]);
   if (before != NULL)
-    {
-      if (!add_month_figures (builder, "month_before", shop, before, by, bm, new_buyers[1], error))
-        goto failed;
-    }
+    add_month_figures (builder, "month_before", before, by, bm, new_buyers[1]);
   else
     {
       json_builder_set_member_name (builder, "month_before");
       json_builder_add_null_value (builder);
     }
   if (month_last (ly, lm) >= first)
-    {
-      if (!add_month_figures_sql (builder, "same_month_last_year", shop, ly, lm, new_buyers[2], error))
-        goto failed;
-    }
+    add_month_figures_direct (builder, "same_month_last_year", siyu_analytics_get_snapshot (now), ly, lm,
+                              new_buyers[2]);
   else
     {
       json_builder_set_member_name (builder, "same_month_last_year");
