@@ -344,6 +344,30 @@ load_anonymous (GArray        *days,
   return rc == SQLITE_DONE;
 }
 
+/* The first step of a counting sort by person: gives each person the start
+ * of its range, from its count, in person order.  Returns where the next
+ * of each person's goes; @total is the sum of the counts. */
+static guint *
+start_ranges (GArray *people,
+              gsize   count_offset,
+              gsize   start_offset,
+              guint  *total)
+{
+  guint *fill = g_new (guint, MAX (people->len, 1));
+
+  *total = 0;
+  for (guint p = 0; p < people->len; p++)
+    {
+      SiyuSnapshotPerson *person = &g_array_index (people, SiyuSnapshotPerson, p);
+
+      G_STRUCT_MEMBER (guint, person, start_offset) = *total;
+      fill[p] = *total;
+      *total += G_STRUCT_MEMBER (guint, person, count_offset);
+    }
+
+  return fill;
+}
+
 typedef struct {
   guint   person;
   SiyuDay day;
@@ -442,15 +466,8 @@ load_items (GArray        *people,
     return FALSE;
 
   /* Counting sort by person, then each person's in day order. */
-  fill = g_new (guint, people->len);
-  for (guint p = 0; p < people->len; p++)
-    {
-      SiyuSnapshotPerson *person = &g_array_index (people, SiyuSnapshotPerson, p);
-
-      person->item_start = total;
-      fill[p] = total;
-      total += person->n_items;
-    }
+  fill = start_ranges (people, G_STRUCT_OFFSET (SiyuSnapshotPerson, n_items),
+                       G_STRUCT_OFFSET (SiyuSnapshotPerson, item_start), &total);
   days = g_new (SiyuDay, MAX (total, 1));
   products = g_new (gint64, MAX (total, 1));
   for (guint i = 0; i < found->len; i++)
@@ -593,15 +610,8 @@ load_signals (GArray        *people,
   if (rc != SQLITE_DONE)
     return FALSE;
 
-  fill = g_new (guint, MAX (people->len, 1));
-  for (guint p = 0; p < people->len; p++)
-    {
-      SiyuSnapshotPerson *person = &g_array_index (people, SiyuSnapshotPerson, p);
-
-      person->signal_start = total;
-      fill[p] = total;
-      total += person->n_signals;
-    }
+  fill = start_ranges (people, G_STRUCT_OFFSET (SiyuSnapshotPerson, n_signals),
+                       G_STRUCT_OFFSET (SiyuSnapshotPerson, signal_start), &total);
   g_array_set_size (signals, total);
   for (guint i = 0; i < found->len; i++)
     {
