@@ -6,6 +6,7 @@
 #include "siyu-demo.h"
 #include "siyu-json.h"
 #include "siyu-prediction.h"
+#include "siyu-recompute.h"
 #include "siyu-snapshot.h"
 #include "siyu-test-util.h"
 #include "siyu-time.h"
@@ -214,6 +215,62 @@ test_kept_until_changed (void)
   siyu_snapshot_forget (demo);
 }
 
+/* Every stored row of the contacts' figures, as text. */
+static char *
+stored_metrics (SiyuShop *shop)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuDb *db = siyu_shop_get_db (shop);
+  GString *text = g_string_new (NULL);
+  sqlite3_stmt *stmt = siyu_db_prepare (db, "SELECT * FROM contact_metrics ORDER BY contact_id", &error);
+  int rc;
+
+  g_assert_no_error (error);
+  while ((rc = siyu_db_step (db, stmt, &error)) == SQLITE_ROW)
+    {
+      for (int c = 0; c < sqlite3_column_count (stmt); c++)
+        g_string_append_printf (text, "%s|", sqlite3_column_type (stmt, c) == SQLITE_NULL
+                                              ? "∅" : (const char *) sqlite3_column_text (stmt, c));
+      g_string_append_c (text, '\n');
+    }
+  sqlite3_reset (stmt);
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+
+  return g_string_free (text, FALSE);
+}
+
+/* A recompute writes only the rows of the contacts' figures that change,
+ * and removes those of contacts not counted on its day: counting as of
+ * mid-2025 after counting as of the shop's today leaves exactly what
+ * counting as of mid-2025 left. */
+static void
+test_stored_figures (void)
+{
+  g_autoptr(GError) error = NULL;
+  SiyuDay mid = siyu_day_from_ymd (2025, 6, 30);
+  g_autofree char *first = NULL;
+  g_autofree char *today = NULL;
+  g_autofree char *again = NULL;
+  gint64 rows_mid, rows_today;
+
+  g_assert_true (siyu_recompute (demo, mid, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  first = stored_metrics (demo);
+  rows_mid = siyu_db_query_int (siyu_shop_get_db (demo), "SELECT count(*) FROM contact_metrics", NULL);
+
+  g_assert_true (siyu_recompute (demo, siyu_shop_get_today (demo), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  today = stored_metrics (demo);
+  rows_today = siyu_db_query_int (siyu_shop_get_db (demo), "SELECT count(*) FROM contact_metrics", NULL);
+  g_assert_cmpint (rows_today, >, rows_mid);
+  g_assert_cmpstr (today, !=, first);
+
+  g_assert_true (siyu_recompute (demo, mid, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  again = stored_metrics (demo);
+  g_assert_cmpstr (again, ==, first);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -232,6 +289,7 @@ main (int    argc,
 
   g_test_add_func ("/siyu/snapshot/every-month-end", test_every_month_end);
   g_test_add_func ("/siyu/snapshot/kept-until-changed", test_kept_until_changed);
+  g_test_add_func ("/siyu/snapshot/stored-figures", test_stored_figures);
 
   status = g_test_run ();
 

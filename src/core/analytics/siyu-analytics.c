@@ -1445,14 +1445,62 @@ store_metrics (SiyuAnalytics  *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!siyu_db_exec (db, "DELETE FROM contact_metrics", error))
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint next = 0;
+  int rc;
+
+  /* Rows of contacts no longer counted (first seen after the day). */
+  stmt = siyu_db_prepare (db, "SELECT contact_id FROM contact_metrics ORDER BY contact_id", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = siyu_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      while (next < self->people->len && self->metrics[next].contact_id < id)
+        next++;
+      if (next >= self->people->len || self->metrics[next].contact_id != id)
+        g_array_append_val (gone, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
     return FALSE;
 
+  stmt = siyu_db_prepare (db, "DELETE FROM contact_metrics WHERE contact_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < gone->len; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, g_array_index (gone, gint64, i));
+      if (siyu_db_step (db, stmt, error) < 0)
+        return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  /* A row that would stay as it is is not written. */
   stmt = siyu_db_prepare (db,
                           "INSERT INTO contact_metrics (contact_id, orders, net_spend, first_order, "
                           "  last_order, stage, rfm_r, rfm_f, rfm_m, rfm_r_score, rfm_f_score, "
                           "  rfm_m_score, rfm_segment, spend_365, tier_id, tier_gap, points, pyramid, aipl) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                          "ON CONFLICT (contact_id) DO UPDATE SET "
+                          "  (orders, net_spend, first_order, last_order, stage, rfm_r, rfm_f, rfm_m, "
+                          "   rfm_r_score, rfm_f_score, rfm_m_score, rfm_segment, spend_365, tier_id, "
+                          "   tier_gap, points, pyramid, aipl) = "
+                          "  (excluded.orders, excluded.net_spend, excluded.first_order, excluded.last_order, "
+                          "   excluded.stage, excluded.rfm_r, excluded.rfm_f, excluded.rfm_m, "
+                          "   excluded.rfm_r_score, excluded.rfm_f_score, excluded.rfm_m_score, "
+                          "   excluded.rfm_segment, excluded.spend_365, excluded.tier_id, excluded.tier_gap, "
+                          "   excluded.points, excluded.pyramid, excluded.aipl) "
+                          "WHERE (orders, net_spend, first_order, last_order, stage, rfm_r, rfm_f, rfm_m, "
+                          "   rfm_r_score, rfm_f_score, rfm_m_score, rfm_segment, spend_365, tier_id, "
+                          "   tier_gap, points, pyramid, aipl) IS NOT "
+                          "  (excluded.orders, excluded.net_spend, excluded.first_order, excluded.last_order, "
+                          "   excluded.stage, excluded.rfm_r, excluded.rfm_f, excluded.rfm_m, "
+                          "   excluded.rfm_r_score, excluded.rfm_f_score, excluded.rfm_m_score, "
+                          "   excluded.rfm_segment, excluded.spend_365, excluded.tier_id, excluded.tier_gap, "
+                          "   excluded.points, excluded.pyramid, excluded.aipl)",
                           error);
   if (stmt == NULL)
     return FALSE;
