@@ -436,6 +436,35 @@ test_statement_cache (void)
   g_assert_error (error, SIYU_DB_ERROR, SIYU_DB_ERROR_FAILED);
 }
 
+/* A statement is found again by the address of its text, but only while
+ * the text there is the same: SQL built in a buffer that is used again
+ * for other SQL gets the other statement. */
+static void
+test_statement_cache_address (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "cache.siyu", NULL);
+  g_autoptr(SiyuDb) db = siyu_db_create (path, NULL);
+  char sql[32];
+  sqlite3_stmt *one, *two;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_strlcpy (sql, "SELECT 1", sizeof sql);
+      one = siyu_db_prepare (db, sql, NULL);
+      g_assert_cmpint (siyu_db_step (db, one, NULL), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (one, 0), ==, 1);
+      sqlite3_reset (one);
+
+      g_strlcpy (sql, "SELECT 2", sizeof sql);
+      two = siyu_db_prepare (db, sql, NULL);
+      g_assert_true (two != one);
+      g_assert_cmpint (siyu_db_step (db, two, NULL), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (two, 0), ==, 2);
+      sqlite3_reset (two);
+    }
+}
+
 static void
 test_constraints (void)
 {
@@ -532,6 +561,7 @@ main (int    argc,
   g_test_add_func ("/siyu/db/reopen", test_reopen);
   g_test_add_func ("/siyu/db/migrate-from-each", test_migrate_from_each);
   g_test_add_func ("/siyu/db/statement-cache", test_statement_cache);
+  g_test_add_func ("/siyu/db/statement-cache-address", test_statement_cache_address);
   g_test_add_func ("/siyu/db/constraints", test_constraints);
   g_test_add_func ("/siyu/db/disk-full", test_disk_full);
   g_test_add_func ("/siyu/db/integrity", test_integrity);

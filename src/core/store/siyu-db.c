@@ -23,6 +23,12 @@ struct _SiyuDb
   char       *display_name;
   sqlite3    *handle;
   GHashTable *statements;
+  /* The statements last asked for by the address of their SQL, so that
+   * a statement run for every row is found without hashing its text. */
+  struct {
+    const char   *sql;
+    sqlite3_stmt *stmt;
+  }           recent[64];
   guint64     generation;
   gboolean    read_only;
 };
@@ -808,6 +814,7 @@ db_new (const char *path)
 static void
 drop_handle (SiyuDb *self)
 {
+  memset (self->recent, 0, sizeof self->recent);
   g_hash_table_remove_all (self->statements);
   g_clear_pointer (&self->handle, close_handle);
 }
@@ -1140,15 +1147,21 @@ siyu_db_prepare (SiyuDb      *self,
                  const char  *sql,
                  GError     **error)
 {
+  guint slot = (guint) (((guintptr) sql >> 3) % G_N_ELEMENTS (self->recent));
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (SIYU_IS_DB (self), NULL);
   g_return_val_if_fail (sql != NULL, NULL);
 
-  stmt = g_hash_table_lookup (self->statements, sql);
+  /* The address alone is not enough: a string built and freed may leave
+   * its address to another. */
+  stmt = self->recent[slot].sql == sql && strcmp (sqlite3_sql (self->recent[slot].stmt), sql) == 0
+         ? self->recent[slot].stmt : g_hash_table_lookup (self->statements, sql);
   if (stmt != NULL)
     {
+      self->recent[slot].sql = sql;
+      self->recent[slot].stmt = stmt;
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
       return stmt;
@@ -1162,6 +1175,8 @@ siyu_db_prepare (SiyuDb      *self,
     }
 
   g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  self->recent[slot].sql = sql;
+  self->recent[slot].stmt = stmt;
 
   return stmt;
 }
