@@ -123,6 +123,13 @@ struct _SiyuImport
   GString          *line_cells;     /* a line's cells, each ended by a NUL */
   char             *scratch_path;   /* the scratch database of an order import */
   gboolean          scratch_attached;
+  GHashTable       *refs_seen;      /* the order numbers met, while importing as read */
+  GStringChunk     *refs_chunk;     /* and their text */
+  gboolean          scattered;      /* an order number was met again after another's */
+  SiyuProgressFunc  progress;
+  gpointer          progress_data;
+  double            progress_floor; /* where a second pass starts */
+  double            last_progress;
   char             *last_ref;       /* the order of the line set aside last */
   gint64            last_first;     /* and the row where it first appears */
   FILE             *reject_file;

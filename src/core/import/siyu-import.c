@@ -1746,78 +1746,17 @@ finish_reject_file (SiyuImport  *self,
   return TRUE;
 }
 
-/* Most exports write the lines of an order next to each other.  A first
- * pass over the file reads only the order numbers: it counts the lines and
- * the orders, and tells whether every order's lines are together.  If they
- * are, the lines are imported as they are read, an order at a time; if not,
- * they are first set aside as below.  Memory holds the order numbers, not
- * the lines. */
-typedef struct {
-  guint    rows;
-  guint    orders;
-  gboolean together;
-} Survey;
+/* Most exports write the lines of an order next to each other, so an
+ * order import first takes them to be: an order is imported as soon as a
+ * line of another order follows it, and memory holds one order and the
+ * order numbers met so far.  An order number met again after another
+ * order's lines means they are not: the transaction is rolled back and
+ * the file read again, its lines first set aside as below.  The file is
+ * read once in the common case, twice at most. */
 
-/* The share of an order import's progress that the first pass takes. */
-#define SURVEY_SHARE 0.15
-
-static gboolean
-survey_orders (SiyuImport        *self,
-               Survey            *survey,
-               SiyuProgressFunc   progress,
-               gpointer           progress_data,
-               GCancellable      *cancellable,
-               GError           **error)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  Source source = { NULL, };
-  const char * const *cells;
-  guint n_cells, row;
-  const char *last = NULL;
-  gboolean header = TRUE;
-  int r;
-
-  memset (survey, 0, sizeof *survey);
-  survey->together = TRUE;
-  if (!_siyu_import_source_open (self, &source, cancellable, error))
-    return FALSE;
-  while ((r = _siyu_import_source_next (&source, &cells, &n_cells, &row, cancellable, error)) > 0)
-    {
-      char *ref;
-
-      if (_siyu_import_row_is_blank (cells, n_cells))
-        continue;
-      if (header)
-        {
-          header = FALSE;
-          continue;
-        }
-      survey->rows++;
-      if (progress != NULL && source.csv != NULL && survey->rows % PROGRESS_EVERY == 0)
-        progress (SURVEY_SHARE * (double) siyu_csv_reader_get_offset (source.csv) / (double) MAX (source.size, 1),
-                  progress_data);
-      ref = clean_identifier (cell (self, cells, n_cells, F_ORDER_REF));
-      if (ref == NULL)
-        {
-          last = NULL;
-          continue;
-        }
-      if (last != NULL && strcmp (ref, last) == 0)
-        {
-          g_free (ref);
-          continue;
-        }
-      /* An order met again after another's lines.  The table keeps @ref
-       * either way (g_hash_table_add() replaces the key). */
-      if (!g_hash_table_add (seen, ref))
-        survey->together = FALSE;
-      last = ref;
-    }
-  _siyu_import_source_clear (&source);
-  survey->orders = g_hash_table_size (seen);
-
-  return r == 0;
-}
+/* The share of an order import's progress that setting the lines aside
+ * takes, when they must be. */
+#define ASIDE_SHARE 0.5
 
 /* The lines of an order need not be next to each other, nor the file
  * sorted: every line is first set aside in a scratch database, with the
@@ -1963,12 +1902,15 @@ split_cells (const char  *blob,
  * makes them again once at the end: one sorted pass per index instead of a
  * b-tree insertion per row and index.  A smaller import, and an import of
  * a file already imported, keeps them: rebuilding the indexes of a large
- * shop would cost more than it saves. */
+ * shop would cost more than it saves.  The file's orders are known
+ * exactly once its lines are set aside; when they are imported as read,
+ * the choice is made after BULK_MIN_LINES lines, from the orders met in
+ * the share of the file read so far. */
 #define BULK_MIN_LINES 10000
 
 static gboolean
 bulk_begin (SiyuImport    *self,
-            const Survey  *survey,
+            double         orders,
             SiyuDbBulk   **bulk,
             GError       **error)
 {
@@ -1977,12 +1919,10 @@ bulk_begin (SiyuImport    *self,
   gint64 stored;
 
   *bulk = NULL;
-  if (survey->rows < BULK_MIN_LINES)
-    return TRUE;
   stored = siyu_db_query_int (db, "SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM returns)", error);
   if (stored < 0)
     return FALSE;
-  if (survey->orders <= stored)
+  if (orders <= (double) stored)
     return TRUE;
 
   if (!siyu_db_bulk_begin (db, tables, bulk, error))
@@ -1990,6 +1930,18 @@ bulk_begin (SiyuImport    *self,
   siyu_ingest_set_orders_mostly_new (self->ingest, TRUE);
 
   return TRUE;
+}
+
+/* Tells the progress function the share @done of this pass; a second
+ * pass of an order import goes on from where the first one stopped. */
+static void
+report (SiyuImport *self,
+        double      done)
+{
+  if (done >= 0)
+    self->last_progress = self->progress_floor + (1 - self->progress_floor) * done;
+  if (self->progress != NULL)
+    self->progress (done < 0 ? -1.0 : self->last_progress, self->progress_data);
 }
 
 static void
@@ -2021,7 +1973,7 @@ group_ends_before (OrderGroup *group,
 
 /* Gathers a line of a file whose orders' lines are together, and imports
  * the order before it when it starts another.  FALSE when the import must
- * stop (self->fatal). */
+ * stop (self->fatal), or go back to set the lines aside (self->scattered). */
 static gboolean
 stream_line (SiyuImport         *self,
              OrderGroup         *group,
@@ -2036,6 +1988,15 @@ stream_line (SiyuImport         *self,
       if (!import_order (self, group))
         return FALSE;
       order_group_clear (group);
+    }
+  if (group->rows->len == 0 && ref != NULL)
+    {
+      if (g_hash_table_contains (self->refs_seen, ref))
+        {
+          self->scattered = TRUE;
+          return FALSE;
+        }
+      g_hash_table_add (self->refs_seen, g_string_chunk_insert (self->refs_chunk, ref));
     }
 
   g_string_truncate (self->line_cells, 0);
@@ -2075,12 +2036,10 @@ link_returns (SiyuImport  *self,
 
 /* Reads the lines back, order by order, and imports each. */
 static gboolean
-import_orders (SiyuImport       *self,
-               OrderGroup       *group,
-               SiyuProgressFunc  progress,
-               gpointer          progress_data,
-               GCancellable     *cancellable,
-               GError          **error)
+import_orders (SiyuImport    *self,
+               OrderGroup    *group,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   SiyuDb *db = siyu_shop_get_db (self->shop);
   sqlite3_stmt *stmt;
@@ -2114,9 +2073,7 @@ import_orders (SiyuImport       *self,
               sqlite3_reset (stmt);
               return FALSE;
             }
-          if (progress != NULL)
-            progress ((1 + SURVEY_SHARE) / 2 + (1 - SURVEY_SHARE) / 2 * (double) done / (double) MAX (self->counts.rows, 1),
-                      progress_data);
+          report (self, ASIDE_SHARE + (1 - ASIDE_SHARE) * (double) done / (double) MAX (self->counts.rows, 1));
         }
     }
   sqlite3_reset (stmt);
@@ -2199,86 +2156,67 @@ remember (SiyuImport  *self,
   return siyu_shop_audit (self->shop, "import", "file", 0, detail, error);
 }
 
-/**
- * siyu_import_run:
- * @progress: (nullable): told the share of the file read, from the
- *   worker's thread; -1 when the share is not known (XLSX)
- *
- * See the header.  Opens the file first if siyu_import_open() was not
- * called or the settings changed since.
- */
-gboolean
-siyu_import_run (SiyuImport       *self,
-                 SiyuImportMode    mode,
-                 const char       *reject_path,
-                 SiyuProgressFunc  progress,
-                 gpointer          progress_data,
-                 GCancellable     *cancellable,
-                 GError          **error)
+typedef enum {
+  PASS_FAILED,
+  PASS_DONE,
+  PASS_SCATTERED,  /* the lines of an order are not together: set them aside */
+} Pass;
+
+/* The share of this pass read from @source, or -1 when not known (XLSX). */
+static double
+share_read (Source *source)
 {
-  SiyuDb *db;
+  if (source->csv == NULL)
+    return -1.0;
+  return (double) siyu_csv_reader_get_offset (source->csv) / (double) MAX (source->size, 1);
+}
+
+/* One reading of the file, in one transaction: committed, or rolled back
+ * with everything it counted and wrote. */
+static Pass
+run_pass (SiyuImport     *self,
+          SiyuImportMode  mode,
+          const char     *reject_path,
+          gboolean        streaming,
+          GCancellable   *cancellable,
+          GError        **error)
+{
+  SiyuDb *db = siyu_shop_get_db (self->shop);
   Source source = { NULL, };
   OrderGroup group = { NULL, };
-  Survey survey = { 0, };
   g_autoptr(SiyuDbBulk) bulk = NULL;
-  gboolean streaming = FALSE;
+  gboolean bulk_chosen = FALSE;
   const char * const *cells;
   guint n_cells, row;
   const SiyuIngestCounts *ingest_counts;
-  gboolean ok = FALSE;
+  Pass pass = PASS_FAILED;
   int r;
-
-  g_return_val_if_fail (SIYU_IS_IMPORT (self), FALSE);
-  g_return_val_if_fail (reject_path == NULL || mode == SIYU_IMPORT_VALID_ROWS, FALSE);
 
   memset (&self->counts, 0, sizeof self->counts);
   g_ptr_array_set_size (self->problems, 0);
-
-  if (!self->opened && !siyu_import_open (self, cancellable, error))
-    return FALSE;
-  if (!siyu_import_check_mapping (self, error))
-    return FALSE;
-  if (mode != SIYU_IMPORT_DRY_RUN && !siyu_backup_before (self->shop, SIYU_BACKUP_CAUSE_IMPORT, error))
-    return FALSE;
-
-  db = siyu_shop_get_db (self->shop);
   self->ingest = siyu_ingest_new (self->shop);
   siyu_ingest_set_default_consent (self->ingest, self->consent_given, g_get_real_time () / G_USEC_PER_SEC);
-  self->tz = siyu_shop_get_time_zone (self->shop);
-  self->digits = siyu_currency_digits (siyu_shop_get_currency (self->shop));
   self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->fine_digits = MAX (self->digits, 3);
-  self->fine_scale = 1;
-  for (int d = self->digits; d < self->fine_digits; d++)
-    self->fine_scale *= 10;
   self->line_cells = g_string_new (NULL);
   self->returns_to_link = g_array_new (FALSE, FALSE, sizeof (ReturnLink));
   g_array_set_clear_func (self->returns_to_link, return_link_clear);
+  self->refs_seen = g_hash_table_new (g_str_hash, g_str_equal);
+  self->refs_chunk = g_string_chunk_new (64 * 1024);
   self->fatal = FALSE;
+  self->scattered = FALSE;
+  self->default_channel = 0;
   group.rows = g_ptr_array_new_with_free_func (g_free);
   group.keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   group.row_numbers = g_array_new (FALSE, FALSE, sizeof (guint));
 
   if (reject_path != NULL && !open_reject_file (self, reject_path, error))
     goto out_unlocked;
-  if (self->kind == SIYU_IMPORT_ORDERS)
-    {
-      if (!survey_orders (self, &survey, progress, progress_data, cancellable, error))
-        goto out_unlocked;
-      streaming = survey.together;
-      if (!streaming && !attach_scratch (self, error))
-        goto out_unlocked;
-    }
-
   if (!siyu_db_begin (db, error))
     goto out_unlocked;
 
   /* Checked once at the commit rather than row by row; SQLite resets this
    * at the end of the transaction. */
   if (!siyu_db_exec (db, "PRAGMA defer_foreign_keys = ON", error))
-    goto out;
-  self->default_channel = 0;
-  if (self->kind == SIYU_IMPORT_ORDERS && !bulk_begin (self, &survey, &bulk, error))
     goto out;
 
   if (!_siyu_import_source_open (self, &source, cancellable, error))
@@ -2305,6 +2243,15 @@ siyu_import_run (SiyuImport       *self,
         {
           if (!stream_line (self, &group, cells, n_cells, row))
             break;
+          if (!bulk_chosen && self->counts.rows == BULK_MIN_LINES)
+            {
+              double read = share_read (&source);
+              double orders = g_hash_table_size (self->refs_seen);
+
+              bulk_chosen = TRUE;
+              if (!bulk_begin (self, read > 0 ? orders / read : orders, &bulk, error))
+                goto out;
+            }
         }
       else if (self->kind == SIYU_IMPORT_ORDERS)
         {
@@ -2314,13 +2261,17 @@ siyu_import_run (SiyuImport       *self,
       else if (!import_row (self, cells, n_cells, row))
         break;
 
-      if (progress != NULL && self->counts.rows % PROGRESS_EVERY == 0)
-        progress (source.csv != NULL
-                  ? (self->kind != SIYU_IMPORT_ORDERS ? 0 : SURVEY_SHARE) +
-                    (self->kind != SIYU_IMPORT_ORDERS ? 1.0 : streaming ? 1 - SURVEY_SHARE : (1 - SURVEY_SHARE) / 2) *
-                    (double) siyu_csv_reader_get_offset (source.csv) / (double) MAX (source.size, 1)
-                  : -1.0,
-                  progress_data);
+      if (self->counts.rows % PROGRESS_EVERY == 0)
+        {
+          double read = share_read (&source);
+
+          report (self, read < 0 || self->kind != SIYU_IMPORT_ORDERS || streaming ? read : ASIDE_SHARE * read);
+        }
+    }
+  if (self->scattered)
+    {
+      pass = PASS_SCATTERED;
+      goto out;
     }
   if (self->fatal)
     {
@@ -2334,9 +2285,15 @@ siyu_import_run (SiyuImport       *self,
       g_propagate_error (error, g_steal_pointer (&self->fatal_error));
       goto out;
     }
-  if (self->kind == SIYU_IMPORT_ORDERS && !streaming &&
-      !import_orders (self, &group, progress, progress_data, cancellable, error))
-    goto out;
+  if (self->kind == SIYU_IMPORT_ORDERS && !streaming)
+    {
+      gint64 orders = siyu_db_query_int (db, "SELECT count(*) FROM import_scratch.orders", error);
+
+      if (orders < 0 ||
+          (self->counts.rows >= BULK_MIN_LINES && !bulk_begin (self, (double) orders, &bulk, error)) ||
+          !import_orders (self, &group, cancellable, error))
+        goto out;
+    }
   if (!link_returns (self, error))
     goto out;
   if (bulk != NULL && !siyu_db_bulk_end (db, g_steal_pointer (&bulk), error))
@@ -2360,7 +2317,7 @@ siyu_import_run (SiyuImport       *self,
 
   if (mode == SIYU_IMPORT_DRY_RUN)
     {
-      ok = TRUE;
+      pass = PASS_DONE;
       goto out;
     }
   if (self->counts.rows_rejected > 0 && mode == SIYU_IMPORT_ALL_OR_NOTHING)
@@ -2386,10 +2343,13 @@ siyu_import_run (SiyuImport       *self,
         g_unlink (reject_path);
       goto out_unlocked;
     }
-  ok = TRUE;
+  pass = PASS_DONE;
   goto out_unlocked;
 
 out:
+  /* What the indexes dropped would have been made from goes with the
+   * transaction. */
+  g_clear_pointer (&bulk, siyu_db_bulk_free);
   siyu_db_rollback (db);
 out_unlocked:
   discard_reject_file (self);
@@ -2398,19 +2358,77 @@ out_unlocked:
   g_ptr_array_unref (group.rows);
   g_ptr_array_unref (group.keys);
   g_array_unref (group.row_numbers);
-  detach_scratch (self);
   g_clear_pointer (&self->channels, g_hash_table_unref);
   g_clear_pointer (&self->returns_to_link, g_array_unref);
   if (self->line_cells != NULL)
     g_string_free (self->line_cells, TRUE);
   self->line_cells = NULL;
+  g_clear_pointer (&self->refs_seen, g_hash_table_unref);
+  g_clear_pointer (&self->refs_chunk, g_string_chunk_free);
   g_clear_pointer (&self->last_ref, g_free);
   g_clear_pointer (&self->fatal_error, g_error_free);
   g_clear_object (&self->ingest);
-  self->tz = NULL;
 
-  if (progress != NULL && ok)
+  return pass;
+}
+
+/**
+ * siyu_import_run:
+ * @progress: (nullable): told the share of the file read, from the
+ *   worker's thread; -1 when the share is not known (XLSX)
+ *
+ * See the header.  Opens the file first if siyu_import_open() was not
+ * called or the settings changed since.
+ */
+gboolean
+siyu_import_run (SiyuImport       *self,
+                 SiyuImportMode    mode,
+                 const char       *reject_path,
+                 SiyuProgressFunc  progress,
+                 gpointer          progress_data,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  Pass pass;
+
+  g_return_val_if_fail (SIYU_IS_IMPORT (self), FALSE);
+  g_return_val_if_fail (reject_path == NULL || mode == SIYU_IMPORT_VALID_ROWS, FALSE);
+
+  memset (&self->counts, 0, sizeof self->counts);
+  g_ptr_array_set_size (self->problems, 0);
+
+  if (!self->opened && !siyu_import_open (self, cancellable, error))
+    return FALSE;
+  if (!siyu_import_check_mapping (self, error))
+    return FALSE;
+  if (mode != SIYU_IMPORT_DRY_RUN && !siyu_backup_before (self->shop, SIYU_BACKUP_CAUSE_IMPORT, error))
+    return FALSE;
+
+  self->tz = siyu_shop_get_time_zone (self->shop);
+  self->digits = siyu_currency_digits (siyu_shop_get_currency (self->shop));
+  self->fine_digits = MAX (self->digits, 3);
+  self->fine_scale = 1;
+  for (int d = self->digits; d < self->fine_digits; d++)
+    self->fine_scale *= 10;
+  self->progress = progress;
+  self->progress_data = progress_data;
+  self->progress_floor = 0;
+
+  pass = run_pass (self, mode, reject_path, self->kind == SIYU_IMPORT_ORDERS, cancellable, error);
+  if (pass == PASS_SCATTERED)
+    {
+      self->progress_floor = self->last_progress;
+      pass = attach_scratch (self, error)
+             ? run_pass (self, mode, reject_path, FALSE, cancellable, error)
+             : PASS_FAILED;
+      detach_scratch (self);
+    }
+  self->tz = NULL;
+  self->progress = NULL;
+  self->progress_data = NULL;
+
+  if (progress != NULL && pass == PASS_DONE)
     progress (1.0, progress_data);
 
-  return ok;
+  return pass == PASS_DONE;
 }
