@@ -892,6 +892,51 @@ test_cancel (void)
   assert_untouched (run_cancelled, NULL);
 }
 
+/* A file is read ahead, a thousand rows at a time, beside the import of
+ * the rows before: a problem deep in the file still stops the import at
+ * its own row, with nothing written, after the rows before it were read
+ * through several batches. */
+static void
+run_late_problem (SiyuShop   *shop,
+                  const char *dir,
+                  gpointer    data)
+{
+  const char * const *tail_and_message = data;
+  const char *tail = tail_and_message[0];
+  g_autofree char *path = g_build_filename (dir, "late.csv", NULL);
+  g_autoptr(GString) text = g_string_new (ORDERS_HEADER);
+  g_autoptr(SiyuImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (text, "D%u,2025-03-01 10:00,paid,1390000%04u,T1,Tea,1,9.90\n", i, i % 700);
+  g_string_append (text, tail);
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (text, "E%u,2025-03-02 10:00,paid,1390000%04u,T1,Tea,1,9.90\n", i, i % 700);
+  write_bytes (path, text->str, (gssize) text->len);
+
+  import = siyu_import_new (shop, path, SIYU_IMPORT_ORDERS);
+  g_assert_false (siyu_import_run (import, SIYU_IMPORT_VALID_ROWS, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, SIYU_IMPORT_ERROR, SIYU_IMPORT_ERROR_FILE);
+  g_assert_true (g_str_has_suffix (error->message, tail_and_message[1]));
+}
+
+static void
+test_late_problem (void)
+{
+  static const char *quote[] = {
+    "X1,2025-03-01 10:00,paid,13900000001,T1,T\"ea,1,9.90\n",
+    "Row 5002 has a quote in the middle of a field; a field with quotes must be quoted whole, its quotes doubled.",
+  };
+  static const char *encoding[] = {
+    "X1,2025-03-01 10:00,paid,13900000001,T1,\xff\xfe,1,9.90\n",
+    "Row 5002, column 6 is not UTF-8 text. Choose the file’s encoding (UTF-8 or GB18030).",
+  };
+
+  assert_untouched (run_late_problem, quote);
+  assert_untouched (run_late_problem, encoding);
+}
+
 static void
 record_progress (double   fraction,
                  gpointer user_data)
@@ -1279,6 +1324,7 @@ main (int   argc,
   g_test_add_func ("/siyu/import/bad-input", test_bad_input);
   g_test_add_func ("/siyu/import/bad-files", test_bad_files);
   g_test_add_func ("/siyu/import/cancel", test_cancel);
+  g_test_add_func ("/siyu/import/late-problem", test_late_problem);
   g_test_add_func ("/siyu/import/progress", test_progress);
   g_test_add_func ("/siyu/import/large", test_large);
   g_test_add_func ("/siyu/import/dry-run", test_dry_run);

@@ -152,6 +152,8 @@ typedef struct {
   GPtrArray      *cells;     /* the current row, padded, for XLSX */
 } Source;
 
+typedef struct _ReadAhead ReadAhead;
+
 const char  *_siyu_import_lookup_word      (guint                table,
                                             const char          *text);
 JsonObject  *_siyu_import_load_preset      (const char          *name);
@@ -181,5 +183,14 @@ int          _siyu_import_source_next      (Source              *source,
 void         _siyu_import_source_clear     (Source              *source);
 gboolean     _siyu_import_row_is_blank     (const char * const  *cells,
                                             guint                n);
+ReadAhead   *_siyu_import_read_ahead_new   (Source              *source,
+                                            GCancellable        *cancellable);
+int          _siyu_import_read_ahead_next  (ReadAhead           *self,
+                                            const char * const **cells_out,
+                                            guint               *n_cells,
+                                            guint               *row,
+                                            double              *share,
+                                            GError             **error);
+void         _siyu_import_read_ahead_free  (ReadAhead           *self);
 
 G_END_DECLS

@@ -245,3 +245,192 @@ _siyu_import_row_is_blank (const char * const *cells,
   return TRUE;
 }
 
+
+/* Read-ahead: a thread of its own reads the rows of a source, so that
+ * reading and checking the text of a large file is done beside the
+ * writing of the rows before it rather than in turn with it.  The rows go
+ * over in batches, each one block of text, and only a few batches are
+ * ever in memory: the thread waits for the reader to hand one back. */
+
+#define BATCH_ROWS 1024
+#define N_BATCHES 4
+
+typedef struct {
+  gsize  start;    /* of the row's cells in the batch's text, each ended by a NUL */
+  guint  n_cells;
+  guint  row;
+  double share;    /* of the file read once the row was, or -1 */
+} BatchRow;
+
+typedef struct {
+  GString *text;
+  GArray  *rows;   /* of BatchRow, blank rows left out */
+  int      end;    /* after the rows: 1 more to come, 0 the end, -1 failed */
+  GError  *error;
+} Batch;
+
+struct _ReadAhead {
+  Source       *source;
+  GCancellable *cancellable;
+  GThread      *thread;
+  GAsyncQueue  *full;
+  GAsyncQueue  *empty;
+  gint          stop;
+
+  Batch        *current;
+  guint         next;
+  GPtrArray    *cells;
+};
+
+static void
+batch_free (Batch *batch)
+{
+  g_string_free (batch->text, TRUE);
+  g_array_unref (batch->rows);
+  g_clear_error (&batch->error);
+  g_free (batch);
+}
+
+static gpointer
+read_ahead_thread (gpointer data)
+{
+  ReadAhead *self = data;
+
+  while (!g_atomic_int_get (&self->stop))
+    {
+      Batch *batch = g_async_queue_pop (self->empty);
+
+      if (g_atomic_int_get (&self->stop))
+        {
+          g_async_queue_push (self->empty, batch);
+          break;
+        }
+      g_string_truncate (batch->text, 0);
+      g_array_set_size (batch->rows, 0);
+      batch->end = 1;
+      while (batch->rows->len < BATCH_ROWS)
+        {
+          const char * const *cells;
+          BatchRow r;
+
+          batch->end = _siyu_import_source_next (self->source, &cells, &r.n_cells, &r.row,
+                                                 self->cancellable, &batch->error);
+          if (batch->end <= 0)
+            break;
+          if (_siyu_import_row_is_blank (cells, r.n_cells))
+            continue;
+          r.start = batch->text->len;
+          r.share = self->source->csv == NULL ? -1.0
+                    : (double) siyu_csv_reader_get_offset (self->source->csv) / (double) MAX (self->source->size, 1);
+          for (guint i = 0; i < r.n_cells; i++)
+            g_string_append_len (batch->text, cells[i], (gssize) strlen (cells[i]) + 1);
+          g_array_append_val (batch->rows, r);
+        }
+      g_async_queue_push (self->full, batch);
+      if (batch->end <= 0)
+        break;
+    }
+
+  return NULL;
+}
+
+/* Starts reading the rows of @source after those read from it so far;
+ * @source is the thread's until _siyu_import_read_ahead_free(). */
+ReadAhead *
+_siyu_import_read_ahead_new (Source       *source,
+                             GCancellable *cancellable)
+{
+  ReadAhead *self = g_new0 (ReadAhead, 1);
+
+  self->source = source;
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  self->full = g_async_queue_new ();
+  self->empty = g_async_queue_new ();
+  self->cells = g_ptr_array_new ();
+  for (guint i = 0; i < N_BATCHES; i++)
+    {
+      Batch *batch = g_new0 (Batch, 1);
+
+      batch->text = g_string_sized_new (64 * 1024);
+      batch->rows = g_array_sized_new (FALSE, FALSE, sizeof (BatchRow), BATCH_ROWS);
+      g_async_queue_push (self->empty, batch);
+    }
+  self->thread = g_thread_new ("siyu-import-read", read_ahead_thread, self);
+
+  return self;
+}
+
+/* The next row that is not blank, as _siyu_import_source_next(); its cells
+ * are good until the next call.  @share: (out): the share of the file
+ * read, or -1 where it is not known (XLSX). */
+int
+_siyu_import_read_ahead_next (ReadAhead           *self,
+                              const char * const **cells_out,
+                              guint               *n_cells,
+                              guint               *row,
+                              double              *share,
+                              GError             **error)
+{
+  const BatchRow *r;
+  const char *text;
+
+  while (self->current == NULL || self->next >= self->current->rows->len)
+    {
+      if (self->current != NULL)
+        {
+          if (self->current->end <= 0)
+            {
+              if (self->current->end < 0)
+                g_propagate_error (error, g_steal_pointer (&self->current->error));
+              return self->current->end;
+            }
+          g_async_queue_push (self->empty, g_steal_pointer (&self->current));
+        }
+      self->current = g_async_queue_pop (self->full);
+      self->next = 0;
+    }
+
+  r = &g_array_index (self->current->rows, BatchRow, self->next++);
+  text = self->current->text->str + r->start;
+  g_ptr_array_set_size (self->cells, 0);
+  for (guint i = 0; i < r->n_cells; i++)
+    {
+      g_ptr_array_add (self->cells, (gpointer) text);
+      text += strlen (text) + 1;
+    }
+  g_ptr_array_add (self->cells, NULL);
+  *cells_out = (const char * const *) self->cells->pdata;
+  *n_cells = r->n_cells;
+  *row = r->row;
+  *share = r->share;
+
+  return 1;
+}
+
+/* Stops the thread, wherever it is, and gives the source back. */
+void
+_siyu_import_read_ahead_free (ReadAhead *self)
+{
+  Batch *batch;
+
+  if (self == NULL)
+    return;
+
+  g_atomic_int_set (&self->stop, 1);
+  /* The thread waits only for an empty batch: hand every one back. */
+  if (self->current != NULL)
+    g_async_queue_push (self->empty, g_steal_pointer (&self->current));
+  while ((batch = g_async_queue_try_pop (self->full)) != NULL)
+    g_async_queue_push (self->empty, batch);
+  g_thread_join (self->thread);
+
+  while ((batch = g_async_queue_try_pop (self->full)) != NULL)
+    batch_free (batch);
+  while ((batch = g_async_queue_try_pop (self->empty)) != NULL)
+    batch_free (batch);
+  g_async_queue_unref (self->full);
+  g_async_queue_unref (self->empty);
+  g_ptr_array_unref (self->cells);
+  g_clear_object (&self->cancellable);
+  g_free (self);
+}

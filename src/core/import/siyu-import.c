@@ -2162,15 +2162,6 @@ typedef enum {
   PASS_SCATTERED,  /* the lines of an order are not together: set them aside */
 } Pass;
 
-/* The share of this pass read from @source, or -1 when not known (XLSX). */
-static double
-share_read (Source *source)
-{
-  if (source->csv == NULL)
-    return -1.0;
-  return (double) siyu_csv_reader_get_offset (source->csv) / (double) MAX (source->size, 1);
-}
-
 /* One reading of the file, in one transaction: committed, or rolled back
  * with everything it counted and wrote. */
 static Pass
@@ -2183,6 +2174,8 @@ run_pass (SiyuImport     *self,
 {
   SiyuDb *db = siyu_shop_get_db (self->shop);
   Source source = { NULL, };
+  ReadAhead *ahead = NULL;
+  double read;
   OrderGroup group = { NULL, };
   g_autoptr(SiyuDbBulk) bulk = NULL;
   gboolean bulk_chosen = FALSE;
@@ -2233,10 +2226,9 @@ run_pass (SiyuImport     *self,
       goto out;
     }
 
-  while ((r = _siyu_import_source_next (&source, &cells, &n_cells, &row, cancellable, error)) > 0)
+  ahead = _siyu_import_read_ahead_new (&source, cancellable);
+  while ((r = _siyu_import_read_ahead_next (ahead, &cells, &n_cells, &row, &read, error)) > 0)
     {
-      if (_siyu_import_row_is_blank (cells, n_cells))
-        continue;
       self->counts.rows++;
 
       if (streaming)
@@ -2245,7 +2237,6 @@ run_pass (SiyuImport     *self,
             break;
           if (!bulk_chosen && self->counts.rows == BULK_MIN_LINES)
             {
-              double read = share_read (&source);
               double orders = g_hash_table_size (self->refs_seen);
 
               bulk_chosen = TRUE;
@@ -2262,12 +2253,9 @@ run_pass (SiyuImport     *self,
         break;
 
       if (self->counts.rows % PROGRESS_EVERY == 0)
-        {
-          double read = share_read (&source);
-
-          report (self, read < 0 || self->kind != SIYU_IMPORT_ORDERS || streaming ? read : ASIDE_SHARE * read);
-        }
+        report (self, read < 0 || self->kind != SIYU_IMPORT_ORDERS || streaming ? read : ASIDE_SHARE * read);
     }
+  g_clear_pointer (&ahead, _siyu_import_read_ahead_free);
   if (self->scattered)
     {
       pass = PASS_SCATTERED;
@@ -2353,6 +2341,7 @@ out:
   siyu_db_rollback (db);
 out_unlocked:
   discard_reject_file (self);
+  g_clear_pointer (&ahead, _siyu_import_read_ahead_free);
   _siyu_import_source_clear (&source);
   order_group_clear (&group);
   g_ptr_array_unref (group.rows);
