@@ -1103,6 +1103,117 @@ test_large (void)
     }
 }
 
+#define AGAIN \
+  ORDERS_HEADER \
+  "A1,2025-03-01 10:00,paid,13800138000,T1,Tea,1,10\n" \
+  "A1,2025-03-01 10:00,paid,13800138000,C1,Cup,2,5\n" \
+  "A2,2025-03-02 10:00,paid,13900139000,T1,Tea,1,10\n" \
+  "A3,2025-03-03 10:00,paid,,T1,Tea,1,10\n" \
+  "A4,2025-03-04 10:00,paid,13700137000,T1,Tea,1,10\n" \
+  "A4,2025-03-04 10:00,paid,13700137000,T1,Tea,1,10\n"
+
+static const SiyuImportCounts *
+import_again (SiyuShop    *shop,
+              const char  *path,
+              const char  *consent_given,
+              SiyuImport **import)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (import);
+  *import = siyu_import_new (shop, path, SIYU_IMPORT_ORDERS);
+  siyu_import_set_consent_given (*import, consent_given);
+  g_assert_true (siyu_import_run (*import, SIYU_IMPORT_ALL_OR_NOTHING, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return siyu_import_get_counts (*import);
+}
+
+/* An order keeps a digest of the lines it was read from, and the same
+ * lines again leave it as it is, unread: importing a file again changes
+ * nothing.  Only an order read without a warning keeps one (A4 has a
+ * repeated line), another way of reading the lines is another digest,
+ * and any other change to the order lets go of it. */
+static void
+test_again (void)
+{
+  g_autofree char *dir = siyu_test_tmpdir ();
+  g_autoptr(SiyuShop) shop = siyu_test_new_shop (dir, NULL);
+  g_autofree char *path = g_build_filename (dir, "orders.csv", NULL);
+  g_autoptr(SiyuImport) import = NULL;
+  SiyuDb *db = siyu_shop_get_db (shop);
+  const SiyuImportCounts *counts;
+  g_autofree char *first = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *stale = NULL;
+  g_autoptr(GString) changed = g_string_new (AGAIN);
+  gint64 version;
+
+  write_bytes (path, AGAIN, -1);
+  counts = import_again (shop, path, NULL, &import);
+  g_assert_cmpuint (counts->orders_created, ==, 4);
+  g_assert_cmpuint (counts->lines_repeated, ==, 1);
+  kept = query (shop, "SELECT external_ref, import_digest IS NOT NULL FROM orders ORDER BY id");
+  g_assert_cmpstr (kept, ==, "A1|1\nA2|1\nA3|1\nA4|0\n");
+  first = query (shop, "SELECT import_digest FROM orders WHERE external_ref IN ('A1', 'A3') ORDER BY id");
+
+  /* Read with consent vouched for, the same lines are read again, and
+   * keep that reading's digest. */
+  counts = import_again (shop, path, "shop counter", &import);
+  g_assert_cmpuint (counts->orders_unchanged, ==, 4);
+  other = query (shop, "SELECT import_digest FROM orders WHERE external_ref IN ('A1', 'A3') ORDER BY id");
+  g_assert_cmpstr (other, !=, first);
+  version = siyu_db_query_int (db, "SELECT data FROM data_version", NULL);
+
+  /* The owner took a phone off a customer: the lines that named it are
+   * not read again, so it does not come back as a new customer. */
+  g_assert_true (siyu_db_exec (db, "DELETE FROM contact_identities WHERE contact_id = "
+                                   "  (SELECT contact_id FROM orders WHERE external_ref = 'A2')", NULL));
+  counts = import_again (shop, path, "shop counter", &import);
+  g_assert_cmpuint (counts->rows, ==, 6);
+  g_assert_cmpuint (counts->orders_created, ==, 0);
+  g_assert_cmpuint (counts->orders_updated, ==, 0);
+  g_assert_cmpuint (counts->orders_unchanged, ==, 4);
+  g_assert_cmpuint (counts->contacts_created, ==, 0);
+  g_assert_cmpuint (counts->contacts_matched, ==, 3);
+  g_assert_cmpuint (counts->lines_repeated, ==, 1);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count(*) FROM contacts", NULL), ==, 3);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT data FROM data_version", NULL), ==, version);
+
+  /* A change made otherwise lets go of the digest: the next import reads
+   * the order, and puts back what its lines say. */
+  g_assert_true (siyu_db_exec (db, "UPDATE orders SET status = 'cancelled' WHERE external_ref = 'A3'", NULL));
+  stale = query (shop, "SELECT external_ref FROM orders WHERE import_digest IS NULL ORDER BY id");
+  g_assert_cmpstr (stale, ==, "A3\nA4\n");
+  counts = import_again (shop, path, "shop counter", &import);
+  g_assert_cmpuint (counts->orders_updated, ==, 1);
+  g_assert_cmpuint (counts->orders_unchanged, ==, 3);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count(*) FROM orders WHERE status = 'paid'", NULL), ==, 4);
+  g_clear_pointer (&stale, g_free);
+  stale = query (shop, "SELECT external_ref FROM orders WHERE import_digest IS NULL ORDER BY id");
+  g_assert_cmpstr (stale, ==, "A4\n");
+
+  /* A line that says something else is read. */
+  g_string_replace (changed, "A1,2025-03-01 10:00,paid,13800138000,C1,Cup,2,5", "A1,2025-03-01 10:00,paid,13800138000,C1,Cup,2,6", 1);
+  write_bytes (path, changed->str, (gssize) changed->len);
+  counts = import_again (shop, path, "shop counter", &import);
+  g_assert_cmpuint (counts->orders_updated, ==, 1);
+  g_assert_cmpuint (counts->orders_unchanged, ==, 3);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT total_amount FROM orders WHERE external_ref = 'A1'", NULL), ==, 2200);
+  counts = import_again (shop, path, "shop counter", &import);
+  g_assert_cmpuint (counts->orders_updated, ==, 0);
+  g_assert_cmpuint (counts->orders_unchanged, ==, 4);
+
+  /* The digest is no figure's: keeping it is not counted in the data
+   * version; a change to the order is, and lets go of it. */
+  version = siyu_db_query_int (db, "SELECT data FROM data_version", NULL);
+  g_assert_true (siyu_db_exec (db, "UPDATE orders SET import_digest = 5 WHERE external_ref = 'A4'", NULL));
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT data FROM data_version", NULL), ==, version);
+  g_assert_true (siyu_db_exec (db, "UPDATE orders SET total_amount = 900 WHERE external_ref = 'A4'", NULL));
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT data FROM data_version", NULL), ==, version + 1);
+  g_assert_cmpint (siyu_db_query_int (db, "SELECT count(*) FROM orders WHERE import_digest IS NULL", NULL), ==, 1);
+}
+
 #define MIXED \
   ORDERS_HEADER \
   "M1,2025-03-01 10:00,paid,13800138000,T1,Tea,1,10\n" \
@@ -1327,6 +1438,7 @@ main (int   argc,
   g_test_add_func ("/siyu/import/late-problem", test_late_problem);
   g_test_add_func ("/siyu/import/progress", test_progress);
   g_test_add_func ("/siyu/import/large", test_large);
+  g_test_add_func ("/siyu/import/again", test_again);
   g_test_add_func ("/siyu/import/dry-run", test_dry_run);
   g_test_add_func ("/siyu/import/reject-file", test_reject_file);
   g_test_add_func ("/siyu/import/conflict", test_conflict);

@@ -126,6 +126,10 @@ struct _SiyuImport
   GHashTable       *refs_seen;      /* the order numbers met, while importing as read */
   GStringChunk     *refs_chunk;     /* and their text */
   gboolean          scattered;      /* an order number was met again after another's */
+  gboolean          bulk;           /* the indexes are dropped: the orders are new */
+  guint64           digest_seed;    /* what reads the lines, for the orders' digests */
+  guint             unchanged_read; /* orders found stored from the same lines */
+  guint             unchanged_read_with_contact;
   SiyuProgressFunc  progress;
   gpointer          progress_data;
   double            progress_floor; /* where a second pass starts */

@@ -1062,6 +1062,138 @@ read_line (SiyuImport          *self,
   return TRUE;
 }
 
+/* A file imported again.  Each order stored from a file keeps a digest
+ * of the lines it was read from, and of everything that reads them: the
+ * columns mapped, the preset, the channel, the consent the owner vouched
+ * for, the shop's time zone and currency, and how this version of Siyu
+ * reads lines (DIGEST_RULES: change it when a line would be read
+ * otherwise).  An order whose lines come again, unchanged, is left as it
+ * is without reading them.  Only an order read without a warning or a
+ * line set aside keeps one, so that a second import of a file says what
+ * the first said; and any other change to the order lets go of it
+ * (migration 13).  The digest is not a safeguard against a file made to
+ * collide with it: such a file could only leave an order as it is. */
+#define DIGEST_RULES "1"
+
+static guint64
+digest_update (guint64     h,
+               const char *data,
+               gsize       size)
+{
+  const guint64 k = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  gsize i = 0;
+
+  for (; i + 8 <= size; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, data + i, 8);
+      h = (h ^ word) * k;
+      h ^= h >> 29;
+    }
+  for (; i < size; i++)
+    {
+      h = (h ^ (guchar) data[i]) * k;
+      h ^= h >> 29;
+    }
+  /* The end of a field, so that "ab" + "c" is not "a" + "bc". */
+  h = (h ^ 0x1e) * k;
+  return h ^ (h >> 31);
+}
+
+static guint64
+digest_text (guint64     h,
+             const char *text)
+{
+  return digest_update (h, text != NULL ? text : "\x1f", text != NULL ? strlen (text) : 1);
+}
+
+static void
+start_digest (SiyuImport *self)
+{
+  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  h = digest_text (h, DIGEST_RULES);
+  h = digest_text (h, self->preset);
+  h = digest_text (h, self->channel_kind);
+  h = digest_text (h, self->channel_name);
+  h = digest_text (h, self->platform);
+  h = digest_text (h, self->consent_given);
+  h = digest_text (h, g_time_zone_get_identifier (self->tz));
+  h = digest_text (h, siyu_shop_get_currency (self->shop));
+  for (guint f = 0; f < N_FIELDS; f++)
+    h = digest_update (h, (const char *) self->mapping[f].columns, sizeof self->mapping[f].columns);
+  self->digest_seed = h;
+}
+
+/* Never 0, which stands for none. */
+static gint64
+group_digest (SiyuImport *self,
+              OrderGroup *group)
+{
+  guint64 h = self->digest_seed;
+
+  for (guint i = 0; i < group->keys->len; i++)
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (g_ptr_array_index (group->keys, i), &size);
+
+      h = digest_update (h, data, size);
+    }
+  h &= G_MAXINT64;
+  return h != 0 ? (gint64) h : 1;
+}
+
+/* Whether the order of @group is stored as it was read from the same
+ * lines: then it is counted as unchanged and its lines are not read. */
+static gboolean
+unchanged_since_read (SiyuImport *self,
+                      OrderGroup *group,
+                      gint64      digest)
+{
+  SiyuDb *db = siyu_shop_get_db (self->shop);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *channel = NULL;
+  sqlite3_stmt *stmt;
+  gint64 channel_id_found;
+  gboolean same = FALSE;
+
+  /* In a large first import the orders are new: not worth asking. */
+  if (self->bulk)
+    return FALSE;
+
+  for (guint i = 0; i < group->rows->len && channel == NULL; i++)
+    {
+      const char * const *cells = g_ptr_array_index (group->rows, i);
+
+      channel = text_of (cell (self, cells, g_strv_length ((char **) cells), F_CHANNEL));
+    }
+  /* A problem with the channel is the order's: read it whole. */
+  channel_id_found = channel_id (self, channel, &error);
+  if (channel_id_found < 0)
+    return FALSE;
+
+  /* An erased person's orders are read whole, to be counted as such. */
+  stmt = siyu_db_prepare (db, "SELECT o.import_digest = ?3 AND c.erased_at IS NULL, o.contact_id IS NOT NULL "
+                              "FROM orders o LEFT JOIN contacts c ON c.id = o.contact_id "
+                              "WHERE o.channel_id = ?1 AND o.external_ref = ?2", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, channel_id_found);
+  sqlite3_bind_text (stmt, 2, group->ref, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, digest);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 1)
+    {
+      same = TRUE;
+      self->unchanged_read++;
+      if (sqlite3_column_int (stmt, 1) == 1)
+        self->unchanged_read_with_contact++;
+    }
+  sqlite3_reset (stmt);
+
+  return same;
+}
+
 static gboolean
 import_order (SiyuImport  *self,
               OrderGroup  *group)
@@ -1084,9 +1216,9 @@ import_order (SiyuImport  *self,
   guint n_own_trouble = 0, repeated = 0, rounded = 0, adjustments = 0;
   guint earliest = G_MAXUINT, latest = G_MAXUINT;
   gint64 lines_total = 0;
-  gint64 total = 0, refunded = 0, created_at = 0, stored_id;
+  gint64 total = 0, refunded = 0, created_at = 0, stored_id, digest;
   const char *status = "paid";
-  gboolean is_return;
+  gboolean is_return, anonymous;
 
   if (group->ref == NULL)
     {
@@ -1096,6 +1228,9 @@ import_order (SiyuImport  *self,
                   g_strv_length ((char **) cells), F_ORDER_REF, FALSE, _("The line has no order number."));
       return TRUE;
     }
+  digest = group_digest (self, group);
+  if (unchanged_since_read (self, group, digest))
+    return TRUE;
 
   items = g_new0 (SiyuOrderItemRecord, n);
   kept = g_new0 (SiyuOrderItemRecord, n);
@@ -1336,7 +1471,8 @@ import_order (SiyuImport  *self,
       person_text_clear (&person);
       goto rejected;
     }
-  if (person_has_identity (&person))
+  anonymous = !person_has_identity (&person);
+  if (!anonymous)
     {
       person_fill (self, &person, &contact);
       contact.seen_at = created_at;
@@ -1362,6 +1498,10 @@ import_order (SiyuImport  *self,
   order.refunded_amount = refunded;
   order.items = kept;
   order.n_items = n_kept;
+  /* Kept only where a second reading would say nothing more. */
+  if (!is_return && n_own_trouble == 0 && adjustments == 0 && repeated == 0 && rounded == 0 &&
+      lines[latest].time == created_at && (order.contact_id > 0 || anonymous))
+    order.import_digest = digest;
 
   if (is_return)
     stored_id = siyu_ingest_return (self->ingest, &order, &outcome, &error);
@@ -1928,6 +2068,7 @@ bulk_begin (SiyuImport    *self,
   if (!siyu_db_bulk_begin (db, tables, bulk, error))
     return FALSE;
   siyu_ingest_set_orders_mostly_new (self->ingest, TRUE);
+  self->bulk = TRUE;
 
   return TRUE;
 }
@@ -2197,6 +2338,9 @@ run_pass (SiyuImport     *self,
   self->refs_chunk = g_string_chunk_new (64 * 1024);
   self->fatal = FALSE;
   self->scattered = FALSE;
+  self->bulk = FALSE;
+  self->unchanged_read = 0;
+  self->unchanged_read_with_contact = 0;
   self->default_channel = 0;
   group.rows = g_ptr_array_new_with_free_func (g_free);
   group.keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -2294,10 +2438,10 @@ run_pass (SiyuImport     *self,
 
   ingest_counts = siyu_ingest_get_counts (self->ingest);
   self->counts.contacts_created = ingest_counts->contacts_created;
-  self->counts.contacts_matched = ingest_counts->contacts_matched;
+  self->counts.contacts_matched = ingest_counts->contacts_matched + self->unchanged_read_with_contact;
   self->counts.orders_created = ingest_counts->orders_created;
   self->counts.orders_updated = ingest_counts->orders_updated;
-  self->counts.orders_unchanged = ingest_counts->orders_unchanged;
+  self->counts.orders_unchanged = ingest_counts->orders_unchanged + self->unchanged_read;
   self->counts.items_created = ingest_counts->items_created;
   self->counts.events_created = ingest_counts->events_created;
   self->counts.events_unchanged = ingest_counts->events_unchanged;
@@ -2402,6 +2546,7 @@ siyu_import_run (SiyuImport       *self,
   self->progress = progress;
   self->progress_data = progress_data;
   self->progress_floor = 0;
+  start_digest (self);
 
   pass = run_pass (self, mode, reject_path, self->kind == SIYU_IMPORT_ORDERS, cancellable, error);
   if (pass == PASS_SCATTERED)

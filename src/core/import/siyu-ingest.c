@@ -1357,8 +1357,8 @@ insert_lines (SiyuIngest             *self,
 #define INSERT_ORDER \
   "INSERT INTO orders (channel_id, external_ref, contact_id, status, created_at, " \
   "  currency, total_amount, refunded_amount, item_count, updated_at, " \
-  "  discount_amount, shipping_amount, tax_amount) " \
-  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+  "  discount_amount, shipping_amount, tax_amount, import_digest) " \
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 /* Inserts the order and its lines; with @if_new, an order already stored
  * is left alone and 0 returned.  Returns the new order's id, or -1 with
@@ -1390,6 +1390,7 @@ insert_order (SiyuIngest             *self,
   sqlite3_bind_int64 (stmt, 11, record->discount_amount);
   sqlite3_bind_int64 (stmt, 12, record->shipping_amount);
   sqlite3_bind_int64 (stmt, 13, record->tax_amount);
+  bind_time_or_null (stmt, 14, record->import_digest);
   if (!siyu_db_step_done (self->db, stmt, error))
     return -1;
   if (if_new && sqlite3_changes (siyu_db_get_handle (self->db)) == 0)
@@ -1422,7 +1423,7 @@ siyu_ingest_order (SiyuIngest             *self,
                    GError                **error)
 {
   sqlite3_stmt *stmt;
-  gint64 order_id = 0;
+  gint64 order_id = 0, digest = 0;
   gboolean changed = FALSE;
   int rc;
 
@@ -1448,7 +1449,7 @@ siyu_ingest_order (SiyuIngest             *self,
     }
 
   stmt = siyu_db_prepare (self->db,
-                          "SELECT id, status = ?3 AND total_amount = ?4 AND refunded_amount = "
+                          "SELECT id, import_digest, status = ?3 AND total_amount = ?4 AND refunded_amount = "
                           "    min (?4, max (?5, coalesce ((SELECT sum (amount) FROM refunds r WHERE r.order_id = orders.id), 0))) "
                           "  AND (contact_id IS ?6 OR ?6 IS NULL) AND created_at = ?7 AND currency = ?8 "
                           "  AND discount_amount = ?9 AND shipping_amount = ?10 AND tax_amount = ?11 "
@@ -1473,12 +1474,26 @@ siyu_ingest_order (SiyuIngest             *self,
   if (rc == SQLITE_ROW)
     {
       order_id = sqlite3_column_int64 (stmt, 0);
-      changed = sqlite3_column_int (stmt, 1) == 0;
+      digest = sqlite3_column_int64 (stmt, 1);
+      changed = sqlite3_column_int (stmt, 2) == 0;
     }
   sqlite3_reset (stmt);
 
   if (order_id != 0 && !changed)
     {
+      /* The same order read from other lines, or from lines read before
+       * the order kept them: they are what it is made from now.  The
+       * digest alone changes no figure. */
+      if (record->import_digest != 0 && record->import_digest != digest)
+        {
+          stmt = siyu_db_prepare (self->db, "UPDATE orders SET import_digest = ?2 WHERE id = ?1", error);
+          if (stmt == NULL)
+            return -1;
+          sqlite3_bind_int64 (stmt, 1, order_id);
+          sqlite3_bind_int64 (stmt, 2, record->import_digest);
+          if (!siyu_db_step_done (self->db, stmt, error))
+            return -1;
+        }
       self->counts.orders_unchanged++;
       if (outcome != NULL)
         *outcome = SIYU_OUTCOME_UNCHANGED;
@@ -1492,7 +1507,8 @@ siyu_ingest_order (SiyuIngest             *self,
                               "  refunded_amount = min (?3, max (?4, coalesce ((SELECT sum (amount) FROM refunds r "
                               "                                                 WHERE r.order_id = ?1), 0))), "
                               "  contact_id = coalesce (?5, contact_id), created_at = ?6, currency = ?7, "
-                              "  updated_at = ?8, discount_amount = ?9, shipping_amount = ?10, tax_amount = ?11 "
+                              "  updated_at = ?8, discount_amount = ?9, shipping_amount = ?10, tax_amount = ?11, "
+                              "  import_digest = ?12 "
                               "WHERE id = ?1",
                               error);
       if (stmt == NULL)
@@ -1508,6 +1524,7 @@ siyu_ingest_order (SiyuIngest             *self,
       sqlite3_bind_int64 (stmt, 9, record->discount_amount);
       sqlite3_bind_int64 (stmt, 10, record->shipping_amount);
       sqlite3_bind_int64 (stmt, 11, record->tax_amount);
+      bind_time_or_null (stmt, 12, record->import_digest);
       if (!siyu_db_step_done (self->db, stmt, error))
         return -1;
 

@@ -83,6 +83,9 @@ typedef struct {
   gint64                     discount_amount;
   gint64                     shipping_amount;
   gint64                     tax_amount;
+
+  /* What an import read the order from (migration 13); 0 for none. */
+  gint64                     import_digest;
 } SiyuOrderRecord;
 
 typedef struct {

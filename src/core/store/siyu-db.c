@@ -61,6 +61,7 @@ static const char * const migrations[] = {
   "/io/github/siyu/core/migrations/0010-returns.sql",
   "/io/github/siyu/core/migrations/0011-data-version.sql",
   "/io/github/siyu/core/migrations/0012-reach-index.sql",
+  "/io/github/siyu/core/migrations/0013-import-digest.sql",
 };
 
 G_DEFINE_QUARK (siyu-db-error-quark, siyu_db_error)
