@@ -284,6 +284,18 @@ test_replenishment (Fixture       *f,
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM replenishments WHERE due = '2026-03-31' "
                                              "AND last_purchase = '2026-03-01' AND interval_days = 30", NULL), ==, 1);
   g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_predictions WHERE next_due IS NOT NULL", NULL), ==, 20);
+
+  /* Counting again writes only what differs from what is stored: a day
+   * stored otherwise is written again, one stored as it is, not. */
+  g_assert_true (siyu_db_exec (f->db, "UPDATE contact_predictions SET next_due = '2026-03-30' WHERE next_due = '2026-03-31';"
+                                      "UPDATE replenishments SET last_purchase = '2026-02-28', due = '2026-03-30' "
+                                      "  WHERE due = '2026-03-31'", NULL));
+  g_assert_true (siyu_recompute (f->shop, as_of (), NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM replenishments WHERE due = '2026-03-31' "
+                                             "AND last_purchase = '2026-03-01' AND interval_days = 30", NULL), ==, 1);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_predictions WHERE next_due = '2026-03-31'", NULL), ==, 1);
+  g_assert_cmpint (siyu_db_query_int (f->db, "SELECT count (*) FROM contact_predictions WHERE next_due = '2026-03-30'", NULL), ==, 0);
 }
 
 /* ANALYTICS.md "Restock products": 21 of the 70 buyers of a teacup bought
