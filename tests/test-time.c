@@ -118,6 +118,23 @@ test_unknown_zone (void)
   g_assert_null (siyu_time_zone_new (NULL));
 }
 
+/* Days in order, counted up to a day: the same day counts, a run of one
+ * day counts whole. */
+static void
+test_days_until (void)
+{
+  const SiyuDay days[] = { 10, 12, 12, 12, 20 };
+
+  g_assert_cmpuint (siyu_days_until (days, 0, 100), ==, 0);
+  g_assert_cmpuint (siyu_days_until (days, G_N_ELEMENTS (days), 9), ==, 0);
+  g_assert_cmpuint (siyu_days_until (days, G_N_ELEMENTS (days), 10), ==, 1);
+  g_assert_cmpuint (siyu_days_until (days, G_N_ELEMENTS (days), 11), ==, 1);
+  g_assert_cmpuint (siyu_days_until (days, G_N_ELEMENTS (days), 12), ==, 4);
+  g_assert_cmpuint (siyu_days_until (days, G_N_ELEMENTS (days), 19), ==, 4);
+  g_assert_cmpuint (siyu_days_until (days, G_N_ELEMENTS (days), 20), ==, 5);
+  g_assert_cmpuint (siyu_days_until (days, G_N_ELEMENTS (days), G_MAXINT32), ==, 5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -130,6 +147,7 @@ main (int    argc,
   g_test_add_func ("/siyu/time/daylight-saving", test_daylight_saving);
   g_test_add_func ("/siyu/time/unknown-zone", test_unknown_zone);
   g_test_add_func ("/siyu/time/extreme", test_extreme);
+  g_test_add_func ("/siyu/time/days-until", test_days_until);
 
   return g_test_run ();
 }

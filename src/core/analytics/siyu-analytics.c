@@ -449,19 +449,7 @@ orders_until (SiyuAnalytics *self,
               const Person  *person,
               SiyuDay        day)
 {
-  guint lo = 0, hi = person->n_orders;
-
-  while (lo < hi)
-    {
-      guint mid = (lo + hi) / 2;
-
-      if (order_day (self, person, mid) <= day)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return lo;
+  return siyu_days_until (self->order_days + person->order_start, person->n_orders, day);
 }
 
 /* Paid orders dated in from … to. */
@@ -547,15 +535,6 @@ aipl_at (SiyuAnalytics *self,
   return SIYU_AIPL_NONE;
 }
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Rank with ties sharing the lowest rank: 1 + how many are smaller. */
 static gint64
 min_rank (const gint64 *sorted,
@@ -607,9 +586,9 @@ compute_rfm (SiyuAnalytics *self,
       n++;
     }
 
-  qsort (r, n, sizeof (gint64), compare_int64);
-  qsort (f, n, sizeof (gint64), compare_int64);
-  qsort (m, n, sizeof (gint64), compare_int64);
+  qsort (r, n, sizeof (gint64), siyu_compare_int64);
+  qsort (f, n, sizeof (gint64), siyu_compare_int64);
+  qsort (m, n, sizeof (gint64), siyu_compare_int64);
 
   for (guint i = 0; i < n_people; i++)
     {
@@ -823,10 +802,9 @@ compute_contact (SiyuAnalytics *self,
       metrics->points = (gint64) self->weights.order * metrics->rfm_f;
       for (guint i = 0; i < person->n_signals; i++)
         {
+          /* Of the year up to as_of only: select_people() cut them. */
           const Signal *s = &self->signals[person->signal_start + i];
 
-          if (s->day < as_of - 364)
-            continue;
           switch ((SiyuSignalKind) s->kind)
             {
             case SIYU_SIGNAL_REFERRAL:

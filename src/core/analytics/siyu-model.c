@@ -901,15 +901,6 @@ compare_int_values (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-static int
-compare_int64_values (gconstpointer a,
-                      gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
 /**
  * siyu_gap_suggestion_compute:
  * @gaps: inter-purchase gaps in days, in any order
@@ -1033,7 +1024,7 @@ siyu_spend_suggestion_compute (const gint64        *spends,
       return invalid (error, _("A member’s spend cannot be negative."));
 
   sorted = g_memdup2 (spends, sizeof (gint64) * n);
-  qsort (sorted, n, sizeof (gint64), compare_int64_values);
+  qsort (sorted, n, sizeof (gint64), siyu_compare_int64);
   suggestion->n_members = n;
   suggestion->percents = g_array_new (FALSE, FALSE, sizeof (int));
   suggestion->percentiles = g_array_new (FALSE, FALSE, sizeof (gint64));

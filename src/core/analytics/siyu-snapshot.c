@@ -44,12 +44,7 @@ typedef struct {
 static GQuark
 snapshot_quark (void)
 {
-  static GQuark quark;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("siyu-snapshot");
-
-  return quark;
+  return g_quark_from_static_string ("siyu-snapshot");
 }
 
 SiyuSnapshot *
@@ -108,20 +103,7 @@ siyu_snapshot_orders_until (SiyuSnapshot             *self,
                             const SiyuSnapshotPerson *person,
                             SiyuDay                   day)
 {
-  const SiyuDay *days = self->order_days + person->order_start;
-  guint lo = 0, hi = person->n_orders;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (days[mid] <= day)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return lo;
+  return siyu_days_until (self->order_days + person->order_start, person->n_orders, day);
 }
 
 static char *

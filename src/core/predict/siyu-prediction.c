@@ -174,15 +174,6 @@ typedef struct {
   SiyuDay day;
 } Purchase;
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Every contact's purchases of each product up to the as-of day, read from
  * the snapshot: a counting sort by product of each contact's products in
  * day order leaves each product's buyers in contact and then day order. */
@@ -211,7 +202,7 @@ compute_replenishments (SiyuPrediction  *self,
         g_hash_table_add (index, (gpointer) &snapshot->item_products[i]);
         g_array_append_val (products, snapshot->item_products[i]);
       }
-  g_array_sort (products, compare_gint64);
+  g_array_sort (products, siyu_compare_int64);
   for (guint b = 0; b < products->len; b++)
     g_hash_table_insert (index, &g_array_index (products, gint64, b), GUINT_TO_POINTER (b));
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -74,6 +74,32 @@ siyu_day_parse (const char *text,
   return TRUE;
 }
 
+/**
+ * siyu_days_until:
+ * @days: (array length=n): days in order, earliest first
+ *
+ * Returns: how many of @days are on or before @day.
+ */
+guint
+siyu_days_until (const SiyuDay *days,
+                 guint          n,
+                 SiyuDay        day)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (days[mid] <= day)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return lo;
+}
+
 char *
 siyu_day_format (SiyuDay day)
 {

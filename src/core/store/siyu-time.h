@@ -17,6 +17,9 @@ void      siyu_day_to_ymd        (SiyuDay      day,
 gboolean  siyu_day_parse         (const char  *text,
                                   SiyuDay     *day);
 char     *siyu_day_format        (SiyuDay      day);
+guint     siyu_days_until        (const SiyuDay *days,
+                                  guint        n,
+                                  SiyuDay      day);
 SiyuDay   siyu_day_of_time       (GTimeZone   *tz,
                                   gint64       utc);
 gint64    siyu_day_start_time    (GTimeZone   *tz,

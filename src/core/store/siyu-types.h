@@ -19,4 +19,14 @@ typedef gint32 SiyuDay;
 typedef void (*SiyuProgressFunc) (double   fraction,
                                   gpointer user_data);
 
+/* Orders gint64 values, for qsort() and g_array_sort(). */
+static inline int
+siyu_compare_int64 (gconstpointer a,
+                    gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
 G_END_DECLS
