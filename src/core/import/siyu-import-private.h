@@ -158,6 +158,22 @@ typedef struct {
 
 typedef struct _ReadAhead ReadAhead;
 
+/* A return that names its original order: the order may come later in the
+ * file, so returns are linked once every order is in. */
+typedef struct {
+  gint64  return_id;
+  gint64  channel_id;
+  char   *original_ref;
+} ReturnLink;
+
+/* The lines of one order, as gathered from the file. */
+typedef struct {
+  GPtrArray *rows;        /* of GStrv, the order's lines */
+  GPtrArray *keys;        /* of GBytes, the lines' cells as stored: to find repeats */
+  GArray    *row_numbers; /* guint */
+  char      *ref;         /* %NULL for a line without an order number */
+} OrderGroup;
+
 const char  *_siyu_import_lookup_word      (guint                table,
                                             const char          *text);
 JsonObject  *_siyu_import_load_preset      (const char          *name);
@@ -196,5 +212,19 @@ int          _siyu_import_read_ahead_next  (ReadAhead           *self,
                                             double              *share,
                                             GError             **error);
 void         _siyu_import_read_ahead_free  (ReadAhead           *self);
+
+const char  *_siyu_import_cell             (SiyuImport          *self,
+                                            const char * const  *cells,
+                                            guint                n_cells,
+                                            Field                field);
+char        *_siyu_import_clean_identifier (const char          *value);
+void         _siyu_import_group_clear      (OrderGroup          *group);
+void         _siyu_import_start_digest     (SiyuImport          *self);
+gboolean     _siyu_import_order            (SiyuImport          *self,
+                                            OrderGroup          *group);
+gboolean     _siyu_import_row              (SiyuImport          *self,
+                                            const char * const  *cells,
+                                            guint                n_cells,
+                                            guint                row);
 
 G_END_DECLS
