@@ -75,6 +75,36 @@ assert_same_predictions (SiyuPrediction *cut,
                  memcmp (cut_due->data, read_due->data, cut_due->len * sizeof (SiyuReplenishment)) == 0);
 }
 
+/* The sales of a period, counted from the snapshot, are what the orders
+ * table says: every paid order in the shop's currency, whoever bought it. */
+static gint64
+assert_period_sales_as_stored (SiyuAnalytics *analytics,
+                               const char    *member)
+{
+  JsonObject *period = json_object_get_object_member (json_node_get_object (siyu_analytics_get_summary (analytics)), member);
+  SiyuDb *db = siyu_shop_get_db (demo);
+  sqlite3_stmt *stmt;
+  SiyuDay first, last;
+  gint64 orders;
+
+  g_assert_true (siyu_day_parse (json_object_get_string_member (period, "first_day"), &first));
+  g_assert_true (siyu_day_parse (json_object_get_string_member (period, "last_day"), &last));
+  stmt = siyu_db_prepare (db,
+                          "SELECT count (*), coalesce (sum (max (0, total_amount - refunded_amount)), 0) "
+                          "FROM orders WHERE status IN ('paid', 'partially_refunded') "
+                          "  AND created_at >= ? AND created_at < ? AND currency = ?", NULL);
+  sqlite3_bind_int64 (stmt, 1, siyu_shop_day_start (demo, first));
+  sqlite3_bind_int64 (stmt, 2, siyu_shop_day_start (demo, last + 1));
+  sqlite3_bind_text (stmt, 3, siyu_shop_get_currency (demo), -1, SQLITE_STATIC);
+  g_assert_cmpint (siyu_db_step (db, stmt, NULL), ==, SQLITE_ROW);
+  orders = sqlite3_column_int64 (stmt, 0);
+  g_assert_cmpint (json_object_get_int_member (period, "paid_orders"), ==, orders);
+  g_assert_cmpint (json_object_get_int_member (period, "net_sales"), ==, sqlite3_column_int64 (stmt, 1));
+  sqlite3_reset (stmt);
+
+  return orders;
+}
+
 /* Every figure of ANALYTICS.md, and the predictions and replenishments, as
  * of every month end of the demo shop and of its last day: cut from the
  * snapshot kept, and read with SQL bounds for that day. */
@@ -83,7 +113,7 @@ test_every_month_end (void)
 {
   SiyuDay last = siyu_shop_get_today (demo);
   SiyuDay day = siyu_day_from_ymd (2024, 10, 31);
-  guint months = 0, with_predictions = 0;
+  guint months = 0, with_predictions = 0, with_sales = 0;
 
   while (day <= last)
     {
@@ -99,6 +129,8 @@ test_every_month_end (void)
       read = siyu_analytics_compute_from (demo, until, day, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       assert_same_analytics (cut, read);
+      with_sales += assert_period_sales_as_stored (cut, "month_to_date") > 0;
+      assert_period_sales_as_stored (cut, "month_before");
       months++;
 
       /* The models are fitted where there are buyers enough: each quarter. */
@@ -129,6 +161,8 @@ test_every_month_end (void)
     }
 
   g_assert_cmpuint (months, >=, 25);
+  /* Every month but one at the edge of the shop's history has sales. */
+  g_assert_cmpuint (with_sales, >=, months - 1);
   g_assert_cmpuint (with_predictions, >=, 9);
 }
 

@@ -881,34 +881,33 @@ typedef struct {
   gint64  orders;
 } Period;
 
-static gboolean
-sum_period_sales (SiyuShop  *shop,
-                  Period    *period,
-                  GError   **error)
+/* The paid orders of the period in the shop's currency, whoever bought
+ * them: anyone's, even someone first seen after as_of or erased since, and
+ * no one's.  The snapshot holds them all, as the orders table does. */
+static void
+sum_period_sales (SiyuAnalytics *self,
+                  Period        *period)
 {
-  SiyuDb *db = siyu_shop_get_db (shop);
-  sqlite3_stmt *stmt;
-  int rc;
+  SiyuSnapshot *snapshot = self->snapshot;
+  guint from, to;
 
-  stmt = siyu_db_prepare (db,
-                          "SELECT count (*), coalesce (sum (max (0, total_amount - refunded_amount)), 0) "
-                          "FROM orders WHERE status IN ('paid', 'partially_refunded') "
-                          "  AND created_at >= ? AND created_at < ? AND currency = ?",
-                          error);
-  if (stmt == NULL)
-    return FALSE;
+  for (guint i = 0; i < snapshot->n_people; i++)
+    {
+      const SiyuSnapshotPerson *person = &snapshot->people[i];
+      const SiyuDay *days = snapshot->order_days + person->order_start;
 
-  sqlite3_bind_int64 (stmt, 1, siyu_shop_day_start (shop, period->first));
-  sqlite3_bind_int64 (stmt, 2, siyu_shop_day_start (shop, period->last + 1));
-  sqlite3_bind_text (stmt, 3, siyu_shop_get_currency (shop), -1, SQLITE_STATIC);
-  rc = siyu_db_step (db, stmt, error);
-  if (rc < 0)
-    return FALSE;
-  period->orders = sqlite3_column_int64 (stmt, 0);
-  period->net = sqlite3_column_int64 (stmt, 1);
-  sqlite3_reset (stmt);
+      from = siyu_days_until (days, person->n_orders, period->first - 1);
+      to = siyu_days_until (days, person->n_orders, period->last);
+      period->orders += to - from;
+      for (guint k = from; k < to; k++)
+        period->net += snapshot->order_nets[person->order_start + k];
+    }
 
-  return TRUE;
+  from = siyu_days_until (snapshot->anonymous_days, snapshot->n_anonymous, period->first - 1);
+  to = siyu_days_until (snapshot->anonymous_days, snapshot->n_anonymous, period->last);
+  period->orders += to - from;
+  for (guint k = from; k < to; k++)
+    period->net += snapshot->anonymous_nets[k];
 }
 
 static void
@@ -1026,52 +1025,62 @@ add_fast (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-static int
-compare_int (gconstpointer a,
-             gconstpointer b)
-{
-  return *(const int *) a - *(const int *) b;
-}
-
 /* The smallest whole number of days within which at least @percent % of
- * the gaps fall. */
+ * the @n gaps fall, from how many gaps there are of each length. */
 static int
-gap_percentile (const GArray *gaps,
-                int           percent)
+gap_percentile (const guint *counts,
+                guint        n,
+                int          percent)
 {
-  gint64 k = ceil_share (gaps->len, percent);
+  gint64 k = MAX (ceil_share (n, percent), 1);
+  gint64 seen = 0;
+  int days = 0;
 
-  return g_array_index (gaps, int, MAX (k, 1) - 1);
+  while ((seen += counts[days]) < k)
+    days++;
+
+  return days;
 }
 
+/* Counted rather than sorted: 1.7 million gaps on the large demo, each a
+ * number of days between zero and the shop's age. */
 static void
 add_suggestion (SiyuAnalytics *self,
                 JsonBuilder   *builder)
 {
-  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree guint *counts = NULL;
+  int longest = -1;
+  guint n = 0;
 
   for (guint i = 0; i < self->people->len; i++)
     {
       const Person *person = &g_array_index (self->people, Person, i);
 
       for (guint k = 1; k < person->n_orders; k++)
+        longest = MAX (longest, order_day (self, person, k) - order_day (self, person, k - 1));
+    }
+  counts = g_new0 (guint, longest + 1);
+  for (guint i = 0; i < self->people->len; i++)
+    {
+      const Person *person = &g_array_index (self->people, Person, i);
+
+      for (guint k = 1; k < person->n_orders; k++)
         {
-          int gap = order_day (self, person, k) - order_day (self, person, k - 1);
-          g_array_append_val (gaps, gap);
+          counts[order_day (self, person, k) - order_day (self, person, k - 1)]++;
+          n++;
         }
     }
 
   json_builder_set_member_name (builder, "suggested_thresholds");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "gaps");
-  json_builder_add_int_value (builder, gaps->len);
+  json_builder_add_int_value (builder, n);
   json_builder_set_member_name (builder, "dormant_days");
-  if (gaps->len > 0)
+  if (n > 0)
     {
-      g_array_sort (gaps, compare_int);
-      json_builder_add_int_value (builder, gap_percentile (gaps, 80));
+      json_builder_add_int_value (builder, gap_percentile (counts, n, 80));
       json_builder_set_member_name (builder, "lost_days");
-      json_builder_add_int_value (builder, gap_percentile (gaps, 95));
+      json_builder_add_int_value (builder, gap_percentile (counts, n, 95));
     }
   else
     {
@@ -1212,8 +1221,8 @@ build_summary (SiyuAnalytics  *self,
   period.last = self->as_of;
   previous.first = self->previous_start_eve + 1;
   previous.last = self->period_start_eve;
-  if (!sum_period_sales (shop, &period, error) || !sum_period_sales (shop, &previous, error))
-    return FALSE;
+  sum_period_sales (self, &period);
+  sum_period_sales (self, &previous);
   measure_period (self, &period);
   measure_period (self, &previous);
 
