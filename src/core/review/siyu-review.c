@@ -986,10 +986,19 @@ first_data_day (SiyuShop  *shop,
                 GError   **error)
 {
   SiyuDb *db = siyu_shop_get_db (shop);
-  gint64 first = siyu_db_query_int (db, "SELECT coalesce (min (t), -1) FROM (SELECT min (first_seen_at) AS t "
-                                        "FROM contacts UNION ALL SELECT min (created_at) FROM orders) "
-                                        "WHERE t IS NOT NULL", error);
+  /* Two queries, each a look at the start of an index: in one, SQLite
+   * scanned both indexes whole (0.15 s on the large demo). */
+  GError *local_error = NULL;
+  gint64 contacts = siyu_db_query_int (db, "SELECT coalesce (min (first_seen_at), -1) FROM contacts", &local_error);
+  gint64 orders = local_error != NULL ? -1
+                  : siyu_db_query_int (db, "SELECT coalesce (min (created_at), -1) FROM orders", &local_error);
+  gint64 first = contacts < 0 ? orders : orders < 0 ? contacts : MIN (contacts, orders);
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return SIYU_DAY_INVALID;
+    }
   if (first < 0)
     return SIYU_DAY_INVALID;
   return siyu_shop_day_of (shop, first);
